@@ -1,0 +1,12 @@
+//! Pure data-protection rules and domain types for Steward: no I/O, no clocks (callers pass `now`).
+
+pub mod audit;
+pub mod error;
+pub mod normalise;
+pub mod region;
+pub mod role;
+pub mod subject;
+
+pub use error::{CoreError, FieldError};
+pub use region::Region;
+pub use role::{Permission, Role};

@@ -1,0 +1,137 @@
+//! Roles and the permissions each grants: the single place access decisions are made.
+
+use crate::CoreError;
+use serde::{Deserialize, Serialize};
+use std::{fmt, str::FromStr};
+
+/// What a user or API token is allowed to be, on the need-to-know principle
+/// (UK GDPR Art 5(1)(f) and Art 32: access limited to those who need it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Manages users, tokens and settings; sees no subject's personal data.
+    Admin,
+    /// Data protection officer: everything, decides requests and breaches.
+    Dpo,
+    /// Works cases and the subjects in them.
+    Caseworker,
+    /// Logs requests, breaches and disclosures; sees only what they logged.
+    Staff,
+    /// Auditor or trustee: read-only registers, reports and the audit log; never personal data.
+    Auditor,
+}
+
+/// One thing an actor may try to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Read a subject's personal data.
+    SubjectRead,
+    /// Create a subject.
+    SubjectCreate,
+    /// Change a subject's personal data or links.
+    SubjectUpdate,
+    /// Erase a subject (crypto-shredding).
+    SubjectErase,
+    /// Read the audit log and verify it.
+    AuditRead,
+    /// Create and revoke API tokens and users.
+    ManageAccess,
+    /// Change organisation settings.
+    ManageSettings,
+    /// Read statistics that hold no personal data (counts).
+    ReadStatistics,
+}
+
+impl Role {
+    /// All roles.
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Dpo,
+        Role::Caseworker,
+        Role::Staff,
+        Role::Auditor,
+    ];
+
+    /// The stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Dpo => "dpo",
+            Role::Caseworker => "caseworker",
+            Role::Staff => "staff",
+            Role::Auditor => "auditor",
+        }
+    }
+
+    /// Name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Dpo => "Data protection officer",
+            Role::Caseworker => "Caseworker",
+            Role::Staff => "Staff",
+            Role::Auditor => "Auditor or trustee",
+        }
+    }
+
+    /// Whether this role grants `permission`.
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match self {
+            Role::Dpo => true,
+            Role::Admin => matches!(
+                permission,
+                AuditRead | ManageAccess | ManageSettings | ReadStatistics
+            ),
+            Role::Caseworker => matches!(
+                permission,
+                SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics
+            ),
+            Role::Staff => matches!(permission, SubjectCreate),
+            Role::Auditor => matches!(permission, AuditRead | ReadStatistics),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| CoreError::Unknown {
+                kind: "role",
+                value: s.to_string(),
+                expected: "admin, dpo, caseworker, staff, auditor".into(),
+            })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_dpo_erases_and_auditor_never_reads_personal_data() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::SubjectErase), role == Role::Dpo);
+        }
+        assert!(!Role::Auditor.can(Permission::SubjectRead));
+        assert!(!Role::Admin.can(Permission::SubjectRead));
+        assert!(Role::Auditor.can(Permission::AuditRead));
+    }
+
+    #[test]
+    fn parses_every_role_name() {
+        for role in Role::ALL {
+            assert_eq!(role.as_str().parse::<Role>(), Ok(role));
+        }
+        assert!("root".parse::<Role>().is_err());
+    }
+}

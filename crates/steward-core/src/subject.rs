@@ -1,0 +1,690 @@
+//! Data subjects: the people an organisation holds data about, their validation,
+//! and the normalised terms their blind indexes are built from.
+
+use crate::{CoreError, normalise};
+use jiff::civil::Date;
+use serde::{Deserialize, Deserializer, Serialize};
+use std::{collections::BTreeSet, fmt, str::FromStr};
+
+/// The kind of relationship an organisation has with a person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// Current tenant.
+    Tenant,
+    /// Former tenant.
+    FormerTenant,
+    /// Applicant (housing, employment or volunteering).
+    Applicant,
+    /// Person receiving a service.
+    ServiceUser,
+    /// Member of a service user's family.
+    FamilyMember,
+    /// Child (under 18).
+    Child,
+    /// Employee.
+    Employee,
+    /// Former employee.
+    FormerEmployee,
+    /// Volunteer.
+    Volunteer,
+    /// Trustee.
+    Trustee,
+    /// Board member.
+    BoardMember,
+    /// Contact at a supplier.
+    SupplierContact,
+    /// Anyone else.
+    Other,
+}
+
+impl Category {
+    /// Every category, in display order.
+    pub const ALL: [Category; 13] = [
+        Category::Tenant,
+        Category::FormerTenant,
+        Category::Applicant,
+        Category::ServiceUser,
+        Category::FamilyMember,
+        Category::Child,
+        Category::Employee,
+        Category::FormerEmployee,
+        Category::Volunteer,
+        Category::Trustee,
+        Category::BoardMember,
+        Category::SupplierContact,
+        Category::Other,
+    ];
+
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Tenant => "tenant",
+            Category::FormerTenant => "former_tenant",
+            Category::Applicant => "applicant",
+            Category::ServiceUser => "service_user",
+            Category::FamilyMember => "family_member",
+            Category::Child => "child",
+            Category::Employee => "employee",
+            Category::FormerEmployee => "former_employee",
+            Category::Volunteer => "volunteer",
+            Category::Trustee => "trustee",
+            Category::BoardMember => "board_member",
+            Category::SupplierContact => "supplier_contact",
+            Category::Other => "other",
+        }
+    }
+
+    /// Name for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::Tenant => "Tenant",
+            Category::FormerTenant => "Former tenant",
+            Category::Applicant => "Applicant",
+            Category::ServiceUser => "Service user",
+            Category::FamilyMember => "Family member",
+            Category::Child => "Child",
+            Category::Employee => "Employee",
+            Category::FormerEmployee => "Former employee",
+            Category::Volunteer => "Volunteer",
+            Category::Trustee => "Trustee",
+            Category::BoardMember => "Board member",
+            Category::SupplierContact => "Supplier contact",
+            Category::Other => "Other",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Category {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| CoreError::Unknown {
+                kind: "category",
+                value: s.chars().take(40).collect(),
+                expected: Category::ALL.map(Category::as_str).join(", "),
+            })
+    }
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Address {
+    /// Address lines, first line first (house and street, locality, town).
+    #[serde(default)]
+    pub lines: Vec<String>,
+    /// UK postcode, normalised to `IP1 1AA`.
+    #[serde(default)]
+    pub postcode: Option<String>,
+}
+
+/// External identifiers a person is known by.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Identifiers {
+    /// National Insurance number, normalised `AB123456C`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ni_number: Option<String>,
+    /// NHS number, ten digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nhs_number: Option<String>,
+    /// Tenancy reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tenancy_number: Option<String>,
+    /// Customer reference.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_number: Option<String>,
+    /// Employee number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employee_number: Option<String>,
+    /// Volunteer number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volunteer_number: Option<String>,
+}
+
+/// Everything personal about a subject: this whole value is encrypted at rest with
+/// the subject's own data key and never stored in plaintext.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PersonalData {
+    /// Given name(s).
+    #[serde(default)]
+    pub given_name: String,
+    /// Family name.
+    #[serde(default)]
+    pub family_name: String,
+    /// Aliases, former and other names.
+    #[serde(default)]
+    pub other_names: Vec<String>,
+    /// Date of birth.
+    #[serde(default)]
+    pub date_of_birth: Option<Date>,
+    /// Email addresses, normalised.
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// Phone numbers, E.164.
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// Postal addresses.
+    #[serde(default)]
+    pub addresses: Vec<Address>,
+    /// External identifiers.
+    #[serde(default)]
+    pub identifiers: Identifiers,
+    /// Free notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+/// Debug output never shows personal data.
+impl fmt::Debug for PersonalData {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("PersonalData { .. redacted .. }")
+    }
+}
+
+impl PersonalData {
+    /// The name people see: given and family name joined, or a placeholder.
+    pub fn display_name(&self) -> String {
+        let n = format!("{} {}", self.given_name, self.family_name);
+        let n = n.trim();
+        if n.is_empty() { "(no name)".into() } else { n.to_string() }
+    }
+}
+
+/// A subject as given by a caller when creating one (API, UI or import).
+#[derive(Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NewSubject {
+    /// Given name(s).
+    #[serde(default)]
+    pub given_name: String,
+    /// Family name.
+    #[serde(default)]
+    pub family_name: String,
+    /// Aliases, former and other names.
+    #[serde(default)]
+    pub other_names: Vec<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub date_of_birth: Option<Date>,
+    /// Email addresses.
+    #[serde(default)]
+    pub emails: Vec<String>,
+    /// Phone numbers in any UK or international format.
+    #[serde(default)]
+    pub phones: Vec<String>,
+    /// Postal addresses.
+    #[serde(default)]
+    pub addresses: Vec<Address>,
+    /// External identifiers.
+    #[serde(default)]
+    pub identifiers: Identifiers,
+    /// Categories of data subject.
+    #[serde(default)]
+    pub categories: Vec<Category>,
+    /// Free notes.
+    #[serde(default)]
+    pub notes: Option<String>,
+}
+
+impl fmt::Debug for NewSubject {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("NewSubject { .. redacted .. }")
+    }
+}
+
+/// Changes to a subject: each field given replaces the stored value; `null` clears
+/// a field that may be empty.
+#[derive(Clone, Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SubjectPatch {
+    /// New given name.
+    #[serde(default)]
+    pub given_name: Option<String>,
+    /// New family name.
+    #[serde(default)]
+    pub family_name: Option<String>,
+    /// New list of other names.
+    #[serde(default)]
+    pub other_names: Option<Vec<String>>,
+    /// New date of birth, or `null` to clear it.
+    #[serde(default, deserialize_with = "double_option")]
+    pub date_of_birth: Option<Option<Date>>,
+    /// New email list.
+    #[serde(default)]
+    pub emails: Option<Vec<String>>,
+    /// New phone list.
+    #[serde(default)]
+    pub phones: Option<Vec<String>>,
+    /// New address list.
+    #[serde(default)]
+    pub addresses: Option<Vec<Address>>,
+    /// New identifiers (replaces them all).
+    #[serde(default)]
+    pub identifiers: Option<Identifiers>,
+    /// New categories.
+    #[serde(default)]
+    pub categories: Option<Vec<Category>>,
+    /// New notes, or `null` to clear them.
+    #[serde(default, deserialize_with = "double_option")]
+    pub notes: Option<Option<String>>,
+}
+
+impl fmt::Debug for SubjectPatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SubjectPatch { .. redacted .. }")
+    }
+}
+
+fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+impl SubjectPatch {
+    /// The names of the fields this patch changes (for the audit log: names, never values).
+    pub fn changed_fields(&self) -> Vec<&'static str> {
+        let mut f = Vec::new();
+        let pairs: [(&'static str, bool); 10] = [
+            ("given_name", self.given_name.is_some()),
+            ("family_name", self.family_name.is_some()),
+            ("other_names", self.other_names.is_some()),
+            ("date_of_birth", self.date_of_birth.is_some()),
+            ("emails", self.emails.is_some()),
+            ("phones", self.phones.is_some()),
+            ("addresses", self.addresses.is_some()),
+            ("identifiers", self.identifiers.is_some()),
+            ("categories", self.categories.is_some()),
+            ("notes", self.notes.is_some()),
+        ];
+        for (name, set) in pairs {
+            if set {
+                f.push(name);
+            }
+        }
+        f
+    }
+
+    /// Apply this patch to the current values, giving a full subject to validate again.
+    pub fn apply(self, current: &PersonalData, categories: &[Category]) -> NewSubject {
+        let c = current.clone();
+        NewSubject {
+            given_name: self.given_name.unwrap_or(c.given_name),
+            family_name: self.family_name.unwrap_or(c.family_name),
+            other_names: self.other_names.unwrap_or(c.other_names),
+            date_of_birth: self.date_of_birth.unwrap_or(c.date_of_birth),
+            emails: self.emails.unwrap_or(c.emails),
+            phones: self.phones.unwrap_or(c.phones),
+            addresses: self.addresses.unwrap_or(c.addresses),
+            identifiers: self.identifiers.unwrap_or(c.identifiers),
+            categories: self.categories.unwrap_or_else(|| categories.to_vec()),
+            notes: self.notes.unwrap_or(c.notes),
+        }
+    }
+}
+
+/// Limits on sizes, so that no single subject can exhaust memory or storage.
+pub mod limits {
+    /// Longest name, alias, address line or reference (characters).
+    pub const TEXT: usize = 200;
+    /// Longest notes (characters).
+    pub const NOTES: usize = 20_000;
+    /// Most entries in any list (emails, phones, other names, addresses, address lines).
+    pub const LIST: usize = 20;
+    /// Earliest plausible date of birth.
+    pub const EARLIEST_BIRTH_YEAR: i16 = 1890;
+}
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<String, CoreError> {
+    let v = value.trim();
+    if v.chars().count() > max {
+        return Err(CoreError::invalid(field, format!("is too long (at most {max} characters)")));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(CoreError::invalid(field, "contains control characters"));
+    }
+    Ok(v.to_string())
+}
+
+fn check_list<T>(field: &str, list: &[T]) -> Result<(), CoreError> {
+    if list.len() > limits::LIST {
+        return Err(CoreError::invalid(field, format!("has too many entries (at most {})", limits::LIST)));
+    }
+    Ok(())
+}
+
+fn check_ref(field: &str, v: &Option<String>) -> Result<Option<String>, CoreError> {
+    match v {
+        None => Ok(None),
+        Some(s) => {
+            let s = check_text(field, s, 64)?;
+            Ok(if s.is_empty() { None } else { Some(s) })
+        }
+    }
+}
+
+/// A validated subject: normalised personal data plus its categories.
+#[derive(Clone, Debug)]
+pub struct ValidSubject {
+    /// The personal data, to be encrypted.
+    pub personal: PersonalData,
+    /// Categories, sorted and de-duplicated.
+    pub categories: Vec<Category>,
+}
+
+impl NewSubject {
+    /// Validate and normalise. `today` bounds the date of birth. The first problem found
+    /// is returned, naming the field; values are never echoed.
+    pub fn validate(self, today: Date) -> Result<ValidSubject, CoreError> {
+        let given_name = check_text("given_name", &self.given_name, limits::TEXT)?;
+        let family_name = check_text("family_name", &self.family_name, limits::TEXT)?;
+        if given_name.is_empty() && family_name.is_empty() {
+            return Err(CoreError::invalid("family_name", "a given name or a family name is required"));
+        }
+        check_list("other_names", &self.other_names)?;
+        let mut other_names = Vec::new();
+        for (i, n) in self.other_names.iter().enumerate() {
+            let n = check_text(&format!("other_names[{i}]"), n, limits::TEXT)?;
+            if !n.is_empty() && !other_names.contains(&n) {
+                other_names.push(n);
+            }
+        }
+        if let Some(dob) = self.date_of_birth {
+            if dob > today {
+                return Err(CoreError::invalid("date_of_birth", "is in the future"));
+            }
+            if dob.year() < limits::EARLIEST_BIRTH_YEAR {
+                return Err(CoreError::invalid(
+                    "date_of_birth",
+                    format!("is before {}", limits::EARLIEST_BIRTH_YEAR),
+                ));
+            }
+        }
+        check_list("emails", &self.emails)?;
+        let mut emails = Vec::new();
+        for (i, e) in self.emails.iter().enumerate() {
+            let e = normalise::email(&format!("emails[{i}]"), e)?;
+            if !emails.contains(&e) {
+                emails.push(e);
+            }
+        }
+        check_list("phones", &self.phones)?;
+        let mut phones = Vec::new();
+        for (i, p) in self.phones.iter().enumerate() {
+            let p = normalise::phone(&format!("phones[{i}]"), p)?;
+            if !phones.contains(&p) {
+                phones.push(p);
+            }
+        }
+        check_list("addresses", &self.addresses)?;
+        let mut addresses = Vec::new();
+        for (i, a) in self.addresses.iter().enumerate() {
+            check_list(&format!("addresses[{i}].lines"), &a.lines)?;
+            let mut lines = Vec::new();
+            for (j, l) in a.lines.iter().enumerate() {
+                let l = check_text(&format!("addresses[{i}].lines[{j}]"), l, limits::TEXT)?;
+                if !l.is_empty() {
+                    lines.push(l);
+                }
+            }
+            let postcode = match a.postcode.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(p) => Some(normalise::postcode(&format!("addresses[{i}].postcode"), p)?),
+            };
+            if lines.is_empty() && postcode.is_none() {
+                return Err(CoreError::invalid(format!("addresses[{i}]"), "needs at least one line or a postcode"));
+            }
+            addresses.push(Address { lines, postcode });
+        }
+        let ids = &self.identifiers;
+        let identifiers = Identifiers {
+            ni_number: match ids.ni_number.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(v) => Some(normalise::ni_number("identifiers.ni_number", v)?),
+            },
+            nhs_number: match ids.nhs_number.as_deref().map(str::trim) {
+                None | Some("") => None,
+                Some(v) => Some(normalise::nhs_number("identifiers.nhs_number", v)?),
+            },
+            tenancy_number: check_ref("identifiers.tenancy_number", &ids.tenancy_number)?,
+            customer_number: check_ref("identifiers.customer_number", &ids.customer_number)?,
+            employee_number: check_ref("identifiers.employee_number", &ids.employee_number)?,
+            volunteer_number: check_ref("identifiers.volunteer_number", &ids.volunteer_number)?,
+        };
+        let notes = match &self.notes {
+            None => None,
+            Some(n) => {
+                let n = check_text("notes", n, limits::NOTES)?;
+                if n.is_empty() { None } else { Some(n) }
+            }
+        };
+        let categories: BTreeSet<Category> = self.categories.into_iter().collect();
+        Ok(ValidSubject {
+            personal: PersonalData {
+                given_name,
+                family_name,
+                other_names,
+                date_of_birth: self.date_of_birth,
+                emails,
+                phones,
+                addresses,
+                identifiers,
+                notes,
+            },
+            categories: categories.into_iter().collect(),
+        })
+    }
+}
+
+/// What a blind-index entry stands for. Each kind is keyed separately so that equal
+/// values of different kinds never collide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IndexKind {
+    /// A normalised email address.
+    Email,
+    /// An E.164 phone number.
+    Phone,
+    /// A National Insurance number.
+    NiNumber,
+    /// An NHS number.
+    NhsNumber,
+    /// Folded family name and date of birth.
+    SurnameDob,
+    /// A whole folded name (given + family, or an alias).
+    FullName,
+    /// A prefix of one folded name token.
+    NamePrefix,
+    /// An organisation reference (tenancy, customer, employee, volunteer number).
+    Reference,
+}
+
+impl IndexKind {
+    /// Stable tag mixed into the keyed hash and stored beside it.
+    pub fn tag(self) -> &'static str {
+        match self {
+            IndexKind::Email => "email",
+            IndexKind::Phone => "phone",
+            IndexKind::NiNumber => "ni",
+            IndexKind::NhsNumber => "nhs",
+            IndexKind::SurnameDob => "surname_dob",
+            IndexKind::FullName => "full_name",
+            IndexKind::NamePrefix => "name_prefix",
+            IndexKind::Reference => "reference",
+        }
+    }
+}
+
+/// The term for a surname + date of birth look-up.
+pub fn surname_dob_term(family_name: &str, dob: Date) -> String {
+    format!("{}|{}", normalise::fold_name(family_name), dob)
+}
+
+/// The term for a reference number look-up: upper case, spaces and dashes removed.
+pub fn reference_term(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// Every (kind, normalised term) pair a subject is findable by, de-duplicated.
+pub fn index_terms(p: &PersonalData) -> Vec<(IndexKind, String)> {
+    let mut out: BTreeSet<(IndexKind, String)> = BTreeSet::new();
+    for e in &p.emails {
+        out.insert((IndexKind::Email, e.clone()));
+    }
+    for ph in &p.phones {
+        out.insert((IndexKind::Phone, ph.clone()));
+    }
+    if let Some(ni) = &p.identifiers.ni_number {
+        out.insert((IndexKind::NiNumber, ni.clone()));
+    }
+    if let Some(nhs) = &p.identifiers.nhs_number {
+        out.insert((IndexKind::NhsNumber, nhs.clone()));
+    }
+    let ids = &p.identifiers;
+    for r in [&ids.tenancy_number, &ids.customer_number, &ids.employee_number, &ids.volunteer_number]
+        .into_iter()
+        .flatten()
+    {
+        out.insert((IndexKind::Reference, reference_term(r)));
+    }
+    if let Some(dob) = p.date_of_birth
+        && !p.family_name.is_empty()
+    {
+        out.insert((IndexKind::SurnameDob, surname_dob_term(&p.family_name, dob)));
+    }
+    let full = normalise::fold_name(&format!("{} {}", p.given_name, p.family_name));
+    let mut names = vec![full];
+    names.extend(p.other_names.iter().map(|n| normalise::fold_name(n)));
+    for name in names {
+        if name.is_empty() {
+            continue;
+        }
+        for token in name.split(' ') {
+            for prefix in normalise::token_prefixes(token) {
+                out.insert((IndexKind::NamePrefix, prefix));
+            }
+        }
+        out.insert((IndexKind::FullName, name));
+    }
+    out.into_iter().collect()
+}
+
+/// How two subjects are related.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkKind {
+    /// The first subject is a parent (or person with parental responsibility) of the second.
+    ParentOf,
+    /// The two live in one household.
+    Household,
+}
+
+impl LinkKind {
+    /// Stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkKind::ParentOf => "parent_of",
+            LinkKind::Household => "household",
+        }
+    }
+}
+
+impl FromStr for LinkKind {
+    type Err = CoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "parent_of" => Ok(LinkKind::ParentOf),
+            "household" => Ok(LinkKind::Household),
+            _ => Err(CoreError::Unknown {
+                kind: "link kind",
+                value: s.chars().take(40).collect(),
+                expected: "parent_of, household".into(),
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn jane() -> NewSubject {
+        serde_json::from_str(
+            r#"{"given_name": "Jane", "family_name": "Smith", "other_names": ["Janey Smith"],
+            "date_of_birth": "1980-01-31", "emails": ["jane@example.org"], "phones": ["07700 900123"],
+            "addresses": [{"lines": ["1 High Street", "Ipswich"], "postcode": "IP1 1AA"}],
+            "identifiers": {"ni_number": "AB123456C", "nhs_number": "943 476 5919"}, "categories": ["tenant"]}"#,
+        )
+        .expect("example parses")
+    }
+
+    #[test]
+    fn the_documented_example_validates_and_normalises() {
+        let v = jane().validate(date(2026, 11, 23)).expect("valid");
+        assert_eq!(v.personal.phones, vec!["+447700900123"]);
+        assert_eq!(v.personal.identifiers.nhs_number.as_deref(), Some("9434765919"));
+        assert_eq!(v.categories, vec![Category::Tenant]);
+        let terms = index_terms(&v.personal);
+        assert!(terms.contains(&(IndexKind::SurnameDob, "smith|1980-01-31".into())));
+        assert!(terms.contains(&(IndexKind::FullName, "jane smith".into())));
+        assert!(terms.contains(&(IndexKind::NamePrefix, "jan".into())));
+        assert!(terms.contains(&(IndexKind::FullName, "janey smith".into())));
+    }
+
+    #[test]
+    fn bad_values_name_their_field_without_echoing_them() {
+        let mut s = jane();
+        s.identifiers.nhs_number = Some("943 476 5918".into());
+        let Err(CoreError::Invalid(e)) = s.validate(date(2026, 11, 23)) else { panic!("must fail") };
+        assert_eq!(e.field, "identifiers.nhs_number");
+        assert!(!e.message.contains("943"));
+
+        let mut s = jane();
+        s.date_of_birth = Some(date(2030, 1, 1));
+        assert!(matches!(s.validate(date(2026, 11, 23)), Err(CoreError::Invalid(e)) if e.field == "date_of_birth"));
+
+        let mut s = jane();
+        s.emails.push("not-an-email".into());
+        assert!(matches!(s.validate(date(2026, 11, 23)), Err(CoreError::Invalid(e)) if e.field == "emails[1]"));
+
+        let s = NewSubject::default();
+        assert!(s.validate(date(2026, 11, 23)).is_err());
+    }
+
+    #[test]
+    fn unknown_fields_are_refused() {
+        let r: Result<NewSubject, _> = serde_json::from_str(r#"{"family_name": "Smith", "surname": "x"}"#);
+        assert!(r.is_err());
+    }
+
+    #[test]
+    fn patch_null_clears_and_absent_keeps() {
+        let v = jane().validate(date(2026, 11, 23)).expect("valid");
+        let p: SubjectPatch = serde_json::from_str(r#"{"date_of_birth": null, "given_name": "Janet"}"#).expect("patch");
+        assert_eq!(p.changed_fields(), vec!["given_name", "date_of_birth"]);
+        let n = p.apply(&v.personal, &v.categories);
+        assert_eq!(n.date_of_birth, None);
+        assert_eq!(n.given_name, "Janet");
+        assert_eq!(n.emails, vec!["jane@example.org"]);
+    }
+
+    #[test]
+    fn debug_never_shows_personal_data() {
+        let v = jane().validate(date(2026, 11, 23)).expect("valid");
+        let s = format!("{v:?} {:?}", jane());
+        assert!(!s.contains("Jane") && !s.contains("Smith"));
+    }
+}

@@ -1,0 +1,138 @@
+//! A thin, backend-neutral layer over SQL transactions so that every storage
+//! operation is written once and runs unchanged on SQLite and PostgreSQL.
+//!
+//! Statements use `$1, $2, …` placeholders, which both databases accept.
+
+use crate::StoreError;
+
+/// The SQL dialect of a backend, for the few statements that differ.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    /// Embedded SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// A parameter value bound to a statement.
+#[derive(Debug, Clone, Copy)]
+pub enum Val<'a> {
+    /// Text.
+    Text(&'a str),
+    /// Text or SQL NULL.
+    OptText(Option<&'a str>),
+    /// 64-bit integer.
+    Int(i64),
+    /// Bytes (BLOB / BYTEA).
+    Blob(&'a [u8]),
+}
+
+/// One column value read back.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// SQL NULL.
+    Null,
+    /// Text.
+    Text(String),
+    /// Integer.
+    Int(i64),
+    /// Bytes.
+    Blob(Vec<u8>),
+}
+
+/// One result row.
+#[derive(Debug, Clone)]
+pub struct Row(pub Vec<Cell>);
+
+impl Row {
+    fn cell(&self, i: usize) -> Result<&Cell, StoreError> {
+        self.0.get(i).ok_or_else(|| StoreError::Corrupt(format!("missing column {i}")))
+    }
+
+    /// Column `i` as text.
+    pub fn text(&self, i: usize) -> Result<String, StoreError> {
+        match self.cell(i)? {
+            Cell::Text(s) => Ok(s.clone()),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected text, found {}", kind(other)))),
+        }
+    }
+
+    /// Column `i` as optional text.
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, StoreError> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Text(s) => Ok(Some(s.clone())),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected text, found {}", kind(other)))),
+        }
+    }
+
+    /// Column `i` as an integer.
+    pub fn int(&self, i: usize) -> Result<i64, StoreError> {
+        match self.cell(i)? {
+            Cell::Int(n) => Ok(*n),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected integer, found {}", kind(other)))),
+        }
+    }
+
+    /// Column `i` as bytes.
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
+        match self.cell(i)? {
+            Cell::Blob(b) => Ok(b.clone()),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected bytes, found {}", kind(other)))),
+        }
+    }
+}
+
+fn kind(c: &Cell) -> &'static str {
+    match c {
+        Cell::Null => "null",
+        Cell::Text(_) => "text",
+        Cell::Int(_) => "integer",
+        Cell::Blob(_) => "bytes",
+    }
+}
+
+/// An open transaction. Dropping it without [`Backend::run`] committing rolls it back.
+pub trait Tx {
+    /// The dialect, for statements that differ.
+    fn dialect(&self) -> Dialect;
+    /// Execute a statement, returning the number of rows changed.
+    fn exec(&mut self, sql: &str, params: &[Val<'_>]) -> Result<u64, StoreError>;
+    /// Run a query and collect its rows.
+    fn query(&mut self, sql: &str, params: &[Val<'_>]) -> Result<Vec<Row>, StoreError>;
+    /// Run a query and hand each row to `f` as it arrives (bounded memory for exports).
+    fn for_each(
+        &mut self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for r in self.query(sql, params)? {
+            f(r)?;
+        }
+        Ok(())
+    }
+}
+
+/// Whether a transaction writes (SQLite takes the write lock up front for these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Read-only.
+    Read,
+    /// Reads and writes.
+    Write,
+}
+
+/// A database a [`crate::Store`] runs transactions against.
+pub trait Backend: Send + Sync {
+    /// The dialect.
+    fn dialect(&self) -> Dialect;
+    /// Run `f` in one transaction, committing if it returns `Ok` and rolling back otherwise.
+    fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    /// Work to do after an erasure so deleted bytes do not linger (SQLite: WAL checkpoint).
+    fn after_shred(&self) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// A short description for messages (never includes passwords).
+    fn describe(&self) -> String;
+}

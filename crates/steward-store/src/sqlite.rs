@@ -1,0 +1,184 @@
+//! The embedded SQLite backend: one writer connection taking the write lock up front,
+//! a small pool of readers, WAL journal, `secure_delete` so erased bytes are zeroed.
+
+use crate::StoreError;
+use crate::sql::{Backend, Cell, Dialect, Mode, Row, Tx, Val};
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ToSql, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// PRAGMAs every connection runs: durability (WAL with full sync), zeroing of deleted
+/// content (`secure_delete`, so shredded ciphertexts do not linger in free pages),
+/// and a busy timeout so a second process waits rather than fails.
+const PRAGMAS: &str = "PRAGMA journal_mode = WAL;
+PRAGMA synchronous = FULL;
+PRAGMA secure_delete = ON;
+PRAGMA foreign_keys = ON;
+PRAGMA busy_timeout = 10000;";
+
+/// SQLite database file with its connections.
+pub struct SqliteBackend {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: r2d2::Pool<SqliteConnectionManager>,
+}
+
+impl SqliteBackend {
+    /// Open (creating if needed) the database at `path`.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let writer = Connection::open(path).map_err(|e| map_err(&e))?;
+        writer.execute_batch(PRAGMAS).map_err(|e| map_err(&e))?;
+        let manager = SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(PRAGMAS));
+        let readers = r2d2::Pool::builder()
+            .max_size(8)
+            .min_idle(Some(0))
+            .build(manager)
+            .map_err(|e| StoreError::Unavailable(format!("could not open the SQLite database: {e}")))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            writer: Mutex::new(writer),
+            readers,
+        })
+    }
+}
+
+struct SqliteTx<'a>(rusqlite::Transaction<'a>);
+
+impl ToSql for Val<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(match *self {
+            Val::Text(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Val::OptText(Some(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+            Val::OptText(None) => ToSqlOutput::Borrowed(ValueRef::Null),
+            Val::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(n)),
+            Val::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+        })
+    }
+}
+
+fn read_row(r: &rusqlite::Row<'_>, n: usize) -> rusqlite::Result<Row> {
+    let mut cells = Vec::with_capacity(n);
+    for i in 0..n {
+        cells.push(match r.get_ref(i)? {
+            ValueRef::Null => Cell::Null,
+            ValueRef::Integer(v) => Cell::Int(v),
+            ValueRef::Real(v) => Cell::Int(v as i64),
+            ValueRef::Text(t) => Cell::Text(String::from_utf8_lossy(t).into_owned()),
+            ValueRef::Blob(b) => Cell::Blob(b.to_vec()),
+        });
+    }
+    Ok(Row(cells))
+}
+
+impl Tx for SqliteTx<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Val<'_>]) -> Result<u64, StoreError> {
+        let mut st = self.0.prepare_cached(sql).map_err(|e| map_err(&e))?;
+        let n = st
+            .execute(rusqlite::params_from_iter(params.iter()))
+            .map_err(|e| map_err(&e))?;
+        Ok(n as u64)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Val<'_>]) -> Result<Vec<Row>, StoreError> {
+        let mut out = Vec::new();
+        self.for_each(sql, params, &mut |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    fn for_each(
+        &mut self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut st = self.0.prepare_cached(sql).map_err(|e| map_err(&e))?;
+        let n = st.column_count();
+        let mut rows = st
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(|e| map_err(&e))?;
+        while let Some(r) = rows.next().map_err(|e| map_err(&e))? {
+            f(read_row(r, n).map_err(|e| map_err(&e))?)?;
+        }
+        Ok(())
+    }
+}
+
+fn run_on(
+    conn: &mut Connection,
+    behaviour: TransactionBehavior,
+    f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(behaviour).map_err(|e| map_err(&e))?;
+    let mut t = SqliteTx(tx);
+    f(&mut t)?;
+    t.0.commit().map_err(|e| map_err(&e))
+}
+
+impl Backend for SqliteBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        match mode {
+            Mode::Write => {
+                let mut conn = self
+                    .writer
+                    .lock()
+                    .map_err(|_| StoreError::Unavailable("the database writer was poisoned by an earlier failure".into()))?;
+                run_on(&mut conn, TransactionBehavior::Immediate, f)
+            }
+            Mode::Read => {
+                let mut conn = self
+                    .readers
+                    .get()
+                    .map_err(|e| StoreError::Unavailable(format!("no database connection available: {e}")))?;
+                run_on(&mut conn, TransactionBehavior::Deferred, f)
+            }
+        }
+    }
+
+    fn after_shred(&self) -> Result<(), StoreError> {
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Unavailable("the database writer was poisoned by an earlier failure".into()))?;
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
+            .map_err(|e| map_err(&e))
+    }
+
+    fn describe(&self) -> String {
+        format!("SQLite database {}", self.path.display())
+    }
+}
+
+/// Map a SQLite error to a [`StoreError`]. Messages name constraints, never values.
+fn map_err(e: &rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, msg) => match f.code {
+            rusqlite::ErrorCode::ConstraintViolation => {
+                StoreError::Conflict(msg.clone().unwrap_or_else(|| "constraint violated".into()))
+            }
+            rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
+                StoreError::Unavailable("the database is busy; try again".into())
+            }
+            rusqlite::ErrorCode::NotADatabase => {
+                StoreError::Unavailable("the file is not a SQLite database (or is damaged)".into())
+            }
+            rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::ReadOnly => {
+                StoreError::Unavailable(format!("cannot open or write the database: {e}"))
+            }
+            _ => StoreError::Backend(format!("SQLite: {e}")),
+        },
+        other => StoreError::Backend(format!("SQLite: {other}")),
+    }
+}
