@@ -42,7 +42,7 @@ impl PostgresBackend {
             client
                 .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))
                 .map_err(|e| map_err(&e))?;
-            config.options(format!("-c search_path={s}"));
+            config.options(&format!("-c search_path={s}"));
         }
         config.connect_timeout(std::time::Duration::from_secs(10));
         let manager = PostgresConnectionManager::new(config, NoTls);

@@ -1,0 +1,325 @@
+//! Logical backups: every table as a stream of typed JSON lines that either backend
+//! can write and read, so a backup also moves data between SQLite and PostgreSQL.
+//!
+//! Ciphertexts stay sealed and data keys stay wrapped: a backup is unreadable
+//! without the master key, which it never contains.
+
+use crate::audit::record;
+use crate::sql::{Tx, Val};
+use crate::subjects::{HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
+use crate::tokens::{TokenRow, insert_token_row, token};
+use crate::{Store, StoreError, schema};
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use steward_core::audit::AuditRecord;
+
+/// Format name written in every backup header.
+pub const FORMAT: &str = "steward-backup";
+/// Version of the backup format.
+pub const FORMAT_VERSION: u32 = 1;
+
+fn b64(b: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn unb64(s: &str, what: &str) -> Result<Vec<u8>, StoreError> {
+    base64::engine::general_purpose::STANDARD
+        .decode(s)
+        .map_err(|_| StoreError::BadBackup(format!("{what} is not valid base64")))
+}
+
+/// One line of a backup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum BackupItem {
+    /// First line.
+    Header {
+        /// Always [`FORMAT`].
+        format: String,
+        /// [`FORMAT_VERSION`].
+        version: u32,
+        /// Schema version of the database it came from.
+        schema_version: i64,
+        /// When taken.
+        created_at: String,
+        /// Audit entries at the time.
+        audit_seq: i64,
+        /// Audit head hash at the time.
+        audit_hash: String,
+    },
+    /// A setting.
+    Setting {
+        /// Key.
+        key: String,
+        /// Value.
+        value: String,
+    },
+    /// A subject, still sealed.
+    Subject {
+        /// Id.
+        id: String,
+        /// Created.
+        created_at: String,
+        /// Updated.
+        updated_at: String,
+        /// Categories.
+        categories: Vec<String>,
+        /// Wrapped data key, base64.
+        wrapped_key: String,
+        /// Sealed data, base64.
+        data: String,
+        /// Blind-index hashes, base64 of their concatenation.
+        index_hashes: String,
+    },
+    /// A link.
+    Link(LinkRow),
+    /// A tombstone.
+    Tombstone(Tombstone),
+    /// A token.
+    Token(TokenRow),
+    /// An audit entry.
+    Audit(AuditRecord),
+    /// Last line: how many lines came before it, to detect truncation.
+    End {
+        /// Lines before this one, header included.
+        lines: u64,
+    },
+}
+
+impl Store {
+    /// Write every row to `sink`, one item at a time, from one consistent snapshot.
+    pub fn export(&self, sink: &mut dyn FnMut(BackupItem) -> Result<(), StoreError>) -> Result<u64, StoreError> {
+        let schema_version = self.schema_version()?;
+        self.read(|tx| {
+            let mut lines = 0u64;
+            let mut emit = |item: BackupItem, lines: &mut u64| -> Result<(), StoreError> {
+                *lines += 1;
+                sink(item)
+            };
+            let head = tx.query("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?;
+            let head = head.first().ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
+            emit(
+                BackupItem::Header {
+                    format: FORMAT.into(),
+                    version: FORMAT_VERSION,
+                    schema_version,
+                    created_at: crate::now(),
+                    audit_seq: head.int(0)?,
+                    audit_hash: head.text(1)?,
+                },
+                &mut lines,
+            )?;
+            let mut items: Vec<BackupItem> = Vec::new();
+            for r in tx.query("SELECT key, value FROM settings ORDER BY key", &[])? {
+                items.push(BackupItem::Setting { key: r.text(0)?, value: r.text(1)? });
+            }
+            for r in tx.query("SELECT subject_id, erased_at, reason, actor, request_ref FROM tombstones ORDER BY subject_id", &[])? {
+                items.push(BackupItem::Tombstone(Tombstone {
+                    subject_id: r.text(0)?,
+                    erased_at: r.text(1)?,
+                    reason: r.text(2)?,
+                    actor: r.text(3)?,
+                    request_ref: r.opt_text(4)?,
+                }));
+            }
+            for r in tx.query("SELECT id, name, role, token_hash, created_at, revoked_at FROM api_tokens ORDER BY id", &[])? {
+                items.push(BackupItem::Token(token(&r)?));
+            }
+            for item in items.drain(..) {
+                emit(item, &mut lines)?;
+            }
+            tx.for_each(
+                "SELECT id, created_at, updated_at, categories, wrapped_key, data, index_hashes FROM subjects ORDER BY id",
+                &[],
+                &mut |r| {
+                    emit(
+                        BackupItem::Subject {
+                            id: r.text(0)?,
+                            created_at: r.text(1)?,
+                            updated_at: r.text(2)?,
+                            categories: r.text(3)?.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect(),
+                            wrapped_key: b64(&r.blob(4)?),
+                            data: b64(&r.blob(5)?),
+                            index_hashes: b64(&r.blob(6)?),
+                        },
+                        &mut lines,
+                    )
+                },
+            )?;
+            for r in tx.query("SELECT from_id, to_id, kind, created_at FROM subject_links ORDER BY from_id, to_id", &[])? {
+                emit(
+                    BackupItem::Link(LinkRow {
+                        from_id: r.text(0)?,
+                        to_id: r.text(1)?,
+                        kind: r.text(2)?,
+                        created_at: r.text(3)?,
+                    }),
+                    &mut lines,
+                )?;
+            }
+            tx.for_each(
+                "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
+                &[],
+                &mut |r| emit(BackupItem::Audit(record(&r)?), &mut lines),
+            )?;
+            emit(BackupItem::End { lines }, &mut lines)?;
+            Ok(lines)
+        })
+    }
+
+    /// Replace everything in this database with the backup read from `items`, in one
+    /// transaction: a damaged or truncated backup changes nothing.
+    pub fn import(
+        &self,
+        items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
+    ) -> Result<ImportSummary, StoreError> {
+        let mut items = Some(items);
+        self.write(|tx| {
+            let items = items
+                .take()
+                .ok_or_else(|| StoreError::Backend("import ran twice".into()))?;
+            import_in(tx, items)
+        })
+    }
+}
+
+/// What a restore brought back.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportSummary {
+    /// When the backup was taken.
+    pub backup_created_at: String,
+    /// Subjects restored.
+    pub subjects: u64,
+    /// Tombstones restored.
+    pub tombstones: u64,
+    /// Audit entries restored.
+    pub audit_entries: u64,
+}
+
+fn import_in(
+    tx: &mut dyn Tx,
+    items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
+) -> Result<ImportSummary, StoreError> {
+    let mut summary = ImportSummary::default();
+    let Some(first) = items.next() else {
+        return Err(StoreError::BadBackup("the file is empty".into()));
+    };
+    match first? {
+        BackupItem::Header { format, version, schema_version, created_at, .. } => {
+            if format != FORMAT {
+                return Err(StoreError::BadBackup(format!("not a Steward backup (format '{format}')")));
+            }
+            if version != FORMAT_VERSION {
+                return Err(StoreError::BadBackup(format!("backup format version {version} is not supported (expected {FORMAT_VERSION})")));
+            }
+            if schema_version > schema::latest_version() {
+                return Err(StoreError::BadBackup(format!(
+                    "the backup has schema version {schema_version}, newer than this Steward ({})",
+                    schema::latest_version()
+                )));
+            }
+            summary.backup_created_at = created_at;
+        }
+        _ => return Err(StoreError::BadBackup("the first line is not a backup header".into())),
+    }
+    for table in ["subject_index", "subject_links", "subjects", "subject_stats", "tombstones", "api_tokens", "audit_log", "settings"] {
+        tx.exec(&format!("DELETE FROM {table}"), &[])?;
+    }
+    let mut lines = 1u64;
+    let mut last_audit: (i64, String) = (0, steward_core::audit::GENESIS_HASH.to_string());
+    let mut ended = false;
+    for item in items {
+        let item = item?;
+        if ended {
+            return Err(StoreError::BadBackup("there is data after the end marker".into()));
+        }
+        match item {
+            BackupItem::Header { .. } => return Err(StoreError::BadBackup(format!("a second header at line {}", lines + 1))),
+            BackupItem::Setting { key, value } => {
+                tx.exec("INSERT INTO settings (key, value) VALUES ($1, $2)", &[Val::Text(&key), Val::Text(&value)])?;
+            }
+            BackupItem::Subject { id, created_at, updated_at, categories, wrapped_key, data, index_hashes } => {
+                let hashes = unb64(&index_hashes, "index_hashes")?;
+                if hashes.len() % HASH_LEN != 0 {
+                    return Err(StoreError::BadBackup(format!("line {}: index hashes have a bad length", lines + 1)));
+                }
+                let row = SubjectRow {
+                    id,
+                    created_at,
+                    updated_at,
+                    categories,
+                    wrapped_key: unb64(&wrapped_key, "wrapped_key")?,
+                    data: unb64(&data, "data")?,
+                    index_hashes: hashes
+                        .chunks_exact(HASH_LEN)
+                        .map(|c| {
+                            let mut a = [0u8; HASH_LEN];
+                            a.copy_from_slice(c);
+                            a
+                        })
+                        .collect(),
+                };
+                insert_subject_row(tx, &row)?;
+                summary.subjects += 1;
+            }
+            BackupItem::Link(l) => {
+                tx.exec(
+                    "INSERT INTO subject_links (from_id, to_id, kind, created_at) VALUES ($1, $2, $3, $4)",
+                    &[Val::Text(&l.from_id), Val::Text(&l.to_id), Val::Text(&l.kind), Val::Text(&l.created_at)],
+                )?;
+            }
+            BackupItem::Tombstone(t) => {
+                tx.exec(
+                    "INSERT INTO tombstones (subject_id, erased_at, reason, actor, request_ref) VALUES ($1, $2, $3, $4, $5)",
+                    &[
+                        Val::Text(&t.subject_id),
+                        Val::Text(&t.erased_at),
+                        Val::Text(&t.reason),
+                        Val::Text(&t.actor),
+                        Val::OptText(t.request_ref.as_deref()),
+                    ],
+                )?;
+                summary.tombstones += 1;
+            }
+            BackupItem::Token(t) => insert_token_row(tx, &t)?,
+            BackupItem::Audit(a) => {
+                let e = &a.event;
+                tx.exec(
+                    "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                    &[
+                        Val::Int(a.seq),
+                        Val::Text(&e.at),
+                        Val::Text(&e.actor),
+                        Val::Text(&e.action),
+                        Val::Text(&e.object_type),
+                        Val::Text(&e.object_id),
+                        Val::Text(&e.request_id),
+                        Val::Text(&e.outcome),
+                        Val::Text(&e.detail),
+                        Val::Text(&a.prev_hash),
+                        Val::Text(&a.hash),
+                    ],
+                )?;
+                last_audit = (a.seq, a.hash);
+                summary.audit_entries += 1;
+            }
+            BackupItem::End { lines: n } => {
+                if n != lines {
+                    return Err(StoreError::BadBackup(format!("the end marker counts {n} lines but {lines} were read")));
+                }
+                ended = true;
+            }
+        }
+        lines += 1;
+    }
+    if !ended {
+        return Err(StoreError::BadBackup("the file is truncated (no end marker)".into()));
+    }
+    tx.exec(
+        "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
+        &[Val::Int(last_audit.0), Val::Text(&last_audit.1)],
+    )?;
+    rebuild_stats(tx)?;
+    Ok(summary)
+}

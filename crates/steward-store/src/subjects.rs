@@ -1,0 +1,494 @@
+//! Subjects in the vault: encrypted rows, their blind-index entries, links between
+//! people, category counts, and erasure by crypto-shredding with a tombstone.
+
+use crate::audit::append_in;
+use crate::sql::{Row, Tx, Val};
+use crate::{Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use steward_core::audit::AuditEvent;
+
+/// Length of one blind-index hash.
+pub const HASH_LEN: usize = 32;
+
+/// A subject as stored: nothing here is readable without the subject's data key.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SubjectRow {
+    /// Random id (UUID).
+    pub id: String,
+    /// When created.
+    pub created_at: String,
+    /// When last changed.
+    pub updated_at: String,
+    /// Category names (not identifying on their own; kept in clear for counts).
+    pub categories: Vec<String>,
+    /// The subject's data key, wrapped by the master key.
+    pub wrapped_key: Vec<u8>,
+    /// The sealed personal data.
+    pub data: Vec<u8>,
+    /// Blind-index hashes the subject is findable by.
+    pub index_hashes: Vec<[u8; HASH_LEN]>,
+}
+
+impl std::fmt::Debug for SubjectRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubjectRow").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// What an erasure leaves behind: no personal data, only that it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tombstone {
+    /// The erased subject's id.
+    pub subject_id: String,
+    /// When erased.
+    pub erased_at: String,
+    /// Why (a reason code).
+    pub reason: String,
+    /// Who erased them.
+    pub actor: String,
+    /// The rights-request or other reference, if any.
+    pub request_ref: Option<String>,
+}
+
+/// Result of looking a subject up by id.
+#[derive(Debug)]
+pub enum SubjectLookup {
+    /// Present.
+    Found(SubjectRow),
+    /// Erased.
+    Erased(Tombstone),
+    /// Never existed.
+    NotFound,
+}
+
+/// A link between two subjects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkRow {
+    /// First subject (the parent, for `parent_of`).
+    pub from_id: String,
+    /// Second subject.
+    pub to_id: String,
+    /// `parent_of` or `household`.
+    pub kind: String,
+    /// When linked.
+    pub created_at: String,
+}
+
+/// Id, categories and dates of a subject, for lists.
+#[derive(Debug, Clone)]
+pub struct SubjectSummary {
+    /// Id.
+    pub id: String,
+    /// Categories.
+    pub categories: Vec<String>,
+    /// Created.
+    pub created_at: String,
+}
+
+const SUBJECT_COLUMNS: &str = "id, created_at, updated_at, categories, wrapped_key, data, index_hashes";
+
+fn pack_hashes(h: &[[u8; HASH_LEN]]) -> Vec<u8> {
+    h.concat()
+}
+
+fn unpack_hashes(b: &[u8]) -> Result<Vec<[u8; HASH_LEN]>, StoreError> {
+    if b.len() % HASH_LEN != 0 {
+        return Err(StoreError::Corrupt("index hash list has a bad length".into()));
+    }
+    Ok(b.chunks_exact(HASH_LEN)
+        .map(|c| {
+            let mut a = [0u8; HASH_LEN];
+            a.copy_from_slice(c);
+            a
+        })
+        .collect())
+}
+
+fn split_categories(s: &str) -> Vec<String> {
+    s.split(',').filter(|c| !c.is_empty()).map(str::to_string).collect()
+}
+
+fn subject(r: &Row) -> Result<SubjectRow, StoreError> {
+    Ok(SubjectRow {
+        id: r.text(0)?,
+        created_at: r.text(1)?,
+        updated_at: r.text(2)?,
+        categories: split_categories(&r.text(3)?),
+        wrapped_key: r.blob(4)?,
+        data: r.blob(5)?,
+        index_hashes: unpack_hashes(&r.blob(6)?)?,
+    })
+}
+
+fn tombstone(r: &Row) -> Result<Tombstone, StoreError> {
+    Ok(Tombstone {
+        subject_id: r.text(0)?,
+        erased_at: r.text(1)?,
+        reason: r.text(2)?,
+        actor: r.text(3)?,
+        request_ref: r.opt_text(4)?,
+    })
+}
+
+fn get_tombstone(tx: &mut dyn Tx, id: &str) -> Result<Option<Tombstone>, StoreError> {
+    tx.query(
+        "SELECT subject_id, erased_at, reason, actor, request_ref FROM tombstones WHERE subject_id = $1",
+        &[Val::Text(id)],
+    )?
+    .first()
+    .map(tombstone)
+    .transpose()
+}
+
+fn get_subject(tx: &mut dyn Tx, id: &str) -> Result<Option<SubjectRow>, StoreError> {
+    tx.query(&format!("SELECT {SUBJECT_COLUMNS} FROM subjects WHERE id = $1"), &[Val::Text(id)])?
+        .first()
+        .map(subject)
+        .transpose()
+}
+
+/// Insert a subject row and its index entries (no audit, no stats).
+pub(crate) fn insert_subject_row(tx: &mut dyn Tx, s: &SubjectRow) -> Result<(), StoreError> {
+    tx.exec(
+        "INSERT INTO subjects (id, created_at, updated_at, categories, wrapped_key, data, index_hashes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            Val::Text(&s.id),
+            Val::Text(&s.created_at),
+            Val::Text(&s.updated_at),
+            Val::Text(&s.categories.join(",")),
+            Val::Blob(&s.wrapped_key),
+            Val::Blob(&s.data),
+            Val::Blob(&pack_hashes(&s.index_hashes)),
+        ],
+    )?;
+    insert_index(tx, &s.id, &s.index_hashes)
+}
+
+fn insert_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
+    for h in hashes {
+        tx.exec(
+            "INSERT INTO subject_index (hash, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[Val::Blob(h), Val::Text(id)],
+        )?;
+    }
+    Ok(())
+}
+
+fn delete_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
+    for h in hashes {
+        tx.exec(
+            "DELETE FROM subject_index WHERE hash = $1 AND subject_id = $2",
+            &[Val::Blob(h), Val::Text(id)],
+        )?;
+    }
+    Ok(())
+}
+
+/// Add `delta` to each category's count and to the total (`*`).
+fn bump_stats(tx: &mut dyn Tx, deltas: &BTreeMap<String, i64>) -> Result<(), StoreError> {
+    for (cat, d) in deltas {
+        if *d == 0 {
+            continue;
+        }
+        tx.exec(
+            "INSERT INTO subject_stats (category, n) VALUES ($1, $2) ON CONFLICT (category) DO UPDATE SET n = subject_stats.n + excluded.n",
+            &[Val::Text(cat), Val::Int(*d)],
+        )?;
+    }
+    Ok(())
+}
+
+fn stat_deltas(cats: &[String], sign: i64, into: &mut BTreeMap<String, i64>) {
+    *into.entry("*".into()).or_default() += sign;
+    for c in cats {
+        *into.entry(c.clone()).or_default() += sign;
+    }
+}
+
+/// Recompute the category counts from the subjects table (after a restore).
+pub(crate) fn rebuild_stats(tx: &mut dyn Tx) -> Result<(), StoreError> {
+    tx.exec("DELETE FROM subject_stats", &[])?;
+    let mut deltas = BTreeMap::new();
+    tx.for_each("SELECT categories FROM subjects", &[], &mut |r| {
+        stat_deltas(&split_categories(&r.text(0)?), 1, &mut deltas);
+        Ok(())
+    })?;
+    bump_stats(tx, &deltas)
+}
+
+/// Shred a subject inside `tx`: delete index entries, links, ciphertext and wrapped
+/// key, and write the tombstone. Returns whether a subject row was present.
+fn shred_in(tx: &mut dyn Tx, t: &Tombstone) -> Result<bool, StoreError> {
+    let present = get_subject(tx, &t.subject_id)?;
+    if let Some(s) = &present {
+        delete_index(tx, &s.id, &s.index_hashes)?;
+        tx.exec(
+            "DELETE FROM subject_links WHERE from_id = $1 OR to_id = $1",
+            &[Val::Text(&s.id)],
+        )?;
+        tx.exec("DELETE FROM subjects WHERE id = $1", &[Val::Text(&s.id)])?;
+        let mut d = BTreeMap::new();
+        stat_deltas(&s.categories, -1, &mut d);
+        bump_stats(tx, &d)?;
+    }
+    tx.exec(
+        "INSERT INTO tombstones (subject_id, erased_at, reason, actor, request_ref) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (subject_id) DO NOTHING",
+        &[
+            Val::Text(&t.subject_id),
+            Val::Text(&t.erased_at),
+            Val::Text(&t.reason),
+            Val::Text(&t.actor),
+            Val::OptText(t.request_ref.as_deref()),
+        ],
+    )?;
+    Ok(present.is_some())
+}
+
+impl Store {
+    /// Insert subjects with their audit entries, all in one transaction.
+    pub fn insert_subjects(&self, rows: &[SubjectRow], events: &[AuditEvent]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let mut deltas = BTreeMap::new();
+            for s in rows {
+                insert_subject_row(tx, s)?;
+                stat_deltas(&s.categories, 1, &mut deltas);
+            }
+            bump_stats(tx, &deltas)?;
+            append_in(tx, events)?;
+            Ok(())
+        })
+    }
+
+    /// Look a subject up by id.
+    pub fn subject(&self, id: &str) -> Result<SubjectLookup, StoreError> {
+        self.read(|tx| {
+            if let Some(s) = get_subject(tx, id)? {
+                return Ok(SubjectLookup::Found(s));
+            }
+            Ok(match get_tombstone(tx, id)? {
+                Some(t) => SubjectLookup::Erased(t),
+                None => SubjectLookup::NotFound,
+            })
+        })
+    }
+
+    /// Several subjects by id (missing ones are skipped), in the order given.
+    pub fn subjects_by_ids(&self, ids: &[String]) -> Result<Vec<SubjectRow>, StoreError> {
+        self.read(|tx| {
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(s) = get_subject(tx, id)? {
+                    out.push(s);
+                }
+            }
+            Ok(out)
+        })
+    }
+
+    /// Ids of subjects findable by blind-index `hash` (at most `limit`).
+    pub fn find_by_index(&self, hash: &[u8; HASH_LEN], limit: usize) -> Result<Vec<String>, StoreError> {
+        let limit = limit.clamp(1, 10_000) as i64;
+        self.read(|tx| {
+            tx.query(
+                "SELECT subject_id FROM subject_index WHERE hash = $1 ORDER BY subject_id LIMIT $2",
+                &[Val::Blob(hash), Val::Int(limit)],
+            )?
+            .iter()
+            .map(|r| r.text(0))
+            .collect()
+        })
+    }
+
+    /// Replace a subject's sealed data, categories and index entries, with an audit entry.
+    /// `expected_updated_at` guards against overwriting a concurrent change.
+    pub fn update_subject(
+        &self,
+        new: &SubjectRow,
+        expected_updated_at: &str,
+        event: &AuditEvent,
+    ) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let Some(old) = get_subject(tx, &new.id)? else {
+                return Err(match get_tombstone(tx, &new.id)? {
+                    Some(t) => StoreError::Gone(Box::new(t)),
+                    None => StoreError::NotFound(format!("subject {}", new.id)),
+                });
+            };
+            if old.updated_at != expected_updated_at {
+                return Err(StoreError::Conflict(
+                    "the subject was changed by someone else since it was read; reload and try again".into(),
+                ));
+            }
+            delete_index(tx, &old.id, &old.index_hashes)?;
+            tx.exec(
+                "UPDATE subjects SET updated_at = $2, categories = $3, wrapped_key = $4, data = $5, index_hashes = $6 WHERE id = $1",
+                &[
+                    Val::Text(&new.id),
+                    Val::Text(&new.updated_at),
+                    Val::Text(&new.categories.join(",")),
+                    Val::Blob(&new.wrapped_key),
+                    Val::Blob(&new.data),
+                    Val::Blob(&pack_hashes(&new.index_hashes)),
+                ],
+            )?;
+            insert_index(tx, &new.id, &new.index_hashes)?;
+            let mut d = BTreeMap::new();
+            stat_deltas(&old.categories, -1, &mut d);
+            stat_deltas(&new.categories, 1, &mut d);
+            bump_stats(tx, &d)?;
+            append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
+        })
+    }
+
+    /// Erase a subject by crypto-shredding: the wrapped data key, the ciphertext, the
+    /// blind-index entries and links are deleted and a tombstone written, with an audit
+    /// entry, in one transaction; then the backend scrubs what deleted bytes it can.
+    pub fn erase_subject(&self, t: &Tombstone, event: &AuditEvent) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if let Some(existing) = get_tombstone(tx, &t.subject_id)? {
+                return Err(StoreError::Gone(Box::new(existing)));
+            }
+            if !shred_in(tx, t)? {
+                return Err(StoreError::NotFound(format!("subject {}", t.subject_id)));
+            }
+            append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
+        })?;
+        self.db.after_shred()
+    }
+
+    /// Re-apply an erasure recorded elsewhere (the erasure journal) after a restore:
+    /// shreds the subject if a restored copy is present and makes sure the tombstone
+    /// exists. Returns whether anything changed; audits only when it did.
+    pub fn reapply_erasure(&self, t: &Tombstone, event: &AuditEvent) -> Result<bool, StoreError> {
+        let changed = self.write(|tx| {
+            let had_tombstone = get_tombstone(tx, &t.subject_id)?.is_some();
+            let had_subject = shred_in(tx, t)?;
+            let changed = had_subject || !had_tombstone;
+            if changed {
+                append_in(tx, std::slice::from_ref(event))?;
+            }
+            Ok(changed)
+        })?;
+        if changed {
+            self.db.after_shred()?;
+        }
+        Ok(changed)
+    }
+
+    /// The tombstone of an erased subject.
+    pub fn tombstone(&self, id: &str) -> Result<Option<Tombstone>, StoreError> {
+        self.read(|tx| get_tombstone(tx, id))
+    }
+
+    /// Every tombstone, oldest first.
+    pub fn tombstones(&self) -> Result<Vec<Tombstone>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT subject_id, erased_at, reason, actor, request_ref FROM tombstones ORDER BY erased_at, subject_id",
+                &[],
+            )?
+            .iter()
+            .map(tombstone)
+            .collect()
+        })
+    }
+
+    /// Subjects for a list page, newest first, paged by `before` (a `created_at|id` cursor).
+    pub fn list_subjects(&self, before: Option<(&str, &str)>, limit: usize) -> Result<Vec<SubjectSummary>, StoreError> {
+        let limit = limit.clamp(1, 500) as i64;
+        self.read(|tx| {
+            let rows = match before {
+                Some((at, id)) => tx.query(
+                    "SELECT id, categories, created_at FROM subjects WHERE created_at < $1 OR (created_at = $1 AND id < $2) ORDER BY created_at DESC, id DESC LIMIT $3",
+                    &[Val::Text(at), Val::Text(id), Val::Int(limit)],
+                )?,
+                None => tx.query(
+                    "SELECT id, categories, created_at FROM subjects ORDER BY created_at DESC, id DESC LIMIT $1",
+                    &[Val::Int(limit)],
+                )?,
+            };
+            rows.iter()
+                .map(|r| {
+                    Ok(SubjectSummary {
+                        id: r.text(0)?,
+                        categories: split_categories(&r.text(1)?),
+                        created_at: r.text(2)?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Number of subjects in each category, and `*` for all subjects.
+    pub fn category_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
+        self.read(|tx| {
+            tx.query("SELECT category, n FROM subject_stats WHERE n > 0", &[])?
+                .iter()
+                .map(|r| Ok((r.text(0)?, r.int(1)?)))
+                .collect()
+        })
+    }
+
+    /// Link two subjects, with an audit entry. Both must exist.
+    pub fn add_link(&self, link: &LinkRow, event: &AuditEvent) -> Result<(), StoreError> {
+        self.write(|tx| {
+            for id in [&link.from_id, &link.to_id] {
+                if get_subject(tx, id)?.is_none() {
+                    return Err(StoreError::NotFound(format!("subject {id}")));
+                }
+            }
+            let n = tx.exec(
+                "INSERT INTO subject_links (from_id, to_id, kind, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[
+                    Val::Text(&link.from_id),
+                    Val::Text(&link.to_id),
+                    Val::Text(&link.kind),
+                    Val::Text(&link.created_at),
+                ],
+            )?;
+            if n == 0 {
+                return Err(StoreError::Conflict("these subjects are already linked that way".into()));
+            }
+            append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
+        })
+    }
+
+    /// Remove a link, with an audit entry.
+    pub fn remove_link(&self, from_id: &str, to_id: &str, kind: &str, event: &AuditEvent) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let n = tx.exec(
+                "DELETE FROM subject_links WHERE from_id = $1 AND to_id = $2 AND kind = $3",
+                &[Val::Text(from_id), Val::Text(to_id), Val::Text(kind)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound("no such link".into()));
+            }
+            append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
+        })
+    }
+
+    /// Every link that involves subject `id`, either way round.
+    pub fn links_of(&self, id: &str) -> Result<Vec<LinkRow>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT from_id, to_id, kind, created_at FROM subject_links WHERE from_id = $1 OR to_id = $1 ORDER BY created_at",
+                &[Val::Text(id)],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(LinkRow {
+                    from_id: r.text(0)?,
+                    to_id: r.text(1)?,
+                    kind: r.text(2)?,
+                    created_at: r.text(3)?,
+                })
+            })
+            .collect()
+        })
+    }
+}
