@@ -1,1 +1,248 @@
-//! placeholder
+//! Steward's use cases: the vault, erasure, tokens, audit and backups, combining the
+//! pure rules, the store and the crypto under one access check per operation.
+
+pub mod backup;
+pub mod journal;
+pub mod subjects;
+pub mod tokens;
+
+use std::path::{Path, PathBuf};
+use steward_core::audit::{AuditEvent, Outcome, format_time};
+use steward_core::{CoreError, FieldError, Permission, Region, Role};
+use steward_crypto::{CryptoError, Keyring, MasterKey};
+use steward_store::{Store, StoreError, Tombstone};
+
+pub use subjects::{LinkView, SearchQuery, SubjectHit, SubjectView};
+
+/// Setting key holding the master-key check value.
+const KEY_CHECK: &str = "master_key_check";
+
+/// Errors from use cases, each mapping to one HTTP status and CLI message.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input failed validation.
+    #[error("{0}")]
+    Invalid(FieldError),
+    /// An unknown name in a fixed vocabulary.
+    #[error("{0}")]
+    Unknown(CoreError),
+    /// The actor's role does not allow this.
+    #[error("your role ({0}) does not allow this")]
+    Forbidden(Role),
+    /// Nothing with that id.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The subject was erased.
+    #[error("this subject was erased on {}", .0.erased_at)]
+    Gone(Box<Tombstone>),
+    /// The change conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// The master key does not match the database.
+    #[error("the master key does not match this database (wrong key file or STEWARD_MASTER_KEY)")]
+    WrongMasterKey,
+    /// Stored data could not be decrypted.
+    #[error("stored data could not be decrypted; the master key may be wrong or the data damaged")]
+    Undecryptable,
+    /// Storage failed.
+    #[error(transparent)]
+    Store(StoreError),
+    /// Cryptography failed.
+    #[error(transparent)]
+    Crypto(CryptoError),
+    /// A file could not be read or written.
+    #[error("{0}")]
+    Io(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(s) => AppError::NotFound(s),
+            StoreError::Gone(t) => AppError::Gone(t),
+            StoreError::Conflict(s) => AppError::Conflict(s),
+            other => AppError::Store(other),
+        }
+    }
+}
+
+impl From<CoreError> for AppError {
+    fn from(e: CoreError) -> Self {
+        match e {
+            CoreError::Invalid(f) => AppError::Invalid(f),
+            other => AppError::Unknown(other),
+        }
+    }
+}
+
+impl From<CryptoError> for AppError {
+    fn from(e: CryptoError) -> Self {
+        match e {
+            CryptoError::Decrypt => AppError::Undecryptable,
+            other => AppError::Crypto(other),
+        }
+    }
+}
+
+/// Result of a use case.
+pub type AppResult<T> = Result<T, AppError>;
+
+/// Who is acting, and under which request.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// `token:<id>`, `user:<id>`, `cli` or `system`.
+    pub actor: String,
+    /// The actor's role.
+    pub role: Role,
+    /// Request or invocation id, for correlating audit entries.
+    pub request_id: String,
+}
+
+impl Context {
+    /// The command line, acting with full (DPO) rights on the operator's authority.
+    pub fn cli() -> Self {
+        Self {
+            actor: "cli".into(),
+            role: Role::Dpo,
+            request_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// Scheduled jobs and start-up reconciliation.
+    pub fn system() -> Self {
+        Self {
+            actor: "system".into(),
+            role: Role::Dpo,
+            request_id: uuid::Uuid::new_v4().to_string(),
+        }
+    }
+
+    /// An audit event for this context.
+    pub fn event(&self, action: &str, object_type: &str, object_id: &str, outcome: Outcome, detail: impl Into<String>) -> AuditEvent {
+        AuditEvent {
+            at: format_time(jiff::Timestamp::now()),
+            actor: self.actor.clone(),
+            action: action.into(),
+            object_type: object_type.into(),
+            object_id: object_id.into(),
+            request_id: self.request_id.clone(),
+            outcome: outcome.as_str().into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+/// Organisation settings Steward needs everywhere.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OrgSettings {
+    /// Organisation name.
+    pub org_name: String,
+    /// UK region for bank holidays.
+    pub region: Region,
+}
+
+/// The application: a store, the keys derived from the master key, and where the
+/// erasure journal lives.
+pub struct App {
+    store: Store,
+    keys: Keyring,
+    journal: journal::Journal,
+}
+
+impl App {
+    /// Open the application over `store` with `master` and the erasure journal at
+    /// `journal_path`. On a new database the master key is recorded (as a check value);
+    /// on an existing one a different key is refused. Any erasure in the journal that
+    /// the database lacks (for instance after restoring an old copy by hand) is re-applied.
+    pub fn open(store: Store, master: &MasterKey, journal_path: &Path) -> AppResult<Self> {
+        let keys = master.keyring();
+        match store.setting(KEY_CHECK)? {
+            Some(check) if check != keys.key_check() => return Err(AppError::WrongMasterKey),
+            Some(_) => {}
+            None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
+        }
+        let app = Self {
+            store,
+            keys,
+            journal: journal::Journal::new(journal_path.to_path_buf()),
+        };
+        app.reapply_journal(&Context::system())?;
+        Ok(app)
+    }
+
+    /// The store, for operations without personal data (health checks, statistics).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Path of the erasure journal.
+    pub fn journal_path(&self) -> PathBuf {
+        self.journal.path().to_path_buf()
+    }
+
+    /// Refuse unless `ctx` may do `p`; denied attempts are audited.
+    pub fn require(&self, ctx: &Context, p: Permission, object_type: &str, object_id: &str) -> AppResult<()> {
+        if ctx.role.can(p) {
+            return Ok(());
+        }
+        let ev = ctx.event(&format!("{object_type}.{p:?}").to_lowercase(), object_type, object_id, Outcome::Denied, "");
+        self.store.audit(&ev)?;
+        Err(AppError::Forbidden(ctx.role))
+    }
+
+    /// Organisation name and region.
+    pub fn org_settings(&self) -> AppResult<OrgSettings> {
+        let region = match self.store.setting("region")? {
+            Some(r) => r.parse()?,
+            None => Region::default(),
+        };
+        Ok(OrgSettings {
+            org_name: self.store.setting("org_name")?.unwrap_or_default(),
+            region,
+        })
+    }
+
+    /// Change organisation settings (name, region), audited.
+    pub fn set_org_settings(&self, ctx: &Context, org_name: Option<&str>, region: Option<Region>) -> AppResult<()> {
+        self.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let mut changed = Vec::new();
+        if let Some(n) = org_name {
+            let n = n.trim();
+            if n.is_empty() || n.chars().count() > 200 {
+                return Err(AppError::Invalid(FieldError::new("org_name", "must be 1 to 200 characters")));
+            }
+            pairs.push(("org_name", n.to_string()));
+            changed.push("org_name");
+        }
+        if let Some(r) = region {
+            pairs.push(("region", r.as_str().to_string()));
+            changed.push("region");
+        }
+        if pairs.is_empty() {
+            return Ok(());
+        }
+        let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let ev = ctx.event("settings.update", "settings", "organisation", Outcome::Success, format!("fields={}", changed.join(",")));
+        self.store.put_settings(&refs, Some(&ev))?;
+        Ok(())
+    }
+
+    /// Recompute the audit chain (audited itself, after the check).
+    pub fn verify_audit(&self, ctx: &Context) -> AppResult<steward_store::VerifyReport> {
+        self.require(ctx, Permission::AuditRead, "audit", "chain")?;
+        let report = self.store.verify_audit()?;
+        let detail = match &report.problem {
+            None => format!("entries={} ok", report.entries),
+            Some(p) => format!("entries={} first_problem={}", report.entries, p.seq),
+        };
+        self.store.audit(&ctx.event("audit.verify", "audit", "chain", Outcome::Success, detail))?;
+        Ok(report)
+    }
+
+    /// Browse the audit log.
+    pub fn audit_entries(&self, ctx: &Context, filter: &steward_store::AuditFilter) -> AppResult<Vec<steward_core::audit::AuditRecord>> {
+        self.require(ctx, Permission::AuditRead, "audit", "log")?;
+        Ok(self.store.audit_entries(filter)?)
+    }
+}

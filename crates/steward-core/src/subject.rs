@@ -4,10 +4,11 @@
 use crate::{CoreError, normalise};
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize};
+use utoipa::ToSchema;
 use std::{collections::BTreeSet, fmt, str::FromStr};
 
 /// The kind of relationship an organisation has with a person.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
     /// Current tenant.
@@ -116,7 +117,7 @@ impl FromStr for Category {
 }
 
 /// A postal address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Address {
     /// Address lines, first line first (house and street, locality, town).
@@ -128,7 +129,7 @@ pub struct Address {
 }
 
 /// External identifiers a person is known by.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Identifiers {
     /// National Insurance number, normalised `AB123456C`.
@@ -201,7 +202,7 @@ impl PersonalData {
 }
 
 /// A subject as given by a caller when creating one (API, UI or import).
-#[derive(Clone, Serialize, Deserialize, Default)]
+#[derive(Clone, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSubject {
     /// Given name(s).
@@ -215,6 +216,7 @@ pub struct NewSubject {
     pub other_names: Vec<String>,
     /// Date of birth, `YYYY-MM-DD`.
     #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Date>,
     /// Email addresses.
     #[serde(default)]
@@ -244,7 +246,7 @@ impl fmt::Debug for NewSubject {
 
 /// Changes to a subject: each field given replaces the stored value; `null` clears
 /// a field that may be empty.
-#[derive(Clone, Serialize, Deserialize, Default)]
+#[derive(Clone, Serialize, Deserialize, Default, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectPatch {
     /// New given name.
@@ -258,6 +260,7 @@ pub struct SubjectPatch {
     pub other_names: Option<Vec<String>>,
     /// New date of birth, or `null` to clear it.
     #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<Option<Date>>,
     /// New email list.
     #[serde(default)]
@@ -582,7 +585,7 @@ pub fn index_terms(p: &PersonalData) -> Vec<(IndexKind, String)> {
 }
 
 /// How two subjects are related.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LinkKind {
     /// The first subject is a parent (or person with parental responsibility) of the second.

@@ -1,0 +1,470 @@
+//! Subject use cases: create, view (audited), change, find through blind indexes,
+//! link, and erase by crypto-shredding.
+
+use crate::{App, AppError, AppResult, Context};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+use steward_core::audit::Outcome;
+use steward_core::subject::{
+    Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SubjectPatch, ValidSubject, index_terms,
+    reference_term, surname_dob_term,
+};
+use steward_core::{FieldError, Permission, normalise};
+use steward_crypto::DataKey;
+use steward_store::{LinkRow, SubjectLookup, SubjectRow, Tombstone};
+use utoipa::ToSchema;
+
+/// A subject as shown to someone allowed to see their personal data.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct SubjectView {
+    /// Id.
+    pub id: String,
+    /// Given name(s).
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Other names and aliases.
+    pub other_names: Vec<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<jiff::civil::Date>,
+    /// Email addresses (lower case).
+    pub emails: Vec<String>,
+    /// Phones in E.164 form (`+447700900123`).
+    pub phones: Vec<String>,
+    /// Postal addresses.
+    pub addresses: Vec<Address>,
+    /// External identifiers.
+    pub identifiers: Identifiers,
+    /// Categories.
+    pub categories: Vec<Category>,
+    /// Free notes.
+    pub notes: Option<String>,
+    /// Links to other subjects.
+    pub links: Vec<LinkView>,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last changed (RFC 3339).
+    pub updated_at: String,
+}
+
+impl std::fmt::Debug for SubjectView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubjectView").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// A link as seen from one subject.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct LinkView {
+    /// The other subject.
+    pub subject_id: String,
+    /// How the other subject relates to this one: `parent`, `child` or `household`.
+    pub relation: String,
+}
+
+/// One search result: enough to pick the right person.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+pub struct SubjectHit {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Date of birth.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<jiff::civil::Date>,
+    /// First postcode, if any.
+    pub postcode: Option<String>,
+    /// Categories.
+    pub categories: Vec<Category>,
+}
+
+impl std::fmt::Debug for SubjectHit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubjectHit").field("id", &self.id).finish_non_exhaustive()
+    }
+}
+
+/// How to find subjects; exactly one criterion (surname and date of birth go together).
+#[derive(Clone, Default, Deserialize, ToSchema)]
+pub struct SearchQuery {
+    /// Exact email address.
+    pub email: Option<String>,
+    /// Phone number in any UK format.
+    pub phone: Option<String>,
+    /// National Insurance number.
+    pub ni_number: Option<String>,
+    /// NHS number.
+    pub nhs_number: Option<String>,
+    /// Name: whole words, the last of which may be a prefix of 3 letters or more.
+    pub name: Option<String>,
+    /// Family name, with `date_of_birth`.
+    pub surname: Option<String>,
+    /// Date of birth, with `surname`.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_of_birth: Option<jiff::civil::Date>,
+    /// Tenancy, customer, employee or volunteer number.
+    pub reference: Option<String>,
+}
+
+impl std::fmt::Debug for SearchQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SearchQuery { .. redacted .. }")
+    }
+}
+
+/// Most results a search returns.
+pub const SEARCH_LIMIT: usize = 50;
+
+/// Reasons an erasure may be recorded for: fixed codes so tombstones never hold free text.
+pub const ERASURE_REASONS: [(&str, &str); 5] = [
+    ("erasure_request", "Right to erasure request (UK GDPR Art 17)"),
+    ("retention_expired", "Retention period ended"),
+    ("created_in_error", "Created in error"),
+    ("duplicate", "Duplicate record"),
+    ("other", "Other lawful reason"),
+];
+
+fn aad(id: &str) -> Vec<u8> {
+    format!("subject:{id}").into_bytes()
+}
+
+fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}
+
+impl App {
+    fn seal(&self, id: &str, v: &ValidSubject, key: &DataKey, wrapped: Vec<u8>, created_at: String, updated_at: String) -> AppResult<SubjectRow> {
+        let json = serde_json::to_vec(&v.personal).map_err(|e| AppError::Io(format!("cannot encode subject: {e}")))?;
+        let data = key.seal(&aad(id), &json)?;
+        let index_hashes = index_terms(&v.personal)
+            .iter()
+            .map(|(kind, term)| self.keys.blind_index(kind.tag(), term))
+            .collect();
+        Ok(SubjectRow {
+            id: id.to_string(),
+            created_at,
+            updated_at,
+            categories: v.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            wrapped_key: wrapped,
+            data,
+            index_hashes,
+        })
+    }
+
+    fn new_row(&self, v: &ValidSubject) -> AppResult<SubjectRow> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let key = DataKey::generate()?;
+        let wrapped = self.keys.wrap(&key, &id)?;
+        let now = steward_store::now();
+        self.seal(&id, v, &key, wrapped, now.clone(), now)
+    }
+
+    fn open_row(&self, row: &SubjectRow) -> AppResult<PersonalData> {
+        let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
+        let plain = key.open(&aad(&row.id), &row.data)?;
+        serde_json::from_slice(&plain).map_err(|_| AppError::Undecryptable)
+    }
+
+    fn load(&self, id: &str) -> AppResult<SubjectRow> {
+        match self.store.subject(id)? {
+            SubjectLookup::Found(r) => Ok(r),
+            SubjectLookup::Erased(t) => Err(AppError::Gone(Box::new(t))),
+            SubjectLookup::NotFound => Err(AppError::NotFound(format!("subject {id}"))),
+        }
+    }
+
+    fn view(&self, row: &SubjectRow, p: PersonalData) -> AppResult<SubjectView> {
+        let links = self
+            .store
+            .links_of(&row.id)?
+            .into_iter()
+            .map(|l| {
+                let (other, relation) = match (l.kind.as_str(), l.from_id == row.id) {
+                    ("parent_of", true) => (l.to_id, "child"),
+                    ("parent_of", false) => (l.from_id, "parent"),
+                    (_, true) => (l.to_id, "household"),
+                    (_, false) => (l.from_id, "household"),
+                };
+                LinkView {
+                    subject_id: other,
+                    relation: relation.into(),
+                }
+            })
+            .collect();
+        Ok(SubjectView {
+            id: row.id.clone(),
+            given_name: p.given_name,
+            family_name: p.family_name,
+            other_names: p.other_names,
+            date_of_birth: p.date_of_birth,
+            emails: p.emails,
+            phones: p.phones,
+            addresses: p.addresses,
+            identifiers: p.identifiers,
+            categories: row.categories.iter().filter_map(|c| c.parse().ok()).collect(),
+            notes: p.notes,
+            links,
+            created_at: row.created_at.clone(),
+            updated_at: row.updated_at.clone(),
+        })
+    }
+
+    /// Create one subject. The response shows what was stored, so it counts as a view.
+    pub fn create_subject(&self, ctx: &Context, input: NewSubject) -> AppResult<SubjectView> {
+        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        let v = input.validate(today())?;
+        let row = self.new_row(&v)?;
+        let ev = ctx.event("subject.create", "subject", &row.id, Outcome::Success, "");
+        self.store.insert_subjects(std::slice::from_ref(&row), &[ev])?;
+        self.view(&row, v.personal)
+    }
+
+    /// Create many subjects in one transaction (imports, demo data, benchmarks): all or none.
+    /// A validation failure names the zero-based index of the subject at fault.
+    pub fn create_subjects(&self, ctx: &Context, inputs: Vec<NewSubject>) -> AppResult<Vec<String>> {
+        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        let today = today();
+        let mut rows = Vec::with_capacity(inputs.len());
+        let mut events = Vec::with_capacity(inputs.len());
+        for (i, input) in inputs.into_iter().enumerate() {
+            let v = input.validate(today).map_err(|e| match e {
+                steward_core::CoreError::Invalid(f) => AppError::Invalid(FieldError::new(format!("[{i}].{}", f.field), f.message)),
+                other => other.into(),
+            })?;
+            let row = self.new_row(&v)?;
+            events.push(ctx.event("subject.create", "subject", &row.id, Outcome::Success, "bulk"));
+            rows.push(row);
+        }
+        self.store.insert_subjects(&rows, &events)?;
+        Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    /// Read a subject's personal data. Every view is audited before the data is returned.
+    pub fn get_subject(&self, ctx: &Context, id: &str) -> AppResult<SubjectView> {
+        self.require(ctx, Permission::SubjectRead, "subject", id)?;
+        let row = self.load(id)?;
+        let p = self.open_row(&row)?;
+        self.store.audit(&ctx.event("subject.view", "subject", id, Outcome::Success, ""))?;
+        self.view(&row, p)
+    }
+
+    /// Change a subject. The audit entry names the fields changed, never their values.
+    pub fn update_subject(&self, ctx: &Context, id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
+        self.require(ctx, Permission::SubjectUpdate, "subject", id)?;
+        let row = self.load(id)?;
+        let current = self.open_row(&row)?;
+        let current_categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
+        let fields = patch.changed_fields().join(",");
+        let v = patch.apply(&current, &current_categories).validate(today())?;
+        let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
+        let new = self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), steward_store::now())?;
+        let ev = ctx.event("subject.update", "subject", id, Outcome::Success, format!("fields={fields}"));
+        self.store.update_subject(&new, &row.updated_at, &ev)?;
+        self.view(&new, v.personal)
+    }
+
+    /// Find subjects by one criterion through the blind indexes. The search is audited
+    /// with the criterion's name, the number of results and their ids — never the terms.
+    pub fn search_subjects(&self, ctx: &Context, q: &SearchQuery) -> AppResult<Vec<SubjectHit>> {
+        self.require(ctx, Permission::SubjectRead, "subject", "")?;
+        let (criterion, ids) = self.resolve(q)?;
+        let rows = self.store.subjects_by_ids(&ids)?;
+        let mut hits = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let p = self.open_row(row)?;
+            hits.push(SubjectHit {
+                id: row.id.clone(),
+                name: p.display_name(),
+                date_of_birth: p.date_of_birth,
+                postcode: p.addresses.iter().find_map(|a| a.postcode.clone()),
+                categories: row.categories.iter().filter_map(|c| c.parse().ok()).collect(),
+            });
+        }
+        hits.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+        let detail = format!(
+            "criterion={criterion} results={} ids={}",
+            hits.len(),
+            hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(",")
+        );
+        self.store.audit(&ctx.event("subject.search", "subject", "", Outcome::Success, detail))?;
+        Ok(hits)
+    }
+
+    fn lookup(&self, tag: &str, term: &str) -> AppResult<Vec<String>> {
+        Ok(self.store.find_by_index(&self.keys.blind_index(tag, term), SEARCH_LIMIT)?)
+    }
+
+    fn resolve(&self, q: &SearchQuery) -> AppResult<(&'static str, Vec<String>)> {
+        use steward_core::subject::IndexKind as K;
+        let given = [
+            q.email.is_some(),
+            q.phone.is_some(),
+            q.ni_number.is_some(),
+            q.nhs_number.is_some(),
+            q.name.is_some(),
+            q.surname.is_some() || q.date_of_birth.is_some(),
+            q.reference.is_some(),
+        ]
+        .iter()
+        .filter(|b| **b)
+        .count();
+        if given != 1 {
+            return Err(AppError::Invalid(FieldError::new(
+                "query",
+                "give exactly one of email, phone, ni_number, nhs_number, name, reference, or surname with date_of_birth",
+            )));
+        }
+        if let Some(e) = &q.email {
+            return Ok(("email", self.lookup(K::Email.tag(), &normalise::email("email", e)?)?));
+        }
+        if let Some(p) = &q.phone {
+            return Ok(("phone", self.lookup(K::Phone.tag(), &normalise::phone("phone", p)?)?));
+        }
+        if let Some(n) = &q.ni_number {
+            return Ok(("ni_number", self.lookup(K::NiNumber.tag(), &normalise::ni_number("ni_number", n)?)?));
+        }
+        if let Some(n) = &q.nhs_number {
+            return Ok(("nhs_number", self.lookup(K::NhsNumber.tag(), &normalise::nhs_number("nhs_number", n)?)?));
+        }
+        if let Some(r) = &q.reference {
+            let term = reference_term(r);
+            if term.is_empty() {
+                return Err(AppError::Invalid(FieldError::new("reference", "is empty")));
+            }
+            return Ok(("reference", self.lookup(K::Reference.tag(), &term)?));
+        }
+        if let Some(name) = &q.name {
+            return Ok(("name", self.find_by_name(name)?));
+        }
+        match (&q.surname, q.date_of_birth) {
+            (Some(s), Some(dob)) if !normalise::fold_name(s).is_empty() => {
+                Ok(("surname_dob", self.lookup(K::SurnameDob.tag(), &surname_dob_term(s, dob))?))
+            }
+            (None, _) | (Some(_), Some(_)) => Err(AppError::Invalid(FieldError::new("surname", "is required with date_of_birth"))),
+            (Some(_), None) => Err(AppError::Invalid(FieldError::new("date_of_birth", "is required with surname"))),
+        }
+    }
+
+    /// Whole-name match first; otherwise every word must match a name word, the words
+    /// by their prefixes (3 letters or more, or the whole of a shorter word).
+    fn find_by_name(&self, name: &str) -> AppResult<Vec<String>> {
+        use steward_core::subject::IndexKind as K;
+        let folded = normalise::fold_name(name);
+        if folded.is_empty() {
+            return Err(AppError::Invalid(FieldError::new("name", "needs at least one letter")));
+        }
+        if folded.chars().count() > 200 {
+            return Err(AppError::Invalid(FieldError::new("name", "is too long")));
+        }
+        let exact = self.lookup(K::FullName.tag(), &folded)?;
+        let mut result: Option<BTreeSet<String>> = None;
+        for token in folded.split(' ') {
+            let found: BTreeSet<String> = self
+                .store
+                .find_by_index(&self.keys.blind_index(K::NamePrefix.tag(), token), 5_000)?
+                .into_iter()
+                .collect();
+            result = Some(match result {
+                None => found,
+                Some(r) => r.intersection(&found).cloned().collect(),
+            });
+        }
+        let mut ids = exact.clone();
+        for id in result.unwrap_or_default() {
+            if ids.len() >= SEARCH_LIMIT {
+                break;
+            }
+            if !exact.contains(&id) {
+                ids.push(id);
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Link two subjects (`parent_of`: `from` is the parent of `to`).
+    pub fn link_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
+        self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        if from == to {
+            return Err(AppError::Invalid(FieldError::new("subject_id", "a subject cannot be linked to themselves")));
+        }
+        for id in [from, to] {
+            self.load(id)?;
+        }
+        let link = LinkRow {
+            from_id: from.into(),
+            to_id: to.into(),
+            kind: kind.as_str().into(),
+            created_at: steward_store::now(),
+        };
+        let ev = ctx.event("subject.link", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
+        Ok(self.store.add_link(&link, &ev)?)
+    }
+
+    /// Remove a link.
+    pub fn unlink_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
+        self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        let ev = ctx.event("subject.unlink", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
+        Ok(self.store.remove_link(from, to, kind.as_str(), &ev)?)
+    }
+
+    /// What erasing `id` will destroy, for a confirmation page: counts, not contents.
+    pub fn erasure_preview(&self, ctx: &Context, id: &str) -> AppResult<ErasurePreview> {
+        self.require(ctx, Permission::SubjectErase, "subject", id)?;
+        let row = self.load(id)?;
+        Ok(ErasurePreview {
+            subject_id: row.id.clone(),
+            index_entries: row.index_hashes.len(),
+            links: self.store.links_of(id)?.len(),
+            encrypted_bytes: row.data.len(),
+        })
+    }
+
+    /// Erase a subject by crypto-shredding (UK GDPR Art 17). The erasure is first
+    /// written to the journal (so no later restore can undo it), then the data key,
+    /// ciphertext, index entries and links are destroyed and a tombstone recorded.
+    pub fn erase_subject(&self, ctx: &Context, id: &str, reason: &str, request_ref: Option<&str>) -> AppResult<Tombstone> {
+        self.require(ctx, Permission::SubjectErase, "subject", id)?;
+        if !ERASURE_REASONS.iter().any(|(code, _)| *code == reason) {
+            return Err(AppError::Invalid(FieldError::new(
+                "reason",
+                format!("must be one of: {}", ERASURE_REASONS.map(|r| r.0).join(", ")),
+            )));
+        }
+        let request_ref = match request_ref.map(str::trim) {
+            None | Some("") => None,
+            Some(r) if r.len() <= 64 && r.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.".contains(c)) => Some(r.to_string()),
+            Some(_) => {
+                return Err(AppError::Invalid(FieldError::new(
+                    "request_ref",
+                    "must be a reference of up to 64 letters, digits and - _ / . (no names)",
+                )));
+            }
+        };
+        self.load(id)?;
+        let t = Tombstone {
+            subject_id: id.into(),
+            erased_at: steward_store::now(),
+            reason: reason.into(),
+            actor: ctx.actor.clone(),
+            request_ref,
+        };
+        self.journal.append(&t)?;
+        let ev = ctx.event("subject.erase", "subject", id, Outcome::Success, format!("reason={reason}"));
+        self.store.erase_subject(&t, &ev)?;
+        Ok(t)
+    }
+}
+
+/// Counts shown before an erasure is confirmed.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErasurePreview {
+    /// The subject.
+    pub subject_id: String,
+    /// Look-up entries that will be deleted.
+    pub index_entries: usize,
+    /// Links to other people that will be removed.
+    pub links: usize,
+    /// Size of the encrypted record that becomes unreadable.
+    pub encrypted_bytes: usize,
+}
