@@ -12,7 +12,7 @@ use steward_core::subject::{
 use steward_core::{FieldError, Permission, normalise};
 use steward_crypto::DataKey;
 use steward_store::{LinkRow, SubjectLookup, SubjectRow, Tombstone};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A subject as shown to someone allowed to see their personal data.
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
@@ -86,7 +86,9 @@ impl std::fmt::Debug for SubjectHit {
 }
 
 /// How to find subjects; exactly one criterion (surname and date of birth go together).
-#[derive(Clone, Default, Deserialize, ToSchema)]
+#[derive(Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
 pub struct SearchQuery {
     /// Exact email address.
     pub email: Option<String>,
@@ -101,7 +103,7 @@ pub struct SearchQuery {
     /// Family name, with `date_of_birth`.
     pub surname: Option<String>,
     /// Date of birth, with `surname`.
-    #[schema(value_type = Option<String>, format = Date)]
+    #[param(value_type = Option<String>, format = Date)]
     pub date_of_birth: Option<jiff::civil::Date>,
     /// Tenancy, customer, employee or volunteer number.
     pub reference: Option<String>,

@@ -59,7 +59,7 @@ pub enum StoreError {
 }
 
 /// Which database a store runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum BackendKind {
     /// Embedded SQLite.

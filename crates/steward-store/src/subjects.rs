@@ -37,7 +37,7 @@ impl std::fmt::Debug for SubjectRow {
 }
 
 /// What an erasure leaves behind: no personal data, only that it happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Tombstone {
     /// The erased subject's id.
     pub subject_id: String,

@@ -1,0 +1,459 @@
+//! The JSON API under `/api/v1`: handlers, authentication, and the OpenAPI document
+//! generated from them.
+
+use crate::error::{ApiError, ErrorBody};
+use crate::{AppState, blocking};
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse};
+use axum::routing::{delete, get, post};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use steward_app::subjects::ErasurePreview;
+use steward_app::tokens::TokenInfo;
+use steward_app::{Context, SearchQuery, SubjectHit, SubjectView};
+use steward_core::audit::AuditRecord;
+use steward_core::subject::{LinkKind, NewSubject, SubjectPatch};
+use steward_core::{Permission, Role};
+use steward_store::{AuditFilter, Tombstone, VerifyReport};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
+
+/// The routes under `/api/v1`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/health", get(health))
+        .route("/openapi.json", get(openapi_json))
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+        .route("/subjects", post(create_subject).get(search_subjects))
+        .route("/subjects/{id}", get(get_subject).patch(update_subject).delete(erase_subject))
+        .route("/subjects/{id}/erasure-preview", get(erasure_preview))
+        .route("/subjects/{id}/links", post(add_link))
+        .route("/subjects/{id}/links/{other}", delete(remove_link))
+        .route("/stats/subjects", get(subject_stats))
+        .route("/audit", get(audit_entries))
+        .route("/audit/head", get(audit_head))
+        .route("/audit/verify", post(audit_verify))
+        .route("/tokens", get(list_tokens).post(create_token))
+        .route("/tokens/{id}", delete(revoke_token))
+        .fallback(not_found)
+}
+
+/// The authenticated caller, from `Authorization: Bearer <token>`.
+pub struct Authed(pub Context);
+
+impl FromRequestParts<AppState> for Authed {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string())
+            .ok_or_else(ApiError::unauthorised)?;
+        let request_id = uuid::Uuid::new_v4().to_string();
+        let app = state.app.clone();
+        blocking(move || app.authenticate_token(&token, &request_id))
+            .await?
+            .map(Authed)
+            .ok_or_else(ApiError::unauthorised)
+    }
+}
+
+/// Any unknown path or method.
+pub async fn not_found() -> ApiError {
+    ApiError::no_route()
+}
+
+/// A plain page for people who open the server in a browser.
+pub async fn home() -> Html<&'static str> {
+    Html(concat!(
+        "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Steward</title>",
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>",
+        "<body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; line-height: 1.5\">",
+        "<h1>Steward</h1><p>Data protection management: records of processing, rights requests, ",
+        "retention and breaches, with personal data encrypted per person.</p>",
+        "<ul><li><a href=\"/api/v1/docs/\">API documentation</a></li>",
+        "<li><a href=\"/api/v1/health\">Health check</a></li></ul></body></html>"
+    ))
+}
+
+/// Health of the service.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+    /// `sqlite` or `postgres`.
+    pub database: steward_store::BackendKind,
+    /// Schema version.
+    pub schema_version: i64,
+    /// Steward's version.
+    pub version: &'static str,
+}
+
+/// Whether Steward and its database are up. Needs no token.
+#[utoipa::path(get, path = "/api/v1/health", tag = "service", responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
+pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let app = s.app.clone();
+    let (database, schema_version) = blocking(move || Ok((app.store().kind(), app.store().schema_version()?))).await?;
+    Ok(Json(Health {
+        status: "ok",
+        database,
+        schema_version,
+        version: env!("CARGO_PKG_VERSION"),
+    }))
+}
+
+/// The OpenAPI 3.1 document.
+pub async fn openapi_json() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}
+
+/// Record a new data subject. Personal fields are encrypted with the subject's own key.
+#[utoipa::path(post, path = "/api/v1/subjects", tag = "subjects", request_body = NewSubject,
+    security(("bearer" = [])),
+    responses((status = 201, body = SubjectView), (status = 400, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_subject(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    body: Result<Json<NewSubject>, JsonRejection>,
+) -> Result<(StatusCode, Json<SubjectView>), ApiError> {
+    let Json(input) = body?;
+    let app = s.app.clone();
+    let view = blocking(move || app.create_subject(&ctx, input)).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Search results.
+#[derive(Serialize, ToSchema)]
+pub struct SearchResults {
+    /// Matching subjects (at most 50), by name.
+    pub subjects: Vec<SubjectHit>,
+}
+
+/// Find subjects by exactly one of: email, phone, NI number, NHS number, name (prefix
+/// of 3+ letters on the last word), reference, or surname with date of birth.
+#[utoipa::path(get, path = "/api/v1/subjects", tag = "subjects", params(SearchQuery), security(("bearer" = [])),
+    responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn search_subjects(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    q: Result<Query<SearchQuery>, QueryRejection>,
+) -> Result<Json<SearchResults>, ApiError> {
+    let Query(q) = q?;
+    let app = s.app.clone();
+    let subjects = blocking(move || app.search_subjects(&ctx, &q)).await?;
+    Ok(Json(SearchResults { subjects }))
+}
+
+/// Read a subject's personal data. Every read is recorded in the audit log.
+#[utoipa::path(get, path = "/api/v1/subjects/{id}", tag = "subjects", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subject id")),
+    responses((status = 200, body = SubjectView), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody, description = "Erased: the body carries the tombstone")))]
+pub async fn get_subject(State(s): State<AppState>, Authed(ctx): Authed, Path(id): Path<String>) -> Result<Json<SubjectView>, ApiError> {
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.get_subject(&ctx, &id)).await?))
+}
+
+/// Change a subject: fields given replace the stored ones; `null` clears notes or date of birth.
+#[utoipa::path(patch, path = "/api/v1/subjects/{id}", tag = "subjects", request_body = SubjectPatch, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subject id")),
+    responses((status = 200, body = SubjectView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_subject(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+    body: Result<Json<SubjectPatch>, JsonRejection>,
+) -> Result<Json<SubjectView>, ApiError> {
+    let Json(patch) = body?;
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.update_subject(&ctx, &id, patch)).await?))
+}
+
+/// Why a subject is being erased.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EraseParams {
+    /// Reason code: `erasure_request` (default), `retention_expired`, `created_in_error`, `duplicate` or `other`.
+    pub reason: Option<String>,
+    /// Reference of the rights request or decision (letters, digits, - _ / .).
+    pub request_ref: Option<String>,
+}
+
+/// Erase a subject by crypto-shredding: their data key, encrypted data, look-up
+/// entries and links are destroyed. Answers with the tombstone that remains.
+#[utoipa::path(delete, path = "/api/v1/subjects/{id}", tag = "subjects", params(("id" = String, Path, description = "Subject id"), EraseParams),
+    security(("bearer" = [])),
+    responses((status = 200, body = Tombstone), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn erase_subject(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+    q: Result<Query<EraseParams>, QueryRejection>,
+) -> Result<Json<Tombstone>, ApiError> {
+    let Query(p) = q?;
+    let app = s.app.clone();
+    let reason = p.reason.unwrap_or_else(|| "erasure_request".into());
+    Ok(Json(blocking(move || app.erase_subject(&ctx, &id, &reason, p.request_ref.as_deref())).await?))
+}
+
+/// What an erasure would destroy (counts only), for a confirmation step.
+#[utoipa::path(get, path = "/api/v1/subjects/{id}/erasure-preview", tag = "subjects", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subject id")),
+    responses((status = 200, body = ErasurePreview), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
+pub async fn erasure_preview(State(s): State<AppState>, Authed(ctx): Authed, Path(id): Path<String>) -> Result<Json<ErasurePreview>, ApiError> {
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.erasure_preview(&ctx, &id)).await?))
+}
+
+/// A link to create from the subject in the path.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewLink {
+    /// The other subject.
+    pub subject_id: String,
+    /// `parent_of` (the path subject is the parent) or `household`.
+    pub kind: LinkKind,
+}
+
+/// Link two subjects (parent and child, or one household).
+#[utoipa::path(post, path = "/api/v1/subjects/{id}/links", tag = "subjects", request_body = NewLink, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subject id")),
+    responses((status = 201, description = "Linked"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn add_link(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+    body: Result<Json<NewLink>, JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Json(l) = body?;
+    let app = s.app.clone();
+    blocking(move || app.link_subjects(&ctx, &id, &l.subject_id, l.kind)).await?;
+    Ok(StatusCode::CREATED)
+}
+
+/// Which link to remove.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LinkKindParam {
+    /// `parent_of` or `household`.
+    pub kind: LinkKind,
+}
+
+/// Remove a link.
+#[utoipa::path(delete, path = "/api/v1/subjects/{id}/links/{other}", tag = "subjects", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Subject id"), ("other" = String, Path, description = "Other subject id"), LinkKindParam),
+    responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
+pub async fn remove_link(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path((id, other)): Path<(String, String)>,
+    q: Result<Query<LinkKindParam>, QueryRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Query(k) = q?;
+    let app = s.app.clone();
+    blocking(move || app.unlink_subjects(&ctx, &id, &other, k.kind)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Subject counts, which hold no personal data.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectStats {
+    /// All subjects.
+    pub total: i64,
+    /// Per category.
+    pub by_category: BTreeMap<String, i64>,
+}
+
+/// How many subjects there are, by category.
+#[utoipa::path(get, path = "/api/v1/stats/subjects", tag = "subjects", security(("bearer" = [])),
+    responses((status = 200, body = SubjectStats), (status = 403, body = ErrorBody)))]
+pub async fn subject_stats(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<SubjectStats>, ApiError> {
+    let app = s.app.clone();
+    let mut by_category = blocking(move || {
+        app.require(&ctx, Permission::ReadStatistics, "stats", "subjects")?;
+        Ok(app.store().category_counts()?)
+    })
+    .await?;
+    let total = by_category.remove("*").unwrap_or(0);
+    Ok(Json(SubjectStats { total, by_category }))
+}
+
+/// Filters for the audit log.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Actor (`token:<id>`, `user:<id>`, `cli`, `system`).
+    pub actor: Option<String>,
+    /// Action (`subject.view`), or a prefix ending in `.` (`subject.`).
+    pub action: Option<String>,
+    /// Object type.
+    pub object_type: Option<String>,
+    /// Object id.
+    pub object_id: Option<String>,
+    /// From this time (RFC 3339 or a date).
+    pub since: Option<String>,
+    /// Before this time.
+    pub until: Option<String>,
+    /// Entries before this sequence number (paging).
+    pub before: Option<i64>,
+    /// At most this many (default 100, at most 500).
+    pub limit: Option<usize>,
+}
+
+/// Audit entries.
+#[derive(Serialize, ToSchema)]
+pub struct AuditPage {
+    /// Entries, newest first.
+    #[schema(value_type = Vec<Object>)]
+    pub entries: Vec<AuditRecord>,
+}
+
+/// Browse the audit log, newest first.
+#[utoipa::path(get, path = "/api/v1/audit", tag = "audit", params(AuditQuery), security(("bearer" = [])),
+    responses((status = 200, body = AuditPage), (status = 403, body = ErrorBody)))]
+pub async fn audit_entries(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<Json<AuditPage>, ApiError> {
+    let Query(q) = q?;
+    let filter = AuditFilter {
+        actor: q.actor,
+        action: q.action,
+        object_type: q.object_type,
+        object_id: q.object_id,
+        since: q.since,
+        until: q.until,
+        before_seq: q.before,
+        limit: q.limit.unwrap_or(100),
+    };
+    let app = s.app.clone();
+    let entries = blocking(move || app.audit_entries(&ctx, &filter)).await?;
+    Ok(Json(AuditPage { entries }))
+}
+
+/// The audit chain's length and head hash.
+#[derive(Serialize, ToSchema)]
+pub struct AuditHead {
+    /// Entries.
+    pub count: i64,
+    /// SHA-256 of the newest entry (hex).
+    pub hash: String,
+}
+
+/// Length and head hash of the audit chain, for an auditor to keep elsewhere.
+#[utoipa::path(get, path = "/api/v1/audit/head", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = AuditHead), (status = 403, body = ErrorBody)))]
+pub async fn audit_head(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<AuditHead>, ApiError> {
+    let app = s.app.clone();
+    let (count, hash) = blocking(move || {
+        app.require(&ctx, Permission::AuditRead, "audit", "head")?;
+        Ok(app.store().audit_head()?)
+    })
+    .await?;
+    Ok(Json(AuditHead { count, hash }))
+}
+
+/// Recompute the whole audit chain and report the first entry altered, removed or reordered.
+#[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])),
+    responses((status = 200, body = Object, description = "entries, head_hash and problem (null when intact)"), (status = 403, body = ErrorBody)))]
+pub async fn audit_verify(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<VerifyReport>, ApiError> {
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.verify_audit(&ctx)).await?))
+}
+
+/// A token to create.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    /// What it is for.
+    pub name: String,
+    /// `admin`, `dpo`, `caseworker`, `staff` or `auditor`.
+    #[schema(value_type = String)]
+    pub role: Role,
+}
+
+/// A created token: the secret is shown only here.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedToken {
+    /// The token.
+    pub token: TokenInfo,
+    /// The secret to send as `Authorization: Bearer …`.
+    pub secret: String,
+}
+
+/// Tokens.
+#[derive(Serialize, ToSchema)]
+pub struct TokenList {
+    /// Tokens, newest first.
+    pub tokens: Vec<TokenInfo>,
+}
+
+/// Every API token (never their secrets).
+#[utoipa::path(get, path = "/api/v1/tokens", tag = "access", security(("bearer" = [])),
+    responses((status = 200, body = TokenList), (status = 403, body = ErrorBody)))]
+pub async fn list_tokens(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<TokenList>, ApiError> {
+    let app = s.app.clone();
+    Ok(Json(TokenList {
+        tokens: blocking(move || app.list_tokens(&ctx)).await?,
+    }))
+}
+
+/// Create an API token.
+#[utoipa::path(post, path = "/api/v1/tokens", tag = "access", request_body = NewToken, security(("bearer" = [])),
+    responses((status = 201, body = CreatedToken), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn create_token(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    body: Result<Json<NewToken>, JsonRejection>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let Json(t) = body?;
+    let app = s.app.clone();
+    let (token, secret) = blocking(move || app.create_token(&ctx, &t.name, t.role)).await?;
+    Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
+}
+
+/// Revoke an API token.
+#[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "access", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Token id")),
+    responses((status = 204, description = "Revoked"), (status = 404, body = ErrorBody)))]
+pub async fn revoke_token(State(s): State<AppState>, Authed(ctx): Authed, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let app = s.app.clone();
+    blocking(move || app.revoke_token(&ctx, &id)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI document of the API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Steward API", description = "Data protection management: the encrypted subject vault, erasure, audit log and access tokens."),
+    paths(health, create_subject, search_subjects, get_subject, update_subject, erase_subject, erasure_preview,
+        add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token),
+    components(schemas(ErrorBody, crate::error::ErrorDetail, Tombstone)),
+    modifiers(&BearerAuth),
+    tags((name = "subjects", description = "The vault of data subjects"), (name = "audit", description = "The hash-chained audit log"),
+        (name = "access", description = "API tokens"), (name = "service", description = "Service status"))
+)]
+pub struct ApiDoc;

@@ -1,0 +1,203 @@
+//! The API's error body `{"error":{"code","message","field"}}` and the one place
+//! application errors become HTTP statuses.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use steward_app::AppError;
+use steward_store::{StoreError, Tombstone};
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+    /// For `410 Gone`: the erased subject's tombstone.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tombstone: Option<Tombstone>,
+}
+
+/// What went wrong.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine code (`invalid`, `not_found`, `gone`, `forbidden`…).
+    pub code: &'static str,
+    /// Plain-English message. Never contains personal data.
+    pub message: String,
+    /// The field at fault, when one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+/// An error response.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+    tombstone: Option<Tombstone>,
+}
+
+impl ApiError {
+    /// A new error.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            tombstone: None,
+        }
+    }
+
+    /// Name the field at fault.
+    pub fn field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+
+    /// 401.
+    pub fn unauthorised() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorised",
+            "a valid API token is required: send 'Authorization: Bearer <token>'",
+        )
+    }
+
+    /// 404 for an unknown route.
+    pub fn no_route() -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", "there is no such API endpoint; see /api/v1/openapi.json")
+    }
+
+    /// The status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message,
+                field: self.field,
+            },
+            tombstone: self.tombstone,
+        };
+        let mut resp = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED
+            && let Ok(v) = axum::http::HeaderValue::from_str("Bearer")
+        {
+            resp.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, v);
+        }
+        resp
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        match e {
+            AppError::Invalid(f) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", f.message).field(f.field),
+            AppError::Unknown(c) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", c.to_string()),
+            AppError::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
+            AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
+            AppError::Gone(t) => {
+                let mut err = ApiError::new(StatusCode::GONE, "gone", format!("this subject was erased on {}", t.erased_at));
+                err.tombstone = Some(*t);
+                err
+            }
+            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Store(StoreError::Unavailable(m)) => {
+                tracing::warn!(error = %m, "storage unavailable");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is busy or unreachable; try again shortly")
+            }
+            other => {
+                tracing::error!(error = %other, "request failed");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; the error has been logged")
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::JsonDataError(e) => {
+                // serde's message names the field and the problem, e.g. "unknown field `surname`".
+                let msg = e.body_text();
+                let detail = msg.split_once(": ").map_or(msg.as_str(), |(_, d)| d).to_string();
+                let field = detail
+                    .split(" at line")
+                    .next()
+                    .and_then(|d| d.split('`').nth(1))
+                    .map(str::to_string);
+                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", strip_values(&detail));
+                err.field = field;
+                err
+            }
+            JsonRejection::JsonSyntaxError(e) => ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "malformed_json",
+                format!("the body is not valid JSON: {}", strip_values(&e.body_text())),
+            ),
+            JsonRejection::MissingJsonContentType(_) => ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "send the body as JSON with 'Content-Type: application/json'",
+            ),
+            JsonRejection::BytesRejection(_) => ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("the body is larger than the limit of {} bytes", crate::BODY_LIMIT),
+            ),
+            other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
+        }
+    }
+}
+
+/// serde quotes offending string values (`invalid value: string "Jane"`); keep the
+/// structure of the message but drop quoted values, which may be personal data.
+fn strip_values(msg: &str) -> String {
+    let mut out = String::with_capacity(msg.len());
+    let mut in_quote = false;
+    for c in msg.chars() {
+        if c == '"' {
+            if !in_quote {
+                out.push_str("\"…\"");
+            }
+            in_quote = !in_quote;
+        } else if !in_quote {
+            out.push(c);
+        }
+    }
+    out
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(r: QueryRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_query", strip_values(&r.body_text()))
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(r: PathRejection) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, "bad_path", r.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoted_values_are_dropped() {
+        assert_eq!(
+            super::strip_values(r#"invalid value: string "Jane Smith", expected a date"#),
+            r#"invalid value: string "…", expected a date"#
+        );
+    }
+}
