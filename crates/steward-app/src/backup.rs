@@ -38,7 +38,8 @@ impl App {
         let mut w = BufWriter::new(file);
         let mut bytes = 0u64;
         let result = self.store.export(&mut |item| {
-            let mut line = serde_json::to_vec(&item).map_err(|e| StoreError::Backend(format!("cannot encode backup line: {e}")))?;
+            let mut line = serde_json::to_vec(&item)
+                .map_err(|e| StoreError::Backend(format!("cannot encode backup line: {e}")))?;
             line.push(b'\n');
             bytes += line.len() as u64;
             w.write_all(&line).map_err(|e| StoreError::Backend(format!("cannot write the backup: {e}")))
@@ -56,7 +57,8 @@ impl App {
                 return Err(e.into());
             }
         };
-        std::fs::rename(&tmp, out).map_err(|e| AppError::Io(format!("cannot move the backup into place at {}: {e}", out.display())))?;
+        std::fs::rename(&tmp, out)
+            .map_err(|e| AppError::Io(format!("cannot move the backup into place at {}: {e}", out.display())))?;
         self.store.audit(&ctx.event("backup.export", "backup", "", Outcome::Success, format!("lines={lines}")))?;
         Ok(BackupSummary { lines, bytes })
     }
@@ -65,13 +67,15 @@ impl App {
     /// the journal, so nobody erased after the backup was taken becomes readable again.
     pub fn restore(&self, ctx: &Context, from: &Path) -> AppResult<RestoreSummary> {
         self.require(ctx, Permission::ManageSettings, "backup", "")?;
-        let f = File::open(from).map_err(|e| AppError::Io(format!("cannot open the backup {}: {e}", from.display())))?;
+        let f =
+            File::open(from).map_err(|e| AppError::Io(format!("cannot open the backup {}: {e}", from.display())))?;
         let mut n = 0usize;
         let mut lines = BufReader::new(f).lines().map(move |l| {
             n += 1;
             let l = l.map_err(|e| StoreError::BadBackup(format!("cannot read line {n}: {e}")))?;
-            serde_json::from_str::<BackupItem>(&l)
-                .map_err(|e| StoreError::BadBackup(format!("line {n} is not a backup record: {}", describe_json_error(&e))))
+            serde_json::from_str::<BackupItem>(&l).map_err(|e| {
+                StoreError::BadBackup(format!("line {n} is not a backup record: {}", describe_json_error(&e)))
+            })
         });
         let imported = self.store.import(&mut lines)?;
         // The key check was restored with the settings; a backup from another
@@ -124,6 +128,5 @@ fn create_private(path: &Path) -> AppResult<File> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    opts.open(path)
-        .map_err(|e| AppError::Io(format!("cannot create {}: {e}", path.display())))
+    opts.open(path).map_err(|e| AppError::Io(format!("cannot create {}: {e}", path.display())))
 }

@@ -26,7 +26,8 @@ impl Journal {
 
     /// Append one tombstone and flush it to disk before returning.
     pub fn append(&self, t: &Tombstone) -> AppResult<()> {
-        let mut line = serde_json::to_vec(t).map_err(|e| AppError::Io(format!("cannot encode a journal entry: {e}")))?;
+        let mut line =
+            serde_json::to_vec(t).map_err(|e| AppError::Io(format!("cannot encode a journal entry: {e}")))?;
         line.push(b'\n');
         let mut opts = OpenOptions::new();
         opts.create(true).append(true);
@@ -49,7 +50,9 @@ impl Journal {
         let f = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(AppError::Io(format!("cannot read the erasure journal {}: {e}", self.path.display()))),
+            Err(e) => {
+                return Err(AppError::Io(format!("cannot read the erasure journal {}: {e}", self.path.display())));
+            }
         };
         let lines: Vec<String> = BufReader::new(f)
             .lines()

@@ -101,24 +101,23 @@ pub struct Context {
 impl Context {
     /// The command line, acting with full (DPO) rights on the operator's authority.
     pub fn cli() -> Self {
-        Self {
-            actor: "cli".into(),
-            role: Role::Dpo,
-            request_id: uuid::Uuid::new_v4().to_string(),
-        }
+        Self { actor: "cli".into(), role: Role::Dpo, request_id: uuid::Uuid::new_v4().to_string() }
     }
 
     /// Scheduled jobs and start-up reconciliation.
     pub fn system() -> Self {
-        Self {
-            actor: "system".into(),
-            role: Role::Dpo,
-            request_id: uuid::Uuid::new_v4().to_string(),
-        }
+        Self { actor: "system".into(), role: Role::Dpo, request_id: uuid::Uuid::new_v4().to_string() }
     }
 
     /// An audit event for this context.
-    pub fn event(&self, action: &str, object_type: &str, object_id: &str, outcome: Outcome, detail: impl Into<String>) -> AuditEvent {
+    pub fn event(
+        &self,
+        action: &str,
+        object_type: &str,
+        object_id: &str,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
         AuditEvent {
             at: format_time(jiff::Timestamp::now()),
             actor: self.actor.clone(),
@@ -161,11 +160,7 @@ impl App {
             Some(_) => {}
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
-        let app = Self {
-            store,
-            keys,
-            journal: journal::Journal::new(journal_path.to_path_buf()),
-        };
+        let app = Self { store, keys, journal: journal::Journal::new(journal_path.to_path_buf()) };
         app.reapply_journal(&Context::system())?;
         Ok(app)
     }
@@ -196,10 +191,7 @@ impl App {
             Some(r) => r.parse()?,
             None => Region::default(),
         };
-        Ok(OrgSettings {
-            org_name: self.store.setting("org_name")?.unwrap_or_default(),
-            region,
-        })
+        Ok(OrgSettings { org_name: self.store.setting("org_name")?.unwrap_or_default(), region })
     }
 
     /// Change organisation settings (name, region), audited.
@@ -223,7 +215,13 @@ impl App {
             return Ok(());
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let ev = ctx.event("settings.update", "settings", "organisation", Outcome::Success, format!("fields={}", changed.join(",")));
+        let ev = ctx.event(
+            "settings.update",
+            "settings",
+            "organisation",
+            Outcome::Success,
+            format!("fields={}", changed.join(",")),
+        );
         self.store.put_settings(&refs, Some(&ev))?;
         Ok(())
     }
@@ -241,7 +239,11 @@ impl App {
     }
 
     /// Browse the audit log.
-    pub fn audit_entries(&self, ctx: &Context, filter: &steward_store::AuditFilter) -> AppResult<Vec<steward_core::audit::AuditRecord>> {
+    pub fn audit_entries(
+        &self,
+        ctx: &Context,
+        filter: &steward_store::AuditFilter,
+    ) -> AppResult<Vec<steward_core::audit::AuditRecord>> {
         self.require(ctx, Permission::AuditRead, "audit", "log")?;
         Ok(self.store.audit_entries(filter)?)
     }

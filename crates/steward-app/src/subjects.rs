@@ -136,13 +136,19 @@ fn today() -> jiff::civil::Date {
 }
 
 impl App {
-    fn seal(&self, id: &str, v: &ValidSubject, key: &DataKey, wrapped: Vec<u8>, created_at: String, updated_at: String) -> AppResult<SubjectRow> {
+    fn seal(
+        &self,
+        id: &str,
+        v: &ValidSubject,
+        key: &DataKey,
+        wrapped: Vec<u8>,
+        created_at: String,
+        updated_at: String,
+    ) -> AppResult<SubjectRow> {
         let json = serde_json::to_vec(&v.personal).map_err(|e| AppError::Io(format!("cannot encode subject: {e}")))?;
         let data = key.seal(&aad(id), &json)?;
-        let index_hashes = index_terms(&v.personal)
-            .iter()
-            .map(|(kind, term)| self.keys.blind_index(kind.tag(), term))
-            .collect();
+        let index_hashes =
+            index_terms(&v.personal).iter().map(|(kind, term)| self.keys.blind_index(kind.tag(), term)).collect();
         Ok(SubjectRow {
             id: id.to_string(),
             created_at,
@@ -188,10 +194,7 @@ impl App {
                     (_, true) => (l.to_id, "household"),
                     (_, false) => (l.from_id, "household"),
                 };
-                LinkView {
-                    subject_id: other,
-                    relation: relation.into(),
-                }
+                LinkView { subject_id: other, relation: relation.into() }
             })
             .collect();
         Ok(SubjectView {
@@ -231,7 +234,9 @@ impl App {
         let mut events = Vec::with_capacity(inputs.len());
         for (i, input) in inputs.into_iter().enumerate() {
             let v = input.validate(today).map_err(|e| match e {
-                steward_core::CoreError::Invalid(f) => AppError::Invalid(FieldError::new(format!("[{i}].{}", f.field), f.message)),
+                steward_core::CoreError::Invalid(f) => {
+                    AppError::Invalid(FieldError::new(format!("[{i}].{}", f.field), f.message))
+                }
                 other => other.into(),
             })?;
             let row = self.new_row(&v)?;
@@ -260,7 +265,8 @@ impl App {
         let fields = patch.changed_fields().join(",");
         let v = patch.apply(&current, &current_categories).validate(today())?;
         let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
-        let new = self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), steward_store::now())?;
+        let new =
+            self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), steward_store::now())?;
         let ev = ctx.event("subject.update", "subject", id, Outcome::Success, format!("fields={fields}"));
         self.store.update_subject(&new, &row.updated_at, &ev)?;
         self.view(&new, v.personal)
@@ -343,7 +349,9 @@ impl App {
             (Some(s), Some(dob)) if !normalise::fold_name(s).is_empty() => {
                 Ok(("surname_dob", self.lookup(K::SurnameDob.tag(), &surname_dob_term(s, dob))?))
             }
-            (None, _) | (Some(_), Some(_)) => Err(AppError::Invalid(FieldError::new("surname", "is required with date_of_birth"))),
+            (None, _) | (Some(_), Some(_)) => {
+                Err(AppError::Invalid(FieldError::new("surname", "is required with date_of_birth")))
+            }
             (Some(_), None) => Err(AppError::Invalid(FieldError::new("date_of_birth", "is required with surname"))),
         }
     }
@@ -399,14 +407,21 @@ impl App {
             kind: kind.as_str().into(),
             created_at: steward_store::now(),
         };
-        let ev = ctx.event("subject.link", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
+        let ev =
+            ctx.event("subject.link", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
         Ok(self.store.add_link(&link, &ev)?)
     }
 
     /// Remove a link.
     pub fn unlink_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
         self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
-        let ev = ctx.event("subject.unlink", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
+        let ev = ctx.event(
+            "subject.unlink",
+            "subject",
+            from,
+            Outcome::Success,
+            format!("kind={} other={to}", kind.as_str()),
+        );
         Ok(self.store.remove_link(from, to, kind.as_str(), &ev)?)
     }
 
@@ -425,7 +440,13 @@ impl App {
     /// Erase a subject by crypto-shredding (UK GDPR Art 17). The erasure is first
     /// written to the journal (so no later restore can undo it), then the data key,
     /// ciphertext, index entries and links are destroyed and a tombstone recorded.
-    pub fn erase_subject(&self, ctx: &Context, id: &str, reason: &str, request_ref: Option<&str>) -> AppResult<Tombstone> {
+    pub fn erase_subject(
+        &self,
+        ctx: &Context,
+        id: &str,
+        reason: &str,
+        request_ref: Option<&str>,
+    ) -> AppResult<Tombstone> {
         self.require(ctx, Permission::SubjectErase, "subject", id)?;
         if !ERASURE_REASONS.iter().any(|(code, _)| *code == reason) {
             return Err(AppError::Invalid(FieldError::new(
@@ -435,7 +456,9 @@ impl App {
         }
         let request_ref = match request_ref.map(str::trim) {
             None | Some("") => None,
-            Some(r) if r.len() <= 64 && r.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.".contains(c)) => Some(r.to_string()),
+            Some(r) if r.len() <= 64 && r.chars().all(|c| c.is_ascii_alphanumeric() || "-_/.".contains(c)) => {
+                Some(r.to_string())
+            }
             Some(_) => {
                 return Err(AppError::Invalid(FieldError::new(
                     "request_ref",

@@ -24,13 +24,7 @@ pub struct TokenInfo {
 
 impl From<TokenRow> for TokenInfo {
     fn from(t: TokenRow) -> Self {
-        Self {
-            id: t.id,
-            name: t.name,
-            role: t.role,
-            created_at: t.created_at,
-            revoked_at: t.revoked_at,
-        }
+        Self { id: t.id, name: t.name, role: t.role, created_at: t.created_at, revoked_at: t.revoked_at }
     }
 }
 
@@ -66,11 +60,7 @@ impl App {
             return Ok(None);
         };
         let role: Role = row.role.parse()?;
-        Ok(Some(Context {
-            actor: format!("token:{}", row.id),
-            role,
-            request_id: request_id.into(),
-        }))
+        Ok(Some(Context { actor: format!("token:{}", row.id), role, request_id: request_id.into() }))
     }
 
     /// Every token.

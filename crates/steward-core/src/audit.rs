@@ -70,16 +70,8 @@ pub struct AuditRecord {
 /// field as a 4-byte big-endian length and its UTF-8 bytes, in a fixed order. Lengths
 /// make the encoding unambiguous whatever the fields contain.
 pub fn canonical(seq: i64, e: &AuditEvent) -> Vec<u8> {
-    let fields: [&str; 8] = [
-        &e.at,
-        &e.actor,
-        &e.action,
-        &e.object_type,
-        &e.object_id,
-        &e.request_id,
-        &e.outcome,
-        &e.detail,
-    ];
+    let fields: [&str; 8] =
+        [&e.at, &e.actor, &e.action, &e.object_type, &e.object_id, &e.request_id, &e.outcome, &e.detail];
     let mut out = Vec::with_capacity(64 + fields.iter().map(|f| f.len() + 4).sum::<usize>());
     out.extend_from_slice(b"steward-audit-v1");
     out.extend_from_slice(&seq.to_be_bytes());

@@ -59,11 +59,7 @@ const NI_BANNED_PREFIXES: [&str; 7] = ["BG", "GB", "KN", "NK", "NT", "TN", "ZZ"]
 /// not D, F, I, Q, U or V; the second not D, F, I, O, Q, U or V; not BG, GB, KN, NK,
 /// NT, TN or ZZ), six digits and a suffix A–D.
 pub fn ni_number(field: &str, raw: &str) -> Result<String, CoreError> {
-    let s: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect::<String>()
-        .to_uppercase();
+    let s: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_uppercase();
     let bad = || CoreError::invalid(field, "is not a valid National Insurance number (e.g. AB 12 34 56 C)");
     let b = s.as_bytes();
     if b.len() != 9 || !s.is_ascii() {
@@ -88,11 +84,7 @@ pub fn ni_number(field: &str, raw: &str) -> Result<String, CoreError> {
 /// Whether ten digits pass the NHS number modulus-11 check (NHS Data Dictionary,
 /// "NHS Number": weights 10 down to 2, check digit 11 − (sum mod 11), 11 → 0, 10 invalid).
 pub fn nhs_checksum_ok(digits: &[u8; 10]) -> bool {
-    let sum: u32 = digits[..9]
-        .iter()
-        .enumerate()
-        .map(|(i, d)| u32::from(*d) * (10 - i as u32))
-        .sum();
+    let sum: u32 = digits[..9].iter().enumerate().map(|(i, d)| u32::from(*d) * (10 - i as u32)).sum();
     let check = match 11 - (sum % 11) {
         11 => 0,
         10 => return false,
@@ -103,10 +95,7 @@ pub fn nhs_checksum_ok(digits: &[u8; 10]) -> bool {
 
 /// Normalise an NHS number to ten digits, refusing any that fail the modulus-11 check.
 pub fn nhs_number(field: &str, raw: &str) -> Result<String, CoreError> {
-    let s: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
+    let s: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     let bad = || CoreError::invalid(field, "is not a valid NHS number (ten digits passing the check digit)");
     if s.len() != 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
@@ -135,11 +124,7 @@ pub fn nhs_display(normalised: &str) -> String {
 /// Shape per the Royal Mail Programmers' Guide: an outward code of 2–4 characters
 /// starting with a letter, and an inward code of a digit and two letters.
 pub fn postcode(field: &str, raw: &str) -> Result<String, CoreError> {
-    let s: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .to_uppercase();
+    let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
     let bad = || CoreError::invalid(field, "is not a UK postcode (e.g. IP1 1AA)");
     if !(5..=7).contains(&s.len()) || !s.is_ascii() || !s.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(bad());
@@ -191,9 +176,7 @@ pub const MIN_NAME_PREFIX: usize = 3;
 pub fn token_prefixes(token: &str) -> Vec<String> {
     let chars: Vec<char> = token.chars().collect();
     let start = MIN_NAME_PREFIX.min(chars.len()).max(1);
-    (start..=chars.len())
-        .map(|n| chars[..n].iter().collect())
-        .collect()
+    (start..=chars.len()).map(|n| chars[..n].iter().collect()).collect()
 }
 
 #[cfg(test)]
@@ -210,7 +193,14 @@ mod tests {
 
     #[test]
     fn uk_phone_formats_normalise_to_e164() {
-        for raw in ["07700 900123", "07700900123", "+44 7700 900123", "+44 (0)7700 900123", "0044 7700 900123", "(07700) 900-123"] {
+        for raw in [
+            "07700 900123",
+            "07700900123",
+            "+44 7700 900123",
+            "+44 (0)7700 900123",
+            "0044 7700 900123",
+            "(07700) 900-123",
+        ] {
             assert_eq!(phone("p", raw).as_deref(), Ok("+447700900123"), "{raw}");
         }
         assert_eq!(phone("p", "01632 960 001").as_deref(), Ok("+441632960001"));

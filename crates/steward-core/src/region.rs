@@ -19,11 +19,7 @@ pub enum Region {
 
 impl Region {
     /// All regions, in display order.
-    pub const ALL: [Region; 3] = [
-        Region::EnglandAndWales,
-        Region::Scotland,
-        Region::NorthernIreland,
-    ];
+    pub const ALL: [Region; 3] = [Region::EnglandAndWales, Region::Scotland, Region::NorthernIreland];
 
     /// The stable machine name (`england-and-wales`, `scotland`, `northern-ireland`).
     pub fn as_str(self) -> &'static str {
@@ -53,13 +49,10 @@ impl fmt::Display for Region {
 impl FromStr for Region {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Region::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| CoreError::Unknown {
-                kind: "region",
-                value: s.to_string(),
-                expected: "england-and-wales, scotland, northern-ireland".into(),
-            })
+        Region::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| CoreError::Unknown {
+            kind: "region",
+            value: s.to_string(),
+            expected: "england-and-wales, scotland, northern-ireland".into(),
+        })
     }
 }

@@ -44,13 +44,7 @@ pub enum Permission {
 
 impl Role {
     /// All roles.
-    pub const ALL: [Role; 5] = [
-        Role::Admin,
-        Role::Dpo,
-        Role::Caseworker,
-        Role::Staff,
-        Role::Auditor,
-    ];
+    pub const ALL: [Role; 5] = [Role::Admin, Role::Dpo, Role::Caseworker, Role::Staff, Role::Auditor];
 
     /// The stable machine name.
     pub fn as_str(self) -> &'static str {
@@ -79,14 +73,8 @@ impl Role {
         use Permission::*;
         match self {
             Role::Dpo => true,
-            Role::Admin => matches!(
-                permission,
-                AuditRead | ManageAccess | ManageSettings | ReadStatistics
-            ),
-            Role::Caseworker => matches!(
-                permission,
-                SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics
-            ),
+            Role::Admin => matches!(permission, AuditRead | ManageAccess | ManageSettings | ReadStatistics),
+            Role::Caseworker => matches!(permission, SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics),
             Role::Staff => matches!(permission, SubjectCreate),
             Role::Auditor => matches!(permission, AuditRead | ReadStatistics),
         }
@@ -102,14 +90,11 @@ impl fmt::Display for Role {
 impl FromStr for Role {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Role::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| CoreError::Unknown {
-                kind: "role",
-                value: s.to_string(),
-                expected: "admin, dpo, caseworker, staff, auditor".into(),
-            })
+        Role::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| CoreError::Unknown {
+            kind: "role",
+            value: s.to_string(),
+            expected: "admin, dpo, caseworker, staff, auditor".into(),
+        })
     }
 }
 

@@ -4,8 +4,8 @@
 use crate::{CoreError, normalise};
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer, Serialize};
-use utoipa::ToSchema;
 use std::{collections::BTreeSet, fmt, str::FromStr};
+use utoipa::ToSchema;
 
 /// The kind of relationship an organisation has with a person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ToSchema)]
@@ -105,14 +105,11 @@ impl fmt::Display for Category {
 impl FromStr for Category {
     type Err = CoreError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Category::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| CoreError::Unknown {
-                kind: "category",
-                value: s.chars().take(40).collect(),
-                expected: Category::ALL.map(Category::as_str).join(", "),
-            })
+        Category::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| CoreError::Unknown {
+            kind: "category",
+            value: s.chars().take(40).collect(),
+            expected: Category::ALL.map(Category::as_str).join(", "),
+        })
     }
 }
 
@@ -288,9 +285,7 @@ impl fmt::Debug for SubjectPatch {
     }
 }
 
-fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Option<T>>, D::Error> {
+fn double_option<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
 
@@ -407,10 +402,7 @@ impl NewSubject {
                 return Err(CoreError::invalid("date_of_birth", "is in the future"));
             }
             if dob.year() < limits::EARLIEST_BIRTH_YEAR {
-                return Err(CoreError::invalid(
-                    "date_of_birth",
-                    format!("is before {}", limits::EARLIEST_BIRTH_YEAR),
-                ));
+                return Err(CoreError::invalid("date_of_birth", format!("is before {}", limits::EARLIEST_BIRTH_YEAR)));
             }
         }
         check_list("emails", &self.emails)?;
@@ -534,10 +526,7 @@ pub fn surname_dob_term(family_name: &str, dob: Date) -> String {
 
 /// The term for a reference number look-up: upper case, spaces and dashes removed.
 pub fn reference_term(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .flat_map(char::to_uppercase)
-        .collect()
+    raw.chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect()
 }
 
 /// Every (kind, normalised term) pair a subject is findable by, de-duplicated.
@@ -556,9 +545,8 @@ pub fn index_terms(p: &PersonalData) -> Vec<(IndexKind, String)> {
         out.insert((IndexKind::NhsNumber, nhs.clone()));
     }
     let ids = &p.identifiers;
-    for r in [&ids.tenancy_number, &ids.customer_number, &ids.employee_number, &ids.volunteer_number]
-        .into_iter()
-        .flatten()
+    for r in
+        [&ids.tenancy_number, &ids.customer_number, &ids.employee_number, &ids.volunteer_number].into_iter().flatten()
     {
         out.insert((IndexKind::Reference, reference_term(r)));
     }

@@ -194,9 +194,7 @@ impl DataKey {
 fn seal_with(cipher: &XChaCha20Poly1305, aad: &[u8], msg: &[u8]) -> Result<Vec<u8>, CryptoError> {
     let mut nonce = [0u8; NONCE_LEN];
     random_bytes(&mut nonce)?;
-    let ct = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg, aad })
-        .map_err(|_| CryptoError::Encrypt)?;
+    let ct = cipher.encrypt(XNonce::from_slice(&nonce), Payload { msg, aad }).map_err(|_| CryptoError::Encrypt)?;
     let mut out = Vec::with_capacity(NONCE_LEN + ct.len());
     out.extend_from_slice(&nonce);
     out.extend_from_slice(&ct);
@@ -208,9 +206,7 @@ fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Result<Ve
         return Err(CryptoError::Decrypt);
     }
     let (nonce, ct) = sealed.split_at(NONCE_LEN);
-    cipher
-        .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad })
-        .map_err(|_| CryptoError::Decrypt)
+    cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).map_err(|_| CryptoError::Decrypt)
 }
 
 /// Hash of an audit entry: SHA-256 over the previous entry's hash (hex text) and the
@@ -236,10 +232,7 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 pub fn new_token() -> Result<String, CryptoError> {
     let mut b = [0u8; 32];
     random_bytes(&mut b)?;
-    Ok(format!(
-        "{TOKEN_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
-    ))
+    Ok(format!("{TOKEN_PREFIX}{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)))
 }
 
 #[cfg(test)]

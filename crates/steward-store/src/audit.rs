@@ -17,9 +17,7 @@ const COLUMNS: &str = "seq, at, actor, action, object_type, object_id, request_i
 pub(crate) fn append_in(tx: &mut dyn Tx, events: &[AuditEvent]) -> Result<Vec<AuditRecord>, StoreError> {
     let lock = if tx.dialect() == Dialect::Postgres { " FOR UPDATE" } else { "" };
     let head = tx.query(&format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}"), &[])?;
-    let head = head
-        .first()
-        .ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
+    let head = head.first().ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
     let (mut seq, mut prev) = (head.int(0)?, head.text(1)?);
     let mut out = Vec::with_capacity(events.len());
     for ev in events {
@@ -42,17 +40,9 @@ pub(crate) fn append_in(tx: &mut dyn Tx, events: &[AuditEvent]) -> Result<Vec<Au
                 Val::Text(&hash),
             ],
         )?;
-        out.push(AuditRecord {
-            seq,
-            event: ev.clone(),
-            prev_hash: std::mem::replace(&mut prev, hash.clone()),
-            hash,
-        });
+        out.push(AuditRecord { seq, event: ev.clone(), prev_hash: std::mem::replace(&mut prev, hash.clone()), hash });
     }
-    tx.exec(
-        "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
-        &[Val::Int(seq), Val::Text(&prev)],
-    )?;
+    tx.exec("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", &[Val::Int(seq), Val::Text(&prev)])?;
     Ok(out)
 }
 
@@ -120,9 +110,7 @@ impl Store {
     pub fn audit_head(&self) -> Result<(i64, String), StoreError> {
         self.read(|tx| {
             let rows = tx.query("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?;
-            let r = rows
-                .first()
-                .ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
+            let r = rows.first().ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
             Ok((r.int(0)?, r.text(1)?))
         })
     }
@@ -240,17 +228,8 @@ impl Store {
             ));
         }
         if prev != head_hash {
-            return Ok(fail(
-                head_seq,
-                format!("the stored head hash does not match entry {head_seq}"),
-                &prev,
-                checked,
-            ));
+            return Ok(fail(head_seq, format!("the stored head hash does not match entry {head_seq}"), &prev, checked));
         }
-        Ok(VerifyReport {
-            entries: checked,
-            head_hash: prev,
-            problem: None,
-        })
+        Ok(VerifyReport { entries: checked, head_hash: prev, problem: None })
     }
 }

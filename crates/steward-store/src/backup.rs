@@ -175,9 +175,7 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let mut items = Some(items);
         self.write(|tx| {
-            let items = items
-                .take()
-                .ok_or_else(|| StoreError::Backend("import ran twice".into()))?;
+            let items = items.take().ok_or_else(|| StoreError::Backend("import ran twice".into()))?;
             import_in(tx, items)
         })
     }
@@ -201,16 +199,20 @@ fn import_in(
     items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
 ) -> Result<ImportSummary, StoreError> {
     let mut summary = ImportSummary::default();
+    let mut header_audit: (i64, String) = (0, String::new());
     let Some(first) = items.next() else {
         return Err(StoreError::BadBackup("the file is empty".into()));
     };
     match first? {
-        BackupItem::Header { format, version, schema_version, created_at, .. } => {
+        BackupItem::Header { format, version, schema_version, created_at, audit_seq, audit_hash } => {
+            header_audit = (audit_seq, audit_hash);
             if format != FORMAT {
                 return Err(StoreError::BadBackup(format!("not a Steward backup (format '{format}')")));
             }
             if version != FORMAT_VERSION {
-                return Err(StoreError::BadBackup(format!("backup format version {version} is not supported (expected {FORMAT_VERSION})")));
+                return Err(StoreError::BadBackup(format!(
+                    "backup format version {version} is not supported (expected {FORMAT_VERSION})"
+                )));
             }
             if schema_version > schema::latest_version() {
                 return Err(StoreError::BadBackup(format!(
@@ -222,19 +224,29 @@ fn import_in(
         }
         _ => return Err(StoreError::BadBackup("the first line is not a backup header".into())),
     }
-    for table in ["subject_index", "subject_links", "subjects", "subject_stats", "tombstones", "api_tokens", "audit_log", "settings"] {
+    for table in [
+        "subject_index",
+        "subject_links",
+        "subjects",
+        "subject_stats",
+        "tombstones",
+        "api_tokens",
+        "audit_log",
+        "settings",
+    ] {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
-    let mut lines = 1u64;
     let mut last_audit: (i64, String) = (0, steward_core::audit::GENESIS_HASH.to_string());
     let mut ended = false;
-    for item in items {
+    for (item, lines) in items.zip(1u64..) {
         let item = item?;
         if ended {
             return Err(StoreError::BadBackup("there is data after the end marker".into()));
         }
         match item {
-            BackupItem::Header { .. } => return Err(StoreError::BadBackup(format!("a second header at line {}", lines + 1))),
+            BackupItem::Header { .. } => {
+                return Err(StoreError::BadBackup(format!("a second header at line {}", lines + 1)));
+            }
             BackupItem::Setting { key, value } => {
                 tx.exec("INSERT INTO settings (key, value) VALUES ($1, $2)", &[Val::Text(&key), Val::Text(&value)])?;
             }
@@ -306,15 +318,22 @@ fn import_in(
             }
             BackupItem::End { lines: n } => {
                 if n != lines {
-                    return Err(StoreError::BadBackup(format!("the end marker counts {n} lines but {lines} were read")));
+                    return Err(StoreError::BadBackup(format!(
+                        "the end marker counts {n} lines but {lines} were read"
+                    )));
                 }
                 ended = true;
             }
         }
-        lines += 1;
     }
     if !ended {
         return Err(StoreError::BadBackup("the file is truncated (no end marker)".into()));
+    }
+    if (last_audit.0, last_audit.1.as_str()) != (header_audit.0, header_audit.1.as_str()) {
+        return Err(StoreError::BadBackup(format!(
+            "the header records {} audit entries but the last audit line is entry {}",
+            header_audit.0, last_audit.0
+        )));
     }
     tx.exec(
         "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",

@@ -76,18 +76,14 @@ pub struct Store {
 impl Store {
     /// Open the SQLite database at `path` and bring its schema up to date.
     pub fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
-        let s = Self {
-            db: Box::new(sqlite::SqliteBackend::open(path)?),
-        };
+        let s = Self { db: Box::new(sqlite::SqliteBackend::open(path)?) };
         s.migrate()?;
         Ok(s)
     }
 
     /// Connect to PostgreSQL at `url` (optionally inside `schema`) and migrate.
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
-        let s = Self {
-            db: Box::new(postgres::PostgresBackend::open(url, schema)?),
-        };
+        let s = Self { db: Box::new(postgres::PostgresBackend::open(url, schema)?) };
         s.migrate()?;
         Ok(s)
     }
@@ -136,16 +132,14 @@ impl Store {
         })?;
         let applied = self.schema_version()?;
         if applied > schema::latest_version() {
-            return Err(StoreError::TooNew {
-                found: applied,
-                known: schema::latest_version(),
-            });
+            return Err(StoreError::TooNew { found: applied, known: schema::latest_version() });
         }
         for m in schema::MIGRATIONS.iter().filter(|m| m.version > applied) {
             let dialect = self.db.dialect();
             self.write(|tx| {
                 // Re-check inside the transaction: another process may have migrated.
-                let rows = tx.query("SELECT version FROM schema_migrations WHERE version = $1", &[Val::Int(m.version)])?;
+                let rows =
+                    tx.query("SELECT version FROM schema_migrations WHERE version = $1", &[Val::Int(m.version)])?;
                 if !rows.is_empty() {
                     return Ok(());
                 }

@@ -39,9 +39,7 @@ impl PostgresBackend {
             let mut client = config
                 .connect(NoTls)
                 .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-            client
-                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}"))
-                .map_err(|e| map_err(&e))?;
+            client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}")).map_err(|e| map_err(&e))?;
             config.options(&format!("-c search_path={s}"));
         }
         config.connect_timeout(std::time::Duration::from_secs(10));
@@ -117,13 +115,13 @@ impl Backend for PostgresBackend {
     }
 
     fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>) -> Result<(), StoreError> {
-        let mut client = self
-            .pool
-            .get()
-            .map_err(|e| StoreError::Unavailable(format!("no PostgreSQL connection available: {e}")))?;
+        let mut client =
+            self.pool.get().map_err(|e| StoreError::Unavailable(format!("no PostgreSQL connection available: {e}")))?;
         let mut builder = client.build_transaction();
         if mode == Mode::Read {
-            builder = builder.read_only(true);
+            // One snapshot for the whole read (as SQLite gives): multi-statement reads
+            // such as exports must not see rows committed while they run.
+            builder = builder.read_only(true).isolation_level(postgres::IsolationLevel::RepeatableRead);
         }
         let tx = builder.start().map_err(|e| map_err(&e))?;
         let mut t = PgTx(tx);

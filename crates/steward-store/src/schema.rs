@@ -19,12 +19,7 @@ impl Migration {
             Dialect::Sqlite => "BLOB",
             Dialect::Postgres => "BYTEA",
         };
-        self.sql
-            .split(';')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|s| s.replace("BYTES", bytes))
-            .collect()
+        self.sql.split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| s.replace("BYTES", bytes)).collect()
     }
 }
 

@@ -6,6 +6,7 @@ use crate::sql::{Backend, Cell, Dialect, Mode, Row, Tx, Val};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ToSql, TransactionBehavior};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -36,15 +37,34 @@ impl SqliteBackend {
             .min_idle(Some(0))
             .build(manager)
             .map_err(|e| StoreError::Unavailable(format!("could not open the SQLite database: {e}")))?;
-        Ok(Self {
-            path: path.to_path_buf(),
-            writer: Mutex::new(writer),
-            readers,
-        })
+        Ok(Self { path: path.to_path_buf(), writer: Mutex::new(writer), readers })
     }
 }
 
 struct SqliteTx<'a>(rusqlite::Transaction<'a>);
+
+/// Rewrite `$1, $2, …` as `?1, ?2, …`. SQLite reads `$1` as a *named* parameter and
+/// numbers named parameters in order of first appearance, so `SET a = $2 WHERE id = $1`
+/// would bind the values swapped; `?N` binds to position N as written.
+fn numbered(sql: &str) -> Cow<'_, str> {
+    if !sql.contains('$') {
+        return Cow::Borrowed(sql);
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut in_literal = false;
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\'' {
+            in_literal = !in_literal;
+        }
+        if c == '$' && !in_literal && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 impl ToSql for Val<'_> {
     fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
@@ -78,10 +98,9 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn exec(&mut self, sql: &str, params: &[Val<'_>]) -> Result<u64, StoreError> {
-        let mut st = self.0.prepare_cached(sql).map_err(|e| map_err(&e))?;
-        let n = st
-            .execute(rusqlite::params_from_iter(params.iter()))
-            .map_err(|e| map_err(&e))?;
+        let sql = numbered(sql);
+        let mut st = self.0.prepare_cached(&sql).map_err(|e| map_err(&e))?;
+        let n = st.execute(rusqlite::params_from_iter(params.iter())).map_err(|e| map_err(&e))?;
         Ok(n as u64)
     }
 
@@ -100,11 +119,10 @@ impl Tx for SqliteTx<'_> {
         params: &[Val<'_>],
         f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut st = self.0.prepare_cached(sql).map_err(|e| map_err(&e))?;
+        let sql = numbered(sql);
+        let mut st = self.0.prepare_cached(&sql).map_err(|e| map_err(&e))?;
         let n = st.column_count();
-        let mut rows = st
-            .query(rusqlite::params_from_iter(params.iter()))
-            .map_err(|e| map_err(&e))?;
+        let mut rows = st.query(rusqlite::params_from_iter(params.iter())).map_err(|e| map_err(&e))?;
         while let Some(r) = rows.next().map_err(|e| map_err(&e))? {
             f(read_row(r, n).map_err(|e| map_err(&e))?)?;
         }
@@ -131,10 +149,9 @@ impl Backend for SqliteBackend {
     fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>) -> Result<(), StoreError> {
         match mode {
             Mode::Write => {
-                let mut conn = self
-                    .writer
-                    .lock()
-                    .map_err(|_| StoreError::Unavailable("the database writer was poisoned by an earlier failure".into()))?;
+                let mut conn = self.writer.lock().map_err(|_| {
+                    StoreError::Unavailable("the database writer was poisoned by an earlier failure".into())
+                })?;
                 run_on(&mut conn, TransactionBehavior::Immediate, f)
             }
             Mode::Read => {
@@ -152,8 +169,7 @@ impl Backend for SqliteBackend {
             .writer
             .lock()
             .map_err(|_| StoreError::Unavailable("the database writer was poisoned by an earlier failure".into()))?;
-        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")
-            .map_err(|e| map_err(&e))
+        conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);").map_err(|e| map_err(&e))
     }
 
     fn describe(&self) -> String {

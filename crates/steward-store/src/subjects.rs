@@ -93,7 +93,7 @@ fn pack_hashes(h: &[[u8; HASH_LEN]]) -> Vec<u8> {
 }
 
 fn unpack_hashes(b: &[u8]) -> Result<Vec<[u8; HASH_LEN]>, StoreError> {
-    if b.len() % HASH_LEN != 0 {
+    if !b.len().is_multiple_of(HASH_LEN) {
         return Err(StoreError::Corrupt("index hash list has a bad length".into()));
     }
     Ok(b.chunks_exact(HASH_LEN)
@@ -177,10 +177,7 @@ fn insert_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<
 
 fn delete_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
     for h in hashes {
-        tx.exec(
-            "DELETE FROM subject_index WHERE hash = $1 AND subject_id = $2",
-            &[Val::Blob(h), Val::Text(id)],
-        )?;
+        tx.exec("DELETE FROM subject_index WHERE hash = $1 AND subject_id = $2", &[Val::Blob(h), Val::Text(id)])?;
     }
     Ok(())
 }
@@ -223,10 +220,7 @@ fn shred_in(tx: &mut dyn Tx, t: &Tombstone) -> Result<bool, StoreError> {
     let present = get_subject(tx, &t.subject_id)?;
     if let Some(s) = &present {
         delete_index(tx, &s.id, &s.index_hashes)?;
-        tx.exec(
-            "DELETE FROM subject_links WHERE from_id = $1 OR to_id = $1",
-            &[Val::Text(&s.id)],
-        )?;
+        tx.exec("DELETE FROM subject_links WHERE from_id = $1 OR to_id = $1", &[Val::Text(&s.id)])?;
         tx.exec("DELETE FROM subjects WHERE id = $1", &[Val::Text(&s.id)])?;
         let mut d = BTreeMap::new();
         stat_deltas(&s.categories, -1, &mut d);

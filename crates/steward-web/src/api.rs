@@ -101,12 +101,7 @@ pub struct Health {
 pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
     let app = s.app.clone();
     let (database, schema_version) = blocking(move || Ok((app.store().kind(), app.store().schema_version()?))).await?;
-    Ok(Json(Health {
-        status: "ok",
-        database,
-        schema_version,
-        version: env!("CARGO_PKG_VERSION"),
-    }))
+    Ok(Json(Health { status: "ok", database, schema_version, version: env!("CARGO_PKG_VERSION") }))
 }
 
 /// The OpenAPI 3.1 document.
@@ -156,7 +151,11 @@ pub async fn search_subjects(
 #[utoipa::path(get, path = "/api/v1/subjects/{id}", tag = "subjects", security(("bearer" = [])),
     params(("id" = String, Path, description = "Subject id")),
     responses((status = 200, body = SubjectView), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody, description = "Erased: the body carries the tombstone")))]
-pub async fn get_subject(State(s): State<AppState>, Authed(ctx): Authed, Path(id): Path<String>) -> Result<Json<SubjectView>, ApiError> {
+pub async fn get_subject(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<SubjectView>, ApiError> {
     let app = s.app.clone();
     Ok(Json(blocking(move || app.get_subject(&ctx, &id)).await?))
 }
@@ -209,7 +208,11 @@ pub async fn erase_subject(
 #[utoipa::path(get, path = "/api/v1/subjects/{id}/erasure-preview", tag = "subjects", security(("bearer" = [])),
     params(("id" = String, Path, description = "Subject id")),
     responses((status = 200, body = ErasurePreview), (status = 404, body = ErrorBody), (status = 410, body = ErrorBody)))]
-pub async fn erasure_preview(State(s): State<AppState>, Authed(ctx): Authed, Path(id): Path<String>) -> Result<Json<ErasurePreview>, ApiError> {
+pub async fn erasure_preview(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<ErasurePreview>, ApiError> {
     let app = s.app.clone();
     Ok(Json(blocking(move || app.erasure_preview(&ctx, &id)).await?))
 }
@@ -404,9 +407,7 @@ pub struct TokenList {
     responses((status = 200, body = TokenList), (status = 403, body = ErrorBody)))]
 pub async fn list_tokens(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<TokenList>, ApiError> {
     let app = s.app.clone();
-    Ok(Json(TokenList {
-        tokens: blocking(move || app.list_tokens(&ctx)).await?,
-    }))
+    Ok(Json(TokenList { tokens: blocking(move || app.list_tokens(&ctx)).await? }))
 }
 
 /// Create an API token.
@@ -427,7 +428,11 @@ pub async fn create_token(
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "access", security(("bearer" = [])),
     params(("id" = String, Path, description = "Token id")),
     responses((status = 204, description = "Revoked"), (status = 404, body = ErrorBody)))]
-pub async fn revoke_token(State(s): State<AppState>, Authed(ctx): Authed, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let app = s.app.clone();
     blocking(move || app.revoke_token(&ctx, &id)).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -45,13 +45,7 @@ pub struct ApiError {
 impl ApiError {
     /// A new error.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            field: None,
-            tombstone: None,
-        }
+        Self { status, code, message: message.into(), field: None, tombstone: None }
     }
 
     /// Name the field at fault.
@@ -83,11 +77,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail {
-                code: self.code,
-                message: self.message,
-                field: self.field,
-            },
+            error: ErrorDetail { code: self.code, message: self.message, field: self.field },
             tombstone: self.tombstone,
         };
         let mut resp = (self.status, Json(body)).into_response();
@@ -103,23 +93,34 @@ impl IntoResponse for ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         match e {
-            AppError::Invalid(f) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", f.message).field(f.field),
+            AppError::Invalid(f) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", f.message).field(f.field)
+            }
             AppError::Unknown(c) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", c.to_string()),
             AppError::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),
             AppError::NotFound(_) => ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string()),
             AppError::Gone(t) => {
-                let mut err = ApiError::new(StatusCode::GONE, "gone", format!("this subject was erased on {}", t.erased_at));
+                let mut err =
+                    ApiError::new(StatusCode::GONE, "gone", format!("this subject was erased on {}", t.erased_at));
                 err.tombstone = Some(*t);
                 err
             }
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             AppError::Store(StoreError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "storage unavailable");
-                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", "the database is busy or unreachable; try again shortly")
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "the database is busy or unreachable; try again shortly",
+                )
             }
             other => {
                 tracing::error!(error = %other, "request failed");
-                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server; the error has been logged")
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "something went wrong on the server; the error has been logged",
+                )
             }
         }
     }
@@ -132,11 +133,7 @@ impl From<JsonRejection> for ApiError {
                 // serde's message names the field and the problem, e.g. "unknown field `surname`".
                 let msg = e.body_text();
                 let detail = msg.split_once(": ").map_or(msg.as_str(), |(_, d)| d).to_string();
-                let field = detail
-                    .split(" at line")
-                    .next()
-                    .and_then(|d| d.split('`').nth(1))
-                    .map(str::to_string);
+                let field = detail.split(" at line").next().and_then(|d| d.split('`').nth(1)).map(str::to_string);
                 let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", strip_values(&detail));
                 err.field = field;
                 err

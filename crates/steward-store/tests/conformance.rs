@@ -1,0 +1,1252 @@
+//! Storage conformance suite: every scenario runs against SQLite and, when
+//! `STEWARD_TEST_POSTGRES_URL` is set, against PostgreSQL, so both backends behave alike.
+//!
+//! Each scenario is a function taking a [`TestDb`] (a fresh database with a [`Store`]
+//! open on it, plus helpers to reopen it, reach it through a raw connection, or make
+//! another fresh database of the same backend). The `conformance!` macro turns each
+//! scenario into two tests, `sqlite_<scenario>` and `postgres_<scenario>`.
+//!
+//! All personal data below is fictional.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use steward_core::audit::{AuditEvent, GENESIS_HASH};
+use steward_crypto::{DataKey, Keyring, MasterKey};
+use steward_store::{
+    AuditFilter, BackendKind, BackupItem, LinkRow, Store, StoreError, SubjectLookup, SubjectRow, TokenRow, Tombstone,
+    schema,
+};
+use uuid::Uuid;
+
+const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
+
+// ---------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------
+
+/// Where a test database lives. Dropping it removes it (the temporary directory, or
+/// the PostgreSQL schema).
+enum Place {
+    Sqlite { _dir: tempfile::TempDir, path: PathBuf },
+    Postgres { url: String, schema: String },
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        if let Place::Postgres { url, schema } = self {
+            match postgres::Client::connect(url, postgres::NoTls) {
+                Ok(mut c) => {
+                    if let Err(e) = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE")) {
+                        eprintln!("warning: could not drop test schema {schema}: {e}");
+                    }
+                }
+                Err(e) => eprintln!("warning: could not connect to drop test schema {schema}: {e}"),
+            }
+        }
+    }
+}
+
+/// A fresh database with a store open on it. Fields drop in order: the store (and its
+/// connections) first, then the place.
+struct TestDb {
+    store: Store,
+    place: Place,
+}
+
+impl TestDb {
+    fn sqlite() -> Self {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let path = dir.path().join("steward.db");
+        let store = Store::open_sqlite(&path).expect("open SQLite store");
+        Self { store, place: Place::Sqlite { _dir: dir, path } }
+    }
+
+    fn postgres(url: &str) -> Self {
+        let schema = format!("t_{}", Uuid::new_v4().simple());
+        let place = Place::Postgres { url: url.to_string(), schema: schema.clone() };
+        let store = Store::open_postgres(url, Some(&schema)).expect("open PostgreSQL store");
+        Self { store, place }
+    }
+
+    /// Another fresh, empty database of the same backend.
+    fn fresh(&self) -> Self {
+        match &self.place {
+            Place::Sqlite { .. } => Self::sqlite(),
+            Place::Postgres { url, .. } => Self::postgres(url),
+        }
+    }
+
+    /// Open a second, independent store on the same database.
+    fn try_reopen(&self) -> Result<Store, StoreError> {
+        match &self.place {
+            Place::Sqlite { path, .. } => Store::open_sqlite(path),
+            Place::Postgres { url, schema } => Store::open_postgres(url, Some(schema)),
+        }
+    }
+
+    fn reopen(&self) -> Store {
+        match self.try_reopen() {
+            Ok(s) => s,
+            Err(e) => panic!("reopening the database failed: {e:?}"),
+        }
+    }
+
+    /// A raw connection to the same database, bypassing the store (for tampering).
+    fn raw(&self) -> Raw {
+        match &self.place {
+            Place::Sqlite { path, .. } => {
+                let c = rusqlite::Connection::open(path).expect("raw SQLite connection");
+                c.busy_timeout(std::time::Duration::from_secs(10)).expect("busy timeout");
+                Raw::Sqlite(c)
+            }
+            Place::Postgres { url, schema } => {
+                let mut c = postgres::Client::connect(url, postgres::NoTls).expect("raw PostgreSQL connection");
+                c.batch_execute(&format!("SET search_path TO {schema}")).expect("search_path");
+                Raw::Postgres(Box::new(c))
+            }
+        }
+    }
+}
+
+enum Raw {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<postgres::Client>),
+}
+
+impl Raw {
+    fn exec(&mut self, sql: &str) {
+        match self {
+            Raw::Sqlite(c) => c.execute_batch(sql).expect("raw SQLite statement"),
+            Raw::Postgres(c) => c.batch_execute(sql).expect("raw PostgreSQL statement"),
+        }
+    }
+
+    /// Run a `SELECT COUNT(*) …` and return the count.
+    fn count(&mut self, sql: &str) -> i64 {
+        match self {
+            Raw::Sqlite(c) => c.query_row(sql, [], |r| r.get::<_, i64>(0)).expect("raw SQLite count"),
+            Raw::Postgres(c) => c.query_one(sql, &[]).expect("raw PostgreSQL count").get::<_, i64>(0),
+        }
+    }
+}
+
+fn run_sqlite(scenario: fn(&TestDb)) {
+    let db = TestDb::sqlite();
+    assert_eq!(db.store.kind(), BackendKind::Sqlite);
+    scenario(&db);
+}
+
+fn postgres_url() -> Option<String> {
+    std::env::var(PG_URL_VAR).ok().filter(|u| !u.trim().is_empty())
+}
+
+fn run_postgres(scenario: fn(&TestDb)) {
+    let Some(url) = postgres_url() else {
+        eprintln!("NOTICE: {PG_URL_VAR} not set; PostgreSQL conformance skipped");
+        return;
+    };
+    let db = TestDb::postgres(&url);
+    assert_eq!(db.store.kind(), BackendKind::Postgres);
+    scenario(&db);
+}
+
+macro_rules! conformance {
+    ($($scenario:ident => $sqlite:ident, $postgres:ident;)*) => {
+        $(
+            #[test]
+            fn $sqlite() {
+                run_sqlite($scenario);
+            }
+
+            #[test]
+            fn $postgres() {
+                run_postgres($scenario);
+            }
+        )*
+    };
+}
+
+conformance! {
+    migrations => sqlite_migrations, postgres_migrations;
+    subjects => sqlite_subjects, postgres_subjects;
+    update_subject => sqlite_update_subject, postgres_update_subject;
+    erase_subject => sqlite_erase_subject, postgres_erase_subject;
+    failed_insert_is_atomic => sqlite_failed_insert_is_atomic, postgres_failed_insert_is_atomic;
+    audit_chain => sqlite_audit_chain, postgres_audit_chain;
+    audit_tamper_altered => sqlite_audit_tamper_altered, postgres_audit_tamper_altered;
+    audit_tamper_deleted_middle => sqlite_audit_tamper_deleted_middle, postgres_audit_tamper_deleted_middle;
+    audit_tamper_swapped => sqlite_audit_tamper_swapped, postgres_audit_tamper_swapped;
+    audit_tamper_deleted_last => sqlite_audit_tamper_deleted_last, postgres_audit_tamper_deleted_last;
+    audit_tamper_head => sqlite_audit_tamper_head, postgres_audit_tamper_head;
+    concurrent_audit_appends => sqlite_concurrent_audit_appends, postgres_concurrent_audit_appends;
+    tokens => sqlite_tokens, postgres_tokens;
+    settings => sqlite_settings, postgres_settings;
+    backup_round_trip => sqlite_backup_round_trip, postgres_backup_round_trip;
+    backup_bad_import_changes_nothing => sqlite_backup_bad_import_changes_nothing, postgres_backup_bad_import_changes_nothing;
+    backup_export_is_a_snapshot => sqlite_backup_export_is_a_snapshot, postgres_backup_export_is_a_snapshot;
+    restore_then_reapply_erasure => sqlite_restore_then_reapply_erasure, postgres_restore_then_reapply_erasure;
+    links => sqlite_links, postgres_links;
+}
+
+// ---------------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------------
+
+struct Person {
+    name: &'static str,
+    email: &'static str,
+    postcode: &'static str,
+}
+
+/// Fictional people; the first two share a household (and a postcode).
+const PEOPLE: &[Person] = &[
+    Person { name: "Olivia Bennett", email: "olivia.bennett@example.org", postcode: "LS6 2AB" },
+    Person { name: "Harry Patel", email: "harry.patel@example.co.uk", postcode: "LS6 2AB" },
+    Person { name: "Amelia Hughes", email: "amelia.hughes@example.net", postcode: "CF10 1EP" },
+    Person { name: "George O'Connor", email: "g.oconnor@example.org", postcode: "BT7 1NN" },
+    Person { name: "Isla Campbell", email: "isla.campbell@example.org", postcode: "EH1 1YZ" },
+];
+
+/// A fixed, fictional master key so blind-index hashes are stable within a run.
+fn keyring() -> Keyring {
+    MasterKey::parse("5f0c3e6a9b1d2f4e7a8c0b1d3e5f7a9c2b4d6e8f0a1c3e5b7d9f1a2c4e6b8d0f")
+        .expect("test master key")
+        .keyring()
+}
+
+fn email_hash(email: &str) -> [u8; 32] {
+    keyring().blind_index("email", &email.to_lowercase())
+}
+
+fn postcode_hash(postcode: &str) -> [u8; 32] {
+    keyring().blind_index("postcode", &postcode.replace(' ', "").to_uppercase())
+}
+
+fn name_hash(name: &str) -> [u8; 32] {
+    keyring().blind_index("name", &name.to_lowercase())
+}
+
+/// A timestamp in March 2026 in the stored format.
+fn at(day: u32, hour: u32) -> String {
+    format!("2026-03-{day:02}T{hour:02}:00:00.000000Z")
+}
+
+/// A sealed subject row for `p`, as the application layer would build it.
+fn sealed_row(p: &Person, created_at: &str, categories: &[&str]) -> SubjectRow {
+    let ring = keyring();
+    let id = Uuid::new_v4().to_string();
+    let dk = DataKey::generate().expect("data key");
+    let plain = format!(r#"{{"name":"{}","email":"{}","postcode":"{}"}}"#, p.name, p.email, p.postcode);
+    SubjectRow {
+        wrapped_key: ring.wrap(&dk, &id).expect("wrap"),
+        data: dk.seal(id.as_bytes(), plain.as_bytes()).expect("seal"),
+        id,
+        created_at: created_at.to_string(),
+        updated_at: created_at.to_string(),
+        categories: categories.iter().map(|c| (*c).to_string()).collect(),
+        index_hashes: vec![email_hash(p.email), postcode_hash(p.postcode), name_hash(p.name)],
+    }
+}
+
+fn event(action: &str, object_type: &str, object_id: &str) -> AuditEvent {
+    AuditEvent {
+        at: steward_store::now(),
+        actor: "cli".into(),
+        action: action.into(),
+        object_type: object_type.into(),
+        object_id: object_id.into(),
+        request_id: String::new(),
+        outcome: "success".into(),
+        detail: String::new(),
+    }
+}
+
+fn created(id: &str) -> AuditEvent {
+    event("subject.create", "subject", id)
+}
+
+fn tombstone_for(id: &str, erased_at: &str) -> Tombstone {
+    Tombstone {
+        subject_id: id.to_string(),
+        erased_at: erased_at.to_string(),
+        reason: "erasure_request".into(),
+        actor: "user:3f2b9c1e".into(),
+        request_ref: Some("DSR-2026-0042".into()),
+    }
+}
+
+fn link(from: &SubjectRow, to: &SubjectRow, kind: &str, created_at: &str) -> LinkRow {
+    LinkRow { from_id: from.id.clone(), to_id: to.id.clone(), kind: kind.into(), created_at: created_at.into() }
+}
+
+fn insert(s: &Store, rows: &[SubjectRow]) {
+    let events: Vec<AuditEvent> = rows.iter().map(|r| created(&r.id)).collect();
+    s.insert_subjects(rows, &events).expect("insert subjects");
+}
+
+fn found(s: &Store, id: &str) -> SubjectRow {
+    match s.subject(id).expect("subject lookup") {
+        SubjectLookup::Found(r) => r,
+        other => panic!("subject {id} should be present, got {other:?}"),
+    }
+}
+
+fn head_seq(s: &Store) -> i64 {
+    s.audit_head().expect("audit head").0
+}
+
+fn counts(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+    pairs.iter().map(|(k, v)| ((*k).to_string(), *v)).collect()
+}
+
+fn sorted(mut ids: Vec<String>) -> Vec<String> {
+    ids.sort();
+    ids
+}
+
+fn assert_clean(s: &Store) {
+    let (seq, hash) = s.audit_head().expect("audit head");
+    let report = s.verify_audit().expect("verify");
+    assert_eq!(report.problem, None, "the audit log should verify");
+    assert_eq!(report.entries, seq);
+    assert_eq!(report.head_hash, hash);
+}
+
+/// Everything observable through the port, for before/after comparisons.
+#[derive(Debug, PartialEq)]
+struct Snapshot {
+    subjects: Vec<SubjectRow>,
+    links: BTreeMap<String, Vec<LinkRow>>,
+    counts: BTreeMap<String, i64>,
+    tombstones: Vec<Tombstone>,
+    tokens: Vec<TokenRow>,
+    settings: Vec<(String, String)>,
+    audit_head: (i64, String),
+}
+
+fn all_subject_ids(s: &Store) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut cursor: Option<(String, String)> = None;
+    loop {
+        let page = s.list_subjects(cursor.as_ref().map(|(a, i)| (a.as_str(), i.as_str())), 500).expect("list subjects");
+        let Some(last) = page.last() else { break };
+        cursor = Some((last.created_at.clone(), last.id.clone()));
+        ids.extend(page.into_iter().map(|p| p.id));
+    }
+    ids
+}
+
+fn snapshot(s: &Store) -> Snapshot {
+    let ids = all_subject_ids(s);
+    let subjects = s.subjects_by_ids(&ids).expect("subjects by ids");
+    let links = ids.iter().map(|id| (id.clone(), s.links_of(id).expect("links"))).collect();
+    Snapshot {
+        subjects,
+        links,
+        counts: s.category_counts().expect("counts"),
+        tombstones: s.tombstones().expect("tombstones"),
+        tokens: s.tokens().expect("tokens"),
+        settings: s.settings().expect("settings"),
+        audit_head: s.audit_head().expect("audit head"),
+    }
+}
+
+fn export_all(s: &Store) -> Vec<BackupItem> {
+    let mut items = Vec::new();
+    let n = s
+        .export(&mut |item| {
+            items.push(item);
+            Ok(())
+        })
+        .expect("export");
+    assert_eq!(n, items.len() as u64, "export reports the number of lines written");
+    items
+}
+
+fn import_all(s: &Store, items: Vec<BackupItem>) -> Result<steward_store::backup::ImportSummary, StoreError> {
+    s.import(&mut items.into_iter().map(Ok))
+}
+
+// ---------------------------------------------------------------------------------
+// 1. Migrations
+// ---------------------------------------------------------------------------------
+
+fn migrations(db: &TestDb) {
+    let s = &db.store;
+    assert!(schema::latest_version() >= 1);
+    assert_eq!(s.schema_version().unwrap(), schema::latest_version());
+
+    let row = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    insert(s, std::slice::from_ref(&row));
+    s.put_settings(&[("org.name", "Riverside Housing Association")], None).unwrap();
+
+    // A second store on the same database: migrations are not re-applied, data is shared.
+    let again = db.reopen();
+    assert_eq!(again.kind(), s.kind());
+    assert_eq!(again.schema_version().unwrap(), schema::latest_version());
+    assert_eq!(found(&again, &row.id), row);
+    assert_eq!(again.audit_head().unwrap(), s.audit_head().unwrap());
+    assert_eq!(again.setting("org.name").unwrap().as_deref(), Some("Riverside Housing Association"));
+    drop(again);
+    let mut raw = db.raw();
+    assert_eq!(
+        raw.count("SELECT COUNT(*) FROM schema_migrations"),
+        schema::MIGRATIONS.len() as i64,
+        "each migration is recorded exactly once"
+    );
+
+    // A third open after the second was closed is still fine.
+    let third = db.reopen();
+    assert_eq!(third.schema_version().unwrap(), schema::latest_version());
+    drop(third);
+
+    // A database migrated by a newer Steward is refused rather than damaged.
+    let newer = schema::latest_version() + 1;
+    raw.exec(&format!(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES ({newer}, 'from a newer build', '2027-01-01T00:00:00.000000Z')"
+    ));
+    match db.try_reopen() {
+        Err(StoreError::TooNew { found, known }) => {
+            assert_eq!(found, newer);
+            assert_eq!(known, schema::latest_version());
+        }
+        Err(e) => panic!("expected TooNew, got {e:?}"),
+        Ok(_) => panic!("a database newer than this build must be refused"),
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// 2. Subjects: insert, get, look-up, paging, counts
+// ---------------------------------------------------------------------------------
+
+fn subjects(db: &TestDb) {
+    let s = &db.store;
+    assert_eq!(s.category_counts().unwrap(), BTreeMap::new());
+    assert!(s.list_subjects(None, 10).unwrap().is_empty());
+
+    let rows = vec![
+        sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]),
+        sealed_row(&PEOPLE[1], &at(2, 9), &["tenant", "volunteer"]),
+        // Same creation time as the previous one: the id breaks the tie when paging.
+        sealed_row(&PEOPLE[2], &at(2, 9), &["staff"]),
+        sealed_row(&PEOPLE[3], &at(3, 9), &["volunteer"]),
+        sealed_row(&PEOPLE[4], &at(4, 9), &[]),
+    ];
+    let head0 = head_seq(s);
+    insert(s, &rows[..2]);
+    insert(s, &rows[2..]);
+    assert_eq!(head_seq(s), head0 + 5, "one audit entry per created subject");
+
+    for r in &rows {
+        assert_eq!(found(s, &r.id), *r, "subject {} reads back byte for byte", r.id);
+    }
+    assert!(matches!(s.subject(&Uuid::new_v4().to_string()).unwrap(), SubjectLookup::NotFound));
+
+    // Blind-index look-ups.
+    assert_eq!(s.find_by_index(&email_hash(PEOPLE[2].email), 10).unwrap(), vec![rows[2].id.clone()]);
+    assert_eq!(s.find_by_index(&name_hash(PEOPLE[3].name), 10).unwrap(), vec![rows[3].id.clone()]);
+    let household = sorted(vec![rows[0].id.clone(), rows[1].id.clone()]);
+    assert_eq!(s.find_by_index(&postcode_hash("LS6 2AB"), 10).unwrap(), household);
+    assert_eq!(
+        s.find_by_index(&postcode_hash("LS6 2AB"), 1).unwrap(),
+        vec![household[0].clone()],
+        "the limit is respected"
+    );
+    assert!(s.find_by_index(&email_hash("nobody@example.org"), 10).unwrap().is_empty());
+    assert!(s.find_by_index(&[0u8; 32], 10).unwrap().is_empty());
+
+    // Several by id: in the order asked, unknown ids skipped.
+    let got = s.subjects_by_ids(&[rows[3].id.clone(), Uuid::new_v4().to_string(), rows[0].id.clone()]).unwrap();
+    assert_eq!(got, vec![rows[3].clone(), rows[0].clone()]);
+    assert!(s.subjects_by_ids(&[]).unwrap().is_empty());
+
+    // Paging newest first with the (created_at, id) cursor.
+    let mut expected: Vec<&SubjectRow> = rows.iter().collect();
+    expected.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));
+    let mut seen = Vec::new();
+    let mut page_sizes = Vec::new();
+    let mut cursor: Option<(String, String)> = None;
+    loop {
+        let page = s.list_subjects(cursor.as_ref().map(|(a, i)| (a.as_str(), i.as_str())), 2).unwrap();
+        if page.is_empty() {
+            break;
+        }
+        page_sizes.push(page.len());
+        for p in &page {
+            let r = rows.iter().find(|r| r.id == p.id).expect("listed subject exists");
+            assert_eq!(p.created_at, r.created_at);
+            assert_eq!(p.categories, r.categories);
+        }
+        let last = page.last().unwrap();
+        cursor = Some((last.created_at.clone(), last.id.clone()));
+        seen.extend(page.into_iter().map(|p| p.id));
+    }
+    assert_eq!(page_sizes, vec![2, 2, 1]);
+    assert_eq!(seen, expected.iter().map(|r| r.id.clone()).collect::<Vec<_>>());
+
+    // Category counts, with '*' for everyone.
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 5), ("tenant", 2), ("volunteer", 2), ("staff", 1)]));
+
+    // Counts follow an update (Harry stops volunteering, becomes staff)…
+    let mut harry = rows[1].clone();
+    harry.categories = vec!["tenant".into(), "staff".into()];
+    harry.updated_at = at(5, 10);
+    s.update_subject(&harry, &rows[1].updated_at, &event("subject.update", "subject", &harry.id)).unwrap();
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 5), ("tenant", 2), ("volunteer", 1), ("staff", 2)]));
+
+    // …and an erasure (George, the last volunteer, is erased: the category disappears).
+    s.erase_subject(&tombstone_for(&rows[3].id, &at(6, 11)), &event("subject.erase", "subject", &rows[3].id)).unwrap();
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 4), ("tenant", 2), ("staff", 2)]));
+    assert_eq!(all_subject_ids(s).len(), 4);
+}
+
+// ---------------------------------------------------------------------------------
+// 3. Updates replace index entries; stale writes are refused
+// ---------------------------------------------------------------------------------
+
+fn update_subject(db: &TestDb) {
+    let s = &db.store;
+    let row = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    let neighbour = sealed_row(&PEOPLE[1], &at(1, 10), &["tenant"]);
+    insert(s, &[row.clone(), neighbour.clone()]);
+
+    // Olivia changes her email address and becomes a volunteer too.
+    let ring = keyring();
+    let dk = DataKey::generate().unwrap();
+    let mut new = row.clone();
+    new.updated_at = at(2, 14);
+    new.categories = vec!["tenant".into(), "volunteer".into()];
+    new.wrapped_key = ring.wrap(&dk, &row.id).unwrap();
+    new.data = dk.seal(row.id.as_bytes(), br#"{"name":"Olivia Bennett","email":"o.bennett@example.com"}"#).unwrap();
+    new.index_hashes =
+        vec![email_hash("o.bennett@example.com"), postcode_hash(PEOPLE[0].postcode), name_hash(PEOPLE[0].name)];
+    let head0 = head_seq(s);
+    s.update_subject(&new, &row.updated_at, &event("subject.update", "subject", &row.id)).unwrap();
+    assert_eq!(head_seq(s), head0 + 1);
+
+    assert_eq!(found(s, &row.id), new);
+    assert!(s.find_by_index(&email_hash(PEOPLE[0].email), 10).unwrap().is_empty(), "the old email no longer finds her");
+    assert_eq!(s.find_by_index(&email_hash("o.bennett@example.com"), 10).unwrap(), vec![row.id.clone()]);
+    assert_eq!(
+        s.find_by_index(&postcode_hash(PEOPLE[0].postcode), 10).unwrap(),
+        sorted(vec![row.id.clone(), neighbour.id.clone()]),
+        "an index entry kept across the update still works, and the neighbour's is untouched"
+    );
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 2), ("tenant", 2), ("volunteer", 1)]));
+
+    // A write based on the old version (stale updated_at) is refused and changes nothing.
+    let before = snapshot(s);
+    let mut stale = new.clone();
+    stale.updated_at = at(3, 8);
+    stale.categories = vec!["staff".into()];
+    stale.data = vec![0xde, 0xad, 0xbe, 0xef];
+    stale.index_hashes = vec![email_hash("olivia@example.net")];
+    match s.update_subject(&stale, &row.updated_at, &event("subject.update", "subject", &row.id)) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("a stale update must be a Conflict, got {other:?}"),
+    }
+    assert_eq!(snapshot(s), before, "a refused update changes nothing, audit included");
+    assert!(s.find_by_index(&email_hash("olivia@example.net"), 10).unwrap().is_empty());
+    assert_eq!(s.find_by_index(&email_hash("o.bennett@example.com"), 10).unwrap(), vec![row.id.clone()]);
+
+    // The same change against the current version goes through.
+    s.update_subject(&stale, &new.updated_at, &event("subject.update", "subject", &row.id)).unwrap();
+    assert_eq!(found(s, &row.id), stale);
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 2), ("tenant", 1), ("staff", 1)]));
+
+    // Unknown and erased subjects.
+    let mut ghost = sealed_row(&PEOPLE[2], &at(1, 9), &["staff"]);
+    let head1 = head_seq(s);
+    match s.update_subject(&ghost, &ghost.updated_at, &event("subject.update", "subject", &ghost.id)) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("updating an unknown subject must be NotFound, got {other:?}"),
+    }
+    let t = tombstone_for(&neighbour.id, &at(4, 9));
+    s.erase_subject(&t, &event("subject.erase", "subject", &neighbour.id)).unwrap();
+    ghost.id = neighbour.id.clone();
+    let head2 = head_seq(s);
+    assert_eq!(head2, head1 + 1);
+    match s.update_subject(&ghost, &neighbour.updated_at, &event("subject.update", "subject", &ghost.id)) {
+        Err(StoreError::Gone(g)) => assert_eq!(*g, t),
+        other => panic!("updating an erased subject must be Gone, got {other:?}"),
+    }
+    assert_eq!(head_seq(s), head2);
+}
+
+// ---------------------------------------------------------------------------------
+// 4. Erasure by crypto-shredding
+// ---------------------------------------------------------------------------------
+
+fn erase_subject(db: &TestDb) {
+    let s = &db.store;
+    let olivia = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    let harry = sealed_row(&PEOPLE[1], &at(1, 10), &["tenant"]);
+    let amelia = sealed_row(&PEOPLE[2], &at(1, 11), &["staff"]);
+    insert(s, &[olivia.clone(), harry.clone(), amelia.clone()]);
+    s.add_link(&link(&olivia, &harry, "parent_of", &at(1, 12)), &event("subject.link", "subject", &olivia.id)).unwrap();
+    s.add_link(&link(&amelia, &olivia, "household", &at(1, 13)), &event("subject.link", "subject", &amelia.id))
+        .unwrap();
+
+    let t = tombstone_for(&olivia.id, &at(2, 9));
+    let head0 = head_seq(s);
+    s.erase_subject(&t, &event("subject.erase", "subject", &olivia.id)).unwrap();
+    assert_eq!(head_seq(s), head0 + 1, "the erasure is audited");
+
+    match s.subject(&olivia.id).unwrap() {
+        SubjectLookup::Erased(got) => assert_eq!(got, t),
+        other => panic!("an erased subject must read as Erased, got {other:?}"),
+    }
+    assert_eq!(s.tombstone(&olivia.id).unwrap(), Some(t.clone()));
+    assert_eq!(s.tombstones().unwrap(), vec![t.clone()]);
+
+    // Index entries and links are gone; the neighbour's shared postcode entry is kept.
+    assert!(s.find_by_index(&email_hash(PEOPLE[0].email), 10).unwrap().is_empty());
+    assert!(s.find_by_index(&name_hash(PEOPLE[0].name), 10).unwrap().is_empty());
+    assert_eq!(s.find_by_index(&postcode_hash(PEOPLE[0].postcode), 10).unwrap(), vec![harry.id.clone()]);
+    assert!(s.links_of(&olivia.id).unwrap().is_empty());
+    assert!(s.links_of(&harry.id).unwrap().is_empty());
+    assert!(s.links_of(&amelia.id).unwrap().is_empty());
+    let mut raw = db.raw();
+    let oid = &olivia.id;
+    assert_eq!(raw.count(&format!("SELECT COUNT(*) FROM subjects WHERE id = '{oid}'")), 0);
+    assert_eq!(raw.count(&format!("SELECT COUNT(*) FROM subject_index WHERE subject_id = '{oid}'")), 0);
+    assert_eq!(raw.count(&format!("SELECT COUNT(*) FROM subject_links WHERE from_id = '{oid}' OR to_id = '{oid}'")), 0);
+    assert_eq!(s.subjects_by_ids(&[olivia.id.clone(), harry.id.clone()]).unwrap(), vec![harry.clone()]);
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 2), ("tenant", 1), ("staff", 1)]));
+
+    // A second erasure is Gone, with the original tombstone, and changes nothing.
+    let head1 = head_seq(s);
+    match s.erase_subject(&tombstone_for(&olivia.id, &at(3, 9)), &event("subject.erase", "subject", &olivia.id)) {
+        Err(StoreError::Gone(g)) => assert_eq!(*g, t),
+        other => panic!("erasing twice must be Gone, got {other:?}"),
+    }
+    assert_eq!(s.tombstones().unwrap(), vec![t.clone()]);
+    assert_eq!(head_seq(s), head1);
+
+    // Erasing an unknown id is NotFound, with no tombstone and no audit entry.
+    let unknown = Uuid::new_v4().to_string();
+    match s.erase_subject(&tombstone_for(&unknown, &at(3, 9)), &event("subject.erase", "subject", &unknown)) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("erasing an unknown subject must be NotFound, got {other:?}"),
+    }
+    assert_eq!(s.tombstone(&unknown).unwrap(), None);
+    assert!(matches!(s.subject(&unknown).unwrap(), SubjectLookup::NotFound));
+    assert_eq!(s.tombstones().unwrap(), vec![t.clone()]);
+    assert_eq!(head_seq(s), head1);
+
+    // Re-applying an erasure: changes things once, then is a no-op.
+    let ta = tombstone_for(&amelia.id, &at(4, 9));
+    assert!(s.reapply_erasure(&ta, &event("subject.erase", "subject", &amelia.id)).unwrap());
+    assert_eq!(head_seq(s), head1 + 1);
+    assert!(matches!(s.subject(&amelia.id).unwrap(), SubjectLookup::Erased(ref g) if *g == ta));
+    assert!(s.find_by_index(&email_hash(PEOPLE[2].email), 10).unwrap().is_empty());
+    assert!(!s.reapply_erasure(&ta, &event("subject.erase", "subject", &amelia.id)).unwrap());
+    assert_eq!(head_seq(s), head1 + 1, "a no-op re-application is not audited");
+    // Re-applying an erasure already recorded here (Olivia) changes nothing either.
+    assert!(!s.reapply_erasure(&t, &event("subject.erase", "subject", &olivia.id)).unwrap());
+    assert_eq!(s.category_counts().unwrap(), counts(&[("*", 1), ("tenant", 1)]));
+    assert_eq!(s.tombstones().unwrap().len(), 2);
+    assert_clean(s);
+}
+
+// ---------------------------------------------------------------------------------
+// 5. A failing operation leaves nothing behind
+// ---------------------------------------------------------------------------------
+
+fn failed_insert_is_atomic(db: &TestDb) {
+    let s = &db.store;
+    let existing = sealed_row(&PEOPLE[4], &at(1, 9), &["staff"]);
+    insert(s, std::slice::from_ref(&existing));
+    let before = snapshot(s);
+    let mut raw = db.raw();
+    let index_rows = raw.count("SELECT COUNT(*) FROM subject_index");
+
+    // Two rows with the same id in one call.
+    let first = sealed_row(&PEOPLE[0], &at(2, 9), &["tenant"]);
+    let mut second = sealed_row(&PEOPLE[1], &at(2, 9), &["volunteer"]);
+    second.id = first.id.clone();
+    match s.insert_subjects(&[first.clone(), second.clone()], &[created(&first.id), created(&second.id)]) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("a duplicate id must be a Conflict, got {other:?}"),
+    }
+    assert!(matches!(s.subject(&first.id).unwrap(), SubjectLookup::NotFound));
+    assert!(s.find_by_index(&email_hash(PEOPLE[0].email), 10).unwrap().is_empty());
+    assert!(s.find_by_index(&email_hash(PEOPLE[1].email), 10).unwrap().is_empty());
+    assert_eq!(raw.count("SELECT COUNT(*) FROM subject_index"), index_rows);
+    assert_eq!(snapshot(s), before, "no rows, no stats and no audit entries");
+
+    // A new row together with one clashing with an existing subject.
+    let fresh = sealed_row(&PEOPLE[2], &at(3, 9), &["staff"]);
+    let mut clash = sealed_row(&PEOPLE[3], &at(3, 9), &["tenant"]);
+    clash.id = existing.id.clone();
+    match s.insert_subjects(&[fresh.clone(), clash.clone()], &[created(&fresh.id), created(&clash.id)]) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("an id clash must be a Conflict, got {other:?}"),
+    }
+    assert!(matches!(s.subject(&fresh.id).unwrap(), SubjectLookup::NotFound));
+    assert_eq!(found(s, &existing.id), existing);
+    assert_eq!(raw.count("SELECT COUNT(*) FROM subject_index"), index_rows);
+    assert_eq!(snapshot(s), before);
+    assert_clean(s);
+}
+
+// ---------------------------------------------------------------------------------
+// 6. The audit chain
+// ---------------------------------------------------------------------------------
+
+/// Append eight entries through a mix of operations; returns the subjects made.
+fn eight_entries(s: &Store) -> (SubjectRow, SubjectRow) {
+    let a = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    let b = sealed_row(&PEOPLE[1], &at(1, 10), &["tenant"]);
+    insert(s, &[a.clone(), b.clone()]); // 1, 2
+    s.audit(&event("subject.view", "subject", &a.id)).unwrap(); // 3
+    s.put_settings(&[("org.name", "Riverside Housing Association")], Some(&event("settings.update", "settings", "")))
+        .unwrap(); // 4
+    s.add_link(&link(&a, &b, "parent_of", &at(1, 11)), &event("subject.link", "subject", &a.id)).unwrap(); // 5
+    s.audit(&event("subject.view", "subject", &b.id)).unwrap(); // 6
+    let mut b2 = b.clone();
+    b2.updated_at = at(2, 9);
+    b2.categories = vec!["tenant".into(), "volunteer".into()];
+    s.update_subject(&b2, &b.updated_at, &event("subject.update", "subject", &b.id)).unwrap(); // 7
+    s.audit(&event("backup.export", "backup", "")).unwrap(); // 8
+    assert_eq!(head_seq(s), 8);
+    assert_clean(s);
+    (a, b2)
+}
+
+fn audit_chain(db: &TestDb) {
+    let s = &db.store;
+    assert_eq!(s.audit_head().unwrap(), (0, GENESIS_HASH.to_string()));
+    assert_clean(s);
+
+    let login = event("auth.login", "user", "3f2b9c1e");
+    let rec = s.audit(&login).unwrap();
+    assert_eq!(rec.seq, 1);
+    assert_eq!(rec.prev_hash, GENESIS_HASH);
+    assert_eq!(rec.event, login);
+    assert_eq!(s.audit_head().unwrap(), (1, rec.hash.clone()));
+    let rec2 = s.audit(&event("auth.logout", "user", "3f2b9c1e")).unwrap();
+    assert_eq!(rec2.seq, 2);
+    assert_eq!(rec2.prev_hash, rec.hash);
+
+    // Data operations append to the same chain.
+    let a = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    let b = sealed_row(&PEOPLE[1], &at(1, 10), &["tenant"]);
+    insert(s, &[a.clone(), b.clone()]);
+    s.add_link(&link(&a, &b, "household", &at(1, 11)), &event("subject.link", "subject", &a.id)).unwrap();
+    s.erase_subject(&tombstone_for(&b.id, &at(2, 9)), &event("subject.erase", "subject", &b.id)).unwrap();
+    assert_eq!(head_seq(s), 6);
+    assert_clean(s);
+
+    // Read back: newest first, each linked to the one before.
+    let all = s.audit_entries(&AuditFilter { limit: 500, ..AuditFilter::default() }).unwrap();
+    assert_eq!(all.iter().map(|r| r.seq).collect::<Vec<_>>(), vec![6, 5, 4, 3, 2, 1]);
+    for w in all.windows(2) {
+        assert_eq!(w[0].prev_hash, w[1].hash);
+    }
+    assert_eq!(all[0].hash, s.audit_head().unwrap().1);
+    let about_b =
+        s.audit_entries(&AuditFilter { object_id: Some(b.id.clone()), limit: 500, ..AuditFilter::default() }).unwrap();
+    assert_eq!(
+        about_b.iter().map(|r| r.event.action.as_str()).collect::<Vec<_>>(),
+        vec!["subject.erase", "subject.create"]
+    );
+    let subject_actions = s
+        .audit_entries(&AuditFilter { action: Some("subject.".into()), limit: 500, ..AuditFilter::default() })
+        .unwrap();
+    assert_eq!(subject_actions.len(), 4);
+
+    // An untouched log verifies, also from a second store.
+    let again = db.reopen();
+    assert_clean(&again);
+    assert_eq!(again.verify_audit().unwrap(), s.verify_audit().unwrap());
+}
+
+fn audit_tamper_altered(db: &TestDb) {
+    eight_entries(&db.store);
+    db.raw().exec("UPDATE audit_log SET detail = 'nothing to see here' WHERE seq = 5");
+    let report = db.store.verify_audit().unwrap();
+    let problem = report.problem.expect("an altered entry must be reported");
+    assert_eq!(problem.seq, 5);
+    assert!(problem.message.contains("altered"), "message: {}", problem.message);
+    assert_eq!(report.entries, 4, "entries before the altered one checked out");
+}
+
+fn audit_tamper_deleted_middle(db: &TestDb) {
+    eight_entries(&db.store);
+    db.raw().exec("DELETE FROM audit_log WHERE seq = 4");
+    let report = db.store.verify_audit().unwrap();
+    let problem = report.problem.expect("a deleted entry must be reported");
+    assert_eq!(problem.seq, 4);
+    assert!(problem.message.contains("missing"), "message: {}", problem.message);
+    assert_eq!(report.entries, 3);
+}
+
+fn audit_tamper_swapped(db: &TestDb) {
+    eight_entries(&db.store);
+    // Exchange the contents of entries 3 and 6, keeping their sequence numbers.
+    db.raw().exec(
+        "UPDATE audit_log SET seq = -1 WHERE seq = 3;
+         UPDATE audit_log SET seq = 3 WHERE seq = 6;
+         UPDATE audit_log SET seq = 6 WHERE seq = -1;",
+    );
+    let report = db.store.verify_audit().unwrap();
+    let problem = report.problem.expect("swapped entries must be reported");
+    assert_eq!(problem.seq, 3, "the problem is reported at the lower of the two");
+    assert_eq!(report.entries, 2);
+}
+
+fn audit_tamper_deleted_last(db: &TestDb) {
+    eight_entries(&db.store);
+    db.raw().exec("DELETE FROM audit_log WHERE seq = 8");
+    let report = db.store.verify_audit().unwrap();
+    let problem = report.problem.expect("a deleted last entry must be reported");
+    assert_eq!(problem.seq, 8);
+    assert!(problem.message.contains("missing"), "message: {}", problem.message);
+    assert_eq!(report.entries, 7);
+}
+
+fn audit_tamper_head(db: &TestDb) {
+    eight_entries(&db.store);
+    db.raw().exec(&format!("UPDATE audit_head SET hash = '{}' WHERE id = 1", "ab".repeat(32)));
+    let report = db.store.verify_audit().unwrap();
+    let problem = report.problem.expect("a rewritten head hash must be reported");
+    assert_eq!(problem.seq, 8);
+    assert!(problem.message.contains("head"), "message: {}", problem.message);
+}
+
+// ---------------------------------------------------------------------------------
+// 7. Concurrent writers never fork the chain
+// ---------------------------------------------------------------------------------
+
+fn concurrent_audit_appends(db: &TestDb) {
+    const THREADS: usize = 4;
+    const PER_THREAD: usize = 50;
+    let other = db.reopen();
+    let stores = [&db.store, &other];
+    let start = head_seq(&db.store);
+
+    let mut seqs: Vec<i64> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let store = stores[t % stores.len()];
+                scope.spawn(move || {
+                    (0..PER_THREAD)
+                        .map(|i| {
+                            let mut ev = event("subject.view", "subject", &Uuid::new_v4().to_string());
+                            ev.detail = format!("writer {t} entry {i}");
+                            store.audit(&ev).expect("concurrent append").seq
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().expect("writer thread")).collect()
+    });
+
+    let total = (THREADS * PER_THREAD) as i64;
+    seqs.sort_unstable();
+    assert_eq!(seqs, ((start + 1)..=(start + total)).collect::<Vec<_>>(), "every append got its own seq");
+    assert_eq!(head_seq(&db.store), start + total);
+    assert_eq!(db.store.audit_head().unwrap(), other.audit_head().unwrap());
+    assert_clean(&db.store);
+    assert_clean(&other);
+}
+
+// ---------------------------------------------------------------------------------
+// 8. API tokens
+// ---------------------------------------------------------------------------------
+
+fn tokens(db: &TestDb) {
+    let s = &db.store;
+    let secret = steward_crypto::new_token().unwrap();
+    let crm = TokenRow {
+        id: Uuid::new_v4().to_string(),
+        name: "Housing CRM integration".into(),
+        role: "integration".into(),
+        token_hash: steward_crypto::token_hash(&secret),
+        created_at: at(1, 9),
+        revoked_at: None,
+    };
+    let head0 = head_seq(s);
+    s.insert_token(&crm, &event("token.create", "token", &crm.id)).unwrap();
+    assert_eq!(head_seq(s), head0 + 1);
+    assert_eq!(s.token_by_hash(&crm.token_hash).unwrap(), Some(crm.clone()));
+    assert_eq!(s.token_by_hash(&steward_crypto::token_hash("stw_not-a-real-token")).unwrap(), None);
+
+    let payroll = TokenRow {
+        id: Uuid::new_v4().to_string(),
+        name: "Payroll export".into(),
+        role: "reader".into(),
+        token_hash: steward_crypto::token_hash(&steward_crypto::new_token().unwrap()),
+        created_at: at(2, 9),
+        revoked_at: None,
+    };
+    s.insert_token(&payroll, &event("token.create", "token", &payroll.id)).unwrap();
+    assert_eq!(s.tokens().unwrap(), vec![payroll.clone(), crm.clone()], "newest first");
+
+    // Revoke: no longer usable, still listed, audited once.
+    let head1 = head_seq(s);
+    s.revoke_token(&crm.id, &at(3, 9), &event("token.revoke", "token", &crm.id)).unwrap();
+    assert_eq!(head_seq(s), head1 + 1);
+    assert_eq!(s.token_by_hash(&crm.token_hash).unwrap(), None);
+    let listed = s.tokens().unwrap();
+    assert_eq!(listed[1].revoked_at.as_deref(), Some(at(3, 9).as_str()));
+    assert_eq!(listed[0], payroll);
+    match s.revoke_token(&crm.id, &at(4, 9), &event("token.revoke", "token", &crm.id)) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("revoking twice must be NotFound, got {other:?}"),
+    }
+    match s.revoke_token("no-such-token", &at(4, 9), &event("token.revoke", "token", "no-such-token")) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("revoking an unknown token must be NotFound, got {other:?}"),
+    }
+    assert_eq!(head_seq(s), head1 + 1);
+    assert_eq!(s.tokens().unwrap()[1].revoked_at.as_deref(), Some(at(3, 9).as_str()));
+
+    // Token hashes are unique, revoked or not; ids too.
+    let head2 = head_seq(s);
+    for dup in [
+        TokenRow { id: Uuid::new_v4().to_string(), token_hash: payroll.token_hash.clone(), ..payroll.clone() },
+        TokenRow { id: Uuid::new_v4().to_string(), token_hash: crm.token_hash.clone(), ..crm.clone() },
+        TokenRow { token_hash: steward_crypto::token_hash("stw_another"), ..payroll.clone() },
+    ] {
+        match s.insert_token(&dup, &event("token.create", "token", &dup.id)) {
+            Err(StoreError::Conflict(_)) => {}
+            other => panic!("a duplicate token must be a Conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(s.tokens().unwrap().len(), 2);
+    assert_eq!(head_seq(s), head2, "refused inserts are not audited");
+    assert_clean(s);
+}
+
+// ---------------------------------------------------------------------------------
+// 9. Settings
+// ---------------------------------------------------------------------------------
+
+fn settings(db: &TestDb) {
+    let s = &db.store;
+    assert!(s.settings().unwrap().is_empty());
+    assert_eq!(s.setting("org.name").unwrap(), None);
+
+    // First-run set-up: no event, nothing audited.
+    s.put_settings(
+        &[
+            ("org.name", "Riverside Housing Association"),
+            ("retention.months", "72"),
+            ("dpo.email", "dpo@riverside-housing.example"),
+        ],
+        None,
+    )
+    .unwrap();
+    assert_eq!(head_seq(s), 0);
+    let expect = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        s.settings().unwrap(),
+        expect(&[
+            ("dpo.email", "dpo@riverside-housing.example"),
+            ("org.name", "Riverside Housing Association"),
+            ("retention.months", "72"),
+        ])
+    );
+
+    // Upsert: one existing key replaced, one new key added, audited once.
+    s.put_settings(
+        &[("retention.months", "84"), ("audit.retention.years", "7")],
+        Some(&event("settings.update", "settings", "")),
+    )
+    .unwrap();
+    assert_eq!(head_seq(s), 1);
+    assert_eq!(s.setting("retention.months").unwrap().as_deref(), Some("84"));
+    let all = s.settings().unwrap();
+    assert_eq!(
+        all,
+        expect(&[
+            ("audit.retention.years", "7"),
+            ("dpo.email", "dpo@riverside-housing.example"),
+            ("org.name", "Riverside Housing Association"),
+            ("retention.months", "84"),
+        ])
+    );
+    assert!(all.windows(2).all(|w| w[0].0 < w[1].0), "sorted by key");
+    assert_eq!(db.reopen().settings().unwrap(), all);
+}
+
+// ---------------------------------------------------------------------------------
+// 10. Backups
+// ---------------------------------------------------------------------------------
+
+/// Fill a store with one of everything a backup carries. Returns the live subjects.
+fn populate(s: &Store) -> Vec<SubjectRow> {
+    let olivia = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    let harry = sealed_row(&PEOPLE[1], &at(1, 10), &["tenant", "volunteer"]);
+    let amelia = sealed_row(&PEOPLE[2], &at(1, 11), &["staff"]);
+    let george = sealed_row(&PEOPLE[3], &at(1, 12), &["volunteer"]);
+    insert(s, &[olivia.clone(), harry.clone(), amelia.clone(), george.clone()]);
+    s.add_link(&link(&olivia, &harry, "parent_of", &at(2, 9)), &event("subject.link", "subject", &olivia.id)).unwrap();
+    s.add_link(&link(&harry, &amelia, "household", &at(2, 10)), &event("subject.link", "subject", &harry.id)).unwrap();
+    s.erase_subject(&tombstone_for(&george.id, &at(3, 9)), &event("subject.erase", "subject", &george.id)).unwrap();
+    s.insert_token(
+        &TokenRow {
+            id: Uuid::new_v4().to_string(),
+            name: "Housing CRM integration".into(),
+            role: "integration".into(),
+            token_hash: steward_crypto::token_hash("stw_fictional-token-for-tests"),
+            created_at: at(4, 9),
+            revoked_at: None,
+        },
+        &event("token.create", "token", "crm"),
+    )
+    .unwrap();
+    s.put_settings(
+        &[("org.name", "Riverside Housing Association"), ("retention.months", "72")],
+        Some(&event("settings.update", "settings", "")),
+    )
+    .unwrap();
+    s.audit(&event("subject.view", "subject", &olivia.id)).unwrap();
+    vec![olivia, harry, amelia]
+}
+
+fn check_restored(source: &Store, target: &Store, live: &[SubjectRow]) {
+    let want = snapshot(source);
+    assert_eq!(snapshot(target), want);
+    assert!(!want.subjects.is_empty() && !want.tombstones.is_empty() && !want.tokens.is_empty());
+    for r in live {
+        assert_eq!(found(target, &r.id), *r);
+        for h in &r.index_hashes {
+            let ids = target.find_by_index(h, 10).unwrap();
+            assert!(ids.contains(&r.id), "index look-up works after restore");
+            assert_eq!(ids, source.find_by_index(h, 10).unwrap());
+        }
+    }
+    for t in &want.tombstones {
+        match target.subject(&t.subject_id).unwrap() {
+            SubjectLookup::Erased(got) => assert_eq!(got, *t),
+            other => panic!("restored tombstone should read as Erased, got {other:?}"),
+        }
+    }
+    assert_eq!(target.audit_head().unwrap(), source.audit_head().unwrap());
+    assert_clean(target);
+    // The restored chain keeps growing from where it was.
+    let rec = target.audit(&event("backup.restore", "backup", "")).unwrap();
+    assert_eq!(rec.seq, want.audit_head.0 + 1);
+    assert_eq!(rec.prev_hash, want.audit_head.1);
+    assert_clean(target);
+}
+
+fn backup_round_trip(db: &TestDb) {
+    let s = &db.store;
+    let live = populate(s);
+    let items = export_all(s);
+    let (seq, hash) = s.audit_head().unwrap();
+
+    match items.first() {
+        Some(BackupItem::Header { format, version, schema_version, audit_seq, audit_hash, .. }) => {
+            assert_eq!(format, steward_store::backup::FORMAT);
+            assert_eq!(*version, steward_store::backup::FORMAT_VERSION);
+            assert_eq!(*schema_version, schema::latest_version());
+            assert_eq!((*audit_seq, audit_hash.clone()), (seq, hash));
+        }
+        other => panic!("the first item must be a header, got {other:?}"),
+    }
+    match items.last() {
+        Some(BackupItem::End { lines }) => assert_eq!(*lines, items.len() as u64 - 1),
+        other => panic!("the last item must be the end marker, got {other:?}"),
+    }
+    let audit_items = items.iter().filter(|i| matches!(i, BackupItem::Audit(_))).count() as i64;
+    assert_eq!(audit_items, seq);
+
+    // Through the on-disk form (JSON lines) and back.
+    let text: Vec<String> = items.iter().map(|i| serde_json::to_string(i).unwrap()).collect();
+    let parsed: Vec<BackupItem> = text.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+
+    let target = db.fresh();
+    let summary = import_all(&target.store, parsed.clone()).unwrap();
+    assert_eq!(summary.subjects, live.len() as u64);
+    assert_eq!(summary.tombstones, 1);
+    assert_eq!(summary.audit_entries, seq as u64);
+    check_restored(s, &target.store, &live);
+
+    // A PostgreSQL backup also restores into SQLite.
+    if s.kind() == BackendKind::Postgres {
+        let lite = TestDb::sqlite();
+        import_all(&lite.store, parsed).unwrap();
+        check_restored(s, &lite.store, &live);
+    }
+    // Exporting did not change the source.
+    assert_eq!(s.audit_head().unwrap().0, seq);
+}
+
+fn backup_bad_import_changes_nothing(db: &TestDb) {
+    let source = db.fresh();
+    populate(&source.store);
+    let items = export_all(&source.store);
+
+    // The target already holds other data.
+    let s = &db.store;
+    let isla = sealed_row(&PEOPLE[4], &at(5, 9), &["staff"]);
+    insert(s, std::slice::from_ref(&isla));
+    s.put_settings(&[("org.name", "Northgate Community Trust")], None).unwrap();
+    s.audit(&event("auth.login", "user", "7a1d")).unwrap();
+    let before = snapshot(s);
+
+    let attempts: Vec<(&str, Vec<BackupItem>)> = vec![
+        ("truncated (no end marker)", items[..items.len() - 1].to_vec()),
+        (
+            "a line missing in the middle",
+            items.iter().enumerate().filter(|(i, _)| *i != items.len() / 2).map(|(_, it)| it.clone()).collect(),
+        ),
+        ("no header", items[1..].to_vec()),
+        ("empty", Vec::new()),
+        ("data after the end marker", {
+            let mut v = items.clone();
+            v.push(BackupItem::Setting { key: "org.name".into(), value: "Injected".into() });
+            v
+        }),
+    ];
+    for (what, attempt) in attempts {
+        match import_all(s, attempt) {
+            Err(StoreError::BadBackup(_)) => {}
+            other => panic!("importing a backup that is {what} must be BadBackup, got {other:?}"),
+        }
+        assert_eq!(snapshot(s), before, "a refused import ({what}) leaves the database as it was");
+        assert_eq!(found(s, &isla.id), isla);
+        assert_eq!(s.find_by_index(&email_hash(PEOPLE[4].email), 10).unwrap(), vec![isla.id.clone()]);
+        assert_clean(s);
+    }
+
+    // A failing item source also changes nothing.
+    let mut failing = items
+        .iter()
+        .take(5)
+        .cloned()
+        .map(Ok)
+        .chain(std::iter::once(Err(StoreError::BadBackup("line 6 is not JSON".into()))));
+    match s.import(&mut failing) {
+        Err(StoreError::BadBackup(_)) => {}
+        other => panic!("a read error must abort the import, got {other:?}"),
+    }
+    assert_eq!(snapshot(s), before);
+
+    // The intact backup still imports.
+    import_all(s, items).unwrap();
+    assert_eq!(snapshot(s), snapshot(&source.store));
+    assert!(matches!(s.subject(&isla.id).unwrap(), SubjectLookup::NotFound));
+}
+
+fn backup_export_is_a_snapshot(db: &TestDb) {
+    let s = &db.store;
+    populate(s);
+    let (seq, _) = s.audit_head().unwrap();
+    let late = sealed_row(&PEOPLE[4], &at(6, 9), &["staff"]);
+    let mut items = Vec::new();
+    s.export(&mut |item| {
+        if matches!(item, BackupItem::Header { .. }) {
+            // Another writer commits while the export is running.
+            insert(s, std::slice::from_ref(&late));
+            s.audit(&event("subject.view", "subject", &late.id)).unwrap();
+        }
+        items.push(item);
+        Ok(())
+    })
+    .unwrap();
+    assert_eq!(head_seq(s), seq + 2, "the concurrent writes committed");
+    let audit_items = items.iter().filter(|i| matches!(i, BackupItem::Audit(_))).count() as i64;
+    assert_eq!(audit_items, seq, "the export holds exactly the audit entries its header announces");
+    assert!(
+        !items.iter().any(|i| matches!(i, BackupItem::Subject { id, .. } if *id == late.id)),
+        "a subject created after the export began is not in it"
+    );
+    let target = db.fresh();
+    import_all(&target.store, items).unwrap();
+    assert_eq!(target.store.audit_head().unwrap().0, seq);
+    assert_clean(&target.store);
+}
+
+fn restore_then_reapply_erasure(db: &TestDb) {
+    let s = &db.store;
+    let live = populate(s);
+    let items = export_all(s);
+    // Olivia is erased after the backup was taken…
+    let t = tombstone_for(&live[0].id, &at(7, 9));
+    s.erase_subject(&t, &event("subject.erase", "subject", &live[0].id)).unwrap();
+
+    // …the backup is restored, so her sealed row comes back until the erasure is re-applied.
+    let target = db.fresh();
+    import_all(&target.store, items).unwrap();
+    assert_eq!(found(&target.store, &live[0].id), live[0]);
+    let ev = event("subject.erase", "subject", &live[0].id);
+    assert!(target.store.reapply_erasure(&t, &ev).unwrap());
+    assert!(!target.store.reapply_erasure(&t, &ev).unwrap());
+    match target.store.subject(&live[0].id).unwrap() {
+        SubjectLookup::Erased(got) => assert_eq!(got, t),
+        other => panic!("expected Erased after re-applying, got {other:?}"),
+    }
+    assert!(target.store.find_by_index(&email_hash(PEOPLE[0].email), 10).unwrap().is_empty());
+    assert!(target.store.links_of(&live[1].id).unwrap().iter().all(|l| l.from_id != live[0].id));
+    assert_eq!(target.store.category_counts().unwrap(), s.category_counts().unwrap());
+    assert_clean(&target.store);
+}
+
+// ---------------------------------------------------------------------------------
+// 11. Links
+// ---------------------------------------------------------------------------------
+
+fn links(db: &TestDb) {
+    let s = &db.store;
+    let mum = sealed_row(&PEOPLE[0], &at(1, 9), &["tenant"]);
+    let son = sealed_row(&PEOPLE[1], &at(1, 10), &["tenant"]);
+    let lodger = sealed_row(&PEOPLE[2], &at(1, 11), &["tenant"]);
+    insert(s, &[mum.clone(), son.clone(), lodger.clone()]);
+    let nobody = sealed_row(&PEOPLE[3], &at(1, 12), &[]);
+
+    let head0 = head_seq(s);
+    for l in [link(&mum, &nobody, "parent_of", &at(2, 9)), link(&nobody, &son, "parent_of", &at(2, 9))] {
+        match s.add_link(&l, &event("subject.link", "subject", &l.from_id)) {
+            Err(StoreError::NotFound(_)) => {}
+            other => panic!("linking to an unknown subject must be NotFound, got {other:?}"),
+        }
+    }
+    assert!(s.links_of(&mum.id).unwrap().is_empty());
+    assert_eq!(head_seq(s), head0);
+
+    let parent = link(&mum, &son, "parent_of", &at(2, 9));
+    let house1 = link(&mum, &son, "household", &at(2, 10));
+    let house2 = link(&lodger, &mum, "household", &at(2, 11));
+    for l in [&parent, &house1, &house2] {
+        s.add_link(l, &event("subject.link", "subject", &l.from_id)).unwrap();
+    }
+    assert_eq!(head_seq(s), head0 + 3);
+    match s.add_link(&link(&mum, &son, "parent_of", &at(3, 9)), &event("subject.link", "subject", &mum.id)) {
+        Err(StoreError::Conflict(_)) => {}
+        other => panic!("a duplicate link must be a Conflict, got {other:?}"),
+    }
+    assert_eq!(head_seq(s), head0 + 3);
+
+    assert_eq!(s.links_of(&mum.id).unwrap(), vec![parent.clone(), house1.clone(), house2.clone()]);
+    assert_eq!(s.links_of(&son.id).unwrap(), vec![parent.clone(), house1.clone()]);
+    assert_eq!(s.links_of(&lodger.id).unwrap(), vec![house2.clone()]);
+
+    s.remove_link(&mum.id, &son.id, "household", &event("subject.unlink", "subject", &mum.id)).unwrap();
+    assert_eq!(head_seq(s), head0 + 4);
+    assert_eq!(s.links_of(&son.id).unwrap(), vec![parent.clone()]);
+    assert_eq!(s.links_of(&mum.id).unwrap(), vec![parent.clone(), house2.clone()]);
+    match s.remove_link(&mum.id, &son.id, "household", &event("subject.unlink", "subject", &mum.id)) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("removing a missing link must be NotFound, got {other:?}"),
+    }
+    // Direction matters: the lodger→mum link is not a mum→lodger link.
+    match s.remove_link(&mum.id, &lodger.id, "household", &event("subject.unlink", "subject", &mum.id)) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("removing a reversed link must be NotFound, got {other:?}"),
+    }
+    assert_eq!(head_seq(s), head0 + 4);
+    assert_clean(s);
+}
