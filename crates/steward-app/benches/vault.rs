@@ -55,7 +55,7 @@ fn subject(i: u64) -> NewSubject {
             postcode: Some("IP1 1AA".into()),
         }],
         identifiers: Identifiers { tenancy_number: Some(format!("TEN-{i:07}")), ..Default::default() },
-        categories: vec![if i % 3 == 0 { Category::Tenant } else { Category::Applicant }],
+        categories: vec![if i.is_multiple_of(3) { Category::Tenant } else { Category::Applicant }],
         ..Default::default()
     }
 }

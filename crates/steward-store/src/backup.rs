@@ -199,7 +199,7 @@ fn import_in(
     items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
 ) -> Result<ImportSummary, StoreError> {
     let mut summary = ImportSummary::default();
-    let mut header_audit: (i64, String) = (0, String::new());
+    let header_audit: (i64, String);
     let Some(first) = items.next() else {
         return Err(StoreError::BadBackup("the file is empty".into()));
     };

@@ -15,11 +15,18 @@ pub struct Migration {
 impl Migration {
     /// The statements of this migration for `dialect`.
     pub fn statements(&self, dialect: Dialect) -> Vec<String> {
-        let bytes = match dialect {
-            Dialect::Sqlite => "BLOB",
-            Dialect::Postgres => "BYTEA",
+        // SQLite stores a WITHOUT ROWID table in its primary-key B-tree alone, halving
+        // the writes per blind-index entry; PostgreSQL has no such clause.
+        let (bytes, without_rowid) = match dialect {
+            Dialect::Sqlite => ("BLOB", "WITHOUT ROWID"),
+            Dialect::Postgres => ("BYTEA", ""),
         };
-        self.sql.split(';').map(str::trim).filter(|s| !s.is_empty()).map(|s| s.replace("BYTES", bytes)).collect()
+        self.sql
+            .split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.replace("BYTES", bytes).replace("WITHOUT_ROWID", without_rowid))
+            .collect()
     }
 }
 
@@ -50,7 +57,7 @@ CREATE TABLE subject_index (
     hash BYTES NOT NULL,
     subject_id TEXT NOT NULL,
     PRIMARY KEY (hash, subject_id)
-);
+) WITHOUT_ROWID;
 CREATE TABLE subject_links (
     from_id TEXT NOT NULL,
     to_id TEXT NOT NULL,

@@ -165,12 +165,20 @@ pub(crate) fn insert_subject_row(tx: &mut dyn Tx, s: &SubjectRow) -> Result<(), 
     insert_index(tx, &s.id, &s.index_hashes)
 }
 
+/// Most blind-index rows written by one statement.
+const INDEX_CHUNK: usize = 32;
+
+/// Insert a subject's index entries, many rows per statement (one statement per
+/// subject in practice: the per-statement cost dominates bulk creation).
 fn insert_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
-    for h in hashes {
-        tx.exec(
-            "INSERT INTO subject_index (hash, subject_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            &[Val::Blob(h), Val::Text(id)],
-        )?;
+    for chunk in hashes.chunks(INDEX_CHUNK) {
+        let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
+        let sql =
+            format!("INSERT INTO subject_index (hash, subject_id) VALUES {} ON CONFLICT DO NOTHING", values.join(", "));
+        let mut params = Vec::with_capacity(chunk.len() + 1);
+        params.push(Val::Text(id));
+        params.extend(chunk.iter().map(|h| Val::Blob(h)));
+        tx.exec(&sql, &params)?;
     }
     Ok(())
 }

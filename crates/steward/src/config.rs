@@ -84,16 +84,11 @@ impl Config {
     /// Load the configuration for `data_dir`.
     pub fn load(data_dir: &Path, flags: &Overrides) -> Result<Self, String> {
         Figment::from(Serialized::defaults(Config::default()))
-            .merge(Toml::file_exact(data_dir.join(CONFIG_FILE)))
+            .merge(Toml::file(data_dir.join(CONFIG_FILE)))
             .merge(Env::prefixed("STEWARD_").only(&ENV_KEYS))
             .merge(Serialized::defaults(flags))
             .extract()
-            .map_err(|e| {
-                e.into_iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
+            .map_err(|e| e.into_iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))
     }
 
     /// The configuration file's text, as `init` writes it.
@@ -115,6 +110,7 @@ impl Config {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -130,11 +126,9 @@ mod tests {
     #[test]
     fn flags_override_file() {
         let dir = tempfile::tempdir().expect("tmp");
-        std::fs::write(dir.path().join(CONFIG_FILE), "region = \"scotland\"\nlisten = \"127.0.0.1:9000\"\n").expect("write");
-        let flags = Overrides {
-            listen: Some("127.0.0.1:9100".into()),
-            ..Default::default()
-        };
+        std::fs::write(dir.path().join(CONFIG_FILE), "region = \"scotland\"\nlisten = \"127.0.0.1:9000\"\n")
+            .expect("write");
+        let flags = Overrides { listen: Some("127.0.0.1:9100".into()), ..Default::default() };
         let c = Config::load(dir.path(), &flags).expect("loads");
         assert_eq!(c.region, Region::Scotland);
         assert_eq!(c.listen, "127.0.0.1:9100");

@@ -1,1 +1,467 @@
-fn main() {}
+//! The `steward` command: initialise a data directory, serve the web UI and API, and
+//! run operator tasks (tokens, audit verification, backups, a demo).
+
+mod config;
+mod demo_data;
+
+use clap::{Args, Parser, Subcommand};
+use config::{Config, DB_FILE, JOURNAL_FILE, Overrides};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use steward_app::{App, Context};
+use steward_core::{Region, Role};
+use steward_crypto::MasterKey;
+use steward_store::Store;
+
+/// Exit code when the audit chain does not verify.
+const EXIT_AUDIT_BROKEN: u8 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "steward",
+    version,
+    about = "Data protection management for UK organisations: the register, rights requests, retention and breaches, with personal data encrypted per person."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DataDir {
+    /// Data directory (configuration, master key, SQLite database, erasure journal).
+    #[arg(long, env = "STEWARD_DATA_DIR", value_name = "DIR")]
+    data_dir: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a data directory: master key (0600), configuration and database.
+    Init {
+        #[command(flatten)]
+        dir: DataDir,
+        /// PostgreSQL URL (postgres://user:password@host/db); SQLite in the data directory when omitted.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+        /// Organisation name.
+        #[arg(long, value_name = "NAME")]
+        org_name: Option<String>,
+        /// UK region, for the bank holidays deadlines skip.
+        #[arg(long, value_parser = parse_region)]
+        region: Option<Region>,
+    },
+    /// Serve the web UI and the JSON API.
+    Serve {
+        #[command(flatten)]
+        dir: DataDir,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<String>,
+        /// PostgreSQL URL, overriding the configuration.
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
+    },
+    /// Manage API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Check the hash-chained audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Write a backup of the database to a file (sealed data stays sealed).
+    Backup {
+        #[command(flatten)]
+        dir: DataDir,
+        /// File to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup, then re-apply every erasure made since.
+    Restore {
+        #[command(flatten)]
+        dir: DataDir,
+        /// Backup file to read.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
+    /// Run Steward with realistic fictional data (a housing association and a family-support charity).
+    Demo {
+        /// Data directory to create or reuse.
+        #[arg(long, env = "STEWARD_DATA_DIR", value_name = "DIR", default_value = "steward-demo")]
+        data_dir: PathBuf,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = config::DEFAULT_LISTEN)]
+        listen: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token; the secret is printed alone on the last line and never again.
+    Create {
+        #[command(flatten)]
+        dir: DataDir,
+        /// What the token is for.
+        #[arg(long)]
+        name: String,
+        /// Role the token acts with.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+    },
+    /// List tokens (never their secrets).
+    List {
+        #[command(flatten)]
+        dir: DataDir,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        #[command(flatten)]
+        dir: DataDir,
+        /// Token id.
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Recompute the whole chain; exits 3 naming the first entry altered, removed or reordered.
+    Verify {
+        #[command(flatten)]
+        dir: DataDir,
+    },
+    /// Print the number of entries and the head hash, to keep somewhere else.
+    Head {
+        #[command(flatten)]
+        dir: DataDir,
+    },
+}
+
+fn parse_region(s: &str) -> Result<Region, String> {
+    s.parse().map_err(|e: steward_core::CoreError| e.to_string())
+}
+
+fn parse_role(s: &str) -> Result<Role, String> {
+    s.parse().map_err(|e: steward_core::CoreError| e.to_string())
+}
+
+/// A failure to report: the message, and the exit code.
+struct Failure(String, u8);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Self {
+        Failure(e.to_string(), 1)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STEWARD_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure(msg, code)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cmd: Command) -> Result<(), Failure> {
+    match cmd {
+        Command::Init { dir, database_url, org_name, region } => {
+            init(&dir.data_dir, database_url, org_name, region)?;
+            println!("Initialised {}", dir.data_dir.display());
+            println!(
+                "Keep a copy of the master key somewhere safe and apart from backups: without it nothing can be read."
+            );
+            Ok(())
+        }
+        Command::Serve { dir, listen, database_url } => {
+            let flags = Overrides { listen, database_url, ..Default::default() };
+            let (app, config) = open(&dir.data_dir, &flags)?;
+            serve(app, &config.listen, None)
+        }
+        Command::Token { command } => match command {
+            TokenCommand::Create { dir, name, role } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                let (info, secret) = app.create_token(&Context::cli(), &name, role)?;
+                println!("Created token {} ({}) with role {}. It is shown once:", info.id, info.name, info.role);
+                println!("{secret}");
+                Ok(())
+            }
+            TokenCommand::List { dir } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                for t in app.list_tokens(&Context::cli())? {
+                    let state = t.revoked_at.map_or("live".to_string(), |r| format!("revoked {r}"));
+                    println!("{}\t{}\t{}\t{}\t{state}", t.id, t.role, t.created_at, t.name);
+                }
+                Ok(())
+            }
+            TokenCommand::Revoke { dir, id } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                app.revoke_token(&Context::cli(), &id)?;
+                println!("Revoked token {id}");
+                Ok(())
+            }
+        },
+        Command::Audit { command } => match command {
+            AuditCommand::Verify { dir } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                let report = app.verify_audit(&Context::cli())?;
+                match report.problem {
+                    None => {
+                        println!("Audit log intact: {} entries, head {}", report.entries, report.head_hash);
+                        Ok(())
+                    }
+                    Some(p) => Err(Failure(
+                        format!(
+                            "audit log broken at entry {}: {} ({} entries before it verified)",
+                            p.seq, p.message, report.entries
+                        ),
+                        EXIT_AUDIT_BROKEN,
+                    )),
+                }
+            }
+            AuditCommand::Head { dir } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                let (count, hash) = app.store().audit_head()?;
+                println!("entries: {count}");
+                println!("head: {hash}");
+                Ok(())
+            }
+        },
+        Command::Backup { dir, out } => {
+            let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+            let s = app.backup(&Context::cli(), &out)?;
+            println!(
+                "Wrote {} ({} records, {} bytes). Personal data in it stays encrypted; the master key is not in it.",
+                out.display(),
+                s.lines,
+                s.bytes
+            );
+            Ok(())
+        }
+        Command::Restore { dir, from } => {
+            let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+            let s = app.restore(&Context::cli(), &from)?;
+            println!(
+                "Restored {} subjects, {} tombstones and {} audit entries from a backup taken {}; re-applied {} later erasures.",
+                s.imported.subjects,
+                s.imported.tombstones,
+                s.imported.audit_entries,
+                s.imported.backup_created_at,
+                s.erasures_reapplied
+            );
+            Ok(())
+        }
+        Command::Demo { data_dir, listen } => demo(&data_dir, &listen),
+    }
+}
+
+fn write_private(path: &Path, contents: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path).map_err(|e| Failure(format!("cannot create {}: {e}", path.display()), 1))?;
+    f.write_all(contents.as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))
+}
+
+fn init(
+    data_dir: &Path,
+    database_url: Option<String>,
+    org_name: Option<String>,
+    region: Option<Region>,
+) -> Result<(), Failure> {
+    if data_dir.join(config::CONFIG_FILE).exists() {
+        return Err(Failure(
+            format!("{} is already initialised (it has a {})", data_dir.display(), config::CONFIG_FILE),
+            1,
+        ));
+    }
+    std::fs::create_dir_all(data_dir).map_err(|e| Failure(format!("cannot create {}: {e}", data_dir.display()), 1))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700));
+    }
+    let flags = Overrides {
+        org_name: org_name.clone(),
+        region: region.map(|r| r.as_str().to_string()),
+        database_url,
+        listen: None,
+    };
+    let config = Config::load(data_dir, &flags)?;
+    let key_path = config.key_path(data_dir);
+    let from_env = std::env::var("STEWARD_MASTER_KEY").is_ok();
+    if !from_env {
+        if key_path.exists() {
+            return Err(Failure(
+                format!("{} already exists; refusing to overwrite a master key", key_path.display()),
+                1,
+            ));
+        }
+        let key = MasterKey::generate()?;
+        write_private(&key_path, &format!("{}\n", key.to_hex()))?;
+    }
+    let (app, _) = open_with(data_dir, &config)?;
+    app.set_org_settings(&Context::cli(), config.org_name.as_deref(), Some(config.region))?;
+    write_private(&data_dir.join(config::CONFIG_FILE), &config.to_toml()?)?;
+    Ok(())
+}
+
+fn master_key(config: &Config, data_dir: &Path) -> Result<MasterKey, Failure> {
+    if let Ok(text) = std::env::var("STEWARD_MASTER_KEY") {
+        return MasterKey::parse(&text).map_err(|e| Failure(format!("STEWARD_MASTER_KEY: {e}"), 1));
+    }
+    let path = config.key_path(data_dir);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        Failure(
+            format!(
+                "cannot read the master key {}: {e} (run `steward init`, or set STEWARD_MASTER_KEY)",
+                path.display()
+            ),
+            1,
+        )
+    })?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(&path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), "the master key file is readable by other users; run chmod 600 on it");
+        }
+    }
+    MasterKey::parse(&text).map_err(|e| Failure(format!("{}: {e}", path.display()), 1))
+}
+
+fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
+    if !data_dir.is_dir() {
+        return Err(Failure(
+            format!(
+                "the data directory {} does not exist (create it with `steward init --data-dir {}`)",
+                data_dir.display(),
+                data_dir.display()
+            ),
+            1,
+        ));
+    }
+    if !data_dir.join(config::CONFIG_FILE).exists() {
+        return Err(Failure(
+            format!(
+                "{} is not a Steward data directory (no {}); run `steward init` first",
+                data_dir.display(),
+                config::CONFIG_FILE
+            ),
+            1,
+        ));
+    }
+    let config = Config::load(data_dir, flags)?;
+    open_with(data_dir, &config)
+}
+
+fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure> {
+    let key = master_key(config, data_dir)?;
+    let store = match &config.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Store::open_postgres(url, None)?
+        }
+        Some(_) => return Err(Failure("database_url must start with postgres:// or postgresql://".into(), 1)),
+        None => Store::open_sqlite(&data_dir.join(DB_FILE))?,
+    };
+    let app = App::open(store, &key, &data_dir.join(JOURNAL_FILE))?;
+    Ok((app, config.clone()))
+}
+
+fn serve(app: App, listen: &str, banner: Option<String>) -> Result<(), Failure> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the server runtime: {e}"), 1))?;
+    let where_ = app.store().describe();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| Failure(format!("cannot listen on {listen}: {e}"), 1))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, database = %where_, "Steward is serving");
+        println!("Steward is running at http://{addr}/");
+        println!("API documentation: http://{addr}/api/v1/docs/");
+        if let Some(b) = banner {
+            println!("{b}");
+        }
+        steward_web::serve(listener, Arc::new(app), shutdown_signal()).await?;
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
+
+fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
+    let fresh = !data_dir.join(config::CONFIG_FILE).exists();
+    if fresh {
+        init(
+            data_dir,
+            None,
+            Some("Riverside Vale Homes and Little Acorns Family Support (demo)".into()),
+            Some(Region::EnglandAndWales),
+        )?;
+    }
+    let (app, _) = open(data_dir, &Overrides::default())?;
+    let ctx = Context::cli();
+    if fresh {
+        let today = jiff::Zoned::now().date();
+        let data = demo_data::generate(20_261_123, today);
+        let count = data.subjects.len();
+        let ids = app.create_subjects(&ctx, data.subjects)?;
+        for (from, to, kind) in data.links {
+            if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
+                app.link_subjects(&ctx, a, b, kind)?;
+            }
+        }
+        println!("Created {count} fictional data subjects in {}", data_dir.display());
+    } else {
+        println!("Reusing the demo data in {}", data_dir.display());
+    }
+    let (_, secret) = app.create_token(&ctx, "demo session", Role::Dpo)?;
+    let banner = format!(
+        "API token (role dpo) for this demo:\n{secret}\nTry: curl -H 'Authorization: Bearer {secret}' 'http://{listen}/api/v1/subjects?name=smi'"
+    );
+    serve(app, listen, Some(banner))
+}
