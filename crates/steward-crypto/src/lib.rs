@@ -14,6 +14,10 @@ use zeroize::{Zeroize, ZeroizeOnDrop};
 /// Length of every symmetric key, in bytes.
 pub const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
+/// Length of a blind-index value: HMAC-SHA-256 truncated to 128 bits (RFC 2104 §5
+/// allows truncation to no less than half the output; a chance collision among a
+/// billion entries is about 1 in 10^20).
+pub const BLIND_INDEX_LEN: usize = 16;
 /// Prefix of every API token, so leaked tokens are easy to recognise and scan for.
 pub const TOKEN_PREFIX: &str = "stw_";
 
@@ -147,15 +151,17 @@ impl Keyring {
     /// Blind-index value of a normalised `term` of kind `tag`: HMAC-SHA-256 under the
     /// index key over `tag`, a zero byte, and the term. Equal inputs give equal outputs,
     /// so exact look-up works without storing the term.
-    pub fn blind_index(&self, tag: &str, term: &str) -> [u8; 32] {
+    pub fn blind_index(&self, tag: &str, term: &str) -> [u8; BLIND_INDEX_LEN] {
+        let mut out = [0u8; BLIND_INDEX_LEN];
         // HMAC accepts keys of any length, so new_from_slice cannot fail for 32 bytes.
         let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.index.0) else {
-            return [0u8; 32];
+            return out;
         };
         mac.update(tag.as_bytes());
         mac.update(&[0]);
         mac.update(term.as_bytes());
-        mac.finalize().into_bytes().into()
+        out.copy_from_slice(&mac.finalize().into_bytes()[..BLIND_INDEX_LEN]);
+        out
     }
 }
 

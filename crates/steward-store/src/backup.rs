@@ -129,7 +129,7 @@ impl Store {
                 emit(item, &mut lines)?;
             }
             tx.for_each(
-                "SELECT id, created_at, updated_at, categories, wrapped_key, data, index_hashes FROM subjects ORDER BY id",
+                "SELECT id, created_at, updated_at, categories, wrapped_key, data, index_hashes FROM subjects ORDER BY num",
                 &[],
                 &mut |r| {
                     emit(

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use steward_core::audit::AuditEvent;
 
 /// Length of one blind-index hash.
-pub const HASH_LEN: usize = 32;
+pub const HASH_LEN: usize = steward_crypto::BLIND_INDEX_LEN;
 
 /// A subject as stored: nothing here is readable without the subject's data key.
 #[derive(Clone, PartialEq, Eq)]
@@ -150,8 +150,8 @@ fn get_subject(tx: &mut dyn Tx, id: &str) -> Result<Option<SubjectRow>, StoreErr
 
 /// Insert a subject row and its index entries (no audit, no stats).
 pub(crate) fn insert_subject_row(tx: &mut dyn Tx, s: &SubjectRow) -> Result<(), StoreError> {
-    tx.exec(
-        "INSERT INTO subjects (id, created_at, updated_at, categories, wrapped_key, data, index_hashes) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    let rows = tx.query(
+        "INSERT INTO subjects (id, created_at, updated_at, categories, wrapped_key, data, index_hashes) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING num",
         &[
             Val::Text(&s.id),
             Val::Text(&s.created_at),
@@ -162,7 +162,16 @@ pub(crate) fn insert_subject_row(tx: &mut dyn Tx, s: &SubjectRow) -> Result<(), 
             Val::Blob(&pack_hashes(&s.index_hashes)),
         ],
     )?;
-    insert_index(tx, &s.id, &s.index_hashes)
+    let num = rows.first().ok_or_else(|| StoreError::Backend("insert returned no row number".into()))?.int(0)?;
+    insert_index(tx, num, &s.index_hashes)
+}
+
+/// The internal row number of subject `id`, which index entries refer to.
+fn subject_num(tx: &mut dyn Tx, id: &str) -> Result<i64, StoreError> {
+    tx.query("SELECT num FROM subjects WHERE id = $1", &[Val::Text(id)])?
+        .first()
+        .ok_or_else(|| StoreError::NotFound(format!("subject {id}")))?
+        .int(0)
 }
 
 /// Most blind-index rows written by one statement.
@@ -170,22 +179,21 @@ const INDEX_CHUNK: usize = 32;
 
 /// Insert a subject's index entries, many rows per statement (one statement per
 /// subject in practice: the per-statement cost dominates bulk creation).
-fn insert_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
+fn insert_index(tx: &mut dyn Tx, num: i64, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
     for chunk in hashes.chunks(INDEX_CHUNK) {
         let values: Vec<String> = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect();
-        let sql =
-            format!("INSERT INTO subject_index (hash, subject_id) VALUES {} ON CONFLICT DO NOTHING", values.join(", "));
+        let sql = format!("INSERT INTO subject_index (hash, num) VALUES {} ON CONFLICT DO NOTHING", values.join(", "));
         let mut params = Vec::with_capacity(chunk.len() + 1);
-        params.push(Val::Text(id));
+        params.push(Val::Int(num));
         params.extend(chunk.iter().map(|h| Val::Blob(h)));
         tx.exec(&sql, &params)?;
     }
     Ok(())
 }
 
-fn delete_index(tx: &mut dyn Tx, id: &str, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
+fn delete_index(tx: &mut dyn Tx, num: i64, hashes: &[[u8; HASH_LEN]]) -> Result<(), StoreError> {
     for h in hashes {
-        tx.exec("DELETE FROM subject_index WHERE hash = $1 AND subject_id = $2", &[Val::Blob(h), Val::Text(id)])?;
+        tx.exec("DELETE FROM subject_index WHERE hash = $1 AND num = $2", &[Val::Blob(h), Val::Int(num)])?;
     }
     Ok(())
 }
@@ -227,7 +235,8 @@ pub(crate) fn rebuild_stats(tx: &mut dyn Tx) -> Result<(), StoreError> {
 fn shred_in(tx: &mut dyn Tx, t: &Tombstone) -> Result<bool, StoreError> {
     let present = get_subject(tx, &t.subject_id)?;
     if let Some(s) = &present {
-        delete_index(tx, &s.id, &s.index_hashes)?;
+        let num = subject_num(tx, &s.id)?;
+        delete_index(tx, num, &s.index_hashes)?;
         tx.exec("DELETE FROM subject_links WHERE from_id = $1 OR to_id = $1", &[Val::Text(&s.id)])?;
         tx.exec("DELETE FROM subjects WHERE id = $1", &[Val::Text(&s.id)])?;
         let mut d = BTreeMap::new();
@@ -288,12 +297,12 @@ impl Store {
         })
     }
 
-    /// Ids of subjects findable by blind-index `hash` (at most `limit`).
+    /// Ids of subjects findable by blind-index `hash` (at most `limit`), oldest first.
     pub fn find_by_index(&self, hash: &[u8; HASH_LEN], limit: usize) -> Result<Vec<String>, StoreError> {
         let limit = limit.clamp(1, 10_000) as i64;
         self.read(|tx| {
             tx.query(
-                "SELECT subject_id FROM subject_index WHERE hash = $1 ORDER BY subject_id LIMIT $2",
+                "SELECT s.id FROM subject_index i JOIN subjects s ON s.num = i.num WHERE i.hash = $1 ORDER BY i.num LIMIT $2",
                 &[Val::Blob(hash), Val::Int(limit)],
             )?
             .iter()
@@ -322,7 +331,8 @@ impl Store {
                     "the subject was changed by someone else since it was read; reload and try again".into(),
                 ));
             }
-            delete_index(tx, &old.id, &old.index_hashes)?;
+            let num = subject_num(tx, &old.id)?;
+            delete_index(tx, num, &old.index_hashes)?;
             tx.exec(
                 "UPDATE subjects SET updated_at = $2, categories = $3, wrapped_key = $4, data = $5, index_hashes = $6 WHERE id = $1",
                 &[
@@ -334,7 +344,7 @@ impl Store {
                     Val::Blob(&pack_hashes(&new.index_hashes)),
                 ],
             )?;
-            insert_index(tx, &new.id, &new.index_hashes)?;
+            insert_index(tx, num, &new.index_hashes)?;
             let mut d = BTreeMap::new();
             stat_deltas(&old.categories, -1, &mut d);
             stat_deltas(&new.categories, 1, &mut d);
