@@ -83,7 +83,7 @@ fn main() {
     let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).unwrap();
     let ctx = Context::cli();
 
-    const BATCH: u64 = 10_000;
+    const BATCH: u64 = 50_000;
     let start = Instant::now();
     let mut ids = Vec::with_capacity(n as usize);
     let mut i = 0;

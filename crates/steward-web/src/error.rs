@@ -130,12 +130,13 @@ impl From<JsonRejection> for ApiError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::JsonDataError(e) => {
-                // serde's message names the field and the problem, e.g. "unknown field `surname`".
+                // The text is "Failed to …: <path>: <problem> at line L column C", where the
+                // path (from serde_path_to_error) is the field at fault, e.g.
+                // "categories[0]: unknown variant `…`" or "surname: unknown field `surname`".
                 let msg = e.body_text();
-                let detail = msg.split_once(": ").map_or(msg.as_str(), |(_, d)| d).to_string();
-                let field = detail.split(" at line").next().and_then(|d| d.split('`').nth(1)).map(str::to_string);
-                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", strip_values(&detail));
-                err.field = field;
+                let detail = msg.split_once(": ").map_or(msg.as_str(), |(_, d)| d);
+                let mut err = ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", strip_values(detail));
+                err.field = field_at_fault(detail);
                 err
             }
             JsonRejection::JsonSyntaxError(e) => ApiError::new(
@@ -158,22 +159,61 @@ impl From<JsonRejection> for ApiError {
     }
 }
 
-/// serde quotes offending string values (`invalid value: string "Jane"`); keep the
-/// structure of the message but drop quoted values, which may be personal data.
+/// serde quotes offending string values (`invalid value: string "Jane"`) and puts other
+/// values in backticks (``unknown variant `Jane` ``, ``integer `42` ``, and jiff's
+/// ``for `1980-02` is invalid``); keep the structure of the message but drop the values,
+/// which may be personal data. Backticked field names (``unknown field `surname` ``) and
+/// the allowed values after "expected" come from the schema and are kept.
 fn strip_values(msg: &str) -> String {
     let mut out = String::with_capacity(msg.len());
-    let mut in_quote = false;
+    let mut quote: Option<char> = None;
+    let mut keep = false;
     for c in msg.chars() {
-        if c == '"' {
-            if !in_quote {
-                out.push_str("\"…\"");
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                if keep {
+                    out.push(c);
+                }
             }
-            in_quote = !in_quote;
-        } else if !in_quote {
-            out.push(c);
+            Some(_) => {
+                if keep {
+                    out.push(c);
+                }
+            }
+            None if c == '"' || c == '`' => {
+                quote = Some(c);
+                keep = c == '`' && (out.ends_with("field ") || out.contains("expected"));
+                out.push(c);
+                if !keep {
+                    out.push('…');
+                    out.push(c);
+                }
+            }
+            None => out.push(c),
         }
     }
     out
+}
+
+/// The field a serde data error is about: the path before the first `: ` when there is
+/// one (`addresses[0].postcode`), else a missing or unknown field named in backticks.
+fn field_at_fault(detail: &str) -> Option<String> {
+    let (path, problem) = match detail.split_once(": ") {
+        Some((p, rest)) if !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || "_.[]".contains(c)) => {
+            (Some(p), rest)
+        }
+        _ => (None, detail),
+    };
+    let named = ["missing field `", "unknown field `"]
+        .iter()
+        .find_map(|pre| problem.strip_prefix(pre))
+        .and_then(|rest| rest.split('`').next());
+    match (path, named) {
+        (Some(p), Some(n)) if problem.starts_with("missing") => Some(format!("{p}.{n}")),
+        (Some(p), _) => Some(p.to_string()),
+        (None, n) => n.map(str::to_string),
+    }
 }
 
 impl From<QueryRejection> for ApiError {
@@ -196,5 +236,28 @@ mod tests {
             super::strip_values(r#"invalid value: string "Jane Smith", expected a date"#),
             r#"invalid value: string "…", expected a date"#
         );
+        assert_eq!(
+            super::strip_values("categories[0]: unknown variant `Jane Smith`, expected one of `tenant`, `other`"),
+            "categories[0]: unknown variant `…`, expected one of `tenant`, `other`"
+        );
+        assert_eq!(
+            super::strip_values("date_of_birth: parameter 'day' for `1980-02` is invalid, must be in range `1..=29`"),
+            "date_of_birth: parameter 'day' for `…` is invalid, must be in range `…`"
+        );
+        assert_eq!(
+            super::strip_values("surname: unknown field `surname`, expected `a` or `b`"),
+            "surname: unknown field `surname`, expected `a` or `b`"
+        );
+    }
+
+    #[test]
+    fn the_field_at_fault_is_the_path_not_a_value() {
+        let f = |d: &str| super::field_at_fault(d);
+        assert_eq!(f("surname: unknown field `surname`, expected one of `given_name`").as_deref(), Some("surname"));
+        assert_eq!(f("addresses[0].street: unknown field `street`").as_deref(), Some("addresses[0].street"));
+        assert_eq!(f("categories[0]: unknown variant `Jane`, expected `tenant`").as_deref(), Some("categories[0]"));
+        assert_eq!(f("missing field `role` at line 1 column 12").as_deref(), Some("role"));
+        assert_eq!(f("identifiers: missing field `x`").as_deref(), Some("identifiers.x"));
+        assert_eq!(f("invalid type: integer `42`, expected struct NewSubject").as_deref(), None);
     }
 }

@@ -49,7 +49,40 @@ pub fn router(app: Arc<App>) -> Router {
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT * 4))
+        .layer(axum::middleware::map_response(json_error_bodies))
         .with_state(state)
+}
+
+/// The outer body limit (413) and the router's wrong-method answer (405) come with
+/// plain-text or empty bodies; give them the JSON error body every other error has,
+/// keeping their headers (such as `Allow`).
+async fn json_error_bodies(resp: axum::response::Response) -> axum::response::Response {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let is_json = resp
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let err = match resp.status() {
+        _ if is_json => return resp,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("the body is larger than the limit of {BODY_LIMIT} bytes"),
+        ),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            "this endpoint does not accept that method; see /api/v1/openapi.json",
+        ),
+        _ => return resp,
+    };
+    let (mut parts, _) = resp.into_parts();
+    let json = err.into_response();
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    parts.headers.extend(json.headers().clone());
+    axum::response::Response::from_parts(parts, json.into_body())
 }
 
 /// Serve `router` on `listener` until `shutdown` completes.
