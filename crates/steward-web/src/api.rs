@@ -1,10 +1,10 @@
 //! The JSON API under `/api/v1`: handlers, authentication, and the OpenAPI document
 //! generated from them.
 
-use crate::error::{ApiError, ErrorBody};
+use crate::error::{ApiError, ErrorBody, JsonObject};
 use crate::{AppState, blocking};
 use axum::Json;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -117,9 +117,9 @@ pub async fn openapi_json() -> impl IntoResponse {
 pub async fn create_subject(
     State(s): State<AppState>,
     Authed(ctx): Authed,
-    body: Result<Json<NewSubject>, JsonRejection>,
+    body: JsonObject<NewSubject>,
 ) -> Result<(StatusCode, Json<SubjectView>), ApiError> {
-    let Json(input) = body?;
+    let JsonObject(input) = body;
     let app = s.app.clone();
     let view = blocking(move || app.create_subject(&ctx, input)).await?;
     Ok((StatusCode::CREATED, Json(view)))
@@ -169,9 +169,9 @@ pub async fn update_subject(
     State(s): State<AppState>,
     Authed(ctx): Authed,
     Path(id): Path<String>,
-    body: Result<Json<SubjectPatch>, JsonRejection>,
+    body: JsonObject<SubjectPatch>,
 ) -> Result<Json<SubjectView>, ApiError> {
-    let Json(patch) = body?;
+    let JsonObject(patch) = body;
     let app = s.app.clone();
     Ok(Json(blocking(move || app.update_subject(&ctx, &id, patch)).await?))
 }
@@ -235,9 +235,9 @@ pub async fn add_link(
     State(s): State<AppState>,
     Authed(ctx): Authed,
     Path(id): Path<String>,
-    body: Result<Json<NewLink>, JsonRejection>,
+    body: JsonObject<NewLink>,
 ) -> Result<StatusCode, ApiError> {
-    let Json(l) = body?;
+    let JsonObject(l) = body;
     let app = s.app.clone();
     blocking(move || app.link_subjects(&ctx, &id, &l.subject_id, l.kind)).await?;
     Ok(StatusCode::CREATED)
@@ -416,9 +416,9 @@ pub async fn list_tokens(State(s): State<AppState>, Authed(ctx): Authed) -> Resu
 pub async fn create_token(
     State(s): State<AppState>,
     Authed(ctx): Authed,
-    body: Result<Json<NewToken>, JsonRejection>,
+    body: JsonObject<NewToken>,
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let Json(t) = body?;
+    let JsonObject(t) = body;
     let app = s.app.clone();
     let (token, secret) = blocking(move || app.create_token(&ctx, &t.name, t.role)).await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))

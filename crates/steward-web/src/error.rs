@@ -261,3 +261,49 @@ mod tests {
         assert_eq!(f("invalid type: integer `42`, expected struct NewSubject").as_deref(), None);
     }
 }
+
+/// A JSON request body that must be an object, decoded into `T`.
+///
+/// Like axum's `Json`, but a body that is valid JSON of another shape (an array,
+/// a string) is refused instead of being read positionally into `T`'s fields.
+pub struct JsonObject<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for JsonObject<T>
+where
+    S: Send + Sync,
+    T: serde::de::DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| {
+                let m = m.trim().to_ascii_lowercase();
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return Err(JsonRejection::MissingJsonContentType(Default::default()).into());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|_| {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("the body is larger than the limit of {} bytes", crate::BODY_LIMIT),
+            )
+        })?;
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            // Valid JSON that is not an object, or not JSON at all: tell them which.
+            return Err(if serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_ok() {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "the body must be a JSON object")
+            } else {
+                ApiError::new(StatusCode::BAD_REQUEST, "malformed_json", "the body is not valid JSON")
+            });
+        }
+        axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(v)| JsonObject(v)).map_err(ApiError::from)
+    }
+}

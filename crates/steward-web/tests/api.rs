@@ -666,6 +666,11 @@ fn bad_input(env: &Env) {
     assert!(!r.message().contains("Jane"), "{}", r.text);
     post_raw(b"not json at all").assert_error(StatusCode::BAD_REQUEST, "malformed_json");
     post_raw(b"").assert_error(StatusCode::BAD_REQUEST, "malformed_json");
+    // Valid JSON of the wrong shape is not read positionally into a subject.
+    let r = post_raw(br#"["Jane", "Smith"]"#);
+    r.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
+    assert!(!r.message().contains("Jane"), "{}", r.text);
+    post_raw(br#""Jane Smith""#).assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid");
 
     // Unknown field.
     env.post("/api/v1/subjects", &json!({"family_name": "X", "surname": "Y"}))
