@@ -32,7 +32,7 @@ start_postgres() {
 
 ensure_test_database() {
   # A dedicated role and database for the tests, created idempotently.
-  local sql="DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'steward_test') THEN CREATE ROLE steward_test LOGIN PASSWORD 'steward_test'; END IF; END \$\$;"
+  local sql="DO \$\$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'steward_test') THEN CREATE ROLE steward_test LOGIN PASSWORD 'steward_test'; END IF; END \$\$; ALTER ROLE steward_test CREATEDB;"
   if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1; then
     runuser -u postgres -- psql -q -v ON_ERROR_STOP=1 -c "$sql" >/dev/null
     runuser -u postgres -- psql -qtAc "SELECT 1 FROM pg_database WHERE datname = 'steward_test'" | grep -q 1 \

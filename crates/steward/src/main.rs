@@ -149,6 +149,7 @@ fn parse_role(s: &str) -> Result<Role, String> {
 }
 
 /// A failure to report: the message, and the exit code.
+#[derive(Debug)]
 struct Failure(String, u8);
 
 impl<E: std::fmt::Display> From<E> for Failure {
@@ -433,35 +434,139 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
-    let fresh = !data_dir.join(config::CONFIG_FILE).exists();
-    if fresh {
-        init(
-            data_dir,
-            None,
-            Some("Riverside Vale Homes and Little Acorns Family Support (demo)".into()),
-            Some(Region::EnglandAndWales),
-        )?;
+/// Name the demo organisation is initialised with.
+const DEMO_ORG: &str = "Riverside Vale Homes and Little Acorns Family Support (demo)";
+/// Seed of the demo data, so every demo shows the same people.
+const DEMO_SEED: u64 = 20_261_123;
+
+/// Initialise `data_dir` with the demo organisation and its fictional people, unless it
+/// is already initialised. Returns how many subjects were created (`None` if reused).
+fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
+    if data_dir.join(config::CONFIG_FILE).exists() {
+        return Ok(None);
     }
+    init(data_dir, None, Some(DEMO_ORG.into()), Some(Region::EnglandAndWales))?;
     let (app, _) = open(data_dir, &Overrides::default())?;
     let ctx = Context::cli();
-    if fresh {
-        let today = jiff::Zoned::now().date();
-        let data = demo_data::generate(20_261_123, today);
-        let count = data.subjects.len();
-        let ids = app.create_subjects(&ctx, data.subjects)?;
-        for (from, to, kind) in data.links {
-            if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
-                app.link_subjects(&ctx, a, b, kind)?;
-            }
+    let data = demo_data::generate(DEMO_SEED, jiff::Zoned::now().date());
+    let count = data.subjects.len();
+    let ids = app.create_subjects(&ctx, data.subjects)?;
+    for (from, to, kind) in data.links {
+        if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
+            app.link_subjects(&ctx, a, b, kind)?;
         }
-        println!("Created {count} fictional data subjects in {}", data_dir.display());
-    } else {
-        println!("Reusing the demo data in {}", data_dir.display());
     }
-    let (_, secret) = app.create_token(&ctx, "demo session", Role::Dpo)?;
+    Ok(Some(count))
+}
+
+fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
+    match seed_demo(data_dir)? {
+        Some(count) => println!("Created {count} fictional data subjects in {}", data_dir.display()),
+        None => println!("Reusing the demo data in {}", data_dir.display()),
+    }
+    let (app, _) = open(data_dir, &Overrides::default())?;
+    let (_, secret) = app.create_token(&Context::cli(), "demo session", Role::Dpo)?;
     let banner = format!(
         "API token (role dpo) for this demo:\n{secret}\nTry: curl -H 'Authorization: Bearer {secret}' 'http://{listen}/api/v1/subjects?name=smi'"
     );
     serve(app, listen, Some(banner))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Identifying values of every demo subject, as entered and as normalised. Single
+    /// names shorter than seven characters are left out: in megabytes of ciphertext a
+    /// short word turns up by chance; whole names, contacts and numbers cannot.
+    fn secrets() -> Vec<String> {
+        let today = jiff::Zoned::now().date();
+        let mut out = Vec::new();
+        for s in demo_data::generate(DEMO_SEED, today).subjects {
+            let v = s.clone().validate(today).expect("demo data is valid").personal;
+            out.push(format!("{} {}", v.given_name, v.family_name));
+            out.extend([v.given_name, v.family_name].into_iter().filter(|n| n.chars().count() >= 7));
+            out.extend(v.other_names);
+            out.extend(v.emails);
+            out.extend(v.phones);
+            out.extend(s.phones);
+            out.extend(v.identifiers.ni_number);
+            out.extend(v.identifiers.nhs_number);
+            out.extend(v.addresses.into_iter().flat_map(|a| a.postcode));
+        }
+        out.retain(|t| t.len() >= 7);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Panics naming `what` if any secret occurs in `haystack` (exact bytes).
+    fn assert_absent(haystack: &[u8], what: &str) {
+        let secrets = secrets();
+        let ac = aho_corasick::AhoCorasick::new(&secrets).expect("automaton");
+        if let Some(m) = ac.find(haystack) {
+            panic!("{what} holds demo personal data in clear (pattern {} of {})", m.pattern().as_usize(), secrets.len());
+        }
+    }
+
+    #[test]
+    fn the_leak_check_finds_a_planted_value() {
+        let planted = format!("noise {} noise", secrets()[7]);
+        assert!(std::panic::catch_unwind(|| assert_absent(planted.as_bytes(), "planted")).is_err());
+        assert_absent(b"nothing personal here", "clean");
+    }
+
+    #[test]
+    fn the_demo_database_file_holds_no_personal_data_in_clear() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let data_dir = dir.path().join("demo");
+        let count = seed_demo(&data_dir).expect("demo seeds").expect("fresh");
+        assert!(count >= 500);
+        let mut bytes = std::fs::read(data_dir.join(DB_FILE)).expect("db");
+        if let Ok(wal) = std::fs::read(data_dir.join("steward.db-wal")) {
+            bytes.extend(wal);
+        }
+        assert_absent(&bytes, "the SQLite database");
+        assert!(seed_demo(&data_dir).expect("reuse").is_none(), "a second run reuses the data");
+    }
+
+    #[test]
+    fn a_postgresql_dump_of_the_demo_holds_no_personal_data_in_clear() {
+        let Ok(url) = std::env::var("STEWARD_TEST_POSTGRES_URL") else {
+            eprintln!("NOTICE: STEWARD_TEST_POSTGRES_URL not set; PostgreSQL demo dump check skipped");
+            return;
+        };
+        let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+        let store = Store::open_postgres(&url, Some(&schema)).expect("postgres");
+        let dir = tempfile::tempdir().expect("tmp");
+        let key = MasterKey::generate().expect("key");
+        let app = App::open(store, &key, &dir.path().join(JOURNAL_FILE)).expect("app");
+        let data = demo_data::generate(DEMO_SEED, jiff::Zoned::now().date());
+        app.create_subjects(&Context::cli(), data.subjects).expect("seed");
+        // A dump of every table as PostgreSQL writes rows out (byte columns as hex).
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        let tables: Vec<String> = client
+            .query("SELECT table_name FROM information_schema.tables WHERE table_schema = $1", &[&schema])
+            .expect("tables")
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        let mut dump = Vec::new();
+        for t in &tables {
+            for row in client.query(&format!("SELECT t::text FROM {schema}.{t} t"), &[]).expect("rows") {
+                let line: String = row.get(0);
+                dump.extend_from_slice(line.as_bytes());
+                dump.push(b'\n');
+                // Byte columns are written as \x<hex>: search their decoded bytes too.
+                for run in line.split("\\\\x").skip(1) {
+                    let hex: String = run.chars().take_while(char::is_ascii_hexdigit).collect();
+                    dump.extend(hex::decode(&hex[..hex.len() / 2 * 2]).expect("hex"));
+                    dump.push(b'\n');
+                }
+            }
+        }
+        client.batch_execute(&format!("DROP SCHEMA {schema} CASCADE")).expect("drop");
+        assert!(tables.len() >= 8 && dump.len() > 100_000);
+        assert_absent(&dump, "the PostgreSQL dump");
+    }
 }
