@@ -83,15 +83,8 @@ fn main() {
     let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).unwrap();
     let ctx = Context::cli();
 
-    const BATCH: u64 = 50_000;
     let start = Instant::now();
-    let mut ids = Vec::with_capacity(n as usize);
-    let mut i = 0;
-    while i < n {
-        let end = (i + BATCH).min(n);
-        ids.extend(app.create_subjects(&ctx, (i..end).map(subject).collect()).unwrap());
-        i = end;
-    }
+    let ids = app.import_subjects(&ctx, (0..n).map(subject), 50_000).unwrap();
     let create_secs = start.elapsed().as_secs_f64();
     let create_rate = n as f64 / create_secs;
     eprintln!("created {n} subjects in {create_secs:.1} s ({create_rate:.0}/s)");

@@ -225,15 +225,11 @@ impl App {
         self.view(&row, v.personal)
     }
 
-    /// Create many subjects in one transaction (imports, demo data, benchmarks): all or none.
-    /// A validation failure names the zero-based index of the subject at fault.
-    pub fn create_subjects(&self, ctx: &Context, inputs: Vec<NewSubject>) -> AppResult<Vec<String>> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+    /// Validate and seal `inputs` on all cores, keeping their order. Errors name the
+    /// failing subject by its position, counted from `offset`.
+    fn prepare(&self, inputs: &[NewSubject], offset: usize, threads: usize) -> AppResult<Vec<SubjectRow>> {
         let today = today();
-        // Validation, sealing and keyed hashing are independent per subject: spread them
-        // over the cores, keeping input order; the database write stays one transaction.
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let chunk = inputs.len().div_ceil(threads).max(1);
+        let chunk = inputs.len().div_ceil(threads.max(1)).max(1);
         let prepared: Vec<AppResult<Vec<SubjectRow>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = inputs
                 .chunks(chunk)
@@ -243,7 +239,7 @@ impl App {
                         part.iter()
                             .enumerate()
                             .map(|(j, input)| {
-                                let i = c * chunk + j;
+                                let i = offset + c * chunk + j;
                                 let v = input.clone().validate(today).map_err(|e| match e {
                                     steward_core::CoreError::Invalid(f) => {
                                         AppError::Invalid(FieldError::new(format!("[{i}].{}", f.field), f.message))
@@ -265,10 +261,65 @@ impl App {
         for part in prepared {
             rows.extend(part?);
         }
+        Ok(rows)
+    }
+
+    fn insert_prepared(&self, ctx: &Context, rows: &[SubjectRow]) -> AppResult<()> {
         let events: Vec<_> =
             rows.iter().map(|r| ctx.event("subject.create", "subject", &r.id, Outcome::Success, "bulk")).collect();
-        self.store.insert_subjects(&rows, &events)?;
+        Ok(self.store.insert_subjects(rows, &events)?)
+    }
+
+    /// Create many subjects in one transaction (demo data, small imports): all or none.
+    /// A validation failure names the zero-based index of the subject at fault.
+    pub fn create_subjects(&self, ctx: &Context, inputs: Vec<NewSubject>) -> AppResult<Vec<String>> {
+        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+        let rows = self.prepare(&inputs, 0, threads)?;
+        self.insert_prepared(ctx, &rows)?;
         Ok(rows.into_iter().map(|r| r.id).collect())
+    }
+
+    /// Create subjects from a stream of any length, `batch` per transaction, sealing
+    /// the next batch while the previous one is written. Each batch is all or none; on
+    /// a failure the batches before it stay and the error names the subject's position.
+    /// Returns the ids in input order.
+    pub fn import_subjects(
+        &self,
+        ctx: &Context,
+        inputs: impl Iterator<Item = NewSubject> + Send,
+        batch: usize,
+    ) -> AppResult<Vec<String>> {
+        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        let batch = batch.clamp(1, 100_000);
+        // One core writes; the others seal.
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).clamp(1, 8);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<AppResult<Vec<SubjectRow>>>(1);
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                let mut inputs = inputs;
+                let mut offset = 0;
+                loop {
+                    let part: Vec<NewSubject> = inputs.by_ref().take(batch).collect();
+                    if part.is_empty() {
+                        break;
+                    }
+                    let prepared = self.prepare(&part, offset, threads);
+                    offset += part.len();
+                    let failed = prepared.is_err();
+                    if tx.send(prepared).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let mut ids = Vec::new();
+            for prepared in rx {
+                let rows = prepared?;
+                self.insert_prepared(ctx, &rows)?;
+                ids.extend(rows.into_iter().map(|r| r.id));
+            }
+            Ok(ids)
+        })
     }
 
     /// Read a subject's personal data. Every view is audited before the data is returned.
