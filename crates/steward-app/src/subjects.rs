@@ -318,6 +318,7 @@ impl App {
                 self.insert_prepared(ctx, &rows)?;
                 ids.extend(rows.into_iter().map(|r| r.id));
             }
+            self.store.checkpoint()?;
             Ok(ids)
         })
     }

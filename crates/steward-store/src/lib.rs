@@ -196,6 +196,11 @@ impl Store {
         })
     }
 
+    /// Fold the write-ahead log into the database (after bulk loads).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.db.checkpoint()
+    }
+
     /// Append one entry to the audit log on its own.
     pub fn audit(&self, event: &AuditEvent) -> Result<AuditRecord, StoreError> {
         self.write(|tx| {

@@ -129,8 +129,9 @@ pub trait Backend: Send + Sync {
     fn dialect(&self) -> Dialect;
     /// Run `f` in one transaction, committing if it returns `Ok` and rolling back otherwise.
     fn run(&self, mode: Mode, f: &mut dyn FnMut(&mut dyn Tx) -> Result<(), StoreError>) -> Result<(), StoreError>;
-    /// Work to do after an erasure so deleted bytes do not linger (SQLite: WAL checkpoint).
-    fn after_shred(&self) -> Result<(), StoreError> {
+    /// Fold the write-ahead log back into the database and truncate it (SQLite), so
+    /// shredded bytes do not linger in the log and a bulk load leaves no large log behind.
+    fn checkpoint(&self) -> Result<(), StoreError> {
         Ok(())
     }
     /// A short description for messages (never includes passwords).

@@ -171,7 +171,7 @@ impl Backend for SqliteBackend {
         }
     }
 
-    fn after_shred(&self) -> Result<(), StoreError> {
+    fn checkpoint(&self) -> Result<(), StoreError> {
         let conn = self
             .writer
             .lock()

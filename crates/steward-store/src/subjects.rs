@@ -378,7 +378,7 @@ impl Store {
             append_in(tx, std::slice::from_ref(event))?;
             Ok(())
         })?;
-        self.db.after_shred()
+        self.db.checkpoint()
     }
 
     /// Re-apply an erasure recorded elsewhere (the erasure journal) after a restore:
@@ -395,7 +395,7 @@ impl Store {
             Ok(changed)
         })?;
         if changed {
-            self.db.after_shred()?;
+            self.db.checkpoint()?;
         }
         Ok(changed)
     }
