@@ -396,7 +396,11 @@ fn serve(app: App, listen: &str, banner: Option<String>) -> Result<(), Failure> 
         .build()
         .map_err(|e| Failure(format!("cannot start the server runtime: {e}"), 1))?;
     let where_ = app.store().describe();
-    rt.block_on(async move {
+    // The last reference to the app is dropped here, outside the runtime: PostgreSQL's
+    // blocking client cannot be dropped inside it (it panics, aborting the process).
+    let app = Arc::new(app);
+    let server_app = app.clone();
+    let result = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
             .map_err(|e| Failure(format!("cannot listen on {listen}: {e}"), 1))?;
@@ -407,9 +411,12 @@ fn serve(app: App, listen: &str, banner: Option<String>) -> Result<(), Failure> 
         if let Some(b) = banner {
             println!("{b}");
         }
-        steward_web::serve(listener, Arc::new(app), shutdown_signal()).await?;
+        steward_web::serve(listener, server_app, shutdown_signal()).await?;
         Ok(())
-    })
+    });
+    drop(rt);
+    drop(app);
+    result
 }
 
 async fn shutdown_signal() {
@@ -505,7 +512,11 @@ mod tests {
         let secrets = secrets();
         let ac = aho_corasick::AhoCorasick::new(&secrets).expect("automaton");
         if let Some(m) = ac.find(haystack) {
-            panic!("{what} holds demo personal data in clear (pattern {} of {})", m.pattern().as_usize(), secrets.len());
+            panic!(
+                "{what} holds demo personal data in clear (pattern {} of {})",
+                m.pattern().as_usize(),
+                secrets.len()
+            );
         }
     }
 

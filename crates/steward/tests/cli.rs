@@ -1,0 +1,943 @@
+//! End-to-end tests of the real `steward` binary: each runs the command as an operator
+//! would, over HTTP on 127.0.0.1 where a server is needed. All personal data is fictional.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use base64::Engine as _;
+use serde_json::{Value, json};
+use std::ffi::OsStr;
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
+
+/// How long a server may take to answer its health check.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// How long the demo may take to seed its fictional people and answer (a debug build, with
+/// other tests running beside it).
+const DEMO_START_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// How long a server may take to stop after SIGTERM.
+const STOP_TIMEOUT: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------------------------
+// Running the binary
+// ---------------------------------------------------------------------------------
+
+/// The `steward` command with `args`, with no `STEWARD_*` variable leaking in from the
+/// environment running the tests, and quiet logs.
+fn steward<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_steward"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("STEWARD_") {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.env("STEWARD_LOG", "warn").stdin(Stdio::null()).args(args);
+    cmd
+}
+
+/// What a finished command printed and how it exited.
+struct Out {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    /// Assert the exit code, showing both outputs when it differs.
+    fn code(&self, code: i32) -> &Self {
+        assert_eq!(self.code, Some(code), "exit code; stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    /// Assert the standard error contains `s`.
+    fn stderr_has(&self, s: &str) -> &Self {
+        assert!(self.stderr.contains(s), "stderr should contain {s:?}; it was:\n{}", self.stderr);
+        self
+    }
+
+    /// Assert the standard output contains `s`.
+    fn stdout_has(&self, s: &str) -> &Self {
+        assert!(self.stdout.contains(s), "stdout should contain {s:?}; it was:\n{}", self.stdout);
+        self
+    }
+}
+
+/// Run `cmd` to completion.
+fn run(cmd: &mut Command) -> Out {
+    let out = cmd.output().expect("run steward");
+    Out {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Run `cmd`, which must finish within `timeout` (it is killed otherwise).
+fn run_within(cmd: &mut Command, timeout: Duration) -> Out {
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn steward");
+    let deadline = Instant::now() + timeout;
+    while child.try_wait().expect("wait").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("steward did not finish within {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = child.wait_with_output().expect("output");
+    Out {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// `steward serve` on `dir` with its address already taken: a clean error, not a crash.
+fn serve_on_a_taken_port_fails_cleanly(dir: &Path) {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr").to_string();
+    let mut cmd = steward(["serve", "--data-dir", s(dir), "--listen", &addr]);
+    run_within(&mut cmd, START_TIMEOUT).code(1).stderr_has(&format!("cannot listen on {addr}"));
+}
+
+/// Run `steward ARGS`.
+fn cli<I, S>(args: I) -> Out
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    run(&mut steward(args))
+}
+
+/// A path as the `&str` an argument list needs (temporary directories are UTF-8 here).
+fn s(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+/// A port that was free a moment ago on 127.0.0.1.
+fn free_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    l.local_addr().expect("local addr").port()
+}
+
+/// A new data directory `DIR/data` (SQLite), initialised; the temporary directory holding it
+/// must outlive the test.
+fn init_dir() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    cli(["init", "--data-dir", s(&dir)]).code(0).stdout_has("Initialised");
+    (tmp, dir)
+}
+
+/// Create a token with `role` through the CLI: its id and its secret.
+fn create_token(dir: &Path, name: &str, role: &str) -> (String, String) {
+    let out = cli(["token", "create", "--data-dir", s(dir), "--name", name, "--role", role]);
+    out.code(0);
+    let first = out.stdout.lines().next().expect("a first line");
+    let id = first
+        .strip_prefix("Created token ")
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("unexpected first line: {first}"))
+        .to_string();
+    let secret = out.stdout.lines().last().expect("a last line").to_string();
+    assert!(secret.starts_with("stw_"), "the token is alone on the last line: {}", out.stdout);
+    (id, secret)
+}
+
+/// Replace the line of `steward.toml` that sets `key`.
+fn set_config(dir: &Path, key: &str, value: &str) {
+    let path = dir.join("steward.toml");
+    let text = std::fs::read_to_string(&path).expect("read steward.toml");
+    let mut found = false;
+    let lines: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if l.split('=').next().is_some_and(|k| k.trim() == key) {
+                found = true;
+                format!("{key} = \"{value}\"")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let mut text = lines.join("\n");
+    text.push('\n');
+    if !found {
+        text.push_str(&format!("{key} = \"{value}\"\n"));
+    }
+    std::fs::write(&path, text).expect("write steward.toml");
+}
+
+// ---------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------
+
+/// An HTTP answer: status, raw body, and the body as JSON (`Null` when it is not JSON).
+struct Resp {
+    status: u16,
+    text: String,
+    json: Value,
+}
+
+impl Resp {
+    fn status(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "HTTP status; body: {}", self.text);
+        self
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(60)))
+        .proxy(None)
+        .build()
+        .into()
+}
+
+fn read(result: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Result<Resp, ureq::Error> {
+    let mut resp = result?;
+    let status = resp.status().as_u16();
+    let text = resp.body_mut().read_to_string()?;
+    let json = serde_json::from_str(&text).unwrap_or(Value::Null);
+    Ok(Resp { status, text, json })
+}
+
+fn bearer(token: &str) -> String {
+    format!("Bearer {token}")
+}
+
+fn try_get(url: &str) -> Result<Resp, ureq::Error> {
+    read(agent().get(url).call())
+}
+
+fn get(url: &str, token: &str) -> Resp {
+    read(agent().get(url).header("Authorization", bearer(token)).call()).expect("GET")
+}
+
+fn delete(url: &str, token: &str) -> Resp {
+    read(agent().delete(url).header("Authorization", bearer(token)).call()).expect("DELETE")
+}
+
+fn post(url: &str, token: &str, body: &Value) -> Resp {
+    read(
+        agent()
+            .post(url)
+            .header("Authorization", bearer(token))
+            .content_type("application/json")
+            .send(body.to_string()),
+    )
+    .expect("POST")
+}
+
+// ---------------------------------------------------------------------------------
+// Servers
+// ---------------------------------------------------------------------------------
+
+/// A running `steward serve` or `steward demo`: killed when dropped, whatever happened.
+/// Its standard output is read line by line; its standard error is kept, and shown if
+/// the test fails.
+struct Server {
+    child: Child,
+    base: String,
+    lines: Receiver<String>,
+    seen: Vec<String>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Server {
+    /// Start `cmd` (which must listen on 127.0.0.1:`port`) and wait until it answers its
+    /// health check within `timeout`.
+    fn start(mut cmd: Command, port: u16, timeout: Duration) -> Self {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawn steward");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut err = child.stderr.take().expect("stderr");
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = sink.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                }
+            }
+        });
+        let mut server = Self { child, base: format!("http://127.0.0.1:{port}"), lines, seen: Vec::new(), stderr };
+        server.wait_healthy(timeout);
+        server
+    }
+
+    /// `steward serve --data-dir DIR --listen 127.0.0.1:PORT`, started and healthy.
+    fn serve(dir: &Path) -> Self {
+        let port = free_port();
+        let cmd = steward(["serve", "--data-dir", s(dir), "--listen", &format!("127.0.0.1:{port}")]);
+        Self::start(cmd, port, START_TIMEOUT)
+    }
+
+    fn stderr_text(&self) -> String {
+        self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Poll `GET /api/v1/health` until it answers 200; the health body.
+    fn wait_healthy(&mut self, timeout: Duration) -> Value {
+        let deadline = Instant::now() + timeout;
+        let url = self.url("/api/v1/health");
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("steward exited ({status}) before answering; stderr:\n{}", self.stderr_text());
+            }
+            if let Ok(r) = try_get(&url)
+                && r.status == 200
+            {
+                return r.json;
+            }
+            assert!(Instant::now() < deadline, "no healthy answer from {url} within {timeout:?}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The first line of standard output (from the start) matching `pred`.
+    fn wait_line(&mut self, pred: impl Fn(&str) -> bool, timeout: Duration) -> String {
+        if let Some(l) = self.seen.iter().find(|l| pred(l)) {
+            return l.clone();
+        }
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push(line.clone());
+                    if pred(&line) {
+                        return line;
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => panic!("no such line within {timeout:?}; got {:?}", self.seen),
+                Err(RecvTimeoutError::Disconnected) => panic!("steward closed its output; got {:?}", self.seen),
+            }
+        }
+    }
+
+    /// Stop with SIGTERM (a graceful shutdown) and return the exit status.
+    fn stop(&mut self) -> ExitStatus {
+        if let Ok(Some(status)) = self.child.try_wait() {
+            return status;
+        }
+        let sent = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().expect("run kill");
+        assert!(sent.success(), "kill -TERM failed");
+        let deadline = Instant::now() + STOP_TIMEOUT;
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait for steward") {
+                return status;
+            }
+            assert!(Instant::now() < deadline, "steward did not stop within {STOP_TIMEOUT:?} of SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Stop with SIGTERM and assert the shutdown was clean.
+    fn stop_cleanly(&mut self) {
+        let status = self.stop();
+        assert!(status.success(), "steward exited with {status} on SIGTERM; stderr:\n{}", self.stderr_text());
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        if std::thread::panicking() {
+            eprintln!("--- stderr of steward at {} ---\n{}", self.base, self.stderr_text());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Fictional people
+// ---------------------------------------------------------------------------------
+
+fn jane() -> Value {
+    json!({
+        "given_name": "Jane",
+        "family_name": "Smith",
+        "date_of_birth": "1980-01-31",
+        "emails": ["jane@example.org"],
+        "phones": ["07700 900123"],
+        "identifiers": {"ni_number": "AB123456C", "nhs_number": "943 476 5919"},
+        "categories": ["tenant"]
+    })
+}
+
+fn mohammed() -> Value {
+    json!({
+        "given_name": "Mohammed",
+        "family_name": "Khan",
+        "date_of_birth": "1975-06-15",
+        "emails": ["m.khan@example.net"],
+        "phones": ["020 7946 0958"],
+        "categories": ["applicant"]
+    })
+}
+
+/// Jane's personal data, as entered and as normalised: none may be stored in clear.
+const JANE_CLEAR: [&str; 8] =
+    ["Jane", "Smith", "jane@example.org", "+447700900123", "07700", "AB123456C", "9434765919", "1980-01-31"];
+
+/// Create a subject through the API; its id.
+fn create_subject(server: &Server, token: &str, body: &Value) -> String {
+    let r = post(&server.url("/api/v1/subjects"), token, body);
+    r.status(201);
+    r.json["id"].as_str().expect("subject id").to_string()
+}
+
+/// Assert none of Jane's personal data is in `bytes` (case-insensitive, over lossy UTF-8).
+fn assert_no_jane(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes).to_lowercase();
+    for needle in JANE_CLEAR {
+        assert!(!text.contains(&needle.to_lowercase()), "{what} holds {needle:?} in clear");
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// 1. init
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn init_creates_a_private_data_directory_once() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    cli(["init", "--data-dir", s(&dir), "--org-name", "Riverside Vale Homes", "--region", "scotland"])
+        .code(0)
+        .stdout_has("Initialised");
+
+    let key = dir.join("master.key");
+    let mode = std::fs::metadata(&key).expect("master.key").permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "master.key mode is {:o}", mode & 0o777);
+    let key_text = std::fs::read_to_string(&key).expect("read key");
+    assert_eq!(key_text.trim().len(), 64, "the key is 64 hex digits");
+    assert!(key_text.trim().bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(dir.join("steward.db").is_file(), "steward.db");
+    let config = std::fs::read_to_string(dir.join("steward.toml")).expect("steward.toml");
+    assert!(config.contains("scotland"), "the region is kept: {config}");
+    assert!(config.contains("Riverside Vale Homes"), "the organisation is kept: {config}");
+
+    // A second init refuses, and leaves the key alone.
+    let again = cli(["init", "--data-dir", s(&dir)]);
+    again.code(1).stderr_has("already initialised").stderr_has(s(&dir));
+    assert_eq!(std::fs::read_to_string(&key).expect("read key"), key_text, "the key is unchanged");
+
+    // An unknown region is a usage error, and nothing is created.
+    let other = tmp.path().join("other");
+    let bad = cli(["init", "--data-dir", s(&other), "--region", "wales"]);
+    bad.code(2).stderr_has("wales");
+    assert!(!other.exists(), "a refused init creates nothing");
+}
+
+// ---------------------------------------------------------------------------------
+// 2. tokens
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn tokens_are_created_listed_and_revoked() {
+    let (_tmp, dir) = init_dir();
+    let (id, secret) = create_token(&dir, "Housing CRM", "dpo");
+    assert!(secret.len() > 20, "a real secret: {secret}");
+
+    cli(["token", "create", "--data-dir", s(&dir), "--name", "Nope", "--role", "root"]).code(2).stderr_has("root");
+
+    let list = cli(["token", "list", "--data-dir", s(&dir)]);
+    list.code(0);
+    let line = list.stdout.lines().find(|l| l.starts_with(&id)).expect("the token is listed");
+    assert!(line.contains("live") && line.contains("Housing CRM") && line.contains("dpo"), "{line}");
+    assert!(!list.stdout.contains(&secret), "the secret is never listed");
+    assert_eq!(list.stdout.lines().count(), 1, "only the one token: {}", list.stdout);
+
+    cli(["token", "revoke", "--data-dir", s(&dir), &id]).code(0).stdout_has(&id);
+    let list = cli(["token", "list", "--data-dir", s(&dir)]);
+    list.code(0);
+    let line = list.stdout.lines().find(|l| l.starts_with(&id)).expect("still listed");
+    assert!(line.contains("revoked") && !line.contains("live"), "{line}");
+
+    // An unknown id is an error, not a silent success.
+    cli(["token", "revoke", "--data-dir", s(&dir), "no-such-token"]).code(1);
+}
+
+// ---------------------------------------------------------------------------------
+// 3. configuration and data-directory errors
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn bad_directories_keys_and_configuration_are_reported() {
+    let tmp = tempfile::tempdir().expect("tmp");
+
+    // A directory that does not exist.
+    let missing = tmp.path().join("missing");
+    for args in [
+        vec!["serve"],
+        vec!["token", "list"],
+        vec!["audit", "verify"],
+        vec!["audit", "head"],
+        vec!["backup", "--out", "/dev/null"],
+        vec!["restore", "--from", "/dev/null"],
+    ] {
+        let mut cmd = steward(&args);
+        cmd.args(["--data-dir", s(&missing)]);
+        run(&mut cmd).code(1).stderr_has(s(&missing)).stderr_has("does not exist");
+    }
+    assert!(!missing.exists(), "nothing creates the directory but init");
+
+    // A directory that is not initialised.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).expect("mkdir");
+    cli(["token", "list", "--data-dir", s(&empty)]).code(1).stderr_has(s(&empty)).stderr_has("steward init");
+
+    // The master key of another data directory.
+    let (_t1, dir) = init_dir();
+    let (_t2, other) = init_dir();
+    let other_key = std::fs::read_to_string(other.join("master.key")).expect("key");
+    let mut cmd = steward(["token", "list", "--data-dir", s(&dir)]);
+    cmd.env("STEWARD_MASTER_KEY", other_key.trim());
+    run(&mut cmd).code(1).stderr_has("master key does not match");
+    // Its own key, given the same way, works.
+    let own_key = std::fs::read_to_string(dir.join("master.key")).expect("key");
+    let mut cmd = steward(["token", "list", "--data-dir", s(&dir)]);
+    cmd.env("STEWARD_MASTER_KEY", own_key.trim());
+    run(&mut cmd).code(0);
+
+    // A malformed key.
+    let mut cmd = steward(["audit", "head", "--data-dir", s(&dir)]);
+    cmd.env("STEWARD_MASTER_KEY", "not-a-key");
+    run(&mut cmd).code(1).stderr_has("STEWARD_MASTER_KEY");
+
+    // A master key file that is not a key.
+    let (_t3, broken) = init_dir();
+    std::fs::write(broken.join("master.key"), "0123\n").expect("write");
+    cli(["audit", "head", "--data-dir", s(&broken)]).code(1).stderr_has("master.key");
+
+    // A bad value in steward.toml names the key and the file.
+    let (_t4, bad) = init_dir();
+    set_config(&bad, "region", "wales");
+    cli(["token", "list", "--data-dir", s(&bad)]).code(1).stderr_has("region").stderr_has("steward.toml");
+    // ...and the same value from the environment says so.
+    let (_t5, env_bad) = init_dir();
+    let mut cmd = steward(["token", "list", "--data-dir", s(&env_bad)]);
+    cmd.env("STEWARD_REGION", "wales");
+    let out = run(&mut cmd);
+    out.code(1).stderr_has("STEWARD_");
+    assert!(out.stderr.to_lowercase().contains("region"), "{}", out.stderr);
+}
+
+#[test]
+fn steward_listen_overrides_the_configured_address() {
+    let (_tmp, dir) = init_dir();
+    let configured = free_port();
+    set_config(&dir, "listen", &format!("127.0.0.1:{configured}"));
+    let port = loop {
+        let p = free_port();
+        if p != configured {
+            break p;
+        }
+    };
+    let mut cmd = steward(["serve", "--data-dir", s(&dir)]);
+    cmd.env("STEWARD_LISTEN", format!("127.0.0.1:{port}"));
+    let mut server = Server::start(cmd, port, START_TIMEOUT);
+    let line = server.wait_line(|l| l.starts_with("Steward is running at"), Duration::from_secs(10));
+    assert_eq!(line, format!("Steward is running at http://127.0.0.1:{port}/"));
+    server.stop_cleanly();
+    serve_on_a_taken_port_fails_cleanly(&dir);
+}
+
+// ---------------------------------------------------------------------------------
+// 4. serve, backup, erase, restore
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn an_erasure_survives_restoring_an_older_backup() {
+    let (tmp, dir) = init_dir();
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+    let (revoked_id, revoked) = create_token(&dir, "Old integration", "dpo");
+    cli(["token", "revoke", "--data-dir", s(&dir), &revoked_id]).code(0);
+
+    let mut server = Server::serve(&dir);
+    let health = server.wait_healthy(START_TIMEOUT);
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["database"], "sqlite");
+
+    // No token, a revoked token: 401.
+    assert_eq!(try_get(&server.url("/api/v1/subjects?name=smi")).expect("GET").status, 401);
+    get(&server.url("/api/v1/subjects?name=smi"), &revoked).status(401);
+
+    let jane_id = create_subject(&server, &token, &jane());
+    let khan_id = create_subject(&server, &token, &mohammed());
+    let r = get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token);
+    r.status(200);
+    assert_eq!(r.json["family_name"], "Smith");
+    assert_eq!(r.json["phones"][0], "+447700900123");
+
+    // A backup taken while the server runs.
+    let backup = tmp.path().join("backup.jsonl");
+    cli(["backup", "--data-dir", s(&dir), "--out", s(&backup)]).code(0).stdout_has("Wrote");
+    assert!(backup.is_file());
+
+    // Erase Jane after the backup.
+    let r = delete(&server.url(&format!("/api/v1/subjects/{jane_id}?request_ref=SAR-2026-014")), &token);
+    r.status(200);
+    assert_eq!(r.json["subject_id"], jane_id.as_str());
+    get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(410);
+    server.stop_cleanly();
+
+    // Restoring the older backup re-applies the erasure from the journal.
+    let out = cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]);
+    out.code(0).stdout_has("Restored 2 subjects").stdout_has("re-applied 1 later erasure");
+
+    let server = Server::serve(&dir);
+    let r = get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token);
+    r.status(410);
+    assert_eq!(r.json["error"]["code"], "gone");
+    assert_eq!(r.json["tombstone"]["subject_id"], jane_id.as_str());
+    assert_eq!(r.json["tombstone"]["request_ref"], "SAR-2026-014");
+    let r = get(&server.url("/api/v1/subjects?email=jane@example.org"), &token);
+    r.status(200);
+    assert_eq!(r.json["subjects"], json!([]), "Jane cannot be found after the restore");
+    let r = get(&server.url(&format!("/api/v1/subjects/{khan_id}")), &token);
+    r.status(200);
+    assert_eq!(r.json["family_name"], "Khan");
+    drop(server);
+
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+}
+
+// ---------------------------------------------------------------------------------
+// 5. nothing personal in the files
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn the_database_and_backup_files_hold_no_personal_data_in_clear() {
+    let (tmp, dir) = init_dir();
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+    let mut server = Server::serve(&dir);
+    let jane_id = create_subject(&server, &token, &jane());
+    // Found by identifiers, so the blind indexes are in place.
+    let r = get(&server.url("/api/v1/subjects?nhs_number=9434765919"), &token);
+    r.status(200);
+    assert_eq!(r.json["subjects"][0]["id"], jane_id.as_str(), "{}", r.text);
+    server.stop_cleanly();
+
+    let mut bytes = std::fs::read(dir.join("steward.db")).expect("steward.db");
+    if let Ok(wal) = std::fs::read(dir.join("steward.db-wal")) {
+        bytes.extend(wal);
+    }
+    // The search does find what is stored in clear: the id and the category.
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains(&jane_id), "the subject's id is in the database file");
+    assert!(text.contains("tenant"), "categories are stored in clear");
+    assert_no_jane("steward.db", &bytes);
+
+    let backup = tmp.path().join("backup.jsonl");
+    cli(["backup", "--data-dir", s(&dir), "--out", s(&backup)]).code(0);
+    let raw = std::fs::read(&backup).expect("backup");
+    assert!(String::from_utf8_lossy(&raw).contains(&jane_id), "the backup holds the subject");
+    // Sealed fields are base64, where a short name could turn up by chance: search them
+    // decoded, and the rest of each line as text.
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let (mut clear, mut sealed, mut subjects) = (String::new(), Vec::new(), 0);
+    for line in String::from_utf8(raw).expect("UTF-8 backup").lines() {
+        let mut item: Value = serde_json::from_str(line).expect("a JSON line");
+        if item["type"] == "subject" {
+            subjects += 1;
+            for field in ["wrapped_key", "data", "index_hashes"] {
+                let v = item[field].take();
+                sealed.extend(b64.decode(v.as_str().expect("base64 text")).expect("base64"));
+            }
+        }
+        clear.push_str(&item.to_string());
+        clear.push('\n');
+    }
+    assert_eq!(subjects, 1);
+    assert!(sealed.len() > 100, "the sealed fields were read");
+    assert_no_jane("the backup", clear.as_bytes());
+    assert_no_jane("the backup's sealed fields", &sealed);
+}
+
+// ---------------------------------------------------------------------------------
+// 6. audit tampering
+// ---------------------------------------------------------------------------------
+
+fn sqlite(dir: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(dir.join("steward.db")).expect("open steward.db")
+}
+
+/// A fresh data directory with a few audit entries made through the CLI.
+fn dir_with_cli_activity() -> (tempfile::TempDir, PathBuf) {
+    let (tmp, dir) = init_dir();
+    create_token(&dir, "Housing CRM", "dpo");
+    create_token(&dir, "Auditor", "auditor");
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+    let n: i64 = sqlite(&dir).query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0)).expect("count");
+    assert!(n >= 4, "enough entries to tamper with: {n}");
+    (tmp, dir)
+}
+
+#[test]
+fn an_altered_audit_entry_is_named() {
+    let (_tmp, dir) = init_dir();
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+    let mut server = Server::serve(&dir);
+    let id = create_subject(&server, &token, &jane());
+    get(&server.url(&format!("/api/v1/subjects/{id}")), &token).status(200);
+    server.stop_cleanly();
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+
+    let changed = sqlite(&dir).execute("UPDATE audit_log SET detail = 'x' WHERE seq = 3", []).expect("update");
+    assert_eq!(changed, 1);
+    let out = cli(["audit", "verify", "--data-dir", s(&dir)]);
+    out.code(3).stderr_has("broken at entry 3:").stderr_has("altered");
+}
+
+#[test]
+fn a_removed_audit_entry_is_named() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    assert_eq!(sqlite(&dir).execute("DELETE FROM audit_log WHERE seq = 2", []).expect("delete"), 1);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(3).stderr_has("broken at entry 2:").stderr_has("missing");
+}
+
+#[test]
+fn reordered_audit_entries_are_found() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    let db = sqlite(&dir);
+    let rows: Vec<(i64, String)> = db
+        .prepare("SELECT seq, action FROM audit_log ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let (a, b) = rows
+        .iter()
+        .enumerate()
+        .find_map(|(i, (seq, action))| {
+            rows[i + 1..].iter().find(|(_, other)| other != action).map(|(s2, _)| (*seq, *s2))
+        })
+        .expect("two entries with different actions");
+    db.execute(
+        "UPDATE audit_log SET action = CASE seq \
+           WHEN ?1 THEN (SELECT action FROM audit_log WHERE seq = ?2) \
+           WHEN ?2 THEN (SELECT action FROM audit_log WHERE seq = ?1) END \
+         WHERE seq IN (?1, ?2)",
+        [a, b],
+    )
+    .expect("swap");
+    drop(db);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(3).stderr_has(&format!("broken at entry {a}:"));
+}
+
+#[test]
+fn audit_head_prints_the_count_and_hash() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    let out = cli(["audit", "head", "--data-dir", s(&dir)]);
+    out.code(0);
+    let count: i64 = out
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("entries: "))
+        .expect("an entries line")
+        .parse()
+        .expect("a number");
+    let hash = out.stdout.lines().find_map(|l| l.strip_prefix("head: ")).expect("a head line");
+    assert_eq!(hash.len(), 64, "{hash}");
+    assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{hash}");
+    let (max_seq, last_hash): (i64, String) = sqlite(&dir)
+        .query_row("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("last entry");
+    assert_eq!(count, max_seq);
+    assert_eq!(hash, last_hash);
+}
+
+// ---------------------------------------------------------------------------------
+// 7. PostgreSQL
+// ---------------------------------------------------------------------------------
+
+/// A database made for one test, dropped when the test ends.
+struct PgDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        match postgres::Client::connect(&self.admin_url, postgres::NoTls) {
+            Ok(mut c) => {
+                if let Err(e) = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)) {
+                    eprintln!("warning: could not drop test database {}: {e}", self.name);
+                }
+            }
+            Err(e) => eprintln!("warning: could not connect to drop test database {}: {e}", self.name),
+        }
+    }
+}
+
+/// `url` with its database name replaced by `db`, keeping any query parameters.
+fn url_with_database(url: &str, db: &str) -> Option<String> {
+    let scheme_end = url.find("://")? + 3;
+    let rest = &url[scheme_end..];
+    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+    let after = &rest[authority_end..];
+    let query = after.find('?').map_or("", |q| &after[q..]);
+    Some(format!("{}{}/{db}{query}", &url[..scheme_end], &rest[..authority_end]))
+}
+
+#[test]
+fn postgresql_serve_erase_and_verify() {
+    let Ok(url) = std::env::var(PG_URL_VAR) else {
+        eprintln!("NOTICE: {PG_URL_VAR} is not set; the PostgreSQL end-to-end test did not run");
+        return;
+    };
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to PostgreSQL");
+    let name = format!("steward_cli_{:016x}", fastrand::u64(..));
+    if let Err(e) = admin.batch_execute(&format!("CREATE DATABASE {name}")) {
+        if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+            println!(
+                "NOTICE: this PostgreSQL role may not create databases; the PostgreSQL end-to-end test did not run"
+            );
+            return;
+        }
+        panic!("CREATE DATABASE failed: {e}");
+    }
+    drop(admin);
+    let _db = PgDatabase { admin_url: url.clone(), name: name.clone() };
+    let db_url = url_with_database(&url, &name).expect("a postgres:// URL");
+
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    cli(["init", "--data-dir", s(&dir), "--database-url", &db_url]).code(0);
+    assert!(!dir.join("steward.db").exists(), "no SQLite file when PostgreSQL is configured");
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+
+    let mut server = Server::serve(&dir);
+    let health = server.wait_healthy(START_TIMEOUT);
+    assert_eq!(health["database"], "postgres", "{health}");
+    serve_on_a_taken_port_fails_cleanly(&dir);
+    let jane_id = create_subject(&server, &token, &jane());
+    let khan_id = create_subject(&server, &token, &mohammed());
+    let backup = tmp.path().join("backup.jsonl");
+    cli(["backup", "--data-dir", s(&dir), "--out", s(&backup)]).code(0);
+    delete(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(200);
+    get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(410);
+    server.stop_cleanly();
+
+    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]).code(0).stdout_has("re-applied 1 later erasure");
+    let mut server = Server::serve(&dir);
+    let r = get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token);
+    r.status(410);
+    assert_eq!(r.json["tombstone"]["subject_id"], jane_id.as_str());
+    get(&server.url(&format!("/api/v1/subjects/{khan_id}")), &token).status(200);
+    server.stop_cleanly();
+
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+}
+
+// ---------------------------------------------------------------------------------
+// 8. help
+// ---------------------------------------------------------------------------------
+
+#[test]
+fn every_command_has_help() {
+    let commands: [&[&str]; 13] = [
+        &[],
+        &["init"],
+        &["serve"],
+        &["token"],
+        &["token", "create"],
+        &["token", "list"],
+        &["token", "revoke"],
+        &["audit"],
+        &["audit", "verify"],
+        &["audit", "head"],
+        &["backup"],
+        &["restore"],
+        &["demo"],
+    ];
+    for command in commands {
+        let mut cmd = steward(command);
+        cmd.arg("--help");
+        let out = run(&mut cmd);
+        out.code(0).stdout_has("Usage: steward");
+    }
+    cli(["--version"]).code(0).stdout_has(env!("CARGO_PKG_VERSION"));
+    // Without a command: a usage error.
+    cli::<[&str; 0], &str>([]).code(2);
+}
+
+// ---------------------------------------------------------------------------------
+// 9. demo
+// ---------------------------------------------------------------------------------
+
+/// Start `steward demo` on `dir`: the server, and the token it printed.
+fn start_demo(dir: &Path) -> (Server, String) {
+    let port = free_port();
+    let cmd = steward(["demo", "--data-dir", s(dir), "--listen", &format!("127.0.0.1:{port}")]);
+    let mut server = Server::start(cmd, port, DEMO_START_TIMEOUT);
+    let wait = Duration::from_secs(10);
+    let url = server.wait_line(|l| l.starts_with("Steward is running at"), wait);
+    assert!(url.contains(&format!("http://127.0.0.1:{port}/")), "{url}");
+    let token = server.wait_line(|l| l.starts_with("stw_"), wait);
+    (server, token)
+}
+
+fn subject_total(server: &Server, token: &str) -> i64 {
+    let r = get(&server.url("/api/v1/stats/subjects"), token);
+    r.status(200);
+    r.json["total"].as_i64().expect("total")
+}
+
+#[test]
+fn demo_seeds_once_and_reuses_its_data() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("demo");
+
+    let (mut server, token) = start_demo(&dir);
+    let created = server.wait_line(|l| l.starts_with("Created "), Duration::from_secs(1));
+    let total = subject_total(&server, &token);
+    assert!(total >= 500, "the demo has {total} subjects");
+    assert!(created.starts_with(&format!("Created {total} fictional data subjects")), "{created}");
+    let r = get(&server.url("/api/v1/subjects?name=smi"), &token);
+    r.status(200);
+    assert!(r.json["subjects"].as_array().is_some_and(|a| !a.is_empty()), "the tour's search finds people");
+    server.stop_cleanly();
+    drop(server);
+
+    let (mut server, token2) = start_demo(&dir);
+    assert_ne!(token, token2, "each demo session gets its own token");
+    let reuse = server.wait_line(|l| l.starts_with("Reusing the demo data"), Duration::from_secs(1));
+    assert!(reuse.contains(s(&dir)), "{reuse}");
+    assert_eq!(subject_total(&server, &token2), total, "the data is reused, not added to");
+    server.stop_cleanly();
+}
