@@ -228,40 +228,6 @@ impl From<PathRejection> for ApiError {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn quoted_values_are_dropped() {
-        assert_eq!(
-            super::strip_values(r#"invalid value: string "Jane Smith", expected a date"#),
-            r#"invalid value: string "…", expected a date"#
-        );
-        assert_eq!(
-            super::strip_values("categories[0]: unknown variant `Jane Smith`, expected one of `tenant`, `other`"),
-            "categories[0]: unknown variant `…`, expected one of `tenant`, `other`"
-        );
-        assert_eq!(
-            super::strip_values("date_of_birth: parameter 'day' for `1980-02` is invalid, must be in range `1..=29`"),
-            "date_of_birth: parameter 'day' for `…` is invalid, must be in range `…`"
-        );
-        assert_eq!(
-            super::strip_values("surname: unknown field `surname`, expected `a` or `b`"),
-            "surname: unknown field `surname`, expected `a` or `b`"
-        );
-    }
-
-    #[test]
-    fn the_field_at_fault_is_the_path_not_a_value() {
-        let f = |d: &str| super::field_at_fault(d);
-        assert_eq!(f("surname: unknown field `surname`, expected one of `given_name`").as_deref(), Some("surname"));
-        assert_eq!(f("addresses[0].street: unknown field `street`").as_deref(), Some("addresses[0].street"));
-        assert_eq!(f("categories[0]: unknown variant `Jane`, expected `tenant`").as_deref(), Some("categories[0]"));
-        assert_eq!(f("missing field `role` at line 1 column 12").as_deref(), Some("role"));
-        assert_eq!(f("identifiers: missing field `x`").as_deref(), Some("identifiers.x"));
-        assert_eq!(f("invalid type: integer `42`, expected struct NewSubject").as_deref(), None);
-    }
-}
-
 /// A JSON request body that must be an object, decoded into `T`.
 ///
 /// Like axum's `Json`, but a body that is valid JSON of another shape (an array,
@@ -305,5 +271,39 @@ where
             });
         }
         axum::Json::<T>::from_bytes(&bytes).map(|axum::Json(v)| JsonObject(v)).map_err(ApiError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn quoted_values_are_dropped() {
+        assert_eq!(
+            super::strip_values(r#"invalid value: string "Jane Smith", expected a date"#),
+            r#"invalid value: string "…", expected a date"#
+        );
+        assert_eq!(
+            super::strip_values("categories[0]: unknown variant `Jane Smith`, expected one of `tenant`, `other`"),
+            "categories[0]: unknown variant `…`, expected one of `tenant`, `other`"
+        );
+        assert_eq!(
+            super::strip_values("date_of_birth: parameter 'day' for `1980-02` is invalid, must be in range `1..=29`"),
+            "date_of_birth: parameter 'day' for `…` is invalid, must be in range `…`"
+        );
+        assert_eq!(
+            super::strip_values("surname: unknown field `surname`, expected `a` or `b`"),
+            "surname: unknown field `surname`, expected `a` or `b`"
+        );
+    }
+
+    #[test]
+    fn the_field_at_fault_is_the_path_not_a_value() {
+        let f = |d: &str| super::field_at_fault(d);
+        assert_eq!(f("surname: unknown field `surname`, expected one of `given_name`").as_deref(), Some("surname"));
+        assert_eq!(f("addresses[0].street: unknown field `street`").as_deref(), Some("addresses[0].street"));
+        assert_eq!(f("categories[0]: unknown variant `Jane`, expected `tenant`").as_deref(), Some("categories[0]"));
+        assert_eq!(f("missing field `role` at line 1 column 12").as_deref(), Some("role"));
+        assert_eq!(f("identifiers: missing field `x`").as_deref(), Some("identifiers.x"));
+        assert_eq!(f("invalid type: integer `42`, expected struct NewSubject").as_deref(), None);
     }
 }
