@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Runs every check Steward has: formatting, lints, and the whole test suite against
-# SQLite and PostgreSQL. On a fresh machine it installs and starts PostgreSQL from
-# Debian's packages first. Usage: scripts/test.sh
+# Runs every check Steward has: formatting, lints, the whole test suite against SQLite
+# and PostgreSQL, and the browser tests in headless Chromium. On a fresh machine it
+# installs and starts PostgreSQL and Chromium from Debian's packages first.
+# Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -63,3 +64,6 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
   cargo test --workspace --locked --no-fail-fast
 fi
+
+log "Browser and accessibility tests (headless Chromium)"
+e2e/run.sh

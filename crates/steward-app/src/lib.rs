@@ -1,8 +1,10 @@
 //! Steward's use cases: the vault, erasure, tokens, audit and backups, combining the
 //! pure rules, the store and the crypto under one access check per operation.
 
+pub mod auth;
 pub mod backup;
 pub mod journal;
+pub mod public;
 pub mod subjects;
 pub mod tokens;
 
@@ -53,6 +55,13 @@ pub enum AppError {
     /// A file could not be read or written.
     #[error("{0}")]
     Io(String),
+    /// Signing in failed; deliberately says nothing about why.
+    #[error(
+        "the email address, password or code is not right (after {} wrong attempts an account is locked for {} minutes)",
+        auth::MAX_FAILED_SIGN_INS,
+        auth::LOCK_MINUTES
+    )]
+    SignInFailed,
 }
 
 impl From<StoreError> for AppError {
@@ -138,6 +147,45 @@ pub struct OrgSettings {
     pub org_name: String,
     /// UK region for bank holidays.
     pub region: Region,
+    /// Whether someone has chosen the region (through `steward init` or the settings
+    /// page) rather than it being the default.
+    pub region_confirmed: bool,
+    /// The data protection officer's (or lead's) name, for people to contact.
+    pub dpo_name: Option<String>,
+    /// The data protection officer's email address.
+    pub dpo_email: Option<String>,
+}
+
+/// Longest DPO name accepted (characters).
+pub const MAX_DPO_NAME: usize = 100;
+
+/// Check a DPO contact as the settings page sends it: blank values clear the field, a
+/// name is at most [`MAX_DPO_NAME`] characters without control characters, and an
+/// email address must be one (normalised to lower case). Every problem is returned,
+/// named `dpo_name` or `dpo_email`, without repeating the value.
+pub fn check_dpo_contact(name: &str, email: &str) -> Result<(Option<String>, Option<String>), Vec<FieldError>> {
+    let mut problems = Vec::new();
+    let name = name.trim();
+    if name.chars().count() > MAX_DPO_NAME || name.chars().any(char::is_control) {
+        problems.push(FieldError::new("dpo_name", format!("enter a name of up to {MAX_DPO_NAME} characters")));
+    }
+    let email = email.trim();
+    let email = if email.is_empty() {
+        None
+    } else {
+        match steward_core::normalise::email("dpo_email", email) {
+            Ok(e) => Some(e),
+            Err(CoreError::Invalid(f)) => {
+                problems.push(f);
+                None
+            }
+            Err(_) => {
+                problems.push(FieldError::new("dpo_email", "is not an email address (expected name@example.org)"));
+                None
+            }
+        }
+    };
+    if problems.is_empty() { Ok(((!name.is_empty()).then(|| name.to_string()), email)) } else { Err(problems) }
 }
 
 /// The application: a store, the keys derived from the master key, and where the
@@ -185,13 +233,41 @@ impl App {
         Err(AppError::Forbidden(ctx.role))
     }
 
-    /// Organisation name and region.
+    /// Organisation name, region and DPO contact, read in one query.
     pub fn org_settings(&self) -> AppResult<OrgSettings> {
-        let region = match self.store.setting("region")? {
+        let all = self.store.settings()?;
+        let get = |key: &str| all.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
+        let region = match get("region") {
             Some(r) => r.parse()?,
             None => Region::default(),
         };
-        Ok(OrgSettings { org_name: self.store.setting("org_name")?.unwrap_or_default(), region })
+        let text = |key: &str| get(key).filter(|v| !v.is_empty()).map(str::to_string);
+        Ok(OrgSettings {
+            org_name: get("org_name").unwrap_or_default().to_string(),
+            region,
+            // The region is only ever written by `set_org_settings` (init or the
+            // settings page), so its presence means someone chose it.
+            region_confirmed: get("region").is_some(),
+            dpo_name: text("dpo_name"),
+            dpo_email: text("dpo_email"),
+        })
+    }
+
+    /// Set (or, with blank values, clear) the DPO's name and email address, checked by
+    /// [`check_dpo_contact`] (the first problem is returned). Audited with the field
+    /// names only.
+    pub fn set_dpo_contact(&self, ctx: &Context, name: &str, email: &str) -> AppResult<()> {
+        self.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
+        let (name, email) = check_dpo_contact(name, email).map_err(|p| {
+            AppError::Invalid(p.into_iter().next().unwrap_or_else(|| FieldError::new("dpo_email", "is not valid")))
+        })?;
+        let ev =
+            ctx.event("settings.update", "settings", "organisation", Outcome::Success, "fields=dpo_name,dpo_email");
+        self.store.put_settings(
+            &[("dpo_name", name.as_deref().unwrap_or("")), ("dpo_email", email.as_deref().unwrap_or(""))],
+            Some(&ev),
+        )?;
+        Ok(())
     }
 
     /// Change organisation settings (name, region), audited.

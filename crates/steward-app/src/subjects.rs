@@ -332,6 +332,32 @@ impl App {
         self.view(&row, p)
     }
 
+    /// The names of the people `ids`, for showing the links of subject `from` (whose
+    /// page is being viewed): pairs of id and display name, in the order given, leaving
+    /// out anyone not found. Seeing a name is seeing personal data, so each name shown
+    /// is audited as `subject.view_name` on that person, naming `from` in the detail.
+    pub fn linked_names(&self, ctx: &Context, from: &str, ids: &[String]) -> AppResult<Vec<(String, String)>> {
+        self.require(ctx, Permission::SubjectRead, "subject", from)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = self.store.subjects_by_ids(ids)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for id in ids {
+            let Some(row) = rows.iter().find(|r| &r.id == id) else { continue };
+            let name = self.open_row(row)?.display_name();
+            self.store.audit(&ctx.event(
+                "subject.view_name",
+                "subject",
+                id,
+                Outcome::Success,
+                format!("via=link from={from}"),
+            ))?;
+            out.push((id.clone(), name));
+        }
+        Ok(out)
+    }
+
     /// Change a subject. The audit entry names the fields changed, never their values.
     pub fn update_subject(&self, ctx: &Context, id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectUpdate, "subject", id)?;

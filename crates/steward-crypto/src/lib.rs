@@ -105,6 +105,7 @@ impl MasterKey {
         let ring = Keyring {
             wrap: XChaCha20Poly1305::new(Key::from_slice(&wrap)),
             index: IndexKey(self.derive(b"blind index")),
+            sign: IndexKey(self.derive(b"form tokens")),
             check: hex::encode(Sha256::digest(check)),
         };
         wrap.zeroize();
@@ -117,6 +118,7 @@ impl MasterKey {
 pub struct Keyring {
     wrap: XChaCha20Poly1305,
     index: IndexKey,
+    sign: IndexKey,
     check: String,
 }
 
@@ -148,6 +150,17 @@ impl Keyring {
         Ok(DataKey(k))
     }
 
+    /// Seal a small secret held for Steward itself (a user's TOTP secret), bound to
+    /// `aad`, under the key that wraps data keys.
+    pub fn seal_secret(&self, aad: &str, secret: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        seal_with(&self.wrap, aad.as_bytes(), secret)
+    }
+
+    /// Open what [`Keyring::seal_secret`] sealed.
+    pub fn open_secret(&self, aad: &str, sealed: &[u8]) -> Result<Vec<u8>, CryptoError> {
+        open_with(&self.wrap, aad.as_bytes(), sealed)
+    }
+
     /// Blind-index value of a normalised `term` of kind `tag`: HMAC-SHA-256 under the
     /// index key over `tag`, a zero byte, and the term. Equal inputs give equal outputs,
     /// so exact look-up works without storing the term.
@@ -162,6 +175,37 @@ impl Keyring {
         mac.update(term.as_bytes());
         out.copy_from_slice(&mac.finalize().into_bytes()[..BLIND_INDEX_LEN]);
         out
+    }
+}
+
+impl Keyring {
+    fn signer(&self, purpose: &str, msg: &str) -> Option<Hmac<Sha256>> {
+        // HMAC accepts keys of any length, so new_from_slice cannot fail for 32 bytes.
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.sign.0).ok()?;
+        mac.update(&(purpose.len() as u64).to_be_bytes());
+        mac.update(purpose.as_bytes());
+        mac.update(msg.as_bytes());
+        Some(mac)
+    }
+
+    /// Sign `msg` for `purpose`: HMAC-SHA-256 under a key derived for Steward's own
+    /// short-lived tokens and keyed hashes (label "form tokens"), over the purpose's
+    /// length (8 bytes, big-endian), the purpose and the message, as URL-safe base64
+    /// (43 characters). A signature made for one purpose never verifies for another.
+    pub fn sign(&self, purpose: &str, msg: &str) -> String {
+        match self.signer(purpose, msg) {
+            Some(mac) => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()),
+            None => String::new(),
+        }
+    }
+
+    /// Whether `signature` is [`Keyring::sign`]'s signature of `msg` for `purpose`,
+    /// compared in constant time.
+    pub fn verify(&self, purpose: &str, msg: &str, signature: &str) -> bool {
+        let Ok(tag) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(signature.trim()) else {
+            return false;
+        };
+        self.signer(purpose, msg).is_some_and(|mac| mac.verify_slice(&tag).is_ok())
     }
 }
 
@@ -284,6 +328,25 @@ mod tests {
         assert_ne!(a.blind_index("email", "x"), a.blind_index("phone", "x"));
         let other = MasterKey::generate().expect("rng").keyring();
         assert_ne!(a.blind_index("email", "x"), other.blind_index("email", "x"));
+    }
+
+    #[test]
+    fn signatures_are_keyed_and_bound_to_purpose_and_message() {
+        let k = MasterKey::generate().expect("rng");
+        let ring = k.keyring();
+        let sig = ring.sign("public form", "1767225600");
+        assert_eq!(sig.len(), 43);
+        assert!(ring.verify("public form", "1767225600", &sig));
+        assert!(k.keyring().verify("public form", "1767225600", &sig), "same master key, same signature");
+        assert!(!ring.verify("public form", "1767225601", &sig), "another message");
+        assert!(!ring.verify("csrf", "1767225600", &sig), "another purpose");
+        assert!(!ring.verify("public formx", "1767225600", &sig));
+        assert!(!ring.verify("public form", "1767225600", ""));
+        assert!(!ring.verify("public form", "1767225600", "not base64!"));
+        assert!(!ring.verify("public form", "1767225600", &sig[..40]));
+        let other = MasterKey::generate().expect("rng").keyring();
+        assert!(!other.verify("public form", "1767225600", &sig), "another master key");
+        assert_ne!(ring.sign("a", "b\0c"), ring.sign("a\0b", "c"));
     }
 
     #[test]

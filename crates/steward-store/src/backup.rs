@@ -5,6 +5,7 @@
 //! without the master key, which it never contains.
 
 use crate::audit::record;
+use crate::public::{SubmissionRow, insert_submission_row, submission};
 use crate::sql::{Tx, Val};
 use crate::subjects::{HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
 use crate::tokens::{TokenRow, insert_token_row, token};
@@ -77,6 +78,23 @@ pub enum BackupItem {
     Tombstone(Tombstone),
     /// A token.
     Token(TokenRow),
+    /// A request or complaint from the public form, still sealed.
+    Submission {
+        /// Id.
+        id: String,
+        /// Reference given to the sender.
+        reference: String,
+        /// `request` or `complaint`.
+        kind: String,
+        /// Status.
+        status: String,
+        /// When it arrived.
+        submitted_at: String,
+        /// Wrapped data key, base64 (absent once destroyed).
+        wrapped_key: Option<String>,
+        /// Sealed data, base64 (absent once destroyed).
+        data: Option<String>,
+    },
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -158,6 +176,25 @@ impl Store {
                 )?;
             }
             tx.for_each(
+                "SELECT id, reference, kind, status, submitted_at, wrapped_key, data FROM public_submissions ORDER BY submitted_at, id",
+                &[],
+                &mut |r| {
+                    let s = submission(&r)?;
+                    emit(
+                        BackupItem::Submission {
+                            id: s.id,
+                            reference: s.reference,
+                            kind: s.kind,
+                            status: s.status,
+                            submitted_at: s.submitted_at,
+                            wrapped_key: s.wrapped_key.as_deref().map(b64),
+                            data: s.data.as_deref().map(b64),
+                        },
+                        &mut lines,
+                    )
+                },
+            )?;
+            tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
                 &[],
                 &mut |r| emit(BackupItem::Audit(record(&r)?), &mut lines),
@@ -190,6 +227,8 @@ pub struct ImportSummary {
     pub subjects: u64,
     /// Tombstones restored.
     pub tombstones: u64,
+    /// Requests and complaints from the public form restored.
+    pub submissions: u64,
     /// Audit entries restored.
     pub audit_entries: u64,
 }
@@ -231,6 +270,7 @@ fn import_in(
         "subject_stats",
         "tombstones",
         "api_tokens",
+        "public_submissions",
         "audit_log",
         "settings",
     ] {
@@ -294,6 +334,19 @@ fn import_in(
                 summary.tombstones += 1;
             }
             BackupItem::Token(t) => insert_token_row(tx, &t)?,
+            BackupItem::Submission { id, reference, kind, status, submitted_at, wrapped_key, data } => {
+                let row = SubmissionRow {
+                    id,
+                    reference,
+                    kind,
+                    status,
+                    submitted_at,
+                    wrapped_key: wrapped_key.map(|k| unb64(&k, "wrapped_key")).transpose()?,
+                    data: data.map(|d| unb64(&d, "data")).transpose()?,
+                };
+                insert_submission_row(tx, &row)?;
+                summary.submissions += 1;
+            }
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

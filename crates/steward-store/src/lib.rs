@@ -6,6 +6,7 @@
 
 pub mod backup;
 pub mod postgres;
+pub mod public;
 pub mod schema;
 pub mod sql;
 pub mod sqlite;
@@ -13,11 +14,14 @@ pub mod sqlite;
 mod audit;
 mod subjects;
 mod tokens;
+mod users;
 
 pub use audit::{AuditFilter, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
+pub use public::{SubmissionRow, SubmissionSummary};
 pub use subjects::{LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};
 pub use tokens::TokenRow;
+pub use users::{SessionRow, UserRow};
 
 use serde::{Deserialize, Serialize};
 use sql::{Backend, Mode, Tx, Val};

@@ -65,6 +65,7 @@ fn bind<'a>(params: &'a [Val<'a>]) -> Vec<Box<dyn ToSql + Sync + 'a>> {
                 Val::OptText(s) => Box::new(s),
                 Val::Int(n) => Box::new(n),
                 Val::Blob(b) => Box::new(b),
+                Val::OptBlob(b) => Box::new(b),
             }
         })
         .collect()

@@ -32,10 +32,11 @@ impl Migration {
 }
 
 /// Every migration, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "vault, audit chain, tokens, settings",
-    sql: r#"
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "vault, audit chain, tokens, settings",
+        sql: r#"
 CREATE TABLE settings (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
@@ -104,7 +105,57 @@ CREATE TABLE api_tokens (
     revoked_at TEXT
 )
 "#,
-}];
+    },
+    Migration {
+        version: 2,
+        name: "users, sessions, sign-in throttling, public submissions",
+        sql: r#"
+CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT,
+    totp_secret BYTES,
+    totp_pending BYTES,
+    totp_enabled BIGINT NOT NULL DEFAULT 0,
+    recovery_codes TEXT NOT NULL DEFAULT '',
+    failed_logins BIGINT NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    invite_hash TEXT UNIQUE,
+    invite_expires_at TEXT,
+    training_valid_until TEXT,
+    created_at TEXT NOT NULL,
+    disabled_at TEXT
+);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    stage TEXT NOT NULL,
+    csrf TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT NOT NULL,
+    revoked_at TEXT
+);
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE TABLE rate_limits (
+    bucket TEXT PRIMARY KEY,
+    window_start TEXT NOT NULL,
+    hits BIGINT NOT NULL
+);
+CREATE TABLE public_submissions (
+    id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    status TEXT NOT NULL,
+    submitted_at TEXT NOT NULL,
+    wrapped_key BYTES,
+    data BYTES
+);
+CREATE INDEX public_submissions_submitted ON public_submissions (submitted_at)
+"#,
+    },
+];
 
 /// The newest schema version this build knows.
 pub fn latest_version() -> i64 {

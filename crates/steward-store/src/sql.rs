@@ -25,6 +25,8 @@ pub enum Val<'a> {
     Int(i64),
     /// Bytes (BLOB / BYTEA).
     Blob(&'a [u8]),
+    /// Bytes or SQL NULL.
+    OptBlob(Option<&'a [u8]>),
 }
 
 /// One column value read back.

@@ -80,7 +80,8 @@ impl ToSql for Val<'_> {
             Val::OptText(Some(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
             Val::OptText(None) => ToSqlOutput::Borrowed(ValueRef::Null),
             Val::Int(n) => ToSqlOutput::Borrowed(ValueRef::Integer(n)),
-            Val::Blob(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Val::Blob(b) | Val::OptBlob(Some(b)) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
+            Val::OptBlob(None) => ToSqlOutput::Borrowed(ValueRef::Null),
         })
     }
 }

@@ -15,8 +15,8 @@ use std::path::PathBuf;
 use steward_core::audit::{AuditEvent, GENESIS_HASH};
 use steward_crypto::{DataKey, Keyring, MasterKey};
 use steward_store::{
-    AuditFilter, BackendKind, BackupItem, LinkRow, Store, StoreError, SubjectLookup, SubjectRow, TokenRow, Tombstone,
-    schema,
+    AuditFilter, BackendKind, BackupItem, LinkRow, Store, StoreError, SubjectLookup, SubjectRow, SubmissionRow,
+    SubmissionSummary, TokenRow, Tombstone, schema,
 };
 use uuid::Uuid;
 
@@ -188,6 +188,9 @@ conformance! {
     backup_export_is_a_snapshot => sqlite_backup_export_is_a_snapshot, postgres_backup_export_is_a_snapshot;
     restore_then_reapply_erasure => sqlite_restore_then_reapply_erasure, postgres_restore_then_reapply_erasure;
     links => sqlite_links, postgres_links;
+    public_submissions => sqlite_public_submissions, postgres_public_submissions;
+    rate_limits => sqlite_rate_limits, postgres_rate_limits;
+    concurrent_rate_limit_hits => sqlite_concurrent_rate_limit_hits, postgres_concurrent_rate_limit_hits;
 }
 
 // ---------------------------------------------------------------------------------
@@ -323,6 +326,7 @@ struct Snapshot {
     tombstones: Vec<Tombstone>,
     tokens: Vec<TokenRow>,
     settings: Vec<(String, String)>,
+    submissions: Vec<SubmissionRow>,
     audit_head: (i64, String),
 }
 
@@ -349,8 +353,18 @@ fn snapshot(s: &Store) -> Snapshot {
         tombstones: s.tombstones().expect("tombstones"),
         tokens: s.tokens().expect("tokens"),
         settings: s.settings().expect("settings"),
+        submissions: all_submissions(s),
         audit_head: s.audit_head().expect("audit head"),
     }
+}
+
+/// Every public submission, newest first, in full.
+fn all_submissions(s: &Store) -> Vec<SubmissionRow> {
+    s.submissions(None, 0, 500)
+        .expect("list submissions")
+        .iter()
+        .map(|summary| s.submission(&summary.id).expect("submission").expect("listed submission exists"))
+        .collect()
 }
 
 fn export_all(s: &Store) -> Vec<BackupItem> {
@@ -1016,6 +1030,17 @@ fn populate(s: &Store) -> Vec<SubjectRow> {
     )
     .unwrap();
     s.audit(&event("subject.view", "subject", &olivia.id)).unwrap();
+    for sub in [
+        submission("SR-2026-4F7K9Q", "request", &at(5, 9), "Olivia Bennett wants a copy of her file"),
+        SubmissionRow {
+            wrapped_key: None,
+            data: None,
+            status: "closed".into(),
+            ..submission("CP-2026-Z2B8XM", "complaint", &at(5, 10), "")
+        },
+    ] {
+        s.insert_submission(&sub, &public_event("submission.create", &sub.id)).unwrap();
+    }
     vec![olivia, harry, amelia]
 }
 
@@ -1023,6 +1048,7 @@ fn check_restored(source: &Store, target: &Store, live: &[SubjectRow]) {
     let want = snapshot(source);
     assert_eq!(snapshot(target), want);
     assert!(!want.subjects.is_empty() && !want.tombstones.is_empty() && !want.tokens.is_empty());
+    assert!(want.submissions.iter().any(|s| s.data.is_some()) && want.submissions.iter().any(|s| s.data.is_none()));
     for r in live {
         assert_eq!(found(target, &r.id), *r);
         for h in &r.index_hashes {
@@ -1076,6 +1102,8 @@ fn backup_round_trip(db: &TestDb) {
     let summary = import_all(&target.store, parsed.clone()).unwrap();
     assert_eq!(summary.subjects, live.len() as u64);
     assert_eq!(summary.tombstones, 1);
+    assert_eq!(summary.submissions, 2);
+    assert_eq!(items.iter().filter(|i| matches!(i, BackupItem::Submission { .. })).count(), 2);
     assert_eq!(summary.audit_entries, seq as u64);
     check_restored(s, &target.store, &live);
 
@@ -1254,4 +1282,203 @@ fn links(db: &TestDb) {
     }
     assert_eq!(head_seq(s), head0 + 4);
     assert_clean(s);
+}
+
+// ---------------------------------------------------------------------------------
+// 12. Public submissions and rate limits
+// ---------------------------------------------------------------------------------
+
+/// A submission sealed as the application layer would seal it (empty `plain`: none).
+fn submission(reference: &str, kind: &str, submitted_at: &str, plain: &str) -> SubmissionRow {
+    let ring = keyring();
+    let id = Uuid::new_v4().to_string();
+    let aad = format!("submission:{id}");
+    let dk = DataKey::generate().expect("data key");
+    SubmissionRow {
+        wrapped_key: Some(ring.wrap(&dk, &aad).expect("wrap")),
+        data: Some(dk.seal(aad.as_bytes(), plain.as_bytes()).expect("seal")),
+        id,
+        reference: reference.into(),
+        kind: kind.into(),
+        status: "new".into(),
+        submitted_at: submitted_at.into(),
+    }
+}
+
+fn public_event(action: &str, id: &str) -> AuditEvent {
+    AuditEvent { actor: "public".into(), ..event(action, "submission", id) }
+}
+
+fn summary_of(r: &SubmissionRow) -> SubmissionSummary {
+    SubmissionSummary {
+        id: r.id.clone(),
+        reference: r.reference.clone(),
+        kind: r.kind.clone(),
+        status: r.status.clone(),
+        submitted_at: r.submitted_at.clone(),
+    }
+}
+
+fn public_submissions(db: &TestDb) {
+    let s = &db.store;
+    assert!(s.submissions(None, 0, 10).unwrap().is_empty());
+    assert!(s.submission_counts().unwrap().is_empty());
+    assert_eq!(s.submission("no-such-id").unwrap(), None);
+
+    let first = submission("SR-2026-4F7K9Q", "request", &at(1, 9), "Amelia Hughes: please send my file");
+    let second = submission("CP-2026-Z2B8XM", "complaint", &at(2, 9), "Harry Patel complains about a letter");
+    let third = submission("SR-2026-HH3N6P", "request", &at(3, 9), "George O'Connor wants his data erased");
+    let head0 = head_seq(s);
+    for sub in [&first, &second, &third] {
+        s.insert_submission(sub, &public_event("submission.create", &sub.id)).unwrap();
+    }
+    assert_eq!(head_seq(s), head0 + 3, "each submission is audited with it");
+    assert_eq!(s.submission(&second.id).unwrap(), Some(second.clone()));
+    assert!(!format!("{second:?}").contains("Harry"), "Debug does not show sealed data");
+
+    // Newest first, paged by offset, optionally by status.
+    let all = s.submissions(None, 0, 10).unwrap();
+    assert_eq!(all, vec![summary_of(&third), summary_of(&second), summary_of(&first)]);
+    assert_eq!(s.submissions(None, 1, 1).unwrap(), vec![summary_of(&second)]);
+    assert_eq!(s.submissions(None, 3, 10).unwrap(), vec![]);
+    assert_eq!(s.submissions(Some("new"), 0, 10).unwrap().len(), 3);
+    assert_eq!(s.submission_counts().unwrap(), counts(&[("new", 3)]));
+
+    // Status changes return the previous status and are audited; unknown ids are not.
+    let head1 = head_seq(s);
+    let prev =
+        s.set_submission_status(&second.id, "acknowledged", &event("submission.status", "submission", &second.id));
+    assert_eq!(prev.unwrap(), "new");
+    let prev = s.set_submission_status(&first.id, "closed", &event("submission.status", "submission", &first.id));
+    assert_eq!(prev.unwrap(), "new");
+    assert_eq!(head_seq(s), head1 + 2);
+    match s.set_submission_status("no-such-id", "closed", &event("submission.status", "submission", "no-such-id")) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("changing an unknown submission must be NotFound, got {other:?}"),
+    }
+    assert_eq!(head_seq(s), head1 + 2);
+    assert_eq!(s.submission_counts().unwrap(), counts(&[("new", 1), ("acknowledged", 1), ("closed", 1)]));
+    assert_eq!(
+        s.submissions(Some("closed"), 0, 10).unwrap(),
+        vec![SubmissionSummary { status: "closed".into(), ..summary_of(&first) }]
+    );
+    assert_eq!(s.submission(&second.id).unwrap().unwrap().status, "acknowledged");
+
+    // References and ids are unique; a refused insert writes and audits nothing.
+    let head2 = head_seq(s);
+    for dup in [
+        SubmissionRow { id: Uuid::new_v4().to_string(), ..first.clone() },
+        SubmissionRow { reference: "SR-2026-NEW222".into(), ..third.clone() },
+    ] {
+        match s.insert_submission(&dup, &public_event("submission.create", &dup.id)) {
+            Err(StoreError::Conflict(_)) => {}
+            other => panic!("a duplicate submission must be a Conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(head_seq(s), head2);
+    assert_eq!(s.submissions(None, 0, 10).unwrap().len(), 3);
+
+    // A submission whose key and data are gone reads back as such.
+    let shredded =
+        SubmissionRow { wrapped_key: None, data: None, ..submission("SR-2026-KQ7W4D", "request", &at(4, 9), "") };
+    s.insert_submission(&shredded, &public_event("submission.create", &shredded.id)).unwrap();
+    assert_eq!(s.submission(&shredded.id).unwrap(), Some(shredded));
+
+    // Nothing sealed is readable in the database.
+    let mut raw = db.raw();
+    for plain in ["Amelia Hughes", "Harry Patel", "erased"] {
+        let n = match &mut raw {
+            Raw::Sqlite(c) => c
+                .query_row(
+                    "SELECT COUNT(*) FROM public_submissions WHERE instr(CAST(data AS TEXT), ?1) > 0",
+                    [plain],
+                    |r| r.get::<_, i64>(0),
+                )
+                .expect("raw SQLite count"),
+            Raw::Postgres(c) => c
+                .query_one(
+                    "SELECT COUNT(*) FROM public_submissions WHERE position(convert_to($1, 'UTF8') in data) > 0",
+                    &[&plain],
+                )
+                .expect("raw PostgreSQL count")
+                .get::<_, i64>(0),
+        };
+        assert_eq!(n, 0, "{plain:?} is readable in the database");
+    }
+    assert_clean(s);
+}
+
+fn rate_limits(db: &TestDb) {
+    let s = &db.store;
+    let t = |secs: i64| jiff::Timestamp::from_second(1_780_000_000 + secs).expect("timestamp");
+    let head0 = head_seq(s);
+
+    // Three hits a minute: the fourth is refused, and a refusal is not counted.
+    for i in 0..3 {
+        assert!(s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(i)).unwrap(), "hit {i}");
+    }
+    assert!(!s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(10)).unwrap());
+    assert!(!s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(59)).unwrap());
+    // Other buckets are separate.
+    assert!(s.hit_rate_limit_at("public-form:10m:def", 60, 3, t(30)).unwrap());
+    assert!(s.hit_rate_limit_at("sign-in:abc", 60, 1, t(30)).unwrap());
+    assert!(!s.hit_rate_limit_at("sign-in:abc", 60, 1, t(31)).unwrap());
+    // A new window starts when the old one has passed.
+    assert!(s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(60)).unwrap());
+    assert!(s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(61)).unwrap());
+    assert!(s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(62)).unwrap());
+    assert!(!s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(63)).unwrap());
+    // A clock that went backwards opens a new window rather than shutting the bucket.
+    assert!(s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(-3600)).unwrap());
+    // The real clock works too.
+    assert!(s.hit_rate_limit("public-form:10m:now", 600, 5).unwrap());
+    assert_eq!(head_seq(s), head0, "rate limits are not audited");
+
+    // Purging removes old windows of the prefix only (LIKE wildcards are literal).
+    let mut raw = db.raw();
+    assert_eq!(raw.count("SELECT COUNT(*) FROM rate_limits"), 4);
+    assert!(s.hit_rate_limit_at("public_form:x", 60, 3, t(0)).unwrap());
+    let cutoff = steward_core::audit::format_time(t(1));
+    assert_eq!(s.purge_rate_limits("public-form:", &cutoff).unwrap(), 1, "only the backwards-clock window is old");
+    assert_eq!(s.purge_rate_limits("public-fo%", &cutoff).unwrap(), 0);
+    assert_eq!(raw.count("SELECT COUNT(*) FROM rate_limits"), 4);
+    assert_eq!(s.purge_rate_limits("public_form:", &cutoff).unwrap(), 1);
+    let later = steward_core::audit::format_time(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(3600));
+    assert_eq!(s.purge_rate_limits("public-form:", &later).unwrap(), 2);
+    assert_eq!(raw.count("SELECT COUNT(*) FROM rate_limits"), 1, "the sign-in bucket stays");
+}
+
+fn concurrent_rate_limit_hits(db: &TestDb) {
+    const THREADS: usize = 8;
+    const EACH: usize = 5;
+    const MAX: i64 = 17;
+    let stores: Vec<Store> = (0..THREADS).map(|_| db.reopen()).collect();
+    let allowed: usize = std::thread::scope(|scope| {
+        let handles: Vec<_> = stores
+            .iter()
+            .map(|st| {
+                scope.spawn(move || {
+                    let mut ok = 0;
+                    for _ in 0..EACH {
+                        // A busy database may refuse a transaction; the caller retries.
+                        loop {
+                            match st.hit_rate_limit("public-form:race", 600, MAX) {
+                                Ok(true) => {
+                                    ok += 1;
+                                    break;
+                                }
+                                Ok(false) => break,
+                                Err(StoreError::Unavailable(_)) => std::thread::yield_now(),
+                                Err(e) => panic!("rate limit hit failed: {e:?}"),
+                            }
+                        }
+                    }
+                    ok
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().expect("thread")).sum()
+    });
+    assert_eq!(allowed as i64, MAX, "exactly the allowance is granted under contention");
+    assert!(!db.store.hit_rate_limit("public-form:race", 600, MAX).unwrap());
 }

@@ -106,6 +106,7 @@ impl From<AppError> for ApiError {
                 err
             }
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::SignInFailed => ApiError::new(StatusCode::UNAUTHORIZED, "sign_in_failed", e.to_string()),
             AppError::Store(StoreError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "storage unavailable");
                 ApiError::new(

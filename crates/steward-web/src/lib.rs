@@ -1,8 +1,11 @@
-//! Steward's HTTP layer: the JSON API under `/api/v1` with its OpenAPI document,
-//! bearer-token authentication, and the mapping of errors to statuses.
+//! Steward's HTTP layer: the server-rendered web UI with its sessions, and the JSON
+//! API under `/api/v1` with its OpenAPI document and bearer-token authentication.
 
 pub mod api;
+pub mod assets;
 pub mod error;
+pub mod session;
+pub mod ui;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -19,6 +22,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 pub struct AppState {
     /// The application.
     pub app: Arc<App>,
+    /// Whether the session cookie is marked `Secure` (sent over HTTPS only; browsers
+    /// also treat `http://localhost` and `127.0.0.1` as secure).
+    pub cookie_secure: bool,
 }
 
 /// Run a blocking application call on the blocking pool and map its error.
@@ -40,22 +46,69 @@ where
     }
 }
 
-/// The whole HTTP application.
+/// The whole HTTP application, with `Secure` session cookies.
 pub fn router(app: Arc<App>) -> Router {
-    let state = AppState { app };
-    Router::new()
-        .nest("/api/v1", api::routes())
-        .route("/", axum::routing::get(api::home))
-        .fallback(api::not_found)
+    router_with(app, true)
+}
+
+/// The whole HTTP application; `cookie_secure: false` only for plain-HTTP deployments.
+pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
+    let state = AppState { app, cookie_secure };
+    let api = api::routes()
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT * 4))
-        .layer(axum::middleware::map_response(json_error_bodies))
+        .layer(axum::middleware::map_response(json_error_bodies));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
+        .route("/api/{*rest}", axum::routing::any(api::not_found))
+        .merge(assets::routes())
+        .merge(ui::auth::routes())
+        .merge(ui::admin::routes())
+        .merge(ui::public::routes())
+        .route("/", axum::routing::get(api::home))
+        .fallback(page_not_found)
+        .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)
 }
 
-/// The outer body limit (413) and the router's wrong-method answer (405) come with
-/// plain-text or empty bodies; give them the JSON error body every other error has,
-/// keeping their headers (such as `Allow`).
+async fn page_not_found() -> axum::response::Response {
+    ui::error_page(
+        axum::http::StatusCode::NOT_FOUND,
+        "Page not found",
+        "If you typed the web address, check it is correct.",
+    )
+}
+
+/// Refuse a state-changing browser request sent from another site: when `Origin` (or,
+/// failing that, `Referer`) is present it must name this host. Defence in depth beside
+/// the CSRF tokens (OWASP CSRF Prevention Cheat Sheet, "verifying origin"). The API
+/// is exempt: it authenticates with bearer tokens, never cookies.
+async fn same_origin_forms(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{Method, header};
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && !req.uri().path().starts_with("/api/") {
+        let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+        let source = req
+            .headers()
+            .get(header::ORIGIN)
+            .or_else(|| req.headers().get(header::REFERER))
+            .and_then(|h| h.to_str().ok())
+            .filter(|o| *o != "null");
+        if let Some(source) = source {
+            let authority = source.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
+            if authority != host {
+                return ui::error_page(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "This form came from another website",
+                    "For your security it was not accepted. Open Steward directly and try again.",
+                );
+            }
+        }
+    }
+    next.run(req).await
+}
+
 async fn json_error_bodies(resp: axum::response::Response) -> axum::response::Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
@@ -91,5 +144,17 @@ pub async fn serve(
     app: Arc<App>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    serve_with(listener, app, true, shutdown).await
+}
+
+/// Serve with the cookie setting given (see [`router_with`]).
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+    cookie_secure: bool,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router_with(app, cookie_secure).into_make_service_with_connect_info::<std::net::SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

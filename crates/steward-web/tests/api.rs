@@ -798,7 +798,12 @@ fn bad_input(env: &Env) {
     env.get("/api/v1/nothing-here").assert_error(StatusCode::NOT_FOUND, "not_found");
     env.raw(Method::GET, "/api/v1/nothing-here", None, None, Vec::new())
         .assert_error(StatusCode::NOT_FOUND, "not_found");
-    env.raw(Method::GET, "/no/such/page", None, None, Vec::new()).assert_error(StatusCode::NOT_FOUND, "not_found");
+    env.raw(Method::GET, "/api/v1/no/such/endpoint", None, None, Vec::new())
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    // Outside the API an unknown address is a page for people.
+    let r = env.raw(Method::GET, "/no/such/page", None, None, Vec::new());
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(r.text.contains("Page not found"), "{}", r.text);
     env.get("/api/v2/subjects").assert_error(StatusCode::NOT_FOUND, "not_found");
     // A known route with the wrong method.
     let r = env.call(Method::PUT, "/api/v1/subjects", dpo, Some(&jane()));

@@ -38,6 +38,15 @@ pub struct Config {
     /// Master key file, relative to the data directory unless absolute.
     #[serde(default = "default_key_file")]
     pub master_key_file: PathBuf,
+    /// Mark the session cookie `Secure` (HTTPS only). Leave on; browsers treat
+    /// `http://localhost` and `http://127.0.0.1` as secure anyway. Turn off only for a
+    /// plain-HTTP deployment on a trusted network.
+    #[serde(default = "default_true")]
+    pub cookie_secure: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_listen() -> String {
@@ -56,6 +65,7 @@ impl Default for Config {
             database_url: None,
             listen: default_listen(),
             master_key_file: default_key_file(),
+            cookie_secure: true,
         }
     }
 }
@@ -78,7 +88,7 @@ pub struct Overrides {
 }
 
 /// Environment variables read as configuration (each `STEWARD_` + the key in capitals).
-const ENV_KEYS: [&str; 5] = ["org_name", "region", "database_url", "listen", "master_key_file"];
+const ENV_KEYS: [&str; 6] = ["org_name", "region", "database_url", "listen", "master_key_file", "cookie_secure"];
 
 impl Config {
     /// Load the configuration for `data_dir`.

@@ -189,7 +189,7 @@ fn run(cmd: Command) -> Result<(), Failure> {
         Command::Serve { dir, listen, database_url } => {
             let flags = Overrides { listen, database_url, ..Default::default() };
             let (app, config) = open(&dir.data_dir, &flags)?;
-            serve(app, &config.listen, None)
+            serve(app, &config, &config.listen, None)
         }
         Command::Token { command } => match command {
             TokenCommand::Create { dir, name, role } => {
@@ -390,7 +390,9 @@ fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure>
     Ok((app, config.clone()))
 }
 
-fn serve(app: App, listen: &str, banner: Option<String>) -> Result<(), Failure> {
+fn serve(app: App, config: &Config, listen: &str, banner: Option<String>) -> Result<(), Failure> {
+    let setup = app.setup_code()?;
+    let cookie_secure = config.cookie_secure;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -408,10 +410,13 @@ fn serve(app: App, listen: &str, banner: Option<String>) -> Result<(), Failure> 
         tracing::info!(%addr, database = %where_, "Steward is serving");
         println!("Steward is running at http://{addr}/");
         println!("API documentation: http://{addr}/api/v1/docs/");
+        if let Some(code) = setup {
+            println!("Nobody can sign in yet. Create the first account at http://{addr}/setup?code={code}");
+        }
         if let Some(b) = banner {
             println!("{b}");
         }
-        steward_web::serve(listener, server_app, shutdown_signal()).await?;
+        steward_web::serve_with(listener, server_app, cookie_secure, shutdown_signal()).await?;
         Ok(())
     });
     drop(rt);
@@ -443,6 +448,23 @@ async fn shutdown_signal() {
 
 /// Name the demo organisation is initialised with.
 const DEMO_ORG: &str = "Riverside Vale Homes and Little Acorns Family Support (demo)";
+/// The demo's sign-in accounts: one per role.
+const DEMO_USERS: [(&str, &str, Role); 5] = [
+    ("dpo@demo.example.org", "Dana Okafor", Role::Dpo),
+    ("caseworker@demo.example.org", "Callum Reid", Role::Caseworker),
+    ("staff@demo.example.org", "Sam Patel", Role::Staff),
+    ("auditor@demo.example.org", "Alex Morgan", Role::Auditor),
+    ("admin@demo.example.org", "Ash Williams", Role::Admin),
+];
+
+/// A fresh random demo password: four groups of four letters.
+fn demo_password() -> Result<String, Failure> {
+    let mut b = [0u8; 16];
+    steward_crypto::random_bytes(&mut b)?;
+    let letters: String = b.iter().map(|x| char::from(b'a' + x % 26)).collect();
+    Ok(format!("{}-{}-{}-{}", &letters[0..4], &letters[4..8], &letters[8..12], &letters[12..16]))
+}
+
 /// Seed of the demo data, so every demo shows the same people.
 const DEMO_SEED: u64 = 20_261_123;
 
@@ -455,6 +477,8 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     init(data_dir, None, Some(DEMO_ORG.into()), Some(Region::EnglandAndWales))?;
     let (app, _) = open(data_dir, &Overrides::default())?;
     let ctx = Context::cli();
+    // The demo is for looking around: two-factor sign-in is offered, not compulsory.
+    app.set_two_factor_enforced(&ctx, false)?;
     let data = demo_data::generate(DEMO_SEED, jiff::Zoned::now().date());
     let count = data.subjects.len();
     let ids = app.create_subjects(&ctx, data.subjects)?;
@@ -471,12 +495,24 @@ fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
         Some(count) => println!("Created {count} fictional data subjects in {}", data_dir.display()),
         None => println!("Reusing the demo data in {}", data_dir.display()),
     }
-    let (app, _) = open(data_dir, &Overrides::default())?;
-    let (_, secret) = app.create_token(&Context::cli(), "demo session", Role::Dpo)?;
-    let banner = format!(
+    let (app, config) = open(data_dir, &Overrides::default())?;
+    let ctx = Context::cli();
+    let (_, secret) = app.create_token(&ctx, "demo session", Role::Dpo)?;
+    let mut banner = String::from("Sign in with any of these demo accounts (passwords are new each run):\n");
+    for (email, name, role) in DEMO_USERS {
+        let password = demo_password()?;
+        match app.store().user_by_email(email)? {
+            Some(_) => app.set_password_by_email(&ctx, email, &password)?,
+            None => {
+                app.create_user_with_password(&ctx, email, name, role, &password)?;
+            }
+        }
+        banner.push_str(&format!("  {email:<28} {password}   ({})\n", role.label()));
+    }
+    banner.push_str(&format!(
         "API token (role dpo) for this demo:\n{secret}\nTry: curl -H 'Authorization: Bearer {secret}' 'http://{listen}/api/v1/subjects?name=smi'"
-    );
-    serve(app, listen, Some(banner))
+    ));
+    serve(app, &config, listen, Some(banner))
 }
 
 #[cfg(test)]

@@ -1,0 +1,413 @@
+//! The audit log page: entries newest first, filtered by who, what, object and dates
+//! (ids, never personal data, so the filters may sit in the address), paged backwards
+//! by sequence number, and a button that recomputes the whole hash chain.
+
+use crate::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::auth::{EmptyForm, page};
+use crate::ui::pages::{actor_names, run, thousands, uk_time, who};
+use crate::ui::{FormErrors, PageContext, error_page, render_status};
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use steward_app::auth::SessionInfo;
+use steward_app::{App, AppResult};
+use steward_core::Permission;
+use steward_core::audit::format_time;
+use steward_store::{AuditFilter, VerifyReport};
+
+/// Entries per page.
+pub const PAGE_SIZE: usize = 50;
+
+/// `GET /audit` and `POST /audit/verify`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/audit", get(audit_page)).route("/audit/verify", post(verify))
+}
+
+/// Every action Steward records, with what it means in plain English.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("subject.create", "Added a subject"),
+    ("subject.view", "Viewed a subject"),
+    ("subject.view_name", "Saw a linked person's name"),
+    ("subject.search", "Searched for subjects"),
+    ("subject.update", "Changed a subject"),
+    ("subject.link", "Linked two subjects"),
+    ("subject.unlink", "Removed a link between subjects"),
+    ("subject.erase", "Erased a subject"),
+    ("subject.erase_reapplied", "Erased a subject again after a restore"),
+    ("submission.create", "Received a request or complaint"),
+    ("submission.view", "Viewed a request or complaint"),
+    ("submission.status", "Changed the status of a request or complaint"),
+    ("user.setup", "Set up Steward"),
+    ("user.create", "Created a user account"),
+    ("user.invite", "Invited a user"),
+    ("user.accept_invite", "Accepted an invitation"),
+    ("user.sign_in", "Signed in"),
+    ("user.sign_out", "Signed out"),
+    ("user.sign_out_everywhere", "Signed out everywhere"),
+    ("user.enrol_2fa", "Set up two-factor sign-in"),
+    ("user.reset_2fa", "Reset someone's two-factor sign-in"),
+    ("user.set_role", "Changed someone's role"),
+    ("user.set_training", "Recorded someone's training date"),
+    ("user.set_password", "Set someone's password"),
+    ("user.unlock", "Unlocked an account"),
+    ("user.revoke_sessions", "Ended someone's sessions"),
+    ("user.disable", "Disabled an account"),
+    ("user.enable", "Enabled an account"),
+    ("token.create", "Created an API token"),
+    ("token.revoke", "Revoked an API token"),
+    ("settings.update", "Changed settings"),
+    ("audit.verify", "Checked the audit log"),
+    ("backup.export", "Made a backup"),
+    ("backup.restore", "Restored a backup"),
+];
+
+/// Object types, for the filter.
+const OBJECT_TYPES: &[(&str, &str)] = &[
+    ("subject", "Subjects"),
+    ("submission", "Requests and complaints"),
+    ("user", "Users"),
+    ("token", "API tokens"),
+    ("settings", "Settings"),
+    ("audit", "Audit log"),
+    ("backup", "Backups"),
+    ("stats", "Statistics"),
+];
+
+/// What an attempt that was refused was trying to do, from the permission's name.
+fn refused(permission: &str) -> &'static str {
+    match permission {
+        "subjectread" => "see someone's personal data",
+        "subjectcreate" => "add a subject",
+        "subjectupdate" => "change a subject",
+        "subjecterase" => "erase a subject",
+        "auditread" => "read the audit log",
+        "manageaccess" => "manage users or API tokens",
+        "managesettings" => "change settings",
+        "readstatistics" => "read statistics",
+        _ => "do something their role does not allow",
+    }
+}
+
+/// What an audit entry records, in plain English, from its action and outcome.
+/// Unknown actions are shown as they are (they are fixed names, never personal data).
+pub fn action_label(action: &str, outcome: &str) -> String {
+    if action == "user.sign_in" && outcome == "denied" {
+        return "Failed to sign in".into();
+    }
+    let known = ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l);
+    match (known, outcome) {
+        (Some(l), "success") => l.to_string(),
+        (Some(l), "failure") => format!("{l} (failed)"),
+        (Some(l), _) => format!("{l} (refused)"),
+        (None, "denied") => {
+            let permission = action.rsplit('.').next().unwrap_or("");
+            format!("Was refused: tried to {}", refused(permission))
+        }
+        (None, "failure") => format!("{action} (failed)"),
+        (None, _) => action.to_string(),
+    }
+}
+
+/// The filters, as sent in the address. Every value is an id or a fixed name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AuditQuery {
+    actor: String,
+    action: String,
+    object_type: String,
+    object_id: String,
+    from: String,
+    to: String,
+    before: String,
+}
+
+impl AuditQuery {
+    /// The filters as a query string without paging (empty values left out).
+    fn filters_query(&self) -> String {
+        let pairs: Vec<(&str, &str)> = [
+            ("actor", self.actor.as_str()),
+            ("action", self.action.as_str()),
+            ("object_type", self.object_type.as_str()),
+            ("object_id", self.object_id.as_str()),
+            ("from", self.from.as_str()),
+            ("to", self.to.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .collect();
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    }
+
+    fn is_filtered(&self) -> bool {
+        !self.filters_query().is_empty()
+    }
+}
+
+/// An option of a select.
+struct Opt {
+    value: String,
+    label: String,
+}
+
+struct EntryRow {
+    seq: i64,
+    when: String,
+    who: String,
+    actor: String,
+    what: String,
+    outcome: &'static str,
+    outcome_class: &'static str,
+    object_type: String,
+    object_id: String,
+    object_href: Option<String>,
+    detail: String,
+}
+
+/// The result of a check of the chain, for the panel.
+struct VerifyView {
+    intact: bool,
+    entries: String,
+    head_hash: String,
+    problem_seq: i64,
+    problem: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/audit.html")]
+struct AuditPage {
+    page: PageContext,
+    errors: FormErrors,
+    q: AuditQuery,
+    actors: Vec<Opt>,
+    actions: Vec<Opt>,
+    object_types: Vec<Opt>,
+    rows: Vec<EntryRow>,
+    filtered: bool,
+    newer_href: Option<String>,
+    older_href: Option<String>,
+    verify: Option<VerifyView>,
+}
+
+fn uk_midnight(d: jiff::civil::Date) -> Option<String> {
+    let tz = jiff::tz::TimeZone::get("Europe/London").unwrap_or_else(|_| jiff::tz::TimeZone::system());
+    d.to_zoned(tz).ok().map(|z| format_time(z.timestamp()))
+}
+
+/// Turn the query into a store filter, listing every problem with it.
+fn filter_of(q: &AuditQuery) -> Result<AuditFilter, FormErrors> {
+    let mut errors = FormErrors::new();
+    let text = |v: &str| Some(v.trim().to_string()).filter(|v| !v.is_empty());
+    let date = |v: &str, id: &str, errors: &mut FormErrors| -> Option<jiff::civil::Date> {
+        let v = v.trim();
+        if v.is_empty() {
+            return None;
+        }
+        match v.parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errors.add(id, "Enter a real date, for example 2026-11-23");
+                None
+            }
+        }
+    };
+    let from = date(&q.from, "from", &mut errors);
+    let to = date(&q.to, "to", &mut errors);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.add("to", "The ‘to’ date must be the same as or after the ‘from’ date");
+    }
+    let before = match q.before.trim() {
+        "" => None,
+        b => match b.parse::<i64>() {
+            Ok(n) if n > 0 => Some(n),
+            _ => {
+                errors.add("filters", "The page asked for does not exist; start from the newest entries");
+                None
+            }
+        },
+    };
+    for (value, id) in [(&q.actor, "actor"), (&q.action, "action"), (&q.object_type, "object_type"), (&q.object_id, "object_id")]
+    {
+        if value.chars().count() > 200 || value.chars().any(char::is_control) {
+            errors.add(id, "Enter at most 200 characters");
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(AuditFilter {
+        actor: text(&q.actor),
+        action: text(&q.action),
+        object_type: text(&q.object_type),
+        object_id: text(&q.object_id),
+        since: from.and_then(uk_midnight),
+        until: to.and_then(|t| t.tomorrow().ok()).and_then(uk_midnight),
+        before_seq: before,
+        limit: PAGE_SIZE + 1,
+    })
+}
+
+fn options(pairs: impl IntoIterator<Item = (String, String)>, selected: &str, any: &str) -> Vec<Opt> {
+    let mut out = vec![Opt { value: String::new(), label: any.to_string() }];
+    out.extend(pairs.into_iter().map(|(value, label)| Opt { value, label }));
+    if !selected.is_empty() && !out.iter().any(|o| o.value == selected) {
+        // Keep a value that came from a link (a token, a removed user) selectable.
+        out.push(Opt { value: selected.to_string(), label: selected.to_string() });
+    }
+    out
+}
+
+fn build(app: &App, session: &SessionInfo, q: AuditQuery, verify: Option<VerifyReport>) -> AppResult<(StatusCode, AuditPage)> {
+    // The permission is checked (and a refusal audited) before anything is shown.
+    app.require(&session.ctx, Permission::AuditRead, "audit", "log")?;
+    let names = actor_names(app)?;
+    let role = session.user.role;
+    let (status, errors, mut records) = match filter_of(&q) {
+        Ok(filter) => (StatusCode::OK, FormErrors::new(), app.audit_entries(&session.ctx, &filter)?),
+        Err(errors) => (StatusCode::BAD_REQUEST, errors, Vec::new()),
+    };
+    let has_older = records.len() > PAGE_SIZE;
+    records.truncate(PAGE_SIZE);
+    let filters = q.filters_query();
+    let with = |extra: String| {
+        let joined = [filters.as_str(), extra.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
+        if joined.is_empty() { "/audit".to_string() } else { format!("/audit?{joined}") }
+    };
+    let older_href = match (has_older, records.last()) {
+        (true, Some(last)) => Some(with(format!("before={}", last.seq))),
+        _ => None,
+    };
+    let newer_href = (!q.before.trim().is_empty()).then(|| with(String::new()));
+    let rows = records
+        .into_iter()
+        .map(|r| {
+            let e = r.event;
+            let object_href = match e.object_type.as_str() {
+                _ if e.object_id.is_empty() => None,
+                "subject" if role.can(Permission::SubjectRead) => Some(format!("/subjects/{}", e.object_id)),
+                "submission" if role.can(Permission::SubjectRead) => Some(format!("/inbox/{}", e.object_id)),
+                "user" if role.can(Permission::ManageAccess) => Some(format!("/users/{}", e.object_id)),
+                _ => None,
+            };
+            let (outcome, outcome_class) = match e.outcome.as_str() {
+                "success" => ("Done", "tag--closed"),
+                "denied" => ("Refused", "tag--overdue"),
+                _ => ("Failed", "tag--overdue"),
+            };
+            EntryRow {
+                seq: r.seq,
+                when: uk_time(&e.at),
+                who: who(&names, &e.actor),
+                what: action_label(&e.action, &e.outcome),
+                outcome,
+                outcome_class,
+                object_type: e.object_type,
+                object_id: e.object_id,
+                object_href,
+                detail: e.detail,
+                actor: e.actor,
+            }
+        })
+        .collect();
+    let mut people: Vec<(String, String)> = names.into_iter().collect();
+    people.sort_by(|a, b| a.1.cmp(&b.1));
+    people.extend([
+        ("cli".to_string(), "Command line".to_string()),
+        ("system".to_string(), "Steward (automatic)".to_string()),
+        ("public".to_string(), "Member of the public (web form)".to_string()),
+    ]);
+    let actors = options(people, &q.actor, "Anyone");
+    let actions = options(ACTIONS.iter().map(|(a, l)| (a.to_string(), l.to_string())), &q.action, "Anything");
+    let object_types =
+        options(OBJECT_TYPES.iter().map(|(a, l)| (a.to_string(), l.to_string())), &q.object_type, "Any kind");
+    let verify = verify.map(|v| VerifyView {
+        intact: v.problem.is_none(),
+        entries: thousands(v.entries),
+        head_hash: v.head_hash,
+        problem_seq: v.problem.as_ref().map_or(0, |p| p.seq),
+        problem: v.problem.map(|p| p.message).unwrap_or_default(),
+    });
+    let filtered = q.is_filtered();
+    Ok((
+        status,
+        AuditPage {
+            page: page(app, session, "audit"),
+            errors,
+            q,
+            actors,
+            actions,
+            object_types,
+            rows,
+            filtered,
+            newer_href,
+            older_href,
+            verify,
+        },
+    ))
+}
+
+async fn audit_page(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    q: Result<Query<AuditQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error_page(
+            StatusCode::BAD_REQUEST,
+            "The filters could not be read",
+            "Go back to the audit log and choose the filters again.",
+        );
+    };
+    let app = s.app.clone();
+    match run(move || build(&app, &session, q, None)).await {
+        Ok((status, p)) => render_status(status, &p),
+        Err(r) => r,
+    }
+}
+
+async fn verify(State(s): State<AppState>, f: CsrfForm<EmptyForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let result = run(move || {
+        let report = app.verify_audit(&session.ctx)?;
+        build(&app, &session, AuditQuery::default(), Some(report))
+    })
+    .await;
+    match result {
+        Ok((status, p)) => render_status(status, &p),
+        Err(r) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_read_as_plain_english() {
+        assert_eq!(action_label("subject.view", "success"), "Viewed a subject");
+        assert_eq!(action_label("subject.erase", "success"), "Erased a subject");
+        assert_eq!(action_label("user.sign_in", "denied"), "Failed to sign in");
+        assert_eq!(action_label("subject.subjectread", "denied"), "Was refused: tried to see someone's personal data");
+        assert_eq!(action_label("something.new", "success"), "something.new");
+    }
+
+    #[test]
+    fn bad_filters_are_reported_by_field() {
+        let q = AuditQuery { from: "2026-13-01".into(), before: "x".into(), ..AuditQuery::default() };
+        let e = filter_of(&q).expect_err("invalid");
+        assert!(e.has("from") && e.has("filters"));
+        let q = AuditQuery { from: "2026-11-02".into(), to: "2026-11-01".into(), ..AuditQuery::default() };
+        assert!(filter_of(&q).expect_err("reversed").has("to"));
+        let q = AuditQuery { from: "2026-07-01".into(), to: "2026-07-01".into(), ..AuditQuery::default() };
+        let f = filter_of(&q).expect("valid");
+        assert_eq!(f.since.as_deref().map(|s| &s[..13]), Some("2026-06-30T23"));
+        assert_eq!(f.until.as_deref().map(|s| &s[..13]), Some("2026-07-01T23"));
+    }
+}
