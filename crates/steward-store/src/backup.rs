@@ -9,6 +9,7 @@ use crate::public::{SubmissionRow, insert_submission_row, submission};
 use crate::sql::{Tx, Val};
 use crate::subjects::{HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
 use crate::tokens::{TokenRow, insert_token_row, token};
+use crate::users::UserRow;
 use crate::{Store, StoreError, schema};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -95,6 +96,9 @@ pub enum BackupItem {
         /// Sealed data, base64 (absent once destroyed).
         data: Option<String>,
     },
+    /// A user account (passwords and recovery codes as hashes, the TOTP secret
+    /// sealed). Sessions are never backed up: after a restore everyone signs in again.
+    User(Box<UserBackup>),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -194,6 +198,9 @@ impl Store {
                     )
                 },
             )?;
+            for u in crate::users::all_users(tx)? {
+                emit(BackupItem::User(Box::new(u.into())), &mut lines)?;
+            }
             tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
                 &[],
@@ -214,6 +221,90 @@ impl Store {
         self.write(|tx| {
             let items = items.take().ok_or_else(|| StoreError::Backend("import ran twice".into()))?;
             import_in(tx, items)
+        })
+    }
+}
+
+/// A user account in a backup.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UserBackup {
+    /// Id.
+    pub id: String,
+    /// Sign-in email.
+    pub email: String,
+    /// Name.
+    pub display_name: String,
+    /// Role.
+    pub role: String,
+    /// Argon2id PHC string.
+    pub password_hash: Option<String>,
+    /// Sealed TOTP secret, base64.
+    pub totp_secret: Option<String>,
+    /// Sealed pending TOTP secret, base64.
+    pub totp_pending: Option<String>,
+    /// Two-factor on.
+    pub totp_enabled: bool,
+    /// Hashes of unused recovery codes.
+    pub recovery_codes: Vec<String>,
+    /// Failed sign-ins in a row.
+    pub failed_logins: i64,
+    /// Locked until.
+    pub locked_until: Option<String>,
+    /// Hash of an open invitation.
+    pub invite_hash: Option<String>,
+    /// Invitation expiry.
+    pub invite_expires_at: Option<String>,
+    /// Training valid until.
+    pub training_valid_until: Option<String>,
+    /// Created.
+    pub created_at: String,
+    /// Disabled.
+    pub disabled_at: Option<String>,
+}
+
+impl From<UserRow> for UserBackup {
+    fn from(u: UserRow) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            role: u.role,
+            password_hash: u.password_hash,
+            totp_secret: u.totp_secret.as_deref().map(b64),
+            totp_pending: u.totp_pending.as_deref().map(b64),
+            totp_enabled: u.totp_enabled,
+            recovery_codes: u.recovery_codes,
+            failed_logins: u.failed_logins,
+            locked_until: u.locked_until,
+            invite_hash: u.invite_hash,
+            invite_expires_at: u.invite_expires_at,
+            training_valid_until: u.training_valid_until,
+            created_at: u.created_at,
+            disabled_at: u.disabled_at,
+        }
+    }
+}
+
+impl UserBackup {
+    fn into_row(self) -> Result<UserRow, StoreError> {
+        Ok(UserRow {
+            id: self.id,
+            email: self.email,
+            display_name: self.display_name,
+            role: self.role,
+            password_hash: self.password_hash,
+            totp_secret: self.totp_secret.map(|s| unb64(&s, "totp_secret")).transpose()?,
+            totp_pending: self.totp_pending.map(|s| unb64(&s, "totp_pending")).transpose()?,
+            totp_enabled: self.totp_enabled,
+            recovery_codes: self.recovery_codes,
+            failed_logins: self.failed_logins,
+            locked_until: self.locked_until,
+            invite_hash: self.invite_hash,
+            invite_expires_at: self.invite_expires_at,
+            training_valid_until: self.training_valid_until,
+            created_at: self.created_at,
+            disabled_at: self.disabled_at,
         })
     }
 }
@@ -271,6 +362,8 @@ fn import_in(
         "tombstones",
         "api_tokens",
         "public_submissions",
+        "sessions",
+        "users",
         "audit_log",
         "settings",
     ] {
@@ -347,6 +440,7 @@ fn import_in(
                 insert_submission_row(tx, &row)?;
                 summary.submissions += 1;
             }
+            BackupItem::User(u) => crate::users::insert_user_row(tx, &u.into_row()?)?,
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

@@ -144,6 +144,11 @@ fn user_params<'a>(u: &'a UserRow, codes: &'a str) -> Vec<Val<'a>> {
     ]
 }
 
+/// Every user, inside a transaction (backups).
+pub(crate) fn all_users(tx: &mut dyn Tx) -> Result<Vec<UserRow>, StoreError> {
+    tx.query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY id"), &[])?.iter().map(user).collect()
+}
+
 fn get_user_where(tx: &mut dyn Tx, column: &str, value: &str) -> Result<Option<UserRow>, StoreError> {
     tx.query(&format!("SELECT {USER_COLUMNS} FROM users WHERE {column} = $1"), &[Val::Text(value)])?
         .first()

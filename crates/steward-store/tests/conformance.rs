@@ -191,6 +191,7 @@ conformance! {
     public_submissions => sqlite_public_submissions, postgres_public_submissions;
     rate_limits => sqlite_rate_limits, postgres_rate_limits;
     concurrent_rate_limit_hits => sqlite_concurrent_rate_limit_hits, postgres_concurrent_rate_limit_hits;
+    users_and_sessions => sqlite_users_and_sessions, postgres_users_and_sessions;
 }
 
 // ---------------------------------------------------------------------------------
@@ -1481,4 +1482,71 @@ fn concurrent_rate_limit_hits(db: &TestDb) {
     });
     assert_eq!(allowed as i64, MAX, "exactly the allowance is granted under contention");
     assert!(!db.store.hit_rate_limit("public-form:race", 600, MAX).unwrap());
+}
+
+fn user_row(email: &str) -> steward_store::UserRow {
+    steward_store::UserRow {
+        id: Uuid::now_v7().to_string(),
+        email: email.into(),
+        display_name: "Dana Okafor".into(),
+        role: "dpo".into(),
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNoaGFzaA".into()),
+        totp_secret: Some(vec![1, 2, 3]),
+        totp_pending: None,
+        totp_enabled: true,
+        recovery_codes: vec!["aa".into(), "bb".into()],
+        failed_logins: 0,
+        locked_until: None,
+        invite_hash: None,
+        invite_expires_at: None,
+        training_valid_until: Some("2027-03-31".into()),
+        created_at: steward_store::now(),
+        disabled_at: None,
+    }
+}
+
+/// Users: unique emails, first-run creation only once, updates, sessions with
+/// rotation; backups carry users but never sessions.
+fn users_and_sessions(db: &TestDb) {
+    let s = &db.store;
+    let dana = user_row("dana.okafor@example.org");
+    s.insert_first_user(&dana, &event("user.setup", "user", &dana.id)).unwrap();
+    assert!(matches!(
+        s.insert_first_user(&user_row("second@example.org"), &event("user.setup", "user", "x")),
+        Err(StoreError::Conflict(_))
+    ));
+    let dup = user_row("dana.okafor@example.org");
+    assert!(matches!(s.insert_user(&dup, &event("user.invite", "user", &dup.id)), Err(StoreError::Conflict(_))));
+    assert_eq!(s.user_count().unwrap(), 1);
+    let mut read = s.user_by_email("dana.okafor@example.org").unwrap().expect("found");
+    assert!(read == dana, "reads back field for field");
+    read.failed_logins = 3;
+    read.totp_pending = Some(vec![9, 9]);
+    s.save_user(&read, None).unwrap();
+    assert!(s.user(&dana.id).unwrap().expect("user") == read);
+
+    let session = steward_store::SessionRow {
+        token_hash: "a".repeat(64),
+        user_id: dana.id.clone(),
+        stage: "full".into(),
+        csrf: "c".into(),
+        created_at: steward_store::now(),
+        last_seen_at: steward_store::now(),
+        revoked_at: None,
+    };
+    s.insert_session(&session, None).unwrap();
+    let rotated = steward_store::SessionRow { token_hash: "b".repeat(64), ..session.clone() };
+    s.insert_session(&rotated, Some(&session.token_hash)).unwrap();
+    assert!(s.session(&session.token_hash).unwrap().is_none(), "rotation ends the old session");
+    assert!(s.session(&rotated.token_hash).unwrap().is_some());
+
+    let items = export_all(s);
+    let target = db.fresh();
+    let mut iter = items.into_iter().map(Ok);
+    target.store.import(&mut iter).unwrap();
+    assert!(target.store.user(&dana.id).unwrap().expect("restored") == read);
+    assert!(target.store.session(&rotated.token_hash).unwrap().is_none(), "sessions are not restored");
+
+    assert_eq!(s.delete_user_sessions(&dana.id, &event("user.revoke_sessions", "user", &dana.id)).unwrap(), 1);
+    assert!(s.session(&rotated.token_hash).unwrap().is_none());
 }
