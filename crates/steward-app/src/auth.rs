@@ -30,6 +30,10 @@ pub const MIN_PASSWORD_LEN: usize = 12;
 pub const INVITE_DAYS: i64 = 7;
 /// Recovery codes issued when two-factor sign-in is set up.
 pub const RECOVERY_CODES: usize = 10;
+/// Sign-in attempts one client may make per window.
+pub const SIGN_IN_ATTEMPTS_PER_WINDOW: i64 = 20;
+/// The sign-in throttling window, in seconds.
+pub const SIGN_IN_WINDOW_SECS: i64 = 600;
 /// Setting that, when `true` (the default), makes two-factor sign-in compulsory.
 pub const REQUIRE_2FA: &str = "require_2fa";
 const SETUP_CODE: &str = "setup_code_hash";
@@ -393,8 +397,14 @@ impl App {
     }
 
     /// Check an email and password. Unknown accounts, wrong passwords, locked and
-    /// disabled accounts all fail the same way, in about the same time.
-    pub fn sign_in(&self, email: &str, password: &str, request_id: &str) -> AppResult<NewSession> {
+    /// disabled accounts all fail the same way, in about the same time. `client` (the
+    /// browser's address) is throttled to [`SIGN_IN_ATTEMPTS_PER_WINDOW`] attempts per
+    /// ten minutes, whatever accounts it tries (stored as a keyed hash, not the address).
+    pub fn sign_in(&self, email: &str, password: &str, client: &str, request_id: &str) -> AppResult<NewSession> {
+        let bucket = format!("sign-in:{}", self.keys.sign("rate-limit bucket", client));
+        if !self.store.hit_rate_limit(&bucket, SIGN_IN_WINDOW_SECS, SIGN_IN_ATTEMPTS_PER_WINDOW)? {
+            return Err(AppError::RateLimited);
+        }
         let email = email.trim().to_lowercase();
         let Some(mut u) = self.store.user_by_email(&email)? else {
             let _ = password_matches(password, decoy_hash());

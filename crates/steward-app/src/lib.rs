@@ -55,6 +55,9 @@ pub enum AppError {
     /// A file could not be read or written.
     #[error("{0}")]
     Io(String),
+    /// Too many attempts from one place; try again later.
+    #[error("too many attempts; wait ten minutes and try again")]
+    RateLimited,
     /// Signing in failed; deliberately says nothing about why.
     #[error(
         "the email address, password or code is not right (after {} wrong attempts an account is locked for {} minutes)",

@@ -42,7 +42,7 @@ fn main() {
         "correct horse battery staple",
     )
     .unwrap();
-    let session = app.sign_in("dpo@bench.example.org", "correct horse battery staple", "bench").unwrap();
+    let session = app.sign_in("dpo@bench.example.org", "correct horse battery staple", "127.0.0.1", "bench").unwrap();
     let cookie = format!("{}={}", steward_web::session::COOKIE_NAME, session.token);
 
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();

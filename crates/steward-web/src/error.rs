@@ -107,6 +107,7 @@ impl From<AppError> for ApiError {
             }
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
             AppError::SignInFailed => ApiError::new(StatusCode::UNAUTHORIZED, "sign_in_failed", e.to_string()),
+            AppError::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", e.to_string()),
             AppError::Store(StoreError::Unavailable(m)) => {
                 tracing::warn!(error = %m, "storage unavailable");
                 ApiError::new(

@@ -95,12 +95,19 @@ pub struct SignInForm {
     password: String,
 }
 
-async fn sign_in(State(s): State<AppState>, Form(f): Form<SignInForm>) -> Response {
+/// The client's address, for throttling (absent in tests without a socket).
+pub fn client_of(req: &axum::http::Extensions) -> String {
+    req.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
+}
+
+async fn sign_in(State(s): State<AppState>, ext: axum::http::Extensions, Form(f): Form<SignInForm>) -> Response {
     let app = s.app.clone();
     let email = f.email.clone();
+    let client = client_of(&ext);
     let result = blocking(move || {
         let request_id = uuid::Uuid::new_v4().to_string();
-        let outcome = app.sign_in(&f.email, &f.password, &request_id);
+        let outcome = app.sign_in(&f.email, &f.password, &client, &request_id);
         Ok((outcome, org_name(&app)))
     })
     .await;
@@ -108,10 +115,15 @@ async fn sign_in(State(s): State<AppState>, Form(f): Form<SignInForm>) -> Respon
         Ok((Ok(session), _)) => {
             redirect_with_cookie(where_next(session.stage), set_cookie(&session.token, s.cookie_secure))
         }
-        Ok((Err(AppError::SignInFailed), org)) => {
+        Ok((Err(e @ (AppError::SignInFailed | AppError::RateLimited)), org)) => {
+            let status = if matches!(e, AppError::RateLimited) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
             let mut errors = FormErrors::new();
-            errors.add("email", AppError::SignInFailed.to_string());
-            render_status(StatusCode::UNAUTHORIZED, &SignInPage { page: PageContext::public(org), errors, email })
+            errors.add("email", e.to_string());
+            render_status(status, &SignInPage { page: PageContext::public(org), errors, email })
         }
         Ok((Err(e), _)) => crate::ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
@@ -323,7 +335,7 @@ async fn setup(State(s): State<AppState>, Form(f): Form<SetupForm>) -> Response 
             }
         };
         match app.complete_setup(&f.code, &f.email, &f.display_name, &f.password, role) {
-            Ok(_) => Ok(Ok(app.sign_in(&f.email, &f.password, &uuid::Uuid::new_v4().to_string())?)),
+            Ok(_) => Ok(Ok(app.sign_in(&f.email, &f.password, "setup", &uuid::Uuid::new_v4().to_string())?)),
             Err(AppError::Invalid(fe)) => Ok(Err(fe)),
             Err(AppError::Conflict(_)) => {
                 Ok(Err(steward_core::FieldError::new("code", "set-up is already complete; sign in instead")))
