@@ -8,7 +8,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse};
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -68,19 +68,6 @@ impl FromRequestParts<AppState> for Authed {
 /// Any unknown path or method.
 pub async fn not_found() -> ApiError {
     ApiError::no_route()
-}
-
-/// A plain page for people who open the server in a browser.
-pub async fn home() -> Html<&'static str> {
-    Html(concat!(
-        "<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><title>Steward</title>",
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>",
-        "<body style=\"font-family: system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; line-height: 1.5\">",
-        "<h1>Steward</h1><p>Data protection management: records of processing, rights requests, ",
-        "retention and breaches, with personal data encrypted per person.</p>",
-        "<ul><li><a href=\"/api/v1/docs/\">API documentation</a></li>",
-        "<li><a href=\"/api/v1/health\">Health check</a></li></ul></body></html>"
-    ))
 }
 
 /// Health of the service.

@@ -66,7 +66,7 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::auth::routes())
         .merge(ui::admin::routes())
         .merge(ui::public::routes())
-        .route("/", axum::routing::get(api::home))
+        .merge(ui::pages::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)

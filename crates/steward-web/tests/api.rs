@@ -342,10 +342,10 @@ fn health(env: &Env) {
     assert!(r.body["schema_version"].as_i64().expect("schema_version") >= 1);
     assert!(r.body["version"].as_str().is_some_and(|v| !v.is_empty()));
 
-    // The home page needs no token either.
+    // The home page is the dashboard: without a session it sends people to sign in.
     let home = env.raw(Method::GET, "/", None, None, Vec::new());
-    home.assert_status(StatusCode::OK);
-    assert!(home.text.contains("Steward"));
+    home.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(home.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()), Some("/sign-in"));
 }
 
 fn create_and_find(env: &Env) {

@@ -232,7 +232,8 @@ fn filter_of(q: &AuditQuery) -> Result<AuditFilter, FormErrors> {
             }
         },
     };
-    for (value, id) in [(&q.actor, "actor"), (&q.action, "action"), (&q.object_type, "object_type"), (&q.object_id, "object_id")]
+    for (value, id) in
+        [(&q.actor, "actor"), (&q.action, "action"), (&q.object_type, "object_type"), (&q.object_id, "object_id")]
     {
         if value.chars().count() > 200 || value.chars().any(char::is_control) {
             errors.add(id, "Enter at most 200 characters");
@@ -263,7 +264,12 @@ fn options(pairs: impl IntoIterator<Item = (String, String)>, selected: &str, an
     out
 }
 
-fn build(app: &App, session: &SessionInfo, q: AuditQuery, verify: Option<VerifyReport>) -> AppResult<(StatusCode, AuditPage)> {
+fn build(
+    app: &App,
+    session: &SessionInfo,
+    q: AuditQuery,
+    verify: Option<VerifyReport>,
+) -> AppResult<(StatusCode, AuditPage)> {
     // The permission is checked (and a refusal audited) before anything is shown.
     app.require(&session.ctx, Permission::AuditRead, "audit", "log")?;
     let names = actor_names(app)?;
@@ -276,7 +282,8 @@ fn build(app: &App, session: &SessionInfo, q: AuditQuery, verify: Option<VerifyR
     records.truncate(PAGE_SIZE);
     let filters = q.filters_query();
     let with = |extra: String| {
-        let joined = [filters.as_str(), extra.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
+        let joined =
+            [filters.as_str(), extra.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("&");
         if joined.is_empty() { "/audit".to_string() } else { format!("/audit?{joined}") }
     };
     let older_href = match (has_older, records.last()) {
@@ -396,6 +403,34 @@ mod tests {
         assert_eq!(action_label("user.sign_in", "denied"), "Failed to sign in");
         assert_eq!(action_label("subject.subjectread", "denied"), "Was refused: tried to see someone's personal data");
         assert_eq!(action_label("something.new", "success"), "something.new");
+    }
+
+    #[test]
+    fn a_broken_chain_is_reported_in_words() {
+        let page = AuditPage {
+            page: PageContext::public("Org".into()),
+            errors: FormErrors::new(),
+            q: AuditQuery::default(),
+            actors: Vec::new(),
+            actions: Vec::new(),
+            object_types: Vec::new(),
+            rows: Vec::new(),
+            filtered: false,
+            newer_href: None,
+            older_href: None,
+            verify: Some(VerifyView {
+                intact: false,
+                entries: "41".into(),
+                head_hash: "ab".into(),
+                problem_seq: 42,
+                problem: "entry 42 was altered: its contents no longer match its hash".into(),
+            }),
+        };
+        let html = page.render().expect("renders");
+        assert!(html.contains("<h2>The audit log has been tampered with</h2>"));
+        assert!(html.contains("The first problem is at entry 42: entry 42 was altered"));
+        assert!(html.contains("41 entries before it were checked"));
+        assert!(!html.contains("The audit log is intact"));
     }
 
     #[test]

@@ -3,8 +3,13 @@
 //! (askama, compiled into the binary, HTML-escaped by default).
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
+pub mod inbox;
+pub mod pages;
 pub mod public;
+pub mod settings;
+pub mod subjects;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};

@@ -90,6 +90,9 @@ pub fn failure_page(e: AppError) -> Response {
             "Someone else changed this at the same time",
             "Your change was not saved. Go back, reload the page to see the latest version, and try again.",
         ),
+        AppError::RateLimited => {
+            error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "Wait ten minutes and try again.")
+        }
         AppError::SignInFailed => error_page(
             StatusCode::UNAUTHORIZED,
             "You are not signed in",
@@ -121,20 +124,21 @@ pub fn field_label(path: &str) -> String {
         Some((b, rest)) => (b, rest.split(']').next().and_then(|n| n.parse::<usize>().ok())),
         None => (path, None),
     };
-    let nth = |what: &str| match index {
-        Some(i) => format!("{what} {}", i + 1),
-        None => what.to_string(),
+    let nth = |one: &str, all: &str| match index {
+        Some(i) => format!("{one} {}", i + 1),
+        None => all.to_string(),
     };
     let last = path.rsplit('.').next().unwrap_or(path);
     match base.rsplit('.').next().unwrap_or(base) {
         "given_name" => "Given name".into(),
         "family_name" => "Family name".into(),
-        "other_names" => nth("Other name"),
+        "other_names" => nth("Other name", "Other names"),
         "date_of_birth" => "Date of birth".into(),
-        "emails" => nth("Email address"),
-        "phones" => nth("Phone number"),
+        "emails" => nth("Email address", "Email addresses"),
+        "phones" => nth("Phone number", "Phone numbers"),
         "addresses" if last == "postcode" => "Postcode".into(),
-        "addresses" => "Address".into(),
+        "addresses" if index.is_some() => "Address".into(),
+        "addresses" => "Addresses".into(),
         "ni_number" => "National Insurance number".into(),
         "nhs_number" => "NHS number".into(),
         "tenancy_number" => "Tenancy number".into(),
@@ -164,7 +168,8 @@ pub fn field_label(path: &str) -> String {
 /// continue a sentence ("is not an email address") follow the label; others stand alone.
 pub fn sentence(label: &str, message: &str) -> String {
     let m = message.trim();
-    let continues = ["is ", "has ", "must ", "needs ", "contains ", "give ", "should "].iter().any(|p| m.starts_with(p));
+    let continues =
+        ["is ", "has ", "must ", "needs ", "contains ", "give ", "should "].iter().any(|p| m.starts_with(p));
     if continues {
         format!("{label} {m}")
     } else {
@@ -248,6 +253,7 @@ struct ActivityRow {
 struct DashboardPage {
     page: PageContext,
     attention: Vec<AttentionItem>,
+    can_add_subject: bool,
     show_statistics: bool,
     total_subjects: String,
     categories: Vec<CategoryRow>,
@@ -263,7 +269,7 @@ pub fn thousands(n: i64) -> String {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -367,7 +373,8 @@ fn statistics(app: &App, session: &SessionInfo) -> AppResult<Option<(String, Vec
         .iter()
         .map(|c| CategoryRow { label: c.label(), count: thousands(counts.get(c.as_str()).copied().unwrap_or(0)) })
         .collect();
-    Ok(Some((thousands(total), rows)))
+    let in_all = if total == 1 { "1 person in all".to_string() } else { format!("{} people in all", thousands(total)) };
+    Ok(Some((in_all, rows)))
 }
 
 /// The last ten audit entries, for roles that may read the audit log.
@@ -400,6 +407,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
         Ok(DashboardPage {
             page: page(&app, &session, "dashboard"),
             attention,
+            can_add_subject: session.user.role.can(Permission::SubjectCreate),
             show_statistics,
             total_subjects,
             categories,
@@ -428,10 +436,7 @@ mod tests {
         assert_eq!(field_label("emails[1]"), "Email address 2");
         assert_eq!(field_label("identifiers.nhs_number"), "NHS number");
         assert_eq!(field_label("addresses[0].postcode"), "Postcode");
-        assert_eq!(
-            sentence("Email address 2", "is not an email address"),
-            "Email address 2 is not an email address"
-        );
+        assert_eq!(sentence("Email address 2", "is not an email address"), "Email address 2 is not an email address");
         assert_eq!(
             sentence("Family name", "a given name or a family name is required"),
             "A given name or a family name is required"

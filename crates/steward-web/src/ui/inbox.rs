@@ -1,0 +1,251 @@
+//! The requests inbox: what members of the public sent through the request form,
+//! newest first (references, kinds, dates and statuses only), one submission with its
+//! personal data (every view audited by the application), and its status.
+
+use crate::AppState;
+use crate::session::{CsrfForm, SignedIn, redirect};
+use crate::ui::auth::page;
+use crate::ui::pages::{failure_page, run, thousands, uk_time};
+use crate::ui::{Choice, FormErrors, PageContext, error_page, long_date, render, render_status};
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use steward_app::AppError;
+use steward_app::public::{SubmissionKind, SubmissionStatus, SubmissionView};
+use steward_core::{Permission, Role};
+
+/// `GET /inbox`, `GET /inbox/{id}` and `POST /inbox/{id}/status`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/inbox", get(inbox))
+        .route("/inbox/{id}", get(submission))
+        .route("/inbox/{id}/status", post(set_status))
+}
+
+/// The statuses, for the radios.
+const STATUSES: [Choice; 3] = [
+    Choice { value: "new", label: "New", hint: "Nobody has replied yet." },
+    Choice { value: "acknowledged", label: "Acknowledged", hint: "The sender has been told it was received." },
+    Choice { value: "closed", label: "Closed", hint: "It has been dealt with." },
+];
+
+/// The page for a role that may not open the inbox, saying why.
+fn inbox_refused(role: Role) -> Response {
+    let message = if role == Role::Staff {
+        "Staff see only what they logged themselves. The requests inbox holds the personal details members of the public send in, so only caseworkers and the data protection officer can open it. If someone gives you a request, log it or pass it to your data protection officer."
+    } else {
+        "The requests inbox holds the personal details members of the public send in, so only caseworkers and the data protection officer can open it."
+    };
+    error_page(StatusCode::FORBIDDEN, "You cannot open the requests inbox", message)
+}
+
+fn failed(role: Role, e: AppError) -> Response {
+    match e {
+        AppError::Forbidden(_) => inbox_refused(role),
+        other => failure_page(other),
+    }
+}
+
+/// Runs an application call, mapping its error to the inbox's pages.
+async fn run_inbox<T, F>(role: Role, f: F) -> Result<T, Response>
+where
+    F: FnOnce() -> steward_app::AppResult<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match run(move || Ok(f())).await {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(failed(role, e)),
+        Err(r) => Err(r),
+    }
+}
+
+/// `?page=` of the inbox.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    page: Option<usize>,
+}
+
+fn status_class(s: SubmissionStatus) -> &'static str {
+    match s {
+        SubmissionStatus::New => "tag--new",
+        SubmissionStatus::Acknowledged => "tag--acknowledged",
+        SubmissionStatus::Closed => "tag--closed",
+    }
+}
+
+struct Row {
+    id: String,
+    reference: String,
+    kind: &'static str,
+    received: String,
+    due_by: String,
+    status: &'static str,
+    status_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/inbox.html")]
+struct InboxPage {
+    page: PageContext,
+    rows: Vec<Row>,
+    total: String,
+    new: String,
+    acknowledged: String,
+    closed: String,
+    page_no: usize,
+    pages: usize,
+}
+
+async fn inbox(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    q: Result<Query<PageQuery>, QueryRejection>,
+) -> Response {
+    let Ok(Query(q)) = q else {
+        return error_page(StatusCode::BAD_REQUEST, "Page not found", "Go back to the first page of the inbox.");
+    };
+    let app = s.app.clone();
+    let role = session.user.role;
+    let loaded = run_inbox(role, move || {
+        let list = app.list_submissions(&session.ctx, q.page.unwrap_or(1))?;
+        Ok((page(&app, &session, "inbox"), list))
+    })
+    .await;
+    let (page, list) = match loaded {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let count = |k: &str| thousands(list.counts.get(k).copied().unwrap_or(0));
+    render(&InboxPage {
+        page,
+        total: thousands(list.total),
+        new: count("new"),
+        acknowledged: count("acknowledged"),
+        closed: count("closed"),
+        page_no: list.page,
+        pages: list.pages,
+        rows: list
+            .items
+            .into_iter()
+            .map(|i| Row {
+                id: i.id,
+                reference: i.reference,
+                kind: i.kind.label(),
+                received: uk_time(&i.submitted_at),
+                due_by: long_date(i.due_by),
+                status: i.status.label(),
+                status_class: status_class(i.status),
+            })
+            .collect(),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/submission.html")]
+struct SubmissionPage {
+    page: PageContext,
+    errors: FormErrors,
+    s: SubmissionView,
+    kind: &'static str,
+    is_complaint: bool,
+    right: String,
+    received: String,
+    due_by: String,
+    due_label: &'static str,
+    status: &'static str,
+    status_class: &'static str,
+    status_value: &'static str,
+    can_change: bool,
+    statuses: [Choice; 3],
+}
+
+fn submission_page(page: PageContext, errors: FormErrors, s: SubmissionView, can_change: bool) -> SubmissionPage {
+    SubmissionPage {
+        page,
+        errors,
+        kind: s.kind.label(),
+        is_complaint: s.kind == SubmissionKind::Complaint,
+        right: s.right.map(|r| format!("{} ({})", r.label(), r.legal_basis())).unwrap_or_default(),
+        received: uk_time(&s.submitted_at),
+        due_by: long_date(s.due_by),
+        due_label: if s.kind == SubmissionKind::Complaint { "Acknowledge by" } else { "Answer by" },
+        status: s.status.label(),
+        status_class: status_class(s.status),
+        status_value: s.status.as_str(),
+        can_change,
+        statuses: STATUSES,
+        s,
+    }
+}
+
+/// `?saved=1` after the status changed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: String,
+}
+
+async fn submission(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    q: Result<Query<SavedQuery>, QueryRejection>,
+) -> Response {
+    let saved = q.is_ok_and(|Query(q)| q.saved == "1");
+    let app = s.app.clone();
+    let role = session.user.role;
+    let loaded = run_inbox(role, move || {
+        let view = app.get_submission(&session.ctx, &id)?;
+        Ok((page(&app, &session, "inbox"), view))
+    })
+    .await;
+    match loaded {
+        Ok((mut page, view)) => {
+            if saved {
+                page.flash = Some(format!("Status changed to ‘{}’", view.status.label()));
+            }
+            render(&submission_page(page, FormErrors::new(), view, role.can(Permission::SubjectUpdate)))
+        }
+        Err(r) => r,
+    }
+}
+
+/// The status form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    status: String,
+}
+
+async fn set_status(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<StatusForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let role = session.user.role;
+    let target = id.clone();
+    let result = run_inbox(role, move || {
+        let Some(status) = SubmissionStatus::parse(&f.form.status) else {
+            // Check the permission first, so a role that may not change it is told so.
+            app.require(&session.ctx, Permission::SubjectUpdate, "submission", &id)?;
+            let view = app.get_submission(&session.ctx, &id)?;
+            let mut errors = FormErrors::new();
+            errors.add("status", "Choose the new status");
+            return Ok(Some((page(&app, &session, "inbox"), errors, view)));
+        };
+        app.set_submission_status(&session.ctx, &id, status)?;
+        Ok(None)
+    })
+    .await;
+    match result {
+        Ok(None) => redirect(&format!("/inbox/{target}?saved=1")),
+        Ok(Some((page, errors, view))) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &submission_page(page, errors, view, role.can(Permission::SubjectUpdate)),
+        ),
+        Err(r) => r,
+    }
+}

@@ -1,0 +1,185 @@
+//! The settings page: the organisation's name, its part of the UK (whose bank holidays
+//! deadlines skip), the data protection officer's contact details, and whether
+//! everyone must use two-factor sign-in.
+
+use crate::AppState;
+use crate::session::{CsrfForm, SignedIn, redirect};
+use crate::ui::auth::page;
+use crate::ui::pages::{field_label, run, sentence};
+use crate::ui::{Choice, FormErrors, PageContext, render, render_status};
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use serde::Deserialize;
+use steward_app::{AppError, check_dpo_contact};
+use steward_core::{Permission, Region};
+
+/// `GET /settings` and `POST /settings`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/settings", get(settings_page).post(save))
+}
+
+/// The regions, for the radios.
+const REGIONS: [Choice; 3] = [
+    Choice { value: "england-and-wales", label: "England and Wales", hint: "" },
+    Choice { value: "scotland", label: "Scotland", hint: "" },
+    Choice { value: "northern-ireland", label: "Northern Ireland", hint: "" },
+];
+
+/// The settings form, as sent.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    org_name: String,
+    region: String,
+    dpo_name: String,
+    dpo_email: String,
+    require_2fa: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/settings.html")]
+struct SettingsPage {
+    page: PageContext,
+    errors: FormErrors,
+    form: SettingsForm,
+    require_2fa: bool,
+    regions: [Choice; 3],
+}
+
+/// `?saved=1` after a successful save.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SavedQuery {
+    saved: String,
+}
+
+async fn settings_page(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    q: Result<Query<SavedQuery>, QueryRejection>,
+) -> Response {
+    let app = s.app.clone();
+    let saved = q.is_ok_and(|Query(q)| q.saved == "1");
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::ManageSettings, "settings", "organisation")?;
+        let org = app.org_settings()?;
+        let two_factor = app.two_factor_enforced()?;
+        Ok((page(&app, &session, "settings"), org, two_factor))
+    })
+    .await;
+    match loaded {
+        Ok((mut page, org, two_factor)) => {
+            if saved {
+                page.flash = Some("Settings saved".into());
+            }
+            let form = SettingsForm {
+                org_name: org.org_name,
+                region: if org.region_confirmed { org.region.as_str().to_string() } else { String::new() },
+                dpo_name: org.dpo_name.unwrap_or_default(),
+                dpo_email: org.dpo_email.unwrap_or_default(),
+                require_2fa: None,
+            };
+            render(&SettingsPage { page, errors: FormErrors::new(), form, require_2fa: two_factor, regions: REGIONS })
+        }
+        Err(r) => r,
+    }
+}
+
+/// Every problem with the form, in the order of its fields.
+fn check(form: &SettingsForm) -> (FormErrors, Option<Region>) {
+    let mut errors = FormErrors::new();
+    let name = form.org_name.trim();
+    if name.is_empty() {
+        errors.add("org_name", "Enter your organisation's name");
+    } else if name.chars().count() > 200 || name.chars().any(char::is_control) {
+        errors.add("org_name", "Organisation name must be 200 characters or fewer");
+    }
+    let region = form.region.parse::<Region>().ok();
+    if region.is_none() {
+        errors.add("region", "Choose which part of the UK your organisation is in");
+    }
+    if let Err(problems) = check_dpo_contact(&form.dpo_name, &form.dpo_email) {
+        for p in problems {
+            errors.add(p.field.clone(), sentence(&field_label(&p.field), &p.message));
+        }
+    }
+    (errors, region)
+}
+
+async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = f.form;
+    let result = run(move || {
+        let ctx = &session.ctx;
+        app.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
+        let (errors, region) = check(&form);
+        let (Some(region), true) = (region, errors.is_empty()) else {
+            let two_factor = form.require_2fa.is_some();
+            return Ok(Some((page(&app, &session, "settings"), errors, form, two_factor)));
+        };
+        let current = app.org_settings()?;
+        let name = form.org_name.trim();
+        let name_changed = name != current.org_name;
+        let region_changed = region != current.region || !current.region_confirmed;
+        if name_changed || region_changed {
+            app.set_org_settings(ctx, name_changed.then_some(name), region_changed.then_some(region))?;
+        }
+        let (dpo_name, dpo_email) = check_dpo_contact(&form.dpo_name, &form.dpo_email).unwrap_or_default();
+        if dpo_name != current.dpo_name || dpo_email != current.dpo_email {
+            match app.set_dpo_contact(ctx, &form.dpo_name, &form.dpo_email) {
+                Ok(()) => {}
+                Err(AppError::Invalid(fe)) => {
+                    let mut errors = FormErrors::new();
+                    errors.add(fe.field.clone(), sentence(&field_label(&fe.field), &fe.message));
+                    let two_factor = form.require_2fa.is_some();
+                    return Ok(Some((page(&app, &session, "settings"), errors, form, two_factor)));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let want_2fa = form.require_2fa.is_some();
+        if want_2fa != app.two_factor_enforced()? {
+            app.set_two_factor_enforced(ctx, want_2fa)?;
+        }
+        Ok(None)
+    })
+    .await;
+    match result {
+        Ok(None) => redirect("/settings?saved=1"),
+        Ok(Some((page, errors, form, require_2fa))) => render_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &SettingsPage { page, errors, form, require_2fa, regions: REGIONS },
+        ),
+        Err(r) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_is_listed_in_form_order() {
+        let form =
+            SettingsForm { dpo_email: "not an email".into(), dpo_name: "a\u{7}".into(), ..SettingsForm::default() };
+        let (errors, region) = check(&form);
+        let ids: Vec<&str> = errors.items().iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(ids, ["org_name", "region", "dpo_name", "dpo_email"]);
+        assert!(region.is_none());
+        assert!(errors.items()[3].1.starts_with("Data protection officer's email address is not an email address"));
+        let good = SettingsForm {
+            org_name: "Riverside Housing".into(),
+            region: "scotland".into(),
+            dpo_email: "DPO@Example.org".into(),
+            ..SettingsForm::default()
+        };
+        let (errors, region) = check(&good);
+        assert!(errors.is_empty());
+        assert_eq!(region, Some(Region::Scotland));
+    }
+}

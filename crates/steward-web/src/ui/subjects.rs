@@ -1,0 +1,1151 @@
+//! The subjects pages: search (a POST, so search terms never appear in an address),
+//! adding and changing a subject, a subject's page (every view audited by the
+//! application), links between people, and erasure with a confirmation that says
+//! exactly what will be destroyed.
+
+use crate::AppState;
+use crate::session::{CsrfForm, SignedIn, redirect};
+use crate::ui::auth::page;
+use crate::ui::pages::{actor_names, field_label, run, sentence, uk_time, uk_today, who};
+use crate::ui::{Choice, FormErrors, PageContext, long_date, render, render_status};
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use steward_app::auth::SessionInfo;
+use steward_app::subjects::{ERASURE_REASONS, ErasurePreview};
+use steward_app::{App, AppError, AppResult, SearchQuery, SubjectHit, SubjectView};
+use steward_core::subject::{Address, Category, Identifiers, LinkKind, NewSubject, SubjectPatch, limits};
+use steward_core::{CoreError, FieldError, Permission, normalise};
+use steward_store::Tombstone;
+
+/// The subjects routes.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/subjects", get(search_page).post(create))
+        .route("/subjects/search", get(|| async { redirect("/subjects") }).post(search))
+        .route("/subjects/new", get(new_page))
+        .route("/subjects/{id}", get(subject_page))
+        .route("/subjects/{id}/edit", get(edit_page).post(edit))
+        .route("/subjects/{id}/links", post(add_link))
+        .route("/subjects/{id}/erase", get(erase_page).post(erase))
+}
+
+/// A form body as its name–value pairs (repeated names, such as the categories, kept).
+type Pairs = Vec<(String, String)>;
+
+fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+/// Read a date typed as day, month and year. All blank is no date.
+fn parse_date(day: &str, month: &str, year: &str) -> Result<Option<jiff::civil::Date>, &'static str> {
+    let (d, m, y) = (day.trim(), month.trim(), year.trim());
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        return Ok(None);
+    }
+    if d.is_empty() || m.is_empty() || y.is_empty() {
+        return Err("must include a day, a month and a year");
+    }
+    if y.len() != 4 {
+        return Err("must have a year of four digits, for example 1985");
+    }
+    let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) else {
+        return Err("must be a real date, for example 27 3 1985");
+    };
+    jiff::civil::Date::new(y, m, d).map(Some).map_err(|_| "must be a real date, for example 27 3 1985")
+}
+
+/// The lines of a text box that hold something, trimmed.
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+}
+
+fn opt(text: &str) -> Option<String> {
+    Some(text.trim().to_string()).filter(|t| !t.is_empty())
+}
+
+// ---------------------------------------------------------------------------------
+// Search
+// ---------------------------------------------------------------------------------
+
+/// The search form.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchForm {
+    q: String,
+    surname: String,
+    search_dob: String,
+    #[serde(rename = "search_dob-month")]
+    search_dob_month: String,
+    #[serde(rename = "search_dob-year")]
+    search_dob_year: String,
+}
+
+/// What a search box's text looks like, most likely first: every way worth trying,
+/// with the name of each for people.
+pub fn plan(text: &str) -> Vec<(&'static str, SearchQuery)> {
+    let t = text.trim();
+    let reference = || ("reference", SearchQuery { reference: Some(t.to_string()), ..SearchQuery::default() });
+    if t.contains('@') {
+        return vec![("email address", SearchQuery { email: Some(t.to_string()), ..SearchQuery::default() })];
+    }
+    let compact: String = t.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+    let digits = t.chars().filter(char::is_ascii_digit).count();
+    if normalise::nhs_number("q", &compact).is_ok() {
+        return vec![("NHS number", SearchQuery { nhs_number: Some(compact), ..SearchQuery::default() }), reference()];
+    }
+    if normalise::ni_number("q", t).is_ok() {
+        return vec![
+            ("National Insurance number", SearchQuery { ni_number: Some(t.to_string()), ..SearchQuery::default() }),
+            reference(),
+        ];
+    }
+    let phone_like = digits >= 10 && t.chars().all(|c| c.is_ascii_digit() || " +()-.".contains(c));
+    if phone_like && normalise::phone("q", t).is_ok() {
+        return vec![
+            ("phone number", SearchQuery { phone: Some(t.to_string()), ..SearchQuery::default() }),
+            reference(),
+        ];
+    }
+    if digits > 0 {
+        return vec![reference()];
+    }
+    vec![("name", SearchQuery { name: Some(t.to_string()), ..SearchQuery::default() })]
+}
+
+struct HitRow {
+    id: String,
+    name: String,
+    date_of_birth: String,
+    postcode: String,
+    categories: String,
+}
+
+fn hit_row(h: SubjectHit) -> HitRow {
+    HitRow {
+        id: h.id,
+        name: h.name,
+        date_of_birth: h.date_of_birth.map(long_date).unwrap_or_default(),
+        postcode: h.postcode.unwrap_or_default(),
+        categories: h.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/subjects.html")]
+struct SearchPage {
+    page: PageContext,
+    errors: FormErrors,
+    form: SearchForm,
+    searched_by: Option<&'static str>,
+    results: Vec<HitRow>,
+    can_create: bool,
+}
+
+async fn search_page(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
+    let app = s.app.clone();
+    let can_create = session.user.role.can(Permission::SubjectCreate);
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::SubjectRead, "subject", "")?;
+        Ok(page(&app, &session, "subjects"))
+    })
+    .await;
+    match loaded {
+        Ok(page) => render(&SearchPage {
+            page,
+            errors: FormErrors::new(),
+            form: SearchForm::default(),
+            searched_by: None,
+            results: Vec::new(),
+            can_create,
+        }),
+        Err(r) => r,
+    }
+}
+
+/// Check the form and decide what to search for, or say what is wrong.
+fn search_plan(form: &SearchForm) -> Result<Vec<(&'static str, SearchQuery)>, FormErrors> {
+    let mut errors = FormErrors::new();
+    let q = form.q.trim();
+    let surname = form.surname.trim();
+    let dob = parse_date(&form.search_dob, &form.search_dob_month, &form.search_dob_year);
+    let pair_given = !surname.is_empty() || !matches!(dob, Ok(None));
+    if !q.is_empty() && pair_given {
+        errors.add("q", "Search by one thing at a time: either the box, or surname and date of birth");
+        return Err(errors);
+    }
+    if !q.is_empty() {
+        if q.chars().count() > 200 {
+            errors.add("q", "Enter 200 characters or fewer");
+            return Err(errors);
+        }
+        return Ok(plan(q));
+    }
+    if !pair_given {
+        errors.add("q", "Enter a name, email address, phone number, NI or NHS number, or reference");
+        return Err(errors);
+    }
+    if surname.is_empty() {
+        errors.add("surname", "Enter a surname to search with the date of birth");
+    }
+    match dob {
+        Ok(Some(d)) if errors.is_empty() => {
+            return Ok(vec![(
+                "surname and date of birth",
+                SearchQuery { surname: Some(surname.to_string()), date_of_birth: Some(d), ..SearchQuery::default() },
+            )]);
+        }
+        Ok(Some(_)) => {}
+        Ok(None) => errors.add("search_dob", "Enter a date of birth to search with the surname"),
+        Err(m) => errors.add("search_dob", sentence("Date of birth", m)),
+    }
+    Err(errors)
+}
+
+async fn search(State(s): State<AppState>, f: CsrfForm<SearchForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = f.form;
+    let can_create = session.user.role.can(Permission::SubjectCreate);
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectRead, "subject", "")?;
+        let page = page(&app, &session, "subjects");
+        let plan = match search_plan(&form) {
+            Ok(p) => p,
+            Err(errors) => return Ok((page, form, errors, None, Vec::new())),
+        };
+        // Try each reading of the text until one finds someone. With no one found,
+        // report the first reading that worked; with none working, its problem.
+        let mut errors = FormErrors::new();
+        let mut used = None;
+        let mut first_empty = None;
+        let mut first_problem = None;
+        let mut hits = Vec::new();
+        for (label, query) in &plan {
+            match app.search_subjects(&session.ctx, query) {
+                Ok(found) if !found.is_empty() => {
+                    used = Some(*label);
+                    hits = found;
+                    break;
+                }
+                Ok(_) => {
+                    first_empty.get_or_insert(*label);
+                }
+                Err(AppError::Invalid(fe)) => {
+                    first_problem.get_or_insert((*label, fe));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let used = used.or(first_empty);
+        if let (None, Some((label, fe))) = (used, first_problem) {
+            let field = if form.q.trim().is_empty() { "surname" } else { "q" };
+            errors.add(field, sentence(&format!("The {label}"), &fe.message));
+        }
+        Ok((page, form, errors, used, hits))
+    })
+    .await;
+    match result {
+        Ok((page, form, errors, searched_by, hits)) => {
+            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            render_status(
+                status,
+                &SearchPage {
+                    page,
+                    errors,
+                    form,
+                    searched_by,
+                    results: hits.into_iter().map(hit_row).collect(),
+                    can_create,
+                },
+            )
+        }
+        Err(r) => r,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The subject form (adding and changing)
+// ---------------------------------------------------------------------------------
+
+/// One address block of the form; its fields are `address-N-lines` and `address-N-postcode`.
+struct AddressBlock {
+    number: usize,
+    lines_id: String,
+    postcode_id: String,
+    lines: String,
+    postcode: String,
+}
+
+impl AddressBlock {
+    fn new(i: usize, lines: String, postcode: String) -> Self {
+        Self {
+            number: i + 1,
+            lines_id: format!("address-{i}-lines"),
+            postcode_id: format!("address-{i}-postcode"),
+            lines,
+            postcode,
+        }
+    }
+}
+
+/// A category checkbox.
+struct CategoryBox {
+    id: String,
+    value: &'static str,
+    label: &'static str,
+    checked: bool,
+}
+
+/// The subject form's values, as typed.
+#[derive(Default)]
+struct SubjectForm {
+    given_name: String,
+    family_name: String,
+    other_names: String,
+    dob_day: String,
+    dob_month: String,
+    dob_year: String,
+    emails: String,
+    phones: String,
+    addresses: Vec<(String, String)>,
+    ni_number: String,
+    nhs_number: String,
+    tenancy_number: String,
+    customer_number: String,
+    employee_number: String,
+    volunteer_number: String,
+    categories: Vec<String>,
+    notes: String,
+}
+
+impl SubjectForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        let mut addresses: Vec<(String, String)> = Vec::new();
+        for (k, v) in p {
+            let Some(rest) = k.strip_prefix("address-") else { continue };
+            let Some((n, part)) = rest.split_once('-') else { continue };
+            let Ok(n) = n.parse::<usize>() else { continue };
+            if n >= limits::LIST {
+                continue;
+            }
+            if addresses.len() <= n {
+                addresses.resize(n + 1, (String::new(), String::new()));
+            }
+            match part {
+                "lines" => addresses[n].0 = v.clone(),
+                "postcode" => addresses[n].1 = v.clone(),
+                _ => {}
+            }
+        }
+        Self {
+            given_name: value(p, "given_name").into(),
+            family_name: value(p, "family_name").into(),
+            other_names: value(p, "other_names").into(),
+            dob_day: value(p, "date_of_birth").into(),
+            dob_month: value(p, "date_of_birth-month").into(),
+            dob_year: value(p, "date_of_birth-year").into(),
+            emails: value(p, "emails").into(),
+            phones: value(p, "phones").into(),
+            addresses,
+            ni_number: value(p, "ni_number").into(),
+            nhs_number: value(p, "nhs_number").into(),
+            tenancy_number: value(p, "tenancy_number").into(),
+            customer_number: value(p, "customer_number").into(),
+            employee_number: value(p, "employee_number").into(),
+            volunteer_number: value(p, "volunteer_number").into(),
+            categories: p.iter().filter(|(k, _)| k == "categories").map(|(_, v)| v.clone()).collect(),
+            notes: value(p, "notes").into(),
+        }
+    }
+
+    fn from_view(v: &SubjectView) -> Self {
+        let ids = &v.identifiers;
+        let text = |o: &Option<String>| o.clone().unwrap_or_default();
+        Self {
+            given_name: v.given_name.clone(),
+            family_name: v.family_name.clone(),
+            other_names: v.other_names.join("\n"),
+            dob_day: v.date_of_birth.map(|d| d.day().to_string()).unwrap_or_default(),
+            dob_month: v.date_of_birth.map(|d| d.month().to_string()).unwrap_or_default(),
+            dob_year: v.date_of_birth.map(|d| d.year().to_string()).unwrap_or_default(),
+            emails: v.emails.join("\n"),
+            phones: v.phones.join("\n"),
+            addresses: v.addresses.iter().map(|a| (a.lines.join("\n"), text(&a.postcode))).collect(),
+            ni_number: text(&ids.ni_number),
+            nhs_number: ids.nhs_number.as_deref().map(normalise::nhs_display).unwrap_or_default(),
+            tenancy_number: text(&ids.tenancy_number),
+            customer_number: text(&ids.customer_number),
+            employee_number: text(&ids.employee_number),
+            volunteer_number: text(&ids.volunteer_number),
+            categories: v.categories.iter().map(|c| c.as_str().to_string()).collect(),
+            notes: text(&v.notes),
+        }
+    }
+
+    /// The subject to give the application, with the form block of each address it
+    /// holds (blank blocks are left out), or the problems found before that.
+    fn to_new(&self) -> Result<(NewSubject, Vec<usize>), FormErrors> {
+        let mut errors = FormErrors::new();
+        let date_of_birth = match parse_date(&self.dob_day, &self.dob_month, &self.dob_year) {
+            Ok(d) => d,
+            Err(m) => {
+                errors.add("date_of_birth", sentence("Date of birth", m));
+                None
+            }
+        };
+        let mut categories = Vec::new();
+        for c in &self.categories {
+            match c.parse::<Category>() {
+                Ok(c) => categories.push(c),
+                Err(_) => {
+                    errors.add("categories", "Choose categories from the list");
+                    break;
+                }
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut blocks = Vec::new();
+        let mut addresses = Vec::new();
+        for (i, (l, pc)) in self.addresses.iter().enumerate() {
+            if l.trim().is_empty() && pc.trim().is_empty() {
+                continue;
+            }
+            blocks.push(i);
+            addresses.push(Address { lines: lines(l), postcode: opt(pc) });
+        }
+        let subject = NewSubject {
+            given_name: self.given_name.clone(),
+            family_name: self.family_name.clone(),
+            other_names: lines(&self.other_names),
+            date_of_birth,
+            emails: lines(&self.emails),
+            phones: lines(&self.phones),
+            addresses,
+            identifiers: Identifiers {
+                ni_number: opt(&self.ni_number),
+                nhs_number: opt(&self.nhs_number),
+                tenancy_number: opt(&self.tenancy_number),
+                customer_number: opt(&self.customer_number),
+                employee_number: opt(&self.employee_number),
+                volunteer_number: opt(&self.volunteer_number),
+            },
+            categories,
+            notes: opt(&self.notes),
+        };
+        Ok((subject, blocks))
+    }
+}
+
+/// The form field (its id) and the message for people for an application error about
+/// field `path` (`emails[1]`, `identifiers.nhs_number`, `addresses[0].postcode`).
+/// `blocks` maps the application's address index to the form's address block.
+fn form_error(fe: &FieldError, blocks: &[usize], several_addresses: bool) -> (String, String) {
+    let path = fe.field.as_str();
+    let base = path.split(['[', '.']).next().unwrap_or(path);
+    let id = match base {
+        "given_name" | "family_name" | "other_names" | "date_of_birth" | "emails" | "phones" | "categories"
+        | "notes" => base.to_string(),
+        "identifiers" => path.rsplit('.').next().unwrap_or("ni_number").to_string(),
+        "addresses" => {
+            let index =
+                path.strip_prefix("addresses[").and_then(|r| r.split(']').next()).and_then(|n| n.parse::<usize>().ok());
+            let block = index.and_then(|i| blocks.get(i).copied()).unwrap_or(0);
+            let label = if several_addresses { format!("Address {}", block + 1) } else { "The address".to_string() };
+            return if path.ends_with(".postcode") {
+                let label = if several_addresses {
+                    format!("The postcode of address {}", block + 1)
+                } else {
+                    "Postcode".to_string()
+                };
+                (format!("address-{block}-postcode"), sentence(&label, &fe.message))
+            } else {
+                (format!("address-{block}-lines"), sentence(&label, &fe.message))
+            };
+        }
+        _ => "given_name".to_string(),
+    };
+    (id, sentence(&field_label(path), &fe.message))
+}
+
+fn errors_of(fe: &FieldError, blocks: &[usize], form: &SubjectForm) -> FormErrors {
+    let several = form.addresses.iter().filter(|(l, p)| !l.trim().is_empty() || !p.trim().is_empty()).count() > 1;
+    let (id, message) = form_error(fe, blocks, several);
+    let mut errors = FormErrors::new();
+    errors.add(id, message);
+    errors
+}
+
+#[derive(Template)]
+#[template(path = "pages/subject_form.html")]
+struct FormPage {
+    page: PageContext,
+    errors: FormErrors,
+    heading: String,
+    action: String,
+    submit: &'static str,
+    cancel: String,
+    form: SubjectForm,
+    addresses: Vec<AddressBlock>,
+    categories: Vec<CategoryBox>,
+}
+
+impl FormPage {
+    fn new(page: PageContext, errors: FormErrors, form: SubjectForm, editing: Option<(&str, &str)>) -> Self {
+        let mut blocks: Vec<AddressBlock> =
+            form.addresses.iter().enumerate().map(|(i, (l, p))| AddressBlock::new(i, l.clone(), p.clone())).collect();
+        // Always one empty block to add an address in (up to the limit).
+        let has_blank = blocks.last().is_some_and(|b| b.lines.trim().is_empty() && b.postcode.trim().is_empty());
+        if !has_blank && blocks.len() < limits::LIST {
+            blocks.push(AddressBlock::new(blocks.len(), String::new(), String::new()));
+        }
+        let categories = Category::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, c)| CategoryBox {
+                id: if i == 0 { "categories".into() } else { format!("categories-{}", c.as_str()) },
+                value: c.as_str(),
+                label: c.label(),
+                checked: form.categories.iter().any(|v| v == c.as_str()),
+            })
+            .collect();
+        let (heading, action, submit, cancel) = match editing {
+            Some((id, name)) => (
+                format!("Change {name}'s details"),
+                format!("/subjects/{id}/edit"),
+                "Save changes",
+                format!("/subjects/{id}"),
+            ),
+            None => ("Add a subject".to_string(), "/subjects".to_string(), "Add subject", "/subjects".to_string()),
+        };
+        Self { page, errors, heading, action, submit, cancel, form, addresses: blocks, categories }
+    }
+}
+
+async fn new_page(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
+    let app = s.app.clone();
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::SubjectCreate, "subject", "")?;
+        Ok(page(&app, &session, "subjects"))
+    })
+    .await;
+    match loaded {
+        Ok(page) => render(&FormPage::new(page, FormErrors::new(), SubjectForm::default(), None)),
+        Err(r) => r,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/subject_added.html")]
+struct AddedPage {
+    page: PageContext,
+    id: String,
+}
+
+enum Created {
+    Done(String),
+    Added(Box<AddedPage>),
+    Failed(Box<FormPage>),
+}
+
+async fn create(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = SubjectForm::from_pairs(&f.form);
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectCreate, "subject", "")?;
+        let (input, blocks) = match form.to_new() {
+            Ok(v) => v,
+            Err(errors) => {
+                return Ok(Created::Failed(Box::new(FormPage::new(
+                    page(&app, &session, "subjects"),
+                    errors,
+                    form,
+                    None,
+                ))));
+            }
+        };
+        match app.create_subject(&session.ctx, input) {
+            Ok(v) if session.user.role.can(Permission::SubjectRead) => Ok(Created::Done(v.id)),
+            Ok(v) => Ok(Created::Added(Box::new(AddedPage { page: page(&app, &session, "subjects"), id: v.id }))),
+            Err(AppError::Invalid(fe)) => {
+                let errors = errors_of(&fe, &blocks, &form);
+                Ok(Created::Failed(Box::new(FormPage::new(page(&app, &session, "subjects"), errors, form, None))))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(Created::Done(id)) => redirect(&format!("/subjects/{id}?done=created")),
+        Ok(Created::Added(p)) => render(p.as_ref()),
+        Ok(Created::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Err(r) => r,
+    }
+}
+
+/// The display name of a subject: given and family name, or a placeholder.
+fn display_name(v: &SubjectView) -> String {
+    let n = format!("{} {}", v.given_name, v.family_name);
+    let n = n.trim();
+    if n.is_empty() { "(no name)".into() } else { n.to_string() }
+}
+
+/// Load a subject for a page, turning an erasure into its `410` page.
+fn load(app: &App, session: &SessionInfo, id: &str) -> AppResult<Result<SubjectView, Tombstone>> {
+    match app.get_subject(&session.ctx, id) {
+        Ok(v) => Ok(Ok(v)),
+        Err(AppError::Gone(t)) => Ok(Err(*t)),
+        Err(e) => Err(e),
+    }
+}
+
+async fn edit_page(State(s): State<AppState>, SignedIn(session): SignedIn, Path(id): Path<String>) -> Response {
+    let app = s.app.clone();
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "subject", &id)?;
+        let v = load(&app, &session, &id)?;
+        Ok((page(&app, &session, "subjects"), v, actor_names(&app)?))
+    })
+    .await;
+    match loaded {
+        Ok((page, Ok(v), _)) => {
+            let name = display_name(&v);
+            render(&FormPage::new(page, FormErrors::new(), SubjectForm::from_view(&v), Some((&v.id, &name))))
+        }
+        Ok((page, Err(t), names)) => gone(&gone_page(page, t, &names)),
+        Err(r) => r,
+    }
+}
+
+/// The fields that differ between what is stored and what was sent (validated), as a patch.
+fn diff(current: &SubjectView, new: NewSubject) -> Result<SubjectPatch, CoreError> {
+    let v = new.validate(uk_today())?;
+    let p = v.personal;
+    let mut patch = SubjectPatch::default();
+    if p.given_name != current.given_name {
+        patch.given_name = Some(p.given_name);
+    }
+    if p.family_name != current.family_name {
+        patch.family_name = Some(p.family_name);
+    }
+    if p.other_names != current.other_names {
+        patch.other_names = Some(p.other_names);
+    }
+    if p.date_of_birth != current.date_of_birth {
+        patch.date_of_birth = Some(p.date_of_birth);
+    }
+    if p.emails != current.emails {
+        patch.emails = Some(p.emails);
+    }
+    if p.phones != current.phones {
+        patch.phones = Some(p.phones);
+    }
+    if p.addresses != current.addresses {
+        patch.addresses = Some(p.addresses);
+    }
+    if p.identifiers != current.identifiers {
+        patch.identifiers = Some(p.identifiers);
+    }
+    let now: BTreeSet<Category> = current.categories.iter().copied().collect();
+    let sent: BTreeSet<Category> = v.categories.iter().copied().collect();
+    if now != sent {
+        patch.categories = Some(v.categories);
+    }
+    if p.notes != current.notes {
+        patch.notes = Some(p.notes);
+    }
+    Ok(patch)
+}
+
+fn failed_edit(page: PageContext, errors: FormErrors, form: SubjectForm, id: &str, name: &str) -> Edited {
+    Edited::Failed(Box::new(FormPage::new(page, errors, form, Some((id, name)))))
+}
+
+enum Edited {
+    Saved(bool),
+    Gone(Box<GonePage>),
+    Failed(Box<FormPage>),
+}
+
+async fn edit(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = SubjectForm::from_pairs(&f.form);
+    let target = id.clone();
+    let result = run(move || {
+        let ctx = &session.ctx;
+        app.require(ctx, Permission::SubjectUpdate, "subject", &id)?;
+        let current = match load(&app, &session, &id)? {
+            Ok(v) => v,
+            Err(t) => return Ok(Edited::Gone(gone_page(page(&app, &session, "subjects"), t, &actor_names(&app)?))),
+        };
+        let name = display_name(&current);
+        let (input, blocks) = match form.to_new() {
+            Ok(v) => v,
+            Err(errors) => return Ok(failed_edit(page(&app, &session, "subjects"), errors, form, &id, &name)),
+        };
+        let patch = match diff(&current, input) {
+            Ok(p) => p,
+            Err(CoreError::Invalid(fe)) => {
+                let errors = errors_of(&fe, &blocks, &form);
+                return Ok(failed_edit(page(&app, &session, "subjects"), errors, form, &id, &name));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if patch.changed_fields().is_empty() {
+            return Ok(Edited::Saved(false));
+        }
+        match app.update_subject(ctx, &id, patch) {
+            Ok(_) => Ok(Edited::Saved(true)),
+            Err(AppError::Invalid(fe)) => {
+                let errors = errors_of(&fe, &blocks, &form);
+                Ok(failed_edit(page(&app, &session, "subjects"), errors, form, &id, &name))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(Edited::Saved(true)) => redirect(&format!("/subjects/{target}?done=saved")),
+        Ok(Edited::Saved(false)) => redirect(&format!("/subjects/{target}?done=unchanged")),
+        Ok(Edited::Gone(g)) => gone(&g),
+        Ok(Edited::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Err(r) => r,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// A subject's page
+// ---------------------------------------------------------------------------------
+
+/// `?done=` after a change, for the message at the top of the subject's page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+}
+
+fn flash(done: &str) -> Option<String> {
+    match done {
+        "created" => Some("Subject added".into()),
+        "saved" => Some("Changes saved".into()),
+        "unchanged" => Some("Nothing was changed".into()),
+        "linked" => Some("Link added".into()),
+        _ => None,
+    }
+}
+
+/// How someone linked to this subject relates to them.
+struct LinkRow {
+    id: String,
+    name: String,
+    relation: &'static str,
+}
+
+/// The ways of linking, from this subject's point of view.
+const LINK_KINDS: [Choice; 3] = [
+    Choice { value: "parent", label: "This person is their parent", hint: "Or has parental responsibility for them." },
+    Choice { value: "child", label: "This person is their child", hint: "" },
+    Choice { value: "household", label: "They live in the same household", hint: "" },
+];
+
+#[derive(Template)]
+#[template(path = "pages/subject.html")]
+struct SubjectPage {
+    page: PageContext,
+    errors: FormErrors,
+    s: SubjectView,
+    name: String,
+    date_of_birth: String,
+    addresses: Vec<String>,
+    nhs_number: String,
+    categories: String,
+    created: String,
+    updated: String,
+    links: Vec<LinkRow>,
+    show_special_category: bool,
+    can_edit: bool,
+    can_erase: bool,
+    link_other: String,
+    link_kind: String,
+    link_kinds: [Choice; 3],
+}
+
+fn subject_page_for(
+    page: PageContext,
+    errors: FormErrors,
+    s: SubjectView,
+    names: Vec<(String, String)>,
+    session: &SessionInfo,
+    link: (String, String),
+) -> SubjectPage {
+    let role = session.user.role;
+    let links = s
+        .links
+        .iter()
+        .map(|l| LinkRow {
+            id: l.subject_id.clone(),
+            name: names
+                .iter()
+                .find(|(id, _)| *id == l.subject_id)
+                .map_or_else(|| l.subject_id.clone(), |(_, n)| n.clone()),
+            relation: match l.relation.as_str() {
+                "child" => "Their child",
+                "parent" => "Their parent",
+                _ => "Same household",
+            },
+        })
+        .collect();
+    SubjectPage {
+        page,
+        errors,
+        name: display_name(&s),
+        date_of_birth: s.date_of_birth.map(long_date).unwrap_or_default(),
+        addresses: s
+            .addresses
+            .iter()
+            .map(|a| a.lines.iter().cloned().chain(a.postcode.clone()).collect::<Vec<_>>().join("\n"))
+            .collect(),
+        nhs_number: s.identifiers.nhs_number.as_deref().map(normalise::nhs_display).unwrap_or_default(),
+        categories: s.categories.iter().map(|c| c.label()).collect::<Vec<_>>().join(", "),
+        created: uk_time(&s.created_at),
+        updated: uk_time(&s.updated_at),
+        links,
+        show_special_category: session.user.may_see_special_category(uk_today()),
+        can_edit: role.can(Permission::SubjectUpdate),
+        can_erase: role.can(Permission::SubjectErase),
+        link_other: link.0,
+        link_kind: link.1,
+        link_kinds: LINK_KINDS,
+        s,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/gone.html")]
+struct GonePage {
+    page: PageContext,
+    t: Tombstone,
+    erased_at: String,
+    reason: String,
+    by: String,
+}
+
+fn reason_label(code: &str) -> String {
+    ERASURE_REASONS.iter().find(|(c, _)| *c == code).map_or_else(|| code.to_string(), |(_, l)| (*l).to_string())
+}
+
+/// The `410 Gone` page of an erased subject.
+fn gone_page(page: PageContext, t: Tombstone, names: &std::collections::HashMap<String, String>) -> Box<GonePage> {
+    Box::new(GonePage {
+        page,
+        erased_at: uk_time(&t.erased_at),
+        reason: reason_label(&t.reason),
+        by: who(names, &t.actor),
+        t,
+    })
+}
+
+/// Answer with the `410 Gone` page.
+fn gone(p: &GonePage) -> Response {
+    render_status(StatusCode::GONE, p)
+}
+
+enum Shown {
+    Page(Box<SubjectPage>),
+    Gone(Box<GonePage>),
+}
+
+/// Build a subject's page (the view is audited by the application).
+fn show(app: &App, session: &SessionInfo, id: &str, errors: FormErrors, link: (String, String)) -> AppResult<Shown> {
+    let page = page(app, session, "subjects");
+    match load(app, session, id)? {
+        Ok(v) => {
+            let ids: Vec<String> = v.links.iter().map(|l| l.subject_id.clone()).collect();
+            let names = app.linked_names(&session.ctx, id, &ids)?;
+            Ok(Shown::Page(Box::new(subject_page_for(page, errors, v, names, session, link))))
+        }
+        Err(t) => Ok(Shown::Gone(gone_page(page, t, &actor_names(app)?))),
+    }
+}
+
+async fn subject_page(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    q: Result<Query<DoneQuery>, QueryRejection>,
+) -> Response {
+    let done = q.map(|Query(q)| q.done).unwrap_or_default();
+    let app = s.app.clone();
+    match run(move || show(&app, &session, &id, FormErrors::new(), (String::new(), String::new()))).await {
+        Ok(Shown::Page(mut p)) => {
+            p.page.flash = flash(&done);
+            render(p.as_ref())
+        }
+        Ok(Shown::Gone(g)) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+/// The link form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    other_id: String,
+    kind: String,
+}
+
+async fn add_link(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<LinkForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = f.form;
+    let target = id.clone();
+    let result = run(move || {
+        let ctx = &session.ctx;
+        app.require(ctx, Permission::SubjectUpdate, "subject", &id)?;
+        let other = form.other_id.trim().to_string();
+        let mut errors = FormErrors::new();
+        if other.is_empty() {
+            errors.add("other_id", "Enter the id of the other person (shown on their page)");
+        } else if other.chars().count() > 64 || !other.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+            errors.add("other_id", "Enter an id like the one at the bottom of each subject's page");
+        }
+        let kind = match form.kind.as_str() {
+            "parent" => Some((id.clone(), other.clone(), LinkKind::ParentOf)),
+            "child" => Some((other.clone(), id.clone(), LinkKind::ParentOf)),
+            "household" => Some((id.clone(), other.clone(), LinkKind::Household)),
+            _ => {
+                errors.add("kind", "Choose how they are linked");
+                None
+            }
+        };
+        if let (Some((from, to, kind)), true) = (kind, errors.is_empty()) {
+            match app.link_subjects(ctx, &from, &to, kind) {
+                Ok(()) => return Ok(None),
+                Err(AppError::Invalid(_)) => errors.add("other_id", "A person cannot be linked to themselves"),
+                Err(AppError::NotFound(_)) => errors.add("other_id", "There is no subject with that id"),
+                Err(AppError::Gone(t)) if t.subject_id == other => {
+                    errors.add("other_id", "That person's data was erased, so they cannot be linked")
+                }
+                Err(AppError::Conflict(_)) => errors.add("other_id", "They are already linked in that way"),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Some(show(&app, &session, &id, errors, (form.other_id, form.kind))?))
+    })
+    .await;
+    match result {
+        Ok(None) => redirect(&format!("/subjects/{target}?done=linked")),
+        Ok(Some(Shown::Page(p))) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Ok(Some(Shown::Gone(g))) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Erasure
+// ---------------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "pages/erase.html")]
+struct ErasePage {
+    page: PageContext,
+    errors: FormErrors,
+    id: String,
+    name: String,
+    preview: ErasurePreview,
+    bytes: String,
+    reasons: Vec<Choice>,
+    reason: String,
+    request_ref: String,
+}
+
+fn reasons() -> Vec<Choice> {
+    ERASURE_REASONS.iter().map(|(value, label)| Choice { value, label, hint: "" }).collect()
+}
+
+/// The form of the erasure page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EraseForm {
+    reason: String,
+    request_ref: String,
+}
+
+enum Erasing {
+    Confirm(Box<ErasePage>),
+    Gone(Box<GonePage>),
+}
+
+fn erase_confirmation(
+    app: &App,
+    session: &SessionInfo,
+    id: &str,
+    errors: FormErrors,
+    form: EraseForm,
+) -> AppResult<Erasing> {
+    let page = page(app, session, "subjects");
+    let preview = match app.erasure_preview(&session.ctx, id) {
+        Ok(p) => p,
+        Err(AppError::Gone(t)) => return Ok(Erasing::Gone(gone_page(page, *t, &actor_names(app)?))),
+        Err(e) => return Err(e),
+    };
+    let v = match load(app, session, id)? {
+        Ok(v) => v,
+        Err(t) => return Ok(Erasing::Gone(gone_page(page, t, &actor_names(app)?))),
+    };
+    Ok(Erasing::Confirm(Box::new(ErasePage {
+        page,
+        errors,
+        id: v.id.clone(),
+        name: display_name(&v),
+        bytes: crate::ui::pages::thousands(i64::try_from(preview.encrypted_bytes).unwrap_or(i64::MAX)),
+        preview,
+        reasons: reasons(),
+        reason: form.reason,
+        request_ref: form.request_ref,
+    })))
+}
+
+async fn erase_page(State(s): State<AppState>, SignedIn(session): SignedIn, Path(id): Path<String>) -> Response {
+    let app = s.app.clone();
+    match run(move || erase_confirmation(&app, &session, &id, FormErrors::new(), EraseForm::default())).await {
+        Ok(Erasing::Confirm(p)) => render(p.as_ref()),
+        Ok(Erasing::Gone(g)) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/erased.html")]
+struct ErasedPage {
+    page: PageContext,
+    t: Tombstone,
+    erased_at: String,
+    reason: String,
+    by: String,
+}
+
+enum Erased {
+    Done(Box<ErasedPage>),
+    Again(Erasing),
+}
+
+async fn erase(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<EraseForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = f.form;
+    let result = run(move || {
+        let ctx = &session.ctx;
+        app.require(ctx, Permission::SubjectErase, "subject", &id)?;
+        let mut errors = FormErrors::new();
+        if !ERASURE_REASONS.iter().any(|(c, _)| *c == form.reason) {
+            errors.add("reason", "Choose why this person's data is being erased");
+        } else {
+            match app.erase_subject(ctx, &id, &form.reason, Some(form.request_ref.as_str())) {
+                Ok(t) => {
+                    let names = actor_names(&app)?;
+                    return Ok(Erased::Done(Box::new(ErasedPage {
+                        page: page(&app, &session, "subjects"),
+                        erased_at: uk_time(&t.erased_at),
+                        reason: reason_label(&t.reason),
+                        by: who(&names, &t.actor),
+                        t,
+                    })));
+                }
+                Err(AppError::Invalid(fe)) => {
+                    let field = if fe.field == "request_ref" { "request_ref" } else { "reason" };
+                    errors.add(field, sentence(&field_label(&fe.field), &fe.message));
+                }
+                Err(AppError::Gone(t)) => {
+                    return Ok(Erased::Again(Erasing::Gone(gone_page(
+                        page(&app, &session, "subjects"),
+                        *t,
+                        &actor_names(&app)?,
+                    ))));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(Erased::Again(erase_confirmation(&app, &session, &id, errors, form)?))
+    })
+    .await;
+    match result {
+        Ok(Erased::Done(p)) => render(p.as_ref()),
+        Ok(Erased::Again(Erasing::Confirm(p))) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Ok(Erased::Again(Erasing::Gone(g))) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<&'static str> {
+        plan(text).into_iter().map(|(k, _)| k).collect()
+    }
+
+    #[test]
+    fn what_was_typed_is_recognised() {
+        assert_eq!(kinds("jane@example.org"), ["email address"]);
+        assert_eq!(kinds("943 476 5919"), ["NHS number", "reference"]);
+        assert_eq!(kinds("AB 12 34 56 C"), ["National Insurance number", "reference"]);
+        assert_eq!(kinds("07700 900123"), ["phone number", "reference"]);
+        assert_eq!(kinds("+44 7700 900123"), ["phone number", "reference"]);
+        assert_eq!(kinds("T-004512"), ["reference"]);
+        // Ten digits failing the NHS check digit could be a UK number without its 0.
+        assert_eq!(kinds("9434765918"), ["phone number", "reference"]);
+        assert_eq!(kinds("123456"), ["reference"]);
+        assert_eq!(kinds("Jane Smith"), ["name"]);
+        assert_eq!(kinds("O'Brien"), ["name"]);
+    }
+
+    #[test]
+    fn dates_are_read_from_three_boxes() {
+        assert_eq!(parse_date("", " ", ""), Ok(None));
+        assert_eq!(parse_date("27", "3", "1985"), Ok(Some(jiff::civil::date(1985, 3, 27))));
+        assert!(parse_date("31", "2", "1985").is_err());
+        assert!(parse_date("1", "", "1985").is_err());
+        assert!(parse_date("1", "2", "85").is_err());
+        assert!(parse_date("x", "2", "1985").is_err());
+    }
+
+    #[test]
+    fn application_errors_land_on_their_fields() {
+        let e = |f: &str| form_error(&FieldError::new(f, "is not valid"), &[0, 2], true);
+        assert_eq!(e("emails[1]").0, "emails");
+        assert_eq!(e("emails[1]").1, "Email address 2 is not valid");
+        assert_eq!(e("identifiers.nhs_number").0, "nhs_number");
+        assert_eq!(e("addresses[1].postcode").0, "address-2-postcode");
+        assert_eq!(e("addresses[1].postcode").1, "The postcode of address 3 is not valid");
+        assert_eq!(e("addresses[0].lines[2]").0, "address-0-lines");
+        assert_eq!(e("other_names[0]").0, "other_names");
+        assert_eq!(e("family_name").0, "family_name");
+    }
+
+    #[test]
+    fn search_needs_one_thing() {
+        assert!(search_plan(&SearchForm::default()).expect_err("empty").has("q"));
+        let both = SearchForm { q: "Smith".into(), surname: "Smith".into(), ..SearchForm::default() };
+        assert!(search_plan(&both).expect_err("both").has("q"));
+        let no_dob = SearchForm { surname: "Smith".into(), ..SearchForm::default() };
+        assert!(search_plan(&no_dob).expect_err("no date").has("search_dob"));
+        let pair = SearchForm {
+            surname: "Smith".into(),
+            search_dob: "31".into(),
+            search_dob_month: "1".into(),
+            search_dob_year: "1980".into(),
+            ..SearchForm::default()
+        };
+        assert_eq!(search_plan(&pair).expect("valid")[0].0, "surname and date of birth");
+    }
+}
