@@ -1,0 +1,115 @@
+// Browser tests of the DPO's main work: find and create a subject, view them (and see
+// that the view is audited), erase them, find the audit entries, verify the chain —
+// with accessibility checks and the screenshots kept in docs/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { startDemo, launchBrowser, newPage, signIn, seriousViolations, root } from './harness.mjs';
+
+let demo;
+let browser;
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+const shot = (name) => join(root, 'docs', 'screenshots', name);
+
+test('a DPO creates, finds, views and erases a subject, and the audit log proves it', async () => {
+  const page = await newPage(browser);
+  await signIn(page, demo.base, demo.accounts.dpo);
+  await page.waitForURL(`${demo.base}/`);
+  assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1);
+  await page.screenshot({ path: shot('dashboard.png'), fullPage: true });
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // Create.
+  await page.goto(`${demo.base}/subjects/new`);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.getByLabel('Given name').fill('Siobhán');
+  await page.getByLabel('Family name').fill("O'Brien-Nguyễn");
+  await page.getByLabel('Email addresses (optional)').fill('siobhan.obrien@example.org');
+  await page.getByLabel('Phone numbers (optional)').fill('07700 900461');
+  await page.getByLabel('NHS number (optional)').fill('943 476 5919');
+  await page.getByLabel('Day').fill('14');
+  await page.getByLabel('Month').fill('2');
+  await page.getByLabel('Year').fill('1987');
+  await page.getByLabel('Tenant', { exact: true }).check();
+  await page.getByRole('button', { name: 'Add subject' }).click();
+  await page.waitForURL(/\/subjects\/[0-9a-f-]{36}/);
+  const subjectUrl = page.url().split('?')[0];
+  const id = subjectUrl.split('/').pop();
+  assert.match(await page.locator('h1').textContent(), /Siobhán O'Brien-Nguyễn/);
+  assert.match(await page.locator('main').textContent(), /recorded in the audit log/);
+  await page.screenshot({ path: shot('subject.png'), fullPage: true });
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // Find by name without accents, then by email; the terms never reach the URL.
+  await page.goto(`${demo.base}/subjects`);
+  assert.deepEqual(await seriousViolations(page), []);
+  for (const term of ['siobhan obrien', 'SIOBHAN.OBRIEN@example.org', '9434765919']) {
+    await page.getByLabel('Name, email, phone, NI or NHS number, or reference').fill(term);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: /Siobhán O'Brien-Nguyễn/ }).first().waitFor();
+    assert.ok(!page.url().includes('siobhan') && !page.url().includes('9434765919'), `no search terms in ${page.url()}`);
+  }
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // A bad form shows an error summary that links to the field.
+  await page.goto(`${demo.base}/subjects/new`);
+  await page.getByLabel('Family name').fill('Evans');
+  await page.getByLabel('NHS number (optional)').fill('943 476 5918');
+  await page.getByRole('button', { name: 'Add subject' }).click();
+  const summary = page.locator('.error-summary');
+  await summary.waitFor();
+  assert.equal(await summary.locator('a[href="#nhs_number"]').count(), 1);
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // Erase, with a confirmation that says what will be destroyed.
+  await page.goto(`${subjectUrl}/erase`);
+  assert.match(await page.locator('main').textContent(), /look-up entr|encrypted/i);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.getByLabel('Request reference (optional)').fill('SAR-2026-0117');
+  await page.getByLabel(/Right to erasure request/).check();
+  await page.getByRole('button', { name: 'Erase permanently' }).click();
+  await page.getByRole('heading', { name: 'Personal data erased' }).waitFor();
+  const gone = await page.goto(subjectUrl);
+  assert.equal(gone.status(), 410);
+
+  // The audit log shows the view and the erasure, by id, and the chain verifies.
+  await page.goto(`${demo.base}/audit?object_id=${id}`);
+  const log = await page.locator('main').textContent();
+  assert.match(log, /Viewed a subject/i);
+  assert.match(log, /Erased a subject/i);
+  assert.ok(!log.includes('Siobhán'), 'no personal data in the audit log');
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.getByRole('button', { name: 'Verify integrity' }).click();
+  await page.getByText(/intact/i).first().waitFor();
+  assert.match(await page.locator('main').textContent(), /[0-9a-f]{64}/);
+  await page.context().close();
+});
+
+test('the main pages pass the accessibility check and work on a phone-width screen', async () => {
+  const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
+  await signIn(page, demo.base, demo.accounts.dpo);
+  await page.waitForURL(`${demo.base}/`);
+  for (const path of ['/', '/subjects', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account']) {
+    const resp = await page.goto(`${demo.base}${path}`);
+    assert.equal(resp.status(), 200, path);
+    assert.deepEqual(await seriousViolations(page), [], path);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${path} scrolls sideways by ${overflow}px at 320px`);
+  }
+  await page.context().close();
+  const anon = await newPage(browser);
+  const resp = await anon.goto(`${demo.base}/request`);
+  assert.equal(resp.status(), 200);
+  assert.deepEqual(await seriousViolations(anon), []);
+  await anon.context().close();
+});
