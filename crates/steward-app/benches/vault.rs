@@ -10,14 +10,9 @@
 use std::time::{Duration, Instant};
 use steward_app::{App, Context, SearchQuery};
 
-#[path = "common/synthetic.rs"]
-mod synthetic;
-use synthetic::subject;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx].as_secs_f64() * 1000.0
-}
+#[path = "common/support.rs"]
+mod support;
+use support::{percentile, subject};
 
 fn stats(mut d: Vec<Duration>) -> serde_json::Value {
     d.sort();

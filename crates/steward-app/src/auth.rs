@@ -258,7 +258,7 @@ impl App {
         role: Role,
     ) -> AppResult<UserInfo> {
         let stored = self.store.setting(SETUP_CODE)?.unwrap_or_default();
-        if stored.is_empty() || !constant_eq(&stored, &token_hash(code.trim())) {
+        if stored.is_empty() || !steward_crypto::constant_time_eq(&stored, &token_hash(code.trim())) {
             return Err(AppError::Invalid(FieldError::new(
                 "code",
                 "the set-up code is not right; use the one printed when Steward started",
@@ -273,24 +273,7 @@ impl App {
         let email = normalise::email("email", email)?;
         let display_name = check_name(display_name)?;
         check_password_rules(password, &email)?;
-        let row = UserRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            email,
-            display_name,
-            role: role.as_str().into(),
-            password_hash: Some(hash_password(password)?),
-            totp_secret: None,
-            totp_pending: None,
-            totp_enabled: false,
-            recovery_codes: Vec::new(),
-            failed_logins: 0,
-            locked_until: None,
-            invite_hash: None,
-            invite_expires_at: None,
-            training_valid_until: None,
-            created_at: ts(now()),
-            disabled_at: None,
-        };
+        let row = new_user(email, display_name, role, Some(hash_password(password)?), None, None, ts(now()));
         let ctx = Context { actor: format!("user:{}", row.id), role, request_id: uuid::Uuid::new_v4().to_string() };
         let ev = ctx.event("user.setup", "user", &row.id, Outcome::Success, format!("role={role}"));
         self.store.insert_first_user(&row, &ev)?;
@@ -321,24 +304,15 @@ impl App {
         }
         let invite = random_text(24)?;
         let created = now();
-        let row = UserRow {
-            id: uuid::Uuid::now_v7().to_string(),
+        let row = new_user(
             email,
             display_name,
-            role: role.as_str().into(),
-            password_hash: None,
-            totp_secret: None,
-            totp_pending: None,
-            totp_enabled: false,
-            recovery_codes: Vec::new(),
-            failed_logins: 0,
-            locked_until: None,
-            invite_hash: Some(token_hash(&invite)),
-            invite_expires_at: Some(ts(created + SignedDuration::from_hours(24 * INVITE_DAYS))),
-            training_valid_until: None,
-            created_at: ts(created),
-            disabled_at: None,
-        };
+            role,
+            None,
+            Some(token_hash(&invite)),
+            Some(ts(created + SignedDuration::from_hours(24 * INVITE_DAYS))),
+            ts(created),
+        );
         let ev = ctx.event("user.invite", "user", &row.id, Outcome::Success, format!("role={role}"));
         self.store.insert_user(&row, &ev)?;
         Ok((info(&row), invite))
@@ -497,7 +471,7 @@ impl App {
         let by_recovery = !by_app && {
             let h = token_hash(&code);
             let before = u.recovery_codes.len();
-            u.recovery_codes.retain(|c| !constant_eq(c, &h));
+            u.recovery_codes.retain(|c| !steward_crypto::constant_time_eq(c, &h));
             u.recovery_codes.len() < before
         };
         if !by_app && !by_recovery {
@@ -753,31 +727,40 @@ impl App {
         self.require(ctx, Permission::ManageAccess, "user", "")?;
         let email = normalise::email("email", email)?;
         check_password_rules(password, &email)?;
-        let row = UserRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            email,
-            display_name: check_name(display_name)?,
-            role: role.as_str().into(),
-            password_hash: Some(hash_password(password)?),
-            totp_secret: None,
-            totp_pending: None,
-            totp_enabled: false,
-            recovery_codes: Vec::new(),
-            failed_logins: 0,
-            locked_until: None,
-            invite_hash: None,
-            invite_expires_at: None,
-            training_valid_until: None,
-            created_at: ts(now()),
-            disabled_at: None,
-        };
+        let row =
+            new_user(email, check_name(display_name)?, role, Some(hash_password(password)?), None, None, ts(now()));
         self.store
             .insert_user(&row, &ctx.event("user.create", "user", &row.id, Outcome::Success, format!("role={role}")))?;
         Ok(info(&row))
     }
 }
 
-/// Compare two hex strings in time independent of where they differ.
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+/// A new account row with nothing set up yet (no second factor, no failures).
+fn new_user(
+    email: String,
+    display_name: String,
+    role: Role,
+    password_hash: Option<String>,
+    invite_hash: Option<String>,
+    invite_expires_at: Option<String>,
+    created_at: String,
+) -> UserRow {
+    UserRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        email,
+        display_name,
+        role: role.as_str().into(),
+        password_hash,
+        totp_secret: None,
+        totp_pending: None,
+        totp_enabled: false,
+        recovery_codes: Vec::new(),
+        failed_logins: 0,
+        locked_until: None,
+        invite_hash,
+        invite_expires_at,
+        training_valid_until: None,
+        created_at,
+        disabled_at: None,
+    }
 }

@@ -268,6 +268,13 @@ pub fn chain_hash(prev_hash_hex: &str, canonical: &[u8]) -> String {
     hex::encode(h.finalize())
 }
 
+/// Whether two secrets (tokens, hashes) are equal, in time that does not depend on
+/// where they first differ (the `subtle` crate's constant-time comparison).
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
 /// SHA-256 of a secret token as hex: what is stored for API tokens and sessions.
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

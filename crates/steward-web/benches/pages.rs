@@ -7,21 +7,17 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-#[path = "../../steward-app/benches/common/synthetic.rs"]
-mod synthetic;
+#[path = "../../steward-app/benches/common/support.rs"]
+mod support;
+use support::percentile;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use steward_app::{App, Context};
 use steward_core::Role;
 use tower::ServiceExt;
-
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[idx].as_secs_f64() * 1000.0
-}
 
 fn main() {
     let n: u64 = std::env::var("BENCH_SUBJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
@@ -31,7 +27,7 @@ fn main() {
     let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).unwrap();
     let ctx = Context::cli();
     let start = Instant::now();
-    let ids = app.import_subjects(&ctx, (0..n).map(synthetic::subject), 50_000).unwrap();
+    let ids = app.import_subjects(&ctx, (0..n).map(support::subject), 50_000).unwrap();
     eprintln!("created {n} subjects in {:.1} s", start.elapsed().as_secs_f64());
     app.set_two_factor_enforced(&ctx, false).unwrap();
     app.create_user_with_password(

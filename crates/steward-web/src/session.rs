@@ -115,11 +115,6 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// Compare two strings in time independent of where they differ.
-fn constant_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 /// A form body from a signed-in user whose CSRF token matched their session.
 pub struct CsrfForm<T> {
     /// The session.
@@ -150,7 +145,7 @@ fn csrf_refused() -> Response {
 pub fn decode_form<T: DeserializeOwned>(bytes: &[u8], csrf: &str) -> Result<T, Response> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).map_err(|_| bad_form())?;
     let given = pairs.iter().find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.as_str()).unwrap_or("");
-    if given.is_empty() || !constant_eq(given, csrf) {
+    if given.is_empty() || !steward_crypto::constant_time_eq(given, csrf) {
         return Err(csrf_refused());
     }
     serde_urlencoded::from_bytes(bytes).map_err(|_| bad_form())

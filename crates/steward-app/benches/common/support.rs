@@ -1,7 +1,15 @@
-//! Synthetic subjects for benchmarks: distinct emails, phones and references, names
-//! drawn from short lists with numbered family names, so look-ups hit one person.
+//! Shared by the benchmarks: synthetic subjects (distinct emails, phones and
+//! references; names from short lists with numbered family names, so look-ups hit one
+//! person) and latency percentiles.
 
+use std::time::Duration;
 use steward_core::subject::{Address, Category, Identifiers, NewSubject};
+
+/// The `p` quantile (0–1) of sorted latencies, in milliseconds.
+pub fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx].as_secs_f64() * 1000.0
+}
 
 const GIVEN: [&str; 20] = [
     "Jane", "Oliver", "Amelia", "Mohammed", "Siobhán", "Priya", "Tomasz", "Chloe", "Kwame", "Aisha", "Liam", "Zoë",
