@@ -1,0 +1,204 @@
+//! Sign-in rules, tested through the application on SQLite: generic failures, lock-out,
+//! per-client throttling, first-run set-up, invitations, two-factor enrolment and codes,
+//! recovery codes, sessions and administrators' powers.
+
+use steward_app::auth::{MAX_FAILED_SIGN_INS, SIGN_IN_ATTEMPTS_PER_WINDOW, Stage};
+use steward_app::{App, AppError, Context};
+use steward_core::Role;
+
+const PASSWORD: &str = "plum kettle harbour lantern";
+
+fn app() -> (tempfile::TempDir, App) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = steward_store::Store::open_sqlite(&dir.path().join("steward.db")).unwrap();
+    let key = steward_crypto::MasterKey::generate().unwrap();
+    let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).unwrap();
+    (dir, app)
+}
+
+fn with_user(role: Role) -> (tempfile::TempDir, App, String) {
+    let (dir, app) = app();
+    app.set_two_factor_enforced(&Context::cli(), false).unwrap();
+    let u = app
+        .create_user_with_password(&Context::cli(), "aisha.begum@example.org", "Aisha Begum", role, PASSWORD)
+        .unwrap();
+    (dir, app, u.id)
+}
+
+/// The current TOTP code for the secret shown at enrolment.
+fn code_for(secret_base32: &str) -> String {
+    let secret = totp_rs::Secret::Encoded(secret_base32.to_string()).to_bytes().unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret, None, "x".into())
+        .unwrap()
+        .generate_current()
+        .unwrap()
+}
+
+#[test]
+fn unknown_accounts_and_wrong_passwords_fail_alike_and_five_failures_lock() {
+    let (_d, app, _) = with_user(Role::Caseworker);
+    let unknown = app.sign_in("nobody@example.org", PASSWORD, "203.0.113.1", "r").unwrap_err();
+    let wrong = app.sign_in("aisha.begum@example.org", "wrong wrong wrong", "203.0.113.1", "r").unwrap_err();
+    assert!(matches!(unknown, AppError::SignInFailed) && matches!(wrong, AppError::SignInFailed));
+    assert_eq!(unknown.to_string(), wrong.to_string());
+    for _ in 1..MAX_FAILED_SIGN_INS {
+        let _ = app.sign_in("aisha.begum@example.org", "wrong wrong wrong", "203.0.113.1", "r");
+    }
+    // Locked: even the right password fails, with the same words.
+    let locked = app.sign_in("Aisha.Begum@example.org", PASSWORD, "203.0.113.1", "r").unwrap_err();
+    assert_eq!(locked.to_string(), wrong.to_string());
+    // An administrator can unlock.
+    let id = app.store().user_by_email("aisha.begum@example.org").unwrap().unwrap().id;
+    app.unlock_user(&Context::cli(), &id).unwrap();
+    assert!(app.sign_in("aisha.begum@example.org", PASSWORD, "203.0.113.1", "r").is_ok());
+    // Denied attempts are audited without the address or the password.
+    let entries = app
+        .store()
+        .audit_entries(&steward_store::AuditFilter {
+            action: Some("user.sign_in".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(entries.iter().any(|e| e.event.outcome == "denied"));
+    assert!(entries.iter().all(|e| !e.event.detail.contains("203.0.113")
+        && !e.event.detail.contains("wrong wrong")
+        && !e.event.detail.contains("kettle")));
+}
+
+#[test]
+fn one_client_is_throttled_whatever_accounts_it_tries() {
+    let (_d, app, _) = with_user(Role::Dpo);
+    for i in 0..SIGN_IN_ATTEMPTS_PER_WINDOW {
+        let _ = app.sign_in(&format!("guess{i}@example.org"), "x", "198.51.100.7", "r");
+    }
+    assert!(matches!(
+        app.sign_in("aisha.begum@example.org", PASSWORD, "198.51.100.7", "r"),
+        Err(AppError::RateLimited)
+    ));
+    // Another client is unaffected.
+    assert!(app.sign_in("aisha.begum@example.org", PASSWORD, "198.51.100.8", "r").is_ok());
+}
+
+#[test]
+fn first_run_set_up_needs_the_printed_code_and_works_once() {
+    let (_d, app) = app();
+    let code = app.setup_code().unwrap().expect("no users yet");
+    assert!(matches!(
+        app.complete_setup("not the code", "dpo@example.org", "Dana Okafor", PASSWORD, Role::Dpo),
+        Err(AppError::Invalid(e)) if e.field == "code"
+    ));
+    assert!(matches!(
+        app.complete_setup(&code, "dpo@example.org", "Dana Okafor", "short", Role::Dpo),
+        Err(AppError::Invalid(e)) if e.field == "password"
+    ));
+    assert!(matches!(
+        app.complete_setup(&code, "dpo@example.org", "Dana Okafor", PASSWORD, Role::Staff),
+        Err(AppError::Invalid(e)) if e.field == "role"
+    ));
+    let u = app.complete_setup(&code, "dpo@example.org", "Dana Okafor", PASSWORD, Role::Dpo).unwrap();
+    assert_eq!(u.role, Role::Dpo);
+    assert!(app.setup_code().unwrap().is_none(), "no set-up once someone can sign in");
+    assert!(app.complete_setup(&code, "second@example.org", "Second", PASSWORD, Role::Dpo).is_err());
+    // Two-factor is compulsory by default: the first sign-in must enrol.
+    let s = app.sign_in("dpo@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert_eq!(s.stage, Stage::Enrol);
+}
+
+#[test]
+fn invitations_work_once_and_only_a_dpo_can_make_a_dpo() {
+    let (_d, app) = app();
+    let admin = app
+        .create_user_with_password(&Context::cli(), "ash@example.org", "Ash Williams", Role::Admin, PASSWORD)
+        .unwrap();
+    let admin_ctx = Context { actor: format!("user:{}", admin.id), role: Role::Admin, request_id: "r".into() };
+    assert!(matches!(
+        app.invite_user(&admin_ctx, "new.dpo@example.org", "New DPO", Role::Dpo),
+        Err(AppError::Forbidden(_))
+    ));
+    let (user, token) = app.invite_user(&admin_ctx, "callum@example.org", "Callum Reid", Role::Caseworker).unwrap();
+    assert!(user.invited);
+    assert_eq!(app.invitation(&token).unwrap().unwrap().id, user.id);
+    assert!(
+        matches!(app.accept_invite(&token, "callum@example.org"), Err(AppError::Invalid(e)) if e.field == "password")
+    );
+    app.accept_invite(&token, PASSWORD).unwrap();
+    assert!(app.invitation(&token).unwrap().is_none(), "used up");
+    assert!(app.accept_invite(&token, PASSWORD).is_err());
+    // Duplicate email refused; an admin cannot promote someone to DPO or change their own role.
+    assert!(app.invite_user(&admin_ctx, "CALLUM@example.org", "Callum Again", Role::Staff).is_err());
+    assert!(matches!(app.set_user_role(&admin_ctx, &user.id, Role::Dpo), Err(AppError::Forbidden(_))));
+    assert!(app.set_user_role(&admin_ctx, &admin.id, Role::Dpo).is_err());
+    // A caseworker cannot manage users at all.
+    let cw = Context { actor: format!("user:{}", user.id), role: Role::Caseworker, request_id: "r".into() };
+    assert!(matches!(app.list_users(&cw), Err(AppError::Forbidden(_))));
+}
+
+#[test]
+fn two_factor_enrolment_codes_and_recovery_codes() {
+    let (_d, app, user_id) = with_user(Role::Caseworker);
+    let s = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert_eq!(s.stage, Stage::Full);
+    let e = app.start_enrolment(&s.token).unwrap();
+    assert!(e.qr_svg.starts_with("<?xml") || e.qr_svg.contains("<svg"));
+    assert!(e.otpauth_url.starts_with("otpauth://totp/"));
+    // Reloading the page shows the same secret.
+    assert_eq!(app.start_enrolment(&s.token).unwrap().secret_base32, e.secret_base32);
+    assert!(app.confirm_enrolment(&s.token, "000000", "r").is_err() || code_for(&e.secret_base32) == "000000");
+    let (full, codes) = app.confirm_enrolment(&s.token, &code_for(&e.secret_base32), "r").unwrap();
+    assert_eq!(codes.len(), 10);
+    assert!(app.session(&s.token, "r").unwrap().is_none(), "enrolment rotates the session");
+    assert!(app.session(&full.token, "r").unwrap().is_some());
+
+    // Next sign-in asks for a code; a pending session cannot be used as a full one.
+    let pending = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert_eq!(pending.stage, Stage::Totp);
+    assert_eq!(app.session(&pending.token, "r").unwrap().unwrap().stage, Stage::Totp);
+    assert!(app.verify_second_factor(&pending.token, "123456x", "r").is_err());
+    let ok = app.verify_second_factor(&pending.token, &code_for(&e.secret_base32), "r").unwrap();
+    assert_eq!(ok.stage, Stage::Full);
+    assert!(app.session(&pending.token, "r").unwrap().is_none(), "rotated");
+
+    // A recovery code works once, with or without its dash.
+    let p2 = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    app.verify_second_factor(&p2.token, &codes[3].to_uppercase(), "r").unwrap();
+    let p3 = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert!(app.verify_second_factor(&p3.token, &codes[3].replace('-', ""), "r").is_err());
+
+    // Resetting two-factor ends every session.
+    let all = app.store().user(&user_id).unwrap().unwrap();
+    assert!(all.totp_enabled);
+    app.reset_user_2fa(&Context::cli(), &user_id).unwrap();
+    assert!(app.session(&ok.token, "r").unwrap().is_none());
+}
+
+#[test]
+fn sign_out_everywhere_and_disabling_end_sessions() {
+    let (_d, app, user_id) = with_user(Role::Dpo);
+    let a = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    let b = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.2", "r").unwrap();
+    let ctx = app.session(&a.token, "r").unwrap().unwrap().ctx;
+    assert_eq!(app.sign_out_everywhere(&ctx).unwrap(), 2);
+    assert!(app.session(&b.token, "r").unwrap().is_none());
+    let c = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert!(app.set_user_disabled(&ctx, &user_id, true).is_err(), "nobody disables themselves");
+    app.set_user_disabled(&Context::cli(), &user_id, true).unwrap();
+    assert!(app.session(&c.token, "r").unwrap().is_none());
+    assert!(matches!(app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r"), Err(AppError::SignInFailed)));
+    // A forged or over-long cookie is simply no session.
+    assert!(app.session("stw_forged", "r").unwrap().is_none());
+    assert!(app.session(&"x".repeat(10_000), "r").unwrap().is_none());
+}
+
+#[test]
+fn special_category_data_needs_the_right_role_and_current_training() {
+    let (_d, app, user_id) = with_user(Role::Caseworker);
+    let today = jiff::civil::date(2026, 11, 23);
+    let u = app.get_user(&Context::cli(), &user_id).unwrap();
+    assert!(!u.may_see_special_category(today), "no training record");
+    let u = app.set_user_training(&Context::cli(), &user_id, Some(jiff::civil::date(2027, 3, 31))).unwrap();
+    assert!(u.may_see_special_category(today));
+    assert!(!u.may_see_special_category(jiff::civil::date(2027, 4, 1)), "lapsed");
+    let a = app.set_user_role(&Context::cli(), &user_id, Role::Auditor).unwrap();
+    assert!(!a.may_see_special_category(today), "auditors never see personal data");
+}
