@@ -2,6 +2,8 @@
 //! per-client throttling, first-run set-up, invitations, two-factor enrolment and codes,
 //! recovery codes, sessions and administrators' powers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use steward_app::auth::{MAX_FAILED_SIGN_INS, SIGN_IN_ATTEMPTS_PER_WINDOW, Stage};
 use steward_app::{App, AppError, Context};
 use steward_core::Role;
