@@ -1,0 +1,1086 @@
+//! The role × route access matrix: every route the router serves (pages and forms, the
+//! public pages, static assets and every `/api/v1` endpoint), called as each role and
+//! anonymously, with the expected answer derived from `Role::can`. `ROUTES` is checked
+//! against the `.route(…)` calls in the source, so a route added without a row fails.
+//! Runs on SQLite (the other suites cover PostgreSQL). All personal data is fictional.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use steward_app::public::PublicInput;
+use steward_app::{App, Context};
+use steward_core::audit::{Outcome, format_time};
+use steward_core::subject::{LinkKind, NewSubject};
+use steward_core::{Permission, Role};
+use steward_crypto::MasterKey;
+use steward_store::{SessionRow, Store, UserRow};
+use tower::ServiceExt;
+
+use Access::{Needs, Only, Public, SignedIn};
+use Permission::{
+    AuditRead, ManageAccess, ManageSettings, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
+};
+
+const PASSWORD: &str = "correct horse battery staple";
+
+// ---------------------------------------------------------------------------------
+// The table
+// ---------------------------------------------------------------------------------
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any role with a session (anonymous callers are sent to sign in).
+    SignedIn,
+    /// The roles for which `role.can(permission)`.
+    Needs(Permission),
+    /// Exactly these roles: rules finer than one permission.
+    Only(&'static [Role]),
+}
+
+/// Only a DPO may make, or change, a DPO: accounts, invitations and API tokens alike.
+const DPO: &[Role] = &[Role::Dpo];
+
+impl Access {
+    fn allows(self, who: Option<Role>) -> bool {
+        match self {
+            Public => true,
+            SignedIn => who.is_some(),
+            Needs(p) => who.is_some_and(|r| r.can(p)),
+            Only(roles) => who.is_some_and(|r| roles.contains(&r)),
+        }
+    }
+}
+
+/// How a route is called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A browser request with the session cookie; a form body is sent as it is.
+    Page,
+    /// A browser form POST that needs the session's `_csrf` token (added to the body).
+    Form,
+    /// A JSON API call with `Authorization: Bearer <the role's token>`.
+    Api,
+}
+
+/// Which browser session a role's call uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sess {
+    /// The role's session, signed in once through `POST /sign-in` and reused.
+    Main,
+    /// A fresh full session of the role's user, for this call only (signing out).
+    Fresh,
+    /// A fresh user of the role with two full sessions; the call uses the first
+    /// (signing out everywhere must end both, and nobody else's).
+    OwnUser,
+    /// A fresh user of the role whose session waits for the second factor.
+    Pending,
+}
+
+/// What an allowed call answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Anything but 401, 403, 404, 405, a redirect to sign in, or a server error.
+    Through,
+    /// Exactly `303 See Other` to this address.
+    Redirect(&'static str),
+}
+
+/// What must hold after an allowed call by a role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    Nothing,
+    /// The session used has ended; the role's main session has not.
+    SessionEnded,
+    /// Both sessions of the fresh user have ended; the role's main session has not.
+    AllSessionsEnded,
+}
+
+/// One row of the matrix.
+///
+/// `route` is the path exactly as declared in the source (`{id}` names as there);
+/// `path` is what is requested, with placeholders filled per call:
+/// `{subject}` (Jane Smith), `{other}` (linked to her), `{user}` (a caseworker account),
+/// `{token}` (an API token), `{submission}` (a public request), `{invite}` (an open
+/// invitation), `{n}` (a number unique to the call), `{form-token}` (a public form
+/// token ten seconds old), and throwaway fixtures made afresh for every call so one
+/// role's action never changes what the next one sees: `{fresh-subject}`,
+/// `{fresh-user}` (a caseworker), `{fresh-dpo}`, `{fresh-token}`, `{fresh-linked}` (a new subject in
+/// Jane Smith's household).
+#[derive(Debug, Clone, Copy)]
+struct Route {
+    method: &'static str,
+    route: &'static str,
+    path: &'static str,
+    access: Access,
+    kind: Kind,
+    /// Form (urlencoded, without `_csrf`) or JSON body; placeholders are filled.
+    body: &'static str,
+    session: Sess,
+    expect: Expect,
+    after: After,
+    /// Told apart from another row of the same method and path, in the table.
+    note: &'static str,
+}
+
+const fn row(method: &'static str, route: &'static str, access: Access, kind: Kind, body: &'static str) -> Route {
+    Route {
+        method,
+        route,
+        path: route,
+        access,
+        kind,
+        body,
+        session: Sess::Main,
+        expect: Expect::Through,
+        after: After::Nothing,
+        note: "",
+    }
+}
+
+/// A page.
+const fn get(route: &'static str, access: Access) -> Route {
+    row("GET", route, access, Kind::Page, "")
+}
+
+/// A public form POST (no session, no CSRF token).
+const fn post(route: &'static str, access: Access, body: &'static str) -> Route {
+    row("POST", route, access, Kind::Page, body)
+}
+
+/// A form POST of a signed-in page, with the CSRF token.
+const fn form(route: &'static str, access: Access, body: &'static str) -> Route {
+    row("POST", route, access, Kind::Form, body)
+}
+
+/// An API call.
+const fn api(method: &'static str, route: &'static str, access: Access, body: &'static str) -> Route {
+    row(method, route, access, Kind::Api, body)
+}
+
+impl Route {
+    const fn at(self, path: &'static str) -> Self {
+        Self { path, ..self }
+    }
+
+    const fn session(self, session: Sess) -> Self {
+        Self { session, ..self }
+    }
+
+    const fn expect(self, expect: Expect) -> Self {
+        Self { expect, ..self }
+    }
+
+    const fn after(self, after: After) -> Self {
+        Self { after, ..self }
+    }
+
+    const fn note(self, note: &'static str) -> Self {
+        Self { note, ..self }
+    }
+
+    fn label(&self) -> String {
+        match self.note {
+            "" => format!("{} {}", self.method, self.path),
+            note => format!("{} {} ({note})", self.method, self.path),
+        }
+    }
+}
+
+const SIGN_IN: &str = "email=sign-in%40example.org&password=correct+horse+battery+staple";
+const SETUP: &str =
+    "code=not-the-code&display_name=Sol+Setup&email=setup%40example.org&password=correct+horse+battery+staple&role=dpo";
+const PUBLIC_REQUEST: &str = "form_token={form-token}&kind=request&right=access&name=Marguerite+Okonkwo-Hale\
+    &email=m.okonkwo-hale%40example.org&phone=&address=&on_behalf=no&subject_name=&relationship=\
+    &details=Please+send+me+a+copy+of+my+tenancy+file.&website=";
+const SETTINGS: &str =
+    "org_name=Riverside+Housing&region=england-and-wales&dpo_name=Dana+Okafor&dpo_email=dpo%40example.org";
+
+/// Every route the router serves, except the catch-all fallbacks and the Swagger UI
+/// (see `api_docs_answer_publicly`).
+const ROUTES: &[Route] = &[
+    // Static assets.
+    get("/static/steward.css", Public),
+    get("/static/htmx.min.js", Public),
+    get("/static/htmx.LICENSE.txt", Public),
+    // Signing in and out. The second-factor step needs a session waiting for its code.
+    get("/sign-in", Public),
+    post("/sign-in", Public, SIGN_IN).expect(Expect::Redirect("/")),
+    get("/sign-in/code", SignedIn).session(Sess::Pending),
+    form("/sign-in/code", SignedIn, "code=not-a-code").session(Sess::Pending),
+    get("/sign-in/two-factor", SignedIn),
+    form("/sign-in/two-factor", SignedIn, "code=abc"),
+    form("/sign-out", SignedIn, "")
+        .session(Sess::Fresh)
+        .expect(Expect::Redirect("/sign-in"))
+        .after(After::SessionEnded),
+    form("/sign-out-everywhere", SignedIn, "")
+        .session(Sess::OwnUser)
+        .expect(Expect::Redirect("/sign-in"))
+        .after(After::AllSessionsEnded),
+    // Set-up is complete, so its page sends everyone to sign in.
+    get("/setup", Public).expect(Expect::Redirect("/sign-in")),
+    post("/setup", Public, SETUP),
+    get("/invitation", Public).at("/invitation?token={invite}"),
+    post("/invitation", Public, "token={invite}&password=short"),
+    get("/account", SignedIn),
+    // Administration.
+    get("/users", Needs(ManageAccess)),
+    form("/users", Needs(ManageAccess), "display_name=Ivy+Invitee&email=invitee-{n}%40example.org&role=caseworker"),
+    get("/users/new", Needs(ManageAccess)),
+    get("/users/{id}", Needs(ManageAccess)).at("/users/{user}"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "role=staff").at("/users/{fresh-user}/role"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "valid_until=2030-03-31").at("/users/{fresh-user}/training"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "").at("/users/{fresh-user}/reset-2fa"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "").at("/users/{fresh-user}/unlock"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "").at("/users/{fresh-user}/sessions"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "").at("/users/{fresh-user}/disable"),
+    form("/users/{id}/{action}", Needs(ManageAccess), "").at("/users/{fresh-user}/enable"),
+    get("/tokens", Needs(ManageAccess)),
+    form("/tokens", Needs(ManageAccess), "name=Matrix+{n}&role=auditor"),
+    form("/tokens/{id}/revoke", Needs(ManageAccess), "").at("/tokens/{fresh-token}/revoke"),
+    // Only a DPO may make or change a DPO, whichever way it is tried.
+    form("/users", Only(DPO), "display_name=Dee+Deputy&email=deputy-{n}%40example.org&role=dpo").note("role=dpo"),
+    form("/users/{id}/{action}", Only(DPO), "role=dpo").at("/users/{fresh-user}/role").note("role=dpo"),
+    form("/users/{id}/{action}", Only(DPO), "").at("/users/{fresh-dpo}/disable").note("a DPO"),
+    form("/users/{id}/{action}", Only(DPO), "").at("/users/{fresh-dpo}/reset-2fa").note("a DPO"),
+    form("/users/{id}/{action}", Only(DPO), "valid_until=2030-03-31").at("/users/{fresh-dpo}/training").note("a DPO"),
+    form("/tokens", Only(DPO), "name=Matrix+{n}&role=dpo").note("role=dpo"),
+    // The public request form.
+    get("/request", Public),
+    post("/request", Public, PUBLIC_REQUEST),
+    // The signed-in pages.
+    get("/", SignedIn),
+    get("/subjects", Needs(SubjectRead)),
+    form("/subjects", Needs(SubjectCreate), "given_name=Matrix&family_name=Person"),
+    // A bare redirect to the search page, which itself needs sign-in.
+    get("/subjects/search", Public).expect(Expect::Redirect("/subjects")),
+    form("/subjects/search", Needs(SubjectRead), "q=Smith"),
+    get("/subjects/new", Needs(SubjectCreate)),
+    get("/subjects/{id}", Needs(SubjectRead)).at("/subjects/{subject}"),
+    get("/subjects/{id}/edit", Needs(SubjectUpdate)).at("/subjects/{subject}/edit"),
+    form("/subjects/{id}/edit", Needs(SubjectUpdate), "given_name=Jane&family_name=Smith")
+        .at("/subjects/{subject}/edit"),
+    form("/subjects/{id}/links", Needs(SubjectUpdate), "other_id={fresh-subject}&kind=household")
+        .at("/subjects/{subject}/links"),
+    get("/subjects/{id}/erase", Needs(SubjectErase)).at("/subjects/{subject}/erase"),
+    form("/subjects/{id}/erase", Needs(SubjectErase), "reason=erasure_request&request_ref=REF-1")
+        .at("/subjects/{fresh-subject}/erase"),
+    get("/audit", Needs(AuditRead)),
+    form("/audit/verify", Needs(AuditRead), ""),
+    get("/settings", Needs(ManageSettings)),
+    form("/settings", Needs(ManageSettings), SETTINGS),
+    get("/inbox", Needs(SubjectRead)),
+    get("/inbox/{id}", Needs(SubjectRead)).at("/inbox/{submission}"),
+    form("/inbox/{id}/status", Needs(SubjectUpdate), "status=acknowledged").at("/inbox/{submission}/status"),
+    // The API.
+    api("GET", "/api/v1/health", Public, ""),
+    api("GET", "/api/v1/openapi.json", Public, ""),
+    api("POST", "/api/v1/subjects", Needs(SubjectCreate), r#"{"given_name":"Api","family_name":"Person"}"#),
+    api("GET", "/api/v1/subjects", Needs(SubjectRead), "").at("/api/v1/subjects?name=Smith"),
+    api("GET", "/api/v1/subjects/{id}", Needs(SubjectRead), "").at("/api/v1/subjects/{subject}"),
+    api("PATCH", "/api/v1/subjects/{id}", Needs(SubjectUpdate), r#"{"notes":"Prefers email"}"#)
+        .at("/api/v1/subjects/{subject}"),
+    api("DELETE", "/api/v1/subjects/{id}", Needs(SubjectErase), "")
+        .at("/api/v1/subjects/{fresh-subject}?reason=erasure_request"),
+    api("GET", "/api/v1/subjects/{id}/erasure-preview", Needs(SubjectErase), "")
+        .at("/api/v1/subjects/{subject}/erasure-preview"),
+    api(
+        "POST",
+        "/api/v1/subjects/{id}/links",
+        Needs(SubjectUpdate),
+        r#"{"subject_id":"{fresh-subject}","kind":"household"}"#,
+    )
+    .at("/api/v1/subjects/{subject}/links"),
+    api("DELETE", "/api/v1/subjects/{id}/links/{other}", Needs(SubjectUpdate), "")
+        .at("/api/v1/subjects/{subject}/links/{fresh-linked}?kind=household"),
+    api("GET", "/api/v1/stats/subjects", Needs(ReadStatistics), ""),
+    api("GET", "/api/v1/audit", Needs(AuditRead), ""),
+    api("GET", "/api/v1/audit/head", Needs(AuditRead), ""),
+    api("POST", "/api/v1/audit/verify", Needs(AuditRead), ""),
+    api("GET", "/api/v1/tokens", Needs(ManageAccess), ""),
+    api("POST", "/api/v1/tokens", Needs(ManageAccess), r#"{"name":"matrix {n}","role":"auditor"}"#),
+    api("DELETE", "/api/v1/tokens/{id}", Needs(ManageAccess), "").at("/api/v1/tokens/{fresh-token}"),
+    api("POST", "/api/v1/tokens", Only(DPO), r#"{"name":"matrix {n}","role":"dpo"}"#).note("role=dpo"),
+];
+
+/// The columns: anonymous, then every role.
+const WHO: [Option<Role>; 6] =
+    [None, Some(Role::Admin), Some(Role::Dpo), Some(Role::Caseworker), Some(Role::Staff), Some(Role::Auditor)];
+
+fn who_name(who: Option<Role>) -> &'static str {
+    who.map_or("anonymous", Role::as_str)
+}
+
+/// The last column: the DPO (allowed everywhere) without the credential a route needs
+/// beyond the cookie: a form without `_csrf` (403), or an API call with the session
+/// cookie and no token (401: the API never accepts cookies, so it needs no CSRF check).
+const FORGED: &str = "no _csrf/token";
+
+// ---------------------------------------------------------------------------------
+// Harness
+// ---------------------------------------------------------------------------------
+
+/// A role's way in: its user, its browser session (signed in through the form) and an API token.
+struct Caller {
+    role: Role,
+    user_id: String,
+    session: String,
+    csrf: String,
+    token: String,
+}
+
+/// The fixtures every row may name.
+#[derive(Default)]
+struct Fixtures {
+    subject: String,
+    other: String,
+    user: String,
+    token: String,
+    submission: String,
+    invite: String,
+}
+
+/// A response.
+struct Resp {
+    status: StatusCode,
+    location: String,
+    content_type: String,
+    set_cookie: String,
+    text: String,
+}
+
+impl Resp {
+    fn json_error_code(&self) -> Option<String> {
+        if !self.content_type.starts_with("application/json") {
+            return None;
+        }
+        let v: serde_json::Value = serde_json::from_str(&self.text).ok()?;
+        v["error"]["code"].as_str().map(str::to_string)
+    }
+
+    fn is_redirect_to_sign_in(&self) -> bool {
+        self.status.is_redirection() && self.location.starts_with("/sign-in")
+    }
+
+    /// The status, with where a redirect goes: `303>/sign-in`.
+    fn short(&self) -> String {
+        if self.status.is_redirection() {
+            let to = self.location.split('?').next().unwrap_or_default();
+            let to = if to.chars().count() > 9 {
+                format!("{}…", to.chars().take(8).collect::<String>())
+            } else {
+                to.into()
+            };
+            format!("{}>{to}", self.status.as_u16())
+        } else {
+            self.status.as_u16().to_string()
+        }
+    }
+}
+
+/// A fresh application behind the router. Fields drop in order: the router and app
+/// first, then the runtime, then the temporary directory.
+struct Env {
+    router: axum::Router,
+    app: Arc<App>,
+    callers: Vec<Caller>,
+    fx: Fixtures,
+    counter: std::cell::Cell<u32>,
+    rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+fn csrf_of(html: &str) -> Option<String> {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    html[start..].split('"').next().map(str::to_string)
+}
+
+impl Env {
+    /// An application with no users, for routes that need none.
+    fn bare() -> Self {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
+        let key = MasterKey::generate().expect("master key");
+        let app = Arc::new(App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app"));
+        let router = steward_web::router(app.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        Self {
+            router,
+            app,
+            callers: Vec::new(),
+            fx: Fixtures::default(),
+            counter: std::cell::Cell::new(0),
+            rt,
+            _dir: dir,
+        }
+    }
+
+    /// An application with one user per role (each signed in once through the form, as
+    /// hashing passwords is slow), an API token per role, and the fixtures.
+    fn new() -> Self {
+        let mut env = Self::bare();
+        let app = env.app.clone();
+        let cli = Context::cli();
+        app.set_two_factor_enforced(&cli, false).expect("two-factor off");
+        // Hash the passwords in parallel: Argon2 is slow in a debug build.
+        let people: Vec<(Role, String)> = std::thread::scope(|s| {
+            let handles: Vec<_> = Role::ALL
+                .iter()
+                .map(|&role| {
+                    let app = &app;
+                    s.spawn(move || {
+                        let email = format!("{role}@example.org");
+                        let name = format!("Matrix {}", role.label());
+                        let u = app.create_user_with_password(&Context::cli(), &email, &name, role, PASSWORD);
+                        (role, u.expect("create user").id)
+                    })
+                })
+                .collect();
+            let sign_in_user = s.spawn(|| {
+                app.create_user_with_password(
+                    &Context::cli(),
+                    "sign-in@example.org",
+                    "Sid Signin",
+                    Role::Staff,
+                    PASSWORD,
+                )
+                .expect("create the sign-in user");
+            });
+            sign_in_user.join().expect("thread");
+            handles.into_iter().map(|h| h.join().expect("thread")).collect()
+        });
+        let sessions = env.sign_in_all(&people);
+        assert_eq!(sessions.len(), people.len());
+        for ((role, user_id), (session, csrf)) in people.into_iter().zip(sessions) {
+            let (_, token) = app.create_token(&cli, &format!("matrix {role}"), role).expect("create token");
+            env.callers.push(Caller { role, user_id, session, csrf, token });
+        }
+        env.fx = env.fixtures();
+        env
+    }
+
+    fn fixtures(&self) -> Fixtures {
+        let app = &self.app;
+        let cli = Context::cli();
+        let subject = self.new_subject("Jane", "Smith");
+        let other = self.new_subject("John", "Smith");
+        app.link_subjects(&cli, &subject, &other, LinkKind::Household).expect("link");
+        let user = self.new_user(Role::Caseworker);
+        let token = app.create_token(&cli, "fixture", Role::Auditor).expect("token").0.id;
+        let input = PublicInput {
+            kind: "request".into(),
+            right: "access".into(),
+            name: "Marguerite Okonkwo-Hale".into(),
+            email: "m.okonkwo-hale@example.org".into(),
+            on_behalf: "no".into(),
+            details: "Please send me a copy of my tenancy file.".into(),
+            form_token: self.form_token(),
+            ..PublicInput::default()
+        };
+        app.submit(input, "fixture").expect("submit a request");
+        let submission = app.list_submissions(&cli, 1).expect("inbox").items[0].id.clone();
+        let (_, invite) =
+            app.invite_user(&cli, "invited@example.org", "Ivo Invited", Role::Caseworker).expect("invite");
+        Fixtures { subject, other, user, token, submission, invite }
+    }
+
+    fn next(&self) -> u32 {
+        let n = self.counter.get() + 1;
+        self.counter.set(n);
+        n
+    }
+
+    fn caller(&self, role: Role) -> &Caller {
+        self.callers.iter().find(|c| c.role == role).expect("a caller per role")
+    }
+
+    fn form_token(&self) -> String {
+        self.app.public_form_token_at(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(10))
+    }
+
+    fn new_subject(&self, given: &str, family: &str) -> String {
+        let s = NewSubject { given_name: given.into(), family_name: family.into(), ..NewSubject::default() };
+        self.app.create_subject(&Context::cli(), s).expect("create subject").id
+    }
+
+    /// A user of `role`, stored directly (no password hashing).
+    fn new_user(&self, role: Role) -> String {
+        let n = self.next();
+        let id = uuid::Uuid::now_v7().to_string();
+        let row = UserRow {
+            id: id.clone(),
+            email: format!("throwaway-{n}@example.org"),
+            display_name: format!("Throwaway {n}"),
+            role: role.as_str().into(),
+            password_hash: Some("$argon2id$not-a-real-hash".into()),
+            totp_secret: None,
+            totp_pending: None,
+            totp_enabled: false,
+            recovery_codes: Vec::new(),
+            failed_logins: 0,
+            locked_until: None,
+            invite_hash: None,
+            invite_expires_at: None,
+            training_valid_until: None,
+            created_at: format_time(jiff::Timestamp::now()),
+            disabled_at: None,
+        };
+        let ev = Context::cli().event("user.create", "user", &id, Outcome::Success, "matrix fixture");
+        self.app.store().insert_user(&row, &ev).expect("insert user");
+        id
+    }
+
+    /// A session of `user_id` at `stage`, stored directly: its cookie token and CSRF token.
+    fn new_session(&self, user_id: &str, stage: &str) -> (String, String) {
+        let token = steward_crypto::new_token().expect("token");
+        let csrf = uuid::Uuid::new_v4().simple().to_string();
+        let at = format_time(jiff::Timestamp::now());
+        let row = SessionRow {
+            token_hash: steward_crypto::token_hash(&token),
+            user_id: user_id.into(),
+            stage: stage.into(),
+            csrf: csrf.clone(),
+            created_at: at.clone(),
+            last_seen_at: at,
+            revoked_at: None,
+        };
+        self.app.store().insert_session(&row, None).expect("insert session");
+        (token, csrf)
+    }
+
+    fn live(&self, session: &str) -> bool {
+        self.app.session(session, "matrix").expect("session look-up").is_some()
+    }
+
+    /// Fill a placeholder.
+    fn placeholder(&self, name: &str) -> String {
+        let cli = Context::cli();
+        match name {
+            "subject" => self.fx.subject.clone(),
+            "other" => self.fx.other.clone(),
+            "user" => self.fx.user.clone(),
+            "token" => self.fx.token.clone(),
+            "submission" => self.fx.submission.clone(),
+            "invite" => self.fx.invite.clone(),
+            "n" => self.next().to_string(),
+            "form-token" => self.form_token(),
+            "fresh-subject" => self.new_subject("Tom", "Throwaway"),
+            "fresh-user" => self.new_user(Role::Caseworker),
+            "fresh-dpo" => self.new_user(Role::Dpo),
+            "fresh-token" => self.app.create_token(&cli, "throwaway", Role::Auditor).expect("token").0.id,
+            "fresh-linked" => {
+                let id = self.new_subject("Tess", "Throwaway");
+                self.app.link_subjects(&cli, &self.fx.subject, &id, LinkKind::Household).expect("link");
+                id
+            }
+            other => panic!("unknown placeholder {{{other}}}"),
+        }
+    }
+
+    /// `path` and `body` with their placeholders filled (each once per call).
+    fn resolve(&self, path: &str, body: &str) -> (String, String) {
+        const NAMES: [&str; 13] = [
+            "subject",
+            "other",
+            "user",
+            "token",
+            "submission",
+            "invite",
+            "n",
+            "form-token",
+            "fresh-subject",
+            "fresh-user",
+            "fresh-dpo",
+            "fresh-token",
+            "fresh-linked",
+        ];
+        let (mut path, mut body) = (path.to_string(), body.to_string());
+        for name in NAMES {
+            let key = format!("{{{name}}}");
+            if path.contains(&key) || body.contains(&key) {
+                let value = self.placeholder(name);
+                path = path.replace(&key, &value);
+                body = body.replace(&key, &value);
+            }
+        }
+        assert!(!path.contains('{'), "unfilled placeholder in {path}");
+        (path, body)
+    }
+
+    /// Send one request through the router, from an address of its own (so throttling
+    /// by client never decides an answer).
+    fn send(&self, mut req: Request<Body>) -> Resp {
+        let [_, _, a, b] = self.next().to_be_bytes();
+        req.extensions_mut().insert(ConnectInfo(SocketAddr::from(([10, 77, a, b], 50_000))));
+        let router = self.router.clone();
+        self.rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("the router never fails");
+            let status = resp.status();
+            let text_of = |name: header::HeaderName| {
+                resp.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_string()
+            };
+            let location = text_of(header::LOCATION);
+            let content_type = text_of(header::CONTENT_TYPE);
+            let set_cookie = text_of(header::SET_COOKIE);
+            let bytes = resp.into_body().collect().await.expect("read body").to_bytes();
+            Resp { status, location, content_type, set_cookie, text: String::from_utf8_lossy(&bytes).into_owned() }
+        })
+    }
+
+    fn request(
+        &self,
+        method: &str,
+        uri: &str,
+        cookie: Option<&str>,
+        bearer: Option<&str>,
+        content_type: Option<&str>,
+        body: String,
+    ) -> Resp {
+        let mut b = Request::builder().method(Method::from_bytes(method.as_bytes()).expect("method")).uri(uri);
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("steward_session={c}"));
+        }
+        if let Some(t) = bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        if let Some(ct) = content_type {
+            b = b.header(header::CONTENT_TYPE, ct);
+        }
+        self.send(b.body(Body::from(body)).expect("request"))
+    }
+
+    /// Sign everyone in through the form, then read each session's CSRF token from a page.
+    fn sign_in_all(&self, people: &[(Role, String)]) -> Vec<(String, String)> {
+        people
+            .iter()
+            .map(|(role, _)| {
+                let body = serde_urlencoded::to_string([
+                    ("email", format!("{role}@example.org").as_str()),
+                    ("password", PASSWORD),
+                ])
+                .expect("encode");
+                let r = self.request("POST", "/sign-in", None, None, Some("application/x-www-form-urlencoded"), body);
+                assert_eq!((r.status, r.location.as_str()), (StatusCode::SEE_OTHER, "/"), "{role} signs in");
+                let session = Self::session_of(&r);
+                let page = self.request("GET", "/account", Some(&session), None, None, String::new());
+                assert_eq!(page.status, StatusCode::OK, "{role}'s account page");
+                let csrf = csrf_of(&page.text).expect("a CSRF field on the account page");
+                (session, csrf)
+            })
+            .collect()
+    }
+
+    /// The session token a response's `Set-Cookie` stores.
+    fn session_of(r: &Resp) -> String {
+        let pair = r.set_cookie.split(';').next().unwrap_or_default();
+        pair.strip_prefix("steward_session=").filter(|t| !t.is_empty()).expect("a session cookie").to_string()
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Running a cell
+// ---------------------------------------------------------------------------------
+
+/// One cell of the matrix: what came back, and what was wrong with it.
+struct Mark {
+    text: String,
+    problem: Option<String>,
+}
+
+impl Env {
+    /// Call `route` as `who` (`forged`: without the `_csrf` field or, on the API, with
+    /// the session cookie instead of a token). Returns the response and the sessions
+    /// the call is about.
+    fn call(&self, route: &Route, who: Option<Role>, forged: bool) -> (Resp, Vec<String>) {
+        let (path, body) = self.resolve(route.path, route.body);
+        if route.kind == Kind::Api {
+            let ct = (!body.is_empty()).then_some("application/json");
+            let (cookie, bearer) = match who.map(|r| self.caller(r)) {
+                Some(c) if forged => (Some(c.session.as_str()), None),
+                c => (None, c.map(|c| c.token.as_str())),
+            };
+            return (self.request(route.method, &path, cookie, bearer, ct, body), Vec::new());
+        }
+        let (session, csrf, ends) = match (who, route.session) {
+            (None, _) => (None, String::new(), Vec::new()),
+            (Some(role), Sess::Main) => {
+                let c = self.caller(role);
+                (Some(c.session.clone()), c.csrf.clone(), Vec::new())
+            }
+            (Some(role), Sess::Fresh) => {
+                let (s, csrf) = self.new_session(&self.caller(role).user_id, "full");
+                (Some(s.clone()), csrf, vec![s])
+            }
+            (Some(role), Sess::OwnUser) => {
+                let user = self.new_user(role);
+                let (s, csrf) = self.new_session(&user, "full");
+                let (other, _) = self.new_session(&user, "full");
+                (Some(s.clone()), csrf, vec![s, other])
+            }
+            (Some(role), Sess::Pending) => {
+                let user = self.new_user(role);
+                let (s, csrf) = self.new_session(&user, "totp");
+                (Some(s), csrf, Vec::new())
+            }
+        };
+        let body = match (route.kind, session.is_some() && !forged) {
+            (Kind::Form, true) if body.is_empty() => format!("_csrf={csrf}"),
+            (Kind::Form, true) => format!("_csrf={csrf}&{body}"),
+            _ => body,
+        };
+        let ct = (route.method == "POST").then_some("application/x-www-form-urlencoded");
+        (self.request(route.method, &path, session.as_deref(), None, ct, body), ends)
+    }
+
+    /// Call and judge one cell.
+    fn cell(&self, route: &Route, who: Option<Role>) -> Mark {
+        let (r, ends) = self.call(route, who, false);
+        let mut problem = judge(route, who, &r);
+        if problem.is_none()
+            && let (Some(role), true) = (who, route.access.allows(who))
+        {
+            let ended = match route.after {
+                After::Nothing => true,
+                After::SessionEnded => !self.live(&ends[0]),
+                After::AllSessionsEnded => ends.iter().all(|s| !self.live(s)),
+            };
+            if !ended {
+                problem = Some(format!("{:?}: a session used is still live", route.after));
+            } else if !self.live(&self.caller(role).session) {
+                problem = Some(format!("the {role} main session was ended by this call"));
+            }
+        }
+        if let Some(p) = &mut problem {
+            let excerpt: String = r.text.chars().take(300).collect();
+            p.push_str(&format!(" — got {} {:?}, body: {excerpt}", r.status, r.location));
+        }
+        Mark { text: r.short(), problem }
+    }
+
+    /// Call and judge the [`FORGED`] cell.
+    fn forged_cell(&self, route: &Route) -> Mark {
+        if route.kind == Kind::Page {
+            return Mark { text: "-".into(), problem: None };
+        }
+        let (r, sessions) = self.call(route, Some(Role::Dpo), true);
+        let unauthorised =
+            r.status == StatusCode::UNAUTHORIZED && r.json_error_code().as_deref() == Some("unauthorised");
+        let mut problem = match route.kind {
+            _ if r.status.is_server_error() => Some("a server error"),
+            Kind::Api if matches!(route.access, Public) => (r.status != StatusCode::OK).then_some("expected 200"),
+            Kind::Api => (!unauthorised).then_some("an API call with a cookie and no token: expected 401 JSON"),
+            _ => (r.status != StatusCode::FORBIDDEN).then_some("a form without _csrf: expected 403"),
+        }
+        .map(str::to_string);
+        if problem.is_none() && !sessions.iter().all(|s| self.live(s)) {
+            problem = Some("a refused form ended a session".into());
+        }
+        if let Some(p) = &mut problem {
+            p.push_str(&format!(" — got {} {:?}", r.status, r.location));
+        }
+        Mark { text: r.short(), problem }
+    }
+}
+
+/// What is wrong with `r` as the answer to `route` called by `who`, if anything.
+fn judge(route: &Route, who: Option<Role>, r: &Resp) -> Option<String> {
+    if r.status.is_server_error() {
+        return Some("a server error".into());
+    }
+    let api = route.kind == Kind::Api;
+    if route.access.allows(who) {
+        return match route.expect {
+            Expect::Redirect(to) if r.status != StatusCode::SEE_OTHER || r.location != to => {
+                Some(format!("allowed: expected 303 to {to}"))
+            }
+            Expect::Redirect(_) => None,
+            Expect::Through
+                if matches!(
+                    r.status,
+                    StatusCode::UNAUTHORIZED
+                        | StatusCode::FORBIDDEN
+                        | StatusCode::NOT_FOUND
+                        | StatusCode::METHOD_NOT_ALLOWED
+                ) || r.is_redirect_to_sign_in() =>
+            {
+                Some("allowed: expected to get past access control".into())
+            }
+            Expect::Through => None,
+        };
+    }
+    match (who, api) {
+        (None, true)
+            if r.status != StatusCode::UNAUTHORIZED || r.json_error_code().as_deref() != Some("unauthorised") =>
+        {
+            Some("anonymous API call: expected 401 JSON `unauthorised`".into())
+        }
+        (None, false) if r.status != StatusCode::SEE_OTHER || r.location != "/sign-in" => {
+            Some("anonymous: expected 303 to /sign-in".into())
+        }
+        (Some(_), true) if r.status != StatusCode::FORBIDDEN || r.json_error_code().as_deref() != Some("forbidden") => {
+            Some("denied API call: expected 403 JSON `forbidden`".into())
+        }
+        (Some(_), false) if r.status != StatusCode::FORBIDDEN || !r.content_type.starts_with("text/html") => {
+            Some("denied: expected a 403 page".into())
+        }
+        _ => None,
+    }
+}
+
+/// The matrix as a table, problems marked `!`, then each problem in full.
+fn print_table(rows: &[(String, Vec<Mark>)]) {
+    let width = rows.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(10);
+    let mut out = format!("{:width$}", "route \\ caller");
+    for name in WHO.map(who_name).iter().chain([&FORGED]) {
+        out.push_str(&format!(" {name:>14}"));
+    }
+    out.push('\n');
+    for (label, marks) in rows {
+        out.push_str(&format!("{label:width$}"));
+        for m in marks {
+            let text = if m.problem.is_some() { format!("!{}", m.text) } else { m.text.clone() };
+            out.push_str(&format!(" {text:>14}"));
+        }
+        out.push('\n');
+    }
+    eprintln!("\n{out}");
+    for (label, marks) in rows {
+        for (m, column) in marks.iter().zip(WHO.map(who_name).iter().chain([&FORGED])) {
+            if let Some(p) = &m.problem {
+                eprintln!("✗ {label} as {column}: {p}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------------
+
+/// Every route × every caller, then the special-category gate for every role.
+#[test]
+fn role_route_access_matrix() {
+    let started = std::time::Instant::now();
+    let env = Env::new();
+    let mut rows: Vec<(String, Vec<Mark>)> = Vec::new();
+    for route in ROUTES {
+        let mut marks: Vec<Mark> = WHO.iter().map(|&who| env.cell(route, who)).collect();
+        marks.push(env.forged_cell(route));
+        rows.push((route.label(), marks));
+    }
+    special_category_gate(&env, &mut rows);
+    let cells = rows.iter().flat_map(|(_, m)| m).filter(|m| m.text != "-").count();
+    let failed = rows.iter().flat_map(|(_, m)| m).filter(|m| m.problem.is_some()).count();
+    if failed > 0 || std::env::var_os("MATRIX_TABLE").is_some() {
+        print_table(&rows);
+    }
+    eprintln!(
+        "matrix: {} routes, {} rows, {cells} cells, {failed} failed, {:.1?}",
+        ROUTES.len(),
+        rows.len(),
+        started.elapsed()
+    );
+    assert_eq!(failed, 0, "{failed} of {cells} cells of the access matrix are wrong (table above)");
+}
+
+/// `UserInfo::may_see_special_category` for every role, as their session sees it: never
+/// without current training, never for roles without personal data, and for the DPO and
+/// caseworkers once training runs into the future (and then the subject page says so).
+fn special_category_gate(env: &Env, rows: &mut Vec<(String, Vec<Mark>)>) {
+    let cli = Context::cli();
+    let today = steward_app::public::uk_date(jiff::Timestamp::now());
+    let yesterday = today.yesterday().expect("yesterday");
+    let next_year = jiff::civil::date(today.year() + 1, today.month(), 1);
+    let cases = [("none", None), ("expired", Some(yesterday)), ("next year", Some(next_year))];
+    for (label, training) in cases {
+        let mut marks = vec![Mark { text: "-".into(), problem: None }];
+        let mut page_marks = vec![Mark { text: "-".into(), problem: None }];
+        for who in &WHO[1..] {
+            let c = env.caller(who.expect("a role"));
+            env.app.set_user_training(&cli, &c.user_id, training).expect("set training");
+            let info = env.app.session(&c.session, "matrix").expect("session").expect("live").user;
+            let sees = info.may_see_special_category(today);
+            let expected = training.is_some_and(|d| d >= today) && matches!(c.role, Role::Dpo | Role::Caseworker);
+            let problem =
+                (sees != expected).then(|| format!("may_see_special_category is {sees}, expected {expected}"));
+            marks.push(Mark { text: if sees { "yes" } else { "no" }.into(), problem });
+            // The subject page follows the gate.
+            let uri = format!("/subjects/{}", env.fx.subject);
+            let r = env.request("GET", &uri, Some(&c.session), None, None, String::new());
+            let problem = if c.role.can(SubjectRead) {
+                let shown = r.text.contains("Special-category data: none recorded.");
+                let hidden = r.text.contains("Special-category data: hidden");
+                (r.status != StatusCode::OK || shown != expected || hidden == expected)
+                    .then(|| format!("subject page: {} shown={shown}, expected {expected}", r.status))
+            } else {
+                (r.status != StatusCode::FORBIDDEN).then(|| format!("subject page: {}, expected 403", r.status))
+            };
+            let text = match (r.status, r.text.contains("none recorded.")) {
+                (StatusCode::OK, true) => "shown".to_string(),
+                (StatusCode::OK, false) => "hidden".to_string(),
+                _ => r.short(),
+            };
+            page_marks.push(Mark { text, problem });
+        }
+        marks.push(Mark { text: "-".into(), problem: None });
+        page_marks.push(Mark { text: "-".into(), problem: None });
+        rows.push((format!("special category: training {label}"), marks));
+        rows.push((format!("  subject page, training {label}"), page_marks));
+    }
+    for c in &env.callers {
+        env.app.set_user_training(&cli, &c.user_id, None).expect("clear training");
+    }
+}
+
+/// The Swagger UI under `/api/v1/docs` (mounted by `SwaggerUi`, not by `.route`, so
+/// outside the matrix) needs no token, nor does the document it reads.
+#[test]
+fn api_docs_answer_publicly() {
+    let env = Env::bare();
+    let get = |uri: &str| env.request("GET", uri, None, None, None, String::new());
+    let page = get("/api/v1/docs/");
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text);
+    assert!(page.content_type.starts_with("text/html"), "{}", page.content_type);
+    for asset in ["/api/v1/docs/swagger-ui.css", "/api/v1/docs/swagger-initializer.js"] {
+        assert_eq!(get(asset).status, StatusCode::OK, "{asset}");
+    }
+    let init = get("/api/v1/docs/swagger-initializer.js");
+    assert!(init.text.contains("/api/v1/openapi.json"), "the UI reads the API's document: {}", init.text);
+    // `SwaggerUi` also serves its copy of the document under the nested path.
+    let doc = get("/api/v1/api/v1/openapi.json");
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.text.contains("\"openapi\""), "{}", doc.text);
+    // Without the slash it redirects. The target, `/docs/`, loses the `/api/v1` prefix
+    // (`SwaggerUi` does not know it is nested), so only that it redirects is checked.
+    let bare = get("/api/v1/docs");
+    assert!(bare.status.is_redirection(), "{} {}", bare.status, bare.location);
+}
+
+// ---------------------------------------------------------------------------------
+// Completeness: every declared route has a row
+// ---------------------------------------------------------------------------------
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read source directory") {
+        let path = entry.expect("directory entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Each `.route("path", …)` call in `text`: the path and the methods of its handlers
+/// (`get(`, `post(`, `.patch(`, `.delete(`, `put(`, `any(`), found outside string literals.
+fn route_calls(text: &str) -> Vec<(String, Vec<String>)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(".route(") {
+        let open = from + i + ".route".len();
+        from = open + 1;
+        let rest = text[open + 1..].trim_start();
+        let Some(literal) = rest.strip_prefix('"') else { continue };
+        let path = literal.split('"').next().unwrap_or_default().to_string();
+        // The call's arguments up to the matching parenthesis, string contents blanked.
+        let mut depth = 0usize;
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut code = String::new();
+        for &b in &bytes[open..] {
+            if in_string {
+                match (escaped, b) {
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => escaped = false,
+                }
+                code.push(' ');
+                continue;
+            }
+            match b {
+                b'"' => in_string = true,
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                _ => {}
+            }
+            code.push(if b.is_ascii() { char::from(b) } else { ' ' });
+            if depth == 0 {
+                break;
+            }
+        }
+        let mut methods = Vec::new();
+        for word in ["get", "post", "patch", "delete", "put", "any"] {
+            let needle = format!("{word}(");
+            let mut at = 0;
+            while let Some(j) = code[at..].find(&needle) {
+                let start = at + j;
+                let before = code[..start].chars().next_back().unwrap_or(' ');
+                if !(before.is_ascii_alphanumeric() || before == '_') {
+                    methods.push(word.to_uppercase());
+                }
+                at = start + needle.len();
+            }
+        }
+        out.push((path, methods));
+    }
+    out
+}
+
+/// Whether a requested path (query aside) is an instance of a declared route.
+fn fits(path: &str, route: &str) -> bool {
+    let path = path.split('?').next().unwrap_or_default();
+    let (p, r): (Vec<&str>, Vec<&str>) = (path.split('/').collect(), route.split('/').collect());
+    p.len() == r.len() && p.iter().zip(&r).all(|(p, r)| (r.starts_with('{') && !p.is_empty()) || p == r)
+}
+
+#[test]
+fn every_declared_route_has_a_matrix_row() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let mut declared = BTreeSet::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("read source");
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        // The API's routes are nested under /api/v1 in lib.rs, and nothing else is nested.
+        let nests = text.matches(".nest(").count();
+        if name == "lib.rs" {
+            assert!(text.contains(".nest(\"/api/v1\", api)") && nests == 1, "lib.rs nests more than the API");
+        } else {
+            assert_eq!(nests, 0, "{} nests routes; teach this test the prefix", file.display());
+        }
+        let prefix = if name == "api.rs" { "/api/v1" } else { "" };
+        for (path, methods) in route_calls(&text) {
+            let full = format!("{prefix}{path}");
+            if full.contains("{*") || full.starts_with("/api/v1/docs") {
+                continue;
+            }
+            assert!(!methods.is_empty(), "no method found for {full} in {}", file.display());
+            for m in methods {
+                declared.insert((m, full.clone()));
+            }
+        }
+    }
+    assert!(declared.len() >= 60, "the parser found only {} routes: {declared:?}", declared.len());
+    let rows: BTreeSet<(String, String)> = ROUTES.iter().map(|r| (r.method.to_string(), r.route.to_string())).collect();
+    let missing: Vec<_> = declared.difference(&rows).collect();
+    assert!(missing.is_empty(), "routes without a row in ROUTES: {missing:?}");
+    let stale: Vec<_> = rows.difference(&declared).collect();
+    assert!(stale.is_empty(), "rows in ROUTES for routes not declared: {stale:?}");
+    let mut seen = BTreeSet::new();
+    for r in ROUTES {
+        assert!(fits(r.path, r.route), "{} does not fit {}", r.path, r.route);
+        assert!(seen.insert((r.method, r.path, r.body)), "{} is listed twice", r.label());
+    }
+}
