@@ -291,9 +291,7 @@ impl App {
         role: Role,
     ) -> AppResult<(UserInfo, String)> {
         self.require(ctx, Permission::ManageAccess, "user", "")?;
-        if role == Role::Dpo && ctx.role != Role::Dpo {
-            return Err(AppError::Forbidden(ctx.role));
-        }
+        self.require_dpo_for_dpo(ctx, role == Role::Dpo, "user", "")?;
         let email = normalise::email("email", email)?;
         let display_name = check_name(display_name)?;
         if self.store.user_by_email(&email)?.is_some() {
@@ -601,9 +599,7 @@ impl App {
         self.require(ctx, Permission::ManageAccess, "user", id)?;
         let mut u = self.store.user(id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
         // Only a DPO may change a DPO's account or make someone a DPO.
-        if (u.role == "dpo" || detail.contains("role=dpo")) && ctx.role != Role::Dpo {
-            return Err(AppError::Forbidden(ctx.role));
-        }
+        self.require_dpo_for_dpo(ctx, u.role == "dpo" || detail.contains("role=dpo"), "user", id)?;
         f(&mut u)?;
         self.store.save_user(&u, Some(&ctx.event(action, "user", id, Outcome::Success, detail)))?;
         Ok(info(&u))

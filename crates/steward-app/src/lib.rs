@@ -236,6 +236,24 @@ impl App {
         Err(AppError::Forbidden(ctx.role))
     }
 
+    /// Refuse to grant or touch a DPO's rights unless `ctx` is a DPO (an administrator
+    /// must not be able to give anyone, themselves included, more than they have);
+    /// refusals are audited.
+    pub(crate) fn require_dpo_for_dpo(
+        &self,
+        ctx: &Context,
+        involves_dpo: bool,
+        object_type: &str,
+        object_id: &str,
+    ) -> AppResult<()> {
+        if !involves_dpo || ctx.role == Role::Dpo {
+            return Ok(());
+        }
+        let ev = ctx.event(&format!("{object_type}.grant_dpo"), object_type, object_id, Outcome::Denied, "");
+        self.store.audit(&ev)?;
+        Err(AppError::Forbidden(ctx.role))
+    }
+
     /// Organisation name, region and DPO contact, read in one query.
     pub fn org_settings(&self) -> AppResult<OrgSettings> {
         let all = self.store.settings()?;

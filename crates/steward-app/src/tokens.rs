@@ -34,9 +34,7 @@ impl App {
     pub fn create_token(&self, ctx: &Context, name: &str, role: Role) -> AppResult<(TokenInfo, String)> {
         self.require(ctx, Permission::ManageAccess, "token", "")?;
         // As for accounts (`invite_user`, `set_user_role`): only a DPO may hand out a DPO's rights.
-        if role == Role::Dpo && ctx.role != Role::Dpo {
-            return Err(AppError::Forbidden(ctx.role));
-        }
+        self.require_dpo_for_dpo(ctx, role == Role::Dpo, "token", "")?;
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
             return Err(AppError::Invalid(FieldError::new("name", "must be 1 to 100 characters")));

@@ -27,7 +27,6 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/health", get(health))
         .route("/openapi.json", get(openapi_json))
-        .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
         .route("/subjects", post(create_subject).get(search_subjects))
         .route("/subjects/{id}", get(get_subject).patch(update_subject).delete(erase_subject))
         .route("/subjects/{id}/erasure-preview", get(erasure_preview))

@@ -60,6 +60,11 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .layer(axum::middleware::map_response(json_error_bodies));
     Router::new()
         .nest("/api/v1", api)
+        // The browsable API page, reading the document served at /api/v1/openapi.json.
+        .merge(
+            utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs")
+                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
+        )
         .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(assets::routes())
