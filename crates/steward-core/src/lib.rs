@@ -1,6 +1,8 @@
 //! Pure data-protection rules and domain types for Steward: no I/O, no clocks (callers pass `now`).
 
 pub mod audit;
+pub mod calendar;
+pub mod clock;
 pub mod error;
 pub mod normalise;
 pub mod region;

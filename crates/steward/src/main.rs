@@ -88,6 +88,33 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
     },
+    /// Work out the statutory due date of a rights request (UK GDPR Art 12(3), Art 12A); needs no data directory.
+    ///
+    /// Prints the due date as YYYY-MM-DD alone on the last line. Exits 2 for a date that is not a
+    /// real YYYY-MM-DD date, 1 for dates in an impossible order.
+    Deadline {
+        /// Day the request was received (YYYY-MM-DD).
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        received: jiff::civil::Date,
+        /// Day proof of identity (or a fee) arrived: the clock starts again, whole, from that day.
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        id_received: Option<jiff::civil::Date>,
+        /// Day the requester was asked to clarify the request (the clock pauses).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "clarification_received")]
+        clarification_asked: Option<jiff::civil::Date>,
+        /// Day the clarification was received (the pause ends; both days are added).
+        #[arg(long, value_name = "DATE", value_parser = parse_date, requires = "clarification_asked")]
+        clarification_received: Option<jiff::civil::Date>,
+        /// Extended by two further months for a complex or numerous request.
+        #[arg(long)]
+        extended: bool,
+        /// UK region whose bank holidays the due date skips: england-and-wales, scotland or northern-ireland.
+        #[arg(long, value_parser = parse_region, default_value = "england-and-wales")]
+        region: Region,
+        /// Print each step of the reasoning before the date.
+        #[arg(long)]
+        explain: bool,
+    },
     /// Run Steward with realistic fictional data (a housing association and a family-support charity).
     Demo {
         /// Data directory to create or reuse.
@@ -146,6 +173,16 @@ fn parse_region(s: &str) -> Result<Region, String> {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse().map_err(|e: steward_core::CoreError| e.to_string())
+}
+
+/// A calendar date written exactly as YYYY-MM-DD.
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    let shape = s.len() == 10
+        && s.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !shape {
+        return Err("expected a date as YYYY-MM-DD, e.g. 2026-03-01".into());
+    }
+    s.parse().map_err(|_| "no such date in the calendar".into())
 }
 
 /// A failure to report: the message, and the exit code.
@@ -265,7 +302,52 @@ fn run(cmd: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Demo { data_dir, listen } => demo(&data_dir, &listen),
+        Command::Deadline {
+            received,
+            id_received,
+            clarification_asked,
+            clarification_received,
+            extended,
+            region,
+            explain,
+        } => {
+            let clarifications = match (clarification_asked, clarification_received) {
+                (Some(asked), Some(answered)) => vec![steward_core::clock::Clarification { asked, answered }],
+                _ => Vec::new(),
+            };
+            let clock = steward_core::clock::RequestClock {
+                received,
+                identity_received: id_received,
+                clarifications,
+                extended,
+            };
+            deadline(&clock, region, explain)
+        }
     }
+}
+
+/// Print the due date of `clock` (after the reasoning, with `explain`); a rule violation
+/// names the flag at fault.
+fn deadline(clock: &steward_core::clock::RequestClock, region: Region, explain: bool) -> Result<(), Failure> {
+    let result = clock.deadline(&steward_core::calendar::Calendar::new(region)).map_err(|e| match e {
+        steward_core::CoreError::Invalid(f) => {
+            let flag = match f.field.as_str() {
+                "identity_received" => "--id-received",
+                "clarifications[0].asked" => "--clarification-asked",
+                "clarifications[0].answered" => "--clarification-received",
+                _ => "--received",
+            };
+            Failure(format!("{flag} {}", f.message), 1)
+        }
+        other => Failure(other.to_string(), 1),
+    })?;
+    if explain {
+        for step in result.explain() {
+            println!("{step}");
+        }
+    }
+    println!("{}", result.due);
+    Ok(())
 }
 
 fn write_private(path: &Path, contents: &str) -> Result<(), Failure> {

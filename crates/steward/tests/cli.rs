@@ -998,3 +998,129 @@ fn killing_the_server_mid_write_loses_nothing_committed_and_keeps_the_chain() {
     let stats = get(&server.url("/api/v1/stats/subjects"), &token);
     assert!(stats.json["total"].as_i64().expect("total") >= acked.len() as i64);
 }
+
+// ---------------------------------------------------------------------------------
+// 10. deadline: the statutory clock of a rights request, with no data directory
+// ---------------------------------------------------------------------------------
+
+/// `steward deadline ARGS` (split at spaces), which must succeed: its last line, and the
+/// whole standard output.
+fn deadline(args: &str) -> (String, String) {
+    let out = cli(std::iter::once("deadline").chain(args.split_whitespace()));
+    out.code(0);
+    let last = out.stdout.lines().last().expect("a last line").to_string();
+    (last, out.stdout)
+}
+
+#[test]
+fn deadline_prints_the_due_date_of_every_worked_example() {
+    let examples = [
+        // ICO worked examples (UK GDPR Art 12(3)).
+        ("--received 2019-09-03", "2019-10-03"),
+        ("--received 2019-03-31", "2019-04-30"),
+        ("--received 2019-01-30", "2019-02-28"),
+        // A Saturday due date moves to Monday.
+        ("--received 2019-09-05", "2019-10-07"),
+        // Boxing Day 2025 (a Friday) moves to Monday 29 December.
+        ("--received 2025-11-26", "2025-12-29"),
+        // 2 January 2026 is a bank holiday in Scotland only.
+        ("--received 2025-12-02", "2026-01-02"),
+        ("--received 2025-12-02 --region england-and-wales", "2026-01-02"),
+        ("--received 2025-12-02 --region scotland", "2026-01-05"),
+        // The Battle of the Boyne's substitute Monday in Northern Ireland.
+        ("--received 2026-06-13 --region northern-ireland", "2026-07-14"),
+        ("--received 2026-06-13", "2026-07-13"),
+        // Extended: three months from the start.
+        ("--received 2019-09-03 --extended", "2019-12-03"),
+        ("--received 2026-01-31 --extended", "2026-04-30"),
+        // Clarification: 10 to 14 March, 5 days, added to 1 April = Easter Monday 6 April.
+        ("--received 2026-03-01 --clarification-asked 2026-03-10 --clarification-received 2026-03-14", "2026-04-07"),
+        (
+            "--received 2026-03-01 --clarification-asked 2026-03-10 --clarification-received 2026-03-14 --region scotland",
+            "2026-04-06",
+        ),
+        // Proof of identity restarts the clock from the day it arrives.
+        ("--received 2019-09-03 --id-received 2019-09-10", "2019-10-10"),
+    ];
+    for (args, expected) in examples {
+        let (last, stdout) = deadline(args);
+        assert_eq!(last, expected, "steward deadline {args}");
+        assert_eq!(stdout.lines().count(), 1, "without --explain only the date: {stdout}");
+    }
+}
+
+#[test]
+fn deadline_explain_prints_the_steps_then_the_date() {
+    let (last, stdout) = deadline("--received 2019-09-03 --explain");
+    assert_eq!(last, "2019-10-03");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "Received on Tuesday 3 September 2019, so the clock starts that day.",
+            "One calendar month from Tuesday 3 September 2019 is Thursday 3 October 2019.",
+            "Thursday 3 October 2019 is a working day.",
+            "Due date: Thursday 3 October 2019.",
+            "2019-10-03",
+        ]
+    );
+
+    let (last, stdout) = deadline(
+        "--received 2026-03-01 --clarification-asked 2026-03-10 --clarification-received 2026-03-14 --extended --explain",
+    );
+    assert_eq!(last, "2026-06-08", "1 June + 5 days = Saturday 6 June, so Monday 8 June");
+    for step in [
+        "three calendar months from Sunday 1 March 2026 is Monday 1 June 2026",
+        "those 5 days, both included, do not count",
+        "Saturday 6 June 2026 falls on a weekend, so the due date moves to the next working day: Monday 8 June 2026.",
+        "Without the extension the due date would be Tuesday 7 April 2026",
+        "Due date: Monday 8 June 2026.",
+    ] {
+        assert!(stdout.contains(step), "missing {step:?} in:\n{stdout}");
+    }
+
+    let (last, stdout) = deadline("--received 2025-12-02 --region scotland --explain");
+    assert_eq!(last, "2026-01-05");
+    assert!(stdout.contains("Friday 2 January 2026 is 2nd January, a bank holiday in Scotland"), "{stdout}");
+}
+
+#[test]
+fn deadline_refuses_bad_dates_and_impossible_orders_naming_the_flag() {
+    // Not a date: a usage error (2) from the argument parser, naming the flag.
+    for (args, flag) in [
+        ("--received 2023-02-30", "--received"),
+        ("--received tomorrow", "--received"),
+        ("--received 3/9/2019", "--received"),
+        ("--received 2019-9-3", "--received"),
+        ("--received 2019-09-03 --id-received 2019-13-01", "--id-received"),
+        (
+            "--received 2019-09-03 --clarification-asked yesterday --clarification-received 2019-09-10",
+            "--clarification-asked",
+        ),
+        // A missing --received, half a clarification, an unknown region.
+        ("", "--received"),
+        ("--received 2019-09-03 --clarification-asked 2019-09-04", "--clarification-received"),
+        ("--received 2019-09-03 --region wales", "--region"),
+    ] {
+        cli(std::iter::once("deadline").chain(args.split_whitespace())).code(2).stderr_has(flag);
+    }
+
+    // Real dates in an impossible order: a rule violation (1), naming the flag.
+    for (args, flag) in [
+        (
+            "--received 2026-03-01 --clarification-asked 2026-03-14 --clarification-received 2026-03-10",
+            "--clarification-received",
+        ),
+        (
+            "--received 2026-03-01 --clarification-asked 2026-02-27 --clarification-received 2026-03-02",
+            "--clarification-asked",
+        ),
+        ("--received 2026-03-01 --id-received 2026-02-28", "--id-received"),
+    ] {
+        let out = cli(std::iter::once("deadline").chain(args.split_whitespace()));
+        out.code(1).stderr_has(flag);
+        assert!(out.stdout.is_empty(), "nothing printed on stdout: {}", out.stdout);
+    }
+    let mut help = steward(["deadline", "--help"]);
+    run(&mut help).code(0).stdout_has("Usage: steward deadline");
+}
