@@ -9,9 +9,9 @@ use steward_core::subject::{
     Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SubjectPatch, ValidSubject, index_terms,
     reference_term, surname_dob_term,
 };
-use steward_core::{FieldError, Permission, normalise};
+use steward_core::{FieldError, Permission, Role, normalise};
 use steward_crypto::DataKey;
-use steward_store::{LinkRow, SubjectLookup, SubjectRow, Tombstone};
+use steward_store::{AccessRow, LinkRow, SubjectLookup, SubjectRow, Tombstone};
 use utoipa::{IntoParams, ToSchema};
 
 /// A subject as shown to someone allowed to see their personal data.
@@ -222,6 +222,7 @@ impl App {
         let row = self.new_row(&v)?;
         let ev = ctx.event("subject.create", "subject", &row.id, Outcome::Success, "");
         self.store.insert_subjects(std::slice::from_ref(&row), &[ev])?;
+        self.grant_to_creator(ctx, std::slice::from_ref(&row.id))?;
         self.view(&row, v.personal)
     }
 
@@ -277,7 +278,9 @@ impl App {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let rows = self.prepare(&inputs, 0, threads)?;
         self.insert_prepared(ctx, &rows)?;
-        Ok(rows.into_iter().map(|r| r.id).collect())
+        let ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
+        self.grant_to_creator(ctx, &ids)?;
+        Ok(ids)
     }
 
     /// Create subjects from a stream of any length, `batch` per transaction, sealing
@@ -316,16 +319,97 @@ impl App {
             for prepared in rx {
                 let rows = prepared?;
                 self.insert_prepared(ctx, &rows)?;
-                ids.extend(rows.into_iter().map(|r| r.id));
+                let batch_ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
+                self.grant_to_creator(ctx, &batch_ids)?;
+                ids.extend(batch_ids);
             }
             self.store.checkpoint()?;
             Ok(ids)
         })
     }
 
+    /// The user a caseworker's need to know is checked for: a person signed in as a
+    /// caseworker. API tokens act for the organisation's systems and are not limited.
+    fn need_to_know_user(ctx: &Context) -> Option<&str> {
+        if ctx.role == Role::Caseworker { ctx.actor.strip_prefix("user:") } else { None }
+    }
+
+    /// Need to know (UK GDPR Art 5(1)(c) data minimisation and 5(1)(f) confidentiality;
+    /// Art 32(4)): a caseworker sees only the subjects the DPO assigned to them or that
+    /// they recorded themselves. Refusals are audited and do not reveal whether the
+    /// subject exists.
+    pub fn require_need_to_know(&self, ctx: &Context, id: &str) -> AppResult<()> {
+        let Some(user) = Self::need_to_know_user(ctx) else { return Ok(()) };
+        if self.store.has_subject_access(id, user)? {
+            return Ok(());
+        }
+        self.store.audit(&ctx.event("subject.need_to_know", "subject", id, Outcome::Denied, ""))?;
+        Err(AppError::Forbidden(ctx.role))
+    }
+
+    /// Whether `ctx` may open subject `id` (for deciding what to show, without auditing).
+    pub fn may_open_subject(&self, ctx: &Context, id: &str) -> AppResult<bool> {
+        Ok(match Self::need_to_know_user(ctx) {
+            Some(user) => self.store.has_subject_access(id, user)?,
+            None => ctx.role.can(Permission::SubjectRead),
+        })
+    }
+
+    /// Record that the caseworker who created subjects may see them.
+    fn grant_to_creator(&self, ctx: &Context, ids: &[String]) -> AppResult<()> {
+        let Some(user) = Self::need_to_know_user(ctx) else { return Ok(()) };
+        for id in ids {
+            let row = AccessRow {
+                subject_id: id.clone(),
+                user_id: user.into(),
+                reason: "created".into(),
+                granted_at: steward_store::now(),
+            };
+            self.store.grant_subject_access(&row, None)?;
+        }
+        Ok(())
+    }
+
+    /// Give a caseworker access to a subject (DPO only; audited).
+    pub fn assign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
+        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
+        let user = self.store.user(user_id)?.ok_or_else(|| AppError::NotFound(format!("user {user_id}")))?;
+        if user.role != Role::Caseworker.as_str() || user.disabled_at.is_some() {
+            return Err(AppError::Invalid(FieldError::new("user_id", "choose an active caseworker")));
+        }
+        self.load(subject_id)?;
+        let row = AccessRow {
+            subject_id: subject_id.into(),
+            user_id: user_id.into(),
+            reason: "assigned".into(),
+            granted_at: steward_store::now(),
+        };
+        let ev = ctx.event("subject.assign", "subject", subject_id, Outcome::Success, format!("user={user_id}"));
+        Ok(self.store.grant_subject_access(&row, Some(&ev))?)
+    }
+
+    /// Take a caseworker's access to a subject away (DPO only; audited).
+    pub fn unassign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
+        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
+        let ev = ctx.event("subject.unassign", "subject", subject_id, Outcome::Success, format!("user={user_id}"));
+        Ok(self.store.revoke_subject_access(subject_id, user_id, &ev)?)
+    }
+
+    /// Who else may see a subject, with their names (DPO only).
+    pub fn subject_access_list(&self, ctx: &Context, subject_id: &str) -> AppResult<Vec<(AccessRow, String)>> {
+        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
+        let mut out = Vec::new();
+        for a in self.store.subject_access(subject_id)? {
+            let name = self.store.user(&a.user_id)?.map_or_else(|| a.user_id.clone(), |u| u.display_name);
+            out.push((a, name));
+        }
+        Ok(out)
+    }
+
     /// Read a subject's personal data. Every view is audited before the data is returned.
     pub fn get_subject(&self, ctx: &Context, id: &str) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectRead, "subject", id)?;
+        self.require_need_to_know(ctx, id)?;
         let row = self.load(id)?;
         let p = self.open_row(&row)?;
         self.store.audit(&ctx.event("subject.view", "subject", id, Outcome::Success, ""))?;
@@ -338,6 +422,14 @@ impl App {
     /// is audited as `subject.view_name` on that person, naming `from` in the detail.
     pub fn linked_names(&self, ctx: &Context, from: &str, ids: &[String]) -> AppResult<Vec<(String, String)>> {
         self.require(ctx, Permission::SubjectRead, "subject", from)?;
+        self.require_need_to_know(ctx, from)?;
+        let mut visible = Vec::with_capacity(ids.len());
+        for id in ids {
+            if self.may_open_subject(ctx, id)? {
+                visible.push(id.clone());
+            }
+        }
+        let ids = &visible;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -361,6 +453,7 @@ impl App {
     /// Change a subject. The audit entry names the fields changed, never their values.
     pub fn update_subject(&self, ctx: &Context, id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectUpdate, "subject", id)?;
+        self.require_need_to_know(ctx, id)?;
         let row = self.load(id)?;
         let current = self.open_row(&row)?;
         let current_categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
@@ -378,7 +471,16 @@ impl App {
     /// with the criterion's name, the number of results and their ids — never the terms.
     pub fn search_subjects(&self, ctx: &Context, q: &SearchQuery) -> AppResult<Vec<SubjectHit>> {
         self.require(ctx, Permission::SubjectRead, "subject", "")?;
-        let (criterion, ids) = self.resolve(q)?;
+        let (criterion, mut ids) = self.resolve(q)?;
+        if let Some(user) = Self::need_to_know_user(ctx) {
+            let mut mine = Vec::with_capacity(ids.len());
+            for id in ids {
+                if self.store.has_subject_access(&id, user)? {
+                    mine.push(id);
+                }
+            }
+            ids = mine;
+        }
         let rows = self.store.subjects_by_ids(&ids)?;
         let mut hits = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -497,6 +599,8 @@ impl App {
     /// Link two subjects (`parent_of`: `from` is the parent of `to`).
     pub fn link_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
         self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        self.require_need_to_know(ctx, from)?;
+        self.require_need_to_know(ctx, to)?;
         if from == to {
             return Err(AppError::Invalid(FieldError::new("subject_id", "a subject cannot be linked to themselves")));
         }
@@ -517,6 +621,7 @@ impl App {
     /// Remove a link.
     pub fn unlink_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
         self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        self.require_need_to_know(ctx, from)?;
         let ev = ctx.event(
             "subject.unlink",
             "subject",

@@ -204,3 +204,61 @@ fn special_category_data_needs_the_right_role_and_current_training() {
     let a = app.set_user_role(&Context::cli(), &user_id, Role::Auditor).unwrap();
     assert!(!a.may_see_special_category(today), "auditors never see personal data");
 }
+
+#[test]
+fn caseworkers_see_only_subjects_assigned_to_them_or_recorded_by_them() {
+    let (_d, app) = app();
+    let cli = Context::cli();
+    let cw =
+        app.create_user_with_password(&cli, "callum@example.org", "Callum Reid", Role::Caseworker, PASSWORD).unwrap();
+    let other_cw =
+        app.create_user_with_password(&cli, "priya@example.org", "Priya Shah", Role::Caseworker, PASSWORD).unwrap();
+    let ctx = Context { actor: format!("user:{}", cw.id), role: Role::Caseworker, request_id: "r".into() };
+    let jane = steward_core::subject::NewSubject {
+        given_name: "Jane".into(),
+        family_name: "Smith".into(),
+        emails: vec!["jane@example.org".into()],
+        ..Default::default()
+    };
+    let id = app.create_subject(&cli, jane).unwrap().id;
+
+    // Not assigned: refused (and audited), and search does not show her.
+    assert!(matches!(app.get_subject(&ctx, &id), Err(AppError::Forbidden(_))));
+    let q = steward_app::SearchQuery { email: Some("jane@example.org".into()), ..Default::default() };
+    assert!(app.search_subjects(&ctx, &q).unwrap().is_empty());
+    assert!(matches!(app.update_subject(&ctx, &id, Default::default()), Err(AppError::Forbidden(_))));
+    // Only a DPO assigns, and only to a caseworker.
+    assert!(matches!(app.assign_subject(&ctx, &id, &cw.id), Err(AppError::Forbidden(_))));
+    let admin = app.create_user_with_password(&cli, "ash@example.org", "Ash Williams", Role::Admin, PASSWORD).unwrap();
+    assert!(matches!(app.assign_subject(&cli, &id, &admin.id), Err(AppError::Invalid(_))));
+
+    app.assign_subject(&cli, &id, &cw.id).unwrap();
+    assert_eq!(app.get_subject(&ctx, &id).unwrap().id, id);
+    assert_eq!(app.search_subjects(&ctx, &q).unwrap().len(), 1);
+    let other_ctx = Context { actor: format!("user:{}", other_cw.id), role: Role::Caseworker, request_id: "r".into() };
+    assert!(matches!(app.get_subject(&other_ctx, &id), Err(AppError::Forbidden(_))), "assignment is per person");
+
+    // What a caseworker records themselves, they can see.
+    let own = steward_core::subject::NewSubject {
+        given_name: "Kwame".into(),
+        family_name: "Mensah".into(),
+        ..Default::default()
+    };
+    let own_id = app.create_subject(&ctx, own).unwrap().id;
+    assert!(app.get_subject(&ctx, &own_id).is_ok());
+    assert!(app.get_subject(&other_ctx, &own_id).is_err());
+
+    // Taking access away works, and the DPO sees who had it.
+    assert_eq!(app.subject_access_list(&cli, &id).unwrap().len(), 1);
+    app.unassign_subject(&cli, &id, &cw.id).unwrap();
+    assert!(app.get_subject(&ctx, &id).is_err());
+    let denials = app
+        .store()
+        .audit_entries(&steward_store::AuditFilter {
+            action: Some("subject.need_to_know".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(denials.len() >= 3 && denials.iter().all(|e| e.event.outcome == "denied"));
+}

@@ -40,6 +40,8 @@ pub enum Permission {
     ManageSettings,
     /// Read statistics that hold no personal data (counts).
     ReadStatistics,
+    /// Give caseworkers access to subjects (assign their cases).
+    AssignCases,
 }
 
 impl Role {

@@ -7,7 +7,7 @@
 use crate::audit::record;
 use crate::public::{SubmissionRow, insert_submission_row, submission};
 use crate::sql::{Tx, Val};
-use crate::subjects::{HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
+use crate::subjects::{AccessRow, HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
 use crate::tokens::{TokenRow, insert_token_row, token};
 use crate::users::UserRow;
 use crate::{Store, StoreError, schema};
@@ -96,6 +96,8 @@ pub enum BackupItem {
         /// Sealed data, base64 (absent once destroyed).
         data: Option<String>,
     },
+    /// A user's access to a subject.
+    Access(AccessRow),
     /// A user account (passwords and recovery codes as hashes, the TOTP secret
     /// sealed). Sessions are never backed up: after a restore everyone signs in again.
     User(Box<UserBackup>),
@@ -198,6 +200,9 @@ impl Store {
                     )
                 },
             )?;
+            for r in tx.query("SELECT subject_id, user_id, reason, granted_at FROM subject_access ORDER BY subject_id, user_id", &[])? {
+                emit(BackupItem::Access(crate::subjects::access_row(&r)?), &mut lines)?;
+            }
             for u in crate::users::all_users(tx)? {
                 emit(BackupItem::User(Box::new(u.into())), &mut lines)?;
             }
@@ -364,6 +369,7 @@ fn import_in(
         "public_submissions",
         "sessions",
         "users",
+        "subject_access",
         "audit_log",
         "settings",
     ] {
@@ -441,6 +447,12 @@ fn import_in(
                 summary.submissions += 1;
             }
             BackupItem::User(u) => crate::users::insert_user_row(tx, &u.into_row()?)?,
+            BackupItem::Access(a) => {
+                tx.exec(
+                    "INSERT INTO subject_access (subject_id, user_id, reason, granted_at) VALUES ($1, $2, $3, $4)",
+                    &[Val::Text(&a.subject_id), Val::Text(&a.user_id), Val::Text(&a.reason), Val::Text(&a.granted_at)],
+                )?;
+            }
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

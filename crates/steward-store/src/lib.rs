@@ -19,7 +19,7 @@ mod users;
 pub use audit::{AuditFilter, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
 pub use public::{SubmissionRow, SubmissionSummary};
-pub use subjects::{LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};
+pub use subjects::{AccessRow, LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};
 pub use tokens::TokenRow;
 pub use users::{SessionRow, UserRow};
 

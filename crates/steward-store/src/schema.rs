@@ -155,6 +155,20 @@ CREATE TABLE public_submissions (
 CREATE INDEX public_submissions_submitted ON public_submissions (submitted_at)
 "#,
     },
+    Migration {
+        version: 3,
+        name: "caseworkers' access to subjects (need to know)",
+        sql: r#"
+CREATE TABLE subject_access (
+    subject_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    granted_at TEXT NOT NULL,
+    PRIMARY KEY (subject_id, user_id)
+);
+CREATE INDEX subject_access_user ON subject_access (user_id)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -245,6 +245,7 @@ fn shred_in(tx: &mut dyn Tx, t: &Tombstone) -> Result<bool, StoreError> {
         delete_index(tx, num, &s.index_hashes)?;
         tx.exec("DELETE FROM subject_links WHERE from_id = $1 OR to_id = $1", &[Val::Text(&s.id)])?;
         tx.exec("DELETE FROM subjects WHERE id = $1", &[Val::Text(&s.id)])?;
+        tx.exec("DELETE FROM subject_access WHERE subject_id = $1", &[Val::Text(&s.id)])?;
         let mut d = BTreeMap::new();
         stat_deltas(&s.categories, -1, &mut d);
         bump_stats(tx, &d)?;
@@ -513,4 +514,81 @@ impl Store {
             .collect()
         })
     }
+}
+
+/// Who, besides the DPO, may see a subject and why (`assigned` by the DPO, or
+/// `created` the record themselves).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccessRow {
+    /// The subject.
+    pub subject_id: String,
+    /// The user.
+    pub user_id: String,
+    /// `assigned` or `created`.
+    pub reason: String,
+    /// When.
+    pub granted_at: String,
+}
+
+impl Store {
+    /// Give a user access to a subject (idempotent), with an audit entry when given.
+    pub fn grant_subject_access(&self, a: &AccessRow, event: Option<&AuditEvent>) -> Result<(), StoreError> {
+        self.write(|tx| {
+            if get_subject(tx, &a.subject_id)?.is_none() {
+                return Err(StoreError::NotFound(format!("subject {}", a.subject_id)));
+            }
+            tx.exec(
+                "INSERT INTO subject_access (subject_id, user_id, reason, granted_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                &[Val::Text(&a.subject_id), Val::Text(&a.user_id), Val::Text(&a.reason), Val::Text(&a.granted_at)],
+            )?;
+            if let Some(ev) = event {
+                append_in(tx, std::slice::from_ref(ev))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// Take a user's access to a subject away, with an audit entry.
+    pub fn revoke_subject_access(&self, subject_id: &str, user_id: &str, event: &AuditEvent) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let n = tx.exec(
+                "DELETE FROM subject_access WHERE subject_id = $1 AND user_id = $2",
+                &[Val::Text(subject_id), Val::Text(user_id)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound("no such access".into()));
+            }
+            append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
+        })
+    }
+
+    /// Whether a user has been given access to a subject.
+    pub fn has_subject_access(&self, subject_id: &str, user_id: &str) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            Ok(!tx
+                .query(
+                    "SELECT 1 FROM subject_access WHERE subject_id = $1 AND user_id = $2",
+                    &[Val::Text(subject_id), Val::Text(user_id)],
+                )?
+                .is_empty())
+        })
+    }
+
+    /// Everyone with access to a subject.
+    pub fn subject_access(&self, subject_id: &str) -> Result<Vec<AccessRow>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                "SELECT subject_id, user_id, reason, granted_at FROM subject_access WHERE subject_id = $1 ORDER BY granted_at",
+                &[Val::Text(subject_id)],
+            )?
+            .iter()
+            .map(access_row)
+            .collect()
+        })
+    }
+}
+
+pub(crate) fn access_row(r: &Row) -> Result<AccessRow, StoreError> {
+    Ok(AccessRow { subject_id: r.text(0)?, user_id: r.text(1)?, reason: r.text(2)?, granted_at: r.text(3)? })
 }

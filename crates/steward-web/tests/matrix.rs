@@ -24,7 +24,8 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AuditRead, ManageAccess, ManageSettings, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
+    AssignCases, AuditRead, ManageAccess, ManageSettings, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead,
+    SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -272,6 +273,9 @@ const ROUTES: &[Route] = &[
     form("/subjects/{id}/links", Needs(SubjectUpdate), "other_id={fresh-subject}&kind=household")
         .at("/subjects/{subject}/links"),
     get("/subjects/{id}/erase", Needs(SubjectErase)).at("/subjects/{subject}/erase"),
+    form("/subjects/{id}/access", Needs(AssignCases), "user_id={user}").at("/subjects/{subject}/access"),
+    form("/subjects/{id}/access/{user}/remove", Needs(AssignCases), "")
+        .at("/subjects/{fresh-subject}/access/{user}/remove"),
     form("/subjects/{id}/erase", Needs(SubjectErase), "reason=erasure_request&request_ref=REF-1")
         .at("/subjects/{fresh-subject}/erase"),
     get("/audit", Needs(AuditRead)),
@@ -508,9 +512,18 @@ impl Env {
         self.app.public_form_token_at(jiff::Timestamp::now() - jiff::SignedDuration::from_secs(10))
     }
 
+    /// A subject, assigned to the matrix's caseworker (need to know: caseworkers see only
+    /// assigned subjects; `need_to_know` tests the unassigned case).
     fn new_subject(&self, given: &str, family: &str) -> String {
         let s = NewSubject { given_name: given.into(), family_name: family.into(), ..NewSubject::default() };
-        self.app.create_subject(&Context::cli(), s).expect("create subject").id
+        let id = self.app.create_subject(&Context::cli(), s).expect("create subject").id;
+        for c in self.callers.iter().filter(|c| c.role == Role::Caseworker) {
+            self.app.assign_subject(&Context::cli(), &id, &c.user_id).expect("assign");
+        }
+        if !self.fx.user.is_empty() {
+            self.app.assign_subject(&Context::cli(), &id, &self.fx.user).expect("assign the fixture caseworker");
+        }
+        id
     }
 
     /// A user of `role`, stored directly (no password hashing).

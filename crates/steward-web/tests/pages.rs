@@ -413,8 +413,11 @@ fn adding_a_subject_through_the_form() {
 fn searching_never_puts_terms_in_addresses() {
     let env = Env::new();
     let id = env.jane();
-    env.add(&[("given_name", "John"), ("family_name", "Smith"), ("emails", "john@example.org")]);
+    let john = env.add(&[("given_name", "John"), ("family_name", "Smith"), ("emails", "john@example.org")]);
     let cw = &env.users.caseworker;
+    for s in [&id, &john] {
+        env.app.assign_subject(&Context::cli(), s, &cw.id).expect("assign");
+    }
 
     let page = env.get(cw, "/subjects");
     page.assert_status(StatusCode::OK)
@@ -500,6 +503,9 @@ fn searching_never_puts_terms_in_addresses() {
 fn a_subjects_page_is_audited_and_shows_the_training_hook() {
     let env = Env::new();
     let id = env.jane();
+    // Need to know: the caseworker sees Jane only once the DPO assigns her.
+    env.get(&env.users.caseworker, &format!("/subjects/{id}")).assert_status(StatusCode::FORBIDDEN);
+    env.app.assign_subject(&Context::cli(), &id, &env.users.caseworker.id).expect("assign");
     let before = env.audit("subject.view").len();
     let page = env.get(&env.users.caseworker, &format!("/subjects/{id}"));
     page.assert_status(StatusCode::OK)
@@ -536,6 +542,7 @@ fn changing_a_subject() {
     let env = Env::new();
     let id = env.jane();
     let cw = &env.users.caseworker;
+    env.app.assign_subject(&Context::cli(), &id, &cw.id).expect("assign");
     let form = env.get(cw, &format!("/subjects/{id}/edit"));
     form.assert_status(StatusCode::OK)
         .assert_has("Change Jane Smith&#39;s details")
@@ -997,6 +1004,7 @@ fn every_role_on_every_page() {
     use steward_core::Permission::{self, *};
     let env = Env::new();
     let id = env.jane();
+    env.app.assign_subject(&Context::cli(), &id, &env.users.caseworker.id).expect("assign");
     submit(&env, "Mary Jones");
     let submission = env.app.list_submissions(&Context::cli(), 1).expect("list").items[0].id.clone();
     let routes: [(String, Option<Permission>); 10] = [

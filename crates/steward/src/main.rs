@@ -539,6 +539,9 @@ const DEMO_USERS: [(&str, &str, Role); 5] = [
     ("admin@demo.example.org", "Ash Williams", Role::Admin),
 ];
 
+/// How many subjects the demo caseworker is assigned.
+const DEMO_CASELOAD: usize = 40;
+
 /// A fresh random demo password: four groups of four letters.
 fn demo_password() -> Result<String, Failure> {
     let mut b = [0u8; 16];
@@ -586,7 +589,13 @@ fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
         match app.store().user_by_email(email)? {
             Some(_) => app.set_password_by_email(&ctx, email, &password)?,
             None => {
-                app.create_user_with_password(&ctx, email, name, role, &password)?;
+                let user = app.create_user_with_password(&ctx, email, name, role, &password)?;
+                if role == Role::Caseworker {
+                    // Caseworkers see only their cases: give the demo one a caseload.
+                    for s in app.store().list_subjects(None, DEMO_CASELOAD)? {
+                        app.assign_subject(&ctx, &s.id, &user.id)?;
+                    }
+                }
             }
         }
         banner.push_str(&format!("  {email:<28} {password}   ({})\n", role.label()));

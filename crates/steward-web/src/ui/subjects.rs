@@ -33,6 +33,39 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/subjects/{id}/edit", get(edit_page).post(edit))
         .route("/subjects/{id}/links", post(add_link))
         .route("/subjects/{id}/erase", get(erase_page).post(erase))
+        .route("/subjects/{id}/access", post(assign))
+        .route("/subjects/{id}/access/{user}/remove", post(unassign))
+}
+
+/// The assignment form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    user_id: String,
+}
+
+async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<AssignForm>) -> Response {
+    let app = s.app.clone();
+    let ctx = f.session.ctx;
+    let target = id.clone();
+    match run(move || app.assign_subject(&ctx, &id, &f.form.user_id)).await {
+        Ok(()) => redirect(&format!("/subjects/{target}?done=assigned")),
+        Err(r) => r,
+    }
+}
+
+async fn unassign(
+    State(s): State<AppState>,
+    Path((id, user)): Path<(String, String)>,
+    f: CsrfForm<crate::ui::auth::EmptyForm>,
+) -> Response {
+    let app = s.app.clone();
+    let ctx = f.session.ctx;
+    let target = id.clone();
+    match run(move || app.unassign_subject(&ctx, &id, &user)).await {
+        Ok(()) => redirect(&format!("/subjects/{target}?done=unassigned")),
+        Err(r) => r,
+    }
 }
 
 /// A form body as its name–value pairs (repeated names, such as the categories, kept).
@@ -739,6 +772,8 @@ fn flash(done: &str) -> Option<String> {
         "saved" => Some("Changes saved".into()),
         "unchanged" => Some("Nothing was changed".into()),
         "linked" => Some("Link added".into()),
+        "assigned" => Some("Access given".into()),
+        "unassigned" => Some("Access removed".into()),
         _ => None,
     }
 }
@@ -777,6 +812,16 @@ struct SubjectPage {
     link_other: String,
     link_kind: String,
     link_kinds: [Choice; 3],
+    can_assign: bool,
+    access: Vec<AccessView>,
+    caseworkers: Vec<(String, String)>,
+}
+
+/// A caseworker's access to the subject, for the DPO.
+struct AccessView {
+    user_id: String,
+    name: String,
+    reason: &'static str,
 }
 
 fn subject_page_for(
@@ -825,6 +870,9 @@ fn subject_page_for(
         link_other: link.0,
         link_kind: link.1,
         link_kinds: LINK_KINDS,
+        can_assign: role.can(Permission::AssignCases),
+        access: Vec::new(),
+        caseworkers: Vec::new(),
         s,
     }
 }
@@ -871,7 +919,26 @@ fn show(app: &App, session: &SessionInfo, id: &str, errors: FormErrors, link: (S
         Ok(v) => {
             let ids: Vec<String> = v.links.iter().map(|l| l.subject_id.clone()).collect();
             let names = app.linked_names(&session.ctx, id, &ids)?;
-            Ok(Shown::Page(Box::new(subject_page_for(page, errors, v, names, session, link))))
+            let mut p = subject_page_for(page, errors, v, names, session, link);
+            if p.can_assign {
+                let access = app.subject_access_list(&session.ctx, id)?;
+                p.caseworkers = app
+                    .list_users(&session.ctx)?
+                    .into_iter()
+                    .filter(|(u, _)| u.role == steward_core::Role::Caseworker && !u.disabled)
+                    .filter(|(u, _)| !access.iter().any(|(a, _)| a.user_id == u.id))
+                    .map(|(u, _)| (u.id, u.display_name))
+                    .collect();
+                p.access = access
+                    .into_iter()
+                    .map(|(a, name)| AccessView {
+                        reason: if a.reason == "created" { "recorded them" } else { "assigned" },
+                        user_id: a.user_id,
+                        name,
+                    })
+                    .collect();
+            }
+            Ok(Shown::Page(Box::new(p)))
         }
         Err(t) => Ok(Shown::Gone(gone_page(page, t, &actor_names(app)?))),
     }
