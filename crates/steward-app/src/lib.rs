@@ -5,6 +5,7 @@ pub mod auth;
 pub mod backup;
 pub mod journal;
 pub mod public;
+pub mod requests;
 pub mod subjects;
 pub mod tokens;
 

@@ -6,6 +6,7 @@ pub mod clock;
 pub mod error;
 pub mod normalise;
 pub mod region;
+pub mod request;
 pub mod role;
 pub mod subject;
 

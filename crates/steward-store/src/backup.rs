@@ -6,6 +6,7 @@
 
 use crate::audit::record;
 use crate::public::{SubmissionRow, insert_submission_row, submission};
+use crate::requests::{RequestEventRow, RequestRow, all_events, all_requests, insert_event_row, insert_request_row};
 use crate::sql::{Tx, Val};
 use crate::subjects::{AccessRow, HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
 use crate::tokens::{TokenRow, insert_token_row, token};
@@ -101,6 +102,10 @@ pub enum BackupItem {
     /// A user account (passwords and recovery codes as hashes, the TOTP secret
     /// sealed). Sessions are never backed up: after a restore everyone signs in again.
     User(Box<UserBackup>),
+    /// A rights request or complaint (schema version 4 on).
+    Request(RequestRow),
+    /// One event of a request.
+    RequestEvent(RequestEventRow),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -205,6 +210,12 @@ impl Store {
             }
             for u in crate::users::all_users(tx)? {
                 emit(BackupItem::User(Box::new(u.into())), &mut lines)?;
+            }
+            for q in all_requests(tx)? {
+                emit(BackupItem::Request(q), &mut lines)?;
+            }
+            for e in all_events(tx)? {
+                emit(BackupItem::RequestEvent(e), &mut lines)?;
             }
             tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
@@ -325,6 +336,8 @@ pub struct ImportSummary {
     pub tombstones: u64,
     /// Requests and complaints from the public form restored.
     pub submissions: u64,
+    /// Rights requests and complaints restored.
+    pub requests: u64,
     /// Audit entries restored.
     pub audit_entries: u64,
 }
@@ -370,6 +383,8 @@ fn import_in(
         "sessions",
         "users",
         "subject_access",
+        "request_events",
+        "requests",
         "audit_log",
         "settings",
     ] {
@@ -453,6 +468,11 @@ fn import_in(
                     &[Val::Text(&a.subject_id), Val::Text(&a.user_id), Val::Text(&a.reason), Val::Text(&a.granted_at)],
                 )?;
             }
+            BackupItem::Request(q) => {
+                insert_request_row(tx, &q)?;
+                summary.requests += 1;
+            }
+            BackupItem::RequestEvent(e) => insert_event_row(tx, &e)?,
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

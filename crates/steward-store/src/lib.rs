@@ -7,6 +7,7 @@
 pub mod backup;
 pub mod postgres;
 pub mod public;
+pub mod requests;
 pub mod schema;
 pub mod sql;
 pub mod sqlite;
@@ -19,6 +20,7 @@ mod users;
 pub use audit::{AuditFilter, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
 pub use public::{SubmissionRow, SubmissionSummary};
+pub use requests::{RequestEventRow, RequestFilter, RequestRow};
 pub use subjects::{AccessRow, LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};
 pub use tokens::TokenRow;
 pub use users::{SessionRow, UserRow};

@@ -169,6 +169,42 @@ CREATE TABLE subject_access (
 CREATE INDEX subject_access_user ON subject_access (user_id)
 "#,
     },
+    Migration {
+        version: 4,
+        name: "rights requests and complaints, with their events",
+        sql: r#"
+CREATE TABLE requests (
+    id TEXT PRIMARY KEY,
+    reference TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL,
+    subject_id TEXT,
+    made_by TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    region TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    status TEXT NOT NULL,
+    statutory_due_on TEXT NOT NULL,
+    policy_due_on TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    assigned_to TEXT
+);
+CREATE INDEX requests_due ON requests (due_on);
+CREATE INDEX requests_subject ON requests (subject_id);
+CREATE TABLE request_events (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    seq BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    detail_json TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (request_id, seq)
+)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

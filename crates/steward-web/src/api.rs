@@ -12,10 +12,12 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use steward_app::requests::{NewRequest, RequestQuery, RequestView};
 use steward_app::subjects::ErasurePreview;
 use steward_app::tokens::TokenInfo;
 use steward_app::{Context, SearchQuery, SubjectHit, SubjectView};
 use steward_core::audit::AuditRecord;
+use steward_core::request::{RequestEvent, RequestStatus};
 use steward_core::subject::{LinkKind, NewSubject, SubjectPatch};
 use steward_core::{Permission, Role};
 use steward_store::{AuditFilter, Tombstone, VerifyReport};
@@ -38,6 +40,9 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/audit/verify", post(audit_verify))
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(revoke_token))
+        .route("/requests", post(create_request).get(list_requests))
+        .route("/requests/{id}", get(get_request))
+        .route("/requests/{id}/events", post(record_request_event))
         .fallback(not_found)
 }
 
@@ -441,10 +446,95 @@ impl Modify for BearerAuth {
 #[openapi(
     info(title = "Steward API", description = "Data protection management: the encrypted subject vault, erasure, audit log and access tokens."),
     paths(health, create_subject, search_subjects, get_subject, update_subject, erase_subject, erasure_preview,
-        add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token),
+        add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token,
+        create_request, list_requests, get_request, record_request_event),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Tombstone)),
     modifiers(&BearerAuth),
     tags((name = "subjects", description = "The vault of data subjects"), (name = "audit", description = "The hash-chained audit log"),
-        (name = "access", description = "API tokens"), (name = "service", description = "Service status"))
+        (name = "access", description = "API tokens"), (name = "service", description = "Service status"),
+        (name = "requests", description = "Rights requests and complaints, with their due dates"))
 )]
 pub struct ApiDoc;
+
+/// Log a rights request or complaint. The answer carries its statutory due date, the
+/// organisation's policy due date and the nearer of the two (`due_on`).
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = NewRequest, security(("bearer" = [])),
+    responses((status = 201, body = RequestView), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Invalid input, e.g. received in the future; `field` names it")))]
+pub async fn create_request(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    body: JsonObject<NewRequest>,
+) -> Result<(StatusCode, Json<RequestView>), ApiError> {
+    let JsonObject(input) = body;
+    let app = s.app.clone();
+    let view = blocking(move || app.create_request(&ctx, input)).await?;
+    Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Filters for the list of requests.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RequestListQuery {
+    /// Only this status (`open`, `awaiting_identity`, …, `closed`).
+    pub status: Option<RequestStatus>,
+    /// Only those due before this day (`YYYY-MM-DD`).
+    #[param(value_type = Option<String>, format = Date)]
+    pub due_before: Option<jiff::civil::Date>,
+}
+
+/// Requests.
+#[derive(Serialize, ToSchema)]
+pub struct RequestList {
+    /// Nearest due date first (at most 500); events are left out.
+    pub requests: Vec<RequestView>,
+}
+
+/// The requests the caller may see, nearest due date first.
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(RequestListQuery), security(("bearer" = [])),
+    responses((status = 200, body = RequestList), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_requests(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    q: Result<Query<RequestListQuery>, QueryRejection>,
+) -> Result<Json<RequestList>, ApiError> {
+    let Query(q) = q?;
+    let query = RequestQuery { status: q.status, due_before: q.due_before };
+    let app = s.app.clone();
+    let requests = blocking(move || app.list_requests(&ctx, &query)).await?;
+    Ok(Json(RequestList { requests }))
+}
+
+/// One request with its events and how its due date was worked out.
+#[utoipa::path(get, path = "/api/v1/requests/{id}", tag = "requests", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn get_request(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+) -> Result<Json<RequestView>, ApiError> {
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.get_request(&ctx, &id)).await?))
+}
+
+/// Record what happened to a request (identity asked for or received, clarification
+/// asked for or received, extension with its reason, decision with its outcome, response
+/// sent, closed). Its status and due dates follow. An event that does not fit the
+/// request's history (out of order, an extension after the first month, closing with
+/// steps open) is refused with 422 naming the field at fault, like any other invalid input.
+#[utoipa::path(post, path = "/api/v1/requests/{id}/events", tag = "requests", request_body = RequestEvent, security(("bearer" = [])),
+    params(("id" = String, Path, description = "Request id")),
+    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody, description = "Another event was recorded at the same time"), (status = 422, body = ErrorBody)))]
+pub async fn record_request_event(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(id): Path<String>,
+    body: JsonObject<RequestEvent>,
+) -> Result<Json<RequestView>, ApiError> {
+    let JsonObject(event) = body;
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.record_request_event(&ctx, &id, event)).await?))
+}

@@ -110,12 +110,12 @@ enum After {
 /// `route` is the path exactly as declared in the source (`{id}` names as there);
 /// `path` is what is requested, with placeholders filled per call:
 /// `{subject}` (Jane Smith), `{other}` (linked to her), `{user}` (a caseworker account),
-/// `{token}` (an API token), `{submission}` (a public request), `{invite}` (an open
+/// `{token}` (an API token), `{submission}` (a public request), `{request}` (a rights request about Jane Smith), `{invite}` (an open
 /// invitation), `{n}` (a number unique to the call), `{form-token}` (a public form
 /// token ten seconds old), and throwaway fixtures made afresh for every call so one
 /// role's action never changes what the next one sees: `{fresh-subject}`,
 /// `{fresh-user}` (a caseworker), `{fresh-dpo}`, `{fresh-token}`, `{fresh-linked}` (a new subject in
-/// Jane Smith's household).
+/// Jane Smith's household), `{fresh-request}` (a rights request about Jane Smith).
 #[derive(Debug, Clone, Copy)]
 struct Route {
     method: &'static str,
@@ -314,6 +314,21 @@ const ROUTES: &[Route] = &[
     api("POST", "/api/v1/tokens", Needs(ManageAccess), r#"{"name":"matrix {n}","role":"auditor"}"#),
     api("DELETE", "/api/v1/tokens/{id}", Needs(ManageAccess), "").at("/api/v1/tokens/{fresh-token}"),
     api("POST", "/api/v1/tokens", Only(DPO), r#"{"name":"matrix {n}","role":"dpo"}"#).note("role=dpo"),
+    api(
+        "POST",
+        "/api/v1/requests",
+        Needs(SubjectCreate),
+        r#"{"kind":"access","received_on":"2026-01-05","subject_id":"{subject}","channel":"email"}"#,
+    ),
+    api("GET", "/api/v1/requests", Needs(SubjectRead), ""),
+    api("GET", "/api/v1/requests/{id}", Needs(SubjectRead), "").at("/api/v1/requests/{request}"),
+    api(
+        "POST",
+        "/api/v1/requests/{id}/events",
+        Needs(SubjectUpdate),
+        r#"{"kind":"identity_requested","on":"2026-01-05"}"#,
+    )
+    .at("/api/v1/requests/{fresh-request}/events"),
 ];
 
 /// The columns: anonymous, then every role.
@@ -351,6 +366,7 @@ struct Fixtures {
     token: String,
     submission: String,
     invite: String,
+    request: String,
 }
 
 /// A response.
@@ -495,7 +511,8 @@ impl Env {
         let submission = app.list_submissions(&cli, 1).expect("inbox").items[0].id.clone();
         let (_, invite) =
             app.invite_user(&cli, "invited@example.org", "Ivo Invited", Role::Caseworker).expect("invite");
-        Fixtures { subject, other, user, token, submission, invite }
+        let request = self.new_request(&subject);
+        Fixtures { subject, other, user, token, submission, invite, request }
     }
 
     fn next(&self) -> u32 {
@@ -524,6 +541,15 @@ impl Env {
             self.app.assign_subject(&Context::cli(), &id, &self.fx.user).expect("assign the fixture caseworker");
         }
         id
+    }
+
+    /// A rights request about `subject`, received on 5 January 2026.
+    fn new_request(&self, subject: &str) -> String {
+        let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
+            "kind": "access", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"
+        }))
+        .expect("request input");
+        self.app.create_request(&Context::cli(), input).expect("create request").id
     }
 
     /// A user of `role`, stored directly (no password hashing).
@@ -585,6 +611,8 @@ impl Env {
             "token" => self.fx.token.clone(),
             "submission" => self.fx.submission.clone(),
             "invite" => self.fx.invite.clone(),
+            "request" => self.fx.request.clone(),
+            "fresh-request" => self.new_request(&self.fx.subject),
             "n" => self.next().to_string(),
             "form-token" => self.form_token(),
             "fresh-subject" => self.new_subject("Tom", "Throwaway"),
@@ -602,7 +630,9 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 13] = [
+        const NAMES: [&str; 15] = [
+            "request",
+            "fresh-request",
             "subject",
             "other",
             "user",

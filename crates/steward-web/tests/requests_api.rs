@@ -1,0 +1,265 @@
+//! Rights requests through the API: the uk-rules §1 worked examples beside the policy
+//! target, identity, clarification, extension, refusals and roles. Each scenario runs on
+//! SQLite and, when `STEWARD_TEST_POSTGRES_URL` is set, on PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use steward_app::{App, Context};
+use steward_core::Role;
+use steward_core::subject::NewSubject;
+use steward_crypto::MasterKey;
+use steward_store::Store;
+use tower::ServiceExt;
+
+const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
+
+struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+struct Env {
+    router: axum::Router,
+    app: Arc<App>,
+    tokens: Vec<(Role, String)>,
+    rt: tokio::runtime::Runtime,
+    _pg: Option<PgSchema>,
+    _dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn build(store: Store, pg: Option<PgSchema>, dir: tempfile::TempDir) -> Self {
+        let key = MasterKey::generate().expect("master key");
+        let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app");
+        let tokens = Role::ALL
+            .iter()
+            .map(|&r| (r, app.create_token(&Context::cli(), &format!("test {r}"), r).expect("token").1))
+            .collect();
+        let app = Arc::new(app);
+        let router = steward_web::router(app.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        Self { router, app, tokens, rt, _pg: pg, _dir: dir }
+    }
+
+    fn token(&self, role: Role) -> &str {
+        &self.tokens.iter().find(|(r, _)| *r == role).expect("token").1
+    }
+
+    fn call(&self, role: Role, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(&v).expect("encode"))
+            }
+            None => Body::empty(),
+        };
+        let router = self.router.clone();
+        let req = b.body(body).expect("request");
+        self.rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("router");
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        })
+    }
+
+    fn create(&self, body: Value) -> Value {
+        let (s, v) = self.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(body));
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v
+    }
+
+    fn event(&self, id: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{id}/events"), Some(body))
+    }
+
+    fn subject(&self) -> String {
+        let s = NewSubject { given_name: "Ada".into(), family_name: "Example".into(), ..NewSubject::default() };
+        self.app.create_subject(&Context::cli(), s).expect("subject").id
+    }
+}
+
+fn access(received: &str) -> Value {
+    json!({"kind": "access", "received_on": received, "channel": "email", "region": "england-and-wales"})
+}
+
+fn dates(v: &Value) -> (&str, &str, &str) {
+    (
+        v["statutory_due_on"].as_str().expect("statutory"),
+        v["policy_due_on"].as_str().expect("policy"),
+        v["due_on"].as_str().expect("due"),
+    )
+}
+
+fn worked_examples(env: &Env) {
+    let subject = env.subject();
+    let v = env.create(json!({"kind": "access", "received_on": "2019-09-03", "subject_id": subject, "channel": "letter", "region": "england-and-wales"}));
+    assert_eq!(dates(&v), ("2019-10-03", "2019-10-03", "2019-10-03"));
+    assert_eq!(v["status"], "open");
+    assert!(v["reference"].as_str().expect("reference").starts_with("REQ-"));
+    assert!(v["id"].is_string());
+    let v = env.create(access("2019-03-31"));
+    assert_eq!(dates(&v), ("2019-04-30", "2019-04-30", "2019-04-30"));
+    let v = env.create(access("2019-01-30"));
+    assert_eq!(dates(&v), ("2019-02-28", "2019-03-01", "2019-02-28"));
+    assert_eq!(v["due_basis"], "statutory");
+    let v = env.create(access("2019-07-01"));
+    assert_eq!(dates(&v), ("2019-08-01", "2019-07-31", "2019-07-31"));
+    assert_eq!(v["due_basis"], "policy");
+    // Lists sort by the nearer due date and filter.
+    let (s, list) = env.call(Role::Dpo, Method::GET, "/api/v1/requests?due_before=2019-05-01", None);
+    assert_eq!(s, StatusCode::OK);
+    let due: Vec<&str> =
+        list["requests"].as_array().expect("list").iter().map(|r| r["due_on"].as_str().expect("due")).collect();
+    assert_eq!(due, ["2019-02-28", "2019-04-30"]);
+    let (_, list) = env.call(Role::Dpo, Method::GET, "/api/v1/requests?status=closed", None);
+    assert_eq!(list["requests"].as_array().expect("list").len(), 0);
+    // An unknown subject is refused.
+    let (s, v) = env.call(
+        Role::Dpo,
+        Method::POST,
+        "/api/v1/requests",
+        Some(json!({"kind": "access", "received_on": "2019-09-03", "subject_id": "nobody", "channel": "email"})),
+    );
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("subject_id")));
+}
+
+fn identity_and_clarification(env: &Env) {
+    let id = env.create(access("2019-09-03"))["id"].as_str().expect("id").to_string();
+    let (s, v) = env.event(&id, json!({"kind": "identity_requested", "on": "2019-09-03"}));
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("awaiting_identity")));
+    let (_, v) = env.event(&id, json!({"kind": "identity_received", "on": "2019-09-10"}));
+    assert_eq!(dates(&v), ("2019-10-10", "2019-10-10", "2019-10-10"));
+    let (_, v) = env.event(&id, json!({"kind": "clarification_asked", "on": "2019-09-12"}));
+    assert_eq!(v["status"], "awaiting_clarification");
+    let (_, v) = env.event(&id, json!({"kind": "clarification_received", "on": "2019-09-14"}));
+    // 10 Oct + 3 days = Sun 13 Oct → Mon 14 Oct; the policy date (from the restart) stays 10 Oct.
+    assert_eq!(dates(&v), ("2019-10-14", "2019-10-10", "2019-10-10"));
+    let (s, got) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/requests/{id}"), None);
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(dates(&got), ("2019-10-14", "2019-10-10", "2019-10-10"));
+    assert_eq!(got["events"].as_array().expect("events").len(), 4);
+    // Out of order, and closing with the response not sent.
+    let (s, v) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-13"}));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("on")));
+    let (s, v) = env.event(&id, json!({"kind": "closed", "on": "2019-09-20"}));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["error"]["message"].as_str().expect("message").contains("response"));
+    let (s, _) = env.event(&id, json!({"kind": "decision", "on": "2019-09-20", "outcome": "granted"}));
+    assert_eq!(s, StatusCode::OK);
+    let (_, _) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-21"}));
+    let (s, v) = env.event(&id, json!({"kind": "closed", "on": "2019-09-21"}));
+    assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("closed")));
+    let (s, _) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-22"}));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+fn extension(env: &Env) {
+    let id = env.create(access("2019-09-03"))["id"].as_str().expect("id").to_string();
+    let (s, v) = env.event(&id, json!({"kind": "extended", "on": "2019-10-04", "reason": "Numerous requests"}));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("on")));
+    assert!(v["error"]["message"].as_str().expect("message").contains("first month"));
+    let (s, v) = env.event(&id, json!({"kind": "extended", "on": "2019-09-20"}));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
+    let (s, v) = env.event(&id, json!({"kind": "extended", "on": "2019-09-20", "reason": "Numerous requests"}));
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!((v["status"].as_str(), v["statutory_due_on"].as_str()), (Some("extended"), Some("2019-12-03")));
+    assert_eq!(v["due_on"], "2019-10-03", "the policy target stays the nearer");
+}
+
+fn refusals_and_special_kinds(env: &Env) {
+    let (s, v) = env.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(access("2999-01-01")));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("received_on")));
+    let v = env.create(json!({"kind": "objection_direct_marketing", "received_on": "2019-09-03", "channel": "phone"}));
+    assert_eq!(dates(&v), ("2019-10-03", "2019-09-05", "2019-09-05"));
+    assert_eq!(v["policy_target"], "72h");
+    let v = env.create(
+        json!({"kind": "complaint", "received_on": "2026-07-01", "channel": "web_form", "made_by": "representative"}),
+    );
+    assert_eq!(dates(&v), ("2026-07-31", "2026-07-31", "2026-07-31"));
+    let (s, _) = env.call(
+        Role::Dpo,
+        Method::POST,
+        "/api/v1/requests",
+        Some(json!({"kind": "parcel", "received_on": "2019-09-03", "channel": "email"})),
+    );
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+fn roles(env: &Env) {
+    let (s, _) = env.call(Role::Auditor, Method::POST, "/api/v1/requests", Some(access("2019-09-03")));
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = env.call(Role::Staff, Method::POST, "/api/v1/requests", Some(access("2019-09-03")));
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let id = v["id"].as_str().expect("id");
+    for role in [Role::Staff, Role::Auditor, Role::Admin] {
+        let (s, _) = env.call(role, Method::GET, &format!("/api/v1/requests/{id}"), None);
+        assert_eq!(s, StatusCode::FORBIDDEN, "{role}");
+        let (s, _) = env.call(role, Method::GET, "/api/v1/requests", None);
+        assert_eq!(s, StatusCode::FORBIDDEN, "{role}");
+    }
+    let (s, _) = env.call(
+        Role::Staff,
+        Method::POST,
+        &format!("/api/v1/requests/{id}/events"),
+        Some(json!({"kind": "identity_requested", "on": "2019-09-03"})),
+    );
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = env.call(Role::Caseworker, Method::GET, &format!("/api/v1/requests/{id}"), None);
+    assert_eq!(s, StatusCode::OK, "an API token acts for the organisation, not one caseworker");
+    let (s, _) = env.call(Role::Dpo, Method::GET, "/api/v1/requests/no-such-request", None);
+    assert_eq!(s, StatusCode::NOT_FOUND);
+}
+
+fn run_sqlite(scenario: fn(&Env)) {
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
+    scenario(&Env::build(store, None, dir));
+}
+
+fn run_postgres(scenario: fn(&Env)) {
+    let Some(url) = std::env::var(PG_URL_VAR).ok().filter(|u| !u.trim().is_empty()) else {
+        eprintln!("NOTICE: {PG_URL_VAR} not set; PostgreSQL request API tests skipped");
+        return;
+    };
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let pg = PgSchema { url: url.clone(), schema: schema.clone() };
+    let store = Store::open_postgres(&url, Some(&schema)).expect("open PostgreSQL store");
+    scenario(&Env::build(store, Some(pg), dir));
+}
+
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $scenario() { super::run_sqlite(super::$scenario); } )*
+        }
+        mod postgres {
+            $( #[test] fn $scenario() { super::run_postgres(super::$scenario); } )*
+        }
+    };
+}
+
+on_both_backends! {
+    worked_examples,
+    identity_and_clarification,
+    extension,
+    refusals_and_special_kinds,
+    roles,
+}
