@@ -197,6 +197,9 @@ impl Store {
         let year: String = q.created_at.chars().take(4).collect();
         let prefix = format!("REQ-{year}-");
         self.write(|tx| {
+            // Audit first: it locks the audit head row (PostgreSQL `FOR UPDATE`), so
+            // concurrent inserts number one at a time and each sees the others' references.
+            append_in(tx, std::slice::from_ref(event))?;
             let rows = tx.query(
                 "SELECT COALESCE(MAX(reference), '') FROM requests WHERE reference LIKE $1",
                 &[Val::Text(&format!("{prefix}%"))],
@@ -205,7 +208,6 @@ impl Store {
             let n = last.strip_prefix(&prefix).and_then(|d| d.parse::<u64>().ok()).unwrap_or(0) + 1;
             let row = RequestRow { reference: format!("{prefix}{n:06}"), ..q.clone() };
             insert_request_row(tx, &row)?;
-            append_in(tx, std::slice::from_ref(event))?;
             Ok(row.reference)
         })
     }
