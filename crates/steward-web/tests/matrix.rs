@@ -205,6 +205,11 @@ const PUBLIC_REQUEST: &str = "form_token={form-token}&kind=request&right=access&
 const SETTINGS: &str =
     "org_name=Riverside+Housing&region=england-and-wales&dpo_name=Dana+Okafor&dpo_email=dpo%40example.org";
 
+const NEW_REQUEST: &str = "kind=access&received_on=5&received_on-month=1&received_on-year=2026&channel=email\
+    &made_by=subject&region=england-and-wales&subject_id={subject}";
+const REQUEST_EVENT: &str =
+    "kind=identity_requested&identity_requested-on=5&identity_requested-on-month=1&identity_requested-on-year=2026";
+
 /// Every route the router serves, except the catch-all fallbacks and the Swagger UI
 /// (see `api_docs_answer_publicly`).
 const ROUTES: &[Route] = &[
@@ -285,6 +290,11 @@ const ROUTES: &[Route] = &[
     get("/inbox", Needs(SubjectRead)),
     get("/inbox/{id}", Needs(SubjectRead)).at("/inbox/{submission}"),
     form("/inbox/{id}/status", Needs(SubjectUpdate), "status=acknowledged").at("/inbox/{submission}/status"),
+    get("/requests", Needs(SubjectRead)).at("/requests?status=all"),
+    form("/requests", Needs(SubjectCreate), NEW_REQUEST),
+    get("/requests/new", Needs(SubjectCreate)).at("/requests/new?subject={subject}"),
+    get("/requests/{id}", Needs(SubjectRead)).at("/requests/{request}"),
+    form("/requests/{id}/events", Needs(SubjectUpdate), REQUEST_EVENT).at("/requests/{fresh-request}/events"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod inbox;
 pub mod pages;
 pub mod public;
+pub mod requests;
 pub mod settings;
 pub mod subjects;
 

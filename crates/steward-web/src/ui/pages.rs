@@ -233,6 +233,8 @@ pub struct AttentionItem {
     pub href: String,
     /// The link's text.
     pub link_text: String,
+    /// Particular things to open, (href, text), listed under the detail.
+    pub links: Vec<(String, String)>,
 }
 
 /// A row of the subjects-by-category table.
@@ -289,6 +291,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
                 detail: "It is shown on every page and on the public request form.".into(),
                 href: "/settings#org_name".into(),
                 link_text: "Set the organisation's name".into(),
+                links: Vec::new(),
             });
         }
         if org.dpo_name.is_none() || org.dpo_email.is_none() {
@@ -297,6 +300,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
                 detail: "People and the ICO need to know who to contact about data protection.".into(),
                 href: "/settings#dpo_name".into(),
                 link_text: "Add the DPO's name and email address".into(),
+                links: Vec::new(),
             });
         }
         if !org.region_confirmed {
@@ -305,6 +309,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
                 detail: "Deadlines skip bank holidays, which differ between England and Wales, Scotland and Northern Ireland.".into(),
                 href: "/settings#region".into(),
                 link_text: "Confirm your region".into(),
+                links: Vec::new(),
             });
         }
     }
@@ -316,6 +321,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
                 detail: "With only one account, nobody else can cover when that person is away.".into(),
                 href: "/users/new".into(),
                 link_text: "Invite a user".into(),
+                links: Vec::new(),
             });
         }
         if !users.iter().any(|u| u.totp_enabled) {
@@ -324,6 +330,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
                 detail: "A code from a phone app as well as a password stops most account break-ins.".into(),
                 href: "/users".into(),
                 link_text: "Check who has two-factor sign-in".into(),
+                links: Vec::new(),
             });
         }
     }
@@ -350,13 +357,63 @@ fn inbox_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
         detail: "Requests must be answered within one month and complaints acknowledged within 30 days.".into(),
         href: "/inbox".into(),
         link_text: "Go to the requests inbox".into(),
+        links: Vec::new(),
+    }])
+}
+
+/// How many of the nearest requests the dashboard names.
+const NEAREST_REQUESTS: usize = 5;
+
+/// Requests overdue or due within seven days (only those still needing work; the
+/// store is asked for requests due before a date, status by status, never all).
+fn request_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>> {
+    if !session.user.role.can(Permission::SubjectRead) {
+        return Ok(Vec::new());
+    }
+    let today = uk_today();
+    let due = super::requests::due_soon(app, session, today)?;
+    if due.is_empty() {
+        return Ok(Vec::new());
+    }
+    let overdue = due.iter().filter(|r| r.due_on < today).count();
+    let soon = due.len() - overdue;
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 { format!("1 {one}") } else { format!("{} {many}", thousands(n as i64)) }
+    };
+    let title = match (overdue, soon) {
+        (0, s) => format!("{} due within 7 days", plural(s, "request is", "requests are")),
+        (o, 0) => format!("{} overdue", plural(o, "request is", "requests are")),
+        (o, s) => format!("{} overdue and {} due within 7 days", plural(o, "request is", "requests are"), s),
+    };
+    let links = due
+        .iter()
+        .take(NEAREST_REQUESTS)
+        .map(|r| {
+            let when = match r.due_on {
+                d if d < today => format!("OVERDUE: was due {}", super::long_date(d)),
+                d if d == today => "due today".to_string(),
+                d => format!("due {}", super::long_date(d)),
+            };
+            (
+                format!("/requests/{}", r.id),
+                format!("{}, {} – {when}", r.reference, super::requests::kind_label(r.kind)),
+            )
+        })
+        .collect();
+    Ok(vec![AttentionItem {
+        title,
+        detail: "The due date is the nearer of the legal time limit and your own policy target.".into(),
+        href: "/requests".into(),
+        link_text: "See all requests".into(),
+        links,
     }])
 }
 
 /// "What needs attention", in order: each later feature (requests due, breach clocks,
 /// disposals due) adds its own function here.
 fn attention(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>> {
-    let mut items = inbox_tasks(app, session)?;
+    let mut items = request_tasks(app, session)?;
+    items.extend(inbox_tasks(app, session)?);
     items.extend(setup_tasks(app, session)?);
     Ok(items)
 }

@@ -1,0 +1,912 @@
+//! The rights-requests pages: the list of requests, nearest due date first (the status
+//! filter is the only thing in the address, never personal data), logging a request,
+//! and one request with its due dates, its timeline and forms to record what happened
+//! next (the application refuses events out of order, shown in the error summary).
+
+use crate::AppState;
+use crate::session::{CsrfForm, SignedIn, redirect};
+use crate::ui::auth::page;
+use crate::ui::pages::{actor_names, run, sentence, uk_today, who};
+use crate::ui::{Choice, FormErrors, MessagePage, PageContext, long_date, render, render_status};
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use jiff::civil::Date;
+use serde::Deserialize;
+use steward_app::auth::SessionInfo;
+use steward_app::requests::{NewRequest, RequestQuery, RequestView};
+use steward_app::{App, AppError, AppResult};
+use steward_core::request::{
+    Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, RequestEvent, RequestKind, RequestStatus,
+};
+use steward_core::{Permission, Region};
+
+/// `GET /requests`, `POST /requests`, `GET /requests/new`, `GET /requests/{id}` and
+/// `POST /requests/{id}/events`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/requests", get(list).post(create))
+        .route("/requests/new", get(new_page))
+        .route("/requests/{id}", get(show))
+        .route("/requests/{id}/events", post(record))
+}
+
+// ---------------------------------------------------------------------------------
+// Words for people
+// ---------------------------------------------------------------------------------
+
+/// The kinds, for the radios, each with a one-line explanation.
+const KINDS: [Choice; 10] = [
+    Choice {
+        value: "access",
+        label: "Subject access",
+        hint: "They want a copy of the personal data you hold about them.",
+    },
+    Choice {
+        value: "rectification",
+        label: "Correction",
+        hint: "They say something you hold about them is wrong or incomplete.",
+    },
+    Choice { value: "erasure", label: "Erasure", hint: "They want you to delete their personal data." },
+    Choice {
+        value: "restriction",
+        label: "Restriction",
+        hint: "They want you to stop using their data for now, but keep it.",
+    },
+    Choice {
+        value: "portability",
+        label: "Data portability",
+        hint: "They want their data in a form they can give to another organisation.",
+    },
+    Choice { value: "objection", label: "Objection", hint: "They object to how you use their data." },
+    Choice {
+        value: "objection_direct_marketing",
+        label: "Objection to direct marketing",
+        hint: "They want you to stop sending them marketing. You must always stop.",
+    },
+    Choice {
+        value: "automated_decision_review",
+        label: "Review of an automated decision",
+        hint: "They want a person to look again at a decision made by a computer alone.",
+    },
+    Choice {
+        value: "withdraw_consent",
+        label: "Withdrawal of consent",
+        hint: "They no longer agree to something they agreed to before.",
+    },
+    Choice {
+        value: "complaint",
+        label: "Complaint",
+        hint: "They are unhappy with how you handled their personal data.",
+    },
+];
+
+const CHANNELS: [Choice; 6] = [
+    Choice { value: "email", label: "Email", hint: "" },
+    Choice { value: "letter", label: "Letter", hint: "" },
+    Choice { value: "phone", label: "Telephone", hint: "" },
+    Choice { value: "web_form", label: "Web form", hint: "" },
+    Choice { value: "in_person", label: "In person", hint: "" },
+    Choice { value: "social_media", label: "Social media", hint: "" },
+];
+
+const MADE_BY: [Choice; 2] = [
+    Choice { value: "subject", label: "The person themselves", hint: "" },
+    Choice {
+        value: "representative",
+        label: "Someone acting for them",
+        hint: "For example a solicitor, a parent or an advocate.",
+    },
+];
+
+const REGIONS: [Choice; 3] = [
+    Choice { value: "england-and-wales", label: "England and Wales", hint: "" },
+    Choice { value: "scotland", label: "Scotland", hint: "" },
+    Choice { value: "northern-ireland", label: "Northern Ireland", hint: "" },
+];
+
+const OUTCOMES: [Choice; 3] = [
+    Choice { value: "granted", label: "Granted in full", hint: "" },
+    Choice { value: "partly_granted", label: "Partly granted", hint: "Some of it was given or done, some was not." },
+    Choice { value: "refused", label: "Refused", hint: "Manifestly unfounded or excessive, or an exemption applies." },
+];
+
+const STATUS_FILTERS: [Choice; 3] = [
+    Choice { value: "open", label: "Not closed", hint: "" },
+    Choice { value: "closed", label: "Closed", hint: "" },
+    Choice { value: "all", label: "All", hint: "" },
+];
+
+/// A kind of request in plain English.
+pub fn kind_label(k: RequestKind) -> &'static str {
+    KINDS.iter().find(|c| c.value == k.as_str()).map_or("Request", |c| c.label)
+}
+
+fn channel_label(c: Channel) -> &'static str {
+    CHANNELS.iter().find(|x| x.value == c.as_str()).map_or("Other", |x| x.label)
+}
+
+/// A status in plain English.
+pub fn status_label(s: RequestStatus) -> &'static str {
+    match s {
+        RequestStatus::Open => "Open",
+        RequestStatus::AwaitingIdentity => "Waiting for proof of identity",
+        RequestStatus::AwaitingClarification => "Waiting for clarification (clock paused)",
+        RequestStatus::Extended => "Extended",
+        RequestStatus::Decided => "Decided, response not sent",
+        RequestStatus::Responded => "Response sent",
+        RequestStatus::Closed => "Closed",
+    }
+}
+
+fn status_class(s: RequestStatus) -> &'static str {
+    match s {
+        RequestStatus::Closed | RequestStatus::Responded => "tag--closed",
+        RequestStatus::AwaitingIdentity | RequestStatus::AwaitingClarification => "tag--acknowledged",
+        _ => "tag--new",
+    }
+}
+
+fn event_label(e: &RequestEvent) -> String {
+    match e.kind {
+        EventKind::IdentityRequested => "Proof of identity asked for".into(),
+        EventKind::IdentityReceived => "Proof of identity received (the clock started again)".into(),
+        EventKind::ClarificationAsked => "Clarification asked for (the clock paused)".into(),
+        EventKind::ClarificationReceived => "Clarification received (the clock ran again)".into(),
+        EventKind::Extended => match &e.reason {
+            Some(r) => format!("Time limit extended by two months. Reason: {r}"),
+            None => "Time limit extended by two months".into(),
+        },
+        EventKind::Decision => match e.outcome {
+            Some(DecisionOutcome::Granted) => "Decided: granted in full".into(),
+            Some(DecisionOutcome::PartlyGranted) => "Decided: partly granted".into(),
+            Some(DecisionOutcome::Refused) => "Decided: refused".into(),
+            None => "Decided".into(),
+        },
+        EventKind::ResponseSent => "Response sent".into(),
+        EventKind::Closed => "Closed".into(),
+    }
+}
+
+fn days(n: i64) -> String {
+    if n == 1 { "1 day".into() } else { format!("{n} days") }
+}
+
+/// How a due date stands today, in words: (tag text, tag class, text beside it).
+/// Nothing for requests already answered.
+fn due_words(status: RequestStatus, due: Date, today: Date) -> Option<(&'static str, &'static str, String)> {
+    if matches!(status, RequestStatus::Responded | RequestStatus::Closed) {
+        return None;
+    }
+    let left = i64::from((due - today).get_days());
+    Some(match left {
+        n if n < 0 => ("Overdue", "tag--late", format!("by {}", days(-n))),
+        0 => ("Due today", "tag--late", String::new()),
+        n if n <= 7 => ("Due soon", "tag--soon", format!("{} left", days(n))),
+        n => ("On time", "tag--new", format!("{} left", days(n))),
+    })
+}
+
+/// A date typed as day, month and year; all blank is no date.
+fn parse_date(day: &str, month: &str, year: &str) -> Result<Option<Date>, &'static str> {
+    let (d, m, y) = (day.trim(), month.trim(), year.trim());
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        return Ok(None);
+    }
+    if d.is_empty() || m.is_empty() || y.is_empty() {
+        return Err("must include a day, a month and a year");
+    }
+    if y.len() != 4 {
+        return Err("must have a year of four digits, for example 2026");
+    }
+    let (Ok(d), Ok(m), Ok(y)) = (d.parse::<i8>(), m.parse::<i8>(), y.parse::<i16>()) else {
+        return Err("must be a real date, for example 5 1 2026");
+    };
+    Date::new(y, m, d).map(Some).map_err(|_| "must be a real date, for example 5 1 2026")
+}
+
+type Pairs = Vec<(String, String)>;
+
+fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
+}
+
+// ---------------------------------------------------------------------------------
+// The list
+// ---------------------------------------------------------------------------------
+
+/// `?status=` of the list: `open` (the default), `closed` or `all`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    status: String,
+}
+
+struct Row {
+    id: String,
+    reference: String,
+    kind: &'static str,
+    received: String,
+    due: String,
+    due_tag: Option<(&'static str, &'static str, String)>,
+    status: &'static str,
+    status_class: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/requests.html")]
+struct ListPage {
+    page: PageContext,
+    rows: Vec<Row>,
+    filter: &'static str,
+    filters: [Choice; 3],
+    can_create: bool,
+}
+
+/// The statuses that still need work (everything but responded and closed).
+const ACTIVE: [RequestStatus; 5] = [
+    RequestStatus::Open,
+    RequestStatus::AwaitingIdentity,
+    RequestStatus::AwaitingClarification,
+    RequestStatus::Extended,
+    RequestStatus::Decided,
+];
+
+/// Requests with any of `statuses` (due before `due_before` when given), nearest due
+/// first. One small query per status, so old closed requests never crowd out open ones.
+pub fn requests_with(
+    app: &App,
+    session: &SessionInfo,
+    statuses: &[RequestStatus],
+    due_before: Option<Date>,
+) -> AppResult<Vec<RequestView>> {
+    let mut out = Vec::new();
+    for s in statuses {
+        out.extend(app.list_requests(&session.ctx, &RequestQuery { status: Some(*s), due_before })?);
+    }
+    out.sort_by(|a, b| (a.due_on, &a.reference).cmp(&(b.due_on, &b.reference)));
+    Ok(out)
+}
+
+/// Requests needing work that are overdue or due within a week, nearest first.
+pub fn due_soon(app: &App, session: &SessionInfo, today: Date) -> AppResult<Vec<RequestView>> {
+    let horizon = today.checked_add(jiff::Span::new().days(8)).unwrap_or(Date::MAX);
+    requests_with(app, session, &ACTIVE, Some(horizon))
+}
+
+async fn list(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    q: Result<Query<ListQuery>, QueryRejection>,
+) -> Response {
+    let status = q.map(|Query(q)| q.status).unwrap_or_default();
+    let filter: &'static str = match status.as_str() {
+        "closed" => "closed",
+        "all" => "all",
+        _ => "open",
+    };
+    let app = s.app.clone();
+    let can_create = session.user.role.can(Permission::SubjectCreate);
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::SubjectRead, "request", "")?;
+        let views = match filter {
+            "closed" => requests_with(&app, &session, &[RequestStatus::Closed], None)?,
+            "all" => app.list_requests(&session.ctx, &RequestQuery::default())?,
+            _ => {
+                let mut open = ACTIVE.to_vec();
+                open.push(RequestStatus::Responded);
+                requests_with(&app, &session, &open, None)?
+            }
+        };
+        Ok((page(&app, &session, "requests"), views))
+    })
+    .await;
+    let (page, views) = match loaded {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let today = uk_today();
+    let rows = views
+        .into_iter()
+        .map(|v| Row {
+            due_tag: due_words(v.status, v.due_on, today),
+            due: long_date(v.due_on),
+            received: long_date(v.received_on),
+            kind: kind_label(v.kind),
+            status: status_label(v.status),
+            status_class: status_class(v.status),
+            id: v.id,
+            reference: v.reference,
+        })
+        .collect();
+    render(&ListPage { page, rows, filter, filters: STATUS_FILTERS, can_create })
+}
+
+// ---------------------------------------------------------------------------------
+// Logging a request
+// ---------------------------------------------------------------------------------
+
+/// What was typed into the new-request form.
+#[derive(Debug, Clone, Default)]
+struct NewForm {
+    kind: String,
+    day: String,
+    month: String,
+    year: String,
+    channel: String,
+    made_by: String,
+    region: String,
+    subject_id: String,
+}
+
+impl NewForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        Self {
+            kind: value(p, "kind").into(),
+            day: value(p, "received_on").into(),
+            month: value(p, "received_on-month").into(),
+            year: value(p, "received_on-year").into(),
+            channel: value(p, "channel").into(),
+            made_by: value(p, "made_by").into(),
+            region: value(p, "region").into(),
+            subject_id: value(p, "subject_id").trim().into(),
+        }
+    }
+
+    fn to_new(&self) -> Result<NewRequest, FormErrors> {
+        let mut errors = FormErrors::new();
+        let kind = self.kind.parse::<RequestKind>().ok();
+        if kind.is_none() {
+            errors.add("kind", "Choose what the request is for");
+        }
+        let received = match parse_date(&self.day, &self.month, &self.year) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                errors.add("received_on", "Enter the date the request was received");
+                None
+            }
+            Err(m) => {
+                errors.add("received_on", sentence("The date received", m));
+                None
+            }
+        };
+        let channel = self.channel.parse::<Channel>().ok();
+        if channel.is_none() {
+            errors.add("channel", "Choose how the request arrived");
+        }
+        let made_by = self.made_by.parse::<MadeBy>().ok();
+        if made_by.is_none() {
+            errors.add("made_by", "Choose who made the request");
+        }
+        let region = self.region.parse::<Region>().ok();
+        if region.is_none() {
+            errors.add("region", "Choose whose bank holidays apply");
+        }
+        match (kind, received, channel, made_by, region) {
+            (Some(kind), Some(received_on), Some(channel), Some(made_by), Some(region)) if errors.is_empty() => {
+                Ok(NewRequest {
+                    kind,
+                    received_on,
+                    subject_id: Some(self.subject_id.clone()).filter(|s| !s.is_empty()),
+                    channel,
+                    region: Some(region),
+                    made_by,
+                    assigned_to: None,
+                })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/request_form.html")]
+struct NewPage {
+    page: PageContext,
+    errors: FormErrors,
+    form: NewForm,
+    kinds: [Choice; 10],
+    channels: [Choice; 6],
+    made_by: [Choice; 2],
+    regions: [Choice; 3],
+}
+
+fn new_form_page(page: PageContext, errors: FormErrors, form: NewForm) -> NewPage {
+    NewPage { page, errors, form, kinds: KINDS, channels: CHANNELS, made_by: MADE_BY, regions: REGIONS }
+}
+
+/// `?subject=<id>` of the new-request page (an id, never personal data).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewQuery {
+    subject: String,
+}
+
+async fn new_page(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    q: Result<Query<NewQuery>, QueryRejection>,
+) -> Response {
+    let subject = q.map(|Query(q)| q.subject).unwrap_or_default();
+    let app = s.app.clone();
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::SubjectCreate, "request", "")?;
+        let org = app.org_settings()?;
+        Ok((page(&app, &session, "requests"), org.region))
+    })
+    .await;
+    match loaded {
+        Ok((page, region)) => {
+            let form = NewForm {
+                channel: "email".into(),
+                made_by: "subject".into(),
+                region: region.as_str().into(),
+                subject_id: subject.trim().chars().filter(|c| c.is_ascii_hexdigit() || *c == '-').collect(),
+                ..NewForm::default()
+            };
+            render(&new_form_page(page, FormErrors::new(), form))
+        }
+        Err(r) => r,
+    }
+}
+
+/// An application refusal of the new-request form, on its field.
+fn new_error(field: &str, message: &str) -> (String, String) {
+    let (id, label) = match field {
+        "kind" => ("kind", "What the request is for"),
+        "received_on" => ("received_on", "The date received"),
+        "channel" => ("channel", "How it arrived"),
+        "region" => ("region", "The region"),
+        "made_by" => ("made_by", "Who made it"),
+        "subject_id" => ("subject_id", "The subject's record id"),
+        _ => ("kind", "This request"),
+    };
+    (id.to_string(), sentence(label, message))
+}
+
+enum Created {
+    Done(String),
+    /// Logged by a role that may not open requests: say so, with the reference.
+    Logged(Box<MessagePage>),
+    Failed(Box<NewPage>),
+}
+
+async fn create(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = NewForm::from_pairs(&f.form);
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectCreate, "request", "")?;
+        let failed =
+            |errors| Created::Failed(Box::new(new_form_page(page(&app, &session, "requests"), errors, form.clone())));
+        let input = match form.to_new() {
+            Ok(v) => v,
+            Err(errors) => return Ok(failed(errors)),
+        };
+        match app.create_request(&session.ctx, input) {
+            Ok(v) if session.user.role.can(Permission::SubjectRead) => Ok(Created::Done(v.id)),
+            Ok(v) => Ok(Created::Logged(Box::new(MessagePage {
+                page: page(&app, &session, "requests"),
+                heading: "Request logged".into(),
+                paragraphs: vec![
+                    format!("Its reference is {}. Give this reference if anyone asks about it.", v.reference),
+                    "Your data protection officer and caseworkers can now see it and its due date.".into(),
+                ],
+                link: Some(("/requests/new".into(), "Log another request".into())),
+            }))),
+            Err(AppError::Invalid(fe)) => {
+                let (id, message) = new_error(&fe.field, &fe.message);
+                let mut errors = FormErrors::new();
+                errors.add(id, message);
+                Ok(failed(errors))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(Created::Done(id)) => redirect(&format!("/requests/{id}?done=created")),
+        Ok(Created::Logged(p)) => render(p.as_ref()),
+        Ok(Created::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Err(r) => r,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// One request
+// ---------------------------------------------------------------------------------
+
+struct TimelineRow {
+    on: String,
+    what: String,
+    by: String,
+}
+
+/// A form to record one kind of event.
+struct EventForm {
+    /// The event kind's machine name, also the prefix of the form's field ids.
+    kind: &'static str,
+    heading: &'static str,
+    hint: String,
+    button: &'static str,
+    date_id: String,
+    day: String,
+    month: String,
+    year: String,
+    /// The id of the reason box, for extensions.
+    reason_id: Option<String>,
+    reason: String,
+    /// The id of the outcome radios, for decisions.
+    outcome_id: Option<String>,
+    outcome: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/request.html")]
+struct RequestPage {
+    page: PageContext,
+    errors: FormErrors,
+    r: RequestView,
+    kind: &'static str,
+    channel: &'static str,
+    made_by: &'static str,
+    region: &'static str,
+    status: &'static str,
+    status_class: &'static str,
+    received: String,
+    statutory_due: String,
+    policy_due: String,
+    policy_target: String,
+    nearer: String,
+    due_tag: Option<(&'static str, &'static str, String)>,
+    extension_notice: Option<String>,
+    timeline: Vec<TimelineRow>,
+    forms: Vec<EventForm>,
+    outcomes: [Choice; 3],
+}
+
+fn policy_words(target: &str) -> String {
+    let (n, unit) = target.split_at(target.len().saturating_sub(1));
+    match unit {
+        "h" => format!("{n} hours"),
+        "d" => format!("{n} calendar days"),
+        _ => target.to_string(),
+    }
+}
+
+/// What can be recorded next, in the order things usually happen.
+fn next_events(r: &RequestView) -> Vec<EventKind> {
+    let has = |k: EventKind| r.events.iter().any(|e| e.event.kind == k);
+    if r.status == RequestStatus::Closed {
+        return Vec::new();
+    }
+    let complaint = r.kind == RequestKind::Complaint;
+    let awaiting = r.status == RequestStatus::AwaitingClarification;
+    let mut out = Vec::new();
+    if !complaint {
+        let clarified = has(EventKind::ClarificationAsked);
+        if !has(EventKind::IdentityReceived) && !clarified {
+            if !has(EventKind::IdentityRequested) {
+                out.push(EventKind::IdentityRequested);
+            }
+            out.push(EventKind::IdentityReceived);
+        }
+        if awaiting {
+            out.push(EventKind::ClarificationReceived);
+        } else {
+            out.push(EventKind::ClarificationAsked);
+        }
+        if !has(EventKind::Extended) {
+            out.push(EventKind::Extended);
+        }
+    }
+    if !has(EventKind::Decision) {
+        out.push(EventKind::Decision);
+    }
+    if !has(EventKind::ResponseSent) {
+        out.push(EventKind::ResponseSent);
+    } else if !awaiting {
+        out.push(EventKind::Closed);
+    }
+    out
+}
+
+fn event_form(kind: EventKind, r: &RequestView, today: Date) -> EventForm {
+    let k = kind.as_str();
+    let (heading, hint, button) = match kind {
+        EventKind::IdentityRequested => {
+            ("Proof of identity asked for", String::new(), "Record that proof of identity was asked for")
+        }
+        EventKind::IdentityReceived => (
+            "Proof of identity received",
+            "The one-month clock starts again, whole, from this day.".into(),
+            "Record proof of identity received",
+        ),
+        EventKind::ClarificationAsked => (
+            "Clarification asked for",
+            "The clock pauses until the answer arrives.".into(),
+            "Record that clarification was asked for",
+        ),
+        EventKind::ClarificationReceived => (
+            "Clarification received",
+            "The clock runs again; the days it was paused are added.".into(),
+            "Record clarification received",
+        ),
+        EventKind::Extended => (
+            "Extend the time limit by two months",
+            format!(
+                "Only for complex or numerous requests. You must tell the requester, with your reasons, by {}.",
+                long_date(r.extension_notice_by)
+            ),
+            "Record the extension",
+        ),
+        EventKind::Decision => ("Decision", String::new(), "Record the decision"),
+        EventKind::ResponseSent => ("Response sent", String::new(), "Record the response as sent"),
+        EventKind::Closed => ("Close the request", String::new(), "Close the request"),
+    };
+    EventForm {
+        kind: k,
+        heading,
+        hint,
+        button,
+        date_id: format!("{k}-on"),
+        day: today.day().to_string(),
+        month: today.month().to_string(),
+        year: today.year().to_string(),
+        reason_id: (kind == EventKind::Extended).then(|| format!("{k}-reason")),
+        reason: String::new(),
+        outcome_id: (kind == EventKind::Decision).then(|| format!("{k}-outcome")),
+        outcome: String::new(),
+    }
+}
+
+fn request_page(
+    page: PageContext,
+    errors: FormErrors,
+    r: RequestView,
+    names: &std::collections::HashMap<String, String>,
+    can_record: bool,
+    today: Date,
+) -> RequestPage {
+    let gap = i64::from((r.statutory_due_on - r.policy_due_on).get_days()).abs();
+    let nearer = if r.statutory_due_on == r.policy_due_on {
+        "Both dates are the same day.".to_string()
+    } else {
+        match r.due_basis {
+            DueBasis::Policy => {
+                format!("Your policy date is nearer, by {}. Work to {}.", days(gap), long_date(r.policy_due_on))
+            }
+            DueBasis::Statutory => {
+                format!("The statutory date is nearer, by {}. Work to {}.", days(gap), long_date(r.statutory_due_on))
+            }
+        }
+    };
+    let extended = r.events.iter().any(|e| e.event.kind == EventKind::Extended);
+    let extension_notice = (r.kind != RequestKind::Complaint
+        && !extended
+        && !matches!(r.status, RequestStatus::Responded | RequestStatus::Closed)
+        && today <= r.extension_notice_by)
+        .then(|| long_date(r.extension_notice_by));
+    let timeline = r
+        .events
+        .iter()
+        .map(|e| TimelineRow { on: long_date(e.event.on), what: event_label(&e.event), by: who(names, &e.actor) })
+        .collect();
+    let forms =
+        if can_record { next_events(&r).into_iter().map(|k| event_form(k, &r, today)).collect() } else { Vec::new() };
+    RequestPage {
+        page,
+        errors,
+        kind: kind_label(r.kind),
+        channel: channel_label(r.channel),
+        made_by: if r.made_by == MadeBy::Representative { "Someone acting for them" } else { "The person themselves" },
+        region: r.region.label(),
+        status: status_label(r.status),
+        status_class: status_class(r.status),
+        received: long_date(r.received_on),
+        statutory_due: long_date(r.statutory_due_on),
+        policy_due: long_date(r.policy_due_on),
+        policy_target: policy_words(&r.policy_target),
+        nearer,
+        due_tag: due_words(r.status, r.due_on, today),
+        extension_notice,
+        timeline,
+        forms,
+        outcomes: OUTCOMES,
+        r,
+    }
+}
+
+/// `?done=` after something was recorded.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DoneQuery {
+    done: String,
+}
+
+fn flash(done: &str) -> Option<String> {
+    let text = match done {
+        "created" => "Request logged",
+        "identity_requested" => "Recorded: proof of identity asked for",
+        "identity_received" => "Recorded: proof of identity received",
+        "clarification_asked" => "Recorded: clarification asked for",
+        "clarification_received" => "Recorded: clarification received",
+        "extended" => "Recorded: time limit extended",
+        "decision" => "Recorded: decision",
+        "response_sent" => "Recorded: response sent",
+        "closed" => "Request closed",
+        _ => return None,
+    };
+    Some(text.to_string())
+}
+
+fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErrors) -> AppResult<RequestPage> {
+    let view = app.get_request(&session.ctx, id)?;
+    let names = actor_names(app)?;
+    let can_record = session.user.role.can(Permission::SubjectUpdate);
+    Ok(request_page(page(app, session, "requests"), errors, view, &names, can_record, uk_today()))
+}
+
+async fn show(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    q: Result<Query<DoneQuery>, QueryRejection>,
+) -> Response {
+    let done = q.map(|Query(q)| q.done).unwrap_or_default();
+    let app = s.app.clone();
+    match run(move || build(&app, &session, &id, FormErrors::new())).await {
+        Ok(mut p) => {
+            p.page.flash = flash(&done);
+            render(&p)
+        }
+        Err(r) => r,
+    }
+}
+
+/// Read an event form: its kind is `kind`; its fields are prefixed by the kind.
+fn read_event(p: &Pairs) -> Result<RequestEvent, FormErrors> {
+    let mut errors = FormErrors::new();
+    let Ok(kind) = value(p, "kind").parse::<EventKind>() else {
+        errors.add("events", "Choose what happened, using one of the forms below");
+        return Err(errors);
+    };
+    let k = kind.as_str();
+    let date_id = format!("{k}-on");
+    let on = match parse_date(
+        value(p, &date_id),
+        value(p, &format!("{date_id}-month")),
+        value(p, &format!("{date_id}-year")),
+    ) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            errors.add(date_id.clone(), "Enter the date it happened");
+            None
+        }
+        Err(m) => {
+            errors.add(date_id.clone(), sentence("The date", m));
+            None
+        }
+    };
+    let reason = if kind == EventKind::Extended {
+        let r = value(p, &format!("{k}-reason")).trim();
+        if r.is_empty() {
+            errors.add(format!("{k}-reason"), "Give the reasons for the extension: the requester must be told them");
+        }
+        Some(r.to_string())
+    } else {
+        None
+    };
+    let outcome = if kind == EventKind::Decision {
+        let o = match value(p, &format!("{k}-outcome")) {
+            "granted" => Some(DecisionOutcome::Granted),
+            "partly_granted" => Some(DecisionOutcome::PartlyGranted),
+            "refused" => Some(DecisionOutcome::Refused),
+            _ => None,
+        };
+        if o.is_none() {
+            errors.add(format!("{k}-outcome"), "Choose whether the request was granted, partly granted or refused");
+        }
+        o
+    } else {
+        None
+    };
+    match on {
+        Some(on) if errors.is_empty() => Ok(RequestEvent { kind, on, reason, outcome }),
+        _ => Err(errors),
+    }
+}
+
+/// An application refusal of an event, on the field of that event's form.
+fn event_error(kind: EventKind, field: &str, message: &str) -> (String, String) {
+    let k = kind.as_str();
+    match field {
+        "reason" => (format!("{k}-reason"), sentence("The reason", message)),
+        "outcome" => (format!("{k}-outcome"), sentence("The outcome", message)),
+        "on" => (format!("{k}-on"), sentence("The date", message)),
+        _ => (format!("{k}-on"), sentence("This", message)),
+    }
+}
+
+enum Recorded {
+    Done(EventKind),
+    Failed(Box<RequestPage>),
+}
+
+async fn record(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let pairs = f.form;
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "request", &id)?;
+        let refused = |errors: FormErrors, form: &Pairs| -> AppResult<Recorded> {
+            let mut p = build(&app, &session, &id, errors)?;
+            // Keep what was typed in the form that was sent.
+            let kind = value(form, "kind");
+            if let Some(ef) = p.forms.iter_mut().find(|ef| ef.kind == kind) {
+                ef.day = value(form, &ef.date_id).into();
+                ef.month = value(form, &format!("{}-month", ef.date_id)).into();
+                ef.year = value(form, &format!("{}-year", ef.date_id)).into();
+                ef.reason = value(form, &format!("{kind}-reason")).into();
+                ef.outcome = value(form, &format!("{kind}-outcome")).into();
+            }
+            Ok(Recorded::Failed(Box::new(p)))
+        };
+        let event = match read_event(&pairs) {
+            Ok(e) => e,
+            Err(errors) => return refused(errors, &pairs),
+        };
+        let kind = event.kind;
+        match app.record_request_event(&session.ctx, &id, event) {
+            Ok(_) => Ok(Recorded::Done(kind)),
+            Err(AppError::Invalid(fe)) => {
+                let (field, message) = event_error(kind, &fe.field, &fe.message);
+                let mut errors = FormErrors::new();
+                errors.add(field, message);
+                refused(errors, &pairs)
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(Recorded::Done(kind)) => redirect(&format!("/requests/{target}?done={kind}")),
+        Ok(Recorded::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Err(r) => r,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn due_dates_read_in_words() {
+        let today = date(2026, 3, 10);
+        let open = RequestStatus::Open;
+        assert_eq!(due_words(open, date(2026, 3, 7), today).expect("open").0, "Overdue");
+        assert_eq!(due_words(open, date(2026, 3, 7), today).expect("open").2, "by 3 days");
+        assert_eq!(due_words(open, date(2026, 3, 9), today).expect("open").2, "by 1 day");
+        assert_eq!(due_words(open, today, today).expect("open").0, "Due today");
+        assert_eq!(due_words(open, date(2026, 3, 15), today).expect("open").2, "5 days left");
+        assert_eq!(due_words(open, date(2026, 5, 15), today).expect("open").2, "66 days left");
+        assert!(due_words(RequestStatus::Closed, date(2026, 3, 7), today).is_none());
+    }
+
+    #[test]
+    fn every_kind_has_plain_words() {
+        for k in RequestKind::ALL {
+            assert_ne!(kind_label(*k), "Request", "{k}");
+        }
+        for c in Channel::ALL {
+            assert_ne!(channel_label(*c), "Other", "{c}");
+        }
+        assert_eq!(kind_label(RequestKind::Access), "Subject access");
+        assert_eq!(policy_words("72h"), "72 hours");
+    }
+}
