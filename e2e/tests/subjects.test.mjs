@@ -99,7 +99,7 @@ test('the main pages pass the accessibility check and work on a phone-width scre
   const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
   await signIn(page, demo.base, demo.accounts.dpo);
   await page.waitForURL(`${demo.base}/`);
-  for (const path of ['/', '/subjects', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account']) {
+  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account']) {
     const resp = await page.goto(`${demo.base}${path}`);
     assert.equal(resp.status(), 200, path);
     assert.deepEqual(await seriousViolations(page), [], path);
@@ -112,4 +112,25 @@ test('the main pages pass the accessibility check and work on a phone-width scre
   assert.equal(resp.status(), 200);
   assert.deepEqual(await seriousViolations(anon), []);
   await anon.context().close();
+});
+
+test('a DPO logs a subject access request and sees its deadlines and timeline', async () => {
+  const page = await newPage(browser);
+  await signIn(page, demo.base, demo.accounts.dpo);
+  await page.waitForURL(`${demo.base}/`);
+  await page.goto(`${demo.base}/requests/new`);
+  await page.getByLabel('Subject access', { exact: true }).check();
+  const today = new Date();
+  await page.locator('#received_on').fill(String(today.getDate()));
+  await page.locator('#received_on-month').fill(String(today.getMonth() + 1));
+  await page.locator('#received_on-year').fill(String(today.getFullYear()));
+  await page.getByRole('button', { name: 'Log the request' }).click();
+  await page.getByRole('heading', { name: /^Request REQ-/ }).waitFor();
+  const text = await page.locator('main').textContent();
+  assert.match(text, /statutory/i);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.goto(`${demo.base}/requests`);
+  assert.match(await page.locator('main').textContent(), /REQ-\d{4}-\d{6}/);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.context().close();
 });
