@@ -7,6 +7,7 @@ pub mod journal;
 pub mod public;
 pub mod requests;
 pub mod subjects;
+pub mod suppression;
 pub mod tokens;
 
 use std::path::{Path, PathBuf};
@@ -346,3 +347,4 @@ impl App {
         Ok(self.store.audit_entries(filter)?)
     }
 }
+pub mod checklists;

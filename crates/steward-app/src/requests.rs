@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 use steward_core::audit::Outcome;
 use steward_core::calendar::Calendar;
 use steward_core::request::{
-    Assessment, Channel, DueBasis, EventKind, MadeBy, PolicyTarget, RequestEvent, RequestKind, RequestStatus, assess,
+    Assessment, Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, PolicyTarget, RequestEvent, RequestKind,
+    RequestStatus, assess,
 };
 use steward_core::{FieldError, Permission, Region, Role};
 use steward_store::{RequestEventRow, RequestFilter, RequestRow, SubjectLookup};
@@ -229,6 +230,10 @@ impl App {
         }
     }
 
+    pub(crate) fn load_request_for(&self, ctx: &Context, id: &str) -> AppResult<()> {
+        self.load_request(ctx, id).map(|_| ())
+    }
+
     fn load_request(&self, ctx: &Context, id: &str) -> AppResult<(RequestRow, Vec<RequestEventRow>)> {
         let (q, events) = self.store.request(id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))?;
         if !self.may_see_request(ctx, &q)? {
@@ -283,6 +288,7 @@ impl App {
         };
         let ev = ctx.event("request.create", "request", &row.id, Outcome::Success, format!("kind={}", input.kind));
         row.reference = self.store.insert_request(&row, &ev)?;
+        self.create_request_steps(&row.id, input.kind)?;
         self.request_view(row, &[], true)
     }
 
@@ -315,6 +321,19 @@ impl App {
             updated_at: now,
             ..q
         };
+        // A granted objection to direct marketing is absolute (Art 21(3)): the subject's
+        // contacts go on the suppression list before the decision is recorded, so a
+        // failure leaves the request undecided rather than the objection unhonoured.
+        if updated.kind == RequestKind::ObjectionDirectMarketing.as_str()
+            && kind == EventKind::Decision
+            && event.outcome == Some(DecisionOutcome::Granted)
+            && let Some(subject) = &updated.subject_id
+        {
+            let rows = self.subject_suppression_rows(subject, Some(id), "objection_granted")?;
+            let detail = format!("reason=objection_granted request={id} identifiers={}", rows.len());
+            let sev = ctx.event("suppression.add", "subject", subject, Outcome::Success, detail);
+            self.store.add_suppressions(&rows, &sev)?;
+        }
         let ev = ctx.event("request.event", "request", id, Outcome::Success, format!("kind={kind} seq={}", row.seq));
         self.store.append_request_event(&row, &updated, &ev)?;
         let (q, rows) = self.load_request(ctx, id)?;

@@ -168,13 +168,13 @@ impl App {
         self.seal(&id, v, &key, wrapped, now.clone(), now)
     }
 
-    fn open_row(&self, row: &SubjectRow) -> AppResult<PersonalData> {
+    pub(crate) fn open_row(&self, row: &SubjectRow) -> AppResult<PersonalData> {
         let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
         let plain = key.open(&aad(&row.id), &row.data)?;
         serde_json::from_slice(&plain).map_err(|_| AppError::Undecryptable)
     }
 
-    fn load(&self, id: &str) -> AppResult<SubjectRow> {
+    pub(crate) fn load(&self, id: &str) -> AppResult<SubjectRow> {
         match self.store.subject(id)? {
             SubjectLookup::Found(r) => Ok(r),
             SubjectLookup::Erased(t) => Err(AppError::Gone(Box::new(t))),

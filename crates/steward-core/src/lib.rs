@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod calendar;
+pub mod checklist;
 pub mod clock;
 pub mod error;
 pub mod normalise;

@@ -42,6 +42,12 @@ pub enum Permission {
     ReadStatistics,
     /// Give caseworkers access to subjects (assign their cases).
     AssignCases,
+    /// Ask whether an email or phone is on the direct-marketing suppression list: one
+    /// bit about an identifier the caller already holds.
+    CheckSuppression,
+    /// Add identifiers to the suppression list directly (an objection received by
+    /// phone, say). Entries are never removed.
+    ManageSuppression,
 }
 
 impl Role {
@@ -75,9 +81,13 @@ impl Role {
         use Permission::*;
         match self {
             Role::Dpo => true,
-            Role::Admin => matches!(permission, AuditRead | ManageAccess | ManageSettings | ReadStatistics),
-            Role::Caseworker => matches!(permission, SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics),
-            Role::Staff => matches!(permission, SubjectCreate),
+            Role::Admin => {
+                matches!(permission, AuditRead | ManageAccess | ManageSettings | ReadStatistics | CheckSuppression)
+            }
+            Role::Caseworker => {
+                matches!(permission, SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics | CheckSuppression)
+            }
+            Role::Staff => matches!(permission, SubjectCreate | CheckSuppression),
             Role::Auditor => matches!(permission, AuditRead | ReadStatistics),
         }
     }
@@ -112,6 +122,14 @@ mod tests {
         assert!(!Role::Auditor.can(Permission::SubjectRead));
         assert!(!Role::Admin.can(Permission::SubjectRead));
         assert!(Role::Auditor.can(Permission::AuditRead));
+    }
+
+    #[test]
+    fn suppression_checks_for_all_but_auditors_and_only_dpo_adds() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::CheckSuppression), role != Role::Auditor, "{role}");
+            assert_eq!(role.can(Permission::ManageSuppression), role == Role::Dpo, "{role}");
+        }
     }
 
     #[test]

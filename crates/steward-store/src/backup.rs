@@ -9,6 +9,7 @@ use crate::public::{SubmissionRow, insert_submission_row, submission};
 use crate::requests::{RequestEventRow, RequestRow, all_events, all_requests, insert_event_row, insert_request_row};
 use crate::sql::{Tx, Val};
 use crate::subjects::{AccessRow, HASH_LEN, LinkRow, SubjectRow, Tombstone, insert_subject_row, rebuild_stats};
+use crate::suppression::{SuppressionRow, all_suppressions, insert_suppression_row};
 use crate::tokens::{TokenRow, insert_token_row, token};
 use crate::users::UserRow;
 use crate::{Store, StoreError, schema};
@@ -106,6 +107,12 @@ pub enum BackupItem {
     Request(RequestRow),
     /// One event of a request.
     RequestEvent(RequestEventRow),
+    /// A suppression-list entry: a keyed hash, never the identifier (schema version 5 on).
+    Suppression(SuppressionRow),
+    /// A checklist step of a request (schema version 6 on).
+    RequestStep(crate::checklists::StepRow),
+    /// A search-log entry of a request, terms and answer still sealed (schema version 6 on).
+    RequestSearch(crate::checklists::SearchRow),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -216,6 +223,15 @@ impl Store {
             }
             for e in all_events(tx)? {
                 emit(BackupItem::RequestEvent(e), &mut lines)?;
+            }
+            for r in crate::checklists::all_steps(tx)? {
+                emit(BackupItem::RequestStep(r), &mut lines)?;
+            }
+            for r in crate::checklists::all_searches(tx)? {
+                emit(BackupItem::RequestSearch(r), &mut lines)?;
+            }
+            for r in all_suppressions(tx)? {
+                emit(BackupItem::Suppression(r), &mut lines)?;
             }
             tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
@@ -384,9 +400,12 @@ fn import_in(
         "users",
         "subject_access",
         "request_events",
+        "request_steps",
+        "request_searches",
         "requests",
         "audit_log",
         "settings",
+        "suppressions",
     ] {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
@@ -473,6 +492,11 @@ fn import_in(
                 summary.requests += 1;
             }
             BackupItem::RequestEvent(e) => insert_event_row(tx, &e)?,
+            BackupItem::RequestStep(r) => crate::checklists::insert_step_row(tx, &r)?,
+            BackupItem::RequestSearch(r) => crate::checklists::insert_search_row(tx, &r)?,
+            BackupItem::Suppression(r) => {
+                insert_suppression_row(tx, &r)?;
+            }
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

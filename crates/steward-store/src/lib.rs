@@ -11,6 +11,7 @@ pub mod requests;
 pub mod schema;
 pub mod sql;
 pub mod sqlite;
+pub mod suppression;
 
 mod audit;
 mod subjects;
@@ -22,6 +23,7 @@ pub use backup::BackupItem;
 pub use public::{SubmissionRow, SubmissionSummary};
 pub use requests::{RequestEventRow, RequestFilter, RequestRow};
 pub use subjects::{AccessRow, LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};
+pub use suppression::SuppressionRow;
 pub use tokens::TokenRow;
 pub use users::{SessionRow, UserRow};
 
@@ -228,3 +230,6 @@ fn upsert_setting(tx: &mut dyn Tx, key: &str, value: &str) -> Result<(), StoreEr
 pub fn now() -> String {
     steward_core::audit::format_time(jiff::Timestamp::now())
 }
+
+pub mod checklists;
+pub use checklists::{SearchRow, StepRow};

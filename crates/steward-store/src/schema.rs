@@ -205,6 +205,47 @@ CREATE TABLE request_events (
 )
 "#,
     },
+    Migration {
+        version: 5,
+        name: "suppression list",
+        sql: r#"
+CREATE TABLE suppressions (
+    hash BYTES PRIMARY KEY,
+    kind TEXT NOT NULL,
+    added_on TEXT NOT NULL,
+    request_id TEXT NULL,
+    reason TEXT NOT NULL
+)
+"#,
+    },
+    Migration {
+        version: 6,
+        name: "request checklists and search log",
+        sql: r#"
+CREATE TABLE request_steps (
+    request_id TEXT NOT NULL,
+    step_id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    done_at TEXT,
+    done_by TEXT,
+    note TEXT,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (request_id, step_id)
+);
+CREATE TABLE request_searches (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    system TEXT NOT NULL,
+    searched_on TEXT NOT NULL,
+    searched_by TEXT NOT NULL,
+    terms BYTES NOT NULL,
+    hits BIGINT NOT NULL,
+    processor BIGINT NOT NULL,
+    answer BYTES NOT NULL
+);
+CREATE INDEX request_searches_request ON request_searches (request_id)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

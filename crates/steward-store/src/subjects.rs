@@ -368,6 +368,10 @@ impl Store {
     /// Erase a subject by crypto-shredding: the wrapped data key, the ciphertext, the
     /// blind-index entries and links are deleted and a tombstone written, with an audit
     /// entry, in one transaction; then the backend scrubs what deleted bytes it can.
+    ///
+    /// The direct-marketing suppression list is deliberately left alone: its entries are
+    /// keyed hashes, not personal data on their own, and the ICO says to keep a
+    /// suppression record so that marketing does not resume (see [`crate::suppression`]).
     pub fn erase_subject(&self, t: &Tombstone, event: &AuditEvent) -> Result<(), StoreError> {
         self.write(|tx| {
             if let Some(existing) = get_tombstone(tx, &t.subject_id)? {

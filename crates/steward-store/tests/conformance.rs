@@ -201,6 +201,7 @@ conformance! {
     request_about_erased_subject => sqlite_request_about_erased_subject, postgres_request_about_erased_subject;
     backup_requests_round_trip => sqlite_backup_requests_round_trip, postgres_backup_requests_round_trip;
     backup_truncated_keeps_requests => sqlite_backup_truncated_keeps_requests, postgres_backup_truncated_keeps_requests;
+    suppressions => sqlite_suppressions, postgres_suppressions;
 }
 
 // ---------------------------------------------------------------------------------
@@ -2119,4 +2120,121 @@ fn backup_truncated_keeps_requests(db: &TestDb) {
     import_all(s, items).unwrap();
     assert_eq!(snapshot(s), snapshot(&source.store));
     assert_eq!(s.request(&mine.id).unwrap(), None);
+}
+
+conformance! {
+    request_steps_and_searches => sqlite_request_steps_and_searches, postgres_request_steps_and_searches;
+}
+
+/// Checklist steps and the search log: created, marked, listed, and carried by backups.
+fn request_steps_and_searches(db: &TestDb) {
+    use steward_store::{SearchRow, StepRow};
+    let s = &db.store;
+    let q = request_row(&at(3, 9), "2026-03-02", "2026-04-01", None);
+    s.insert_request(&q, &request_created(&q)).unwrap();
+    let steps: Vec<StepRow> = ["A", "B"]
+        .iter()
+        .enumerate()
+        .map(|(i, id)| StepRow {
+            request_id: q.id.clone(),
+            step_id: (*id).into(),
+            title: format!("Step {id}"),
+            done_at: None,
+            done_by: None,
+            note: None,
+            position: i as i64 + 1,
+        })
+        .collect();
+    s.insert_request_steps(&steps).unwrap();
+    assert_eq!(s.request_steps(&q.id).unwrap(), steps);
+    let head0 = head_seq(s);
+    s.set_request_step(&q.id, "B", Some((&at(4, 9), "user:u1")), &event("request.step", "request", &q.id)).unwrap();
+    assert_eq!(head_seq(s), head0 + 1);
+    let got = s.request_steps(&q.id).unwrap();
+    assert_eq!(got[1].done_by.as_deref(), Some("user:u1"));
+    assert!(got[0].done_at.is_none());
+    assert!(matches!(
+        s.set_request_step(&q.id, "Z", None, &event("request.step", "request", &q.id)),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(head_seq(s), head0 + 1, "a refused change is not audited");
+
+    let search = SearchRow {
+        id: Uuid::now_v7().to_string(),
+        request_id: q.id.clone(),
+        system: "Email".into(),
+        searched_on: "2026-03-05".into(),
+        searched_by: "user:u1".into(),
+        terms: vec![1, 2, 3],
+        hits: 4,
+        processor: true,
+        answer: vec![9],
+    };
+    s.insert_request_search(&search, &event("request.search", "request", &q.id)).unwrap();
+    assert_eq!(s.request_searches(&q.id).unwrap(), vec![search.clone()]);
+    let orphan = SearchRow { id: Uuid::now_v7().to_string(), request_id: "nope".into(), ..search.clone() };
+    assert!(matches!(
+        s.insert_request_search(&orphan, &event("request.search", "request", "nope")),
+        Err(StoreError::NotFound(_))
+    ));
+
+    let items = export_all(s);
+    let other = db.fresh();
+    import_all(&other.store, items).unwrap();
+    assert_eq!(other.store.request_steps(&q.id).unwrap(), got);
+    assert_eq!(other.store.request_searches(&q.id).unwrap(), vec![search]);
+}
+
+// ---------------------------------------------------------------------------------
+// Suppression list: add many at once (first entry kept), look up, erasure keeps
+// entries, backups carry them
+// ---------------------------------------------------------------------------------
+
+fn suppression_row(email: &str, added_on: &str, request_id: Option<&str>) -> steward_store::SuppressionRow {
+    steward_store::SuppressionRow {
+        hash: keyring().blind_index("suppression email", email).to_vec(),
+        kind: "email".into(),
+        added_on: added_on.into(),
+        request_id: request_id.map(str::to_string),
+        reason: "objection_granted".into(),
+    }
+}
+
+fn suppressions(db: &TestDb) {
+    let s = &db.store;
+    let live = populate(s);
+    let a = suppression_row(PEOPLE[0].email, "2026-01-05", Some("req-1"));
+    let b = suppression_row(PEOPLE[1].email, "2026-01-05", None);
+    let before = head_seq(s);
+    assert_eq!(s.add_suppressions(&[a.clone(), b.clone()], &event("suppression.add", "suppression", "")).unwrap(), 2);
+    assert_eq!(head_seq(s), before + 1, "one audit entry for the batch");
+    assert_eq!(s.suppression(&a.hash).unwrap(), Some(a.clone()));
+    assert_eq!(s.suppression(&keyring().blind_index("suppression email", "nobody@example.org")).unwrap(), None);
+    // Adding again keeps the first entry and its date.
+    let again = suppression_row(PEOPLE[0].email, "2026-02-01", None);
+    assert_eq!(s.add_suppressions(&[again], &event("suppression.add", "suppression", "")).unwrap(), 0);
+    assert_eq!(s.suppression(&a.hash).unwrap().unwrap().added_on, "2026-01-05");
+    // Erasing a subject leaves the list alone.
+    s.erase_subject(&tombstone_for(&live[0].id, &at(20, 9)), &event("subject.erase", "subject", &live[0].id)).unwrap();
+    assert_eq!(s.suppressions().unwrap().len(), 2);
+    // The raw table holds no plaintext.
+    let mut raw = db.raw();
+    assert_eq!(raw.count("SELECT COUNT(*) FROM suppressions"), 2);
+    assert_eq!(raw.count("SELECT COUNT(*) FROM suppressions WHERE kind = 'email' AND reason = 'objection_granted'"), 2);
+    // Backups carry the list, and a restore replaces it.
+    let items = export_all(s);
+    assert_eq!(items.iter().filter(|i| matches!(i, BackupItem::Suppression(_))).count(), 2);
+    let target = db.fresh();
+    target
+        .store
+        .add_suppressions(
+            &[suppression_row("other@example.org", "2025-01-01", None)],
+            &event("suppression.add", "suppression", ""),
+        )
+        .unwrap();
+    let text: Vec<String> = items.iter().map(|i| serde_json::to_string(i).unwrap()).collect();
+    assert!(text.iter().all(|l| !l.contains(PEOPLE[0].email)));
+    let parsed: Vec<BackupItem> = text.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
+    import_all(&target.store, parsed).unwrap();
+    assert_eq!(target.store.suppressions().unwrap(), s.suppressions().unwrap());
 }

@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use steward_app::requests::{NewRequest, RequestQuery, RequestView};
 use steward_app::subjects::ErasurePreview;
+use steward_app::suppression::{NewSuppression, SuppressionAdded, SuppressionQuery, SuppressionStatus};
 use steward_app::tokens::TokenInfo;
 use steward_app::{Context, SearchQuery, SubjectHit, SubjectView};
 use steward_core::audit::AuditRecord;
@@ -43,6 +44,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests", post(create_request).get(list_requests))
         .route("/requests/{id}", get(get_request))
         .route("/requests/{id}/events", post(record_request_event))
+        .route("/suppression", get(check_suppression).post(add_suppression))
         .fallback(not_found)
 }
 
@@ -447,12 +449,13 @@ impl Modify for BearerAuth {
     info(title = "Steward API", description = "Data protection management: the encrypted subject vault, erasure, audit log and access tokens."),
     paths(health, create_subject, search_subjects, get_subject, update_subject, erase_subject, erasure_preview,
         add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token,
-        create_request, list_requests, get_request, record_request_event),
+        create_request, list_requests, get_request, record_request_event, check_suppression, add_suppression),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Tombstone)),
     modifiers(&BearerAuth),
     tags((name = "subjects", description = "The vault of data subjects"), (name = "audit", description = "The hash-chained audit log"),
         (name = "access", description = "API tokens"), (name = "service", description = "Service status"),
-        (name = "requests", description = "Rights requests and complaints, with their due dates"))
+        (name = "requests", description = "Rights requests and complaints, with their due dates"),
+        (name = "suppression", description = "The direct-marketing suppression list (UK GDPR Art 21(3))"))
 )]
 pub struct ApiDoc;
 
@@ -537,4 +540,36 @@ pub async fn record_request_event(
     let JsonObject(event) = body;
     let app = s.app.clone();
     Ok(Json(blocking(move || app.record_request_event(&ctx, &id, event)).await?))
+}
+
+/// Whether marketing to one email address or phone number (any UK format) is forbidden
+/// because of an objection to direct marketing, and since when. Give exactly one.
+#[utoipa::path(get, path = "/api/v1/suppression", tag = "suppression", params(SuppressionQuery), security(("bearer" = [])),
+    responses((status = 200, body = SuppressionStatus), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn check_suppression(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    q: Result<Query<SuppressionQuery>, QueryRejection>,
+) -> Result<Json<SuppressionStatus>, ApiError> {
+    let Query(q) = q?;
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.is_suppressed(&ctx, &q)).await?))
+}
+
+/// Add email addresses and phone numbers to the suppression list directly (DPO only),
+/// e.g. for an objection received by phone. Only keyed hashes are stored; entries are
+/// never removed, not even when the subject is erased.
+#[utoipa::path(post, path = "/api/v1/suppression", tag = "suppression", request_body = NewSuppression, security(("bearer" = [])),
+    responses((status = 201, body = SuppressionAdded), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
+pub async fn add_suppression(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    body: JsonObject<NewSuppression>,
+) -> Result<(StatusCode, Json<SuppressionAdded>), ApiError> {
+    let JsonObject(input) = body;
+    let app = s.app.clone();
+    let added = blocking(move || app.suppress_identifiers(&ctx, &input.emails, &input.phones, &input.reason)).await?;
+    Ok((StatusCode::CREATED, Json(added)))
 }

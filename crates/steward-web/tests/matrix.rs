@@ -24,8 +24,8 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, ManageAccess, ManageSettings, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead,
-    SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageSettings, ManageSuppression, ReadStatistics,
+    SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -339,6 +339,13 @@ const ROUTES: &[Route] = &[
         r#"{"kind":"identity_requested","on":"2026-01-05"}"#,
     )
     .at("/api/v1/requests/{fresh-request}/events"),
+    api("GET", "/api/v1/suppression", Needs(CheckSuppression), "").at("/api/v1/suppression?phone=07700+900123"),
+    api(
+        "POST",
+        "/api/v1/suppression",
+        Needs(ManageSuppression),
+        r#"{"emails":["matrix-{n}@example.org"],"reason":"objection_received"}"#,
+    ),
 ];
 
 /// The columns: anonymous, then every role.

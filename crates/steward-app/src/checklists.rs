@@ -1,0 +1,170 @@
+//! A request's checklist (steps per kind, see `steward_core::checklist`) and its search
+//! log. Search terms and answers are sealed under the master key's keyring with the
+//! entry's id as associated data; audit entries carry ids only.
+
+use crate::{App, AppError, AppResult, Context};
+use serde::{Deserialize, Serialize};
+use steward_core::audit::Outcome;
+use steward_core::checklist::{Step, default_steps, parse_override, setting_key};
+use steward_core::request::RequestKind;
+use steward_core::{FieldError, Permission};
+use steward_store::{SearchRow, StepRow};
+
+/// A search-log entry to add.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSearch {
+    /// The system searched.
+    pub system: String,
+    /// The day searched (`YYYY-MM-DD`).
+    #[schema(value_type = String, format = Date)]
+    pub searched_on: jiff::civil::Date,
+    /// The search terms used (sealed at rest).
+    pub terms: String,
+    /// How many items were found.
+    pub hits: i64,
+    /// Whether a processor was asked.
+    #[serde(default)]
+    pub processor: bool,
+    /// The processor's answer (sealed at rest).
+    #[serde(default)]
+    pub answer: Option<String>,
+}
+
+/// A search-log entry, opened.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct SearchView {
+    /// Id.
+    pub id: String,
+    /// The system searched.
+    pub system: String,
+    /// The day searched.
+    pub searched_on: String,
+    /// Who searched.
+    pub searched_by: String,
+    /// The terms used.
+    pub terms: String,
+    /// Items found.
+    pub hits: i64,
+    /// Whether a processor was asked.
+    pub processor: bool,
+    /// The processor's answer.
+    pub answer: Option<String>,
+}
+
+fn aad(id: &str) -> String {
+    format!("request_search:{id}")
+}
+
+impl App {
+    /// The checklist for `kind`: the setting `checklist.<kind>` when set, else the default.
+    pub fn checklist(&self, kind: RequestKind) -> AppResult<Vec<Step>> {
+        match self.store.setting(&setting_key(kind))? {
+            Some(v) if !v.trim().is_empty() => parse_override(&v).map_err(|e| {
+                AppError::Invalid(e.into_iter().next().unwrap_or_else(|| FieldError::new("checklist", "invalid")))
+            }),
+            _ => Ok(default_steps(kind)),
+        }
+    }
+
+    /// Give a new request its steps from the current checklist.
+    pub(crate) fn create_request_steps(&self, request_id: &str, kind: RequestKind) -> AppResult<()> {
+        let rows: Vec<StepRow> = self
+            .checklist(kind)?
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| StepRow {
+                request_id: request_id.into(),
+                step_id: s.id,
+                title: s.title,
+                done_at: None,
+                done_by: None,
+                note: None,
+                position: i64::try_from(i).unwrap_or(i64::MAX) + 1,
+            })
+            .collect();
+        Ok(self.store.insert_request_steps(&rows)?)
+    }
+
+    /// Ids and titles of a request's steps not yet done.
+    pub fn open_steps(&self, request_id: &str) -> AppResult<Vec<String>> {
+        Ok(self
+            .store
+            .request_steps(request_id)?
+            .into_iter()
+            .filter(|s| s.done_at.is_none())
+            .map(|s| format!("{} {}", s.step_id, s.title))
+            .collect())
+    }
+
+    /// A request's steps in order.
+    pub fn request_steps(&self, ctx: &Context, id: &str) -> AppResult<Vec<StepRow>> {
+        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        self.load_request_for(ctx, id)?;
+        Ok(self.store.request_steps(id)?)
+    }
+
+    /// Mark a step done (by the caller, now) or not done.
+    pub fn set_request_step(&self, ctx: &Context, id: &str, step: &str, done: bool) -> AppResult<Vec<StepRow>> {
+        self.require(ctx, Permission::SubjectUpdate, "request", id)?;
+        self.load_request_for(ctx, id)?;
+        let now = steward_store::now();
+        let ev = ctx.event("request.step", "request", id, Outcome::Success, format!("step={step} done={done}"));
+        self.store.set_request_step(id, step, done.then_some((now.as_str(), ctx.actor.as_str())), &ev)?;
+        Ok(self.store.request_steps(id)?)
+    }
+
+    /// Add a search-log entry.
+    pub fn add_request_search(&self, ctx: &Context, id: &str, input: NewSearch) -> AppResult<SearchView> {
+        self.require(ctx, Permission::SubjectUpdate, "request", id)?;
+        self.load_request_for(ctx, id)?;
+        let system = input.system.trim().to_string();
+        if system.is_empty() || system.chars().count() > 200 {
+            return Err(AppError::Invalid(FieldError::new("system", "must be 1 to 200 characters")));
+        }
+        if input.hits < 0 {
+            return Err(AppError::Invalid(FieldError::new("hits", "cannot be negative")));
+        }
+        let sid = uuid::Uuid::now_v7().to_string();
+        let answer = input.answer.clone().unwrap_or_default();
+        let row = SearchRow {
+            id: sid.clone(),
+            request_id: id.into(),
+            system,
+            searched_on: input.searched_on.to_string(),
+            searched_by: ctx.actor.clone(),
+            terms: self.keys.seal_secret(&aad(&sid), input.terms.as_bytes()).map_err(AppError::from)?,
+            hits: input.hits,
+            processor: input.processor,
+            answer: self.keys.seal_secret(&aad(&sid), answer.as_bytes()).map_err(AppError::from)?,
+        };
+        let ev = ctx.event("request.search", "request", id, Outcome::Success, format!("search={sid}"));
+        self.store.insert_request_search(&row, &ev)?;
+        self.open_search(row)
+    }
+
+    /// A request's search log, opened.
+    pub fn request_searches(&self, ctx: &Context, id: &str) -> AppResult<Vec<SearchView>> {
+        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        self.load_request_for(ctx, id)?;
+        self.store.request_searches(id)?.into_iter().map(|r| self.open_search(r)).collect()
+    }
+
+    fn open_search(&self, r: SearchRow) -> AppResult<SearchView> {
+        let open = |b: &[u8]| -> AppResult<String> {
+            let p = self.keys.open_secret(&aad(&r.id), b).map_err(AppError::from)?;
+            String::from_utf8(p).map_err(|_| AppError::Io("a sealed search entry is not text".into()))
+        };
+        let answer = open(&r.answer)?;
+        Ok(SearchView {
+            terms: open(&r.terms)?,
+            answer: (!answer.is_empty()).then_some(answer),
+            id: r.id,
+            system: r.system,
+            searched_on: r.searched_on,
+            searched_by: r.searched_by,
+            hits: r.hits,
+            processor: r.processor,
+        })
+    }
+}

@@ -1,0 +1,280 @@
+//! The direct-marketing suppression list through the API: a granted objection lists the
+//! subject's contacts, look-ups take any UK phone format, erasure keeps the list, roles,
+//! and no plaintext in the database. Each scenario runs on SQLite and, when
+//! `STEWARD_TEST_POSTGRES_URL` is set, on PostgreSQL. All personal data is fictional.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use steward_app::{App, Context};
+use steward_core::Role;
+use steward_core::subject::NewSubject;
+use steward_crypto::MasterKey;
+use steward_store::Store;
+use tower::ServiceExt;
+
+const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
+
+struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+struct Env {
+    router: axum::Router,
+    app: Arc<App>,
+    tokens: Vec<(Role, String)>,
+    rt: tokio::runtime::Runtime,
+    _pg: Option<PgSchema>,
+    _dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn build(store: Store, pg: Option<PgSchema>, dir: tempfile::TempDir) -> Self {
+        let key = MasterKey::generate().expect("master key");
+        let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app");
+        let tokens = Role::ALL
+            .iter()
+            .map(|&r| (r, app.create_token(&Context::cli(), &format!("test {r}"), r).expect("token").1))
+            .collect();
+        let app = Arc::new(app);
+        let router = steward_web::router(app.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        Self { router, app, tokens, rt, _pg: pg, _dir: dir }
+    }
+
+    fn token(&self, role: Role) -> &str {
+        &self.tokens.iter().find(|(r, _)| *r == role).expect("token").1
+    }
+
+    fn call(&self, role: Role, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(&v).expect("encode"))
+            }
+            None => Body::empty(),
+        };
+        let router = self.router.clone();
+        let req = b.body(body).expect("request");
+        self.rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("router");
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        })
+    }
+
+    fn create(&self, body: Value) -> Value {
+        let (s, v) = self.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(body));
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v
+    }
+
+    fn event(&self, id: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{id}/events"), Some(body))
+    }
+
+    fn subject(&self) -> String {
+        let s = NewSubject {
+            given_name: "Ada".into(),
+            family_name: "Example".into(),
+            emails: vec!["Ada.Example@Example.ORG".into()],
+            phones: vec!["07700 900123".into()],
+            ..NewSubject::default()
+        };
+        self.app.create_subject(&Context::cli(), s).expect("subject").id
+    }
+
+    fn subject_with(&self, given: &str, email: &str) -> String {
+        let s = NewSubject {
+            given_name: given.into(),
+            family_name: "Example".into(),
+            emails: vec![email.into()],
+            ..NewSubject::default()
+        };
+        self.app.create_subject(&Context::cli(), s).expect("subject").id
+    }
+
+    fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        self._pg.is_none().then(|| self._dir.path().join("steward.db"))
+    }
+
+    fn check(&self, role: Role, query: &str) -> (StatusCode, Value) {
+        self.call(role, Method::GET, &format!("/api/v1/suppression?{query}"), None)
+    }
+
+    fn suppressed(&self, query: &str) -> bool {
+        let (s, v) = self.check(Role::Staff, query);
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["suppressed"].as_bool().expect("suppressed")
+    }
+
+    /// A granted objection to direct marketing about a new subject; returns the subject id.
+    fn granted_objection(&self) -> String {
+        let subject = self.subject();
+        let v = self.create(json!({"kind": "objection_direct_marketing", "received_on": "2026-01-05",
+            "subject_id": subject, "channel": "phone", "region": "england-and-wales"}));
+        let id = v["id"].as_str().expect("id");
+        assert!(!self.suppressed("email=ada.example%40example.org"), "not before the decision");
+        let (s, v) = self.event(id, json!({"kind": "decision", "on": "2026-01-06", "outcome": "granted"}));
+        assert_eq!(s, StatusCode::OK, "{v}");
+        subject
+    }
+}
+
+fn granted_objection_suppresses(env: &Env) {
+    env.granted_objection();
+    let (s, v) = env.check(Role::Caseworker, "email=Ada.Example%40example.org");
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["suppressed"], true);
+    assert_eq!(v["since"].as_str().map(str::len), Some(10), "{v}");
+    for phone in ["07700900123", "07700+900+123", "%2B447700900123", "%2B44+(0)7700+900123", "0044+7700+900123"] {
+        assert!(env.suppressed(&format!("phone={phone}")), "{phone}");
+    }
+    // Other decisions and other kinds list nothing.
+    let subject = env.subject_with("Bo", "bo@example.org");
+    let v = env.create(json!({"kind": "objection_direct_marketing", "received_on": "2026-01-05",
+        "subject_id": subject, "channel": "phone"}));
+    let (s, _) =
+        env.event(v["id"].as_str().expect("id"), json!({"kind": "decision", "on": "2026-01-06", "outcome": "refused"}));
+    assert_eq!(s, StatusCode::OK);
+    assert!(!env.suppressed("email=bo%40example.org"));
+}
+
+fn unknown_identifiers(env: &Env) {
+    let (s, v) = env.check(Role::Admin, "email=nobody%40example.org");
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v, json!({"suppressed": false, "since": null}));
+    assert!(!env.suppressed("phone=07700+900999"));
+    let (s, _) = env.check(Role::Dpo, "phone=not-a-phone");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = env.check(Role::Dpo, "email=a%40example.org&phone=07700900123");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = env.check(Role::Dpo, "");
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+fn direct_addition(env: &Env) {
+    let body = json!({"emails": ["Caller@Example.org"], "phones": ["+44 7700 900456"], "reason": "objection_received"});
+    let (s, v) = env.call(Role::Dpo, Method::POST, "/api/v1/suppression", Some(body.clone()));
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!((v["identifiers"].as_u64(), v["added"].as_u64()), (Some(2), Some(2)));
+    let (_, v) = env.call(Role::Dpo, Method::POST, "/api/v1/suppression", Some(body.clone()));
+    assert_eq!(v["added"], 0, "already listed");
+    assert!(env.suppressed("email=caller%40example.org"));
+    assert!(env.suppressed("phone=07700900456"));
+    let (s, v) = env.call(
+        Role::Dpo,
+        Method::POST,
+        "/api/v1/suppression",
+        Some(json!({"emails": ["x@example.org"], "reason": "Mrs Smith rang"})),
+    );
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("reason")));
+    let (s, _) = env.call(Role::Dpo, Method::POST, "/api/v1/suppression", Some(json!({"reason": "other"})));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    for role in [Role::Admin, Role::Caseworker, Role::Staff, Role::Auditor] {
+        let (s, _) = env.call(role, Method::POST, "/api/v1/suppression", Some(body.clone()));
+        assert_eq!(s, StatusCode::FORBIDDEN, "{role}");
+    }
+}
+
+fn erasure_keeps_suppression(env: &Env) {
+    let subject = env.granted_objection();
+    let (s, v) =
+        env.call(Role::Dpo, Method::DELETE, &format!("/api/v1/subjects/{subject}?reason=erasure_request"), None);
+    assert!(s.is_success(), "{s} {v}");
+    let (s, _) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/subjects/{subject}"), None);
+    assert_eq!(s, StatusCode::GONE);
+    assert!(env.suppressed("email=ada.example%40example.org"));
+    assert!(env.suppressed("phone=07700900123"));
+}
+
+fn roles(env: &Env) {
+    for role in [Role::Dpo, Role::Admin, Role::Caseworker, Role::Staff] {
+        let (s, _) = env.check(role, "email=someone%40example.org");
+        assert_eq!(s, StatusCode::OK, "{role}");
+    }
+    let (s, _) = env.check(Role::Auditor, "email=someone%40example.org");
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let router = env.router.clone();
+    let req =
+        Request::builder().uri("/api/v1/suppression?email=someone%40example.org").body(Body::empty()).expect("request");
+    let s = env.rt.block_on(async move { router.oneshot(req).await.expect("router").status() });
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+}
+
+fn no_plaintext_in_database(env: &Env) {
+    env.granted_objection();
+    let rows = env.app.store().suppressions().expect("suppressions");
+    assert_eq!(rows.len(), 2);
+    for r in &rows {
+        assert_eq!(r.hash.len(), 16);
+        assert_eq!(r.reason, "objection_granted");
+        assert!(r.request_id.is_some());
+        let text = String::from_utf8_lossy(&r.hash).to_lowercase();
+        assert!(!text.contains("ada.example") && !text.contains("7700"));
+    }
+    // The raw SQLite file and its write-ahead log hold the identifiers nowhere in plain
+    // text: the subject record is sealed and the list holds keyed hashes.
+    if let Some(db) = env.sqlite_path() {
+        let mut bytes = std::fs::read(&db).expect("database file");
+        bytes.extend(std::fs::read(db.with_extension("db-wal")).unwrap_or_default());
+        let hay = String::from_utf8_lossy(&bytes).to_lowercase();
+        assert!(!hay.contains("ada.example@example.org"));
+        assert!(!hay.contains("+447700900123"));
+        assert!(!hay.contains("07700900123"));
+    }
+}
+fn run_sqlite(scenario: fn(&Env)) {
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
+    scenario(&Env::build(store, None, dir));
+}
+
+fn run_postgres(scenario: fn(&Env)) {
+    let Some(url) = std::env::var(PG_URL_VAR).ok().filter(|u| !u.trim().is_empty()) else {
+        eprintln!("NOTICE: {PG_URL_VAR} not set; PostgreSQL suppression API tests skipped");
+        return;
+    };
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let pg = PgSchema { url: url.clone(), schema: schema.clone() };
+    let store = Store::open_postgres(&url, Some(&schema)).expect("open PostgreSQL store");
+    scenario(&Env::build(store, Some(pg), dir));
+}
+
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $scenario() { super::run_sqlite(super::$scenario); } )*
+        }
+        mod postgres {
+            $( #[test] fn $scenario() { super::run_postgres(super::$scenario); } )*
+        }
+    };
+}
+
+on_both_backends! {
+    granted_objection_suppresses,
+    unknown_identifiers,
+    direct_addition,
+    erasure_keeps_suppression,
+    roles,
+    no_plaintext_in_database,
+}
