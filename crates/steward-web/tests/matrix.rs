@@ -210,6 +210,9 @@ const NEW_REQUEST: &str = "kind=access&received_on=5&received_on-month=1&receive
 const REQUEST_EVENT: &str =
     "kind=identity_requested&identity_requested-on=5&identity_requested-on-month=1&identity_requested-on-year=2026";
 
+const REQUEST_SEARCH: &str = "search-system=Housing+system&search-on=5&search-on-month=1&search-on-year=2026\
+    &search-terms=Smith+tenancy&search-hits=3";
+
 /// Every route the router serves, except the catch-all fallbacks and the Swagger UI
 /// (see `api_docs_answer_publicly`).
 const ROUTES: &[Route] = &[
@@ -295,6 +298,8 @@ const ROUTES: &[Route] = &[
     get("/requests/new", Needs(SubjectCreate)).at("/requests/new?subject={subject}"),
     get("/requests/{id}", Needs(SubjectRead)).at("/requests/{request}"),
     form("/requests/{id}/events", Needs(SubjectUpdate), REQUEST_EVENT).at("/requests/{fresh-request}/events"),
+    form("/requests/{id}/steps/{step}", Needs(SubjectUpdate), "done=true").at("/requests/{fresh-request}/steps/A"),
+    form("/requests/{id}/searches", Needs(SubjectUpdate), REQUEST_SEARCH).at("/requests/{fresh-request}/searches"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),

@@ -315,3 +315,97 @@ fn roles_without_subject_read_are_refused_and_forms_need_the_csrf_token() {
     env.post_raw(&env.dpo, &format!("/requests/{id}/events"), body).assert_status(StatusCode::FORBIDDEN);
     assert!(env.app.get_request(&Context::cli(), &id).expect("request").events.is_empty(), "nothing recorded");
 }
+
+#[test]
+fn a_new_access_request_lists_its_checklist_and_steps_can_be_marked_done() {
+    let env = Env::new();
+    let (id, _) = env.request(2);
+    let page = env.get(&env.dpo, &format!("/requests/{id}"));
+    page.assert_status(StatusCode::OK).assert_has(r#"<h2 id="checklist">Checklist</h2>"#);
+    let mut last = 0;
+    for letter in 'A'..='M' {
+        let at = page.at(&format!(r#"<li id="step-{letter}">"#));
+        assert!(at > last, "step {letter} in order");
+        last = at;
+        page.assert_has(&format!(r#"action="/requests/{id}/steps/{letter}""#));
+    }
+    assert!(!page.text.contains(r#"id="step-N""#), "A to M only");
+    assert_eq!(page.text.matches("Not done").count(), 13, "nothing done yet");
+
+    let r = env.post(&env.dpo, &format!("/requests/{id}/steps/B"), &[("done", "true")]);
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/requests/{id}?done=step"));
+    let page = env.get(&env.dpo, r.location());
+    page.assert_has("Checklist updated").assert_has(&format!("Done by Dana Okafor on {}", long(uk_today())));
+    assert_eq!(page.text.matches("Not done").count(), 12);
+    let b = page.at(r#"<li id="step-B">"#);
+    assert!(page.text[b..].find("Undo").expect("an undo button") < page.text[b..].find("step-C").expect("step C"));
+
+    // Undo.
+    env.post(&env.dpo, &format!("/requests/{id}/steps/B"), &[("done", "false")]).assert_status(StatusCode::SEE_OTHER);
+    let page = env.get(&env.dpo, &format!("/requests/{id}"));
+    assert_eq!(page.text.matches("Not done").count(), 13);
+    assert!(!page.text.contains("Done by"), "undone");
+}
+
+#[test]
+fn a_search_appears_in_the_log_and_its_terms_are_sealed_at_rest() {
+    let env = Env::new();
+    let (id, _) = env.request(2);
+    let terms = "Quillfeather-Marchbanks tenancy 4417";
+    let answer = "Nothing held by Zephyrine Payroll";
+    let on = date_fields("search-on", uk_today());
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("search-system", "Housing management system"),
+        ("search-terms", terms),
+        ("search-hits", "7"),
+        ("search-processor", "yes"),
+        ("search-answer", answer),
+    ];
+    fields.extend(on.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let r = env.post(&env.dpo, &format!("/requests/{id}/searches"), &fields);
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), format!("/requests/{id}?done=search"));
+    let page = env.get(&env.dpo, r.location());
+    page.assert_has("Search recorded").assert_has(r#"<caption id="searches-caption">Systems searched</caption>"#);
+    let row = format!(
+        "<tr><td>Housing management system</td><td>{}</td><td>Dana Okafor</td><td>{terms}</td><td>7</td><td>Yes</td><td>{answer}</td></tr>",
+        long(uk_today())
+    );
+    page.assert_has(&row);
+
+    // The terms and the answer are sealed: not in the database file or its log.
+    let mut raw = std::fs::read(env._dir.path().join("steward.db")).expect("read the database");
+    if let Ok(wal) = std::fs::read(env._dir.path().join("steward.db-wal")) {
+        raw.extend(wal);
+    }
+    for secret in [terms, answer] {
+        assert!(!raw.windows(secret.len()).any(|w| w == secret.as_bytes()), "{secret:?} is in the raw bytes");
+    }
+    assert!(raw.windows(9).any(|w| w == b"Housing m"), "the system name is stored, so the file was read");
+
+    // Bad input: every problem in the error summary, and what was typed kept.
+    let bad = [("search-system", ""), ("search-terms", "kept terms"), ("search-hits", "lots"), ("search-on", "31")];
+    let r = env.post(&env.dpo, &format!("/requests/{id}/searches"), &bad);
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_has("There is a problem");
+    r.assert_has(r##"href="#search-system""##).assert_has(r##"href="#search-hits""##);
+    r.assert_has(r##"<a href="#search-on">The date searched must include a day, a month and a year"##);
+    r.assert_has(r#"value="kept terms""#);
+}
+
+#[test]
+fn roles_without_subject_update_cannot_tick_steps_or_log_searches() {
+    let env = Env::new();
+    let (id, _) = env.request(1);
+    for user in [&env.auditor, &env.staff] {
+        env.post(user, &format!("/requests/{id}/steps/A"), &[("done", "true")]).assert_status(StatusCode::FORBIDDEN);
+        let fields = [("search-system", "CRM"), ("search-terms", "Smith"), ("search-hits", "1"), ("search-on", "5")];
+        env.post(user, &format!("/requests/{id}/searches"), &fields).assert_status(StatusCode::FORBIDDEN);
+    }
+    // Without the CSRF token, even the DPO is refused.
+    env.post_raw(&env.dpo, &format!("/requests/{id}/steps/A"), encode(&[("done", "true")]))
+        .assert_status(StatusCode::FORBIDDEN);
+    let steps = env.app.request_steps(&Context::cli(), &id).expect("steps");
+    assert!(steps.iter().all(|s| s.done_at.is_none()), "nothing marked done");
+    assert!(env.app.request_searches(&Context::cli(), &id).expect("searches").is_empty(), "nothing logged");
+}

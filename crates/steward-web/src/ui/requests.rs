@@ -17,6 +17,7 @@ use axum::routing::{get, post};
 use jiff::civil::Date;
 use serde::Deserialize;
 use steward_app::auth::SessionInfo;
+use steward_app::checklists::{NewSearch, SearchView};
 use steward_app::requests::{NewRequest, RequestQuery, RequestView};
 use steward_app::{App, AppError, AppResult};
 use steward_core::request::{
@@ -24,14 +25,17 @@ use steward_core::request::{
 };
 use steward_core::{Permission, Region};
 
-/// `GET /requests`, `POST /requests`, `GET /requests/new`, `GET /requests/{id}` and
-/// `POST /requests/{id}/events`.
+/// `GET /requests`, `POST /requests`, `GET /requests/new`, `GET /requests/{id}`,
+/// `POST /requests/{id}/events`, `POST /requests/{id}/steps/{step}` and
+/// `POST /requests/{id}/searches`.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/requests", get(list).post(create))
         .route("/requests/new", get(new_page))
         .route("/requests/{id}", get(show))
         .route("/requests/{id}/events", post(record))
+        .route("/requests/{id}/steps/{step}", post(set_step))
+        .route("/requests/{id}/searches", post(add_search))
 }
 
 // ---------------------------------------------------------------------------------
@@ -566,6 +570,43 @@ struct RequestPage {
     timeline: Vec<TimelineRow>,
     forms: Vec<EventForm>,
     outcomes: [Choice; 3],
+    can_record: bool,
+    steps: Vec<StepLine>,
+    searches: Vec<SearchLine>,
+    search: SearchForm,
+}
+
+/// One step of the request's checklist.
+struct StepLine {
+    id: String,
+    title: String,
+    description: String,
+    /// "Done by NAME on DATE", when done.
+    done: Option<String>,
+}
+
+/// One entry of the search log, for the table.
+struct SearchLine {
+    system: String,
+    on: String,
+    by: String,
+    terms: String,
+    hits: i64,
+    processor: bool,
+    answer: String,
+}
+
+/// What was typed into the search-log form.
+#[derive(Debug, Clone, Default)]
+struct SearchForm {
+    system: String,
+    day: String,
+    month: String,
+    year: String,
+    terms: String,
+    hits: String,
+    processor: bool,
+    answer: String,
 }
 
 fn policy_words(target: &str) -> String {
@@ -716,8 +757,22 @@ fn request_page(
         timeline,
         forms,
         outcomes: OUTCOMES,
+        can_record,
+        steps: Vec::new(),
+        searches: Vec::new(),
+        search: SearchForm {
+            day: today.day().to_string(),
+            month: today.month().to_string(),
+            year: today.year().to_string(),
+            ..SearchForm::default()
+        },
         r,
     }
+}
+
+/// The day part of a stored timestamp, in words (as stored when it is not a date).
+fn day_of(stamp: &str) -> String {
+    stamp.get(..10).and_then(|d| d.parse::<Date>().ok()).map_or_else(|| stamp.to_string(), long_date)
 }
 
 /// `?done=` after something was recorded.
@@ -738,6 +793,8 @@ fn flash(done: &str) -> Option<String> {
         "decision" => "Recorded: decision",
         "response_sent" => "Recorded: response sent",
         "closed" => "Request closed",
+        "step" => "Checklist updated",
+        "search" => "Search recorded",
         _ => return None,
     };
     Some(text.to_string())
@@ -747,7 +804,43 @@ fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErrors) -> AppR
     let view = app.get_request(&session.ctx, id)?;
     let names = actor_names(app)?;
     let can_record = session.user.role.can(Permission::SubjectUpdate);
-    Ok(request_page(page(app, session, "requests"), errors, view, &names, can_record, uk_today()))
+    let kind = view.kind;
+    let mut p = request_page(page(app, session, "requests"), errors, view, &names, can_record, uk_today());
+    let described = app.checklist(kind).unwrap_or_default();
+    p.steps = app
+        .request_steps(&session.ctx, id)?
+        .into_iter()
+        .map(|s| StepLine {
+            description: described
+                .iter()
+                .find(|d| d.id == s.step_id)
+                .map(|d| d.description.clone())
+                .unwrap_or_default(),
+            done: s.done_at.as_deref().map(|at| {
+                format!(
+                    "Done by {} on {}",
+                    s.done_by.as_deref().map_or_else(|| "someone".into(), |b| who(&names, b)),
+                    day_of(at)
+                )
+            }),
+            id: s.step_id,
+            title: s.title,
+        })
+        .collect();
+    p.searches = app
+        .request_searches(&session.ctx, id)?
+        .into_iter()
+        .map(|v: SearchView| SearchLine {
+            on: v.searched_on.parse::<Date>().map_or(v.searched_on.clone(), long_date),
+            by: who(&names, &v.searched_by),
+            system: v.system,
+            terms: v.terms,
+            hits: v.hits,
+            processor: v.processor,
+            answer: v.answer.unwrap_or_default(),
+        })
+        .collect();
+    Ok(p)
 }
 
 async fn show(
@@ -876,6 +969,118 @@ async fn record(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
     match result {
         Ok(Recorded::Done(kind)) => redirect(&format!("/requests/{target}?done={kind}")),
         Ok(Recorded::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Err(r) => r,
+    }
+}
+
+/// `POST /requests/{id}/steps/{step}` with `done=true|false`.
+async fn set_step(State(s): State<AppState>, Path((id, step)): Path<(String, String)>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let done = value(&f.form, "done") == "true";
+    let target = id.clone();
+    match run(move || app.set_request_step(&session.ctx, &id, &step, done)).await {
+        Ok(_) => redirect(&format!("/requests/{target}?done=step")),
+        Err(r) => r,
+    }
+}
+
+impl SearchForm {
+    fn from_pairs(p: &Pairs) -> Self {
+        Self {
+            system: value(p, "search-system").trim().into(),
+            day: value(p, "search-on").into(),
+            month: value(p, "search-on-month").into(),
+            year: value(p, "search-on-year").into(),
+            terms: value(p, "search-terms").into(),
+            hits: value(p, "search-hits").trim().into(),
+            processor: !value(p, "search-processor").is_empty(),
+            answer: value(p, "search-answer").into(),
+        }
+    }
+
+    fn to_new(&self) -> Result<NewSearch, FormErrors> {
+        let mut errors = FormErrors::new();
+        if self.system.is_empty() {
+            errors.add("search-system", "Enter the system you searched");
+        } else if self.system.chars().count() > 200 {
+            errors.add("search-system", "The system must be 200 characters or fewer");
+        }
+        let on = match parse_date(&self.day, &self.month, &self.year) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                errors.add("search-on", "Enter the date you searched");
+                None
+            }
+            Err(m) => {
+                errors.add("search-on", sentence("The date searched", m));
+                None
+            }
+        };
+        if self.terms.trim().is_empty() {
+            errors.add("search-terms", "Enter the search terms you used");
+        }
+        let hits = match self.hits.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            _ => {
+                errors.add("search-hits", "Enter the number of items found, as a whole number, for example 0 or 12");
+                None
+            }
+        };
+        match (on, hits) {
+            (Some(searched_on), Some(hits)) if errors.is_empty() => Ok(NewSearch {
+                system: self.system.clone(),
+                searched_on,
+                terms: self.terms.trim().to_string(),
+                hits,
+                processor: self.processor,
+                answer: Some(self.answer.trim().to_string()).filter(|a| !a.is_empty()),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+enum Searched {
+    Done,
+    Failed(Box<RequestPage>),
+}
+
+/// `POST /requests/{id}/searches`: add an entry to the search log.
+async fn add_search(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = SearchForm::from_pairs(&f.form);
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "request", &id)?;
+        let refused = |errors: FormErrors| -> AppResult<Searched> {
+            let mut p = build(&app, &session, &id, errors)?;
+            p.search = form.clone();
+            Ok(Searched::Failed(Box::new(p)))
+        };
+        let input = match form.to_new() {
+            Ok(i) => i,
+            Err(errors) => return refused(errors),
+        };
+        match app.add_request_search(&session.ctx, &id, input) {
+            Ok(_) => Ok(Searched::Done),
+            Err(AppError::Invalid(fe)) => {
+                let mut errors = FormErrors::new();
+                let (field, what) = match fe.field.as_str() {
+                    "hits" => ("search-hits", "The number of items found"),
+                    _ => ("search-system", "The system"),
+                };
+                errors.add(field, sentence(what, &fe.message));
+                refused(errors)
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(Searched::Done) => redirect(&format!("/requests/{target}?done=search")),
+        Ok(Searched::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
         Err(r) => r,
     }
 }
