@@ -3,92 +3,19 @@
 //! SQLite and, when `STEWARD_TEST_POSTGRES_URL` is set, on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+#[macro_use]
+#[path = "common/api_env.rs"]
+mod api_env;
+
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
-use std::sync::Arc;
-use steward_app::{App, Context};
+use steward_app::Context;
 use steward_core::Role;
 use steward_core::subject::NewSubject;
-use steward_crypto::MasterKey;
-use steward_store::Store;
-use tower::ServiceExt;
 
-const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
-
-struct PgSchema {
-    url: String,
-    schema: String,
-}
-
-impl Drop for PgSchema {
-    fn drop(&mut self) {
-        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
-    }
-}
-
-struct Env {
-    router: axum::Router,
-    app: Arc<App>,
-    tokens: Vec<(Role, String)>,
-    rt: tokio::runtime::Runtime,
-    _pg: Option<PgSchema>,
-    _dir: tempfile::TempDir,
-}
+use api_env::{Env, run_postgres, run_sqlite};
 
 impl Env {
-    fn build(store: Store, pg: Option<PgSchema>, dir: tempfile::TempDir) -> Self {
-        let key = MasterKey::generate().expect("master key");
-        let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app");
-        let tokens = Role::ALL
-            .iter()
-            .map(|&r| (r, app.create_token(&Context::cli(), &format!("test {r}"), r).expect("token").1))
-            .collect();
-        let app = Arc::new(app);
-        let router = steward_web::router(app.clone());
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-        Self { router, app, tokens, rt, _pg: pg, _dir: dir }
-    }
-
-    fn token(&self, role: Role) -> &str {
-        &self.tokens.iter().find(|(r, _)| *r == role).expect("token").1
-    }
-
-    fn call(&self, role: Role, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut b = Request::builder()
-            .method(method)
-            .uri(uri)
-            .header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
-        let body = match body {
-            Some(v) => {
-                b = b.header(header::CONTENT_TYPE, "application/json");
-                Body::from(serde_json::to_vec(&v).expect("encode"))
-            }
-            None => Body::empty(),
-        };
-        let router = self.router.clone();
-        let req = b.body(body).expect("request");
-        self.rt.block_on(async move {
-            let resp = router.oneshot(req).await.expect("router");
-            let status = resp.status();
-            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-        })
-    }
-
-    fn create(&self, body: Value) -> Value {
-        let (s, v) = self.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(body));
-        assert_eq!(s, StatusCode::CREATED, "{v}");
-        v
-    }
-
-    fn event(&self, id: &str, body: Value) -> (StatusCode, Value) {
-        self.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{id}/events"), Some(body))
-    }
-
     fn subject(&self) -> String {
         let s = NewSubject { given_name: "Ada".into(), family_name: "Example".into(), ..NewSubject::default() };
         self.app.create_subject(&Context::cli(), s).expect("subject").id
@@ -225,35 +152,6 @@ fn roles(env: &Env) {
     assert_eq!(s, StatusCode::OK, "an API token acts for the organisation, not one caseworker");
     let (s, _) = env.call(Role::Dpo, Method::GET, "/api/v1/requests/no-such-request", None);
     assert_eq!(s, StatusCode::NOT_FOUND);
-}
-
-fn run_sqlite(scenario: fn(&Env)) {
-    let dir = tempfile::TempDir::new().expect("temporary directory");
-    let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
-    scenario(&Env::build(store, None, dir));
-}
-
-fn run_postgres(scenario: fn(&Env)) {
-    let Some(url) = std::env::var(PG_URL_VAR).ok().filter(|u| !u.trim().is_empty()) else {
-        eprintln!("NOTICE: {PG_URL_VAR} not set; PostgreSQL request API tests skipped");
-        return;
-    };
-    let dir = tempfile::TempDir::new().expect("temporary directory");
-    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let pg = PgSchema { url: url.clone(), schema: schema.clone() };
-    let store = Store::open_postgres(&url, Some(&schema)).expect("open PostgreSQL store");
-    scenario(&Env::build(store, Some(pg), dir));
-}
-
-macro_rules! on_both_backends {
-    ($($scenario:ident),* $(,)?) => {
-        mod sqlite {
-            $( #[test] fn $scenario() { super::run_sqlite(super::$scenario); } )*
-        }
-        mod postgres {
-            $( #[test] fn $scenario() { super::run_postgres(super::$scenario); } )*
-        }
-    };
 }
 
 on_both_backends! {

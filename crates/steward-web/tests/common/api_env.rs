@@ -1,0 +1,121 @@
+//! Shared by the API test files: an app on SQLite or a fresh PostgreSQL schema, a
+//! token for every role, JSON calls through the router, and a macro that runs each
+//! scenario on both backends (PostgreSQL when `STEWARD_TEST_POSTGRES_URL` is set).
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use std::sync::Arc;
+use steward_app::{App, Context};
+use steward_core::Role;
+use steward_crypto::MasterKey;
+use steward_store::Store;
+use tower::ServiceExt;
+
+pub const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
+
+pub struct PgSchema {
+    pub url: String,
+    pub schema: String,
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        if let Ok(mut c) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
+            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
+        }
+    }
+}
+
+pub struct Env {
+    pub router: axum::Router,
+    pub app: Arc<App>,
+    pub tokens: Vec<(Role, String)>,
+    pub rt: tokio::runtime::Runtime,
+    pub _pg: Option<PgSchema>,
+    pub _dir: tempfile::TempDir,
+}
+
+impl Env {
+    pub fn build(store: Store, pg: Option<PgSchema>, dir: tempfile::TempDir) -> Self {
+        let key = MasterKey::generate().expect("master key");
+        let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app");
+        let tokens = Role::ALL
+            .iter()
+            .map(|&r| (r, app.create_token(&Context::cli(), &format!("test {r}"), r).expect("token").1))
+            .collect();
+        let app = Arc::new(app);
+        let router = steward_web::router(app.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        Self { router, app, tokens, rt, _pg: pg, _dir: dir }
+    }
+
+    pub fn token(&self, role: Role) -> &str {
+        &self.tokens.iter().find(|(r, _)| *r == role).expect("token").1
+    }
+
+    pub fn call(&self, role: Role, method: Method, uri: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
+        let body = match body {
+            Some(v) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(&v).expect("encode"))
+            }
+            None => Body::empty(),
+        };
+        let router = self.router.clone();
+        let req = b.body(body).expect("request");
+        self.rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("router");
+            let status = resp.status();
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        })
+    }
+
+    pub fn create(&self, body: Value) -> Value {
+        let (s, v) = self.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(body));
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v
+    }
+
+    pub fn event(&self, id: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{id}/events"), Some(body))
+    }
+}
+
+pub fn run_sqlite(scenario: fn(&Env)) {
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
+    scenario(&Env::build(store, None, dir));
+}
+
+pub fn run_postgres(scenario: fn(&Env)) {
+    let Some(url) = std::env::var(PG_URL_VAR).ok().filter(|u| !u.trim().is_empty()) else {
+        eprintln!("NOTICE: {PG_URL_VAR} not set; PostgreSQL API tests skipped");
+        return;
+    };
+    let dir = tempfile::TempDir::new().expect("temporary directory");
+    let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let pg = PgSchema { url: url.clone(), schema: schema.clone() };
+    let store = Store::open_postgres(&url, Some(&schema)).expect("open PostgreSQL store");
+    scenario(&Env::build(store, Some(pg), dir));
+}
+
+/// Turn each scenario into a SQLite test and a PostgreSQL test.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($scenario:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $scenario() { super::run_sqlite(super::$scenario); } )*
+        }
+        mod postgres {
+            $( #[test] fn $scenario() { super::run_postgres(super::$scenario); } )*
+        }
+    };
+}
