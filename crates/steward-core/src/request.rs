@@ -209,6 +209,127 @@ pub enum DecisionOutcome {
     Refused,
 }
 
+/// Why a request is refused in whole or part. Each ground names its source; which
+/// grounds a kind of request may be refused on is [`RefusalGround::applies_to`].
+///
+/// Sources: UK GDPR Art 12(5) (manifestly unfounded or excessive, any right); Art 17(3)
+/// (erasure: freedom of expression, legal obligation or public task, public health,
+/// archiving and research, legal claims); Art 21(1) (general objection: compelling
+/// legitimate grounds, legal claims); Art 18(2) and 21(1) legal claims; Art 20(1)
+/// (portability only covers data provided by the subject and processed by automated
+/// means on consent or contract); Art 22(2) (automated decisions necessary for a
+/// contract, authorised by law, or with explicit consent); Art 12(2) and 11(2) (the
+/// requester not identified); DPA 2018 Schedules 2 to 4 (exemptions, see the response
+/// pack's exemption list). The right to object to direct marketing is absolute
+/// (Art 21(3)): only the Art 12(5) grounds and identity may refuse it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalGround {
+    /// Manifestly unfounded (Art 12(5)).
+    ManifestlyUnfounded,
+    /// Manifestly excessive (Art 12(5)).
+    ManifestlyExcessive,
+    /// The requester's identity could not be confirmed (Art 12(2), 12(6)).
+    IdentityNotConfirmed,
+    /// An exemption in DPA 2018 Schedules 2 to 4 applies.
+    Exemption,
+    /// The right does not apply to this processing (e.g. portability beyond Art 20(1),
+    /// erasure where no Art 17(1) ground holds).
+    RightDoesNotApply,
+    /// Needed to comply with a legal obligation or perform a public task (Art 17(3)(b)).
+    LegalObligation,
+    /// Needed for reasons of public interest in public health (Art 17(3)(c)).
+    PublicHealth,
+    /// Archiving, research or statistics (Art 17(3)(d)).
+    ArchivingResearch,
+    /// Freedom of expression and information (Art 17(3)(a)).
+    FreedomOfExpression,
+    /// Needed to establish, exercise or defend legal claims (Art 17(3)(e), 18(2), 21(1)).
+    LegalClaims,
+    /// Compelling legitimate grounds that override the subject's interests (Art 21(1)).
+    CompellingLegitimateGrounds,
+    /// The automated decision is necessary for a contract, authorised by law, or based on
+    /// explicit consent (Art 22(2)).
+    AutomatedDecisionPermitted,
+}
+
+names!(RefusalGround, "refusal ground",
+    ManifestlyUnfounded => "manifestly_unfounded", ManifestlyExcessive => "manifestly_excessive",
+    IdentityNotConfirmed => "identity_not_confirmed", Exemption => "exemption",
+    RightDoesNotApply => "right_does_not_apply", LegalObligation => "legal_obligation",
+    PublicHealth => "public_health", ArchivingResearch => "archiving_research",
+    FreedomOfExpression => "freedom_of_expression", LegalClaims => "legal_claims",
+    CompellingLegitimateGrounds => "compelling_legitimate_grounds",
+    AutomatedDecisionPermitted => "automated_decision_permitted",
+);
+
+impl RefusalGround {
+    /// The legal source, as cited to the requester.
+    pub fn citation(self) -> &'static str {
+        use RefusalGround::*;
+        match self {
+            ManifestlyUnfounded | ManifestlyExcessive => "UK GDPR Art 12(5)",
+            IdentityNotConfirmed => "UK GDPR Art 12(2) and 12(6)",
+            Exemption => "DPA 2018 Schedules 2 to 4",
+            RightDoesNotApply => "UK GDPR Arts 17(1), 18(1), 20(1), 21(1) and 22(1)",
+            LegalObligation => "UK GDPR Art 17(3)(b)",
+            PublicHealth => "UK GDPR Art 17(3)(c)",
+            ArchivingResearch => "UK GDPR Art 17(3)(d)",
+            FreedomOfExpression => "UK GDPR Art 17(3)(a)",
+            LegalClaims => "UK GDPR Arts 17(3)(e), 18(2) and 21(1)",
+            CompellingLegitimateGrounds => "UK GDPR Art 21(1)",
+            AutomatedDecisionPermitted => "UK GDPR Art 22(2)",
+        }
+    }
+
+    /// A plain-English description for staff and letters.
+    pub fn label(self) -> &'static str {
+        use RefusalGround::*;
+        match self {
+            ManifestlyUnfounded => "The request is manifestly unfounded",
+            ManifestlyExcessive => "The request is manifestly excessive",
+            IdentityNotConfirmed => "We could not confirm the requester's identity",
+            Exemption => "An exemption in the Data Protection Act 2018 applies",
+            RightDoesNotApply => "The right does not apply to this processing",
+            LegalObligation => "We must keep the data to meet a legal obligation or carry out a public task",
+            PublicHealth => "The data is needed for public health reasons",
+            ArchivingResearch => "The data is needed for archiving, research or statistics",
+            FreedomOfExpression => "The data is needed for freedom of expression and information",
+            LegalClaims => "The data is needed to establish, exercise or defend legal claims",
+            CompellingLegitimateGrounds => "Compelling legitimate grounds override the objection",
+            AutomatedDecisionPermitted => {
+                "The automated decision is necessary for a contract, authorised by law or based on explicit consent"
+            }
+        }
+    }
+
+    /// Whether a request of `kind` may be refused on this ground (see the type's notes).
+    /// Complaints are not refused on grounds: their outcome is upheld or not.
+    pub fn applies_to(self, kind: RequestKind) -> bool {
+        use RefusalGround::*;
+        use RequestKind as K;
+        match self {
+            ManifestlyUnfounded | ManifestlyExcessive | IdentityNotConfirmed => kind != K::Complaint,
+            Exemption => matches!(
+                kind,
+                K::Access | K::Portability | K::Rectification | K::Erasure | K::Restriction | K::Objection
+            ),
+            RightDoesNotApply => {
+                matches!(kind, K::Erasure | K::Restriction | K::Portability | K::Objection | K::AutomatedDecisionReview)
+            }
+            LegalObligation | PublicHealth | ArchivingResearch | FreedomOfExpression => kind == K::Erasure,
+            LegalClaims => matches!(kind, K::Erasure | K::Restriction | K::Objection),
+            CompellingLegitimateGrounds => kind == K::Objection,
+            AutomatedDecisionPermitted => kind == K::AutomatedDecisionReview,
+        }
+    }
+
+    /// The grounds a request of `kind` may be refused on, in display order.
+    pub fn for_kind(kind: RequestKind) -> Vec<RefusalGround> {
+        Self::ALL.iter().copied().filter(|g| g.applies_to(kind)).collect()
+    }
+}
+
 /// One event of a request, as recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -218,15 +339,20 @@ pub struct RequestEvent {
     /// The day it happened (`YYYY-MM-DD`).
     #[schema(value_type = String, format = Date)]
     pub on: Date,
-    /// Why (required for `extended`: the requester must be told the reasons, Art 12(3)).
+    /// Why: required for `extended` (the requester must be told the reasons, Art 12(3))
+    /// and for a decision that refuses in whole or part (Art 12(4)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The outcome (required for `decision`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<DecisionOutcome>,
+    /// The ground of a refusal (required when a rights request is refused; optional when
+    /// partly granted; never when granted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ground: Option<RefusalGround>,
 }
 
-/// Longest extension reason accepted (characters).
+/// Longest reason accepted (characters).
 pub const MAX_REASON: usize = 2000;
 
 /// An organisation's internal target for answering one kind of request.
@@ -324,6 +450,50 @@ fn refuse(field: &str, message: impl Into<String>) -> CoreError {
     CoreError::invalid(field, message)
 }
 
+/// A decision's outcome, ground and reason must fit together: a refusal in whole or part
+/// gives its reasons (Art 12(4): the requester is told the reasons and the right to
+/// complain); a refused rights request names a ground the kind may be refused on
+/// ([`RefusalGround::applies_to`]); a full grant names none. Complaints are upheld
+/// (`granted`), partly upheld or not upheld (`refused`), with reasons but no ground.
+fn check_decision(kind: RequestKind, ev: &RequestEvent) -> Result<(), CoreError> {
+    let Some(outcome) = ev.outcome else {
+        return Err(refuse("outcome", "say whether the request was granted, partly granted or refused"));
+    };
+    let has_reason = ev.reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+    let complaint = kind == RequestKind::Complaint;
+    match outcome {
+        DecisionOutcome::Granted => {
+            if ev.ground.is_some() {
+                return Err(refuse("ground", "is only for refusals; a granted request has no ground of refusal"));
+            }
+        }
+        DecisionOutcome::PartlyGranted | DecisionOutcome::Refused => {
+            if !has_reason {
+                return Err(refuse(
+                    "reason",
+                    "give the reasons: the requester must be told why, and of the right to complain to the ICO (Art 12(4))",
+                ));
+            }
+            if complaint && ev.ground.is_some() {
+                return Err(refuse("ground", "complaints are upheld or not; they have no ground of refusal"));
+            }
+            if !complaint && outcome == DecisionOutcome::Refused && ev.ground.is_none() {
+                return Err(refuse("ground", "name the ground of refusal"));
+            }
+        }
+    }
+    if let Some(g) = ev.ground
+        && !g.applies_to(kind)
+    {
+        let allowed: Vec<&str> = RefusalGround::for_kind(kind).iter().map(|g| g.as_str()).collect();
+        return Err(refuse(
+            "ground",
+            format!("{g} is not a ground for refusing a {kind} request; the grounds are: {}", allowed.join(", ")),
+        ));
+    }
+    Ok(())
+}
+
 /// Fold a request of `kind` received on `received` and its `events` (in the order they
 /// were recorded) into its status and due dates, refusing an impossible history.
 ///
@@ -372,11 +542,17 @@ pub fn assess(
             return Err(refuse("on", format!("is before the last event recorded ({last}); record events in order")));
         }
         last = ev.on;
-        if ev.reason.is_some() && ev.kind != EventKind::Extended {
-            return Err(refuse("reason", "is only for extensions"));
+        if ev.reason.is_some() && !matches!(ev.kind, EventKind::Extended | EventKind::Decision) {
+            return Err(refuse("reason", "is only for extensions and decisions"));
+        }
+        if ev.reason.as_deref().is_some_and(|r| r.chars().count() > MAX_REASON) {
+            return Err(refuse("reason", format!("must be at most {MAX_REASON} characters")));
         }
         if ev.outcome.is_some() && ev.kind != EventKind::Decision {
             return Err(refuse("outcome", "is only for decisions"));
+        }
+        if ev.ground.is_some() && ev.kind != EventKind::Decision {
+            return Err(refuse("ground", "is only for decisions"));
         }
         let rights_only = matches!(
             ev.kind,
@@ -428,9 +604,6 @@ pub fn assess(
                         "give the reasons for the extension: the requester must be told them",
                     ));
                 }
-                if ev.reason.as_deref().is_some_and(|r| r.chars().count() > MAX_REASON) {
-                    return Err(refuse("reason", format!("must be at most {MAX_REASON} characters")));
-                }
                 let notice_by = clock.deadline(calendar)?.unextended_due;
                 if ev.on > notice_by {
                     return Err(refuse(
@@ -446,9 +619,7 @@ pub fn assess(
                 if decided {
                     return Err(refuse("kind", "a decision was already recorded"));
                 }
-                if ev.outcome.is_none() {
-                    return Err(refuse("outcome", "say whether the request was granted, partly granted or refused"));
-                }
+                check_decision(kind, ev)?;
                 decided = true;
             }
             EventKind::ResponseSent => {
@@ -525,7 +696,7 @@ mod tests {
     const TODAY: Date = date(2030, 1, 1);
 
     fn ev(kind: EventKind, on: Date) -> RequestEvent {
-        RequestEvent { kind, on, reason: None, outcome: None }
+        RequestEvent { kind, on, reason: None, outcome: None, ground: None }
     }
 
     fn run(kind: RequestKind, received: Date, events: &[RequestEvent]) -> Result<Assessment, CoreError> {
@@ -695,5 +866,61 @@ mod tests {
             assert_eq!(serde_json::to_value(e).expect("json"), serde_json::json!(e.as_str()));
         }
         assert!("parcel".parse::<RequestKind>().is_err());
+    }
+
+    fn decision(outcome: DecisionOutcome, ground: Option<RefusalGround>, reason: Option<&str>) -> RequestEvent {
+        RequestEvent {
+            outcome: Some(outcome),
+            ground,
+            reason: reason.map(str::to_string),
+            ..ev(EventKind::Decision, date(2026, 3, 10))
+        }
+    }
+
+    #[test]
+    fn refusals_need_reasons_and_a_ground_the_kind_allows() {
+        let r = date(2026, 3, 2);
+        let d = |k, e: RequestEvent| run(k, r, &[e]);
+        // Art 12(4): reasons for any refusal, in whole or part.
+        let no_reason = decision(DecisionOutcome::Refused, Some(RefusalGround::ManifestlyExcessive), None);
+        assert_eq!(field(d(RequestKind::Access, no_reason)), "reason");
+        let blank = decision(DecisionOutcome::PartlyGranted, None, Some("  "));
+        assert_eq!(field(d(RequestKind::Access, blank)), "reason");
+        // A refused rights request names its ground.
+        let no_ground = decision(DecisionOutcome::Refused, None, Some("third request this month"));
+        assert_eq!(field(d(RequestKind::Access, no_ground)), "ground");
+        let ok = decision(DecisionOutcome::Refused, Some(RefusalGround::ManifestlyExcessive), Some("repeats"));
+        assert_eq!(d(RequestKind::Access, ok).expect("valid").status, RequestStatus::Decided);
+        // Art 17(3)(b): a legal obligation refuses erasure, but not access.
+        let legal = decision(DecisionOutcome::Refused, Some(RefusalGround::LegalObligation), Some("tenancy law"));
+        assert!(d(RequestKind::Erasure, legal.clone()).is_ok());
+        assert_eq!(field(d(RequestKind::Access, legal)), "ground");
+        // Art 21(3): objection to direct marketing is absolute; no compelling grounds.
+        let compelling =
+            decision(DecisionOutcome::Refused, Some(RefusalGround::CompellingLegitimateGrounds), Some("needed"));
+        assert_eq!(field(d(RequestKind::ObjectionDirectMarketing, compelling.clone())), "ground");
+        assert!(d(RequestKind::Objection, compelling).is_ok());
+        // A grant has no ground; complaints have reasons but no ground.
+        let granted = decision(DecisionOutcome::Granted, Some(RefusalGround::Exemption), None);
+        assert_eq!(field(d(RequestKind::Access, granted)), "ground");
+        let not_upheld = decision(DecisionOutcome::Refused, None, Some("handled correctly"));
+        assert!(d(RequestKind::Complaint, not_upheld).is_ok());
+        let with_ground = decision(DecisionOutcome::Refused, Some(RefusalGround::Exemption), Some("x"));
+        assert_eq!(field(d(RequestKind::Complaint, with_ground)), "ground");
+        // Grounds only on decisions.
+        let stray = RequestEvent { ground: Some(RefusalGround::Exemption), ..ev(EventKind::ResponseSent, r) };
+        assert_eq!(field(d(RequestKind::Access, stray)), "ground");
+    }
+
+    #[test]
+    fn every_rights_request_may_be_refused_as_manifestly_unfounded_and_has_grounds() {
+        for k in RequestKind::ALL.iter().copied().filter(|k| *k != RequestKind::Complaint) {
+            assert!(RefusalGround::ManifestlyUnfounded.applies_to(k), "{k}");
+        }
+        assert!(RefusalGround::for_kind(RequestKind::Complaint).is_empty());
+        for g in RefusalGround::ALL {
+            assert_eq!(g.as_str().parse::<RefusalGround>(), Ok(*g));
+            assert!(g.citation().contains("Art") || g.citation().contains("DPA"));
+        }
     }
 }

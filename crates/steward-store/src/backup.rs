@@ -113,6 +113,14 @@ pub enum BackupItem {
     RequestStep(crate::checklists::StepRow),
     /// A search-log entry of a request, terms and answer still sealed (schema version 6 on).
     RequestSearch(crate::checklists::SearchRow),
+    /// A system or processor on the register (schema version 7 on).
+    System(crate::erasure::SystemRow),
+    /// An erasure task (schema version 7 on).
+    ErasureTask(crate::erasure::ErasureTaskRow),
+    /// A legal hold (schema version 7 on).
+    Hold(crate::erasure::HoldRow),
+    /// A restriction of processing (schema version 7 on).
+    Restriction(crate::erasure::RestrictionRow),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -229,6 +237,18 @@ impl Store {
             }
             for r in crate::checklists::all_searches(tx)? {
                 emit(BackupItem::RequestSearch(r), &mut lines)?;
+            }
+            for r in crate::erasure::all_systems(tx)? {
+                emit(BackupItem::System(r), &mut lines)?;
+            }
+            for r in crate::erasure::all_tasks(tx)? {
+                emit(BackupItem::ErasureTask(r), &mut lines)?;
+            }
+            for r in crate::erasure::all_holds(tx)? {
+                emit(BackupItem::Hold(r), &mut lines)?;
+            }
+            for r in crate::erasure::all_restrictions(tx)? {
+                emit(BackupItem::Restriction(r), &mut lines)?;
             }
             for r in all_suppressions(tx)? {
                 emit(BackupItem::Suppression(r), &mut lines)?;
@@ -406,6 +426,10 @@ fn import_in(
         "audit_log",
         "settings",
         "suppressions",
+        "systems",
+        "erasure_tasks",
+        "legal_holds",
+        "restrictions",
     ] {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
@@ -494,6 +518,10 @@ fn import_in(
             BackupItem::RequestEvent(e) => insert_event_row(tx, &e)?,
             BackupItem::RequestStep(r) => crate::checklists::insert_step_row(tx, &r)?,
             BackupItem::RequestSearch(r) => crate::checklists::insert_search_row(tx, &r)?,
+            BackupItem::System(r) => crate::erasure::insert_system_row(tx, &r)?,
+            BackupItem::ErasureTask(r) => crate::erasure::insert_task_row(tx, &r)?,
+            BackupItem::Hold(r) => crate::erasure::insert_hold_row(tx, &r)?,
+            BackupItem::Restriction(r) => crate::erasure::insert_restriction_row(tx, &r)?,
             BackupItem::Suppression(r) => {
                 insert_suppression_row(tx, &r)?;
             }

@@ -49,10 +49,14 @@ pub struct SearchRow {
     pub processor: bool,
     /// Sealed answer (a sealed empty text when none).
     pub answer: Vec<u8>,
+    /// The system or processor searched, when it is on the register (schema version 7 on).
+    #[serde(default)]
+    pub system_id: Option<String>,
 }
 
 const STEP_COLUMNS: &str = "request_id, step_id, title, done_at, done_by, note, position";
-const SEARCH_COLUMNS: &str = "id, request_id, system, searched_on, searched_by, terms, hits, processor, answer";
+const SEARCH_COLUMNS: &str =
+    "id, request_id, system, searched_on, searched_by, terms, hits, processor, answer, system_id";
 
 fn step(r: &Row) -> Result<StepRow, StoreError> {
     Ok(StepRow {
@@ -77,6 +81,7 @@ fn search(r: &Row) -> Result<SearchRow, StoreError> {
         hits: r.int(6)?,
         processor: r.int(7)? != 0,
         answer: r.blob(8)?,
+        system_id: r.opt_text(9)?,
     })
 }
 
@@ -100,7 +105,7 @@ pub(crate) fn insert_step_row(tx: &mut dyn Tx, s: &StepRow) -> Result<(), StoreE
 /// Insert a search row as it is.
 pub(crate) fn insert_search_row(tx: &mut dyn Tx, s: &SearchRow) -> Result<(), StoreError> {
     tx.exec(
-        &format!("INSERT INTO request_searches ({SEARCH_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"),
+        &format!("INSERT INTO request_searches ({SEARCH_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"),
         &[
             Val::Text(&s.id),
             Val::Text(&s.request_id),
@@ -111,6 +116,7 @@ pub(crate) fn insert_search_row(tx: &mut dyn Tx, s: &SearchRow) -> Result<(), St
             Val::Int(s.hits),
             Val::Int(i64::from(s.processor)),
             Val::Blob(&s.answer),
+            Val::OptText(s.system_id.as_deref()),
         ],
     )?;
     Ok(())

@@ -246,6 +246,57 @@ CREATE TABLE request_searches (
 CREATE INDEX request_searches_request ON request_searches (request_id)
 "#,
     },
+    Migration {
+        version: 7,
+        name: "systems and processors, erasure tasks, legal holds, restrictions",
+        sql: r#"
+CREATE TABLE systems (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    holds_all_subjects BIGINT NOT NULL,
+    contact TEXT NOT NULL,
+    notes TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    retired_at TEXT NULL
+);
+CREATE UNIQUE INDEX systems_name ON systems (name);
+ALTER TABLE request_searches ADD COLUMN system_id TEXT NULL;
+CREATE TABLE erasure_tasks (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    system_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    confirmed_on TEXT NULL,
+    confirmed_by TEXT NULL,
+    note TEXT NOT NULL
+);
+CREATE INDEX erasure_tasks_request ON erasure_tasks (request_id);
+CREATE TABLE legal_holds (
+    id TEXT PRIMARY KEY,
+    scope TEXT NOT NULL,
+    target TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    approved_by TEXT NOT NULL,
+    placed_by TEXT NOT NULL,
+    placed_at TEXT NOT NULL,
+    lifted_at TEXT NULL,
+    lifted_by TEXT NULL,
+    lift_reason TEXT NULL
+);
+CREATE INDEX legal_holds_target ON legal_holds (scope, target);
+CREATE TABLE restrictions (
+    subject_id TEXT PRIMARY KEY,
+    request_id TEXT NULL,
+    ground TEXT NOT NULL,
+    placed_by TEXT NOT NULL,
+    placed_at TEXT NOT NULL
+)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.
