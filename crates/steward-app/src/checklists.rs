@@ -14,7 +14,11 @@ use steward_store::{SearchRow, StepRow};
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSearch {
-    /// The system searched.
+    /// The system or processor searched, from the register (its name and kind are used).
+    #[serde(default)]
+    pub system_id: Option<String>,
+    /// The system searched, in words, when it is not on the register.
+    #[serde(default)]
     pub system: String,
     /// The day searched (`YYYY-MM-DD`).
     #[schema(value_type = String, format = Date)]
@@ -38,6 +42,8 @@ pub struct SearchView {
     pub id: String,
     /// The system searched.
     pub system: String,
+    /// Its register entry, when it has one.
+    pub system_id: Option<String>,
     /// The day searched.
     pub searched_on: String,
     /// Who searched.
@@ -118,9 +124,24 @@ impl App {
     pub fn add_request_search(&self, ctx: &Context, id: &str, input: NewSearch) -> AppResult<SearchView> {
         self.require(ctx, Permission::SubjectUpdate, "request", id)?;
         self.load_request_for(ctx, id)?;
-        let system = input.system.trim().to_string();
+        let (system, processor) = match input.system_id.as_deref().filter(|s| !s.is_empty()) {
+            Some(sys) => match self.store.system(sys)? {
+                Some(r) if r.retired_at.is_none() => (r.name, r.kind == "processor"),
+                Some(_) => return Err(AppError::Invalid(FieldError::new("system_id", "names a retired system"))),
+                None => {
+                    return Err(AppError::Invalid(FieldError::new("system_id", "names no system on the register")));
+                }
+            },
+            None => (input.system.trim().to_string(), input.processor),
+        };
         if system.is_empty() || system.chars().count() > 200 {
-            return Err(AppError::Invalid(FieldError::new("system", "must be 1 to 200 characters")));
+            return Err(AppError::Invalid(FieldError::new(
+                "system",
+                "choose a system from the register or name it in 1 to 200 characters",
+            )));
+        }
+        if input.searched_on > crate::requests::uk_today() {
+            return Err(AppError::Invalid(FieldError::new("searched_on", "is in the future")));
         }
         if input.hits < 0 {
             return Err(AppError::Invalid(FieldError::new("hits", "cannot be negative")));
@@ -135,8 +156,9 @@ impl App {
             searched_by: ctx.actor.clone(),
             terms: self.keys.seal_secret(&aad(&sid), input.terms.as_bytes()).map_err(AppError::from)?,
             hits: input.hits,
-            processor: input.processor,
+            processor,
             answer: self.keys.seal_secret(&aad(&sid), answer.as_bytes()).map_err(AppError::from)?,
+            system_id: input.system_id.filter(|s| !s.is_empty()),
         };
         let ev = ctx.event("request.search", "request", id, Outcome::Success, format!("search={sid}"));
         self.store.insert_request_search(&row, &ev)?;
@@ -161,6 +183,7 @@ impl App {
             answer: (!answer.is_empty()).then_some(answer),
             id: r.id,
             system: r.system,
+            system_id: r.system_id,
             searched_on: r.searched_on,
             searched_by: r.searched_by,
             hits: r.hits,

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod erasure;
 pub mod journal;
 pub mod public;
 pub mod requests;

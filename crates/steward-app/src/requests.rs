@@ -139,6 +139,8 @@ struct Detail {
     reason: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     outcome: Option<steward_core::request::DecisionOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ground: Option<steward_core::request::RefusalGround>,
 }
 
 fn to_event(e: &RequestEventRow) -> AppResult<RequestEvent> {
@@ -148,6 +150,7 @@ fn to_event(e: &RequestEventRow) -> AppResult<RequestEvent> {
         on: parse(&e.on_date, "event date")?,
         reason: d.reason,
         outcome: d.outcome,
+        ground: d.ground,
     })
 }
 
@@ -300,7 +303,7 @@ impl App {
         let kind: EventKind = event.kind;
         events.push(event.clone());
         let (a, _) = self.assess_row(&q, &events, uk_today())?;
-        let detail = Detail { reason: event.reason.clone(), outcome: event.outcome };
+        let detail = Detail { reason: event.reason.clone(), outcome: event.outcome, ground: event.ground };
         let now = steward_store::now();
         let row = RequestEventRow {
             id: uuid::Uuid::now_v7().to_string(),
@@ -321,12 +324,18 @@ impl App {
             updated_at: now,
             ..q
         };
+        let request_kind: RequestKind = parse(&updated.kind, "kind")?;
+        if kind == EventKind::Closed {
+            self.ensure_closable(request_kind, id)?;
+        }
+        let granted = kind == EventKind::Decision && event.outcome == Some(DecisionOutcome::Granted);
+        let approved = kind == EventKind::Decision
+            && matches!(event.outcome, Some(DecisionOutcome::Granted | DecisionOutcome::PartlyGranted));
         // A granted objection to direct marketing is absolute (Art 21(3)): the subject's
         // contacts go on the suppression list before the decision is recorded, so a
         // failure leaves the request undecided rather than the objection unhonoured.
-        if updated.kind == RequestKind::ObjectionDirectMarketing.as_str()
-            && kind == EventKind::Decision
-            && event.outcome == Some(DecisionOutcome::Granted)
+        if request_kind == RequestKind::ObjectionDirectMarketing
+            && granted
             && let Some(subject) = &updated.subject_id
         {
             let rows = self.subject_suppression_rows(subject, Some(id), "objection_granted")?;
@@ -334,8 +343,116 @@ impl App {
             let sev = ctx.event("suppression.add", "subject", subject, Outcome::Success, detail);
             self.store.add_suppressions(&rows, &sev)?;
         }
+        // Approving erasure (Art 17) is the DPO's decision; a legal hold stops it, and the
+        // subject's contacts are read for the suppression list while they still can be.
+        let mut erase: Option<(String, Vec<steward_store::SuppressionRow>)> = None;
+        if request_kind == RequestKind::Erasure && approved {
+            self.require(ctx, Permission::SubjectErase, "request", id)?;
+            let Some(subject) = updated.subject_id.clone() else {
+                return Err(AppError::Invalid(FieldError::new(
+                    "subject_id",
+                    "link the request to the subject on record before approving erasure",
+                )));
+            };
+            self.ensure_no_hold(&subject)?;
+            let rows = match self.store.subject(&subject)? {
+                SubjectLookup::Found(_) if granted => self.subject_suppression_rows(&subject, Some(id), "erased")?,
+                _ => Vec::new(),
+            };
+            erase = Some((subject, rows));
+        }
+        if request_kind == RequestKind::Restriction && granted && updated.subject_id.is_none() {
+            return Err(AppError::Invalid(FieldError::new(
+                "subject_id",
+                "link the request to the subject on record before granting restriction",
+            )));
+        }
         let ev = ctx.event("request.event", "request", id, Outcome::Success, format!("kind={kind} seq={}", row.seq));
         self.store.append_request_event(&row, &updated, &ev)?;
+        if let Some((subject, rows)) = erase {
+            if granted && matches!(self.store.subject(&subject)?, SubjectLookup::Found(_)) {
+                self.erase_subject(ctx, &subject, "erasure_request", Some(&updated.reference))?;
+            }
+            if !rows.is_empty() {
+                let detail = format!("reason=erased request={id} identifiers={}", rows.len());
+                let sev = ctx.event("suppression.add", "subject", &subject, Outcome::Success, detail);
+                self.store.add_suppressions(&rows, &sev)?;
+            }
+            let systems = self.systems_to_erase(&subject)?;
+            self.create_erasure_tasks(ctx, id, &subject, &systems)?;
+        }
+        if request_kind == RequestKind::Restriction
+            && granted
+            && let Some(subject) = &updated.subject_id
+            && self.store.restriction(subject)?.is_none()
+        {
+            self.restrict_subject(ctx, subject, crate::erasure::RestrictionGround::AtRequest, Some(id))?;
+        }
+        let (q, rows) = self.load_request(ctx, id)?;
+        self.request_view(q, &rows, true)
+    }
+
+    /// A request may close only when every checklist step is done and, for erasure, every
+    /// system and processor has confirmed (Art 19: erasure is communicated to each
+    /// recipient and tracked to its end).
+    fn ensure_closable(&self, kind: RequestKind, id: &str) -> AppResult<()> {
+        let open = self.open_steps(id)?;
+        if !open.is_empty() {
+            let shown: Vec<&str> = open.iter().take(5).map(String::as_str).collect();
+            let more = if open.len() > 5 { format!(" and {} more", open.len() - 5) } else { String::new() };
+            return Err(AppError::Invalid(FieldError::new(
+                "kind",
+                format!(
+                    "{} checklist step(s) are still open ({}{more}); finish them before closing the request",
+                    open.len(),
+                    shown.join("; ")
+                ),
+            )));
+        }
+        if kind == RequestKind::Erasure {
+            let pending = self.store.erasure_tasks(id)?.iter().filter(|t| t.status == "pending").count();
+            if pending > 0 {
+                return Err(AppError::Invalid(FieldError::new(
+                    "kind",
+                    format!("{pending} erasure task(s) still await confirmation; record each outcome before closing"),
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Assign a request to a user (or unassign with `None`); a caseworker assigned also
+    /// gets access to the request's subject (need to know follows the work).
+    pub fn assign_request(&self, ctx: &Context, id: &str, user_id: Option<&str>) -> AppResult<RequestView> {
+        self.require(ctx, Permission::AssignCases, "request", id)?;
+        let (q, _) = self.load_request(ctx, id)?;
+        if let Some(u) = user_id {
+            let Some(user) = self.store.user(u)? else {
+                return Err(AppError::Invalid(FieldError::new("assigned_to", "names no user")));
+            };
+            if user.disabled_at.is_some() {
+                return Err(AppError::Invalid(FieldError::new("assigned_to", "names a disabled account")));
+            }
+        }
+        let ev = ctx.event("request.assign", "request", id, Outcome::Success, format!("user={}", user_id.unwrap_or("-")));
+        self.store.assign_request(id, user_id, &steward_store::now(), &ev)?;
+        if let (Some(u), Some(subject)) = (user_id, &q.subject_id)
+            && matches!(self.store.subject(subject)?, SubjectLookup::Found(_))
+        {
+            self.grant_subject_for_request(subject, u, &q.reference)?;
+        }
+        let (q, rows) = self.load_request(ctx, id)?;
+        self.request_view(q, &rows, true)
+    }
+
+    /// The stored row of a request the caller may see.
+    pub(crate) fn request_row_for(&self, ctx: &Context, id: &str) -> AppResult<RequestRow> {
+        self.load_request(ctx, id).map(|(q, _)| q)
+    }
+
+    /// A request with its events, without recording a view (for derived documents that
+    /// audit themselves).
+    pub(crate) fn get_request_quiet(&self, ctx: &Context, id: &str) -> AppResult<RequestView> {
         let (q, rows) = self.load_request(ctx, id)?;
         self.request_view(q, &rows, true)
     }

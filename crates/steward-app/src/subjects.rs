@@ -388,6 +388,29 @@ impl App {
         Ok(self.store.grant_subject_access(&row, Some(&ev))?)
     }
 
+    /// Give a caseworker access to the subject of a request assigned to them (audited).
+    /// Other roles see subjects by role, so nothing is recorded for them.
+    pub(crate) fn grant_subject_for_request(&self, subject_id: &str, user_id: &str, reference: &str) -> AppResult<()> {
+        let Some(user) = self.store.user(user_id)? else { return Ok(()) };
+        if user.role != Role::Caseworker.as_str() || self.store.has_subject_access(subject_id, user_id)? {
+            return Ok(());
+        }
+        let row = AccessRow {
+            subject_id: subject_id.into(),
+            user_id: user_id.into(),
+            reason: format!("request {reference}"),
+            granted_at: steward_store::now(),
+        };
+        let ev = Context::system().event(
+            "subject.assign",
+            "subject",
+            subject_id,
+            Outcome::Success,
+            format!("user={user_id} via=request"),
+        );
+        Ok(self.store.grant_subject_access(&row, Some(&ev))?)
+    }
+
     /// Take a caseworker's access to a subject away (DPO only; audited).
     pub fn unassign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
         self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
@@ -454,6 +477,43 @@ impl App {
     pub fn update_subject(&self, ctx: &Context, id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectUpdate, "subject", id)?;
         self.require_need_to_know(ctx, id)?;
+        self.load(id)?;
+        self.ensure_not_restricted(id, "changing their record")?;
+        self.apply_patch(ctx, id, patch, None)
+    }
+
+    /// Correct a subject's record under a rectification request (UK GDPR Art 16): the
+    /// request must be an open rectification request about this subject. Allowed while
+    /// processing is restricted (correcting contested data is why it was restricted,
+    /// Art 18(1)(a)). The audit entry names the fields and the request, never the values.
+    pub fn rectify_subject(
+        &self,
+        ctx: &Context,
+        request_id: &str,
+        patch: SubjectPatch,
+    ) -> AppResult<SubjectView> {
+        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        let q = self.request_row_for(ctx, request_id)?;
+        if q.kind != "rectification" {
+            return Err(AppError::Invalid(FieldError::new("kind", "only a rectification request corrects a record")));
+        }
+        if q.status == "closed" {
+            return Err(AppError::Invalid(FieldError::new("kind", "the request is closed")));
+        }
+        let Some(id) = q.subject_id else {
+            return Err(AppError::Invalid(FieldError::new("subject_id", "the request names no subject")));
+        };
+        self.require_need_to_know(ctx, &id)?;
+        self.apply_patch(ctx, &id, patch, Some(request_id))
+    }
+
+    fn apply_patch(
+        &self,
+        ctx: &Context,
+        id: &str,
+        patch: SubjectPatch,
+        request_id: Option<&str>,
+    ) -> AppResult<SubjectView> {
         let row = self.load(id)?;
         let current = self.open_row(&row)?;
         let current_categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
@@ -462,7 +522,11 @@ impl App {
         let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
         let new =
             self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), steward_store::now())?;
-        let ev = ctx.event("subject.update", "subject", id, Outcome::Success, format!("fields={fields}"));
+        let detail = match request_id {
+            Some(r) => format!("fields={fields} request={r}"),
+            None => format!("fields={fields}"),
+        };
+        let ev = ctx.event("subject.update", "subject", id, Outcome::Success, detail);
         self.store.update_subject(&new, &row.updated_at, &ev)?;
         self.view(&new, v.personal)
     }
@@ -606,6 +670,7 @@ impl App {
         }
         for id in [from, to] {
             self.load(id)?;
+            self.ensure_not_restricted(id, "linking them to someone")?;
         }
         let link = LinkRow {
             from_id: from.into(),
@@ -674,6 +739,7 @@ impl App {
             }
         };
         self.load(id)?;
+        self.ensure_no_hold(id)?;
         let t = Tombstone {
             subject_id: id.into(),
             erased_at: steward_store::now(),

@@ -48,6 +48,12 @@ pub enum Permission {
     /// Add identifiers to the suppression list directly (an objection received by
     /// phone, say). Entries are never removed.
     ManageSuppression,
+    /// See the register of systems and processors (names and contacts; no personal data).
+    ReadRegisters,
+    /// Add, change and retire systems and processors on the register.
+    ManageRegisters,
+    /// Place and lift legal holds, and lift restrictions of processing.
+    ManageHolds,
 }
 
 impl Role {
@@ -82,13 +88,25 @@ impl Role {
         match self {
             Role::Dpo => true,
             Role::Admin => {
-                matches!(permission, AuditRead | ManageAccess | ManageSettings | ReadStatistics | CheckSuppression)
+                matches!(
+                    permission,
+                    AuditRead
+                        | ManageAccess
+                        | ManageSettings
+                        | ReadStatistics
+                        | CheckSuppression
+                        | ReadRegisters
+                        | ManageRegisters
+                )
             }
             Role::Caseworker => {
-                matches!(permission, SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics | CheckSuppression)
+                matches!(
+                    permission,
+                    SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics | CheckSuppression | ReadRegisters
+                )
             }
-            Role::Staff => matches!(permission, SubjectCreate | CheckSuppression),
-            Role::Auditor => matches!(permission, AuditRead | ReadStatistics),
+            Role::Staff => matches!(permission, SubjectCreate | CheckSuppression | ReadRegisters),
+            Role::Auditor => matches!(permission, AuditRead | ReadStatistics | ReadRegisters),
         }
     }
 }

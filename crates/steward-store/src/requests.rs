@@ -285,4 +285,25 @@ impl Store {
             tx.query(&sql, &vals)?.iter().map(request).collect()
         })
     }
+
+    /// Set (or clear) who works a request, with `event` audited. Returns false when there
+    /// is no such request.
+    pub fn assign_request(
+        &self,
+        id: &str,
+        user_id: Option<&str>,
+        updated_at: &str,
+        event: &AuditEvent,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.exec(
+                "UPDATE requests SET assigned_to = $2, updated_at = $3 WHERE id = $1",
+                &[Val::Text(id), Val::OptText(user_id), Val::Text(updated_at)],
+            )?;
+            if n > 0 {
+                append_in(tx, std::slice::from_ref(event))?;
+            }
+            Ok(n > 0)
+        })
+    }
 }

@@ -908,7 +908,7 @@ fn read_event(p: &Pairs) -> Result<RequestEvent, FormErrors> {
         None
     };
     match on {
-        Some(on) if errors.is_empty() => Ok(RequestEvent { kind, on, reason, outcome }),
+        Some(on) if errors.is_empty() => Ok(RequestEvent { kind, on, reason, outcome, ground: None }),
         _ => Err(errors),
     }
 }
@@ -1029,6 +1029,7 @@ impl SearchForm {
         };
         match (on, hits) {
             (Some(searched_on), Some(hits)) if errors.is_empty() => Ok(NewSearch {
+                system_id: None,
                 system: self.system.clone(),
                 searched_on,
                 terms: self.terms.trim().to_string(),

@@ -1,0 +1,763 @@
+//! What erasure and restriction requests do beyond the request itself: the register of
+//! systems and processors (plain named rows for now), erasure tasks tracked to
+//! confirmation, erasure certificates, legal holds that stop erasure, and restrictions
+//! of processing that stop changes and exports.
+//!
+//! Sources: UK GDPR Art 17 (erasure, and Art 17(3) grounds to refuse), Art 18 (restriction:
+//! the data may be stored but not otherwise processed; the subject is told before it is
+//! lifted, Art 18(3)), Art 19 (each recipient is told of an erasure or restriction unless
+//! impossible or disproportionate), Art 28 (processors act only on instructions, so
+//! they are asked to erase and confirm), ICO guidance "Right to erasure" and "Right to
+//! restrict processing".
+
+use crate::{App, AppError, AppResult, Context};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use steward_core::audit::Outcome;
+use steward_core::{FieldError, Permission};
+use steward_store::{ErasureTaskRow, HoldRow, RestrictionRow, SubjectLookup, SystemRow};
+use utoipa::ToSchema;
+
+/// Longest system name accepted (characters).
+pub const MAX_SYSTEM_NAME: usize = 120;
+/// Longest free text (contact, notes, reasons) accepted (characters).
+pub const MAX_NOTE: usize = 2000;
+
+/// Whether a register entry is the organisation's own system or a processor's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemKind {
+    /// A system the organisation runs (case management, shared drive, email).
+    System,
+    /// A processor acting on the organisation's instructions (Art 28).
+    Processor,
+}
+
+impl SystemKind {
+    /// Machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SystemKind::System => "system",
+            SystemKind::Processor => "processor",
+        }
+    }
+}
+
+/// A system or processor to add, or the new values of one.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSystem {
+    /// Name, unique.
+    pub name: String,
+    /// `system` or `processor`.
+    pub kind: SystemKind,
+    /// Whether every subject's data is there (every erasure then gets a task for it).
+    #[serde(default)]
+    pub holds_all_subjects: bool,
+    /// Who to ask: a team, or the processor's contact point.
+    #[serde(default)]
+    pub contact: String,
+    /// Notes.
+    #[serde(default)]
+    pub notes: String,
+    /// Retire it (kept for history, no new tasks or searches); un-retire with `false`.
+    #[serde(default)]
+    pub retired: bool,
+}
+
+/// A system or processor on the register.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct System {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// `system` or `processor`.
+    pub kind: SystemKind,
+    /// Whether every subject's data is there.
+    pub holds_all_subjects: bool,
+    /// Who to ask.
+    pub contact: String,
+    /// Notes.
+    pub notes: String,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Retired (RFC 3339), if it has been.
+    pub retired_at: Option<String>,
+}
+
+impl System {
+    fn from_row(r: SystemRow) -> AppResult<Self> {
+        let kind = match r.kind.as_str() {
+            "system" => SystemKind::System,
+            "processor" => SystemKind::Processor,
+            _ => return Err(AppError::Store(steward_store::StoreError::Corrupt("system kind".into()))),
+        };
+        Ok(Self {
+            id: r.id,
+            name: r.name,
+            kind,
+            holds_all_subjects: r.holds_all_subjects,
+            contact: r.contact,
+            notes: r.notes,
+            created_at: r.created_at,
+            retired_at: r.retired_at,
+        })
+    }
+}
+
+/// The outcome of an erasure task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskStatus {
+    /// Waiting for confirmation.
+    Pending,
+    /// Erased, and confirmed.
+    Erased,
+    /// The system or processor held nothing about the subject.
+    NotHeld,
+    /// Not erased there, for a reason given (e.g. a legal obligation to keep it).
+    Refused,
+}
+
+impl TaskStatus {
+    /// Machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskStatus::Pending => "pending",
+            TaskStatus::Erased => "erased",
+            TaskStatus::NotHeld => "not_held",
+            TaskStatus::Refused => "refused",
+        }
+    }
+
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            TaskStatus::Pending => "Waiting for confirmation",
+            TaskStatus::Erased => "Erased",
+            TaskStatus::NotHeld => "Nothing held",
+            TaskStatus::Refused => "Not erased",
+        }
+    }
+
+    fn parse(s: &str) -> AppResult<Self> {
+        [TaskStatus::Pending, TaskStatus::Erased, TaskStatus::NotHeld, TaskStatus::Refused]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+            .ok_or_else(|| AppError::Store(steward_store::StoreError::Corrupt("erasure task status".into())))
+    }
+}
+
+/// An erasure task with its system's name.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErasureTask {
+    /// Id.
+    pub id: String,
+    /// The system or processor.
+    pub system_id: String,
+    /// Its name.
+    pub system_name: String,
+    /// `system` or `processor`.
+    pub system_kind: SystemKind,
+    /// Who to ask.
+    pub contact: String,
+    /// Where it stands.
+    pub status: TaskStatus,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// The day the outcome was confirmed.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub confirmed_on: Option<Date>,
+    /// Who recorded it.
+    pub confirmed_by: Option<String>,
+    /// How it was confirmed.
+    pub note: String,
+}
+
+/// A task's confirmation.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TaskConfirmation {
+    /// `erased`, `not_held` or `refused`.
+    pub status: TaskStatus,
+    /// The day confirmed (`YYYY-MM-DD`), not in the future.
+    #[schema(value_type = String, format = Date)]
+    pub confirmed_on: Date,
+    /// How it was confirmed (required for `refused`: why not). No names.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A legal hold to place on a subject.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewHold {
+    /// The subject held.
+    pub subject_id: String,
+    /// Why (e.g. "County court claim 2026/114"); no names.
+    pub reason: String,
+    /// Who approved it (name or role).
+    pub approved_by: String,
+}
+
+/// A legal hold.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Hold {
+    /// Id.
+    pub id: String,
+    /// What it covers (`subject`).
+    pub scope: String,
+    /// The id of what it covers.
+    pub target: String,
+    /// Why.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Who placed it.
+    pub placed_by: String,
+    /// When placed (RFC 3339).
+    pub placed_at: String,
+    /// When lifted.
+    pub lifted_at: Option<String>,
+    /// Who lifted it.
+    pub lifted_by: Option<String>,
+    /// Why it was lifted.
+    pub lift_reason: Option<String>,
+}
+
+impl From<HoldRow> for Hold {
+    fn from(h: HoldRow) -> Self {
+        Self {
+            id: h.id,
+            scope: h.scope,
+            target: h.target,
+            reason: h.reason,
+            approved_by: h.approved_by,
+            placed_by: h.placed_by,
+            placed_at: h.placed_at,
+            lifted_at: h.lifted_at,
+            lifted_by: h.lifted_by,
+            lift_reason: h.lift_reason,
+        }
+    }
+}
+
+/// Why processing of a subject is restricted (UK GDPR Art 18(1)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RestrictionGround {
+    /// The subject contests the accuracy of the data, while it is checked (Art 18(1)(a)).
+    AccuracyContested,
+    /// The processing is unlawful and the subject asks for restriction, not erasure (18(1)(b)).
+    UnlawfulProcessing,
+    /// The organisation no longer needs the data but the subject needs it for legal
+    /// claims (18(1)(c)).
+    SubjectsLegalClaims,
+    /// The subject objected under Art 21(1), while the grounds are weighed (18(1)(d)).
+    ObjectionPending,
+    /// Granted on a restriction request (Art 18(1): the request states which ground).
+    AtRequest,
+}
+
+impl RestrictionGround {
+    /// Every ground.
+    pub const ALL: [RestrictionGround; 5] = [
+        RestrictionGround::AccuracyContested,
+        RestrictionGround::UnlawfulProcessing,
+        RestrictionGround::SubjectsLegalClaims,
+        RestrictionGround::ObjectionPending,
+        RestrictionGround::AtRequest,
+    ];
+
+    /// Machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RestrictionGround::AccuracyContested => "accuracy_contested",
+            RestrictionGround::UnlawfulProcessing => "unlawful_processing",
+            RestrictionGround::SubjectsLegalClaims => "subjects_legal_claims",
+            RestrictionGround::ObjectionPending => "objection_pending",
+            RestrictionGround::AtRequest => "restriction_request",
+        }
+    }
+
+    /// Words for people, with the source.
+    pub fn label(self) -> &'static str {
+        match self {
+            RestrictionGround::AccuracyContested => "Accuracy contested, being checked (Art 18(1)(a))",
+            RestrictionGround::UnlawfulProcessing => "Unlawful processing; restriction asked instead of erasure (Art 18(1)(b))",
+            RestrictionGround::SubjectsLegalClaims => "Needed by the subject for legal claims (Art 18(1)(c))",
+            RestrictionGround::ObjectionPending => "Objection being considered (Art 18(1)(d))",
+            RestrictionGround::AtRequest => "Restriction request granted (Art 18(1))",
+        }
+    }
+
+    /// The ground for a machine name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == s)
+    }
+}
+
+/// A restriction of processing.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Restriction {
+    /// The subject.
+    pub subject_id: String,
+    /// The restriction request it came from, if any.
+    pub request_id: Option<String>,
+    /// Why.
+    pub ground: RestrictionGround,
+    /// Who placed it.
+    pub placed_by: String,
+    /// When (RFC 3339).
+    pub placed_at: String,
+}
+
+/// Evidence that a subject's data was erased, and where: the answer to an erasure
+/// request. Holds no personal data: the subject appears by id and the request by
+/// reference.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ErasureCertificate {
+    /// The request.
+    pub request_id: String,
+    /// Its reference.
+    pub reference: String,
+    /// The subject's id (now a tombstone).
+    pub subject_id: Option<String>,
+    /// Day the request was received.
+    #[schema(value_type = String, format = Date)]
+    pub received_on: Date,
+    /// Day erasure was approved.
+    #[schema(value_type = Option<String>, format = Date)]
+    pub approved_on: Option<Date>,
+    /// Who approved it.
+    pub approved_by: Option<String>,
+    /// When Steward's own copy was destroyed (RFC 3339), by crypto-shredding.
+    pub erased_in_steward_at: Option<String>,
+    /// Who erased it in Steward.
+    pub erased_in_steward_by: Option<String>,
+    /// Each system and processor, with its outcome.
+    pub tasks: Vec<ErasureTask>,
+    /// Contact identifiers kept on the suppression list as keyed hashes, so marketing
+    /// never resumes.
+    pub suppressed_identifiers: usize,
+    /// Whether every task is confirmed.
+    pub complete: bool,
+    /// When this certificate was produced (RFC 3339).
+    pub issued_at: String,
+    /// The audit log's head when produced: entries and hash, for verification.
+    pub audit_seq: i64,
+    /// The head hash.
+    pub audit_hash: String,
+}
+
+fn text_field(field: &str, value: &str, max: usize, required: bool) -> AppResult<String> {
+    let v = value.trim();
+    if required && v.is_empty() {
+        return Err(AppError::Invalid(FieldError::new(field, "is required")));
+    }
+    if v.chars().count() > max {
+        return Err(AppError::Invalid(FieldError::new(field, format!("must be at most {max} characters"))));
+    }
+    if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        return Err(AppError::Invalid(FieldError::new(field, "must not contain control characters")));
+    }
+    Ok(v.to_string())
+}
+
+fn store_conflict(e: steward_store::StoreError) -> AppError {
+    match e {
+        steward_store::StoreError::Conflict(m) => AppError::Invalid(FieldError::new("name", m)),
+        other => AppError::Store(other),
+    }
+}
+
+impl App {
+    /// The register of systems and processors, by name.
+    pub fn systems(&self, ctx: &Context) -> AppResult<Vec<System>> {
+        self.require(ctx, Permission::ReadRegisters, "system", "")?;
+        self.store.systems()?.into_iter().map(System::from_row).collect()
+    }
+
+    /// One system or processor.
+    pub fn system(&self, ctx: &Context, id: &str) -> AppResult<System> {
+        self.require(ctx, Permission::ReadRegisters, "system", id)?;
+        let row = self.store.system(id)?.ok_or_else(|| AppError::NotFound(format!("system {id}")))?;
+        System::from_row(row)
+    }
+
+    /// Add a system or processor to the register.
+    pub fn create_system(&self, ctx: &Context, input: NewSystem) -> AppResult<System> {
+        self.require(ctx, Permission::ManageRegisters, "system", "")?;
+        let row = SystemRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: text_field("name", &input.name, MAX_SYSTEM_NAME, true)?,
+            kind: input.kind.as_str().into(),
+            holds_all_subjects: input.holds_all_subjects,
+            contact: text_field("contact", &input.contact, MAX_NOTE, false)?,
+            notes: text_field("notes", &input.notes, MAX_NOTE, false)?,
+            created_at: steward_store::now(),
+            retired_at: input.retired.then(steward_store::now),
+        };
+        let ev = ctx.event("system.create", "system", &row.id, Outcome::Success, format!("kind={}", row.kind));
+        self.store.insert_system(&row, &ev).map_err(store_conflict)?;
+        System::from_row(row)
+    }
+
+    /// Change a system or processor (all fields replaced).
+    pub fn update_system(&self, ctx: &Context, id: &str, input: NewSystem) -> AppResult<System> {
+        self.require(ctx, Permission::ManageRegisters, "system", id)?;
+        let old = self.store.system(id)?.ok_or_else(|| AppError::NotFound(format!("system {id}")))?;
+        let retired_at = match (input.retired, old.retired_at.clone()) {
+            (true, Some(at)) => Some(at),
+            (true, None) => Some(steward_store::now()),
+            (false, _) => None,
+        };
+        let row = SystemRow {
+            name: text_field("name", &input.name, MAX_SYSTEM_NAME, true)?,
+            kind: input.kind.as_str().into(),
+            holds_all_subjects: input.holds_all_subjects,
+            contact: text_field("contact", &input.contact, MAX_NOTE, false)?,
+            notes: text_field("notes", &input.notes, MAX_NOTE, false)?,
+            retired_at,
+            ..old
+        };
+        let ev = ctx.event("system.update", "system", id, Outcome::Success, format!("retired={}", input.retired));
+        if !self.store.update_system(&row, &ev).map_err(store_conflict)? {
+            return Err(AppError::NotFound(format!("system {id}")));
+        }
+        System::from_row(row)
+    }
+
+    /// Legal holds standing on a subject (the hook every erasure and disposal checks).
+    pub fn subject_holds(&self, subject_id: &str) -> AppResult<Vec<Hold>> {
+        Ok(self.store.holds("subject", Some(subject_id), false)?.into_iter().map(Hold::from).collect())
+    }
+
+    /// Refuse when a legal hold stands on the subject: nothing it covers may be erased.
+    pub fn ensure_no_hold(&self, subject_id: &str) -> AppResult<()> {
+        if let Some(h) = self.subject_holds(subject_id)?.first() {
+            let placed = h.placed_at.get(..10).unwrap_or(&h.placed_at);
+            return Err(AppError::Conflict(format!(
+                "a legal hold stands on this subject (placed {placed}, approved by {}): nothing about them may be \
+                 erased until the hold is lifted",
+                h.approved_by
+            )));
+        }
+        Ok(())
+    }
+
+    /// Holds (standing only, unless `include_lifted`), newest first.
+    pub fn holds(&self, ctx: &Context, subject_id: Option<&str>, include_lifted: bool) -> AppResult<Vec<Hold>> {
+        self.require(ctx, Permission::SubjectRead, "hold", subject_id.unwrap_or(""))?;
+        if let Some(s) = subject_id {
+            self.require_need_to_know(ctx, s)?;
+        }
+        Ok(self.store.holds("subject", subject_id, include_lifted)?.into_iter().map(Hold::from).collect())
+    }
+
+    /// Place a legal hold on a subject (DPO).
+    pub fn place_hold(&self, ctx: &Context, input: NewHold) -> AppResult<Hold> {
+        self.require(ctx, Permission::ManageHolds, "hold", "")?;
+        match self.store.subject(&input.subject_id)? {
+            SubjectLookup::Found(_) => {}
+            SubjectLookup::Erased(_) => {
+                return Err(AppError::Invalid(FieldError::new("subject_id", "names an erased subject")));
+            }
+            SubjectLookup::NotFound => {
+                return Err(AppError::Invalid(FieldError::new("subject_id", "names no subject on record")));
+            }
+        }
+        let row = HoldRow {
+            id: uuid::Uuid::now_v7().to_string(),
+            scope: "subject".into(),
+            target: input.subject_id.clone(),
+            reason: text_field("reason", &input.reason, MAX_NOTE, true)?,
+            approved_by: text_field("approved_by", &input.approved_by, MAX_SYSTEM_NAME, true)?,
+            placed_by: ctx.actor.clone(),
+            placed_at: steward_store::now(),
+            lifted_at: None,
+            lifted_by: None,
+            lift_reason: None,
+        };
+        let ev = ctx.event("hold.place", "hold", &row.id, Outcome::Success, format!("subject={}", input.subject_id));
+        self.store.insert_hold(&row, &ev)?;
+        Ok(row.into())
+    }
+
+    /// Lift a standing hold (DPO), with a reason.
+    pub fn lift_hold(&self, ctx: &Context, id: &str, reason: &str) -> AppResult<Hold> {
+        self.require(ctx, Permission::ManageHolds, "hold", id)?;
+        let reason = text_field("reason", reason, MAX_NOTE, true)?;
+        let h = self.store.hold(id)?.ok_or_else(|| AppError::NotFound(format!("hold {id}")))?;
+        if h.lifted_at.is_some() {
+            return Err(AppError::Conflict("the hold was already lifted".into()));
+        }
+        let ev = ctx.event("hold.lift", "hold", id, Outcome::Success, format!("subject={}", h.target));
+        if !self.store.lift_hold(id, &steward_store::now(), &ctx.actor, &reason, &ev)? {
+            return Err(AppError::Conflict("the hold was already lifted".into()));
+        }
+        Ok(self.store.hold(id)?.ok_or_else(|| AppError::NotFound(format!("hold {id}")))?.into())
+    }
+
+    /// The restriction on a subject, if any.
+    pub fn restriction(&self, subject_id: &str) -> AppResult<Option<Restriction>> {
+        let Some(r) = self.store.restriction(subject_id)? else { return Ok(None) };
+        let ground = RestrictionGround::parse(&r.ground)
+            .ok_or_else(|| AppError::Store(steward_store::StoreError::Corrupt("restriction ground".into())))?;
+        Ok(Some(Restriction {
+            subject_id: r.subject_id,
+            request_id: r.request_id,
+            ground,
+            placed_by: r.placed_by,
+            placed_at: r.placed_at,
+        }))
+    }
+
+    /// Refuse `action` on a restricted subject with the reason (Art 18(2): restricted data
+    /// may be stored, not otherwise processed, without the subject's consent).
+    pub fn ensure_not_restricted(&self, subject_id: &str, action: &str) -> AppResult<()> {
+        if let Some(r) = self.restriction(subject_id)? {
+            let since = r.placed_at.get(..10).unwrap_or(&r.placed_at);
+            return Err(AppError::Conflict(format!(
+                "processing of this subject is restricted since {since} ({}, UK GDPR Art 18): {action} is refused \
+                 until the restriction is lifted",
+                r.ground.label()
+            )));
+        }
+        Ok(())
+    }
+
+    /// Restrict processing of a subject (anyone who may change the subject; restricting
+    /// is the safe direction).
+    pub fn restrict_subject(
+        &self,
+        ctx: &Context,
+        subject_id: &str,
+        ground: RestrictionGround,
+        request_id: Option<&str>,
+    ) -> AppResult<Restriction> {
+        self.require(ctx, Permission::SubjectUpdate, "subject", subject_id)?;
+        self.require_need_to_know(ctx, subject_id)?;
+        self.load(subject_id)?;
+        let row = RestrictionRow {
+            subject_id: subject_id.into(),
+            request_id: request_id.map(str::to_string),
+            ground: ground.as_str().into(),
+            placed_by: ctx.actor.clone(),
+            placed_at: steward_store::now(),
+        };
+        let detail = format!("ground={} request={}", ground.as_str(), request_id.unwrap_or("-"));
+        let ev = ctx.event("restriction.place", "subject", subject_id, Outcome::Success, detail);
+        if !self.store.insert_restriction(&row, &ev)? {
+            return Err(AppError::Conflict("processing of this subject is already restricted".into()));
+        }
+        self.restriction(subject_id)?.ok_or_else(|| AppError::NotFound(format!("restriction {subject_id}")))
+    }
+
+    /// Lift a restriction (DPO). The subject must be told before it is lifted (Art 18(3)):
+    /// `informed_on` is the day they were told.
+    pub fn lift_restriction(&self, ctx: &Context, subject_id: &str, informed_on: Date) -> AppResult<()> {
+        self.require(ctx, Permission::ManageHolds, "subject", subject_id)?;
+        if informed_on > crate::requests::uk_today() {
+            return Err(AppError::Invalid(FieldError::new("informed_on", "is in the future")));
+        }
+        let ev = ctx.event(
+            "restriction.lift",
+            "subject",
+            subject_id,
+            Outcome::Success,
+            format!("informed_on={informed_on}"),
+        );
+        if !self.store.lift_restriction(subject_id, &ev)? {
+            return Err(AppError::NotFound(format!("restriction on subject {subject_id}")));
+        }
+        Ok(())
+    }
+
+    /// Erasure tasks for a request, with their systems' names.
+    pub fn erasure_tasks(&self, ctx: &Context, request_id: &str) -> AppResult<Vec<ErasureTask>> {
+        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.load_request_for(ctx, request_id)?;
+        self.task_views(request_id)
+    }
+
+    fn task_views(&self, request_id: &str) -> AppResult<Vec<ErasureTask>> {
+        let systems = self.store.systems()?;
+        self.store
+            .erasure_tasks(request_id)?
+            .into_iter()
+            .map(|t| {
+                let sys = systems.iter().find(|s| s.id == t.system_id).cloned().map(System::from_row).transpose()?;
+                Ok(ErasureTask {
+                    system_name: sys.as_ref().map_or_else(|| "(removed)".into(), |s| s.name.clone()),
+                    system_kind: sys.as_ref().map_or(SystemKind::System, |s| s.kind),
+                    contact: sys.map(|s| s.contact).unwrap_or_default(),
+                    status: TaskStatus::parse(&t.status)?,
+                    confirmed_on: t.confirmed_on.as_deref().map(str::parse).transpose().map_err(|_| {
+                        AppError::Store(steward_store::StoreError::Corrupt("erasure task date".into()))
+                    })?,
+                    id: t.id,
+                    system_id: t.system_id,
+                    created_at: t.created_at,
+                    confirmed_by: t.confirmed_by,
+                    note: t.note,
+                })
+            })
+            .collect()
+    }
+
+    /// Create a pending task for each of `system_ids` not already tasked on the request.
+    pub(crate) fn create_erasure_tasks(
+        &self,
+        ctx: &Context,
+        request_id: &str,
+        subject_id: &str,
+        system_ids: &[String],
+    ) -> AppResult<usize> {
+        let existing: Vec<String> = self.store.erasure_tasks(request_id)?.into_iter().map(|t| t.system_id).collect();
+        let now = steward_store::now();
+        let mut rows = Vec::new();
+        for id in system_ids {
+            if existing.contains(id) || rows.iter().any(|r: &ErasureTaskRow| &r.system_id == id) {
+                continue;
+            }
+            rows.push(ErasureTaskRow {
+                id: uuid::Uuid::now_v7().to_string(),
+                request_id: request_id.into(),
+                subject_id: subject_id.into(),
+                system_id: id.clone(),
+                status: TaskStatus::Pending.as_str().into(),
+                created_at: now.clone(),
+                created_by: ctx.actor.clone(),
+                confirmed_on: None,
+                confirmed_by: None,
+                note: String::new(),
+            });
+        }
+        if rows.is_empty() {
+            return Ok(0);
+        }
+        let ev = ctx.event("erasure.tasks", "request", request_id, Outcome::Success, format!("tasks={}", rows.len()));
+        self.store.insert_erasure_tasks(&rows, &ev)?;
+        Ok(rows.len())
+    }
+
+    /// The systems an approved erasure must reach: every active system marked as holding
+    /// every subject, and every active one a logged search found the subject in.
+    pub(crate) fn systems_to_erase(&self, subject_id: &str) -> AppResult<Vec<String>> {
+        let hits = self.store.systems_with_hits(subject_id)?;
+        Ok(self
+            .store
+            .systems()?
+            .into_iter()
+            .filter(|s| s.retired_at.is_none() && (s.holds_all_subjects || hits.contains(&s.id)))
+            .map(|s| s.id)
+            .collect())
+    }
+
+    /// Add a task for one more system on an erasure request (e.g. a recipient found later).
+    pub fn add_erasure_task(&self, ctx: &Context, request_id: &str, system_id: &str) -> AppResult<Vec<ErasureTask>> {
+        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        let q = self.request_row_for(ctx, request_id)?;
+        if q.kind != "erasure" {
+            return Err(AppError::Invalid(FieldError::new("kind", "erasure tasks belong to erasure requests")));
+        }
+        let Some(subject) = q.subject_id else {
+            return Err(AppError::Invalid(FieldError::new("subject_id", "the request names no subject")));
+        };
+        match self.store.system(system_id)? {
+            Some(s) if s.retired_at.is_none() => {}
+            Some(_) => return Err(AppError::Invalid(FieldError::new("system_id", "names a retired system"))),
+            None => return Err(AppError::Invalid(FieldError::new("system_id", "names no system on the register"))),
+        }
+        if self.create_erasure_tasks(ctx, request_id, &subject, &[system_id.to_string()])? == 0 {
+            return Err(AppError::Conflict("that system already has a task on this request".into()));
+        }
+        self.task_views(request_id)
+    }
+
+    /// Record a task's outcome (once).
+    pub fn confirm_erasure_task(
+        &self,
+        ctx: &Context,
+        request_id: &str,
+        task_id: &str,
+        c: TaskConfirmation,
+    ) -> AppResult<Vec<ErasureTask>> {
+        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.request_row_for(ctx, request_id)?;
+        if c.status == TaskStatus::Pending {
+            return Err(AppError::Invalid(FieldError::new("status", "must be erased, not_held or refused")));
+        }
+        if c.confirmed_on > crate::requests::uk_today() {
+            return Err(AppError::Invalid(FieldError::new("confirmed_on", "is in the future")));
+        }
+        let note = text_field("note", &c.note, MAX_NOTE, c.status == TaskStatus::Refused)?;
+        let ev = ctx.event(
+            "erasure.confirm",
+            "request",
+            request_id,
+            Outcome::Success,
+            format!("task={task_id} status={}", c.status.as_str()),
+        );
+        let on = c.confirmed_on.to_string();
+        if !self.store.confirm_erasure_task(request_id, task_id, c.status.as_str(), &on, &ctx.actor, &note, &ev)? {
+            return Err(AppError::NotFound(format!("pending erasure task {task_id}")));
+        }
+        self.task_views(request_id)
+    }
+
+    /// The erasure certificate of an erasure request: what was erased where and when.
+    /// Available once erasure was approved; `complete` says whether every task is confirmed.
+    pub fn erasure_certificate(&self, ctx: &Context, request_id: &str) -> AppResult<ErasureCertificate> {
+        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        let view = self.get_request_quiet(ctx, request_id)?;
+        if view.kind != steward_core::request::RequestKind::Erasure {
+            return Err(AppError::Invalid(FieldError::new("kind", "erasure certificates belong to erasure requests")));
+        }
+        let approval = view.events.iter().find(|e| {
+            e.event.kind == steward_core::request::EventKind::Decision
+                && matches!(
+                    e.event.outcome,
+                    Some(
+                        steward_core::request::DecisionOutcome::Granted
+                            | steward_core::request::DecisionOutcome::PartlyGranted
+                    )
+                )
+        });
+        let Some(approval) = approval else {
+            return Err(AppError::Conflict("erasure has not been approved on this request".into()));
+        };
+        let tomb = match &view.subject_id {
+            Some(s) => match self.store.subject(s)? {
+                SubjectLookup::Erased(t) => Some(t),
+                _ => None,
+            },
+            None => None,
+        };
+        let tasks = self.task_views(request_id)?;
+        let suppressed =
+            self.store.suppressions()?.iter().filter(|r| r.request_id.as_deref() == Some(request_id)).count();
+        let (audit_seq, audit_hash) = self.store.audit_head()?;
+        let complete = tasks.iter().all(|t| t.status != TaskStatus::Pending)
+            && (tomb.is_some() || approval.event.outcome == Some(steward_core::request::DecisionOutcome::PartlyGranted));
+        self.store.audit(&ctx.event("erasure.certificate", "request", request_id, Outcome::Success, ""))?;
+        Ok(ErasureCertificate {
+            request_id: view.id,
+            reference: view.reference,
+            subject_id: view.subject_id,
+            received_on: view.received_on,
+            approved_on: Some(approval.event.on),
+            approved_by: Some(approval.actor.clone()),
+            erased_in_steward_at: tomb.as_ref().map(|t| t.erased_at.clone()),
+            erased_in_steward_by: tomb.map(|t| t.actor),
+            tasks,
+            suppressed_identifiers: suppressed,
+            complete,
+            issued_at: steward_store::now(),
+            audit_seq,
+            audit_hash,
+        })
+    }
+}
