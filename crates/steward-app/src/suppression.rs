@@ -17,10 +17,11 @@ use steward_store::{SubjectLookup, SuppressionRow};
 use utoipa::{IntoParams, ToSchema};
 
 /// Reasons an identifier may be suppressed for: fixed codes, so entries never hold free text.
-pub const SUPPRESSION_REASONS: [(&str, &str); 4] = [
+pub const SUPPRESSION_REASONS: [(&str, &str); 5] = [
     ("objection_granted", "Objection to direct marketing granted (UK GDPR Art 21(3))"),
     ("objection_received", "Objection to direct marketing received directly (phone, letter, in person)"),
     ("unsubscribed", "Unsubscribed from marketing"),
+    ("erased", "Erased at their request; kept as a keyed hash so marketing never resumes (ICO: suppression after erasure)"),
     ("other", "Other reason not to market"),
 ];
 
