@@ -257,6 +257,7 @@ pub enum RestrictionGround {
     /// The subject objected under Art 21(1), while the grounds are weighed (18(1)(d)).
     ObjectionPending,
     /// Granted on a restriction request (Art 18(1): the request states which ground).
+    #[serde(rename = "restriction_request")]
     AtRequest,
 }
 
@@ -706,8 +707,19 @@ impl App {
             Outcome::Success,
             format!("task={task_id} status={}", c.status.as_str()),
         );
-        let on = c.confirmed_on.to_string();
-        if !self.store.confirm_erasure_task(request_id, task_id, c.status.as_str(), &on, &ctx.actor, &note, &ev)? {
+        let update = ErasureTaskRow {
+            id: task_id.into(),
+            request_id: request_id.into(),
+            subject_id: String::new(),
+            system_id: String::new(),
+            status: c.status.as_str().into(),
+            created_at: String::new(),
+            created_by: String::new(),
+            confirmed_on: Some(c.confirmed_on.to_string()),
+            confirmed_by: Some(ctx.actor.clone()),
+            note,
+        };
+        if !self.store.confirm_erasure_task(&update, &ev)? {
             return Err(AppError::NotFound(format!("pending erasure task {task_id}")));
         }
         self.task_views(request_id)
@@ -715,8 +727,11 @@ impl App {
 
     /// The erasure certificate of an erasure request: what was erased where and when.
     /// Available once erasure was approved; `complete` says whether every task is confirmed.
+    /// It holds no personal data, so auditors (who read the audit log) may see it too.
     pub fn erasure_certificate(&self, ctx: &Context, request_id: &str) -> AppResult<ErasureCertificate> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        if !ctx.role.can(Permission::AuditRead) {
+            self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        }
         let view = self.get_request_quiet(ctx, request_id)?;
         if view.kind != steward_core::request::RequestKind::Erasure {
             return Err(AppError::Invalid(FieldError::new("kind", "erasure certificates belong to erasure requests")));

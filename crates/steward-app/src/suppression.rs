@@ -21,7 +21,10 @@ pub const SUPPRESSION_REASONS: [(&str, &str); 5] = [
     ("objection_granted", "Objection to direct marketing granted (UK GDPR Art 21(3))"),
     ("objection_received", "Objection to direct marketing received directly (phone, letter, in person)"),
     ("unsubscribed", "Unsubscribed from marketing"),
-    ("erased", "Erased at their request; kept as a keyed hash so marketing never resumes (ICO: suppression after erasure)"),
+    (
+        "erased",
+        "Erased at their request; kept as a keyed hash so marketing never resumes (ICO: suppression after erasure)",
+    ),
     ("other", "Other reason not to market"),
 ];
 

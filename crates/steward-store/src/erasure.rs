@@ -351,29 +351,21 @@ impl Store {
         })
     }
 
-    /// Record a task's outcome (only while it is pending), with `event` audited. Returns
+    /// Record a task's outcome (only while it is pending): `t` carries the task's id, its
+    /// request, and the new status, day, person and note. With `event` audited. Returns
     /// false when there is no pending task with that id on that request.
-    pub fn confirm_erasure_task(
-        &self,
-        request_id: &str,
-        task_id: &str,
-        status: &str,
-        on: &str,
-        by: &str,
-        note: &str,
-        event: &AuditEvent,
-    ) -> Result<bool, StoreError> {
+    pub fn confirm_erasure_task(&self, t: &ErasureTaskRow, event: &AuditEvent) -> Result<bool, StoreError> {
         self.write(|tx| {
             let n = tx.exec(
                 "UPDATE erasure_tasks SET status = $3, confirmed_on = $4, confirmed_by = $5, note = $6 \
                  WHERE id = $1 AND request_id = $2 AND status = 'pending'",
                 &[
-                    Val::Text(task_id),
-                    Val::Text(request_id),
-                    Val::Text(status),
-                    Val::Text(on),
-                    Val::Text(by),
-                    Val::Text(note),
+                    Val::Text(&t.id),
+                    Val::Text(&t.request_id),
+                    Val::Text(&t.status),
+                    Val::OptText(t.confirmed_on.as_deref()),
+                    Val::OptText(t.confirmed_by.as_deref()),
+                    Val::Text(&t.note),
                 ],
             )?;
             if n > 0 {

@@ -2316,11 +2316,17 @@ fn erasure_registers(db: &TestDb) {
     s.insert_erasure_tasks(&tasks, &event("erasure.tasks", "request", &q.id)).unwrap();
     assert_eq!(s.erasure_tasks(&q.id).unwrap(), tasks);
     let ev = event("erasure.confirm", "request", &q.id);
-    assert!(
-        s.confirm_erasure_task(&q.id, &tasks[0].id, "erased", "2026-03-20", "user:cw", "ticket 4411", &ev).unwrap()
-    );
-    assert!(!s.confirm_erasure_task(&q.id, &tasks[0].id, "not_held", "2026-03-21", "user:cw", "", &ev).unwrap());
-    assert!(!s.confirm_erasure_task("other", &tasks[1].id, "erased", "2026-03-21", "user:cw", "", &ev).unwrap());
+    let confirm = |t: &ErasureTaskRow, request: &str, status: &str, note: &str| ErasureTaskRow {
+        request_id: request.into(),
+        status: status.into(),
+        confirmed_on: Some("2026-03-20".into()),
+        confirmed_by: Some("user:cw".into()),
+        note: note.into(),
+        ..t.clone()
+    };
+    assert!(s.confirm_erasure_task(&confirm(&tasks[0], &q.id, "erased", "ticket 4411"), &ev).unwrap());
+    assert!(!s.confirm_erasure_task(&confirm(&tasks[0], &q.id, "not_held", ""), &ev).unwrap());
+    assert!(!s.confirm_erasure_task(&confirm(&tasks[1], "other", "erased", ""), &ev).unwrap());
     let got = s.erasure_tasks(&q.id).unwrap();
     assert_eq!(got[0].status, "erased");
     assert_eq!(got[0].confirmed_on.as_deref(), Some("2026-03-20"));

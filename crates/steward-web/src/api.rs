@@ -45,6 +45,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests/{id}", get(get_request))
         .route("/requests/{id}/events", post(record_request_event))
         .route("/suppression", get(check_suppression).post(add_suppression))
+        .merge(crate::api_work::routes())
         .fallback(not_found)
 }
 
@@ -99,7 +100,9 @@ pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError>
 
 /// The OpenAPI 3.1 document.
 pub async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::api_work::WorkDoc::openapi());
+    Json(doc)
 }
 
 /// Record a new data subject. Personal fields are encrypted with the subject's own key.

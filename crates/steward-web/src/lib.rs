@@ -2,6 +2,7 @@
 //! API under `/api/v1` with its OpenAPI document and bearer-token authentication.
 
 pub mod api;
+pub mod api_work;
 pub mod assets;
 pub mod error;
 pub mod session;

@@ -24,8 +24,8 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageSettings, ManageSuppression, ReadStatistics,
-    SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageHolds, ManageRegisters, ManageSettings,
+    ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -46,6 +46,9 @@ enum Access {
     /// Exactly these roles: rules finer than one permission.
     Only(&'static [Role]),
 }
+
+/// Erasure certificates hold no personal data: those who read subjects or the audit log.
+const CERTIFICATE_READERS: &[Role] = &[Role::Admin, Role::Dpo, Role::Caseworker, Role::Auditor];
 
 /// Only a DPO may make, or change, a DPO: accounts, invitations and API tokens alike.
 const DPO: &[Role] = &[Role::Dpo];
@@ -344,6 +347,53 @@ const ROUTES: &[Route] = &[
         r#"{"kind":"identity_requested","on":"2026-01-05"}"#,
     )
     .at("/api/v1/requests/{fresh-request}/events"),
+    api("GET", "/api/v1/requests/{id}/steps", Needs(SubjectRead), "").at("/api/v1/requests/{request}/steps"),
+    api("POST", "/api/v1/requests/{id}/steps/{step}", Needs(SubjectUpdate), r#"{"done":true}"#)
+        .at("/api/v1/requests/{fresh-request}/steps/A"),
+    api("GET", "/api/v1/requests/{id}/searches", Needs(SubjectRead), "").at("/api/v1/requests/{request}/searches"),
+    api(
+        "POST",
+        "/api/v1/requests/{id}/searches",
+        Needs(SubjectUpdate),
+        r#"{"system":"Email","searched_on":"2026-01-06","terms":"Smith","hits":1}"#,
+    )
+    .at("/api/v1/requests/{fresh-request}/searches"),
+    api("PUT", "/api/v1/requests/{id}/assignee", Needs(AssignCases), r#"{"user_id":"{user}"}"#)
+        .at("/api/v1/requests/{fresh-request}/assignee"),
+    api("POST", "/api/v1/requests/{id}/rectification", Needs(SubjectUpdate), r#"{"notes":"Corrected"}"#)
+        .at("/api/v1/requests/{fresh-rectification}/rectification"),
+    api("GET", "/api/v1/requests/{id}/erasure-tasks", Needs(SubjectRead), "")
+        .at("/api/v1/requests/{request}/erasure-tasks"),
+    api("POST", "/api/v1/requests/{id}/erasure-tasks", Needs(SubjectUpdate), r#"{"system_id":"{fresh-system}"}"#)
+        .at("/api/v1/requests/{request}/erasure-tasks"),
+    api(
+        "POST",
+        "/api/v1/requests/{id}/erasure-tasks/{task}",
+        Needs(SubjectUpdate),
+        r#"{"status":"erased","confirmed_on":"2026-01-06"}"#,
+    )
+    .at("/api/v1/requests/{fresh-erasure}/erasure-tasks/{erasure-task}"),
+    api("GET", "/api/v1/requests/{id}/erasure-certificate", Only(CERTIFICATE_READERS), "")
+        .at("/api/v1/requests/{request}/erasure-certificate"),
+    api("GET", "/api/v1/systems", Needs(ReadRegisters), ""),
+    api("POST", "/api/v1/systems", Needs(ManageRegisters), r#"{"name":"Matrix system {n}","kind":"system"}"#),
+    api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),
+    api("PUT", "/api/v1/systems/{id}", Needs(ManageRegisters), r#"{"name":"Matrix renamed {n}","kind":"processor"}"#)
+        .at("/api/v1/systems/{fresh-system}"),
+    api("GET", "/api/v1/holds", Needs(SubjectRead), ""),
+    api(
+        "POST",
+        "/api/v1/holds",
+        Needs(ManageHolds),
+        r#"{"subject_id":"{fresh-subject}","reason":"Claim","approved_by":"Head of Legal"}"#,
+    ),
+    api("DELETE", "/api/v1/holds/{id}", Needs(ManageHolds), r#"{"reason":"Settled"}"#).at("/api/v1/holds/{fresh-hold}"),
+    api("GET", "/api/v1/subjects/{id}/restriction", Needs(SubjectRead), "")
+        .at("/api/v1/subjects/{subject}/restriction"),
+    api("PUT", "/api/v1/subjects/{id}/restriction", Needs(SubjectUpdate), r#"{"ground":"accuracy_contested"}"#)
+        .at("/api/v1/subjects/{fresh-subject}/restriction"),
+    api("DELETE", "/api/v1/subjects/{id}/restriction", Needs(ManageHolds), r#"{"informed_on":"2026-01-06"}"#)
+        .at("/api/v1/subjects/{fresh-restricted}/restriction"),
     api("GET", "/api/v1/suppression", Needs(CheckSuppression), "").at("/api/v1/suppression?phone=07700+900123"),
     api(
         "POST",
@@ -437,6 +487,8 @@ struct Env {
     callers: Vec<Caller>,
     fx: Fixtures,
     counter: std::cell::Cell<u32>,
+    /// The task made with the last `{fresh-erasure}`, for `{erasure-task}`.
+    last_task: std::cell::RefCell<String>,
     rt: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
 }
@@ -462,6 +514,7 @@ impl Env {
             callers: Vec::new(),
             fx: Fixtures::default(),
             counter: std::cell::Cell::new(0),
+            last_task: std::cell::RefCell::new(String::new()),
             rt,
             _dir: dir,
         }
@@ -574,6 +627,19 @@ impl Env {
         self.app.create_request(&Context::cli(), input).expect("create request").id
     }
 
+    /// A system on the register, with a unique name.
+    fn new_system(&self) -> String {
+        let input = steward_app::erasure::NewSystem {
+            name: format!("Matrix fixture system {}", self.next()),
+            kind: steward_app::erasure::SystemKind::System,
+            holds_all_subjects: false,
+            contact: String::new(),
+            notes: String::new(),
+            retired: false,
+        };
+        self.app.create_system(&Context::cli(), input).expect("system").id
+    }
+
     /// A user of `role`, stored directly (no password hashing).
     fn new_user(&self, role: Role) -> String {
         let n = self.next();
@@ -635,6 +701,50 @@ impl Env {
             "invite" => self.fx.invite.clone(),
             "request" => self.fx.request.clone(),
             "fresh-request" => self.new_request(&self.fx.subject),
+            "fresh-rectification" => {
+                let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
+                    "kind": "rectification", "received_on": "2026-01-05", "subject_id": self.fx.subject,
+                    "channel": "email"
+                }))
+                .expect("request input");
+                self.app.create_request(&cli, input).expect("create request").id
+            }
+            "fresh-system" => self.new_system(),
+            "erasure-task" => self.last_task.borrow().clone(),
+            "fresh-erasure" => {
+                let system = self.new_system();
+                let subject = self.new_subject("Ezra", "Throwaway");
+                let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
+                    "kind": "erasure", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"
+                }))
+                .expect("request input");
+                let id = self.app.create_request(&cli, input).expect("create request").id;
+                let event: steward_core::request::RequestEvent = serde_json::from_value(
+                    serde_json::json!({"kind": "decision", "on": "2026-01-06", "outcome": "granted"}),
+                )
+                .expect("event");
+                self.app.record_request_event(&cli, &id, event).expect("approve erasure");
+                self.app.add_erasure_task(&cli, &id, &system).expect("task");
+                let tasks = self.app.erasure_tasks(&cli, &id).expect("tasks");
+                let task = tasks.iter().find(|t| t.system_id == system).expect("the task");
+                *self.last_task.borrow_mut() = task.id.clone();
+                id
+            }
+            "fresh-hold" => {
+                let subject = self.new_subject("Hana", "Throwaway");
+                let hold = steward_app::erasure::NewHold {
+                    subject_id: subject,
+                    reason: "Claim".into(),
+                    approved_by: "Head of Legal".into(),
+                };
+                self.app.place_hold(&cli, hold).expect("hold").id
+            }
+            "fresh-restricted" => {
+                let subject = self.new_subject("Rhea", "Throwaway");
+                let ground = steward_app::erasure::RestrictionGround::AccuracyContested;
+                self.app.restrict_subject(&cli, &subject, ground, None).expect("restrict");
+                subject
+            }
             "n" => self.next().to_string(),
             "form-token" => self.form_token(),
             "fresh-subject" => self.new_subject("Tom", "Throwaway"),
@@ -652,9 +762,15 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 15] = [
+        const NAMES: [&str; 21] = [
             "request",
             "fresh-request",
+            "fresh-rectification",
+            "fresh-erasure",
+            "erasure-task",
+            "fresh-system",
+            "fresh-hold",
+            "fresh-restricted",
             "subject",
             "other",
             "user",
@@ -1124,7 +1240,7 @@ fn every_declared_route_has_a_matrix_row() {
         } else {
             assert_eq!(nests, 0, "{} nests routes; teach this test the prefix", file.display());
         }
-        let prefix = if name == "api.rs" { "/api/v1" } else { "" };
+        let prefix = if name.starts_with("api") { "/api/v1" } else { "" };
         for (path, methods) in route_calls(&text) {
             let full = format!("{prefix}{path}");
             if full.contains("{*") || full.starts_with("/api/v1/docs") {

@@ -91,6 +91,20 @@ fn identity_and_clarification(env: &Env) {
     let (s, _) = env.event(&id, json!({"kind": "decision", "on": "2019-09-20", "outcome": "granted"}));
     assert_eq!(s, StatusCode::OK);
     let (_, _) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-21"}));
+    // The seed's checklist (A-M) must be finished before the request closes.
+    let (s, v) = env.event(&id, json!({"kind": "closed", "on": "2019-09-21"}));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["error"]["message"].as_str().expect("message").contains("13 checklist step(s) are still open"), "{v}");
+    let (s, steps) = env.call(Role::Caseworker, Method::GET, &format!("/api/v1/requests/{id}/steps"), None);
+    assert_eq!(s, StatusCode::OK);
+    for step in steps["steps"].as_array().expect("steps") {
+        let uri = format!("/api/v1/requests/{id}/steps/{}", step["step_id"].as_str().expect("step id"));
+        let (s, v) = env.call(Role::Caseworker, Method::POST, &uri, Some(json!({"done": true})));
+        assert_eq!(s, StatusCode::OK, "{v}");
+    }
+    let (s, v) =
+        env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{id}/steps/Z"), Some(json!({"done": true})));
+    assert_eq!(s, StatusCode::NOT_FOUND, "{v}");
     let (s, v) = env.event(&id, json!({"kind": "closed", "on": "2019-09-21"}));
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("closed")));
     let (s, _) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-22"}));
