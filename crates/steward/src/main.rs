@@ -3,6 +3,7 @@
 
 mod config;
 mod demo_data;
+mod demo_work;
 
 use clap::{Args, Parser, Subcommand};
 use config::{Config, DB_FILE, JOURNAL_FILE, Overrides};
@@ -572,6 +573,8 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
             app.link_subjects(&ctx, a, b, kind)?;
         }
     }
+    let examples: Vec<String> = [11, 23, 37, 52].iter().filter_map(|&i| ids.get(i).cloned()).collect();
+    demo_work::seed(&app, &examples, steward_app::requests::uk_today())?;
     Ok(Some(count))
 }
 

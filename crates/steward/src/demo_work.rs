@@ -1,0 +1,133 @@
+//! The demo organisation's register of systems and processors, and a few requests whose
+//! outcomes show what Steward does with them: an approved erasure with its tasks part
+//! confirmed, a granted restriction, an open rectification and a legal hold. All fictional.
+
+use jiff::ToSpan;
+use jiff::civil::Date;
+use steward_app::erasure::{NewHold, NewSystem, SystemKind, TaskConfirmation, TaskStatus};
+use steward_app::requests::NewRequest;
+use steward_app::{App, AppResult, Context};
+use steward_core::request::{Channel, DecisionOutcome, EventKind, MadeBy, RequestEvent, RequestKind};
+
+/// The demo register: (name, kind, holds every subject's data, contact, notes).
+pub const SYSTEMS: [(&str, SystemKind, bool, &str, &str); 8] = [
+    (
+        "Housing management system",
+        SystemKind::System,
+        true,
+        "Housing systems team",
+        "Tenancies, rent accounts, repairs and contact history.",
+    ),
+    ("Shared drive (Housing)", SystemKind::System, false, "IT service desk", "Letters, photos and case folders."),
+    ("Email (Microsoft 365)", SystemKind::System, true, "IT service desk", "Staff mailboxes and shared inboxes."),
+    (
+        "Family support case records",
+        SystemKind::System,
+        false,
+        "Family support manager",
+        "Referrals, assessments and support plans.",
+    ),
+    (
+        "Northgate Rent Collection Ltd",
+        SystemKind::Processor,
+        false,
+        "dpo@northgate-rent.example",
+        "Rent collection and arrears letters under contract.",
+    ),
+    (
+        "Brightwell Payroll Bureau",
+        SystemKind::Processor,
+        false,
+        "privacy@brightwell.example",
+        "Payroll for staff and sessional workers.",
+    ),
+    (
+        "Repairs contractor portal (Fixwell)",
+        SystemKind::Processor,
+        false,
+        "data.protection@fixwell.example",
+        "Repair jobs with tenant name, address and phone.",
+    ),
+    (
+        "Paper files (Cabinet 3, head office)",
+        SystemKind::System,
+        false,
+        "Office manager",
+        "Pre-2019 tenancy files awaiting digitisation.",
+    ),
+];
+
+fn request(app: &App, kind: RequestKind, subject: &str, received: Date, channel: Channel) -> AppResult<String> {
+    let input = NewRequest {
+        kind,
+        received_on: received,
+        subject_id: Some(subject.into()),
+        channel,
+        region: None,
+        made_by: MadeBy::Subject,
+        assigned_to: None,
+    };
+    Ok(app.create_request(&Context::cli(), input)?.id)
+}
+
+fn event(kind: EventKind, on: Date) -> RequestEvent {
+    RequestEvent { kind, on, reason: None, outcome: None, ground: None }
+}
+
+/// Add the register and the example requests about `subjects` (at least four needed).
+pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<()> {
+    let ctx = Context::cli();
+    let mut ids = Vec::new();
+    for (name, kind, all, contact, notes) in SYSTEMS {
+        let s = NewSystem {
+            name: name.into(),
+            kind,
+            holds_all_subjects: all,
+            contact: contact.into(),
+            notes: notes.into(),
+            retired: false,
+        };
+        ids.push(app.create_system(&ctx, s)?.id);
+    }
+    let [erased, restricted, corrected, held, ..] = subjects else { return Ok(()) };
+    let day = |n: i64| today.checked_sub(n.days()).unwrap_or(today);
+
+    // An erasure approved twelve days ago: shredded, with tasks for the systems holding
+    // everyone's data and the repairs contractor the search found, two confirmed.
+    let erasure = request(app, RequestKind::Erasure, erased, day(20), Channel::Email)?;
+    let search = steward_app::checklists::NewSearch {
+        system_id: Some(ids[6].clone()),
+        system: String::new(),
+        searched_on: day(15),
+        terms: "Name, address and phone".into(),
+        hits: 4,
+        processor: true,
+        answer: Some("Four repair jobs found; will delete on instruction.".into()),
+    };
+    app.add_request_search(&ctx, &erasure, search)?;
+    let approve = RequestEvent { outcome: Some(DecisionOutcome::Granted), ..event(EventKind::Decision, day(12)) };
+    app.record_request_event(&ctx, &erasure, approve)?;
+    for (n, t) in app.erasure_tasks(&ctx, &erasure)?.into_iter().enumerate().take(2) {
+        let c = TaskConfirmation {
+            status: TaskStatus::Erased,
+            confirmed_on: day(10 - i64::try_from(n).unwrap_or(0)),
+            note: "Confirmed by email; ticket closed".into(),
+        };
+        app.confirm_erasure_task(&ctx, &erasure, &t.id, c)?;
+    }
+
+    // A restriction granted while a disputed rent record is checked.
+    let restriction = request(app, RequestKind::Restriction, restricted, day(9), Channel::Phone)?;
+    let grant = RequestEvent { outcome: Some(DecisionOutcome::Granted), ..event(EventKind::Decision, day(8)) };
+    app.record_request_event(&ctx, &restriction, grant)?;
+
+    // An open rectification request, and a legal hold on a tenant in a disrepair claim.
+    request(app, RequestKind::Rectification, corrected, day(3), Channel::Letter)?;
+    let hold = NewHold {
+        subject_id: held.clone(),
+        reason: "Disrepair claim: county court proceedings".into(),
+        approved_by: "Director of Housing".into(),
+    };
+    app.place_hold(&ctx, hold)?;
+    Ok(())
+}
