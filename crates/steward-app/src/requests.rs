@@ -38,6 +38,95 @@ pub struct NewRequest {
     /// The user to work it.
     #[serde(default)]
     pub assigned_to: Option<String>,
+    /// Who made it on the subject's behalf, and their authority (required when `made_by`
+    /// is `representative`).
+    #[serde(default)]
+    pub representative: Option<Representative>,
+}
+
+/// The capacity in which someone acts for the subject.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Capacity {
+    /// A solicitor or other legal representative.
+    Solicitor,
+    /// A parent or guardian of a child (ICO: consider whether the child is mature enough
+    /// to act for themselves, usually from about 12).
+    ParentOrGuardian,
+    /// An attorney under a lasting or enduring power of attorney, or a deputy appointed
+    /// by the Court of Protection.
+    Attorney,
+    /// An advocate, support worker or advice agency.
+    Advocate,
+    /// A relative or friend acting with written authority.
+    RelativeOrFriend,
+    /// Someone else acting with written authority.
+    Other,
+}
+
+/// Someone making a request for the subject. ICO "Right of access": a request may be made
+/// through a third party; the controller must be satisfied that they are entitled to act
+/// (written authority, a power of attorney, parental responsibility) before disclosing.
+/// Sealed at rest: it names a person.
+#[derive(Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Representative {
+    /// Their name.
+    pub name: String,
+    /// In what capacity they act.
+    pub capacity: Capacity,
+    /// The evidence of authority given (e.g. "signed letter of authority dated 2 March").
+    pub evidence: String,
+    /// The day the evidence was received, when it has been.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub evidence_received_on: Option<Date>,
+}
+
+impl std::fmt::Debug for Representative {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Representative").field("capacity", &self.capacity).finish_non_exhaustive()
+    }
+}
+
+/// Longest representative name and evidence accepted (characters).
+const MAX_REPRESENTATIVE: usize = 500;
+
+fn check_representative(made_by: MadeBy, r: Option<Representative>, today: Date) -> AppResult<Option<Representative>> {
+    match (made_by, r) {
+        (MadeBy::Subject, None) => Ok(None),
+        (MadeBy::Subject, Some(_)) => Err(AppError::Invalid(FieldError::new(
+            "representative",
+            "is only for requests made by a representative (set made_by to representative)",
+        ))),
+        (MadeBy::Representative, None) => Err(AppError::Invalid(FieldError::new(
+            "representative",
+            "give the representative's name, capacity and evidence of authority",
+        ))),
+        (MadeBy::Representative, Some(mut r)) => {
+            r.name = r.name.trim().to_string();
+            r.evidence = r.evidence.trim().to_string();
+            if r.name.is_empty() || r.name.chars().count() > MAX_REPRESENTATIVE {
+                return Err(AppError::Invalid(FieldError::new(
+                    "representative.name",
+                    format!("must be 1 to {MAX_REPRESENTATIVE} characters"),
+                )));
+            }
+            if r.evidence.is_empty() || r.evidence.chars().count() > MAX_REPRESENTATIVE {
+                return Err(AppError::Invalid(FieldError::new(
+                    "representative.evidence",
+                    format!("say what evidence of authority was given, in 1 to {MAX_REPRESENTATIVE} characters"),
+                )));
+            }
+            if r.evidence_received_on.is_some_and(|d| d > today) {
+                return Err(AppError::Invalid(FieldError::new(
+                    "representative.evidence_received_on",
+                    "is in the future",
+                )));
+            }
+            Ok(Some(r))
+        }
+    }
 }
 
 /// One recorded event.
@@ -96,6 +185,8 @@ pub struct RequestView {
     pub explanation: Vec<String>,
     /// The user working it.
     pub assigned_to: Option<String>,
+    /// The representative and their authority (shown on one request, not in lists).
+    pub representative: Option<Representative>,
     /// Events, in order (empty in lists).
     pub events: Vec<EventView>,
     /// Created (RFC 3339).
@@ -141,6 +232,12 @@ struct Detail {
     outcome: Option<steward_core::request::DecisionOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ground: Option<steward_core::request::RefusalGround>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+}
+
+fn representative_aad(id: &str) -> String {
+    format!("request_representative:{id}")
 }
 
 fn to_event(e: &RequestEventRow) -> AppResult<RequestEvent> {
@@ -151,6 +248,7 @@ fn to_event(e: &RequestEventRow) -> AppResult<RequestEvent> {
         reason: d.reason,
         outcome: d.outcome,
         ground: d.ground,
+        note: d.note,
     })
 }
 
@@ -193,7 +291,15 @@ impl App {
         } else {
             Vec::new()
         };
+        let representative = match (&q.representative, with_events) {
+            (Some(sealed), true) => {
+                let json = self.keys.open_secret(&representative_aad(&q.id), sealed).map_err(AppError::from)?;
+                Some(serde_json::from_slice(&json).map_err(|_| corrupt("representative"))?)
+            }
+            _ => None,
+        };
         Ok(RequestView {
+            representative,
             kind: parse(&q.kind, "kind")?,
             made_by: parse(&q.made_by, "requester")?,
             channel: parse(&q.channel, "channel")?,
@@ -269,6 +375,7 @@ impl App {
             Some(r) => r,
             None => self.org_settings()?.region,
         };
+        let representative = check_representative(input.made_by, input.representative, uk_today())?;
         let policy = self.policy_target(input.kind)?;
         let a = assess(input.kind, input.received_on, &[], &Calendar::new(region), policy, uk_today())?;
         let now = steward_store::now();
@@ -288,7 +395,13 @@ impl App {
             created_at: now.clone(),
             updated_at: now,
             assigned_to: input.assigned_to,
+            representative: None,
         };
+        if let Some(r) = &representative {
+            let json = serde_json::to_vec(r).map_err(|e| AppError::Io(format!("cannot encode: {e}")))?;
+            row.representative =
+                Some(self.keys.seal_secret(&representative_aad(&row.id), &json).map_err(AppError::from)?);
+        }
         let ev = ctx.event("request.create", "request", &row.id, Outcome::Success, format!("kind={}", input.kind));
         row.reference = self.store.insert_request(&row, &ev)?;
         self.create_request_steps(&row.id, input.kind)?;
@@ -303,7 +416,12 @@ impl App {
         let kind: EventKind = event.kind;
         events.push(event.clone());
         let (a, _) = self.assess_row(&q, &events, uk_today())?;
-        let detail = Detail { reason: event.reason.clone(), outcome: event.outcome, ground: event.ground };
+        let detail = Detail {
+            reason: event.reason.clone(),
+            outcome: event.outcome,
+            ground: event.ground,
+            note: event.note.clone(),
+        };
         let now = steward_store::now();
         let row = RequestEventRow {
             id: uuid::Uuid::now_v7().to_string(),

@@ -52,12 +52,13 @@ fn request(app: &App, kind: RequestKind, subject_id: &str) -> String {
         region: None,
         made_by: MadeBy::Subject,
         assigned_to: None,
+        representative: None,
     };
     app.create_request(&Context::cli(), r).unwrap().id
 }
 
 fn ev(kind: EventKind) -> RequestEvent {
-    RequestEvent { kind, on: uk_today(), reason: None, outcome: None, ground: None }
+    RequestEvent { kind, on: uk_today(), reason: None, outcome: None, ground: None, note: None }
 }
 
 fn decision(outcome: DecisionOutcome, ground: Option<RefusalGround>, reason: Option<&str>) -> RequestEvent {

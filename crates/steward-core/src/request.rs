@@ -350,6 +350,10 @@ pub struct RequestEvent {
     /// partly granted; never when granted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ground: Option<RefusalGround>,
+    /// What was asked for or received, for identity checks and clarification (e.g.
+    /// "photo ID and a recent utility bill"; "which years of repair records").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Longest reason accepted (characters).
@@ -554,6 +558,20 @@ pub fn assess(
         if ev.ground.is_some() && ev.kind != EventKind::Decision {
             return Err(refuse("ground", "is only for decisions"));
         }
+        if ev.note.is_some()
+            && !matches!(
+                ev.kind,
+                EventKind::IdentityRequested
+                    | EventKind::IdentityReceived
+                    | EventKind::ClarificationAsked
+                    | EventKind::ClarificationReceived
+            )
+        {
+            return Err(refuse("note", "is only for identity checks and clarification"));
+        }
+        if ev.note.as_deref().is_some_and(|r| r.chars().count() > MAX_REASON) {
+            return Err(refuse("note", format!("must be at most {MAX_REASON} characters")));
+        }
         let rights_only = matches!(
             ev.kind,
             EventKind::IdentityRequested
@@ -696,7 +714,7 @@ mod tests {
     const TODAY: Date = date(2030, 1, 1);
 
     fn ev(kind: EventKind, on: Date) -> RequestEvent {
-        RequestEvent { kind, on, reason: None, outcome: None, ground: None }
+        RequestEvent { kind, on, reason: None, outcome: None, ground: None, note: None }
     }
 
     fn run(kind: RequestKind, received: Date, events: &[RequestEvent]) -> Result<Assessment, CoreError> {

@@ -42,6 +42,9 @@ pub struct RequestRow {
     pub updated_at: String,
     /// The user working it.
     pub assigned_to: Option<String>,
+    /// The representative who made it and their authority, sealed (schema version 7 on).
+    #[serde(default)]
+    pub representative: Option<Vec<u8>>,
 }
 
 /// One event of a request as stored.
@@ -78,7 +81,7 @@ pub struct RequestFilter {
 }
 
 const COLUMNS: &str = "id, reference, kind, subject_id, made_by, channel, region, received_on, status, \
-    statutory_due_on, policy_due_on, due_on, created_at, updated_at, assigned_to";
+    statutory_due_on, policy_due_on, due_on, created_at, updated_at, assigned_to, representative";
 const EVENT_COLUMNS: &str = "id, request_id, seq, kind, on_date, detail_json, actor, created_at";
 
 fn request(r: &Row) -> Result<RequestRow, StoreError> {
@@ -98,6 +101,7 @@ fn request(r: &Row) -> Result<RequestRow, StoreError> {
         created_at: r.text(12)?,
         updated_at: r.text(13)?,
         assigned_to: r.opt_text(14)?,
+        representative: r.opt_blob(15)?,
     })
 }
 
@@ -118,7 +122,7 @@ fn event(r: &Row) -> Result<RequestEventRow, StoreError> {
 pub(crate) fn insert_request_row(tx: &mut dyn Tx, q: &RequestRow) -> Result<(), StoreError> {
     tx.exec(
         &format!(
-            "INSERT INTO requests ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO requests ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         ),
         &[
             Val::Text(&q.id),
@@ -136,6 +140,7 @@ pub(crate) fn insert_request_row(tx: &mut dyn Tx, q: &RequestRow) -> Result<(), 
             Val::Text(&q.created_at),
             Val::Text(&q.updated_at),
             Val::OptText(q.assigned_to.as_deref()),
+            Val::OptBlob(q.representative.as_deref()),
         ],
     )?;
     Ok(())

@@ -262,6 +262,7 @@ CREATE TABLE systems (
 );
 CREATE UNIQUE INDEX systems_name ON systems (name);
 ALTER TABLE request_searches ADD COLUMN system_id TEXT NULL;
+ALTER TABLE requests ADD COLUMN representative BYTES NULL;
 CREATE TABLE erasure_tasks (
     id TEXT PRIMARY KEY,
     request_id TEXT NOT NULL,

@@ -76,6 +76,15 @@ impl Row {
         }
     }
 
+    /// Column `i` as optional bytes.
+    pub fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
+        match self.cell(i)? {
+            Cell::Null => Ok(None),
+            Cell::Blob(b) => Ok(Some(b.clone())),
+            other => Err(StoreError::Corrupt(format!("column {i}: expected bytes, found {}", kind(other)))),
+        }
+    }
+
     /// Column `i` as bytes.
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, StoreError> {
         match self.cell(i)? {

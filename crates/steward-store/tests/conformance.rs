@@ -1595,6 +1595,8 @@ fn request_row(created_at: &str, received_on: &str, due_on: &str, subject_id: Op
         created_at: created_at.into(),
         updated_at: created_at.into(),
         assigned_to: None,
+        // Sealed bytes in real use; any bytes round-trip here.
+        representative: subject_id.map(|_| vec![0, 1, 2, 255]),
     }
 }
 

@@ -131,7 +131,8 @@ fn refusals_and_special_kinds(env: &Env) {
     assert_eq!(dates(&v), ("2019-10-03", "2019-09-05", "2019-09-05"));
     assert_eq!(v["policy_target"], "72h");
     let v = env.create(
-        json!({"kind": "complaint", "received_on": "2026-07-01", "channel": "web_form", "made_by": "representative"}),
+        json!({"kind": "complaint", "received_on": "2026-07-01", "channel": "web_form", "made_by": "representative",
+            "representative": {"name": "Tenants' association", "capacity": "advocate", "evidence": "Letter signed by the tenant"}}),
     );
     assert_eq!(dates(&v), ("2026-07-31", "2026-07-31", "2026-07-31"));
     let (s, _) = env.call(
@@ -168,10 +169,43 @@ fn roles(env: &Env) {
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
+fn representatives_and_identity_notes(env: &Env) {
+    let mut body = access("2026-01-05");
+    body["made_by"] = json!("representative");
+    let (s, v) = env.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(body.clone()));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("representative")));
+    body["representative"] = json!({"name": "Morag Campbell", "capacity": "attorney", "evidence": " "});
+    let (s, v) = env.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(body.clone()));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("representative.evidence")));
+    assert!(!v.to_string().contains("Morag"), "errors never echo names");
+    body["representative"] = json!({"name": "Morag Campbell", "capacity": "attorney",
+        "evidence": "Copy of lasting power of attorney (property and financial affairs)", "evidence_received_on": "2026-01-05"});
+    let v = env.create(body);
+    let id = v["id"].as_str().expect("id");
+    let (_, got) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/requests/{id}"), None);
+    assert_eq!(got["representative"]["name"], "Morag Campbell");
+    assert_eq!(got["representative"]["capacity"], "attorney");
+    let (_, list) = env.call(Role::Dpo, Method::GET, "/api/v1/requests", None);
+    assert!(!list.to_string().contains("Morag"), "lists leave the representative out");
+    let mut subject_made = access("2026-01-05");
+    subject_made["representative"] = json!({"name": "X", "capacity": "other", "evidence": "y"});
+    let (s, _) = env.call(Role::Dpo, Method::POST, "/api/v1/requests", Some(subject_made));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // What was asked for and received is kept with identity and clarification events.
+    let (s, v) =
+        env.event(id, json!({"kind": "identity_requested", "on": "2026-01-06", "note": "Photo ID of the donor"}));
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["events"][0]["note"], "Photo ID of the donor");
+    let (s, v) = env.event(id, json!({"kind": "response_sent", "on": "2026-01-07", "note": "x"}));
+    assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("note")));
+}
+
 on_both_backends! {
     worked_examples,
     identity_and_clarification,
     extension,
     refusals_and_special_kinds,
     roles,
+    representatives_and_identity_notes,
 }

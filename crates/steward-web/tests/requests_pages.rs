@@ -232,6 +232,9 @@ fn logging_a_request_through_the_form() {
         ("made_by", "representative"),
         ("region", "scotland"),
         ("subject_id", &subject),
+        ("rep_name", "Eilidh Fraser"),
+        ("rep_capacity", "solicitor"),
+        ("rep_evidence", "Signed letter of authority"),
     ];
     fields.extend(dates.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let r = env.post(&env.dpo, "/requests", &fields);

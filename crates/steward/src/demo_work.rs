@@ -66,12 +66,13 @@ fn request(app: &App, kind: RequestKind, subject: &str, received: Date, channel:
         region: None,
         made_by: MadeBy::Subject,
         assigned_to: None,
+        representative: None,
     };
     Ok(app.create_request(&Context::cli(), input)?.id)
 }
 
 fn event(kind: EventKind, on: Date) -> RequestEvent {
-    RequestEvent { kind, on, reason: None, outcome: None, ground: None }
+    RequestEvent { kind, on, reason: None, outcome: None, ground: None, note: None }
 }
 
 /// Add the register and the example requests about `subjects` (at least four needed).

@@ -18,7 +18,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use steward_app::auth::SessionInfo;
 use steward_app::checklists::{NewSearch, SearchView};
-use steward_app::requests::{NewRequest, RequestQuery, RequestView};
+use steward_app::requests::{Capacity, NewRequest, Representative, RequestQuery, RequestView};
 use steward_app::{App, AppError, AppResult};
 use steward_core::request::{
     Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, RequestEvent, RequestKind, RequestStatus,
@@ -344,7 +344,20 @@ struct NewForm {
     made_by: String,
     region: String,
     subject_id: String,
+    rep_name: String,
+    rep_capacity: String,
+    rep_evidence: String,
 }
+
+/// Capacities a representative may act in, for the select.
+const CAPACITIES: [Choice; 6] = [
+    Choice { value: "solicitor", label: "Solicitor or legal representative", hint: "" },
+    Choice { value: "parent_or_guardian", label: "Parent or guardian of a child", hint: "" },
+    Choice { value: "attorney", label: "Attorney (power of attorney) or court-appointed deputy", hint: "" },
+    Choice { value: "advocate", label: "Advocate, support worker or advice agency", hint: "" },
+    Choice { value: "relative_or_friend", label: "Relative or friend with written authority", hint: "" },
+    Choice { value: "other", label: "Someone else with written authority", hint: "" },
+];
 
 impl NewForm {
     fn from_pairs(p: &Pairs) -> Self {
@@ -357,6 +370,9 @@ impl NewForm {
             made_by: value(p, "made_by").into(),
             region: value(p, "region").into(),
             subject_id: value(p, "subject_id").trim().into(),
+            rep_name: value(p, "rep_name").trim().into(),
+            rep_capacity: value(p, "rep_capacity").into(),
+            rep_evidence: value(p, "rep_evidence").trim().into(),
         }
     }
 
@@ -389,6 +405,28 @@ impl NewForm {
         if region.is_none() {
             errors.add("region", "Choose whose bank holidays apply");
         }
+        let representative = if made_by == Some(MadeBy::Representative) {
+            if self.rep_name.is_empty() {
+                errors.add("rep_name", "Enter the name of the person acting for the subject");
+            }
+            let capacity =
+                serde_json::from_value::<Capacity>(serde_json::Value::String(self.rep_capacity.clone())).ok();
+            if capacity.is_none() {
+                errors.add("rep_capacity", "Choose in what capacity they act");
+            }
+            if self.rep_evidence.is_empty() {
+                errors
+                    .add("rep_evidence", "Say what evidence of their authority they gave, or that it is still awaited");
+            }
+            capacity.map(|capacity| Representative {
+                name: self.rep_name.clone(),
+                capacity,
+                evidence: self.rep_evidence.clone(),
+                evidence_received_on: None,
+            })
+        } else {
+            None
+        };
         match (kind, received, channel, made_by, region) {
             (Some(kind), Some(received_on), Some(channel), Some(made_by), Some(region)) if errors.is_empty() => {
                 Ok(NewRequest {
@@ -399,6 +437,7 @@ impl NewForm {
                     region: Some(region),
                     made_by,
                     assigned_to: None,
+                    representative,
                 })
             }
             _ => Err(errors),
@@ -416,10 +455,20 @@ struct NewPage {
     channels: [Choice; 6],
     made_by: [Choice; 2],
     regions: [Choice; 3],
+    capacities: [Choice; 6],
 }
 
 fn new_form_page(page: PageContext, errors: FormErrors, form: NewForm) -> NewPage {
-    NewPage { page, errors, form, kinds: KINDS, channels: CHANNELS, made_by: MADE_BY, regions: REGIONS }
+    NewPage {
+        page,
+        errors,
+        form,
+        kinds: KINDS,
+        channels: CHANNELS,
+        made_by: MADE_BY,
+        regions: REGIONS,
+        capacities: CAPACITIES,
+    }
 }
 
 /// `?subject=<id>` of the new-request page (an id, never personal data).
@@ -466,6 +515,8 @@ fn new_error(field: &str, message: &str) -> (String, String) {
         "region" => ("region", "The region"),
         "made_by" => ("made_by", "Who made it"),
         "subject_id" => ("subject_id", "The subject's record id"),
+        "representative.name" => ("rep_name", "The representative's name"),
+        "representative.evidence" => ("rep_evidence", "The evidence of authority"),
         _ => ("kind", "This request"),
     };
     (id.to_string(), sentence(label, message))
@@ -908,7 +959,7 @@ fn read_event(p: &Pairs) -> Result<RequestEvent, FormErrors> {
         None
     };
     match on {
-        Some(on) if errors.is_empty() => Ok(RequestEvent { kind, on, reason, outcome, ground: None }),
+        Some(on) if errors.is_empty() => Ok(RequestEvent { kind, on, reason, outcome, ground: None, note: None }),
         _ => Err(errors),
     }
 }
