@@ -48,6 +48,9 @@ pub enum Permission {
     /// Add identifiers to the suppression list directly (an objection received by
     /// phone, say). Entries are never removed.
     ManageSuppression,
+    /// Edit the wording of the letters sent to requesters (DPO only: what the
+    /// organisation tells people about their rights is the DPO's to decide).
+    ManageLetters,
 }
 
 impl Role {
@@ -129,6 +132,13 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(role.can(Permission::CheckSuppression), role != Role::Auditor, "{role}");
             assert_eq!(role.can(Permission::ManageSuppression), role == Role::Dpo, "{role}");
+        }
+    }
+
+    #[test]
+    fn only_dpo_edits_letters() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::ManageLetters), role == Role::Dpo, "{role}");
         }
     }
 
