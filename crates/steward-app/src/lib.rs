@@ -4,8 +4,10 @@
 pub mod auth;
 pub mod backup;
 pub mod journal;
+pub mod letters;
 pub mod public;
 pub mod requests;
+pub mod statistics;
 pub mod subjects;
 pub mod suppression;
 pub mod tokens;

@@ -245,21 +245,9 @@ mod tests {
     #[test]
     fn worked_example_per_month() {
         let facts = [
-            fact(
-                RequestKind::Access,
-                date(2026, 3, 2),
-                date(2026, 4, 2),
-                date(2026, 4, 1),
-                Some(date(2026, 3, 20)),
-            ),
+            fact(RequestKind::Access, date(2026, 3, 2), date(2026, 4, 2), date(2026, 4, 1), Some(date(2026, 3, 20))),
             fact(RequestKind::Access, date(2026, 3, 3), date(2026, 4, 3), date(2026, 4, 2), Some(date(2026, 4, 3))),
-            fact(
-                RequestKind::Erasure,
-                date(2026, 3, 10),
-                date(2026, 4, 10),
-                date(2026, 4, 9),
-                Some(date(2026, 4, 14)),
-            ),
+            fact(RequestKind::Erasure, date(2026, 3, 10), date(2026, 4, 10), date(2026, 4, 9), Some(date(2026, 4, 14))),
             fact(RequestKind::Complaint, date(2026, 3, 30), date(2026, 4, 29), date(2026, 4, 29), None),
         ];
         let march = figures(&facts, Period::month(2026, 3).expect("month"));

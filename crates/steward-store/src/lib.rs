@@ -233,3 +233,5 @@ pub fn now() -> String {
 
 pub mod checklists;
 pub use checklists::{SearchRow, StepRow};
+pub mod statistics;
+pub use statistics::RequestFactRow;
