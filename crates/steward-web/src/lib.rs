@@ -2,6 +2,8 @@
 //! API under `/api/v1` with its OpenAPI document and bearer-token authentication.
 
 pub mod api;
+pub mod api_letters;
+pub mod api_statistics;
 pub mod assets;
 pub mod error;
 pub mod session;

@@ -24,8 +24,8 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageSettings, ManageSuppression, ReadStatistics,
-    SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageLetters, ManageSettings, ManageSuppression,
+    ReadStatistics, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -351,6 +351,13 @@ const ROUTES: &[Route] = &[
         Needs(ManageSuppression),
         r#"{"emails":["matrix-{n}@example.org"],"reason":"objection_received"}"#,
     ),
+    api("GET", "/api/v1/letters", Needs(SubjectRead), ""),
+    api("PUT", "/api/v1/letters/{name}", Needs(ManageLetters), r#"{"text":"{{ reference }}"}"#)
+        .at("/api/v1/letters/acknowledgement"),
+    api("DELETE", "/api/v1/letters/{name}", Needs(ManageLetters), "").at("/api/v1/letters/acknowledgement"),
+    api("POST", "/api/v1/requests/{id}/letters/{name}", Needs(SubjectRead), "")
+        .at("/api/v1/requests/{request}/letters/acknowledgement"),
+    api("GET", "/api/v1/statistics", Needs(ReadStatistics), "").at("/api/v1/statistics?year=2026"),
 ];
 
 /// The columns: anonymous, then every role.
