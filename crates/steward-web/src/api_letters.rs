@@ -11,15 +11,13 @@ use serde::{Deserialize, Serialize};
 use steward_app::letters::{LetterKind, LetterTemplate, RenderedLetter, VARIABLES, Variable};
 use utoipa::ToSchema;
 
-fn letter_kind(name: &str) -> Result<LetterKind, ApiError> {
-    name.parse::<LetterKind>().map_err(|_| {
-        let names: Vec<&str> = LetterKind::ALL.iter().map(|k| k.as_str()).collect();
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            format!("there is no such letter; letters are {}", names.join(", ")),
-        )
-    })
+fn no_such_letter() -> ApiError {
+    let names: Vec<&str> = LetterKind::ALL.iter().map(|k| k.as_str()).collect();
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("there is no such letter; letters are {}", names.join(", ")),
+    )
 }
 
 /// The letter templates and the variables they may use.
@@ -60,7 +58,7 @@ pub async fn update_letter(
     Path(name): Path<String>,
     body: JsonObject<LetterText>,
 ) -> Result<Json<LetterTemplate>, ApiError> {
-    let kind = letter_kind(&name)?;
+    let kind = name.parse::<LetterKind>().map_err(|_| no_such_letter())?;
     let JsonObject(t) = body;
     let app = s.app.clone();
     Ok(Json(blocking(move || app.save_letter(&ctx, kind, &t.text)).await?))
@@ -75,7 +73,7 @@ pub async fn restore_letter(
     Authed(ctx): Authed,
     Path(name): Path<String>,
 ) -> Result<Json<LetterTemplate>, ApiError> {
-    let kind = letter_kind(&name)?;
+    let kind = name.parse::<LetterKind>().map_err(|_| no_such_letter())?;
     let app = s.app.clone();
     Ok(Json(blocking(move || app.restore_letter(&ctx, kind)).await?))
 }
@@ -91,7 +89,7 @@ pub async fn render_letter(
     Authed(ctx): Authed,
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Json<RenderedLetter>, ApiError> {
-    let kind = letter_kind(&name)?;
+    let kind = name.parse::<LetterKind>().map_err(|_| no_such_letter())?;
     let app = s.app.clone();
     Ok(Json(blocking(move || app.render_letter(&ctx, &id, kind)).await?))
 }
