@@ -10,7 +10,7 @@
 mod api_env;
 
 use axum::http::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 use steward_app::Context;
 use steward_core::Role;
 use steward_core::subject::{Address, NewSubject};
