@@ -242,6 +242,8 @@ pub struct RenderedLetter {
     pub request_id: String,
     /// The request's reference.
     pub reference: String,
+    /// What the request is.
+    pub request_kind: RequestKind,
     /// The letter, as plain text.
     pub text: String,
 }
@@ -338,7 +340,7 @@ pub fn check_letter(text: &str) -> Result<(), FieldError> {
         let list = unknown.iter().map(|u| format!("{{{{ {u} }}}}")).collect::<Vec<_>>().join(", ");
         return Err(FieldError::new(
             "text",
-            format!("uses {list}, which Steward does not know; use only the variables listed"),
+            format!("contains {list}, which is not one of the variables listed; check the spelling"),
         ));
     }
     render_text(text, &sample_values()).map(|_| ())
@@ -477,6 +479,7 @@ impl App {
             title: kind.title(),
             request_id: view.id,
             reference: view.reference,
+            request_kind: view.kind,
             text: rendered,
         })
     }

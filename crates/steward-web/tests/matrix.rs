@@ -300,6 +300,13 @@ const ROUTES: &[Route] = &[
     form("/requests/{id}/events", Needs(SubjectUpdate), REQUEST_EVENT).at("/requests/{fresh-request}/events"),
     form("/requests/{id}/steps/{step}", Needs(SubjectUpdate), "done=true").at("/requests/{fresh-request}/steps/A"),
     form("/requests/{id}/searches", Needs(SubjectUpdate), REQUEST_SEARCH).at("/requests/{fresh-request}/searches"),
+    get("/letters", Needs(ManageLetters)),
+    get("/letters/{name}", Needs(ManageLetters)).at("/letters/refusal"),
+    form("/letters/{name}", Needs(ManageLetters), "action=preview&text=Dear+%7B%7B+requester_name+%7D%7D")
+        .at("/letters/refusal"),
+    get("/requests/{id}/letters/{name}", Needs(SubjectRead)).at("/requests/{request}/letters/acknowledgement"),
+    get("/statistics", Needs(ReadStatistics)).at("/statistics?year=2026"),
+    get("/statistics.csv", Needs(ReadStatistics)).at("/statistics.csv?year=2026"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),
