@@ -3,6 +3,7 @@
 
 mod config;
 mod demo_data;
+mod demo_requests;
 
 use clap::{Args, Parser, Subcommand};
 use config::{Config, DB_FILE, JOURNAL_FILE, Overrides};
@@ -572,6 +573,7 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
             app.link_subjects(&ctx, a, b, kind)?;
         }
     }
+    demo_requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
     Ok(Some(count))
 }
 
