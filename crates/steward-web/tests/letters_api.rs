@@ -179,7 +179,20 @@ fn rendered_for_a_request(env: &Env) {
     assert!(text.starts_with(c["reference"].as_str().unwrap()), "{text}");
 }
 
+fn described_in_openapi(env: &Env) {
+    let (s, v) = env.call(Role::Auditor, Method::GET, "/api/v1/openapi.json", None);
+    assert_eq!(s, StatusCode::OK);
+    let paths = v["paths"].as_object().expect("paths");
+    assert!(paths["/api/v1/letters"]["get"].is_object());
+    assert!(paths["/api/v1/letters/{name}"]["put"].is_object());
+    assert!(paths["/api/v1/letters/{name}"]["delete"].is_object());
+    assert!(paths["/api/v1/requests/{id}/letters/{name}"]["post"].is_object());
+    assert!(paths["/api/v1/statistics"]["get"].is_object());
+    assert!(v["components"]["schemas"]["Statistics"].is_object());
+}
+
 on_both_backends! {
+    described_in_openapi,
     defaults_and_editing,
     rendered_for_a_request,
 }
