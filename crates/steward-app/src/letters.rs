@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::{fmt, str::FromStr};
 use steward_core::audit::Outcome;
-use steward_core::request::{DecisionOutcome, EventKind, RequestKind};
+use steward_core::request::{DecisionOutcome, EventKind, MadeBy, RequestKind};
 use steward_core::{CoreError, FieldError, Permission};
 use steward_store::SubjectLookup;
 use utoipa::ToSchema;
@@ -203,15 +203,20 @@ pub const VARIABLES: &[Variable] = &[
         sample: "refused",
     },
     Variable { name: "decision_reason", meaning: "The reasons recorded for the decision (empty if none)", sample: "" },
+    Variable {
+        name: "on_behalf",
+        meaning: "True when someone made the request for the person it is about (for {% if %})",
+        sample: "false",
+    },
     Variable { name: "today", meaning: "Today's date", sample: "23 November 2026" },
     Variable {
         name: "requester_name",
-        meaning: "The requester's name from their record (empty if not linked)",
+        meaning: "The name of the person the request is about, from their record (empty if not linked)",
         sample: "Jordan Sample",
     },
     Variable {
         name: "requester_address",
-        meaning: "Their first postal address, one line each (empty if none)",
+        meaning: "Their first postal address from their record, one line each (empty if none)",
         sample: "12 Example Road\nRiverside\nExampletown EX1 2MP",
     },
 ];
@@ -313,7 +318,8 @@ pub fn sample_values() -> BTreeMap<&'static str, Value> {
     VARIABLES
         .iter()
         .map(|v| {
-            let value = if v.name == "is_complaint" { Value::from(false) } else { Value::from(v.sample) };
+            let value =
+                if matches!(v.name, "is_complaint" | "on_behalf") { Value::from(false) } else { Value::from(v.sample) };
             (v.name, value)
         })
         .collect()
@@ -462,6 +468,7 @@ impl App {
         put("requester_name", name);
         put("requester_address", address);
         values.insert("is_complaint", Value::from(view.kind == RequestKind::Complaint));
+        values.insert("on_behalf", Value::from(view.made_by == MadeBy::Representative));
         let rendered = render_text(&text, &values).map_err(|f| {
             AppError::Conflict(format!(
                 "the {} letter's wording {}; the DPO can correct it on the Letters page",
@@ -488,9 +495,10 @@ impl App {
 macro_rules! letter {
     ($body:expr) => {
         concat!(
-            "{% if requester_name %}{{ requester_name }}\n{% if requester_address %}{{ requester_address }}\n{% endif %}\n\n{% endif %}",
+            "{% if requester_name and not on_behalf %}{{ requester_name }}\n{% if requester_address %}{{ requester_address }}\n{% endif %}\n\n{% endif %}",
             "{{ today }}\n\nOur reference: {{ reference }}\n\n",
-            "Dear {{ requester_name or \"Sir or Madam\" }},\n\n",
+            "{% if on_behalf and requester_name %}About: {{ requester_name }}\n\n{% endif %}",
+            "Dear {% if on_behalf %}Sir or Madam{% else %}{{ requester_name or \"Sir or Madam\" }}{% endif %},\n\n",
             $body,
             "\nYours sincerely,\n\n\n{{ dpo_name or \"Data protection officer\" }}\n",
             "{% if dpo_name %}Data protection officer\n{% endif %}",
@@ -670,6 +678,15 @@ mod tests {
         let text = render_text(ACKNOWLEDGEMENT, &v).expect("renders");
         assert!(text.contains("outcome without undue delay"), "{text}");
         assert!(!text.contains("one month"));
+    }
+
+    #[test]
+    fn a_representative_is_not_addressed_by_the_subject_s_name() {
+        let mut v = sample_values();
+        v.insert("on_behalf", Value::from(true));
+        let text = render_text(ACKNOWLEDGEMENT, &v).expect("renders");
+        assert!(text.contains("Dear Sir or Madam,") && text.contains("About: Jordan Sample"), "{text}");
+        assert!(!text.contains("12 Example Road"), "the subject's address is not the representative's");
     }
 
     #[test]
