@@ -38,6 +38,17 @@ pub const LETTER_LINKS: [(&str, &str); 6] = [
     ("response_cover", "Response cover letter"),
 ];
 
+/// The letters that fit a request of `kind`: a complaint is acknowledged and answered
+/// (DPA 2018 s164A); identity checks, clarification, extensions and refusals are
+/// rights-request steps.
+pub fn letters_for(kind: &steward_core::request::RequestKind) -> Vec<(&'static str, &'static str)> {
+    let complaint = *kind == steward_core::request::RequestKind::Complaint;
+    LETTER_LINKS
+        .into_iter()
+        .filter(|(name, _)| !complaint || matches!(*name, "acknowledgement" | "response_cover"))
+        .collect()
+}
+
 fn kind_of(name: &str) -> AppResult<LetterKind> {
     name.parse().map_err(|_| AppError::NotFound("letter".into()))
 }
@@ -188,7 +199,7 @@ async fn for_request(
             request_kind: kind_label(letter.request_kind),
             title: letter.title,
             text: letter.text,
-            others: LetterKind::ALL.iter().map(|k| (k.as_str(), k.title())).collect(),
+            others: letters_for(&letter.request_kind),
             current: kind.as_str(),
         })
     })
@@ -207,5 +218,9 @@ mod tests {
     fn the_request_page_links_every_letter() {
         let from_app: Vec<(&str, &str)> = LetterKind::ALL.iter().map(|k| (k.as_str(), k.title())).collect();
         assert_eq!(from_app, LETTER_LINKS);
+        assert_eq!(letters_for(&steward_core::request::RequestKind::Access).len(), 6);
+        let complaint: Vec<&str> =
+            letters_for(&steward_core::request::RequestKind::Complaint).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(complaint, ["acknowledgement", "response_cover"]);
     }
 }
