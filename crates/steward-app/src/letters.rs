@@ -697,8 +697,16 @@ mod tests {
         assert_eq!(e.field, "text");
         assert!(e.message.contains("requestor_name"), "{}", e.message);
         assert!(check_letter("   ").is_err());
+        assert!(
+            check_letter("{% for i in range(10000) %}{% for j in range(10000) %}x{% endfor %}{% endfor %}").is_err()
+        );
+        assert!(check_letter("{{ requester_name.first }}").is_err(), "strict: no made-up attributes");
         assert!(check_letter(&"a".repeat(MAX_LETTER + 1)).is_err());
         assert!(check_letter("{{ today }} for {{ reference }}").is_ok());
         assert_eq!(letter_date(jiff::civil::date(2026, 11, 23)), "23 November 2026");
+        // Letters are plain text: nothing is HTML-escaped here (pages escape on display).
+        let mut v = sample_values();
+        v.insert("requester_name", Value::from("Siobhán O'Brien & <Co>"));
+        assert_eq!(render_text("{{ requester_name }}", &v).expect("renders"), "Siobhán O'Brien & <Co>");
     }
 }
