@@ -240,7 +240,7 @@ fn a_request_page_offers_letters_ready_to_print() {
     env.app.record_request_event(&Context::cli(), &id, ev).expect("extend");
     let r = env.get(&env.dpo, &format!("/requests/{id}"));
     r.assert_status(StatusCode::OK).assert_has(r#"<h2 id="letters">Letters</h2>"#);
-    r.assert_has(&format!("/requests/{id}/letters/extension_notice"));
+    r.assert_has(&format!("/requests/{id}/letters/extension_notice\">Extension notice</a> <strong class=\"tag tag--new\">Suggested next</strong>"));
     let r = env.get(&env.dpo, &format!("/requests/{id}/letters/extension_notice"));
     r.assert_status(StatusCode::OK).assert_has(&format!("Extension notice for request {reference}"));
     r.assert_has("Dear Jane Smith,").assert_has("7 Quayside Mews").assert_has(reason).assert_has(&long(received));

@@ -49,6 +49,32 @@ pub fn letters_for(kind: &steward_core::request::RequestKind) -> Vec<(&'static s
         .collect()
 }
 
+/// The letter a request most likely needs next, from where it stands: an
+/// acknowledgement for a new one, the identity or clarification request while one is
+/// awaited, the extension notice once extended, and the refusal or the response cover
+/// letter once decided.
+pub fn suggested(r: &steward_app::requests::RequestView) -> &'static str {
+    use steward_core::request::{DecisionOutcome, EventKind, RequestStatus};
+    let refused = r
+        .events
+        .iter()
+        .any(|e| e.event.kind == EventKind::Decision && e.event.outcome == Some(DecisionOutcome::Refused));
+    match r.status {
+        RequestStatus::AwaitingIdentity => "identity_request",
+        RequestStatus::AwaitingClarification => "clarification_request",
+        RequestStatus::Extended => "extension_notice",
+        RequestStatus::Decided | RequestStatus::Responded | RequestStatus::Closed if refused => "refusal",
+        RequestStatus::Decided | RequestStatus::Responded | RequestStatus::Closed => "response_cover",
+        RequestStatus::Open => {
+            if r.events.is_empty() {
+                "acknowledgement"
+            } else {
+                ""
+            }
+        }
+    }
+}
+
 fn kind_of(name: &str) -> AppResult<LetterKind> {
     name.parse().map_err(|_| AppError::NotFound("letter".into()))
 }
