@@ -83,10 +83,10 @@ test('a user sets up two-factor sign-in by QR code and then signs in with a code
 
 test('each role is refused the pages it must not see', async () => {
   const forbidden = {
-    auditor: ['/subjects', '/users', '/tokens', '/settings'],
-    staff: ['/subjects', '/audit', '/users', '/tokens', '/settings'],
-    caseworker: ['/users', '/tokens', '/settings', '/audit'],
-    admin: ['/subjects', '/inbox'],
+    auditor: ['/subjects', '/users', '/tokens', '/settings', '/letters'],
+    staff: ['/subjects', '/audit', '/users', '/tokens', '/settings', '/statistics', '/letters/refusal'],
+    caseworker: ['/users', '/tokens', '/settings', '/audit', '/letters'],
+    admin: ['/subjects', '/inbox', '/letters'],
   };
   for (const [role, paths] of Object.entries(forbidden)) {
     if (role === 'caseworker') continue; // has two-factor sign-in from the test above

@@ -99,7 +99,7 @@ test('the main pages pass the accessibility check and work on a phone-width scre
   const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
   await signIn(page, demo.base, demo.accounts.dpo);
   await page.waitForURL(`${demo.base}/`);
-  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account']) {
+  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account', '/statistics', '/letters', '/letters/refusal']) {
     const resp = await page.goto(`${demo.base}${path}`);
     assert.equal(resp.status(), 200, path);
     assert.deepEqual(await seriousViolations(page), [], path);
@@ -132,5 +132,27 @@ test('a DPO logs a subject access request and sees its deadlines and timeline', 
   await page.goto(`${demo.base}/requests`);
   assert.match(await page.locator('main').textContent(), /REQ-\d{4}-\d{6}/);
   assert.deepEqual(await seriousViolations(page), []);
+  await page.context().close();
+});
+
+test('a DPO drafts a letter for a request and reads the statistics', async () => {
+  const page = await newPage(browser);
+  await signIn(page, demo.base, demo.accounts.dpo);
+  await page.waitForURL(`${demo.base}/`);
+  await page.goto(`${demo.base}/requests?status=all`);
+  await page.getByRole('link', { name: /REQ-\d{4}-\d{6}/ }).first().click();
+  await page.getByRole('heading', { name: 'Letters' }).waitFor();
+  await page.getByRole('link', { name: 'Acknowledgement' }).click();
+  await page.getByRole('heading', { name: /^Acknowledgement for request REQ-/ }).waitFor();
+  const letter = await page.locator('pre.letter').textContent();
+  assert.match(letter, /Dear /);
+  assert.match(letter, /\d{1,2} (January|February|March|April|May|June|July|August|September|October|November|December) \d{4}/);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.screenshot({ path: shot('letter.png'), fullPage: true });
+  await page.goto(`${demo.base}/statistics`);
+  assert.equal(await page.locator('svg.chart title').count(), 1);
+  assert.match(await page.locator('main').textContent(), /Month by month/);
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.screenshot({ path: shot('statistics.png'), fullPage: true });
   await page.context().close();
 });

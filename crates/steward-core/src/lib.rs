@@ -9,6 +9,7 @@ pub mod normalise;
 pub mod region;
 pub mod request;
 pub mod role;
+pub mod statistics;
 pub mod subject;
 
 pub use error::{CoreError, FieldError};

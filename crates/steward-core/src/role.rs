@@ -54,6 +54,9 @@ pub enum Permission {
     ManageRegisters,
     /// Place and lift legal holds, and lift restrictions of processing.
     ManageHolds,
+    /// Edit the wording of the letters sent to requesters (DPO only: what the
+    /// organisation tells people about their rights is the DPO's to decide).
+    ManageLetters,
 }
 
 impl Role {
@@ -147,6 +150,13 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(role.can(Permission::CheckSuppression), role != Role::Auditor, "{role}");
             assert_eq!(role.can(Permission::ManageSuppression), role == Role::Dpo, "{role}");
+        }
+    }
+
+    #[test]
+    fn only_dpo_edits_letters() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::ManageLetters), role == Role::Dpo, "{role}");
         }
     }
 

@@ -235,3 +235,5 @@ pub mod checklists;
 pub use checklists::{SearchRow, StepRow};
 pub mod erasure;
 pub use erasure::{ErasureTaskRow, HoldRow, RestrictionRow, SystemRow};
+pub mod statistics;
+pub use statistics::RequestFactRow;

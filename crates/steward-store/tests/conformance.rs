@@ -202,6 +202,7 @@ conformance! {
     backup_requests_round_trip => sqlite_backup_requests_round_trip, postgres_backup_requests_round_trip;
     backup_truncated_keeps_requests => sqlite_backup_truncated_keeps_requests, postgres_backup_truncated_keeps_requests;
     suppressions => sqlite_suppressions, postgres_suppressions;
+    request_facts => sqlite_request_facts, postgres_request_facts;
 }
 
 // ---------------------------------------------------------------------------------
@@ -2385,4 +2386,31 @@ fn erasure_registers(db: &TestDb) {
     s.insert_restriction(&second, &event("restriction.place", "subject", subject)).unwrap();
     s.erase_subject(&tombstone_for(subject, &at(20, 9)), &event("subject.erase", "subject", subject)).unwrap();
     assert_eq!(s.restriction(subject).unwrap(), None, "erasure removes the restriction with the data");
+}
+
+// ---------------------------------------------------------------------------------
+// Statistics: what the board's figures read
+// ---------------------------------------------------------------------------------
+
+/// Each request once, oldest received first, with the day its response was sent (or
+/// none), whatever other events it has.
+fn request_facts(db: &TestDb) {
+    let s = &db.store;
+    assert!(s.request_facts().unwrap().is_empty());
+    let late = insert_request(s, &request_row(&at(5, 9), "2026-03-05", "2026-04-07", None));
+    let early = insert_request(s, &request_row(&at(2, 9), "2026-03-02", "2026-04-02", None));
+    let e1 = request_event(&early, 1, "decision", "2026-03-19", r#"{"outcome":"granted"}"#);
+    let u1 = with_status(&early, "decided", "2026-04-02", "2026-04-01", &at(19, 9));
+    s.append_request_event(&e1, &u1, &event_recorded(&early, 1)).unwrap();
+    let e2 = request_event(&early, 2, "response_sent", "2026-03-20", "{}");
+    let u2 = with_status(&early, "responded", "2026-04-02", "2026-04-01", &at(20, 9));
+    s.append_request_event(&e2, &u2, &event_recorded(&early, 2)).unwrap();
+    let facts = s.request_facts().unwrap();
+    assert_eq!(facts.len(), 2);
+    assert_eq!(
+        (facts[0].received_on.as_str(), facts[0].responded_on.as_deref(), facts[0].due_on.as_str()),
+        ("2026-03-02", Some("2026-03-20"), "2026-04-01")
+    );
+    assert_eq!((facts[1].received_on.as_str(), facts[1].responded_on.as_deref()), ("2026-03-05", None));
+    assert_eq!(facts[1].kind, late.kind);
 }

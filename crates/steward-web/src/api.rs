@@ -9,7 +9,7 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use steward_app::requests::{NewRequest, RequestQuery, RequestView};
@@ -46,6 +46,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests/{id}/events", post(record_request_event))
         .route("/suppression", get(check_suppression).post(add_suppression))
         .merge(crate::api_work::routes())
+        .route("/letters", get(crate::api_letters::list_letters))
+        .route("/letters/{name}", put(crate::api_letters::update_letter).delete(crate::api_letters::restore_letter))
+        .route("/requests/{id}/letters/{name}", post(crate::api_letters::render_letter))
+        .route("/statistics", get(crate::api_statistics::statistics))
         .fallback(not_found)
 }
 
@@ -452,13 +456,17 @@ impl Modify for BearerAuth {
     info(title = "Steward API", description = "Data protection management: the encrypted subject vault, erasure, audit log and access tokens."),
     paths(health, create_subject, search_subjects, get_subject, update_subject, erase_subject, erasure_preview,
         add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token,
-        create_request, list_requests, get_request, record_request_event, check_suppression, add_suppression),
+        create_request, list_requests, get_request, record_request_event, check_suppression, add_suppression,
+        crate::api_letters::list_letters, crate::api_letters::update_letter, crate::api_letters::restore_letter,
+        crate::api_letters::render_letter, crate::api_statistics::statistics),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Tombstone)),
     modifiers(&BearerAuth),
     tags((name = "subjects", description = "The vault of data subjects"), (name = "audit", description = "The hash-chained audit log"),
         (name = "access", description = "API tokens"), (name = "service", description = "Service status"),
         (name = "requests", description = "Rights requests and complaints, with their due dates"),
-        (name = "suppression", description = "The direct-marketing suppression list (UK GDPR Art 21(3))"))
+        (name = "suppression", description = "The direct-marketing suppression list (UK GDPR Art 21(3))"),
+        (name = "letters", description = "Letters to requesters: templates the DPO may reword, rendered for a request"),
+        (name = "statistics", description = "Figures about rights requests for the board"))
 )]
 pub struct ApiDoc;
 

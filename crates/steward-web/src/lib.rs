@@ -2,6 +2,8 @@
 //! API under `/api/v1` with its OpenAPI document and bearer-token authentication.
 
 pub mod api;
+pub mod api_letters;
+pub mod api_statistics;
 pub mod api_work;
 pub mod assets;
 pub mod error;
@@ -74,6 +76,8 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::public::routes())
         .merge(ui::pages::routes())
         .merge(ui::requests::routes())
+        .merge(ui::letters::routes())
+        .merge(ui::statistics::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)

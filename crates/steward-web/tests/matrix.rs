@@ -24,8 +24,9 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageHolds, ManageRegisters, ManageSettings,
-    ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageHolds, ManageLetters, ManageRegisters,
+    ManageSettings, ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead,
+    SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -303,6 +304,13 @@ const ROUTES: &[Route] = &[
     form("/requests/{id}/events", Needs(SubjectUpdate), REQUEST_EVENT).at("/requests/{fresh-request}/events"),
     form("/requests/{id}/steps/{step}", Needs(SubjectUpdate), "done=true").at("/requests/{fresh-request}/steps/A"),
     form("/requests/{id}/searches", Needs(SubjectUpdate), REQUEST_SEARCH).at("/requests/{fresh-request}/searches"),
+    get("/letters", Needs(ManageLetters)),
+    get("/letters/{name}", Needs(ManageLetters)).at("/letters/refusal"),
+    form("/letters/{name}", Needs(ManageLetters), "action=preview&text=Dear+%7B%7B+requester_name+%7D%7D")
+        .at("/letters/refusal"),
+    get("/requests/{id}/letters/{name}", Needs(SubjectRead)).at("/requests/{request}/letters/acknowledgement"),
+    get("/statistics", Needs(ReadStatistics)).at("/statistics?year=2026"),
+    get("/statistics.csv", Needs(ReadStatistics)).at("/statistics.csv?year=2026"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),
@@ -401,6 +409,13 @@ const ROUTES: &[Route] = &[
         Needs(ManageSuppression),
         r#"{"emails":["matrix-{n}@example.org"],"reason":"objection_received"}"#,
     ),
+    api("GET", "/api/v1/letters", Needs(SubjectRead), ""),
+    api("PUT", "/api/v1/letters/{name}", Needs(ManageLetters), r#"{"text":"{{ reference }}"}"#)
+        .at("/api/v1/letters/acknowledgement"),
+    api("DELETE", "/api/v1/letters/{name}", Needs(ManageLetters), "").at("/api/v1/letters/acknowledgement"),
+    api("POST", "/api/v1/requests/{id}/letters/{name}", Needs(SubjectRead), "")
+        .at("/api/v1/requests/{request}/letters/acknowledgement"),
+    api("GET", "/api/v1/statistics", Needs(ReadStatistics), "").at("/api/v1/statistics?year=2026"),
 ];
 
 /// The columns: anonymous, then every role.

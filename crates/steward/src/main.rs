@@ -3,6 +3,7 @@
 
 mod config;
 mod demo_data;
+mod demo_requests;
 mod demo_work;
 
 use clap::{Args, Parser, Subcommand};
@@ -573,6 +574,7 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
             app.link_subjects(&ctx, a, b, kind)?;
         }
     }
+    demo_requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
     let examples: Vec<String> = [11, 23, 37, 52].iter().filter_map(|&i| ids.get(i).cloned()).collect();
     demo_work::seed(&app, &examples, steward_app::requests::uk_today())?;
     Ok(Some(count))

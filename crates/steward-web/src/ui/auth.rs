@@ -41,6 +41,8 @@ pub fn badge(s: &SessionInfo) -> UserBadge {
         can_see_subjects: role.can(Permission::SubjectRead),
         can_see_audit: role.can(Permission::AuditRead),
         is_admin: role.can(Permission::ManageAccess),
+        can_see_statistics: role.can(Permission::ReadStatistics),
+        can_edit_letters: role.can(Permission::ManageLetters),
     }
 }
 

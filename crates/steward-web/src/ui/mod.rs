@@ -6,10 +6,12 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod inbox;
+pub mod letters;
 pub mod pages;
 pub mod public;
 pub mod requests;
 pub mod settings;
+pub mod statistics;
 pub mod subjects;
 
 use axum::http::{HeaderValue, StatusCode, header};
@@ -45,6 +47,10 @@ pub struct UserBadge {
     pub can_see_audit: bool,
     /// Show Users, Settings and API tokens.
     pub is_admin: bool,
+    /// Show Statistics.
+    pub can_see_statistics: bool,
+    /// Show Letters (the DPO edits the letters' wording).
+    pub can_edit_letters: bool,
 }
 
 impl std::fmt::Debug for PageContext {

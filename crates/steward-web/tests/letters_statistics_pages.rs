@@ -1,0 +1,297 @@
+//! The letters and statistics pages end to end: the DPO's letter list and editor
+//! (preview, mistakes in the error summary with their line, saving, restoring the
+//! default), a request's letters ready to print with the requester's name and address
+//! (audited), and the board's statistics with their chart, tables and CSV, and who may
+//! see each. Driven in-process through the whole router on SQLite, signed in through
+//! the sign-in form. All personal data is fictional.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use jiff::ToSpan;
+use jiff::civil::Date;
+use std::sync::Arc;
+use steward_app::requests::{NewRequest, uk_today};
+use steward_app::{App, Context};
+use steward_core::Role;
+use steward_core::request::{EventKind, RequestEvent};
+use steward_core::subject::{Address, NewSubject};
+use steward_crypto::MasterKey;
+use steward_store::{AuditFilter, Store};
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+struct User {
+    cookie: String,
+    csrf: String,
+}
+
+struct Env {
+    router: axum::Router,
+    app: Arc<App>,
+    dpo: User,
+    staff: User,
+    auditor: User,
+    rt: tokio::runtime::Runtime,
+    _dir: tempfile::TempDir,
+}
+
+struct Resp {
+    status: StatusCode,
+    headers: HeaderMap,
+    text: String,
+}
+
+impl Resp {
+    fn assert_status(&self, status: StatusCode) -> &Self {
+        assert_eq!(self.status, status, "body: {}", self.text);
+        self
+    }
+
+    fn location(&self) -> &str {
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
+    }
+
+    fn assert_has(&self, needle: &str) -> &Self {
+        assert!(self.text.contains(needle), "expected {needle:?} in: {}", self.text);
+        self
+    }
+
+    fn assert_lacks(&self, needle: &str) -> &Self {
+        assert!(!self.text.contains(needle), "did not expect {needle:?} in: {}", self.text);
+        self
+    }
+}
+
+fn encode(fields: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(fields).expect("encode form")
+}
+
+fn csrf_of(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).expect("a CSRF field on the page") + marker.len();
+    html[start..].split('"').next().expect("token").to_string()
+}
+
+fn long(d: Date) -> String {
+    d.strftime("%-d %B %Y").to_string()
+}
+
+impl Env {
+    fn new() -> Self {
+        let dir = tempfile::TempDir::new().expect("temporary directory");
+        let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
+        let key = MasterKey::generate().expect("master key");
+        let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app");
+        let ctx = Context::cli();
+        app.set_two_factor_enforced(&ctx, false).expect("two-factor off");
+        let people = [
+            (Role::Dpo, "dpo@example.org", "Dana Okafor"),
+            (Role::Staff, "staff@example.org", "Sam Patel"),
+            (Role::Auditor, "audit@example.org", "Ade Brown"),
+        ];
+        for (role, email, name) in people {
+            app.create_user_with_password(&ctx, email, name, role, PASSWORD).expect("create user");
+        }
+        let app = Arc::new(app);
+        let router = steward_web::router(app.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        let blank = || User { cookie: String::new(), csrf: String::new() };
+        let mut env = Self { router, app, dpo: blank(), staff: blank(), auditor: blank(), rt, _dir: dir };
+        env.dpo = env.sign_in("dpo@example.org");
+        env.staff = env.sign_in("staff@example.org");
+        env.auditor = env.sign_in("audit@example.org");
+        env
+    }
+
+    fn send(&self, req: Request<Body>) -> Resp {
+        let router = self.router.clone();
+        self.rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("the router never fails");
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let bytes = resp.into_body().collect().await.expect("read body").to_bytes();
+            Resp { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
+        })
+    }
+
+    fn sign_in(&self, email: &str) -> User {
+        let r = self.send(
+            Request::builder()
+                .method(Method::POST)
+                .uri("/sign-in")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(encode(&[("email", email), ("password", PASSWORD)])))
+                .expect("request"),
+        );
+        r.assert_status(StatusCode::SEE_OTHER);
+        let set_cookie = r.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a session cookie");
+        let cookie = set_cookie.split(';').next().expect("cookie pair").to_string();
+        let mut user = User { cookie, csrf: String::new() };
+        user.csrf = csrf_of(&self.get(&user, "/account").text);
+        user
+    }
+
+    fn get(&self, user: &User, uri: &str) -> Resp {
+        self.send(
+            Request::builder()
+                .method(Method::GET)
+                .uri(uri)
+                .header(header::COOKIE, &user.cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+    }
+
+    fn post(&self, user: &User, uri: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all = vec![("_csrf", user.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(user, uri, encode(&all))
+    }
+
+    fn post_raw(&self, user: &User, uri: &str, body: String) -> Resp {
+        self.send(
+            Request::builder()
+                .method(Method::POST)
+                .uri(uri)
+                .header(header::COOKIE, &user.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .expect("request"),
+        )
+    }
+
+    fn subject(&self) -> String {
+        let s = NewSubject {
+            given_name: "Jane".into(),
+            family_name: "Smith".into(),
+            addresses: vec![Address { lines: vec!["7 Quayside Mews".into()], postcode: Some("EX2 4QQ".into()) }],
+            ..NewSubject::default()
+        };
+        self.app.create_subject(&Context::cli(), s).expect("create subject").id
+    }
+
+    /// A subject-access request received `days_ago` days ago; its (id, reference).
+    fn request(&self, days_ago: i64) -> (String, String) {
+        let received = uk_today().checked_sub(days_ago.days()).expect("in range");
+        let input: NewRequest = serde_json::from_value(serde_json::json!({
+            "kind": "access", "received_on": received.to_string(), "channel": "email", "subject_id": self.subject()
+        }))
+        .expect("request input");
+        let v = self.app.create_request(&Context::cli(), input).expect("create request");
+        (v.id, v.reference)
+    }
+}
+
+#[test]
+fn the_dpo_edits_previews_saves_and_restores_a_letter() {
+    let env = Env::new();
+    let r = env.get(&env.dpo, "/letters");
+    r.assert_status(StatusCode::OK).assert_has("<h1>Letters</h1>").assert_has(r#"aria-current="page">Letters</a>"#);
+    r.assert_has("/letters/extension_notice").assert_has("Steward's wording");
+    let r = env.get(&env.dpo, "/letters/refusal");
+    r.assert_status(StatusCode::OK).assert_has("<h1>Refusal</h1>").assert_has("Wycliffe House");
+    r.assert_has("requester_name").assert_has("With a fictional requester");
+
+    // A mistake lands in the error summary, naming the line, and nothing is saved.
+    let r = env.post(
+        &env.dpo,
+        "/letters/refusal",
+        &[("action", "save"), ("text", "Dear {{ requester_name }},\n\n{% if is_complaint %}\nopen")],
+    );
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_has("There is a problem").assert_has("line");
+    let r = env.post(&env.dpo, "/letters/refusal", &[("action", "preview"), ("text", "Dear {{ requestor_name }},")]);
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_has("requestor_name");
+    env.get(&env.dpo, "/letters").assert_has("Steward's wording").assert_lacks("Your wording");
+
+    // Preview without saving, then save.
+    let text = "Dear {{ requester_name }},\n\nOur reference is {{ reference }}.";
+    let r = env.post(&env.dpo, "/letters/refusal", &[("action", "preview"), ("text", text)]);
+    r.assert_status(StatusCode::OK).assert_has("Dear Jordan Sample,").assert_has("REQ-2026-000123");
+    env.get(&env.dpo, "/letters").assert_lacks("Your wording");
+    let r = env.post(&env.dpo, "/letters/refusal", &[("action", "save"), ("text", text)]);
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/letters/refusal?done=saved");
+    env.get(&env.dpo, "/letters/refusal?done=saved")
+        .assert_has("Letter saved")
+        .assert_has("Restore the default wording");
+    env.get(&env.dpo, "/letters").assert_has("Your wording");
+    let r = env.post(&env.dpo, "/letters/refusal", &[("action", "restore"), ("text", "")]);
+    assert_eq!(r.location(), "/letters/refusal?done=restored");
+    env.get(&env.dpo, "/letters/refusal").assert_has("Wycliffe House").assert_lacks("Restore the default wording");
+
+    // Only the DPO: staff and auditors are refused, and unknown letters are not found.
+    env.get(&env.staff, "/letters").assert_status(StatusCode::FORBIDDEN);
+    env.get(&env.auditor, "/letters/refusal").assert_status(StatusCode::FORBIDDEN);
+    env.post(&env.staff, "/letters/refusal", &[("action", "save"), ("text", "x")]).assert_status(StatusCode::FORBIDDEN);
+    env.get(&env.dpo, "/letters/sonnet").assert_status(StatusCode::NOT_FOUND);
+    env.get(&env.staff, "/").assert_lacks("href=\"/letters\"");
+}
+
+#[test]
+fn a_request_page_offers_letters_ready_to_print() {
+    let env = Env::new();
+    let (id, reference) = env.request(10);
+    let received = uk_today().checked_sub(10.days()).expect("date");
+    let reason = "your request covers records in four systems";
+    let ev = RequestEvent {
+        kind: EventKind::Extended,
+        on: uk_today(),
+        reason: Some(reason.into()),
+        outcome: None,
+        ground: None,
+        note: None,
+    };
+    env.app.record_request_event(&Context::cli(), &id, ev).expect("extend");
+    let r = env.get(&env.dpo, &format!("/requests/{id}"));
+    r.assert_status(StatusCode::OK).assert_has(r#"<h2 id="letters">Letters</h2>"#);
+    r.assert_has(&format!("/requests/{id}/letters/extension_notice\">Extension notice</a> <strong class=\"tag tag--new\">Suggested next</strong>"));
+    let r = env.get(&env.dpo, &format!("/requests/{id}/letters/extension_notice"));
+    r.assert_status(StatusCode::OK).assert_has(&format!("Extension notice for request {reference}"));
+    r.assert_has("Dear Jane Smith,").assert_has("7 Quayside Mews").assert_has(reason).assert_has(&long(received));
+    r.assert_has(r#"class="letter""#).assert_has("recorded in the audit log");
+    let entries = env
+        .app
+        .store()
+        .audit_entries(&AuditFilter { action: Some("letter.render".into()), limit: 10, ..AuditFilter::default() })
+        .expect("audit");
+    assert_eq!(entries.len(), 1);
+    assert!(!entries[0].event.detail.contains("Jane"));
+    env.get(&env.staff, &format!("/requests/{id}/letters/refusal")).assert_status(StatusCode::FORBIDDEN);
+    env.get(&env.auditor, &format!("/requests/{id}/letters/refusal")).assert_status(StatusCode::FORBIDDEN);
+    env.get(&env.dpo, &format!("/requests/{id}/letters/sonnet")).assert_status(StatusCode::NOT_FOUND);
+}
+
+#[test]
+fn statistics_show_a_chart_tables_and_a_csv() {
+    let env = Env::new();
+    let (answered, _) = env.request(40);
+    let sent = uk_today().checked_sub(5.days()).expect("date");
+    let ev =
+        RequestEvent { kind: EventKind::ResponseSent, on: sent, reason: None, outcome: None, ground: None, note: None };
+    env.app.record_request_event(&Context::cli(), &answered, ev).expect("respond");
+    env.request(45);
+    let r = env.get(&env.auditor, "/statistics");
+    r.assert_status(StatusCode::OK)
+        .assert_has("<h1>Statistics</h1>")
+        .assert_has(r#"aria-current="page">Statistics</a>"#);
+    r.assert_has("<svg class=\"chart\"")
+        .assert_has("<title id=\"chart-title\">")
+        .assert_has("<desc id=\"chart-desc\">");
+    r.assert_has("Requests by month (the chart's figures)").assert_has("35.0");
+    r.assert_has("<strong>1</strong> overdue");
+    let year = uk_today().year();
+    r.assert_has(&format!("/statistics.csv?year={year}&#38;year_start=1"));
+    let csv = env.get(&env.auditor, &format!("/statistics.csv?year={year}"));
+    csv.assert_status(StatusCode::OK).assert_has("period,from,until,received,responded,median_days");
+    assert_eq!(csv.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()), Some("text/csv; charset=utf-8"));
+    assert_eq!(csv.text.lines().count(), 14);
+    let r = env.get(&env.dpo, "/statistics?year=2025&year_start=4");
+    r.assert_status(StatusCode::OK).assert_has("1 April 2025 to 31 March 2026");
+    env.get(&env.dpo, "/statistics?year=soon").assert_status(StatusCode::BAD_REQUEST);
+    env.get(&env.dpo, "/statistics?year_start=13").assert_status(StatusCode::BAD_REQUEST);
+    env.get(&env.staff, "/statistics").assert_status(StatusCode::FORBIDDEN);
+    env.get(&env.staff, "/").assert_lacks("href=\"/statistics\"");
+}
