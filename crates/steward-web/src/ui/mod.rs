@@ -127,6 +127,22 @@ pub struct Choice {
     pub hint: &'static str,
 }
 
+/// One option of a select whose options are made at run time (systems, users, grounds).
+#[derive(Debug, Clone)]
+pub struct SelectOption {
+    /// The value sent.
+    pub value: String,
+    /// The label shown.
+    pub label: String,
+}
+
+impl SelectOption {
+    /// An option.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { value: value.into(), label: label.into() }
+    }
+}
+
 /// A page with a heading, paragraphs and an optional link: confirmations, refusals
 /// and other short messages (`templates/message.html`).
 #[derive(askama::Template)]

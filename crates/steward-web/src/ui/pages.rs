@@ -85,11 +85,7 @@ pub fn failure_page(e: AppError) -> Response {
             "There is a problem with what was sent",
             "One of the choices was not one of the options offered. Go back and choose again.",
         ),
-        AppError::Conflict(_) => error_page(
-            StatusCode::CONFLICT,
-            "Someone else changed this at the same time",
-            "Your change was not saved. Go back, reload the page to see the latest version, and try again.",
-        ),
+        AppError::Conflict(m) => error_page(StatusCode::CONFLICT, "This cannot be done now", &conflict_message(&m)),
         AppError::RateLimited => {
             error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "Wait ten minutes and try again.")
         }
@@ -115,6 +111,22 @@ pub fn failure_page(e: AppError) -> Response {
             )
         }
     }
+}
+
+/// What a refusal because of the current state says to people: the application's own
+/// message (restrictions, legal holds, work already done; never personal data), or a
+/// general one for a database constraint.
+pub fn conflict_message(m: &str) -> String {
+    if m.trim().is_empty() || m.contains("constraint") {
+        return "Your change was not saved because it clashes with what is already recorded. Go back, reload the \
+                page to see the latest version, and try again."
+            .into();
+    }
+    let mut out = sentence("This", m);
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 /// A field's name for people, from the application's field path (`emails[1]`,
