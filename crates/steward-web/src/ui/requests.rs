@@ -974,6 +974,7 @@ fn flash(done: &str) -> Option<String> {
         "assigned" => "Assignment saved",
         "task_added" => "Erasure task added",
         "task_confirmed" => "Erasure task confirmed",
+        "unchanged" => "Nothing was changed",
         "rectified" => "Record corrected. The change is recorded in the audit log against this request",
         _ => return None,
     };
