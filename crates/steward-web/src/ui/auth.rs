@@ -41,6 +41,7 @@ pub fn badge(s: &SessionInfo) -> UserBadge {
         can_see_subjects: role.can(Permission::SubjectRead),
         can_see_audit: role.can(Permission::AuditRead),
         is_admin: role.can(Permission::ManageAccess),
+        can_see_registers: role.can(Permission::ReadRegisters),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod public;
 pub mod requests;
 pub mod settings;
 pub mod subjects;
+pub mod systems;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +27,7 @@ pub struct PageContext {
     /// The session's anti-forgery token, sent back as `_csrf` by every form.
     pub csrf: String,
     /// Which navigation item is current: `dashboard`, `subjects`, `audit`, `inbox`,
-    /// `users`, `settings`, `tokens` (or anything else for none).
+    /// `users`, `settings`, `tokens`, `requests`, `systems` (or anything else for none).
     pub nav: &'static str,
     /// A one-off message shown at the top of the page ("Status changed").
     pub flash: Option<String>,
@@ -45,6 +46,8 @@ pub struct UserBadge {
     pub can_see_audit: bool,
     /// Show Users, Settings and API tokens.
     pub is_admin: bool,
+    /// Show Systems and processors.
+    pub can_see_registers: bool,
 }
 
 impl std::fmt::Debug for PageContext {

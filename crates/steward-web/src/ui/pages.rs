@@ -28,6 +28,7 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(super::audit::routes())
         .merge(super::settings::routes())
         .merge(super::inbox::routes())
+        .merge(super::systems::routes())
 }
 
 /// Run a blocking application call on the blocking pool; its error becomes a page.
