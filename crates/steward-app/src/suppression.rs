@@ -17,8 +17,9 @@ use steward_store::{SubjectLookup, SuppressionRow};
 use utoipa::{IntoParams, ToSchema};
 
 /// Reasons an identifier may be suppressed for: fixed codes, so entries never hold free text.
-pub const SUPPRESSION_REASONS: [(&str, &str); 4] = [
+pub const SUPPRESSION_REASONS: [(&str, &str); 5] = [
     ("objection_granted", "Objection to direct marketing granted (UK GDPR Art 21(3))"),
+    ("erased", "Erased on request: contact details kept only as keyed hashes so marketing never resumes"),
     ("objection_received", "Objection to direct marketing received directly (phone, letter, in person)"),
     ("unsubscribed", "Unsubscribed from marketing"),
     ("other", "Other reason not to market"),
@@ -85,7 +86,7 @@ fn check_reason(reason: &str) -> AppResult<()> {
     } else {
         Err(AppError::Invalid(FieldError::new(
             "reason",
-            "is not a known reason (objection_granted, objection_received, unsubscribed, other)",
+            "is not a known reason (objection_granted, erased, objection_received, unsubscribed, other)",
         )))
     }
 }

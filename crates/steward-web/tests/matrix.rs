@@ -24,8 +24,8 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageSettings, ManageSuppression, ReadStatistics,
-    SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageHolds, ManageRegisters, ManageSettings,
+    ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -115,7 +115,12 @@ enum After {
 /// token ten seconds old), and throwaway fixtures made afresh for every call so one
 /// role's action never changes what the next one sees: `{fresh-subject}`,
 /// `{fresh-user}` (a caseworker), `{fresh-dpo}`, `{fresh-token}`, `{fresh-linked}` (a new subject in
-/// Jane Smith's household), `{fresh-request}` (a rights request about Jane Smith).
+/// Jane Smith's household), `{fresh-request}` (a rights request about Jane Smith),
+/// `{erasure}` and `{fresh-erasure}` (approved erasure requests), `{rectification}` (a
+/// rectification request about Jane Smith), `{system}` (a register entry), `{last-task}`
+/// (a pending task of the `{fresh-erasure}` just made), `{fresh-restricted}` (a subject
+/// whose processing is restricted), `{fresh-held}` (a new subject) and `{last-hold}` (a
+/// legal hold placed on it).
 #[derive(Debug, Clone, Copy)]
 struct Route {
     method: &'static str,
@@ -210,6 +215,9 @@ const NEW_REQUEST: &str = "kind=access&received_on=5&received_on-month=1&receive
 const REQUEST_EVENT: &str =
     "kind=identity_requested&identity_requested-on=5&identity_requested-on-month=1&identity_requested-on-year=2026";
 
+const TASK_CONFIRMATION: &str = "task-{last-task}-status=erased&task-{last-task}-on=6\
+    &task-{last-task}-on-month=1&task-{last-task}-on-year=2026&task-{last-task}-note=Ticket+4411";
+
 const REQUEST_SEARCH: &str = "search-system=Housing+system&search-on=5&search-on-month=1&search-on-year=2026\
     &search-terms=Smith+tenancy&search-hits=3";
 
@@ -300,6 +308,30 @@ const ROUTES: &[Route] = &[
     form("/requests/{id}/events", Needs(SubjectUpdate), REQUEST_EVENT).at("/requests/{fresh-request}/events"),
     form("/requests/{id}/steps/{step}", Needs(SubjectUpdate), "done=true").at("/requests/{fresh-request}/steps/A"),
     form("/requests/{id}/searches", Needs(SubjectUpdate), REQUEST_SEARCH).at("/requests/{fresh-request}/searches"),
+    form("/requests/{id}/assign", Needs(AssignCases), "assigned_to={user}").at("/requests/{fresh-request}/assign"),
+    form("/requests/{id}/tasks", Needs(SubjectUpdate), "task-system={system}").at("/requests/{fresh-erasure}/tasks"),
+    form("/requests/{id}/tasks/{task}", Needs(SubjectUpdate), TASK_CONFIRMATION)
+        .at("/requests/{fresh-erasure}/tasks/{last-task}"),
+    get("/requests/{id}/certificate", Needs(SubjectRead)).at("/requests/{erasure}/certificate"),
+    get("/requests/{id}/rectify", Needs(SubjectUpdate)).at("/requests/{rectification}/rectify"),
+    form("/requests/{id}/rectify", Needs(SubjectUpdate), "given_name=Jane&family_name=Smith")
+        .at("/requests/{rectification}/rectify"),
+    form("/subjects/{id}/restrict", Needs(SubjectUpdate), "ground=accuracy_contested")
+        .at("/subjects/{fresh-subject}/restrict"),
+    form(
+        "/subjects/{id}/restriction/lift",
+        Needs(ManageHolds),
+        "informed_on=5&informed_on-month=1&informed_on-year=2026",
+    )
+    .at("/subjects/{fresh-restricted}/restriction/lift"),
+    form("/subjects/{id}/holds", Needs(ManageHolds), "hold-reason=Claim+2026%2F114&hold-approved-by=Head+of+Legal")
+        .at("/subjects/{fresh-subject}/holds"),
+    form("/subjects/{id}/holds/{hold}/lift", Needs(ManageHolds), "hold-{last-hold}-reason=Claim+settled")
+        .at("/subjects/{fresh-held}/holds/{last-hold}/lift"),
+    get("/systems", Needs(ReadRegisters)),
+    form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
+    get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
+    form("/systems/{id}", Needs(ManageRegisters), "name=Matrix+case+files&kind=system").at("/systems/{system}"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),
@@ -389,6 +421,12 @@ struct Fixtures {
     submission: String,
     invite: String,
     request: String,
+    /// An approved erasure request (its subject erased), assigned to the matrix's caseworker.
+    erasure: String,
+    /// An open rectification request about Jane Smith.
+    rectification: String,
+    /// A system on the register that holds only some people's data.
+    system: String,
 }
 
 /// A response.
@@ -437,6 +475,8 @@ struct Env {
     callers: Vec<Caller>,
     fx: Fixtures,
     counter: std::cell::Cell<u32>,
+    /// The fixture a `fresh-…` placeholder made last, for the `last-…` one after it.
+    last: std::cell::RefCell<String>,
     rt: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
 }
@@ -462,6 +502,7 @@ impl Env {
             callers: Vec::new(),
             fx: Fixtures::default(),
             counter: std::cell::Cell::new(0),
+            last: std::cell::RefCell::new(String::new()),
             rt,
             _dir: dir,
         }
@@ -534,7 +575,42 @@ impl Env {
         let (_, invite) =
             app.invite_user(&cli, "invited@example.org", "Ivo Invited", Role::Caseworker).expect("invite");
         let request = self.new_request(&subject);
-        Fixtures { subject, other, user, token, submission, invite, request }
+        let new_system = |name: &str, holds_all: bool| {
+            let input: steward_app::erasure::NewSystem = serde_json::from_value(serde_json::json!({
+                "name": name, "kind": "system", "holds_all_subjects": holds_all
+            }))
+            .expect("system input");
+            app.create_system(&cli, input).expect("create system").id
+        };
+        new_system("Matrix shared drive", true);
+        let system = new_system("Matrix case files", false);
+        let erasure = self.new_erasure();
+        let rectification = self.new_request_of(&subject, "rectification");
+        Fixtures { subject, other, user, token, submission, invite, request, erasure, rectification, system }
+    }
+
+    /// A rights request of `kind` about `subject`, received on 5 January 2026 and
+    /// assigned to the matrix's caseworker.
+    fn new_request_of(&self, subject: &str, kind: &str) -> String {
+        let caseworker = self.callers.iter().find(|c| c.role == Role::Caseworker).map(|c| c.user_id.clone());
+        let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
+            "kind": kind, "received_on": "2026-01-05", "subject_id": subject, "channel": "email",
+            "assigned_to": caseworker
+        }))
+        .expect("request input");
+        self.app.create_request(&Context::cli(), input).expect("create request").id
+    }
+
+    /// An erasure request about a new subject, approved (so the subject is erased and a
+    /// task made for each system holding everyone's data).
+    fn new_erasure(&self) -> String {
+        let subject = self.new_subject("Ella", "Erased");
+        let id = self.new_request_of(&subject, "erasure");
+        let decision: steward_core::request::RequestEvent =
+            serde_json::from_value(serde_json::json!({"kind": "decision", "on": "2026-01-06", "outcome": "granted"}))
+                .expect("decision");
+        self.app.record_request_event(&Context::cli(), &id, decision).expect("approve erasure");
+        id
     }
 
     fn next(&self) -> u32 {
@@ -635,6 +711,38 @@ impl Env {
             "invite" => self.fx.invite.clone(),
             "request" => self.fx.request.clone(),
             "fresh-request" => self.new_request(&self.fx.subject),
+            "erasure" => self.fx.erasure.clone(),
+            "rectification" => self.fx.rectification.clone(),
+            "system" => self.fx.system.clone(),
+            "fresh-erasure" => {
+                let id = self.new_erasure();
+                self.last.replace(id.clone());
+                id
+            }
+            "last-task" => {
+                let request = self.last.borrow().clone();
+                let tasks = self.app.erasure_tasks(&cli, &request).expect("tasks");
+                tasks.first().expect("a task").id.clone()
+            }
+            "fresh-restricted" => {
+                let id = self.new_subject("Rita", "Restricted");
+                let ground = steward_app::erasure::RestrictionGround::AccuracyContested;
+                self.app.restrict_subject(&cli, &id, ground, None).expect("restrict");
+                id
+            }
+            "fresh-held" => {
+                let id = self.new_subject("Hal", "Held");
+                self.last.replace(id.clone());
+                id
+            }
+            "last-hold" => {
+                let input = steward_app::erasure::NewHold {
+                    subject_id: self.last.borrow().clone(),
+                    reason: "Claim 2026/114".into(),
+                    approved_by: "Head of Legal".into(),
+                };
+                self.app.place_hold(&cli, input).expect("hold").id
+            }
             "n" => self.next().to_string(),
             "form-token" => self.form_token(),
             "fresh-subject" => self.new_subject("Tom", "Throwaway"),
@@ -652,9 +760,17 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 15] = [
+        const NAMES: [&str; 23] = [
             "request",
             "fresh-request",
+            "erasure",
+            "rectification",
+            "system",
+            "fresh-erasure",
+            "last-task",
+            "fresh-restricted",
+            "fresh-held",
+            "last-hold",
             "subject",
             "other",
             "user",
