@@ -182,7 +182,7 @@ pub fn field_label(path: &str) -> String {
 pub fn sentence(label: &str, message: &str) -> String {
     let m = message.trim();
     let continues =
-        ["is ", "has ", "must ", "needs ", "contains ", "give ", "should "].iter().any(|p| m.starts_with(p));
+        ["is ", "has ", "must ", "needs ", "contains ", "give ", "should ", "names "].iter().any(|p| m.starts_with(p));
     if continues {
         format!("{label} {m}")
     } else {
