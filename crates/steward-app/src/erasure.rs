@@ -285,7 +285,9 @@ impl RestrictionGround {
     pub fn label(self) -> &'static str {
         match self {
             RestrictionGround::AccuracyContested => "Accuracy contested, being checked (Art 18(1)(a))",
-            RestrictionGround::UnlawfulProcessing => "Unlawful processing; restriction asked instead of erasure (Art 18(1)(b))",
+            RestrictionGround::UnlawfulProcessing => {
+                "Unlawful processing; restriction asked instead of erasure (Art 18(1)(b))"
+            }
             RestrictionGround::SubjectsLegalClaims => "Needed by the subject for legal claims (Art 18(1)(c))",
             RestrictionGround::ObjectionPending => "Objection being considered (Art 18(1)(d))",
             RestrictionGround::AtRequest => "Restriction request granted (Art 18(1))",
@@ -594,9 +596,12 @@ impl App {
                     system_kind: sys.as_ref().map_or(SystemKind::System, |s| s.kind),
                     contact: sys.map(|s| s.contact).unwrap_or_default(),
                     status: TaskStatus::parse(&t.status)?,
-                    confirmed_on: t.confirmed_on.as_deref().map(str::parse).transpose().map_err(|_| {
-                        AppError::Store(steward_store::StoreError::Corrupt("erasure task date".into()))
-                    })?,
+                    confirmed_on: t
+                        .confirmed_on
+                        .as_deref()
+                        .map(str::parse)
+                        .transpose()
+                        .map_err(|_| AppError::Store(steward_store::StoreError::Corrupt("erasure task date".into())))?,
                     id: t.id,
                     system_id: t.system_id,
                     created_at: t.created_at,
@@ -741,7 +746,8 @@ impl App {
             self.store.suppressions()?.iter().filter(|r| r.request_id.as_deref() == Some(request_id)).count();
         let (audit_seq, audit_hash) = self.store.audit_head()?;
         let complete = tasks.iter().all(|t| t.status != TaskStatus::Pending)
-            && (tomb.is_some() || approval.event.outcome == Some(steward_core::request::DecisionOutcome::PartlyGranted));
+            && (tomb.is_some()
+                || approval.event.outcome == Some(steward_core::request::DecisionOutcome::PartlyGranted));
         self.store.audit(&ctx.event("erasure.certificate", "request", request_id, Outcome::Success, ""))?;
         Ok(ErasureCertificate {
             request_id: view.id,

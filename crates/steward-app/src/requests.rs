@@ -434,7 +434,8 @@ impl App {
                 return Err(AppError::Invalid(FieldError::new("assigned_to", "names a disabled account")));
             }
         }
-        let ev = ctx.event("request.assign", "request", id, Outcome::Success, format!("user={}", user_id.unwrap_or("-")));
+        let ev =
+            ctx.event("request.assign", "request", id, Outcome::Success, format!("user={}", user_id.unwrap_or("-")));
         self.store.assign_request(id, user_id, &steward_store::now(), &ev)?;
         if let (Some(u), Some(subject)) = (user_id, &q.subject_id)
             && matches!(self.store.subject(subject)?, SubjectLookup::Found(_))

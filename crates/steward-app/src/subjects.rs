@@ -486,12 +486,7 @@ impl App {
     /// request must be an open rectification request about this subject. Allowed while
     /// processing is restricted (correcting contested data is why it was restricted,
     /// Art 18(1)(a)). The audit entry names the fields and the request, never the values.
-    pub fn rectify_subject(
-        &self,
-        ctx: &Context,
-        request_id: &str,
-        patch: SubjectPatch,
-    ) -> AppResult<SubjectView> {
+    pub fn rectify_subject(&self, ctx: &Context, request_id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
         let q = self.request_row_for(ctx, request_id)?;
         if q.kind != "rectification" {

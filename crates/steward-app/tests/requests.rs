@@ -106,7 +106,8 @@ fn caseworkers_see_only_requests_assigned_to_them_or_about_their_subjects() {
     assert!(!d[0].event.detail.contains("Jane") && !d[0].event.detail.contains("Smith"));
 
     // Neither can he record an event on it: also "not found", also audited.
-    let ev = RequestEvent { kind: EventKind::IdentityRequested, on: uk_today(), reason: None, outcome: None, ground: None };
+    let ev =
+        RequestEvent { kind: EventKind::IdentityRequested, on: uk_today(), reason: None, outcome: None, ground: None };
     assert!(matches!(app.record_request_event(&callum, &about_jane, ev.clone()), Err(AppError::NotFound(_))));
     assert_eq!(denials(&app, "request.need_to_know").len(), 2);
     assert!(app.get_request(&cli, &about_jane).unwrap().events.is_empty(), "nothing was recorded");
@@ -181,7 +182,8 @@ fn staff_log_requests_but_cannot_read_them_and_auditors_cannot_read_them() {
         .count();
     assert!(matches!(app.get_request(&staff, &logged.id), Err(AppError::Forbidden(Role::Staff))));
     assert!(matches!(app.list_requests(&staff, &RequestQuery::default()), Err(AppError::Forbidden(Role::Staff))));
-    let ev = RequestEvent { kind: EventKind::IdentityRequested, on: uk_today(), reason: None, outcome: None, ground: None };
+    let ev =
+        RequestEvent { kind: EventKind::IdentityRequested, on: uk_today(), reason: None, outcome: None, ground: None };
     assert!(matches!(app.record_request_event(&staff, &logged.id, ev.clone()), Err(AppError::Forbidden(_))));
 
     // An auditor can neither log, read, list nor work requests.

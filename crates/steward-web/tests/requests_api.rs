@@ -91,6 +91,14 @@ fn identity_and_clarification(env: &Env) {
     let (s, _) = env.event(&id, json!({"kind": "decision", "on": "2019-09-20", "outcome": "granted"}));
     assert_eq!(s, StatusCode::OK);
     let (_, _) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-21"}));
+    // Closing is refused while checklist steps are open.
+    let (s, v) = env.event(&id, json!({"kind": "closed", "on": "2019-09-21"}));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert!(v["error"]["message"].as_str().expect("message").contains("checklist step(s) are still open"));
+    let cli = steward_app::Context::cli();
+    for step in env.app.request_steps(&cli, &id).expect("steps") {
+        env.app.set_request_step(&cli, &id, &step.step_id, true).expect("tick");
+    }
     let (s, v) = env.event(&id, json!({"kind": "closed", "on": "2019-09-21"}));
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("closed")));
     let (s, _) = env.event(&id, json!({"kind": "response_sent", "on": "2019-09-22"}));

@@ -689,7 +689,9 @@ fn a_granted_restriction_request_restricts_and_the_request_says_so() {
         .assert_has("Processing of this person's data is not restricted. Granting the request restricts it.");
     env.event(&env.dpo, &id, "decision", &[("decision-outcome", "granted")]).assert_status(StatusCode::SEE_OTHER);
     let page = env.get(&env.dpo, &format!("/requests/{id}"));
-    page.assert_has(r#"<p class="notice notice--warning" id="restricted">Processing of this person&#39;s data is restricted since"#);
+    page.assert_has(
+        r#"<p class="notice notice--warning" id="restricted">Processing of this person&#39;s data is restricted since"#,
+    );
     env.get(&env.dpo, &format!("/subjects/{subject}")).assert_has("Restriction request granted (Art 18(1))");
 }
 
@@ -713,11 +715,11 @@ fn a_record_is_corrected_under_a_rectification_request_even_while_restricted() {
         &[("given_name", "Jane"), ("family_name", "Smyth"), ("emails", "not an email")],
     );
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_has(r##"href="#emails""##).assert_has(r#"value="Smyth""#);
-    let r =
-        env.post(&env.dpo, &format!("/requests/{id}/rectify"), &[("given_name", "Jane"), ("family_name", "Smyth")]);
+    let r = env.post(&env.dpo, &format!("/requests/{id}/rectify"), &[("given_name", "Jane"), ("family_name", "Smyth")]);
     r.assert_status(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), format!("/requests/{id}?done=rectified"));
-    env.get(&env.dpo, r.location()).assert_has("Record corrected. The change is recorded in the audit log against this request");
+    env.get(&env.dpo, r.location())
+        .assert_has("Record corrected. The change is recorded in the audit log against this request");
     let v = env.app.get_subject(&Context::cli(), &subject).expect("subject");
     assert_eq!(v.family_name, "Smyth");
     let filter = steward_store::AuditFilter { action: Some("subject.update".into()), ..Default::default() };
@@ -746,7 +748,9 @@ fn assigning_a_request_names_the_caseworker_and_lets_them_see_it() {
         .assert_has(r##"<a href="#assigned_to">The person chosen names no user"##);
     let r = env.post(&env.dpo, &format!("/requests/{id}/assign"), &[("assigned_to", &env.caseworker_id)]);
     r.assert_status(StatusCode::SEE_OTHER);
-    env.get(&env.dpo, r.location()).assert_has("Assignment saved").assert_has(r#"<dd id="assigned-to">Cai Morgan</dd>"#);
+    env.get(&env.dpo, r.location())
+        .assert_has("Assignment saved")
+        .assert_has(r#"<dd id="assigned-to">Cai Morgan</dd>"#);
     let page = env.get(&env.caseworker, &format!("/requests/{id}"));
     page.assert_status(StatusCode::OK);
     assert!(!page.text.contains(r#"action="/requests/{id}/assign""#), "no assignment form for caseworkers");

@@ -80,8 +80,11 @@ fn granted_objection_suppresses(env: &Env) {
     let subject = env.subject_with("Bo", "bo@example.org");
     let v = env.create(json!({"kind": "objection_direct_marketing", "received_on": "2026-01-05",
         "subject_id": subject, "channel": "phone"}));
-    let (s, _) =
-        env.event(v["id"].as_str().expect("id"), json!({"kind": "decision", "on": "2026-01-06", "outcome": "refused"}));
+    let (s, _) = env.event(
+        v["id"].as_str().expect("id"),
+        json!({"kind": "decision", "on": "2026-01-06", "outcome": "refused",
+            "ground": "manifestly_unfounded", "reason": "The same objection was answered last week."}),
+    );
     assert_eq!(s, StatusCode::OK);
     assert!(!env.suppressed("email=bo%40example.org"));
 }

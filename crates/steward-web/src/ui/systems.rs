@@ -21,9 +21,7 @@ use steward_core::Permission;
 
 /// `GET /systems`, `POST /systems`, `GET /systems/{id}` and `POST /systems/{id}`.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/systems", get(list).post(create))
-        .route("/systems/{id}", get(edit_page).post(update))
+    axum::Router::new().route("/systems", get(list).post(create)).route("/systems/{id}", get(edit_page).post(update))
 }
 
 const KINDS: [Choice; 2] = [
