@@ -353,6 +353,7 @@ impl Store {
 
     /// Record a task's outcome (only while it is pending), with `event` audited. Returns
     /// false when there is no pending task with that id on that request.
+    #[allow(clippy::too_many_arguments)] // one column each; a struct would only rename them
     pub fn confirm_erasure_task(
         &self,
         request_id: &str,
