@@ -9,6 +9,7 @@ use config::{Config, DB_FILE, JOURNAL_FILE, Overrides};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use steward_app::erasure::{NewSystem, SystemKind};
 use steward_app::{App, Context};
 use steward_core::{Region, Role};
 use steward_crypto::MasterKey;
@@ -571,6 +572,25 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
         if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
             app.link_subjects(&ctx, a, b, kind)?;
         }
+    }
+    // A register of systems and processors, so searches and erasure tasks have somewhere to go.
+    let systems = [
+        ("Housing management system", SystemKind::System, true, "Housing systems team"),
+        ("Shared drive", SystemKind::System, false, "IT service desk"),
+        ("Email archive", SystemKind::System, false, "IT service desk"),
+        ("Northgate Payroll Services", SystemKind::Processor, false, "Their data protection team"),
+        ("Mailing house", SystemKind::Processor, false, "Account manager"),
+    ];
+    for (name, kind, holds_all_subjects, contact) in systems {
+        let input = NewSystem {
+            name: name.into(),
+            kind,
+            holds_all_subjects,
+            contact: contact.into(),
+            notes: String::new(),
+            retired: false,
+        };
+        app.create_system(&ctx, input)?;
     }
     Ok(Some(count))
 }
