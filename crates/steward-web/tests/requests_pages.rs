@@ -620,6 +620,10 @@ fn a_legal_hold_stops_approval_of_erasure_with_the_reason() {
     let r = env.event(&env.dpo, &id, "decision", &[("decision-outcome", "granted")]);
     r.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_has("A legal hold stands on this subject");
     env.get(&env.dpo, &format!("/subjects/{subject}")).assert_status(StatusCode::OK);
+    // Erasing directly is refused on the erase form, with the reason.
+    env.post(&env.dpo, &format!("/subjects/{subject}/erase"), &[("reason", "erasure_request")])
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_has(r##"<a href="#reason">A legal hold stands on this subject"##);
 
     // Lifting needs a reason; lifted holds move into the details.
     let hold = env.app.holds(&Context::cli(), Some(&subject), false).expect("holds")[0].id.clone();

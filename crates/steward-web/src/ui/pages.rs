@@ -497,6 +497,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn refusals_for_the_current_state_are_explained() {
+        assert_eq!(conflict_message("a legal hold stands on this subject"), "A legal hold stands on this subject.");
+        assert!(conflict_message("UNIQUE constraint failed: systems.name").starts_with("Your change was not saved"));
+        assert!(conflict_message("").starts_with("Your change was not saved"));
+        assert_eq!(sentence("The person chosen", "names no user"), "The person chosen names no user");
+    }
+
+    #[test]
     fn numbers_and_messages_read_naturally() {
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");

@@ -1614,6 +1614,32 @@ mod tests {
     }
 
     #[test]
+    fn refusal_grounds_follow_the_kind_and_decisions_read_them() {
+        let values = |k| grounds_for(k).into_iter().map(|o| o.value).collect::<Vec<_>>();
+        assert_eq!(values(RequestKind::Access)[0], "", "no ground first");
+        assert!(values(RequestKind::Erasure).contains(&"legal_obligation".to_string()));
+        assert!(!values(RequestKind::Access).contains(&"legal_obligation".to_string()));
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Pairs>();
+        let base =
+            [("kind", "decision"), ("decision-on", "5"), ("decision-on-month", "1"), ("decision-on-year", "2026")];
+        let mut refused = base.to_vec();
+        refused.push(("decision-outcome", "refused"));
+        let errors = read_event(&pairs(&refused), RequestKind::Access).expect_err("no ground, no reason");
+        assert!(errors.has("decision-ground") && errors.has("decision-reason"));
+        // A complaint has no ground; a granted request ignores one left chosen.
+        refused.push(("decision-reason", "Not upheld: the letter was sent correctly."));
+        let complaint = read_event(&pairs(&refused), RequestKind::Complaint).expect("a complaint needs no ground");
+        assert_eq!(complaint.ground, None);
+        let mut granted = base.to_vec();
+        granted.extend([("decision-outcome", "granted"), ("decision-ground", "manifestly_excessive")]);
+        assert_eq!(read_event(&pairs(&granted), RequestKind::Access).expect("granted").ground, None);
+        refused.push(("decision-ground", "manifestly_excessive"));
+        let e = read_event(&pairs(&refused), RequestKind::Access).expect("refused with ground and reasons");
+        assert_eq!(e.ground, Some(RefusalGround::ManifestlyExcessive));
+        assert!(e.reason.is_some());
+    }
+
+    #[test]
     fn every_kind_has_plain_words() {
         for k in RequestKind::ALL {
             assert_ne!(kind_label(*k), "Request", "{k}");

@@ -1244,6 +1244,8 @@ async fn erase(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Er
                     let field = if fe.field == "request_ref" { "request_ref" } else { "reason" };
                     errors.add(field, sentence(&field_label(&fe.field), &fe.message));
                 }
+                // A legal hold: said on the form, with who approved it and when.
+                Err(AppError::Conflict(m)) => errors.add("reason", crate::ui::pages::conflict_message(&m)),
                 Err(AppError::Gone(t)) => {
                     return Ok(Erased::Again(Erasing::Gone(gone_page(
                         page(&app, &session, "subjects"),
