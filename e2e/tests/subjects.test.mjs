@@ -99,7 +99,7 @@ test('the main pages pass the accessibility check and work on a phone-width scre
   const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
   await signIn(page, demo.base, demo.accounts.dpo);
   await page.waitForURL(`${demo.base}/`);
-  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account', '/statistics', '/letters', '/letters/refusal']) {
+  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/systems', '/audit', '/settings', '/inbox', '/users', '/tokens', '/account', '/statistics', '/letters', '/letters/refusal']) {
     const resp = await page.goto(`${demo.base}${path}`);
     assert.equal(resp.status(), 200, path);
     assert.deepEqual(await seriousViolations(page), [], path);
@@ -154,5 +154,75 @@ test('a DPO drafts a letter for a request and reads the statistics', async () =>
   assert.match(await page.locator('main').textContent(), /Month by month/);
   assert.deepEqual(await seriousViolations(page), []);
   await page.screenshot({ path: shot('statistics.png'), fullPage: true });
+  await page.context().close();
+});
+
+test('a DPO restricts and holds a subject, then approves erasure and prints the certificate', async () => {
+  const page = await newPage(browser);
+  await signIn(page, demo.base, demo.accounts.dpo);
+  await page.waitForURL(`${demo.base}/`);
+  await page.goto(`${demo.base}/subjects/new`);
+  await page.getByLabel('Given name').fill('Perpetua');
+  await page.getByLabel('Family name').fill('Quennell-Ashdown');
+  await page.getByLabel('Email addresses (optional)').fill('perpetua.qa@example.org');
+  await page.getByRole('button', { name: 'Add subject' }).click();
+  await page.waitForURL(/\/subjects\/[0-9a-f-]{36}/);
+  const subjectUrl = page.url().split('?')[0];
+  const id = subjectUrl.split('/').pop();
+
+  // Restrict processing: the banner says so, and a change is refused with the reason.
+  await page.getByLabel('Why', { exact: true }).selectOption('accuracy_contested');
+  await page.getByRole('button', { name: 'Restrict processing' }).click();
+  await page.getByRole('heading', { name: 'Processing is restricted' }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.goto(`${subjectUrl}/edit`);
+  await page.getByLabel('Family name').fill('Quennell');
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await page.locator('.error-summary').waitFor();
+  assert.match(await page.locator('.error-summary').textContent(), /restricted/);
+  assert.deepEqual(await seriousViolations(page), []);
+
+  // Lift it (the DPO records the day the person was told), then place and lift a hold.
+  await page.goto(subjectUrl);
+  await page.getByRole('button', { name: 'Lift the restriction' }).click();
+  await page.getByText('Restriction lifted').waitFor();
+  await page.getByLabel('Reason', { exact: true }).fill('County court claim 2026/114');
+  await page.getByLabel('Approved by').fill('Head of Legal');
+  await page.getByRole('button', { name: 'Place the hold' }).click();
+  await page.getByText('Legal hold placed').waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.getByLabel('Why lift it?').fill('Claim settled');
+  await page.getByRole('button', { name: 'Lift the hold' }).click();
+  await page.getByText('Legal hold lifted').waitFor();
+
+  // An erasure request about them, approved by the DPO: erasure tasks and a certificate.
+  await page.goto(`${demo.base}/requests/new?subject=${id}`);
+  await page.getByLabel('Erasure', { exact: true }).check();
+  const today = new Date();
+  await page.locator('#received_on').fill(String(today.getDate()));
+  await page.locator('#received_on-month').fill(String(today.getMonth() + 1));
+  await page.locator('#received_on-year').fill(String(today.getFullYear()));
+  await page.getByRole('button', { name: 'Log the request' }).click();
+  await page.getByRole('heading', { name: /^Request REQ-/ }).waitFor();
+  const requestUrl = page.url().split('?')[0];
+  await page.getByLabel('Granted in full').check();
+  await page.getByRole('button', { name: 'Record the decision' }).click();
+  await page.getByRole('heading', { name: 'Erasure tasks' }).waitFor();
+  assert.deepEqual(await seriousViolations(page), []);
+  const task = page.locator('form[action*="/tasks/"]').first();
+  await task.getByLabel('Erased', { exact: true }).check();
+  await task.getByLabel('Note').fill('Confirmed by the housing systems team, ticket 4411');
+  await task.getByRole('button', { name: /Record the answer/ }).click();
+  await page.getByText('Erasure task confirmed').waitFor();
+  assert.equal((await page.goto(subjectUrl)).status(), 410);
+
+  await page.goto(`${requestUrl}/certificate`);
+  await page.getByRole('heading', { name: 'Erasure certificate' }).waitFor();
+  const cert = await page.locator('main').textContent();
+  assert.match(cert, /Housing management system/);
+  assert.match(cert, /[0-9a-f]{64}/);
+  assert.ok(!cert.includes('Perpetua') && !cert.includes('perpetua.qa'), 'no personal data on the certificate');
+  assert.deepEqual(await seriousViolations(page), []);
+  await page.screenshot({ path: shot('erasure-certificate.png'), fullPage: true });
   await page.context().close();
 });

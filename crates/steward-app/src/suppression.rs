@@ -89,7 +89,7 @@ fn check_reason(reason: &str) -> AppResult<()> {
     } else {
         Err(AppError::Invalid(FieldError::new(
             "reason",
-            "is not a known reason (objection_granted, objection_received, unsubscribed, other)",
+            "is not a known reason (objection_granted, erased, objection_received, unsubscribed, other)",
         )))
     }
 }

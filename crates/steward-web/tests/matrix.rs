@@ -48,6 +48,9 @@ enum Access {
     Only(&'static [Role]),
 }
 
+const TASK_CONFIRMATION: &str = "task-{last-task}-status=erased&task-{last-task}-on=6\
+    &task-{last-task}-on-month=1&task-{last-task}-on-year=2026&task-{last-task}-note=Ticket+4411";
+
 /// Erasure certificates hold no personal data: those who read subjects or the audit log.
 const CERTIFICATE_READERS: &[Role] = &[Role::Admin, Role::Dpo, Role::Caseworker, Role::Auditor];
 
@@ -119,7 +122,13 @@ enum After {
 /// token ten seconds old), and throwaway fixtures made afresh for every call so one
 /// role's action never changes what the next one sees: `{fresh-subject}`,
 /// `{fresh-user}` (a caseworker), `{fresh-dpo}`, `{fresh-token}`, `{fresh-linked}` (a new subject in
-/// Jane Smith's household), `{fresh-request}` (a rights request about Jane Smith).
+/// Jane Smith's household), `{fresh-request}` (a rights request about Jane Smith),
+/// `{erasure}` and `{fresh-erasure}` (approved erasure requests), `{rectification}` (a
+/// rectification request about Jane Smith), `{system}` (a register entry), `{last-task}`
+/// and `{erasure-task}` (a pending task of the `{fresh-erasure}` just made),
+/// `{fresh-restricted}` (a subject whose processing is restricted), `{fresh-held}` (a new
+/// subject) and `{last-hold}` (a legal hold placed on it), `{fresh-rectification}`,
+/// `{fresh-system}` and `{fresh-hold}` (new ones of each).
 #[derive(Debug, Clone, Copy)]
 struct Route {
     method: &'static str,
@@ -311,6 +320,30 @@ const ROUTES: &[Route] = &[
     get("/requests/{id}/letters/{name}", Needs(SubjectRead)).at("/requests/{request}/letters/acknowledgement"),
     get("/statistics", Needs(ReadStatistics)).at("/statistics?year=2026"),
     get("/statistics.csv", Needs(ReadStatistics)).at("/statistics.csv?year=2026"),
+    form("/requests/{id}/assign", Needs(AssignCases), "assigned_to={user}").at("/requests/{fresh-request}/assign"),
+    form("/requests/{id}/tasks", Needs(SubjectUpdate), "task-system={system}").at("/requests/{fresh-erasure}/tasks"),
+    form("/requests/{id}/tasks/{task}", Needs(SubjectUpdate), TASK_CONFIRMATION)
+        .at("/requests/{fresh-erasure}/tasks/{last-task}"),
+    get("/requests/{id}/certificate", Only(CERTIFICATE_READERS)).at("/requests/{erasure}/certificate"),
+    get("/requests/{id}/rectify", Needs(SubjectUpdate)).at("/requests/{rectification}/rectify"),
+    form("/requests/{id}/rectify", Needs(SubjectUpdate), "given_name=Jane&family_name=Smith")
+        .at("/requests/{rectification}/rectify"),
+    form("/subjects/{id}/restrict", Needs(SubjectUpdate), "ground=accuracy_contested")
+        .at("/subjects/{fresh-subject}/restrict"),
+    form(
+        "/subjects/{id}/restriction/lift",
+        Needs(ManageHolds),
+        "informed_on=5&informed_on-month=1&informed_on-year=2026",
+    )
+    .at("/subjects/{fresh-restricted}/restriction/lift"),
+    form("/subjects/{id}/holds", Needs(ManageHolds), "hold-reason=Claim+2026%2F114&hold-approved-by=Head+of+Legal")
+        .at("/subjects/{fresh-subject}/holds"),
+    form("/subjects/{id}/holds/{hold}/lift", Needs(ManageHolds), "hold-{last-hold}-reason=Claim+settled")
+        .at("/subjects/{fresh-held}/holds/{last-hold}/lift"),
+    get("/systems", Needs(ReadRegisters)),
+    form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
+    get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
+    form("/systems/{id}", Needs(ManageRegisters), "name=Matrix+case+files&kind=system").at("/systems/{system}"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),
@@ -454,6 +487,12 @@ struct Fixtures {
     submission: String,
     invite: String,
     request: String,
+    /// An approved erasure request (its subject erased), assigned to the matrix's caseworker.
+    erasure: String,
+    /// An open rectification request about Jane Smith.
+    rectification: String,
+    /// A system on the register that holds only some people's data.
+    system: String,
 }
 
 /// A response.
@@ -504,6 +543,8 @@ struct Env {
     counter: std::cell::Cell<u32>,
     /// The task made with the last `{fresh-erasure}`, for `{erasure-task}`.
     last_task: std::cell::RefCell<String>,
+    /// The fixture a `fresh-…` placeholder made last, for the `last-…` one after it.
+    last: std::cell::RefCell<String>,
     rt: tokio::runtime::Runtime,
     _dir: tempfile::TempDir,
 }
@@ -530,6 +571,7 @@ impl Env {
             fx: Fixtures::default(),
             counter: std::cell::Cell::new(0),
             last_task: std::cell::RefCell::new(String::new()),
+            last: std::cell::RefCell::new(String::new()),
             rt,
             _dir: dir,
         }
@@ -602,7 +644,42 @@ impl Env {
         let (_, invite) =
             app.invite_user(&cli, "invited@example.org", "Ivo Invited", Role::Caseworker).expect("invite");
         let request = self.new_request(&subject);
-        Fixtures { subject, other, user, token, submission, invite, request }
+        let new_system = |name: &str, holds_all: bool| {
+            let input: steward_app::erasure::NewSystem = serde_json::from_value(serde_json::json!({
+                "name": name, "kind": "system", "holds_all_subjects": holds_all
+            }))
+            .expect("system input");
+            app.create_system(&cli, input).expect("create system").id
+        };
+        new_system("Matrix shared drive", true);
+        let system = new_system("Matrix case files", false);
+        let erasure = self.new_erasure();
+        let rectification = self.new_request_of(&subject, "rectification");
+        Fixtures { subject, other, user, token, submission, invite, request, erasure, rectification, system }
+    }
+
+    /// A rights request of `kind` about `subject`, received on 5 January 2026 and
+    /// assigned to the matrix's caseworker.
+    fn new_request_of(&self, subject: &str, kind: &str) -> String {
+        let caseworker = self.callers.iter().find(|c| c.role == Role::Caseworker).map(|c| c.user_id.clone());
+        let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
+            "kind": kind, "received_on": "2026-01-05", "subject_id": subject, "channel": "email",
+            "assigned_to": caseworker
+        }))
+        .expect("request input");
+        self.app.create_request(&Context::cli(), input).expect("create request").id
+    }
+
+    /// An erasure request about a new subject, approved (so the subject is erased and a
+    /// task made for each system holding everyone's data).
+    fn new_erasure(&self) -> String {
+        let subject = self.new_subject("Ella", "Erased");
+        let id = self.new_request_of(&subject, "erasure");
+        let decision: steward_core::request::RequestEvent =
+            serde_json::from_value(serde_json::json!({"kind": "decision", "on": "2026-01-06", "outcome": "granted"}))
+                .expect("decision");
+        self.app.record_request_event(&Context::cli(), &id, decision).expect("approve erasure");
+        id
     }
 
     fn next(&self) -> u32 {
@@ -726,14 +803,31 @@ impl Env {
             }
             "fresh-system" => self.new_system(),
             "erasure-task" => self.last_task.borrow().clone(),
+            "erasure" => self.fx.erasure.clone(),
+            "rectification" => self.fx.rectification.clone(),
+            "system" => self.fx.system.clone(),
+            "last-task" => {
+                let request = self.last.borrow().clone();
+                let tasks = self.app.erasure_tasks(&cli, &request).expect("tasks");
+                tasks.first().expect("a task").id.clone()
+            }
+            "fresh-held" => {
+                let id = self.new_subject("Hal", "Held");
+                self.last.replace(id.clone());
+                id
+            }
+            "last-hold" => {
+                let input = steward_app::erasure::NewHold {
+                    subject_id: self.last.borrow().clone(),
+                    reason: "Claim 2026/114".into(),
+                    approved_by: "Head of Legal".into(),
+                };
+                self.app.place_hold(&cli, input).expect("hold").id
+            }
             "fresh-erasure" => {
                 let system = self.new_system();
                 let subject = self.new_subject("Ezra", "Throwaway");
-                let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
-                    "kind": "erasure", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"
-                }))
-                .expect("request input");
-                let id = self.app.create_request(&cli, input).expect("create request").id;
+                let id = self.new_request_of(&subject, "erasure");
                 let event: steward_core::request::RequestEvent = serde_json::from_value(
                     serde_json::json!({"kind": "decision", "on": "2026-01-06", "outcome": "granted"}),
                 )
@@ -743,6 +837,7 @@ impl Env {
                 let tasks = self.app.erasure_tasks(&cli, &id).expect("tasks");
                 let task = tasks.iter().find(|t| t.system_id == system).expect("the task");
                 *self.last_task.borrow_mut() = task.id.clone();
+                self.last.replace(id.clone());
                 id
             }
             "fresh-hold" => {
@@ -777,12 +872,18 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 21] = [
+        const NAMES: [&str; 27] = [
             "request",
             "fresh-request",
             "fresh-rectification",
+            "erasure",
+            "rectification",
+            "system",
             "fresh-erasure",
             "erasure-task",
+            "last-task",
+            "fresh-held",
+            "last-hold",
             "fresh-system",
             "fresh-hold",
             "fresh-restricted",

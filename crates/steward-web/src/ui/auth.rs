@@ -43,6 +43,7 @@ pub fn badge(s: &SessionInfo) -> UserBadge {
         is_admin: role.can(Permission::ManageAccess),
         can_see_statistics: role.can(Permission::ReadStatistics),
         can_edit_letters: role.can(Permission::ManageLetters),
+        can_see_registers: role.can(Permission::ReadRegisters),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod requests;
 pub mod settings;
 pub mod statistics;
 pub mod subjects;
+pub mod systems;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -28,7 +29,7 @@ pub struct PageContext {
     /// The session's anti-forgery token, sent back as `_csrf` by every form.
     pub csrf: String,
     /// Which navigation item is current: `dashboard`, `subjects`, `audit`, `inbox`,
-    /// `users`, `settings`, `tokens` (or anything else for none).
+    /// `users`, `settings`, `tokens`, `requests`, `systems` (or anything else for none).
     pub nav: &'static str,
     /// A one-off message shown at the top of the page ("Status changed").
     pub flash: Option<String>,
@@ -51,6 +52,8 @@ pub struct UserBadge {
     pub can_see_statistics: bool,
     /// Show Letters (the DPO edits the letters' wording).
     pub can_edit_letters: bool,
+    /// Show Systems and processors.
+    pub can_see_registers: bool,
 }
 
 impl std::fmt::Debug for PageContext {
@@ -131,6 +134,22 @@ pub struct Choice {
     pub label: &'static str,
     /// A hint under the label (empty for none).
     pub hint: &'static str,
+}
+
+/// One option of a select whose options are made at run time (systems, users, grounds).
+#[derive(Debug, Clone)]
+pub struct SelectOption {
+    /// The value sent.
+    pub value: String,
+    /// The label shown.
+    pub label: String,
+}
+
+impl SelectOption {
+    /// An option.
+    pub fn new(value: impl Into<String>, label: impl Into<String>) -> Self {
+        Self { value: value.into(), label: label.into() }
+    }
 }
 
 /// A page with a heading, paragraphs and an optional link: confirmations, refusals

@@ -28,6 +28,7 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(super::audit::routes())
         .merge(super::settings::routes())
         .merge(super::inbox::routes())
+        .merge(super::systems::routes())
 }
 
 /// Run a blocking application call on the blocking pool; its error becomes a page.
@@ -85,11 +86,7 @@ pub fn failure_page(e: AppError) -> Response {
             "There is a problem with what was sent",
             "One of the choices was not one of the options offered. Go back and choose again.",
         ),
-        AppError::Conflict(_) => error_page(
-            StatusCode::CONFLICT,
-            "Someone else changed this at the same time",
-            "Your change was not saved. Go back, reload the page to see the latest version, and try again.",
-        ),
+        AppError::Conflict(m) => error_page(StatusCode::CONFLICT, "This cannot be done now", &conflict_message(&m)),
         AppError::RateLimited => {
             error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", "Wait ten minutes and try again.")
         }
@@ -115,6 +112,22 @@ pub fn failure_page(e: AppError) -> Response {
             )
         }
     }
+}
+
+/// What a refusal because of the current state says to people: the application's own
+/// message (restrictions, legal holds, work already done; never personal data), or a
+/// general one for a database constraint.
+pub fn conflict_message(m: &str) -> String {
+    if m.trim().is_empty() || m.contains("constraint") {
+        return "Your change was not saved because it clashes with what is already recorded. Go back, reload the \
+                page to see the latest version, and try again."
+            .into();
+    }
+    let mut out = sentence("This", m);
+    if !out.ends_with('.') {
+        out.push('.');
+    }
+    out
 }
 
 /// A field's name for people, from the application's field path (`emails[1]`,
@@ -169,7 +182,7 @@ pub fn field_label(path: &str) -> String {
 pub fn sentence(label: &str, message: &str) -> String {
     let m = message.trim();
     let continues =
-        ["is ", "has ", "must ", "needs ", "contains ", "give ", "should "].iter().any(|p| m.starts_with(p));
+        ["is ", "has ", "must ", "needs ", "contains ", "give ", "should ", "names "].iter().any(|p| m.starts_with(p));
     if continues {
         format!("{label} {m}")
     } else {
@@ -482,6 +495,14 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refusals_for_the_current_state_are_explained() {
+        assert_eq!(conflict_message("a legal hold stands on this subject"), "A legal hold stands on this subject.");
+        assert!(conflict_message("UNIQUE constraint failed: systems.name").starts_with("Your change was not saved"));
+        assert!(conflict_message("").starts_with("Your change was not saved"));
+        assert_eq!(sentence("The person chosen", "names no user"), "The person chosen names no user");
+    }
 
     #[test]
     fn numbers_and_messages_read_naturally() {

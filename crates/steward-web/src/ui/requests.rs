@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
 use crate::ui::auth::page;
 use crate::ui::pages::{actor_names, run, sentence, uk_today, who};
-use crate::ui::{Choice, FormErrors, MessagePage, PageContext, long_date, render, render_status};
+use crate::ui::{Choice, FormErrors, MessagePage, PageContext, SelectOption, long_date, render, render_status};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -18,16 +18,19 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use steward_app::auth::SessionInfo;
 use steward_app::checklists::{NewSearch, SearchView};
+use steward_app::erasure::{ErasureCertificate, ErasureTask, SystemKind, TaskConfirmation, TaskStatus};
 use steward_app::requests::{Capacity, NewRequest, Representative, RequestQuery, RequestView};
 use steward_app::{App, AppError, AppResult};
 use steward_core::request::{
-    Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, RequestEvent, RequestKind, RequestStatus,
+    Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, RefusalGround, RequestEvent, RequestKind, RequestStatus,
 };
 use steward_core::{Permission, Region};
 
 /// `GET /requests`, `POST /requests`, `GET /requests/new`, `GET /requests/{id}`,
-/// `POST /requests/{id}/events`, `POST /requests/{id}/steps/{step}` and
-/// `POST /requests/{id}/searches`.
+/// `POST /requests/{id}/events`, `POST /requests/{id}/steps/{step}`,
+/// `POST /requests/{id}/searches`, `POST /requests/{id}/assign`, erasure tasks
+/// (`POST /requests/{id}/tasks`, `POST /requests/{id}/tasks/{task}`) and the erasure
+/// certificate (`GET /requests/{id}/certificate`).
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/requests", get(list).post(create))
@@ -36,6 +39,10 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests/{id}/events", post(record))
         .route("/requests/{id}/steps/{step}", post(set_step))
         .route("/requests/{id}/searches", post(add_search))
+        .route("/requests/{id}/assign", post(assign))
+        .route("/requests/{id}/tasks", post(add_task))
+        .route("/requests/{id}/tasks/{task}", post(confirm_task))
+        .route("/requests/{id}/certificate", get(certificate))
 }
 
 // ---------------------------------------------------------------------------------
@@ -154,22 +161,50 @@ fn status_class(s: RequestStatus) -> &'static str {
     }
 }
 
+/// `text`, then what was asked for or received, when recorded.
+fn with_note(text: &str, e: &RequestEvent) -> String {
+    match e.note.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(n) => format!("{text}: {n}"),
+        None => text.to_string(),
+    }
+}
+
+/// Whether an event's form has a box for what was asked for or received.
+fn has_note(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::IdentityRequested
+            | EventKind::IdentityReceived
+            | EventKind::ClarificationAsked
+            | EventKind::ClarificationReceived
+    )
+}
+
 fn event_label(e: &RequestEvent) -> String {
     match e.kind {
-        EventKind::IdentityRequested => "Proof of identity asked for".into(),
-        EventKind::IdentityReceived => "Proof of identity received (the clock started again)".into(),
-        EventKind::ClarificationAsked => "Clarification asked for (the clock paused)".into(),
-        EventKind::ClarificationReceived => "Clarification received (the clock ran again)".into(),
+        EventKind::IdentityRequested => with_note("Proof of identity asked for", e),
+        EventKind::IdentityReceived => with_note("Proof of identity received (the clock started again)", e),
+        EventKind::ClarificationAsked => with_note("Clarification asked for (the clock paused)", e),
+        EventKind::ClarificationReceived => with_note("Clarification received (the clock ran again)", e),
         EventKind::Extended => match &e.reason {
             Some(r) => format!("Time limit extended by two months. Reason: {r}"),
             None => "Time limit extended by two months".into(),
         },
-        EventKind::Decision => match e.outcome {
-            Some(DecisionOutcome::Granted) => "Decided: granted in full".into(),
-            Some(DecisionOutcome::PartlyGranted) => "Decided: partly granted".into(),
-            Some(DecisionOutcome::Refused) => "Decided: refused".into(),
-            None => "Decided".into(),
-        },
+        EventKind::Decision => {
+            let mut out = match e.outcome {
+                Some(DecisionOutcome::Granted) => "Decided: granted in full".to_string(),
+                Some(DecisionOutcome::PartlyGranted) => "Decided: partly granted".into(),
+                Some(DecisionOutcome::Refused) => "Decided: refused".into(),
+                None => "Decided".into(),
+            };
+            if let Some(g) = e.ground {
+                out.push_str(&format!(". Ground: {} ({})", g.label(), g.citation()));
+            }
+            if let Some(r) = e.reason.as_deref().filter(|r| !r.trim().is_empty()) {
+                out.push_str(&format!(". Reasons: {r}"));
+            }
+            out
+        }
         EventKind::ResponseSent => "Response sent".into(),
         EventKind::Closed => "Closed".into(),
     }
@@ -591,12 +626,23 @@ struct EventForm {
     day: String,
     month: String,
     year: String,
-    /// The id of the reason box, for extensions.
+    /// The id of the reason box, for extensions and decisions.
     reason_id: Option<String>,
+    reason_label: &'static str,
+    reason_hint: &'static str,
     reason: String,
+    /// The id of the box for what was asked for or received (identity, clarification).
+    note_id: Option<String>,
+    note_label: &'static str,
+    note: String,
     /// The id of the outcome radios, for decisions.
     outcome_id: Option<String>,
     outcome: String,
+    /// The id of the refusal-ground select, for decisions on rights requests.
+    ground_id: Option<String>,
+    ground: String,
+    /// The grounds this kind of request may be refused on.
+    grounds: Vec<SelectOption>,
 }
 
 #[derive(Template)]
@@ -625,6 +671,57 @@ struct RequestPage {
     steps: Vec<StepLine>,
     searches: Vec<SearchLine>,
     search: SearchForm,
+    /// Active systems and processors on the register, for the search log.
+    systems: Vec<SelectOption>,
+    /// Who the request is assigned to, in words.
+    assigned: String,
+    /// Whether the caller may assign it (and the users it may go to).
+    can_assign: bool,
+    assignees: Vec<SelectOption>,
+    assignee: String,
+    /// The subject's restriction of processing, in words, when restricted.
+    restriction: Option<String>,
+    /// Whether to say so when there is none (restriction requests).
+    show_restriction: bool,
+    /// The erasure tasks section of an erasure request.
+    erasure: Option<ErasureSection>,
+    /// Whether to offer "Correct the record" (open rectification requests about a subject).
+    can_rectify: bool,
+    task_outcomes: [Choice; 3],
+}
+
+/// An erasure request's tasks: one per system or processor told to erase (Art 19).
+struct ErasureSection {
+    /// Whether erasure was approved (the certificate exists).
+    approved: bool,
+    tasks: Vec<TaskLine>,
+    /// Active register entries without a task yet.
+    addable: Vec<SelectOption>,
+    /// The entry chosen in the add form.
+    add: String,
+}
+
+/// One erasure task, with its confirmation form when pending.
+struct TaskLine {
+    id: String,
+    system: String,
+    kind: &'static str,
+    contact: String,
+    status: &'static str,
+    status_class: &'static str,
+    pending: bool,
+    /// "On DATE, recorded by NAME", once confirmed.
+    confirmed: String,
+    note: String,
+    // The confirmation form's fields (ids are `task-ID-status`, `task-ID-on`, `task-ID-note`).
+    status_id: String,
+    on_id: String,
+    note_id: String,
+    chosen: String,
+    day: String,
+    month: String,
+    year: String,
+    typed_note: String,
 }
 
 /// One step of the request's checklist.
@@ -650,6 +747,10 @@ struct SearchLine {
 /// What was typed into the search-log form.
 #[derive(Debug, Clone, Default)]
 struct SearchForm {
+    /// The register entry chosen (`other` or empty: typed in `system`).
+    system_id: String,
+    /// Whether the form had the register select (there are active entries).
+    with_register: bool,
     system: String,
     day: String,
     month: String,
@@ -658,6 +759,72 @@ struct SearchForm {
     hits: String,
     processor: bool,
     answer: String,
+}
+
+/// The grounds a request of `kind` may be refused on, for the select: none chosen
+/// first, then each ground in plain words with its legal source.
+fn grounds_for(kind: RequestKind) -> Vec<SelectOption> {
+    let mut out = vec![SelectOption::new("", "No ground: not refused")];
+    out.extend(
+        RefusalGround::for_kind(kind)
+            .into_iter()
+            .map(|g| SelectOption::new(g.as_str(), format!("{} ({})", g.label(), g.citation()))),
+    );
+    out
+}
+
+/// A register entry's kind, in words.
+fn system_kind_label(k: SystemKind) -> &'static str {
+    match k {
+        SystemKind::System => "Our system",
+        SystemKind::Processor => "Processor",
+    }
+}
+
+fn task_status_class(s: TaskStatus) -> &'static str {
+    match s {
+        TaskStatus::Pending => "tag--soon",
+        TaskStatus::Erased | TaskStatus::NotHeld => "tag--closed",
+        TaskStatus::Refused => "tag--late",
+    }
+}
+
+/// The outcomes a task can be confirmed with.
+const TASK_OUTCOMES: [Choice; 3] = [
+    Choice { value: "erased", label: "Erased", hint: "They confirmed the person's data was erased." },
+    Choice { value: "not_held", label: "Nothing held", hint: "They confirmed they held nothing about the person." },
+    Choice {
+        value: "refused",
+        label: "Not erased",
+        hint: "They kept it, for example to meet a legal obligation. Say why in the note.",
+    },
+];
+
+fn task_line(t: ErasureTask, names: &std::collections::HashMap<String, String>, today: Date) -> TaskLine {
+    let confirmed = match (&t.confirmed_on, &t.confirmed_by) {
+        (Some(on), Some(by)) => format!("{}, recorded by {}", long_date(*on), who(names, by)),
+        (Some(on), None) => long_date(*on),
+        _ => String::new(),
+    };
+    TaskLine {
+        status_id: format!("task-{}-status", t.id),
+        on_id: format!("task-{}-on", t.id),
+        note_id: format!("task-{}-note", t.id),
+        chosen: String::new(),
+        day: today.day().to_string(),
+        month: today.month().to_string(),
+        year: today.year().to_string(),
+        typed_note: String::new(),
+        system: t.system_name,
+        kind: system_kind_label(t.system_kind),
+        contact: t.contact,
+        status: t.status.label(),
+        status_class: task_status_class(t.status),
+        pending: t.status == TaskStatus::Pending,
+        confirmed,
+        note: t.note,
+        id: t.id,
+    }
 }
 
 fn policy_words(target: &str) -> String {
@@ -735,7 +902,17 @@ fn event_form(kind: EventKind, r: &RequestView, today: Date) -> EventForm {
             ),
             "Record the extension",
         ),
-        EventKind::Decision => ("Decision", String::new(), "Record the decision"),
+        EventKind::Decision => (
+            "Decision",
+            if r.kind == RequestKind::Complaint {
+                "If the complaint is not upheld in full, give the reasons.".into()
+            } else {
+                "If you refuse or partly grant it, choose the ground and give the reasons: the requester must be told \
+                 them and of their right to complain to the Information Commissioner's Office (ICO)."
+                    .into()
+            },
+            "Record the decision",
+        ),
         EventKind::ResponseSent => ("Response sent", String::new(), "Record the response as sent"),
         EventKind::Closed => ("Close the request", String::new(), "Close the request"),
     };
@@ -748,10 +925,26 @@ fn event_form(kind: EventKind, r: &RequestView, today: Date) -> EventForm {
         day: today.day().to_string(),
         month: today.month().to_string(),
         year: today.year().to_string(),
-        reason_id: (kind == EventKind::Extended).then(|| format!("{k}-reason")),
+        reason_id: matches!(kind, EventKind::Extended | EventKind::Decision).then(|| format!("{k}-reason")),
+        reason_label: if kind == EventKind::Decision { "Reasons" } else { "Reasons for the extension" },
+        reason_hint: if kind == EventKind::Decision {
+            "Needed when the request is refused or partly granted. The requester must be told these."
+        } else {
+            "The requester must be told these."
+        },
         reason: String::new(),
+        note_id: has_note(kind).then(|| format!("{k}-note")),
+        note_label: match kind {
+            EventKind::IdentityRequested => "What was asked for (optional)",
+            EventKind::ClarificationAsked => "What they were asked to clarify (optional)",
+            _ => "What was received (optional)",
+        },
+        note: String::new(),
         outcome_id: (kind == EventKind::Decision).then(|| format!("{k}-outcome")),
         outcome: String::new(),
+        ground_id: (kind == EventKind::Decision && r.kind != RequestKind::Complaint).then(|| format!("{k}-ground")),
+        ground: String::new(),
+        grounds: grounds_for(r.kind),
     }
 }
 
@@ -811,6 +1004,19 @@ fn request_page(
         can_record,
         steps: Vec::new(),
         searches: Vec::new(),
+        systems: Vec::new(),
+        assigned: r.assigned_to.as_deref().map_or_else(|| "Nobody".into(), |u| who(names, &format!("user:{u}"))),
+        can_assign: false,
+        assignees: Vec::new(),
+        assignee: r.assigned_to.clone().unwrap_or_default(),
+        restriction: None,
+        show_restriction: r.kind == RequestKind::Restriction,
+        erasure: None,
+        task_outcomes: TASK_OUTCOMES,
+        can_rectify: can_record
+            && r.kind == RequestKind::Rectification
+            && r.subject_id.is_some()
+            && r.status != RequestStatus::Closed,
         search: SearchForm {
             day: today.day().to_string(),
             month: today.month().to_string(),
@@ -846,6 +1052,11 @@ fn flash(done: &str) -> Option<String> {
         "closed" => "Request closed",
         "step" => "Checklist updated",
         "search" => "Search recorded",
+        "assigned" => "Assignment saved",
+        "task_added" => "Erasure task added",
+        "task_confirmed" => "Erasure task confirmed",
+        "unchanged" => "Nothing was changed",
+        "rectified" => "Record corrected. The change is recorded in the audit log against this request",
         _ => return None,
     };
     Some(text.to_string())
@@ -878,6 +1089,57 @@ fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErrors) -> AppR
             title: s.title,
         })
         .collect();
+    let systems = app.systems(&session.ctx)?;
+    let active: Vec<_> = systems.iter().filter(|s| s.retired_at.is_none()).collect();
+    p.systems = active
+        .iter()
+        .map(|s| {
+            let label = match s.kind {
+                SystemKind::Processor => format!("{} (processor)", s.name),
+                SystemKind::System => s.name.clone(),
+            };
+            SelectOption::new(s.id.clone(), label)
+        })
+        .collect();
+    if session.user.role.can(Permission::AssignCases) {
+        p.can_assign = true;
+        p.assignees = vec![SelectOption::new("", "Nobody")];
+        p.assignees.extend(
+            app.list_users(&session.ctx)?
+                .into_iter()
+                .filter(|(u, _)| !u.disabled && u.role.can(Permission::SubjectUpdate))
+                .map(|(u, _)| SelectOption::new(u.id, format!("{} ({})", u.display_name, u.role.label()))),
+        );
+    }
+    if let Some(subject) = &p.r.subject_id {
+        p.restriction = app.restriction(subject)?.map(|r| {
+            format!(
+                "Processing of this person's data is restricted since {} ({}). Their record cannot be changed, \
+                 linked or exported until the data protection officer lifts the restriction.",
+                day_of(&r.placed_at),
+                r.ground.label()
+            )
+        });
+    }
+    if kind == RequestKind::Erasure {
+        let today = uk_today();
+        let approved = p.r.events.iter().any(|e| {
+            e.event.kind == EventKind::Decision
+                && matches!(e.event.outcome, Some(DecisionOutcome::Granted | DecisionOutcome::PartlyGranted))
+        });
+        let tasks = app.erasure_tasks(&session.ctx, id)?;
+        let addable = active
+            .iter()
+            .filter(|s| !tasks.iter().any(|t| t.system_id == s.id))
+            .map(|s| SelectOption::new(s.id.clone(), s.name.clone()))
+            .collect();
+        p.erasure = Some(ErasureSection {
+            approved,
+            tasks: tasks.into_iter().map(|t| task_line(t, &names, today)).collect(),
+            addable,
+            add: String::new(),
+        });
+    }
     p.searches = app
         .request_searches(&session.ctx, id)?
         .into_iter()
@@ -911,8 +1173,9 @@ async fn show(
     }
 }
 
-/// Read an event form: its kind is `kind`; its fields are prefixed by the kind.
-fn read_event(p: &Pairs) -> Result<RequestEvent, FormErrors> {
+/// Read an event form about a request of `request_kind`: its kind is `kind`; its fields
+/// are prefixed by the kind.
+fn read_event(p: &Pairs, request_kind: RequestKind) -> Result<RequestEvent, FormErrors> {
     let mut errors = FormErrors::new();
     let Ok(kind) = value(p, "kind").parse::<EventKind>() else {
         errors.add("events", "Choose what happened, using one of the forms below");
@@ -935,14 +1198,17 @@ fn read_event(p: &Pairs) -> Result<RequestEvent, FormErrors> {
             None
         }
     };
-    let reason = if kind == EventKind::Extended {
-        let r = value(p, &format!("{k}-reason")).trim();
-        if r.is_empty() {
-            errors.add(format!("{k}-reason"), "Give the reasons for the extension: the requester must be told them");
+    let reason = match kind {
+        EventKind::Extended => {
+            let r = value(p, &format!("{k}-reason")).trim();
+            if r.is_empty() {
+                errors
+                    .add(format!("{k}-reason"), "Give the reasons for the extension: the requester must be told them");
+            }
+            Some(r.to_string())
         }
-        Some(r.to_string())
-    } else {
-        None
+        EventKind::Decision => Some(value(p, &format!("{k}-reason")).trim().to_string()).filter(|r| !r.is_empty()),
+        _ => None,
     };
     let outcome = if kind == EventKind::Decision {
         let o = match value(p, &format!("{k}-outcome")) {
@@ -958,8 +1224,44 @@ fn read_event(p: &Pairs) -> Result<RequestEvent, FormErrors> {
     } else {
         None
     };
+    let complaint = request_kind == RequestKind::Complaint;
+    let refusing = matches!(outcome, Some(DecisionOutcome::Refused | DecisionOutcome::PartlyGranted));
+    // A ground is only for refusals: one left chosen on a granted request is ignored.
+    let ground = if kind == EventKind::Decision && refusing && !complaint {
+        match value(p, &format!("{k}-ground")) {
+            "" => None,
+            g => match g.parse::<RefusalGround>() {
+                Ok(g) if g.applies_to(request_kind) => Some(g),
+                _ => {
+                    errors.add(format!("{k}-ground"), "Choose a ground of refusal from the list");
+                    None
+                }
+            },
+        }
+    } else {
+        None
+    };
+    if kind == EventKind::Decision && refusing {
+        if outcome == Some(DecisionOutcome::Refused) && !complaint && ground.is_none() && !errors.has("decision-ground")
+        {
+            errors.add(format!("{k}-ground"), "Choose the ground of refusal");
+        }
+        if reason.is_none() {
+            errors.add(
+                format!("{k}-reason"),
+                "Give the reasons: the requester must be told why, and of their right to complain to the ICO",
+            );
+        }
+    }
     match on {
-        Some(on) if errors.is_empty() => Ok(RequestEvent { kind, on, reason, outcome, ground: None, note: None }),
+        Some(on) if errors.is_empty() => {
+            let note = if has_note(kind) {
+                Some(value(p, &format!("{k}-note")).trim().to_string()).filter(|n| !n.is_empty())
+            } else {
+                None
+            };
+            Ok(RequestEvent { kind, on, reason, outcome, ground, note })
+        }
         _ => Err(errors),
     }
 }
@@ -969,7 +1271,9 @@ fn event_error(kind: EventKind, field: &str, message: &str) -> (String, String) 
     let k = kind.as_str();
     match field {
         "reason" => (format!("{k}-reason"), sentence("The reason", message)),
-        "outcome" => (format!("{k}-outcome"), sentence("The outcome", message)),
+        "note" => (format!("{k}-note"), sentence("The note", message)),
+        "outcome" | "subject_id" => (format!("{k}-outcome"), sentence("The outcome", message)),
+        "ground" => (format!("{k}-ground"), sentence("The ground of refusal", message)),
         "on" => (format!("{k}-on"), sentence("The date", message)),
         _ => (format!("{k}-on"), sentence("This", message)),
     }
@@ -996,11 +1300,14 @@ async fn record(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
                 ef.month = value(form, &format!("{}-month", ef.date_id)).into();
                 ef.year = value(form, &format!("{}-year", ef.date_id)).into();
                 ef.reason = value(form, &format!("{kind}-reason")).into();
+                ef.note = value(form, &format!("{kind}-note")).into();
                 ef.outcome = value(form, &format!("{kind}-outcome")).into();
+                ef.ground = value(form, &format!("{kind}-ground")).into();
             }
             Ok(Recorded::Failed(Box::new(p)))
         };
-        let event = match read_event(&pairs) {
+        let request_kind = app.get_request(&session.ctx, &id)?.kind;
+        let event = match read_event(&pairs, request_kind) {
             Ok(e) => e,
             Err(errors) => return refused(errors, &pairs),
         };
@@ -1011,6 +1318,22 @@ async fn record(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
                 let (field, message) = event_error(kind, &fe.field, &fe.message);
                 let mut errors = FormErrors::new();
                 errors.add(field, message);
+                refused(errors, &pairs)
+            }
+            // Approving erasure is the data protection officer's decision.
+            Err(AppError::Forbidden(_)) if kind == EventKind::Decision => {
+                let mut errors = FormErrors::new();
+                errors.add(
+                    format!("{kind}-outcome"),
+                    "Only the data protection officer can approve erasure. Ask them to record this decision",
+                );
+                refused(errors, &pairs)
+            }
+            // A legal hold, or anything else the current state forbids, said on the form.
+            Err(AppError::Conflict(m)) => {
+                let mut errors = FormErrors::new();
+                let field = if kind == EventKind::Decision { format!("{kind}-outcome") } else { format!("{kind}-on") };
+                errors.add(field, crate::ui::pages::conflict_message(&m));
                 refused(errors, &pairs)
             }
             Err(e) => Err(e),
@@ -1039,6 +1362,8 @@ async fn set_step(State(s): State<AppState>, Path((id, step)): Path<(String, Str
 impl SearchForm {
     fn from_pairs(p: &Pairs) -> Self {
         Self {
+            system_id: value(p, "search-system-id").trim().into(),
+            with_register: p.iter().any(|(k, _)| k == "search-system-id"),
             system: value(p, "search-system").trim().into(),
             day: value(p, "search-on").into(),
             month: value(p, "search-on-month").into(),
@@ -1052,8 +1377,15 @@ impl SearchForm {
 
     fn to_new(&self) -> Result<NewSearch, FormErrors> {
         let mut errors = FormErrors::new();
-        if self.system.is_empty() {
-            errors.add("search-system", "Enter the system you searched");
+        let from_register = !self.system_id.is_empty() && self.system_id != "other";
+        if from_register {
+            // The register entry names it.
+        } else if self.system.is_empty() {
+            if self.with_register && self.system_id.is_empty() {
+                errors.add("search-system-id", "Choose the system you searched, or choose Other and type its name");
+            } else {
+                errors.add("search-system", "Enter the system you searched");
+            }
         } else if self.system.chars().count() > 200 {
             errors.add("search-system", "The system must be 200 characters or fewer");
         }
@@ -1080,8 +1412,8 @@ impl SearchForm {
         };
         match (on, hits) {
             (Some(searched_on), Some(hits)) if errors.is_empty() => Ok(NewSearch {
-                system_id: None,
-                system: self.system.clone(),
+                system_id: from_register.then(|| self.system_id.clone()),
+                system: if from_register { String::new() } else { self.system.clone() },
                 searched_on,
                 terms: self.terms.trim().to_string(),
                 hits,
@@ -1121,6 +1453,8 @@ async fn add_search(State(s): State<AppState>, Path(id): Path<String>, f: CsrfFo
                 let mut errors = FormErrors::new();
                 let (field, what) = match fe.field.as_str() {
                     "hits" => ("search-hits", "The number of items found"),
+                    "system_id" => ("search-system-id", "The system chosen"),
+                    "searched_on" => ("search-on", "The date searched"),
                     _ => ("search-system", "The system"),
                 };
                 errors.add(field, sentence(what, &fe.message));
@@ -1135,6 +1469,220 @@ async fn add_search(State(s): State<AppState>, Path(id): Path<String>, f: CsrfFo
         Ok(Searched::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
         Err(r) => r,
     }
+}
+
+// ---------------------------------------------------------------------------------
+// Assignment, erasure tasks and the erasure certificate
+// ---------------------------------------------------------------------------------
+
+/// A form that failed: its page, to answer `422` with.
+enum Posted {
+    Done(&'static str),
+    Failed(Box<RequestPage>),
+}
+
+fn posted(result: Result<Posted, Response>, id: &str) -> Response {
+    match result {
+        Ok(Posted::Done(done)) => redirect(&format!("/requests/{id}?done={done}")),
+        Ok(Posted::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Err(r) => r,
+    }
+}
+
+/// `POST /requests/{id}/assign` with `assigned_to` (a user id, or empty for nobody).
+async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let user = value(&f.form, "assigned_to").trim().to_string();
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::AssignCases, "request", &id)?;
+        let who = Some(user.as_str()).filter(|u| !u.is_empty());
+        match app.assign_request(&session.ctx, &id, who) {
+            Ok(_) => Ok(Posted::Done("assigned")),
+            Err(AppError::Invalid(fe)) => {
+                let mut errors = FormErrors::new();
+                errors.add("assigned_to", sentence("The person chosen", &fe.message));
+                let mut p = build(&app, &session, &id, errors)?;
+                p.assignee = user;
+                Ok(Posted::Failed(Box::new(p)))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    posted(result, &target)
+}
+
+/// `POST /requests/{id}/tasks` with `task-system`: tell one more system or processor.
+async fn add_task(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let system = value(&f.form, "task-system").trim().to_string();
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "request", &id)?;
+        let message = if system.is_empty() {
+            "Choose the system or processor to ask".to_string()
+        } else {
+            match app.add_erasure_task(&session.ctx, &id, &system) {
+                Ok(_) => return Ok(Posted::Done("task_added")),
+                Err(AppError::Invalid(fe)) => sentence("The system chosen", &fe.message),
+                Err(AppError::Conflict(m)) => crate::ui::pages::conflict_message(&m),
+                Err(e) => return Err(e),
+            }
+        };
+        let mut errors = FormErrors::new();
+        errors.add("task-system", message);
+        let mut p = build(&app, &session, &id, errors)?;
+        if let Some(e) = p.erasure.as_mut() {
+            e.add = system;
+        }
+        Ok(Posted::Failed(Box::new(p)))
+    })
+    .await;
+    posted(result, &target)
+}
+
+/// `POST /requests/{id}/tasks/{task}`: record what a system or processor confirmed.
+async fn confirm_task(
+    State(s): State<AppState>,
+    Path((id, task)): Path<(String, String)>,
+    f: CsrfForm<Pairs>,
+) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = f.form;
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "request", &id)?;
+        let status_id = format!("task-{task}-status");
+        let on_id = format!("task-{task}-on");
+        let note_id = format!("task-{task}-note");
+        let chosen = value(&form, &status_id).to_string();
+        let note = value(&form, &note_id).trim().to_string();
+        let (day, month, year) = (
+            value(&form, &on_id).to_string(),
+            value(&form, &format!("{on_id}-month")).to_string(),
+            value(&form, &format!("{on_id}-year")).to_string(),
+        );
+        let mut errors = FormErrors::new();
+        let status = match chosen.as_str() {
+            "erased" => Some(TaskStatus::Erased),
+            "not_held" => Some(TaskStatus::NotHeld),
+            "refused" => Some(TaskStatus::Refused),
+            _ => {
+                errors.add(status_id.clone(), "Choose what they confirmed: erased, nothing held or not erased");
+                None
+            }
+        };
+        let on = match parse_date(&day, &month, &year) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                errors.add(on_id.clone(), "Enter the date they confirmed it");
+                None
+            }
+            Err(m) => {
+                errors.add(on_id.clone(), sentence("The date confirmed", m));
+                None
+            }
+        };
+        if status == Some(TaskStatus::Refused) && note.is_empty() {
+            errors.add(note_id.clone(), "Say why it was not erased, for example the law that requires them to keep it");
+        }
+        if let (Some(status), Some(confirmed_on), true) = (status, on, errors.is_empty()) {
+            let c = TaskConfirmation { status, confirmed_on, note: note.clone() };
+            match app.confirm_erasure_task(&session.ctx, &id, &task, c) {
+                Ok(_) => return Ok(Posted::Done("task_confirmed")),
+                Err(AppError::Invalid(fe)) => {
+                    let (field, what) = match fe.field.as_str() {
+                        "confirmed_on" => (on_id.clone(), "The date confirmed"),
+                        "note" => (note_id.clone(), "The note"),
+                        _ => (status_id.clone(), "The outcome"),
+                    };
+                    errors.add(field, sentence(what, &fe.message));
+                }
+                Err(AppError::NotFound(_)) => {
+                    errors.add(status_id.clone(), "This task was already confirmed, or is not on this request")
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        let mut p = build(&app, &session, &id, errors)?;
+        if let Some(line) = p.erasure.as_mut().and_then(|e| e.tasks.iter_mut().find(|t| t.id == task)) {
+            line.chosen = chosen;
+            line.day = day;
+            line.month = month;
+            line.year = year;
+            line.typed_note = note;
+        }
+        Ok(Posted::Failed(Box::new(p)))
+    })
+    .await;
+    posted(result, &target)
+}
+
+/// One system's line on the certificate.
+struct CertificateLine {
+    system: String,
+    kind: &'static str,
+    outcome: &'static str,
+    on: String,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/certificate.html")]
+struct CertificatePage {
+    page: PageContext,
+    c: ErasureCertificate,
+    received: String,
+    approved_on: String,
+    approved_by: String,
+    erased_at: String,
+    erased_by: String,
+    issued_at: String,
+    lines: Vec<CertificateLine>,
+    pending: usize,
+}
+
+/// `GET /requests/{id}/certificate`: the erasure certificate, printable. It holds no
+/// personal data: the person is erased, and appears only as the request's reference.
+async fn certificate(State(s): State<AppState>, SignedIn(session): SignedIn, Path(id): Path<String>) -> Response {
+    let app = s.app.clone();
+    let loaded = run(move || {
+        let c = app.erasure_certificate(&session.ctx, &id)?;
+        let names = actor_names(&app)?;
+        Ok((page(&app, &session, "requests"), c, names))
+    })
+    .await;
+    let (page, c, names) = match loaded {
+        Ok(v) => v,
+        Err(r) => return r,
+    };
+    let lines: Vec<CertificateLine> = c
+        .tasks
+        .iter()
+        .map(|t| CertificateLine {
+            system: t.system_name.clone(),
+            kind: system_kind_label(t.system_kind),
+            outcome: t.status.label(),
+            on: t.confirmed_on.map(long_date).unwrap_or_else(|| "Not yet confirmed".into()),
+            note: t.note.clone(),
+        })
+        .collect();
+    render(&CertificatePage {
+        page,
+        received: long_date(c.received_on),
+        approved_on: c.approved_on.map(long_date).unwrap_or_default(),
+        approved_by: c.approved_by.as_deref().map(|a| who(&names, a)).unwrap_or_default(),
+        erased_at: c.erased_in_steward_at.as_deref().map(crate::ui::pages::uk_time).unwrap_or_default(),
+        erased_by: c.erased_in_steward_by.as_deref().map(|a| who(&names, a)).unwrap_or_default(),
+        issued_at: crate::ui::pages::uk_time(&c.issued_at),
+        pending: c.tasks.iter().filter(|t| t.status == TaskStatus::Pending).count(),
+        lines,
+        c,
+    })
 }
 
 #[cfg(test)]
@@ -1153,6 +1701,32 @@ mod tests {
         assert_eq!(due_words(open, date(2026, 3, 15), today).expect("open").2, "5 days left");
         assert_eq!(due_words(open, date(2026, 5, 15), today).expect("open").2, "66 days left");
         assert!(due_words(RequestStatus::Closed, date(2026, 3, 7), today).is_none());
+    }
+
+    #[test]
+    fn refusal_grounds_follow_the_kind_and_decisions_read_them() {
+        let values = |k| grounds_for(k).into_iter().map(|o| o.value).collect::<Vec<_>>();
+        assert_eq!(values(RequestKind::Access)[0], "", "no ground first");
+        assert!(values(RequestKind::Erasure).contains(&"legal_obligation".to_string()));
+        assert!(!values(RequestKind::Access).contains(&"legal_obligation".to_string()));
+        let pairs = |v: &[(&str, &str)]| v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect::<Pairs>();
+        let base =
+            [("kind", "decision"), ("decision-on", "5"), ("decision-on-month", "1"), ("decision-on-year", "2026")];
+        let mut refused = base.to_vec();
+        refused.push(("decision-outcome", "refused"));
+        let errors = read_event(&pairs(&refused), RequestKind::Access).expect_err("no ground, no reason");
+        assert!(errors.has("decision-ground") && errors.has("decision-reason"));
+        // A complaint has no ground; a granted request ignores one left chosen.
+        refused.push(("decision-reason", "Not upheld: the letter was sent correctly."));
+        let complaint = read_event(&pairs(&refused), RequestKind::Complaint).expect("a complaint needs no ground");
+        assert_eq!(complaint.ground, None);
+        let mut granted = base.to_vec();
+        granted.extend([("decision-outcome", "granted"), ("decision-ground", "manifestly_excessive")]);
+        assert_eq!(read_event(&pairs(&granted), RequestKind::Access).expect("granted").ground, None);
+        refused.push(("decision-ground", "manifestly_excessive"));
+        let e = read_event(&pairs(&refused), RequestKind::Access).expect("refused with ground and reasons");
+        assert_eq!(e.ground, Some(RefusalGround::ManifestlyExcessive));
+        assert!(e.reason.is_some());
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
 use crate::ui::auth::page;
 use crate::ui::pages::{actor_names, field_label, run, sentence, uk_time, uk_today, who};
-use crate::ui::{Choice, FormErrors, PageContext, long_date, render, render_status};
+use crate::ui::{Choice, FormErrors, PageContext, SelectOption, long_date, render, render_status};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -17,13 +17,16 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 use steward_app::auth::SessionInfo;
+use steward_app::erasure::{NewHold, RestrictionGround};
 use steward_app::subjects::{ERASURE_REASONS, ErasurePreview};
 use steward_app::{App, AppError, AppResult, SearchQuery, SubjectHit, SubjectView};
 use steward_core::subject::{Address, Category, Identifiers, LinkKind, NewSubject, SubjectPatch, limits};
 use steward_core::{CoreError, FieldError, Permission, normalise};
 use steward_store::Tombstone;
 
-/// The subjects routes.
+/// The subjects routes, with restriction of processing, legal holds, and correcting a
+/// record under a rectification request (`/requests/{id}/rectify`, which reuses the
+/// subject form).
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/subjects", get(search_page).post(create))
@@ -35,6 +38,11 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/subjects/{id}/erase", get(erase_page).post(erase))
         .route("/subjects/{id}/access", post(assign))
         .route("/subjects/{id}/access/{user}/remove", post(unassign))
+        .route("/subjects/{id}/restrict", post(restrict))
+        .route("/subjects/{id}/restriction/lift", post(lift_restriction))
+        .route("/subjects/{id}/holds", post(place_hold))
+        .route("/subjects/{id}/holds/{hold}/lift", post(lift_hold))
+        .route("/requests/{id}/rectify", get(rectify_page).post(rectify))
 }
 
 /// The assignment form.
@@ -528,6 +536,8 @@ struct FormPage {
     form: SubjectForm,
     addresses: Vec<AddressBlock>,
     categories: Vec<CategoryBox>,
+    /// A notice under the heading (correcting under a request, a restriction).
+    notice: Option<String>,
 }
 
 impl FormPage {
@@ -558,7 +568,7 @@ impl FormPage {
             ),
             None => ("Add a subject".to_string(), "/subjects".to_string(), "Add subject", "/subjects".to_string()),
         };
-        Self { page, errors, heading, action, submit, cancel, form, addresses: blocks, categories }
+        Self { page, errors, heading, action, submit, cancel, form, addresses: blocks, categories, notice: None }
     }
 }
 
@@ -645,13 +655,22 @@ async fn edit_page(State(s): State<AppState>, SignedIn(session): SignedIn, Path(
     let loaded = run(move || {
         app.require(&session.ctx, Permission::SubjectUpdate, "subject", &id)?;
         let v = load(&app, &session, &id)?;
-        Ok((page(&app, &session, "subjects"), v, actor_names(&app)?))
+        let restricted = app.restriction(&id)?.is_some();
+        Ok((page(&app, &session, "subjects"), v.map(|v| (v, restricted)), actor_names(&app)?))
     })
     .await;
     match loaded {
-        Ok((page, Ok(v), _)) => {
+        Ok((page, Ok((v, restricted)), _)) => {
             let name = display_name(&v);
-            render(&FormPage::new(page, FormErrors::new(), SubjectForm::from_view(&v), Some((&v.id, &name))))
+            let mut p = FormPage::new(page, FormErrors::new(), SubjectForm::from_view(&v), Some((&v.id, &name)));
+            if restricted {
+                p.notice = Some(
+                    "Processing of this person's data is restricted, so changes will be refused. To correct their \
+                     data under a rectification request, use \u{201c}Correct the record\u{201d} on that request."
+                        .into(),
+                );
+            }
+            render(&p)
         }
         Ok((page, Err(t), names)) => gone(&gone_page(page, t, &names)),
         Err(r) => r,
@@ -742,6 +761,12 @@ async fn edit(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pai
                 let errors = errors_of(&fe, &blocks, &form);
                 Ok(failed_edit(page(&app, &session, "subjects"), errors, form, &id, &name))
             }
+            // Restricted processing (or a change made meanwhile): said on the form.
+            Err(AppError::Conflict(m)) => {
+                let mut errors = FormErrors::new();
+                errors.add("given_name", crate::ui::pages::conflict_message(&m));
+                Ok(failed_edit(page(&app, &session, "subjects"), errors, form, &id, &name))
+            }
             Err(e) => Err(e),
         }
     })
@@ -773,6 +798,10 @@ fn flash(done: &str) -> Option<String> {
         "unchanged" => Some("Nothing was changed".into()),
         "linked" => Some("Link added".into()),
         "assigned" => Some("Access given".into()),
+        "restricted" => Some("Processing restricted".into()),
+        "restriction_lifted" => Some("Restriction lifted".into()),
+        "hold_placed" => Some("Legal hold placed".into()),
+        "hold_lifted" => Some("Legal hold lifted".into()),
         "unassigned" => Some("Access removed".into()),
         _ => None,
     }
@@ -816,6 +845,42 @@ struct SubjectPage {
     can_assign: bool,
     access: Vec<AccessView>,
     caseworkers: Vec<(String, String)>,
+    /// The restriction of processing, when there is one.
+    restriction: Option<RestrictionLine>,
+    /// Whether the caller may restrict (anyone who may change the record).
+    can_restrict: bool,
+    /// Whether the caller may place and lift legal holds and lift restrictions (the DPO).
+    can_manage_holds: bool,
+    restriction_grounds: Vec<SelectOption>,
+    restrict_ground: String,
+    /// The day the person was told the restriction will be lifted, as typed.
+    informed: (String, String, String),
+    holds: Vec<HoldLine>,
+    lifted_holds: Vec<HoldLine>,
+    hold_reason: String,
+    hold_approved_by: String,
+}
+
+/// A restriction of processing, for the banner.
+struct RestrictionLine {
+    ground: &'static str,
+    since: String,
+    by: String,
+    /// The restriction request it came from.
+    request_id: Option<String>,
+}
+
+/// A legal hold, standing or lifted.
+struct HoldLine {
+    id: String,
+    reason: String,
+    approved_by: String,
+    placed: String,
+    lifted: String,
+    lift_reason: String,
+    /// The id of its lift form's reason box, and what was typed there.
+    lift_id: String,
+    typed: String,
 }
 
 /// A caseworker's access to the subject, for the DPO.
@@ -875,6 +940,18 @@ fn subject_page_for(
         can_assign: role.can(Permission::AssignCases),
         access: Vec::new(),
         caseworkers: Vec::new(),
+        restriction: None,
+        can_restrict: role.can(Permission::SubjectUpdate),
+        can_manage_holds: role.can(Permission::ManageHolds),
+        restriction_grounds: std::iter::once(SelectOption::new("", "Choose a ground"))
+            .chain(RestrictionGround::ALL.iter().map(|g| SelectOption::new(g.as_str(), g.label())))
+            .collect(),
+        restrict_ground: String::new(),
+        informed: (String::new(), String::new(), String::new()),
+        holds: Vec::new(),
+        lifted_holds: Vec::new(),
+        hold_reason: String::new(),
+        hold_approved_by: String::new(),
         s,
     }
 }
@@ -922,6 +999,36 @@ fn show(app: &App, session: &SessionInfo, id: &str, errors: FormErrors, link: (S
             let ids: Vec<String> = v.links.iter().map(|l| l.subject_id.clone()).collect();
             let names = app.linked_names(&session.ctx, id, &ids)?;
             let mut p = subject_page_for(page, errors, v, names, session, link);
+            let actors = actor_names(app)?;
+            p.restriction = app.restriction(id)?.map(|r| RestrictionLine {
+                ground: r.ground.label(),
+                since: uk_time(&r.placed_at),
+                by: who(&actors, &r.placed_by),
+                request_id: r.request_id,
+            });
+            let today = uk_today();
+            p.informed = (today.day().to_string(), today.month().to_string(), today.year().to_string());
+            for h in app.holds(&session.ctx, Some(id), true)? {
+                let line = HoldLine {
+                    placed: format!("{} by {}", uk_time(&h.placed_at), who(&actors, &h.placed_by)),
+                    lifted: match (&h.lifted_at, &h.lifted_by) {
+                        (Some(at), Some(by)) => format!("{} by {}", uk_time(at), who(&actors, by)),
+                        (Some(at), None) => uk_time(at),
+                        _ => String::new(),
+                    },
+                    lift_reason: h.lift_reason.clone().unwrap_or_default(),
+                    lift_id: format!("hold-{}-reason", h.id),
+                    typed: String::new(),
+                    reason: h.reason,
+                    approved_by: h.approved_by,
+                    id: h.id,
+                };
+                if h.lifted_at.is_some() {
+                    p.lifted_holds.push(line);
+                } else {
+                    p.holds.push(line);
+                }
+            }
             if p.can_assign {
                 let access = app.subject_access_list(&session.ctx, id)?;
                 p.caseworkers = app
@@ -1003,6 +1110,9 @@ async fn add_link(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm
                 Err(AppError::NotFound(_)) => errors.add("other_id", "There is no subject with that id"),
                 Err(AppError::Gone(t)) if t.subject_id == other => {
                     errors.add("other_id", "That person's data was erased, so they cannot be linked")
+                }
+                Err(AppError::Conflict(m)) if m.contains("restricted") => {
+                    errors.add("other_id", crate::ui::pages::conflict_message(&m))
                 }
                 Err(AppError::Conflict(_)) => errors.add("other_id", "They are already linked in that way"),
                 Err(e) => return Err(e),
@@ -1134,6 +1244,8 @@ async fn erase(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Er
                     let field = if fe.field == "request_ref" { "request_ref" } else { "reason" };
                     errors.add(field, sentence(&field_label(&fe.field), &fe.message));
                 }
+                // A legal hold: said on the form, with who approved it and when.
+                Err(AppError::Conflict(m)) => errors.add("reason", crate::ui::pages::conflict_message(&m)),
                 Err(AppError::Gone(t)) => {
                     return Ok(Erased::Again(Erasing::Gone(gone_page(
                         page(&app, &session, "subjects"),
@@ -1151,6 +1263,298 @@ async fn erase(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Er
         Ok(Erased::Done(p)) => render(p.as_ref()),
         Ok(Erased::Again(Erasing::Confirm(p))) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
         Ok(Erased::Again(Erasing::Gone(g))) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+// ---------------------------------------------------------------------------------
+// Restriction of processing and legal holds
+// ---------------------------------------------------------------------------------
+
+/// A subject's page answering a form on it with problems (`422`), after `fill` puts
+/// back what was typed.
+fn refused_on_subject(
+    app: &App,
+    session: &SessionInfo,
+    id: &str,
+    errors: FormErrors,
+    fill: impl FnOnce(&mut SubjectPage),
+) -> AppResult<Option<Shown>> {
+    match show(app, session, id, errors, (String::new(), String::new()))? {
+        Shown::Page(mut p) => {
+            fill(&mut p);
+            Ok(Some(Shown::Page(p)))
+        }
+        g => Ok(Some(g)),
+    }
+}
+
+fn after_subject_form(result: Result<Option<Shown>, Response>, id: &str, done: &str) -> Response {
+    match result {
+        Ok(None) => redirect(&format!("/subjects/{id}?done={done}")),
+        Ok(Some(Shown::Page(p))) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
+        Ok(Some(Shown::Gone(g))) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+/// `POST /subjects/{id}/restrict` with `ground`: restrict processing (Art 18).
+async fn restrict(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let ground = value(&f.form, "ground").to_string();
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "subject", &id)?;
+        let message = match RestrictionGround::parse(&ground) {
+            None => "Choose why processing is restricted".to_string(),
+            Some(g) => match app.restrict_subject(&session.ctx, &id, g, None) {
+                Ok(_) => return Ok(None),
+                Err(AppError::Conflict(m)) => crate::ui::pages::conflict_message(&m),
+                Err(AppError::Gone(t)) => {
+                    return Ok(Some(Shown::Gone(gone_page(page(&app, &session, "subjects"), *t, &actor_names(&app)?))));
+                }
+                Err(e) => return Err(e),
+            },
+        };
+        let mut errors = FormErrors::new();
+        errors.add("ground", message);
+        refused_on_subject(&app, &session, &id, errors, |p| p.restrict_ground = ground)
+    })
+    .await;
+    after_subject_form(result, &target, "restricted")
+}
+
+/// `POST /subjects/{id}/restriction/lift` with the day the person was told (`informed_on`,
+/// as day, month and year): Art 18(3) requires telling them before lifting.
+async fn lift_restriction(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let typed = (
+        value(&f.form, "informed_on").to_string(),
+        value(&f.form, "informed_on-month").to_string(),
+        value(&f.form, "informed_on-year").to_string(),
+    );
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::ManageHolds, "subject", &id)?;
+        let message = match parse_date(&typed.0, &typed.1, &typed.2) {
+            Ok(None) => "Enter the date the person was told the restriction will be lifted".to_string(),
+            Err(m) => sentence("The date they were told", m),
+            Ok(Some(d)) => match app.lift_restriction(&session.ctx, &id, d) {
+                Ok(()) => return Ok(None),
+                Err(AppError::Invalid(fe)) => sentence("The date they were told", &fe.message),
+                Err(AppError::NotFound(_)) => "Processing of this person's data is not restricted".to_string(),
+                Err(e) => return Err(e),
+            },
+        };
+        let mut errors = FormErrors::new();
+        errors.add("informed_on", message);
+        refused_on_subject(&app, &session, &id, errors, |p| p.informed = typed)
+    })
+    .await;
+    after_subject_form(result, &target, "restriction_lifted")
+}
+
+/// `POST /subjects/{id}/holds` with `hold-reason` and `hold-approved-by` (the DPO).
+async fn place_hold(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let reason = value(&f.form, "hold-reason").trim().to_string();
+    let approved_by = value(&f.form, "hold-approved-by").trim().to_string();
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::ManageHolds, "hold", &id)?;
+        let mut errors = FormErrors::new();
+        if reason.is_empty() {
+            errors.add("hold-reason", "Give the reason for the hold, for example the claim or investigation");
+        }
+        if approved_by.is_empty() {
+            errors.add("hold-approved-by", "Enter who approved the hold, by name or role");
+        }
+        if errors.is_empty() {
+            let input = NewHold { subject_id: id.clone(), reason: reason.clone(), approved_by: approved_by.clone() };
+            match app.place_hold(&session.ctx, input) {
+                Ok(_) => return Ok(None),
+                Err(AppError::Invalid(fe)) => {
+                    let (field, what) = match fe.field.as_str() {
+                        "approved_by" => ("hold-approved-by", "Who approved it"),
+                        "subject_id" => ("hold-reason", "This person"),
+                        _ => ("hold-reason", "The reason"),
+                    };
+                    errors.add(field, sentence(what, &fe.message));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        refused_on_subject(&app, &session, &id, errors, |p| {
+            p.hold_reason = reason;
+            p.hold_approved_by = approved_by;
+        })
+    })
+    .await;
+    after_subject_form(result, &target, "hold_placed")
+}
+
+/// `POST /subjects/{id}/holds/{hold}/lift` with `hold-HOLD-reason` (the DPO).
+async fn lift_hold(
+    State(s): State<AppState>,
+    Path((id, hold)): Path<(String, String)>,
+    f: CsrfForm<Pairs>,
+) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let field = format!("hold-{hold}-reason");
+    let reason = value(&f.form, &field).trim().to_string();
+    let target = id.clone();
+    let result = run(move || {
+        app.require(&session.ctx, Permission::ManageHolds, "hold", &hold)?;
+        let on_subject = app.holds(&session.ctx, Some(&id), true)?.iter().any(|h| h.id == hold);
+        if !on_subject {
+            return Err(AppError::NotFound(format!("hold {hold}")));
+        }
+        let message = if reason.is_empty() {
+            "Give the reason the hold is lifted, for example that the claim was settled".to_string()
+        } else {
+            match app.lift_hold(&session.ctx, &hold, &reason) {
+                Ok(_) => return Ok(None),
+                Err(AppError::Invalid(fe)) => sentence("The reason", &fe.message),
+                Err(AppError::Conflict(m)) => crate::ui::pages::conflict_message(&m),
+                Err(e) => return Err(e),
+            }
+        };
+        let mut errors = FormErrors::new();
+        errors.add(field.clone(), message);
+        refused_on_subject(&app, &session, &id, errors, |p| {
+            if let Some(h) = p.holds.iter_mut().find(|h| h.id == hold) {
+                h.typed = reason;
+            }
+        })
+    })
+    .await;
+    after_subject_form(result, &target, "hold_lifted")
+}
+
+// ---------------------------------------------------------------------------------
+// Correcting a record under a rectification request
+// ---------------------------------------------------------------------------------
+
+/// The request being answered and its subject, or why a correction cannot be made
+/// under it (a page for people).
+fn rectification_of(app: &App, session: &SessionInfo, request_id: &str) -> AppResult<(String, String)> {
+    let r = app.get_request(&session.ctx, request_id)?;
+    if r.kind != steward_core::request::RequestKind::Rectification {
+        return Err(AppError::Invalid(FieldError::new("kind", "only a rectification request corrects a record")));
+    }
+    if r.status == steward_core::request::RequestStatus::Closed {
+        return Err(AppError::Invalid(FieldError::new("kind", "the request is closed")));
+    }
+    let Some(subject) = r.subject_id else {
+        return Err(AppError::Invalid(FieldError::new(
+            "kind",
+            "the request is not linked to anyone on record, so there is no record to correct",
+        )));
+    };
+    Ok((r.reference, subject))
+}
+
+fn rectify_form(
+    page: PageContext,
+    errors: FormErrors,
+    form: SubjectForm,
+    request_id: &str,
+    reference: &str,
+    name: &str,
+) -> FormPage {
+    let mut p = FormPage::new(page, errors, form, None);
+    p.heading = format!("Correct {name}'s record");
+    p.action = format!("/requests/{request_id}/rectify");
+    p.cancel = format!("/requests/{request_id}");
+    p.submit = "Save the correction";
+    p.notice = Some(format!(
+        "You are correcting this record under rectification request {reference}. The change is recorded in the \
+         audit log against that request: which details changed, never the old or new values. Corrections are \
+         allowed even while processing is restricted."
+    ));
+    p
+}
+
+/// `GET /requests/{id}/rectify`: the subject form, filled in, for correcting the record.
+async fn rectify_page(State(s): State<AppState>, SignedIn(session): SignedIn, Path(id): Path<String>) -> Response {
+    let app = s.app.clone();
+    let loaded = run(move || {
+        app.require(&session.ctx, Permission::SubjectUpdate, "request", &id)?;
+        let (reference, subject) = rectification_of(&app, &session, &id)?;
+        let page = page(&app, &session, "requests");
+        match load(&app, &session, &subject)? {
+            Ok(v) => {
+                let name = display_name(&v);
+                Ok(Ok(rectify_form(page, FormErrors::new(), SubjectForm::from_view(&v), &id, &reference, &name)))
+            }
+            Err(t) => Ok(Err(gone_page(page, t, &actor_names(&app)?))),
+        }
+    })
+    .await;
+    match loaded {
+        Ok(Ok(p)) => render(&p),
+        Ok(Err(g)) => gone(&g),
+        Err(r) => r,
+    }
+}
+
+/// `POST /requests/{id}/rectify`: correct the record; the change is recorded against
+/// the request.
+async fn rectify(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let form = SubjectForm::from_pairs(&f.form);
+    let target = id.clone();
+    let result = run(move || {
+        let ctx = &session.ctx;
+        app.require(ctx, Permission::SubjectUpdate, "request", &id)?;
+        let (reference, subject) = rectification_of(&app, &session, &id)?;
+        let page = page(&app, &session, "requests");
+        let current = match load(&app, &session, &subject)? {
+            Ok(v) => v,
+            Err(t) => return Ok(Edited::Gone(gone_page(page, t, &actor_names(&app)?))),
+        };
+        let name = display_name(&current);
+        let failed = |errors, form| Edited::Failed(Box::new(rectify_form(page, errors, form, &id, &reference, &name)));
+        let (input, blocks) = match form.to_new() {
+            Ok(v) => v,
+            Err(errors) => return Ok(failed(errors, form)),
+        };
+        let patch = match diff(&current, input) {
+            Ok(p) => p,
+            Err(CoreError::Invalid(fe)) => {
+                let errors = errors_of(&fe, &blocks, &form);
+                return Ok(failed(errors, form));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if patch.changed_fields().is_empty() {
+            return Ok(Edited::Saved(false));
+        }
+        match app.rectify_subject(ctx, &id, patch) {
+            Ok(_) => Ok(Edited::Saved(true)),
+            Err(AppError::Invalid(fe)) => {
+                let errors = errors_of(&fe, &blocks, &form);
+                Ok(failed(errors, form))
+            }
+            Err(AppError::Conflict(m)) => {
+                let mut errors = FormErrors::new();
+                errors.add("given_name", crate::ui::pages::conflict_message(&m));
+                Ok(failed(errors, form))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(Edited::Saved(true)) => redirect(&format!("/requests/{target}?done=rectified")),
+        Ok(Edited::Saved(false)) => redirect(&format!("/requests/{target}?done=unchanged")),
+        Ok(Edited::Gone(g)) => gone(&g),
+        Ok(Edited::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
         Err(r) => r,
     }
 }
