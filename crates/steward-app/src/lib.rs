@@ -4,7 +4,9 @@
 pub mod auth;
 pub mod backup;
 pub mod journal;
+pub mod packs;
 pub mod public;
+pub mod records;
 pub mod requests;
 pub mod subjects;
 pub mod suppression;
