@@ -375,6 +375,11 @@ impl App {
         self.open_document_info(&key, &row)
     }
 
+    /// Refuse unless `ctx` may add a document to `subject_id` (before an upload is read).
+    pub fn check_document_upload(&self, ctx: &Context, subject_id: &str) -> AppResult<()> {
+        self.subject_key(ctx, Permission::SubjectUpdate, subject_id).map(|_| ())
+    }
+
     /// Add many documents to one subject in one transaction, audited once with the count.
     pub fn add_documents(&self, ctx: &Context, subject_id: &str, inputs: &[NewDocument]) -> AppResult<usize> {
         let (_, key) = self.subject_key(ctx, Permission::SubjectUpdate, subject_id)?;

@@ -2,6 +2,7 @@
 //! generated from them.
 
 use crate::error::{ApiError, ErrorBody, JsonObject};
+use crate::packs_api as pk;
 use crate::{AppState, blocking};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -45,6 +46,20 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests/{id}", get(get_request))
         .route("/requests/{id}/events", post(record_request_event))
         .route("/suppression", get(check_suppression).post(add_suppression))
+        .route("/exemptions", get(pk::list_exemptions))
+        .route("/subjects/{id}/notes", post(pk::add_note).get(pk::list_notes))
+        .route(
+            "/subjects/{id}/documents",
+            post(pk::upload_document)
+                .get(pk::list_documents)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT * 4)),
+        )
+        .route("/subjects/{id}/documents/{doc}", get(pk::get_document))
+        .route("/requests/{id}/pack-items", get(pk::pack_review).post(pk::set_pack_item))
+        .route("/requests/{id}/pack-items/{item}", delete(pk::clear_pack_item))
+        .route("/requests/{id}/pack", post(pk::build_pack))
+        .route("/requests/{id}/packs", get(pk::list_packs))
+        .route("/requests/{id}/packs/{pack}", get(pk::download_pack))
         .fallback(not_found)
 }
 
@@ -449,7 +464,9 @@ impl Modify for BearerAuth {
     info(title = "Steward API", description = "Data protection management: the encrypted subject vault, erasure, audit log and access tokens."),
     paths(health, create_subject, search_subjects, get_subject, update_subject, erase_subject, erasure_preview,
         add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token,
-        create_request, list_requests, get_request, record_request_event, check_suppression, add_suppression),
+        create_request, list_requests, get_request, record_request_event, check_suppression, add_suppression,
+        pk::list_exemptions, pk::add_note, pk::list_notes, pk::upload_document, pk::list_documents, pk::get_document,
+        pk::pack_review, pk::set_pack_item, pk::clear_pack_item, pk::build_pack, pk::list_packs, pk::download_pack),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Tombstone)),
     modifiers(&BearerAuth),
     tags((name = "subjects", description = "The vault of data subjects"), (name = "audit", description = "The hash-chained audit log"),

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod packs_api;
 pub mod session;
 pub mod ui;
 
@@ -128,7 +129,10 @@ async fn json_error_bodies(resp: axum::response::Response) -> axum::response::Re
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("the body is larger than the limit of {BODY_LIMIT} bytes"),
+            format!(
+                "the body is larger than the limit of {BODY_LIMIT} bytes ({} bytes for a document)",
+                steward_app::records::MAX_DOCUMENT_BYTES
+            ),
         ),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,

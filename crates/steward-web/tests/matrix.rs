@@ -351,6 +351,30 @@ const ROUTES: &[Route] = &[
         Needs(ManageSuppression),
         r#"{"emails":["matrix-{n}@example.org"],"reason":"objection_received"}"#,
     ),
+    // Notes, documents, the exemptions catalogue and response packs.
+    api("GET", "/api/v1/exemptions", SignedIn, ""),
+    api("POST", "/api/v1/subjects/{id}/notes", Needs(SubjectUpdate), r#"{"text":"Called about repairs"}"#)
+        .at("/api/v1/subjects/{subject}/notes"),
+    api("GET", "/api/v1/subjects/{id}/notes", Needs(SubjectRead), "").at("/api/v1/subjects/{subject}/notes"),
+    api("POST", "/api/v1/subjects/{id}/documents", Needs(SubjectUpdate), "{}")
+        .at("/api/v1/subjects/{subject}/documents"),
+    api("GET", "/api/v1/subjects/{id}/documents", Needs(SubjectRead), "").at("/api/v1/subjects/{subject}/documents"),
+    api("GET", "/api/v1/subjects/{id}/documents/{doc}", Needs(SubjectRead), "")
+        .at("/api/v1/subjects/{subject}/documents/{document}"),
+    api("GET", "/api/v1/requests/{id}/pack-items", Needs(SubjectRead), "").at("/api/v1/requests/{request}/pack-items"),
+    api(
+        "POST",
+        "/api/v1/requests/{id}/pack-items",
+        Needs(SubjectUpdate),
+        r#"{"item":"identity","treatment":"partly_withheld","exemption":"third_party","fields":["notes"]}"#,
+    )
+    .at("/api/v1/requests/{fresh-request}/pack-items"),
+    api("DELETE", "/api/v1/requests/{id}/pack-items/{item}", Needs(SubjectUpdate), "")
+        .at("/api/v1/requests/{reviewed-request}/pack-items/identity"),
+    api("POST", "/api/v1/requests/{id}/pack", Needs(SubjectUpdate), "").at("/api/v1/requests/{fresh-request}/pack"),
+    api("GET", "/api/v1/requests/{id}/packs", Needs(SubjectRead), "").at("/api/v1/requests/{request}/packs"),
+    api("GET", "/api/v1/requests/{id}/packs/{pack}", Needs(SubjectRead), "")
+        .at("/api/v1/requests/{request}/packs/{pack}"),
 ];
 
 /// The columns: anonymous, then every role.
@@ -389,6 +413,8 @@ struct Fixtures {
     submission: String,
     invite: String,
     request: String,
+    document: String,
+    pack: String,
 }
 
 /// A response.
@@ -534,7 +560,15 @@ impl Env {
         let (_, invite) =
             app.invite_user(&cli, "invited@example.org", "Ivo Invited", Role::Caseworker).expect("invite");
         let request = self.new_request(&subject);
-        Fixtures { subject, other, user, token, submission, invite, request }
+        let doc = steward_app::records::NewDocument {
+            filename: "tenancy.pdf".into(),
+            media_type: Some("application/pdf".into()),
+            source: None,
+            content: b"%PDF-1.4 fictional".to_vec(),
+        };
+        let document = app.add_document(&cli, &subject, doc).expect("document").id;
+        let pack = app.build_pack(&cli, &request).expect("pack").id;
+        Fixtures { subject, other, user, token, submission, invite, request, document, pack }
     }
 
     fn next(&self) -> u32 {
@@ -634,6 +668,17 @@ impl Env {
             "submission" => self.fx.submission.clone(),
             "invite" => self.fx.invite.clone(),
             "request" => self.fx.request.clone(),
+            "document" => self.fx.document.clone(),
+            "pack" => self.fx.pack.clone(),
+            "reviewed-request" => {
+                let id = self.new_request(&self.fx.subject);
+                let d: steward_app::packs::PackDecision = serde_json::from_value(serde_json::json!({
+                    "item": "identity", "treatment": "withheld", "exemption": "third_party"
+                }))
+                .expect("decision");
+                self.app.set_pack_decision(&cli, &id, d).expect("decide");
+                id
+            }
             "fresh-request" => self.new_request(&self.fx.subject),
             "n" => self.next().to_string(),
             "form-token" => self.form_token(),
@@ -652,7 +697,10 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 15] = [
+        const NAMES: [&str; 18] = [
+            "reviewed-request",
+            "document",
+            "pack",
             "request",
             "fresh-request",
             "subject",
