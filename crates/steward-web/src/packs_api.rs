@@ -122,17 +122,28 @@ pub async fn read_upload(mut mp: Multipart) -> Result<NewDocument, ApiError> {
     let bad = |m: &str| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m.to_string());
     let mut doc: Option<NewDocument> = None;
     let mut source = None;
+    let limit_or = |e: axum::extract::multipart::MultipartError, m: &str| {
+        // The body limit shows either as multer's own status or as a length-limit error
+        // somewhere down the chain of sources.
+        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
+        let mut over = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+        while let Some(err) = source {
+            over |= err.is::<http_body_util::LengthLimitError>();
+            source = err.source();
+        }
+        if over { too_large() } else { bad(m) }
+    };
     while let Some(mut field) =
-        mp.next_field().await.map_err(|_| bad("the body is not readable multipart/form-data"))?
+        mp.next_field().await.map_err(|e| limit_or(e, "the body is not readable multipart/form-data"))?
     {
         match field.name() {
             Some("file") => {
                 let filename = field.file_name().unwrap_or("").to_string();
                 let media_type = field.content_type().map(str::to_string);
                 let mut content = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE { too_large() } else { bad("the file part could not be read") }
-                })? {
+                while let Some(chunk) =
+                    field.chunk().await.map_err(|e| limit_or(e, "the file part could not be read"))?
+                {
                     if content.len() + chunk.len() > MAX_DOCUMENT_BYTES {
                         return Err(too_large());
                     }
