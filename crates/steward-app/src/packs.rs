@@ -770,7 +770,6 @@ fn write_pack(
     .render()
     .map_err(io)?;
 
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let now = jiff::Zoned::now();
     let when = zip::DateTime::from_date_and_time(
         u16::try_from(now.year()).unwrap_or(2026),
@@ -781,17 +780,53 @@ fn write_pack(
         u8::try_from(now.second()).unwrap_or(0),
     )
     .unwrap_or_default();
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(when)
-        .with_aes_encryption(zip::AesMode::Aes256, passphrase);
-    for (name, bytes) in
+    let entries: Vec<(&str, &[u8])> =
         [("index.html", index.as_bytes()), ("data.json", data_json.as_slice()), ("data.csv", data_csv.as_slice())]
             .into_iter()
             .chain(files)
-    {
-        zip.start_file(name, opts).map_err(io)?;
-        zip.write_all(bytes).map_err(io)?;
+            .collect();
+    // Each entry of an AES zip has its own salt and so its own key derivation (PBKDF2,
+    // 1,000 rounds): the costly part. Parts of the archive are encrypted on all cores
+    // and then copied, still encrypted, into one archive in order.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
+    let share = entries.len().div_ceil(threads).max(1);
+    let parts: Vec<AppResult<Vec<u8>>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = entries
+            .chunks(share)
+            .map(|chunk| {
+                scope.spawn(move || -> AppResult<Vec<u8>> {
+                    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+                    for (name, bytes) in chunk {
+                        // Already-compressed formats are stored as they are.
+                        let method = if name.ends_with(".pdf")
+                            || name.ends_with(".jpg")
+                            || name.ends_with(".jpeg")
+                            || name.ends_with(".png")
+                            || name.ends_with(".zip")
+                            || name.ends_with(".docx")
+                            || name.ends_with(".xlsx")
+                        {
+                            zip::CompressionMethod::Stored
+                        } else {
+                            zip::CompressionMethod::Deflated
+                        };
+                        let opts = zip::write::SimpleFileOptions::default()
+                            .compression_method(method)
+                            .last_modified_time(when)
+                            .with_aes_encryption(zip::AesMode::Aes256, passphrase);
+                        zip.start_file(*name, opts).map_err(io)?;
+                        zip.write_all(bytes).map_err(io)?;
+                    }
+                    Ok(zip.finish().map_err(io)?.into_inner())
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(io("a worker stopped")))).collect()
+    });
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for part in parts {
+        let archive = zip::ZipArchive::new(std::io::Cursor::new(part?)).map_err(io)?;
+        zip.merge_archive(archive).map_err(io)?;
     }
     Ok(zip.finish().map_err(io)?.into_inner())
 }
