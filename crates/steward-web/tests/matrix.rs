@@ -300,6 +300,18 @@ const ROUTES: &[Route] = &[
     form("/requests/{id}/events", Needs(SubjectUpdate), REQUEST_EVENT).at("/requests/{fresh-request}/events"),
     form("/requests/{id}/steps/{step}", Needs(SubjectUpdate), "done=true").at("/requests/{fresh-request}/steps/A"),
     form("/requests/{id}/searches", Needs(SubjectUpdate), REQUEST_SEARCH).at("/requests/{fresh-request}/searches"),
+    // Case notes, documents and response packs.
+    form("/subjects/{id}/notes", Needs(SubjectUpdate), "note_text=Called+about+repairs&note_category=phone_call")
+        .at("/subjects/{subject}/notes"),
+    form("/subjects/{id}/documents", Needs(SubjectUpdate), "").at("/subjects/{subject}/documents"),
+    get("/subjects/{id}/documents/{doc}", Needs(SubjectRead)).at("/subjects/{subject}/documents/{document}"),
+    get("/requests/{id}/pack", Needs(SubjectRead)).at("/requests/{request}/pack"),
+    form("/requests/{id}/pack", Needs(SubjectUpdate), "").at("/requests/{fresh-request}/pack"),
+    form("/requests/{id}/pack-items", Needs(SubjectUpdate), "item=identity&treatment=withheld&exemption=third_party")
+        .at("/requests/{fresh-request}/pack-items"),
+    form("/requests/{id}/pack-items/clear", Needs(SubjectUpdate), "item=identity")
+        .at("/requests/{reviewed-request}/pack-items/clear"),
+    get("/requests/{id}/packs/{pack}", Needs(SubjectRead)).at("/requests/{request}/packs/{pack}"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),

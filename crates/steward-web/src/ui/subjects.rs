@@ -774,6 +774,8 @@ fn flash(done: &str) -> Option<String> {
         "linked" => Some("Link added".into()),
         "assigned" => Some("Access given".into()),
         "unassigned" => Some("Access removed".into()),
+        "noted" => Some("Note added".into()),
+        "uploaded" => Some("Document added".into()),
         _ => None,
     }
 }
@@ -794,7 +796,7 @@ const LINK_KINDS: [Choice; 3] = [
 
 #[derive(Template)]
 #[template(path = "pages/subject.html")]
-struct SubjectPage {
+pub(crate) struct SubjectPage {
     page: PageContext,
     errors: FormErrors,
     s: SubjectView,
@@ -816,6 +818,8 @@ struct SubjectPage {
     can_assign: bool,
     access: Vec<AccessView>,
     caseworkers: Vec<(String, String)>,
+    /// Case notes and documents (see `ui::records`).
+    pub(crate) records: crate::ui::records::SubjectRecords,
 }
 
 /// A caseworker's access to the subject, for the DPO.
@@ -875,13 +879,14 @@ fn subject_page_for(
         can_assign: role.can(Permission::AssignCases),
         access: Vec::new(),
         caseworkers: Vec::new(),
+        records: crate::ui::records::SubjectRecords::default(),
         s,
     }
 }
 
 #[derive(Template)]
 #[template(path = "pages/gone.html")]
-struct GonePage {
+pub(crate) struct GonePage {
     page: PageContext,
     t: Tombstone,
     erased_at: String,
@@ -905,23 +910,30 @@ fn gone_page(page: PageContext, t: Tombstone, names: &std::collections::HashMap<
 }
 
 /// Answer with the `410 Gone` page.
-fn gone(p: &GonePage) -> Response {
+pub(crate) fn gone(p: &GonePage) -> Response {
     render_status(StatusCode::GONE, p)
 }
 
-enum Shown {
+pub(crate) enum Shown {
     Page(Box<SubjectPage>),
     Gone(Box<GonePage>),
 }
 
 /// Build a subject's page (the view is audited by the application).
-fn show(app: &App, session: &SessionInfo, id: &str, errors: FormErrors, link: (String, String)) -> AppResult<Shown> {
+pub(crate) fn show(
+    app: &App,
+    session: &SessionInfo,
+    id: &str,
+    errors: FormErrors,
+    link: (String, String),
+) -> AppResult<Shown> {
     let page = page(app, session, "subjects");
     match load(app, session, id)? {
         Ok(v) => {
             let ids: Vec<String> = v.links.iter().map(|l| l.subject_id.clone()).collect();
             let names = app.linked_names(&session.ctx, id, &ids)?;
             let mut p = subject_page_for(page, errors, v, names, session, link);
+            p.records = crate::ui::records::load(app, session, id)?;
             if p.can_assign {
                 let access = app.subject_access_list(&session.ctx, id)?;
                 p.caseworkers = app
