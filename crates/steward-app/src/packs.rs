@@ -411,7 +411,8 @@ impl App {
             data.insert("received_on".into(), json!(v.received_on.to_string()));
             data.insert("status".into(), json!(v.status));
             data.insert("due_on".into(), json!(v.statutory_due_on.to_string()));
-            let events: Vec<Value> = v.events.iter().map(|e| serde_json::to_value(&e.event).unwrap_or(Value::Null)).collect();
+            let events: Vec<Value> =
+                v.events.iter().map(|e| serde_json::to_value(&e.event).unwrap_or(Value::Null)).collect();
             data.insert("events".into(), Value::Array(events));
             out.push(Entry {
                 key: format!("request:{}", v.id),
@@ -549,13 +550,8 @@ impl App {
         let (_, subject) = self.pack_request(ctx, request_id)?;
         self.require_need_to_know(ctx, &subject)?;
         let safe_item: String = item.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '-').collect();
-        let ev = ctx.event(
-            "request.pack_item_clear",
-            "request",
-            request_id,
-            Outcome::Success,
-            format!("item={safe_item}"),
-        );
+        let ev =
+            ctx.event("request.pack_item_clear", "request", request_id, Outcome::Success, format!("item={safe_item}"));
         Ok(self.store.remove_pack_item(request_id, item, &ev)?)
     }
 
@@ -623,8 +619,7 @@ impl App {
     pub fn download_pack(&self, ctx: &Context, request_id: &str, pack_id: &str) -> AppResult<(PackInfo, Vec<u8>)> {
         self.require(ctx, Permission::SubjectRead, "request", request_id)?;
         self.load_request(ctx, request_id)?;
-        let row =
-            self.store.pack(request_id, pack_id)?.ok_or_else(|| AppError::NotFound(format!("pack {pack_id}")))?;
+        let row = self.store.pack(request_id, pack_id)?.ok_or_else(|| AppError::NotFound(format!("pack {pack_id}")))?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &row.subject_id)?;
         let zip = key.open(&pack_aad(&row.subject_id, &row.id), &row.data)?;
         let ev = ctx.event(
@@ -673,7 +668,13 @@ fn write_pack(
         }
         let data: Option<Map<String, Value>> = match status {
             "withheld" => None,
-            _ => Some(e.data.iter().filter(|(k, _)| !withheld_fields.contains(k)).map(|(k, v)| (k.clone(), v.clone())).collect()),
+            _ => Some(
+                e.data
+                    .iter()
+                    .filter(|(k, _)| !withheld_fields.contains(k))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
         };
         let file = match (&e.file, &data) {
             (Some((path, bytes)), Some(d)) if d.contains_key("content") => {
@@ -701,8 +702,18 @@ fn write_pack(
         }
         let (code, citation) = ex.map_or(("", ""), |x| (x.code, x.citation));
         if rows.is_empty() {
-            csv.write_record([e.key.as_str(), e.kind, &safe_cell(&e.source), &e.created_at, status, code, citation, "", ""])
-                .map_err(io)?;
+            csv.write_record([
+                e.key.as_str(),
+                e.kind,
+                &safe_cell(&e.source),
+                &e.created_at,
+                status,
+                code,
+                citation,
+                "",
+                "",
+            ])
+            .map_err(io)?;
         }
         for (field, value) in &rows {
             csv.write_record([

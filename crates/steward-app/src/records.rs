@@ -297,8 +297,12 @@ impl App {
     /// A subject's case notes, oldest first (audited as a view, with the count).
     pub fn notes(&self, ctx: &Context, subject_id: &str) -> AppResult<Vec<NoteView>> {
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, subject_id)?;
-        let notes =
-            self.store.notes_of(subject_id)?.into_iter().map(|n| self.open_note(&key, n)).collect::<AppResult<Vec<_>>>()?;
+        let notes = self
+            .store
+            .notes_of(subject_id)?
+            .into_iter()
+            .map(|n| self.open_note(&key, n))
+            .collect::<AppResult<Vec<_>>>()?;
         let ev =
             ctx.event("subject.notes_view", "subject", subject_id, Outcome::Success, format!("notes={}", notes.len()));
         self.store.audit(&ev)?;

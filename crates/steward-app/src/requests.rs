@@ -173,7 +173,12 @@ impl App {
         Ok((assess(kind, received, events, &Calendar::new(region), policy, today)?, policy))
     }
 
-    pub(crate) fn request_view(&self, q: RequestRow, rows: &[RequestEventRow], with_events: bool) -> AppResult<RequestView> {
+    pub(crate) fn request_view(
+        &self,
+        q: RequestRow,
+        rows: &[RequestEventRow],
+        with_events: bool,
+    ) -> AppResult<RequestView> {
         let events = rows.iter().map(to_event).collect::<AppResult<Vec<_>>>()?;
         // Events were checked against the day they were recorded; re-check with no upper bound.
         let (a, policy) = self.assess_row(&q, &events, Date::MAX)?;

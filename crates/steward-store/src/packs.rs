@@ -146,7 +146,8 @@ impl std::fmt::Debug for PackItemRow {
 const NOTE_COLUMNS: &str = "id, subject_id, category, created_at, created_by, data";
 const DOC_COLUMNS: &str = "id, subject_id, created_at, created_by, size, meta, content";
 const DOC_LIST_COLUMNS: &str = "id, subject_id, created_at, created_by, size, meta";
-const ITEM_COLUMNS: &str = "request_id, item_key, subject_id, treatment, exemption, fields, note, decided_by, decided_at";
+const ITEM_COLUMNS: &str =
+    "request_id, item_key, subject_id, treatment, exemption, fields, note, decided_by, decided_at";
 const PACK_COLUMNS: &str = "id, request_id, subject_id, created_at, created_by, sha256, bytes, items, data";
 const PACK_LIST_COLUMNS: &str = "id, request_id, subject_id, created_at, created_by, sha256, bytes, items";
 
@@ -293,9 +294,11 @@ pub(crate) fn export_records(
     tx.for_each(&format!("SELECT {DOC_COLUMNS} FROM subject_documents ORDER BY id"), &[], &mut |r| {
         emit(BackupItem::SubjectDocument(document(&r)?))
     })?;
-    tx.for_each(&format!("SELECT {ITEM_COLUMNS} FROM request_pack_items ORDER BY request_id, item_key"), &[], &mut |r| {
-        emit(BackupItem::PackItem(item(&r)?))
-    })?;
+    tx.for_each(
+        &format!("SELECT {ITEM_COLUMNS} FROM request_pack_items ORDER BY request_id, item_key"),
+        &[],
+        &mut |r| emit(BackupItem::PackItem(item(&r)?)),
+    )?;
     tx.for_each(&format!("SELECT {PACK_COLUMNS} FROM response_packs ORDER BY id"), &[], &mut |r| {
         emit(BackupItem::ResponsePack(pack(&r)?))
     })
@@ -426,7 +429,9 @@ impl Store {
                 .collect::<Result<_, _>>()?;
             let documents = tx
                 .query(
-                    &format!("SELECT {DOC_COLUMNS} FROM subject_documents WHERE subject_id = $1 ORDER BY created_at, id"),
+                    &format!(
+                        "SELECT {DOC_COLUMNS} FROM subject_documents WHERE subject_id = $1 ORDER BY created_at, id"
+                    ),
                     &s,
                 )?
                 .iter()

@@ -167,10 +167,13 @@ pub(crate) fn all_requests(tx: &mut dyn Tx) -> Result<Vec<RequestRow>, StoreErro
 /// Every request event, for backups.
 /// Every request about subject `subject_id`, oldest first.
 pub(crate) fn requests_of_subject(tx: &mut dyn Tx, subject_id: &str) -> Result<Vec<RequestRow>, StoreError> {
-    tx.query(&format!("SELECT {COLUMNS} FROM requests WHERE subject_id = $1 ORDER BY created_at, id"), &[Val::Text(subject_id)])?
-        .iter()
-        .map(request)
-        .collect()
+    tx.query(
+        &format!("SELECT {COLUMNS} FROM requests WHERE subject_id = $1 ORDER BY created_at, id"),
+        &[Val::Text(subject_id)],
+    )?
+    .iter()
+    .map(request)
+    .collect()
 }
 
 pub(crate) fn all_events(tx: &mut dyn Tx) -> Result<Vec<RequestEventRow>, StoreError> {

@@ -2270,8 +2270,11 @@ fn notes_documents_and_packs(db: &TestDb) {
         content: vec![7; 3],
     };
     // Out of order in, in order out; other subjects' notes stay theirs.
-    s.insert_notes(&[note("n2", &jane.id, 3), note("n1", &jane.id, 2)], &[event("subject.note_add", "subject", &jane.id)])
-        .unwrap();
+    s.insert_notes(
+        &[note("n2", &jane.id, 3), note("n1", &jane.id, 2)],
+        &[event("subject.note_add", "subject", &jane.id)],
+    )
+    .unwrap();
     s.insert_notes(&[note("n3", &other.id, 2)], &[]).unwrap();
     let ids: Vec<String> = s.notes_of(&jane.id).unwrap().into_iter().map(|n| n.id).collect();
     assert_eq!(ids, ["n1", "n2"]);

@@ -35,10 +35,14 @@ const SAFE_TYPES: [&str; 12] = [
 /// A download response: attachment, never sniffed, never run.
 pub fn attachment(filename: &str, media_type: &str, bytes: Vec<u8>) -> Response {
     let media_type = if SAFE_TYPES.contains(&media_type) { media_type } else { "application/octet-stream" };
-    let ascii: String = filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
+    let ascii: String =
+        filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
     let mut resp = (StatusCode::OK, bytes).into_response();
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
@@ -159,7 +163,8 @@ pub async fn read_upload(mut mp: Multipart) -> Result<NewDocument, ApiError> {
         }
     }
     let mut doc = doc.ok_or_else(|| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "send the document as a part named file").field("file")
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "send the document as a part named file")
+            .field("file")
     })?;
     doc.source = source;
     Ok(doc)
@@ -185,7 +190,11 @@ pub async fn upload_document(
     let (app, c, sid) = (s.app.clone(), ctx.clone(), id.clone());
     blocking(move || app.check_document_upload(&c, &sid)).await?;
     let mp = mp.map_err(|_| {
-        ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "send the document as multipart/form-data")
+        ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "send the document as multipart/form-data",
+        )
     })?;
     let doc = read_upload(mp).await?;
     let app = s.app.clone();

@@ -35,7 +35,14 @@ impl Env {
     }
 
     /// Send raw bytes; answers status, headers' content type and body bytes.
-    fn raw(&self, role: Role, method: Method, uri: &str, ct: Option<&str>, body: Vec<u8>) -> (StatusCode, String, Vec<u8>) {
+    fn raw(
+        &self,
+        role: Role,
+        method: Method,
+        uri: &str,
+        ct: Option<&str>,
+        body: Vec<u8>,
+    ) -> (StatusCode, String, Vec<u8>) {
         let mut b = Request::builder()
             .method(method)
             .uri(uri)
@@ -121,7 +128,8 @@ fn pack_opens_with_every_item(env: &Env) {
     assert_eq!(d1["filename"], "tenancy agreement.pdf");
     assert_eq!(d1["source"], "Housing system");
     assert_eq!(d1["sha256"], steward_crypto::sha256_hex(b"%PDF-1.4 tenancy"));
-    let (s, d2) = env.upload_as(Role::Dpo, &subject, "<script>alert(1)</script>.html", "text/html", b"<p>reference letter</p>");
+    let (s, d2) =
+        env.upload_as(Role::Dpo, &subject, "<script>alert(1)</script>.html", "text/html", b"<p>reference letter</p>");
     assert_eq!(s, StatusCode::CREATED, "{d2}");
     assert!(!d2["filename"].as_str().unwrap().contains('<'));
     let d1_id = d1["id"].as_str().unwrap();
@@ -139,7 +147,8 @@ fn pack_opens_with_every_item(env: &Env) {
     let earlier_id = earlier["id"].as_str().unwrap();
     let (s, _) = env.event(earlier_id, json!({"kind": "identity_requested", "on": "2026-01-06"}));
     assert_eq!(s, StatusCode::OK);
-    let req = env.create(json!({"kind": "access", "received_on": "2026-01-07", "subject_id": subject, "channel": "email"}));
+    let req =
+        env.create(json!({"kind": "access", "received_on": "2026-01-07", "subject_id": subject, "channel": "email"}));
     let rid = req["id"].as_str().unwrap();
     // Review: every item is listed; withhold the neighbour's note and part of the identity.
     let (s, review) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/requests/{rid}/pack-items"), None);
@@ -147,7 +156,13 @@ fn pack_opens_with_every_item(env: &Env) {
     let keys: Vec<String> =
         review["items"].as_array().unwrap().iter().map(|i| i["item"].as_str().unwrap().to_string()).collect();
     let n2_key = format!("note:{}", n2["id"].as_str().unwrap());
-    for k in ["identity".to_string(), n2_key.clone(), format!("document:{d1_id}"), format!("request:{earlier_id}"), format!("request:{rid}")] {
+    for k in [
+        "identity".to_string(),
+        n2_key.clone(),
+        format!("document:{d1_id}"),
+        format!("request:{earlier_id}"),
+        format!("request:{rid}"),
+    ] {
         assert!(keys.contains(&k), "{k} missing from {keys:?}");
     }
     assert_eq!(keys.len(), 1 + 2 + 2 + 2);
@@ -155,7 +170,9 @@ fn pack_opens_with_every_item(env: &Env) {
         Role::Dpo,
         Method::POST,
         &format!("/api/v1/requests/{rid}/pack-items"),
-        Some(json!({"item": n2_key, "treatment": "withheld", "exemption": "third_party", "note": "Names the neighbour"})),
+        Some(
+            json!({"item": n2_key, "treatment": "withheld", "exemption": "third_party", "note": "Names the neighbour"}),
+        ),
     );
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["citation"], "DPA 2018 Sch 2 Pt 3 para 16");
@@ -241,7 +258,8 @@ fn pack_opens_with_every_item(env: &Env) {
         assert!(!audit.contains(secret), "the audit log holds {secret}");
     }
     // Erasure: the subject's notes, documents and packs become unreadable and go.
-    let (s, _) = env.call(Role::Dpo, Method::DELETE, &format!("/api/v1/subjects/{subject}?reason=erasure_request"), None);
+    let (s, _) =
+        env.call(Role::Dpo, Method::DELETE, &format!("/api/v1/subjects/{subject}?reason=erasure_request"), None);
     assert_eq!(s, StatusCode::OK);
     let (s, _) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/subjects/{subject}/notes"), None);
     assert_eq!(s, StatusCode::GONE);
@@ -266,7 +284,8 @@ fn bad_input_is_refused_without_echoing(env: &Env) {
     let (s, v) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/subjects/{subject}/documents/nope"), None);
     check(s, &v, StatusCode::NOT_FOUND);
     // Bad notes.
-    let (s, v) = env.call(Role::Dpo, Method::POST, &format!("/api/v1/subjects/{subject}/notes"), Some(json!({"text": "  "})));
+    let (s, v) =
+        env.call(Role::Dpo, Method::POST, &format!("/api/v1/subjects/{subject}/notes"), Some(json!({"text": "  "})));
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "text");
     let (s, v) = env.call(
@@ -300,18 +319,23 @@ fn bad_input_is_refused_without_echoing(env: &Env) {
     );
     assert_eq!(s, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", String::from_utf8_lossy(&body));
     // Wrong kinds of request, and a request without a subject.
-    let r = env.create(json!({"kind": "erasure", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"}));
-    let (s, v) = env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{}/pack", r["id"].as_str().unwrap()), None);
+    let r =
+        env.create(json!({"kind": "erasure", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"}));
+    let (s, v) =
+        env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{}/pack", r["id"].as_str().unwrap()), None);
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "kind");
     let r = env.create(json!({"kind": "portability", "received_on": "2026-01-05", "channel": "email"}));
-    let (s, v) = env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{}/pack", r["id"].as_str().unwrap()), None);
+    let (s, v) =
+        env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{}/pack", r["id"].as_str().unwrap()), None);
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "subject_id");
     // Bad review decisions.
-    let r = env.create(json!({"kind": "access", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"}));
+    let r =
+        env.create(json!({"kind": "access", "received_on": "2026-01-05", "subject_id": subject, "channel": "email"}));
     let rid = r["id"].as_str().unwrap();
-    let decide = |body: Value| env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{rid}/pack-items"), Some(body));
+    let decide =
+        |body: Value| env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{rid}/pack-items"), Some(body));
     let (s, v) = decide(json!({"item": "identity", "treatment": "withheld", "exemption": SECRET_NAME}));
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "exemption");
@@ -320,7 +344,9 @@ fn bad_input_is_refused_without_echoing(env: &Env) {
     assert_eq!(v["error"]["field"], "item");
     let (s, v) = decide(json!({"item": "identity", "treatment": "partly_withheld", "exemption": "third_party"}));
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY);
-    let (s, v) = decide(json!({"item": "identity", "treatment": "partly_withheld", "exemption": "third_party", "fields": [SECRET_NAME]}));
+    let (s, v) = decide(
+        json!({"item": "identity", "treatment": "partly_withheld", "exemption": "third_party", "fields": [SECRET_NAME]}),
+    );
     check(s, &v, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(v["error"]["field"], "fields");
     let (s, v) = decide(json!({"item": "identity", "treatment": "hidden", "exemption": "third_party"}));

@@ -71,7 +71,11 @@ struct BuiltPage {
 }
 
 fn size_label(bytes: i64) -> String {
-    if bytes < 1024 * 1024 { format!("{:.0} KB", (bytes as f64 / 1024.0).max(1.0)) } else { format!("{:.1} MB", bytes as f64 / 1_048_576.0) }
+    if bytes < 1024 * 1024 {
+        format!("{:.0} KB", (bytes as f64 / 1024.0).max(1.0))
+    } else {
+        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
+    }
 }
 
 /// `?done=` after a decision.
@@ -81,7 +85,12 @@ pub struct DoneQuery {
     done: String,
 }
 
-fn review(app: &App, session: &steward_app::auth::SessionInfo, id: &str, errors: FormErrors) -> AppResult<Box<ReviewPage>> {
+fn review(
+    app: &App,
+    session: &steward_app::auth::SessionInfo,
+    id: &str,
+    errors: FormErrors,
+) -> AppResult<Box<ReviewPage>> {
     let ctx = &session.ctx;
     let r = app.get_request(ctx, id)?;
     let review = app.pack_review(ctx, id)?;
@@ -95,7 +104,13 @@ fn review(app: &App, session: &steward_app::auth::SessionInfo, id: &str, errors:
                     Treatment::Withheld => "Withheld".to_string(),
                     Treatment::PartlyWithheld => format!("Partly withheld ({})", r.fields.join(", ")),
                 };
-                format!("{what} under {} ({}), by {} on {}", r.exemption_title, r.citation, who(&names, &r.decided_by), uk_time(&r.decided_at))
+                format!(
+                    "{what} under {} ({}), by {} on {}",
+                    r.exemption_title,
+                    r.citation,
+                    who(&names, &r.decided_by),
+                    uk_time(&r.decided_at)
+                )
             }),
             item: c.item,
             label: c.label,

@@ -175,7 +175,12 @@ fn upload_problem(status: StatusCode, message: &str) -> Response {
 #[derive(Deserialize)]
 struct CsrfOnly {}
 
-async fn upload(State(s): State<AppState>, SignedIn(session): SignedIn, Path(id): Path<String>, req: Request) -> Response {
+async fn upload(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -230,7 +235,7 @@ async fn upload(State(s): State<AppState>, SignedIn(session): SignedIn, Path(id)
         Ok(Ok(_)) => redirect(&format!("/subjects/{target}?done=uploaded#documents")),
         Ok(Err(AppError::Invalid(f))) => {
             upload_problem(StatusCode::UNPROCESSABLE_ENTITY, &crate::ui::pages::sentence("The file", &f.message))
-        },
+        }
         Ok(Err(e)) => crate::ui::pages::failure_page(e),
         Err(_) => upload_problem(StatusCode::INTERNAL_SERVER_ERROR, "Try again later. The error has been logged."),
     }
