@@ -21,6 +21,10 @@ use steward_crypto::DataKey;
 use steward_store::{PackItemRow, PackRow, RequestRow};
 use utoipa::ToSchema;
 
+/// The archive inside a pack that holds the disclosed documents, unencrypted itself but
+/// encrypted as one entry of the pack (see docs/adr/0006).
+pub const DOCUMENTS_ZIP: &str = "documents.zip";
+
 /// Longest reviewer's note accepted (characters).
 pub const MAX_REVIEW_NOTE_CHARS: usize = 2_000;
 
@@ -381,7 +385,7 @@ impl App {
         for (i, d) in records.documents.iter().enumerate() {
             let info = self.open_document_info(key, d)?;
             let content = self.open_document_content(key, d)?;
-            let path = format!("documents/{:04}-{}", i + 1, sanitise_filename(&info.filename));
+            let path = format!("{DOCUMENTS_ZIP}/{:04}-{}", i + 1, sanitise_filename(&info.filename));
             let mut data = Map::new();
             data.insert("filename".into(), json!(info.filename));
             data.insert("media_type".into(), json!(info.media_type));
@@ -791,53 +795,38 @@ fn write_pack(
         u8::try_from(now.second()).unwrap_or(0),
     )
     .unwrap_or_default();
-    let entries: Vec<(&str, &[u8])> =
+    // The documents go into one inner archive, stored as they are: each entry of an AES
+    // zip has its own salt and so its own key derivation (PBKDF2, 1,000 rounds), which
+    // for hundreds of documents would cost more than everything else together.
+    let documents = if files.is_empty() {
+        None
+    } else {
+        let mut inner = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored)
+            .last_modified_time(when);
+        for (path, bytes) in &files {
+            let name = path.strip_prefix(DOCUMENTS_ZIP).unwrap_or(path).trim_start_matches('/');
+            inner.start_file(name, stored).map_err(io)?;
+            inner.write_all(bytes).map_err(io)?;
+        }
+        Some(inner.finish().map_err(io)?.into_inner())
+    };
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let entries =
         [("index.html", index.as_bytes()), ("data.json", data_json.as_slice()), ("data.csv", data_csv.as_slice())]
             .into_iter()
-            .chain(files)
-            .collect();
-    // Each entry of an AES zip has its own salt and so its own key derivation (PBKDF2,
-    // 1,000 rounds): the costly part. Parts of the archive are encrypted on all cores
-    // and then copied, still encrypted, into one archive in order.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-    let share = entries.len().div_ceil(threads).max(1);
-    let parts: Vec<AppResult<Vec<u8>>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = entries
-            .chunks(share)
-            .map(|chunk| {
-                scope.spawn(move || -> AppResult<Vec<u8>> {
-                    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-                    for (name, bytes) in chunk {
-                        // Already-compressed formats are stored as they are.
-                        let method = if name.ends_with(".pdf")
-                            || name.ends_with(".jpg")
-                            || name.ends_with(".jpeg")
-                            || name.ends_with(".png")
-                            || name.ends_with(".zip")
-                            || name.ends_with(".docx")
-                            || name.ends_with(".xlsx")
-                        {
-                            zip::CompressionMethod::Stored
-                        } else {
-                            zip::CompressionMethod::Deflated
-                        };
-                        let opts = zip::write::SimpleFileOptions::default()
-                            .compression_method(method)
-                            .last_modified_time(when)
-                            .with_aes_encryption(zip::AesMode::Aes256, passphrase);
-                        zip.start_file(*name, opts).map_err(io)?;
-                        zip.write_all(bytes).map_err(io)?;
-                    }
-                    Ok(zip.finish().map_err(io)?.into_inner())
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or_else(|_| Err(io("a worker stopped")))).collect()
-    });
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    for part in parts {
-        let archive = zip::ZipArchive::new(std::io::Cursor::new(part?)).map_err(io)?;
-        zip.merge_archive(archive).map_err(io)?;
+            .chain(documents.as_deref().map(|d| (DOCUMENTS_ZIP, d)));
+    for (name, bytes) in entries {
+        let method =
+            if name == DOCUMENTS_ZIP { zip::CompressionMethod::Stored } else { zip::CompressionMethod::Deflated };
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(method)
+            .large_file(bytes.len() as u64 >= u64::from(u32::MAX))
+            .last_modified_time(when)
+            .with_aes_encryption(zip::AesMode::Aes256, passphrase);
+        zip.start_file(name, opts).map_err(io)?;
+        zip.write_all(bytes).map_err(io)?;
     }
     Ok(zip.finish().map_err(io)?.into_inner())
 }

@@ -226,10 +226,16 @@ fn pack_opens_with_every_item(env: &Env) {
     assert_eq!(shown["source"], "Repairs line");
     let doc = by_key(&format!("document:{d1_id}"));
     let path = doc["file"].as_str().unwrap();
-    assert_eq!(files[path], b"%PDF-1.4 tenancy");
+    assert_eq!(doc["data"]["content"], path);
+    let inner_name = path.strip_prefix("documents.zip/").expect("in the documents archive");
+    let mut inner = zip::ZipArchive::new(std::io::Cursor::new(files["documents.zip"].as_slice())).unwrap();
+    assert_eq!(inner.len(), 1, "only the disclosed document");
+    let mut content = Vec::new();
+    inner.by_name(inner_name).expect("the document").read_to_end(&mut content).unwrap();
+    assert_eq!(content, b"%PDF-1.4 tenancy");
     let held_doc = by_key(&format!("document:{d2_id}"));
     assert!(held_doc["file"].is_null());
-    assert_eq!(files.len(), 4, "index, json, csv and the one disclosed document");
+    assert_eq!(files.len(), 4, "index, json, csv and the documents archive");
     let rq = by_key(&format!("request:{earlier_id}"));
     assert_eq!(rq["data"]["events"][0]["kind"], "identity_requested");
     by_key(&format!("request:{rid}"));
