@@ -101,6 +101,32 @@ fn open_zip(zip: &[u8], passphrase: &str) -> std::collections::BTreeMap<String, 
     out
 }
 
+/// Check with 7-Zip's command line, when it is installed, that the pack tests clean with
+/// the passphrase and fails with another.
+fn seven_zip_opens(zip: &[u8], passphrase: &str) {
+    let Some(tool) = ["7zz", "7z"]
+        .into_iter()
+        .find(|t| std::process::Command::new(t).arg("i").output().is_ok_and(|o| o.status.success()))
+    else {
+        eprintln!("NOTICE: 7-Zip not installed; opening packs with it not checked");
+        return;
+    };
+    let dir = tempfile::TempDir::new().unwrap();
+    let file = dir.path().join("pack.zip");
+    std::fs::write(&file, zip).unwrap();
+    let test = |pass: &str| {
+        std::process::Command::new(tool)
+            .args(["t", &format!("-p{pass}"), "-y"])
+            .arg(&file)
+            .output()
+            .unwrap()
+            .status
+            .success()
+    };
+    assert!(test(passphrase), "7-Zip opens the pack with its passphrase");
+    assert!(!test("not-the-pass-phrase"), "7-Zip refuses another passphrase");
+}
+
 fn pack_opens_with_every_item(env: &Env) {
     let subject = env.new_subject();
     // Notes.
@@ -206,6 +232,9 @@ fn pack_opens_with_every_item(env: &Env) {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.as_slice())).unwrap();
     assert!(archive.by_name_decrypt("data.json", b"wrong-pass-phrase").is_err());
     assert!(archive.by_name("data.json").is_err(), "entries are encrypted");
+    // 7-Zip, where installed (Debian's `7zip` package), opens it too, and only with the
+    // passphrase.
+    seven_zip_opens(&zip, &passphrase);
     // The right one opens everything.
     let files = open_zip(&zip, &passphrase);
     assert!(files.contains_key("index.html") && files.contains_key("data.csv"));
