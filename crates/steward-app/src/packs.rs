@@ -333,7 +333,7 @@ impl App {
     }
 
     /// Every item of the subject, in pack order, with its content (opened).
-    fn pack_entries(&self, q: &RequestRow, subject: &str, key: &DataKey) -> AppResult<Vec<Entry>> {
+    fn pack_entries(&self, subject: &str, key: &DataKey) -> AppResult<Vec<Entry>> {
         let row = self.load(subject)?;
         let p = self.open_row(&row)?;
         let records = self.store.subject_records(subject)?;
@@ -430,7 +430,6 @@ impl App {
                 decision: None,
             });
         }
-        let _ = q;
         Ok(out)
     }
 
@@ -460,9 +459,9 @@ impl App {
     /// made so far (audited as a view, with counts).
     pub fn pack_review(&self, ctx: &Context, request_id: &str) -> AppResult<PackReview> {
         self.require(ctx, Permission::SubjectRead, "request", request_id)?;
-        let (q, subject) = self.pack_request(ctx, request_id)?;
+        let (_, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
-        let entries = self.pack_entries(&q, &subject, &key)?;
+        let entries = self.pack_entries(&subject, &key)?;
         let mut reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         let decided = reviews.len();
         let items = Self::candidates(&entries, &mut reviews);
@@ -481,7 +480,7 @@ impl App {
     /// and exemption code).
     pub fn set_pack_decision(&self, ctx: &Context, request_id: &str, d: PackDecision) -> AppResult<PackItemReview> {
         self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
-        let (q, subject) = self.pack_request(ctx, request_id)?;
+        let (_, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectUpdate, &subject)?;
         let Some(ex) = exemption::find(d.exemption.trim()) else {
             return Err(AppError::Invalid(FieldError::new(
@@ -489,7 +488,7 @@ impl App {
                 "is not a known exemption code (see GET /api/v1/exemptions)",
             )));
         };
-        let entries = self.pack_entries(&q, &subject, &key)?;
+        let entries = self.pack_entries(&subject, &key)?;
         let Some(entry) = entries.iter().find(|e| e.key == d.item) else {
             return Err(AppError::Invalid(FieldError::new("item", "names no item this subject has")));
         };
@@ -567,7 +566,7 @@ impl App {
         self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
         let (q, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
-        let mut entries = self.pack_entries(&q, &subject, &key)?;
+        let mut entries = self.pack_entries(&subject, &key)?;
         let reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         for e in &mut entries {
             if let Some(r) = reviews.get(&e.key)
