@@ -420,6 +420,33 @@ impl App {
         Ok(docs)
     }
 
+    /// A subject's notes and documents (without contents) together, for their page:
+    /// one audit entry with both counts.
+    pub fn case_file(&self, ctx: &Context, subject_id: &str) -> AppResult<(Vec<NoteView>, Vec<DocumentInfo>)> {
+        let (_, key) = self.subject_key(ctx, Permission::SubjectRead, subject_id)?;
+        let notes = self
+            .store
+            .notes_of(subject_id)?
+            .into_iter()
+            .map(|n| self.open_note(&key, n))
+            .collect::<AppResult<Vec<_>>>()?;
+        let docs = self
+            .store
+            .documents_of(subject_id)?
+            .iter()
+            .map(|d| self.open_document_info(&key, d))
+            .collect::<AppResult<Vec<_>>>()?;
+        let ev = ctx.event(
+            "subject.case_file_view",
+            "subject",
+            subject_id,
+            Outcome::Success,
+            format!("notes={} documents={}", notes.len(), docs.len()),
+        );
+        self.store.audit(&ev)?;
+        Ok((notes, docs))
+    }
+
     /// One document with its content (audited as a download, with its id).
     pub fn document(&self, ctx: &Context, subject_id: &str, id: &str) -> AppResult<(DocumentInfo, Vec<u8>)> {
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, subject_id)?;

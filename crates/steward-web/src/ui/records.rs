@@ -82,8 +82,8 @@ fn size_label(bytes: i64) -> String {
 /// Read a subject's notes and documents for their page (each read is audited).
 pub fn load(app: &App, session: &SessionInfo, id: &str) -> AppResult<SubjectRecords> {
     let names = actor_names(app)?;
-    let mut notes: Vec<NoteLine> = app
-        .notes(&session.ctx, id)?
+    let (notes, documents) = app.case_file(&session.ctx, id)?;
+    let mut notes: Vec<NoteLine> = notes
         .into_iter()
         .map(|n| NoteLine {
             category: NOTE_CATEGORIES.iter().find(|(c, _)| *c == n.category).map_or("Note", |(_, l)| *l),
@@ -94,8 +94,7 @@ pub fn load(app: &App, session: &SessionInfo, id: &str) -> AppResult<SubjectReco
         })
         .collect();
     notes.reverse();
-    let mut documents: Vec<DocumentLine> = app
-        .documents(&session.ctx, id)?
+    let mut documents: Vec<DocumentLine> = documents
         .into_iter()
         .map(|d| DocumentLine {
             id: d.id,
