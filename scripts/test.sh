@@ -58,6 +58,12 @@ cargo fmt --all -- --check
 log "Lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+if ! command -v 7zz >/dev/null && ! command -v 7z >/dev/null; then
+  log "Installing 7-Zip from Debian's packages (the response-pack tests open packs with it)"
+  { as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 7zip >/dev/null; } \
+    || echo "7-Zip could not be installed; the tests will say they skipped that check"
+fi
+
 log "Tests (SQLite and PostgreSQL)"
 if cargo nextest --version >/dev/null 2>&1; then
   cargo nextest run --workspace --locked --no-fail-fast

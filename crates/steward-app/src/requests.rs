@@ -274,7 +274,12 @@ impl App {
         Ok((assess(kind, received, events, &Calendar::new(region), policy, today)?, policy))
     }
 
-    fn request_view(&self, q: RequestRow, rows: &[RequestEventRow], with_events: bool) -> AppResult<RequestView> {
+    pub(crate) fn request_view(
+        &self,
+        q: RequestRow,
+        rows: &[RequestEventRow],
+        with_events: bool,
+    ) -> AppResult<RequestView> {
         let events = rows.iter().map(to_event).collect::<AppResult<Vec<_>>>()?;
         // Events were checked against the day they were recorded; re-check with no upper bound.
         let (a, policy) = self.assess_row(&q, &events, Date::MAX)?;
@@ -343,7 +348,7 @@ impl App {
         self.load_request(ctx, id).map(|_| ())
     }
 
-    fn load_request(&self, ctx: &Context, id: &str) -> AppResult<(RequestRow, Vec<RequestEventRow>)> {
+    pub(crate) fn load_request(&self, ctx: &Context, id: &str) -> AppResult<(RequestRow, Vec<RequestEventRow>)> {
         let (q, events) = self.store.request(id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))?;
         if !self.may_see_request(ctx, &q)? {
             self.store.audit(&ctx.event("request.need_to_know", "request", id, Outcome::Denied, ""))?;

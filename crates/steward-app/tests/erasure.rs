@@ -332,3 +332,17 @@ fn systems_are_named_once_and_retired_systems_get_no_new_work() {
     };
     assert_eq!(invalid(app.add_request_search(&cli, &req, s).unwrap_err()).0, "system_id");
 }
+
+#[test]
+fn a_restricted_persons_file_is_not_added_to_but_their_access_request_is_answered() {
+    let (_d, app) = app();
+    let cli = Context::cli();
+    let marcus = subject(&app);
+    let access = request(&app, RequestKind::Access, &marcus);
+    app.restrict_subject(&cli, &marcus, RestrictionGround::UnlawfulProcessing, None).unwrap();
+    let note = steward_app::records::NewNote { text: "Called about repairs".into(), category: None, source: None };
+    let m = conflict(app.add_note(&cli, &marcus, note).unwrap_err());
+    assert!(m.contains("adding to their file"), "{m}");
+    let built = app.build_pack(&cli, &access).unwrap();
+    assert!(built.items >= 2, "the pack still answers their own request");
+}

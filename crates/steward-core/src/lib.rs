@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod checklist;
 pub mod clock;
 pub mod error;
+pub mod exemption;
 pub mod normalise;
 pub mod region;
 pub mod request;

@@ -121,6 +121,14 @@ pub enum BackupItem {
     Hold(crate::erasure::HoldRow),
     /// A restriction of processing (schema version 7 on).
     Restriction(crate::erasure::RestrictionRow),
+    /// A case note, still sealed (schema version 8 on).
+    SubjectNote(crate::packs::NoteRow),
+    /// A document, still sealed (schema version 8 on).
+    SubjectDocument(crate::packs::DocumentRow),
+    /// A reviewer's decision on an item of a response pack (schema version 8 on).
+    PackItem(crate::packs::PackItemRow),
+    /// A built response pack, still sealed (schema version 8 on).
+    ResponsePack(crate::packs::PackRow),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -253,6 +261,7 @@ impl Store {
             for r in all_suppressions(tx)? {
                 emit(BackupItem::Suppression(r), &mut lines)?;
             }
+            crate::packs::export_records(tx, &mut |item| emit(item, &mut lines))?;
             tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
                 &[],
@@ -430,7 +439,10 @@ fn import_in(
         "erasure_tasks",
         "legal_holds",
         "restrictions",
-    ] {
+    ]
+    .into_iter()
+    .chain(crate::packs::TABLES)
+    {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
     let mut last_audit: (i64, String) = (0, steward_core::audit::GENESIS_HASH.to_string());
@@ -525,6 +537,10 @@ fn import_in(
             BackupItem::Suppression(r) => {
                 insert_suppression_row(tx, &r)?;
             }
+            BackupItem::SubjectNote(n) => crate::packs::insert_note_row(tx, &n)?,
+            BackupItem::SubjectDocument(d) => crate::packs::insert_document_row(tx, &d)?,
+            BackupItem::PackItem(i) => crate::packs::insert_item_row(tx, &i)?,
+            BackupItem::ResponsePack(p) => crate::packs::insert_pack_row(tx, &p)?,
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

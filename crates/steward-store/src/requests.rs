@@ -170,6 +170,17 @@ pub(crate) fn all_requests(tx: &mut dyn Tx) -> Result<Vec<RequestRow>, StoreErro
 }
 
 /// Every request event, for backups.
+/// Every request about subject `subject_id`, oldest first.
+pub(crate) fn requests_of_subject(tx: &mut dyn Tx, subject_id: &str) -> Result<Vec<RequestRow>, StoreError> {
+    tx.query(
+        &format!("SELECT {COLUMNS} FROM requests WHERE subject_id = $1 ORDER BY created_at, id"),
+        &[Val::Text(subject_id)],
+    )?
+    .iter()
+    .map(request)
+    .collect()
+}
+
 pub(crate) fn all_events(tx: &mut dyn Tx) -> Result<Vec<RequestEventRow>, StoreError> {
     tx.query(&format!("SELECT {EVENT_COLUMNS} FROM request_events ORDER BY request_id, seq"), &[])?
         .iter()
@@ -184,7 +195,7 @@ fn get_request(tx: &mut dyn Tx, id: &str) -> Result<Option<RequestRow>, StoreErr
         .transpose()
 }
 
-fn events_of(tx: &mut dyn Tx, id: &str) -> Result<Vec<RequestEventRow>, StoreError> {
+pub(crate) fn events_of(tx: &mut dyn Tx, id: &str) -> Result<Vec<RequestEventRow>, StoreError> {
     tx.query(
         &format!("SELECT {EVENT_COLUMNS} FROM request_events WHERE request_id = $1 ORDER BY seq"),
         &[Val::Text(id)],

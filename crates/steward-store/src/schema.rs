@@ -298,6 +298,57 @@ CREATE TABLE restrictions (
 )
 "#,
     },
+    Migration {
+        version: 8,
+        name: "subject notes and documents, response packs and their review",
+        sql: r#"
+CREATE TABLE subject_notes (
+    id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    category TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    data BYTES NOT NULL
+);
+CREATE INDEX subject_notes_subject ON subject_notes (subject_id, created_at);
+CREATE TABLE subject_documents (
+    id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    size BIGINT NOT NULL,
+    meta BYTES NOT NULL,
+    content BYTES NOT NULL
+);
+CREATE INDEX subject_documents_subject ON subject_documents (subject_id, created_at);
+CREATE TABLE request_pack_items (
+    request_id TEXT NOT NULL,
+    item_key TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    treatment TEXT NOT NULL,
+    exemption TEXT NOT NULL,
+    fields TEXT NOT NULL,
+    note BYTES NOT NULL,
+    decided_by TEXT NOT NULL,
+    decided_at TEXT NOT NULL,
+    PRIMARY KEY (request_id, item_key)
+);
+CREATE INDEX request_pack_items_subject ON request_pack_items (subject_id);
+CREATE TABLE response_packs (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    items BIGINT NOT NULL,
+    data BYTES NOT NULL
+);
+CREATE INDEX response_packs_request ON response_packs (request_id);
+CREATE INDEX response_packs_subject ON response_packs (subject_id)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -2,6 +2,7 @@
 //! generated from them.
 
 use crate::error::{ApiError, ErrorBody, JsonObject};
+use crate::packs_api as pk;
 use crate::{AppState, blocking};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
@@ -50,6 +51,20 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/letters/{name}", put(crate::api_letters::update_letter).delete(crate::api_letters::restore_letter))
         .route("/requests/{id}/letters/{name}", post(crate::api_letters::render_letter))
         .route("/statistics", get(crate::api_statistics::statistics))
+        .route("/exemptions", get(pk::list_exemptions))
+        .route("/subjects/{id}/notes", post(pk::add_note).get(pk::list_notes))
+        .route(
+            "/subjects/{id}/documents",
+            post(pk::upload_document)
+                .get(pk::list_documents)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::BODY_LIMIT * 4)),
+        )
+        .route("/subjects/{id}/documents/{doc}", get(pk::get_document))
+        .route("/requests/{id}/pack-items", get(pk::pack_review).post(pk::set_pack_item))
+        .route("/requests/{id}/pack-items/{item}", delete(pk::clear_pack_item))
+        .route("/requests/{id}/pack", post(pk::build_pack))
+        .route("/requests/{id}/packs", get(pk::list_packs))
+        .route("/requests/{id}/packs/{pack}", get(pk::download_pack))
         .fallback(not_found)
 }
 
@@ -458,7 +473,9 @@ impl Modify for BearerAuth {
         add_link, remove_link, subject_stats, audit_entries, audit_head, audit_verify, list_tokens, create_token, revoke_token,
         create_request, list_requests, get_request, record_request_event, check_suppression, add_suppression,
         crate::api_letters::list_letters, crate::api_letters::update_letter, crate::api_letters::restore_letter,
-        crate::api_letters::render_letter, crate::api_statistics::statistics),
+        crate::api_letters::render_letter, crate::api_statistics::statistics,
+        pk::list_exemptions, pk::add_note, pk::list_notes, pk::upload_document, pk::list_documents, pk::get_document,
+        pk::pack_review, pk::set_pack_item, pk::clear_pack_item, pk::build_pack, pk::list_packs, pk::download_pack),
     components(schemas(ErrorBody, crate::error::ErrorDetail, Tombstone)),
     modifiers(&BearerAuth),
     tags((name = "subjects", description = "The vault of data subjects"), (name = "audit", description = "The hash-chained audit log"),

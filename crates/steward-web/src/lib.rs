@@ -7,6 +7,7 @@ pub mod api_statistics;
 pub mod api_work;
 pub mod assets;
 pub mod error;
+pub mod packs_api;
 pub mod session;
 pub mod ui;
 
@@ -78,6 +79,8 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::requests::routes())
         .merge(ui::letters::routes())
         .merge(ui::statistics::routes())
+        .merge(ui::records::routes())
+        .merge(ui::packs::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)
@@ -133,7 +136,10 @@ async fn json_error_bodies(resp: axum::response::Response) -> axum::response::Re
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
             "too_large",
-            format!("the body is larger than the limit of {BODY_LIMIT} bytes"),
+            format!(
+                "the body is larger than the limit of {BODY_LIMIT} bytes ({} bytes for a document)",
+                steward_app::records::MAX_DOCUMENT_BYTES
+            ),
         ),
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
             StatusCode::METHOD_NOT_ALLOWED,

@@ -344,6 +344,18 @@ const ROUTES: &[Route] = &[
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
     get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
     form("/systems/{id}", Needs(ManageRegisters), "name=Matrix+case+files&kind=system").at("/systems/{system}"),
+    // Case notes, documents and response packs.
+    form("/subjects/{id}/notes", Needs(SubjectUpdate), "note_text=Called+about+repairs&note_category=phone_call")
+        .at("/subjects/{subject}/notes"),
+    form("/subjects/{id}/documents", Needs(SubjectUpdate), "").at("/subjects/{subject}/documents"),
+    get("/subjects/{id}/documents/{doc}", Needs(SubjectRead)).at("/subjects/{subject}/documents/{document}"),
+    get("/requests/{id}/pack", Needs(SubjectRead)).at("/requests/{request}/pack"),
+    form("/requests/{id}/pack", Needs(SubjectUpdate), "").at("/requests/{fresh-request}/pack"),
+    form("/requests/{id}/pack-items", Needs(SubjectUpdate), "item=identity&treatment=withheld&exemption=third_party")
+        .at("/requests/{fresh-request}/pack-items"),
+    form("/requests/{id}/pack-items/clear", Needs(SubjectUpdate), "item=identity")
+        .at("/requests/{reviewed-request}/pack-items/clear"),
+    get("/requests/{id}/packs/{pack}", Needs(SubjectRead)).at("/requests/{request}/packs/{pack}"),
     // The API.
     api("GET", "/api/v1/health", Public, ""),
     api("GET", "/api/v1/openapi.json", Public, ""),
@@ -449,6 +461,30 @@ const ROUTES: &[Route] = &[
     api("POST", "/api/v1/requests/{id}/letters/{name}", Needs(SubjectRead), "")
         .at("/api/v1/requests/{request}/letters/acknowledgement"),
     api("GET", "/api/v1/statistics", Needs(ReadStatistics), "").at("/api/v1/statistics?year=2026"),
+    // Notes, documents, the exemptions catalogue and response packs.
+    api("GET", "/api/v1/exemptions", SignedIn, ""),
+    api("POST", "/api/v1/subjects/{id}/notes", Needs(SubjectUpdate), r#"{"text":"Called about repairs"}"#)
+        .at("/api/v1/subjects/{subject}/notes"),
+    api("GET", "/api/v1/subjects/{id}/notes", Needs(SubjectRead), "").at("/api/v1/subjects/{subject}/notes"),
+    api("POST", "/api/v1/subjects/{id}/documents", Needs(SubjectUpdate), "{}")
+        .at("/api/v1/subjects/{subject}/documents"),
+    api("GET", "/api/v1/subjects/{id}/documents", Needs(SubjectRead), "").at("/api/v1/subjects/{subject}/documents"),
+    api("GET", "/api/v1/subjects/{id}/documents/{doc}", Needs(SubjectRead), "")
+        .at("/api/v1/subjects/{subject}/documents/{document}"),
+    api("GET", "/api/v1/requests/{id}/pack-items", Needs(SubjectRead), "").at("/api/v1/requests/{request}/pack-items"),
+    api(
+        "POST",
+        "/api/v1/requests/{id}/pack-items",
+        Needs(SubjectUpdate),
+        r#"{"item":"identity","treatment":"partly_withheld","exemption":"third_party","fields":["notes"]}"#,
+    )
+    .at("/api/v1/requests/{fresh-request}/pack-items"),
+    api("DELETE", "/api/v1/requests/{id}/pack-items/{item}", Needs(SubjectUpdate), "")
+        .at("/api/v1/requests/{reviewed-request}/pack-items/identity"),
+    api("POST", "/api/v1/requests/{id}/pack", Needs(SubjectUpdate), "").at("/api/v1/requests/{fresh-request}/pack"),
+    api("GET", "/api/v1/requests/{id}/packs", Needs(SubjectRead), "").at("/api/v1/requests/{request}/packs"),
+    api("GET", "/api/v1/requests/{id}/packs/{pack}", Needs(SubjectRead), "")
+        .at("/api/v1/requests/{request}/packs/{pack}"),
 ];
 
 /// The columns: anonymous, then every role.
@@ -493,6 +529,8 @@ struct Fixtures {
     rectification: String,
     /// A system on the register that holds only some people's data.
     system: String,
+    document: String,
+    pack: String,
 }
 
 /// A response.
@@ -655,7 +693,28 @@ impl Env {
         let system = new_system("Matrix case files", false);
         let erasure = self.new_erasure();
         let rectification = self.new_request_of(&subject, "rectification");
-        Fixtures { subject, other, user, token, submission, invite, request, erasure, rectification, system }
+        let doc = steward_app::records::NewDocument {
+            filename: "tenancy.pdf".into(),
+            media_type: Some("application/pdf".into()),
+            source: None,
+            content: b"%PDF-1.4 fictional".to_vec(),
+        };
+        let document = app.add_document(&cli, &subject, doc).expect("document").id;
+        let pack = app.build_pack(&cli, &request).expect("pack").id;
+        Fixtures {
+            subject,
+            other,
+            user,
+            token,
+            submission,
+            invite,
+            request,
+            erasure,
+            rectification,
+            system,
+            document,
+            pack,
+        }
     }
 
     /// A rights request of `kind` about `subject`, received on 5 January 2026 and
@@ -792,6 +851,17 @@ impl Env {
             "submission" => self.fx.submission.clone(),
             "invite" => self.fx.invite.clone(),
             "request" => self.fx.request.clone(),
+            "document" => self.fx.document.clone(),
+            "pack" => self.fx.pack.clone(),
+            "reviewed-request" => {
+                let id = self.new_request(&self.fx.subject);
+                let d: steward_app::packs::PackDecision = serde_json::from_value(serde_json::json!({
+                    "item": "identity", "treatment": "withheld", "exemption": "third_party"
+                }))
+                .expect("decision");
+                self.app.set_pack_decision(&cli, &id, d).expect("decide");
+                id
+            }
             "fresh-request" => self.new_request(&self.fx.subject),
             "fresh-rectification" => {
                 let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
@@ -872,7 +942,10 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 27] = [
+        const NAMES: [&str; 30] = [
+            "reviewed-request",
+            "document",
+            "pack",
             "request",
             "fresh-request",
             "fresh-rectification",

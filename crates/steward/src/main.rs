@@ -574,6 +574,23 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
             app.link_subjects(&ctx, a, b, kind)?;
         }
     }
+    // A few case notes, so that subject pages and response packs show a case file.
+    const NOTES: [(&str, &str, &str); 3] = [
+        ("phone_call", "Housing management system", "Rang to report a leak under the kitchen sink; repair raised."),
+        ("meeting", "Tenancy visit form", "Home visit: tenancy sustainment plan reviewed and agreed."),
+        ("correspondence", "Shared mailbox", "Asked for a copy of the tenancy agreement by email."),
+    ];
+    for id in ids.iter().take(25) {
+        let notes: Vec<steward_app::records::NewNote> = NOTES
+            .iter()
+            .map(|(category, source, text)| steward_app::records::NewNote {
+                text: (*text).into(),
+                category: Some((*category).into()),
+                source: Some((*source).into()),
+            })
+            .collect();
+        app.add_notes(&ctx, id, &notes)?;
+    }
     demo_requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
     let examples: Vec<String> = [11, 23, 37, 52].iter().filter_map(|&i| ids.get(i).cloned()).collect();
     demo_work::seed(&app, &examples, steward_app::requests::uk_today())?;

@@ -803,6 +803,8 @@ fn flash(done: &str) -> Option<String> {
         "hold_placed" => Some("Legal hold placed".into()),
         "hold_lifted" => Some("Legal hold lifted".into()),
         "unassigned" => Some("Access removed".into()),
+        "noted" => Some("Note added".into()),
+        "uploaded" => Some("Document added".into()),
         _ => None,
     }
 }
@@ -823,7 +825,7 @@ const LINK_KINDS: [Choice; 3] = [
 
 #[derive(Template)]
 #[template(path = "pages/subject.html")]
-struct SubjectPage {
+pub(crate) struct SubjectPage {
     page: PageContext,
     errors: FormErrors,
     s: SubjectView,
@@ -845,6 +847,8 @@ struct SubjectPage {
     can_assign: bool,
     access: Vec<AccessView>,
     caseworkers: Vec<(String, String)>,
+    /// Case notes and documents (see `ui::records`).
+    pub(crate) records: crate::ui::records::SubjectRecords,
     /// The restriction of processing, when there is one.
     restriction: Option<RestrictionLine>,
     /// Whether the caller may restrict (anyone who may change the record).
@@ -952,13 +956,14 @@ fn subject_page_for(
         lifted_holds: Vec::new(),
         hold_reason: String::new(),
         hold_approved_by: String::new(),
+        records: crate::ui::records::SubjectRecords::default(),
         s,
     }
 }
 
 #[derive(Template)]
 #[template(path = "pages/gone.html")]
-struct GonePage {
+pub(crate) struct GonePage {
     page: PageContext,
     t: Tombstone,
     erased_at: String,
@@ -982,17 +987,23 @@ fn gone_page(page: PageContext, t: Tombstone, names: &std::collections::HashMap<
 }
 
 /// Answer with the `410 Gone` page.
-fn gone(p: &GonePage) -> Response {
+pub(crate) fn gone(p: &GonePage) -> Response {
     render_status(StatusCode::GONE, p)
 }
 
-enum Shown {
+pub(crate) enum Shown {
     Page(Box<SubjectPage>),
     Gone(Box<GonePage>),
 }
 
 /// Build a subject's page (the view is audited by the application).
-fn show(app: &App, session: &SessionInfo, id: &str, errors: FormErrors, link: (String, String)) -> AppResult<Shown> {
+pub(crate) fn show(
+    app: &App,
+    session: &SessionInfo,
+    id: &str,
+    errors: FormErrors,
+    link: (String, String),
+) -> AppResult<Shown> {
     let page = page(app, session, "subjects");
     match load(app, session, id)? {
         Ok(v) => {
@@ -1029,6 +1040,7 @@ fn show(app: &App, session: &SessionInfo, id: &str, errors: FormErrors, link: (S
                     p.holds.push(line);
                 }
             }
+            p.records = crate::ui::records::load(app, session, id)?;
             if p.can_assign {
                 let access = app.subject_access_list(&session.ctx, id)?;
                 p.caseworkers = app
