@@ -3,8 +3,12 @@
 
 pub mod auth;
 pub mod backup;
+pub mod calendar;
+pub mod jobs;
 pub mod journal;
+pub mod mail;
 pub mod public;
+pub mod reminders;
 pub mod requests;
 pub mod subjects;
 pub mod suppression;
@@ -60,6 +64,9 @@ pub enum AppError {
     /// Too many attempts from one place; try again later.
     #[error("too many attempts; wait ten minutes and try again")]
     RateLimited,
+    /// Email could not be sent; the message says why without addresses or passwords.
+    #[error("{0}")]
+    Mail(String),
     /// Signing in failed; deliberately says nothing about why.
     #[error(
         "the email address, password or code is not right (after {} wrong attempts an account is locked for {} minutes)",

@@ -113,6 +113,12 @@ pub enum BackupItem {
     RequestStep(crate::checklists::StepRow),
     /// A search-log entry of a request, terms and answer still sealed (schema version 6 on).
     RequestSearch(crate::checklists::SearchRow),
+    /// A run of a scheduled job (schema version 9 on).
+    JobRun(crate::jobs::JobRunRow),
+    /// A reminder email recorded as sent (schema version 9 on).
+    ReminderSend(crate::jobs::ReminderSendRow),
+    /// A user's calendar feed, its secret as a hash (schema version 9 on).
+    CalendarFeed(crate::jobs::CalendarFeedRow),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -232,6 +238,15 @@ impl Store {
             }
             for r in all_suppressions(tx)? {
                 emit(BackupItem::Suppression(r), &mut lines)?;
+            }
+            for r in crate::jobs::all_runs(tx)? {
+                emit(BackupItem::JobRun(r), &mut lines)?;
+            }
+            for r in crate::jobs::all_sends(tx)? {
+                emit(BackupItem::ReminderSend(r), &mut lines)?;
+            }
+            for r in crate::jobs::all_feeds(tx)? {
+                emit(BackupItem::CalendarFeed(r), &mut lines)?;
             }
             tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
@@ -406,6 +421,10 @@ fn import_in(
         "audit_log",
         "settings",
         "suppressions",
+        "job_leases",
+        "job_runs",
+        "reminder_sends",
+        "calendar_feeds",
     ] {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
@@ -497,6 +516,9 @@ fn import_in(
             BackupItem::Suppression(r) => {
                 insert_suppression_row(tx, &r)?;
             }
+            BackupItem::JobRun(r) => crate::jobs::insert_run_row(tx, &r)?,
+            BackupItem::ReminderSend(r) => crate::jobs::insert_send_row(tx, &r)?,
+            BackupItem::CalendarFeed(r) => crate::jobs::insert_feed_row(tx, &r)?,
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

@@ -5,6 +5,7 @@
 //! Audit entries are appended inside the same transaction as the change they record.
 
 pub mod backup;
+pub mod jobs;
 pub mod postgres;
 pub mod public;
 pub mod requests;
@@ -20,6 +21,7 @@ mod users;
 
 pub use audit::{AuditFilter, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
+pub use jobs::{CalendarFeedRow, JobRunRow, ReminderSendRow};
 pub use public::{SubmissionRow, SubmissionSummary};
 pub use requests::{RequestEventRow, RequestFilter, RequestRow};
 pub use subjects::{AccessRow, LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};

@@ -1,0 +1,166 @@
+//! The reminders job: one email per assignee per day listing their open requests that
+//! are a reminder's number of days from due, due today or overdue, and a digest for each
+//! DPO of unassigned and overdue requests. Emails carry references, kinds, dates and
+//! links only: never a subject's name or any free text.
+
+use crate::jobs::JobReport;
+use crate::mail::Mailer;
+use crate::{App, AppError, AppResult};
+use jiff::civil::Date;
+use steward_core::Role;
+use steward_store::{ReminderSendRow, RequestFilter, RequestRow, UserRow};
+
+/// A reminder to an assignee.
+pub const KIND_ASSIGNEE: &str = "assignee";
+/// The DPO's digest.
+pub const KIND_DIGEST: &str = "digest";
+
+/// Whether a request is still being worked (not answered or closed).
+pub fn is_open(q: &RequestRow) -> bool {
+    !matches!(q.status.as_str(), "responded" | "closed")
+}
+
+/// Days from `today` to the request's due date (negative when overdue).
+fn days_left(q: &RequestRow, today: Date) -> Option<i64> {
+    let due: Date = q.due_on.parse().ok()?;
+    Some(i64::from((due - today).get_days()))
+}
+
+/// How a request reads in an email: reference, kind, due date, days left, link.
+fn line(q: &RequestRow, today: Date, base_url: &str) -> String {
+    let left = days_left(q, today).unwrap_or(0);
+    let when = match left {
+        0 => "due today".to_string(),
+        1 => "1 day left".to_string(),
+        n if n > 1 => format!("{n} days left"),
+        -1 => "OVERDUE by 1 day".to_string(),
+        n => format!("OVERDUE by {} days", -n),
+    };
+    let due = q.due_on.parse::<Date>().map_or(q.due_on.clone(), |d| d.strftime("%-d %B %Y").to_string());
+    format!(
+        "{} - {} request - due {} - {}\n  {}/requests/{}\n",
+        q.reference,
+        q.kind.replace('_', " "),
+        due,
+        when,
+        base_url,
+        q.id
+    )
+}
+
+fn active(u: &UserRow) -> bool {
+    u.disabled_at.is_none() && u.password_hash.is_some()
+}
+
+impl App {
+    /// Send the day's reminders (see the module notes). Reminders already sent to a user
+    /// for `today` are not sent again; a failed send is retried by a later run.
+    pub(crate) fn run_reminders(&self, today: Date) -> AppResult<JobReport> {
+        let settings = self.mail_settings_unchecked()?;
+        let Some(mailer) = self.mailer()? else {
+            return Err(AppError::Mail(
+                "email is not set up: an administrator can set it up under Settings, Email and reminders".into(),
+            ));
+        };
+        let open: Vec<RequestRow> = self
+            .store
+            .requests(&RequestFilter { limit: 1000, ..RequestFilter::default() })?
+            .into_iter()
+            .filter(is_open)
+            .collect();
+        let users = self.store.users()?;
+        let base = settings.base_url.as_str();
+        let (mut emails, mut listed, mut already, mut failed) = (0i64, 0i64, 0i64, 0i64);
+        let mut problem: Option<String> = None;
+        let org = self.org_settings()?.org_name;
+        for u in users.iter().filter(|u| active(u)) {
+            let mine: Vec<&RequestRow> = open
+                .iter()
+                .filter(|q| q.assigned_to.as_deref() == Some(u.id.as_str()))
+                .filter(|q| days_left(q, today).is_some_and(|d| d <= 0 || settings.reminder_days.contains(&d)))
+                .collect();
+            let mut batches = vec![(KIND_ASSIGNEE, mine)];
+            if u.role == Role::Dpo.as_str() {
+                let digest: Vec<&RequestRow> = open
+                    .iter()
+                    .filter(|q| q.assigned_to.is_none() || days_left(q, today).is_some_and(|d| d < 0))
+                    .collect();
+                batches.push((KIND_DIGEST, digest));
+            }
+            for (kind, items) in batches {
+                if items.is_empty() {
+                    continue;
+                }
+                if self.store.reminder_sent(&u.id, &today.to_string(), kind)? {
+                    already += 1;
+                    continue;
+                }
+                match self.send_reminder(&mailer, u, kind, &items, today, base, &org) {
+                    Ok(()) => {
+                        emails += 1;
+                        listed += i64::try_from(items.len()).unwrap_or(i64::MAX);
+                    }
+                    Err(e) => {
+                        failed += 1;
+                        problem.get_or_insert_with(|| e.to_string());
+                    }
+                }
+            }
+        }
+        let problem = problem.map(|p| format!("{failed} email(s) could not be sent: {p}"));
+        Ok(JobReport {
+            counts: vec![
+                ("emails".into(), emails),
+                ("requests".into(), listed),
+                ("already_sent".into(), already),
+                ("failed".into(), failed),
+            ],
+            problem,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn send_reminder(
+        &self,
+        mailer: &Mailer,
+        u: &UserRow,
+        kind: &str,
+        items: &[&RequestRow],
+        today: Date,
+        base: &str,
+        org: &str,
+    ) -> AppResult<()> {
+        let n = items.len();
+        let plural = if n == 1 { "request" } else { "requests" };
+        let (subject, intro) = if kind == KIND_DIGEST {
+            (
+                format!("Steward: {n} {plural} unassigned or overdue"),
+                "These rights requests have nobody assigned to them or are past their due date:",
+            )
+        } else {
+            (
+                format!("Steward: {n} of your {plural} due soon or overdue"),
+                "These rights requests assigned to you need attention:",
+            )
+        };
+        let mut body = format!("Hello,\n\n{intro}\n\n");
+        for q in items {
+            body.push_str(&line(q, today, base));
+        }
+        body.push_str(&format!(
+            "\nSent by Steward{} on {}. You get at most one such email a day.\n",
+            if org.is_empty() { String::new() } else { format!(" for {org}") },
+            today.strftime("%-d %B %Y")
+        ));
+        mailer.send(&u.email, &subject, body)?;
+        let row = ReminderSendRow {
+            user_id: u.id.clone(),
+            sent_on: today.to_string(),
+            kind: kind.into(),
+            sent_at: steward_store::now(),
+            requests: i64::try_from(n).unwrap_or(i64::MAX),
+        };
+        self.store.record_reminder(&row)?;
+        Ok(())
+    }
+}
