@@ -73,6 +73,7 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::public::routes())
         .merge(ui::pages::routes())
         .merge(ui::requests::routes())
+        .merge(ui::notify::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)

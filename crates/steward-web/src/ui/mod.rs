@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod inbox;
+pub mod notify;
 pub mod pages;
 pub mod public;
 pub mod requests;
