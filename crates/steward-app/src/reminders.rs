@@ -37,13 +37,11 @@ fn line(q: &RequestRow, today: Date, base_url: &str) -> String {
         n => format!("OVERDUE by {} days", -n),
     };
     let due = q.due_on.parse::<Date>().map_or(q.due_on.clone(), |d| d.strftime("%-d %B %Y").to_string());
+    // Short lines, so that the message stays plain 7-bit text for most base addresses.
     format!(
-        "{} - {} request - due {} - {}\n  {}/requests/{}\n",
+        "{} ({} request)\n  due {due}, {when}\n  {base_url}/requests/{}\n\n",
         q.reference,
         q.kind.replace('_', " "),
-        due,
-        when,
-        base_url,
         q.id
     )
 }
