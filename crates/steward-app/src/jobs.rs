@@ -128,11 +128,16 @@ impl App {
         Ok(self.store.job_runs(None, limit)?)
     }
 
-    /// Whether `job` should run at `now` (UK local time): past the day's time, with no
-    /// successful run for the day and no run started in the last half hour. Returns the
+    /// Whether `job` should run at `now` (UK local time): email set up, past the day's
+    /// time, with no successful run for the day and no run started in the last half
+    /// hour. Returns the
     /// cause (`CatchUp` when `first_check` and well past the time).
     pub fn job_due(&self, job: &str, now: &Zoned, first_check: bool) -> AppResult<Option<Cause>> {
         let settings = self.mail_settings_unchecked()?;
+        // Until email is set up there is nothing to send: no run, no failure every half hour.
+        if job == REMINDERS && !settings.configured() {
+            return Ok(None);
+        }
         let (h, m) =
             crate::mail::parse_time_of_day(&settings.reminder_time).unwrap_or(crate::mail::DEFAULT_REMINDER_TIME);
         let at = now.date().at(h, m, 0, 0);

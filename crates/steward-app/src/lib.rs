@@ -206,6 +206,8 @@ pub struct App {
     store: Store,
     keys: Keyring,
     journal: journal::Journal,
+    /// SMTP settings from the server's configuration, used instead of the stored ones.
+    mail_config: std::sync::OnceLock<mail::MailConfig>,
 }
 
 impl App {
@@ -220,7 +222,12 @@ impl App {
             Some(_) => {}
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
-        let app = Self { store, keys, journal: journal::Journal::new(journal_path.to_path_buf()) };
+        let app = Self {
+            store,
+            keys,
+            journal: journal::Journal::new(journal_path.to_path_buf()),
+            mail_config: std::sync::OnceLock::new(),
+        };
         app.reapply_journal(&Context::system())?;
         Ok(app)
     }

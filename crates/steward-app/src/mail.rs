@@ -88,6 +88,9 @@ pub struct MailSettings {
     pub username: String,
     /// Whether a password is stored.
     pub password_set: bool,
+    /// Whether the mail server comes from the server's configuration (and the stored
+    /// values are not used).
+    pub from_config: bool,
     /// Sender address.
     pub from: String,
     /// Steward's address for links (no trailing `/`).
@@ -261,6 +264,64 @@ pub fn check_mail(input: &MailInput) -> Result<CheckedMail, Vec<FieldError>> {
     }
 }
 
+/// SMTP settings given in the server's configuration (file or environment), which take
+/// the place of those saved on the settings page.
+#[derive(Clone)]
+pub struct MailConfig {
+    host: String,
+    port: u16,
+    security: SmtpSecurity,
+    username: String,
+    password: String,
+    from: String,
+}
+
+impl std::fmt::Debug for MailConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailConfig").field("host", &self.host).field("port", &self.port).finish_non_exhaustive()
+    }
+}
+
+impl MailConfig {
+    /// Check SMTP settings from configuration as [`check_mail`] does; the port defaults
+    /// by the security (587 for STARTTLS, the default, 465 for TLS, 25 for none).
+    pub fn new(
+        host: &str,
+        port: Option<u16>,
+        security: Option<&str>,
+        username: Option<&str>,
+        password: Option<&str>,
+        from: &str,
+    ) -> Result<Self, Vec<FieldError>> {
+        let security_name = security.unwrap_or("starttls");
+        let default_port = match security_name {
+            "tls" => 465,
+            "none" => 25,
+            _ => 587,
+        };
+        let input = MailInput {
+            host: host.into(),
+            port: port.unwrap_or(default_port).to_string(),
+            security: security_name.into(),
+            username: username.unwrap_or_default().into(),
+            password: password.unwrap_or_default().into(),
+            from: from.into(),
+            reminder_days: "7".into(),
+            reminder_time: "07:00".into(),
+            ..MailInput::default()
+        };
+        let c = check_mail(&input)?;
+        Ok(Self {
+            host: c.host,
+            port: c.port,
+            security: c.security,
+            username: c.username,
+            password: input.password,
+            from: c.from,
+        })
+    }
+}
+
 /// A connection to the relay with the sender address, ready to send.
 pub struct Mailer {
     transport: SmtpTransport,
@@ -319,17 +380,28 @@ impl App {
         });
         let days = parse_reminder_days(&get(keys::REMINDER_DAYS)).unwrap_or_else(|_| DEFAULT_REMINDER_DAYS.to_vec());
         let time = parse_time_of_day(&get(keys::REMINDER_TIME)).unwrap_or(DEFAULT_REMINDER_TIME);
-        Ok(MailSettings {
+        let mut s = MailSettings {
             host: get(keys::HOST),
             port,
             security,
             username: get(keys::USERNAME),
             password_set: !get(keys::PASSWORD).is_empty(),
+            from_config: false,
             from: get(keys::FROM),
             base_url: get(keys::BASE_URL),
             reminder_days: days,
             reminder_time: format!("{:02}:{:02}", time.0, time.1),
-        })
+        };
+        if let Some(c) = self.mail_config.get() {
+            s.host = c.host.clone();
+            s.port = c.port;
+            s.security = c.security;
+            s.username = c.username.clone();
+            s.password_set = !c.password.is_empty();
+            s.from = c.from.clone();
+            s.from_config = true;
+        }
+        Ok(s)
     }
 
     /// The email and reminder settings, for administrators.
@@ -373,7 +445,13 @@ impl App {
         Ok(())
     }
 
-    /// A mailer from the stored settings, or `None` when email is not set up.
+    /// Use SMTP settings from the server's configuration instead of the stored ones
+    /// (once, at start; later calls are ignored).
+    pub fn use_mail_config(&self, config: MailConfig) {
+        let _ = self.mail_config.set(config);
+    }
+
+    /// A mailer from the configured or stored settings, or `None` when email is not set up.
     pub fn mailer(&self) -> AppResult<Option<Mailer>> {
         let s = self.mail_settings_unchecked()?;
         if !s.configured() {
@@ -388,7 +466,9 @@ impl App {
         let mut builder = builder.port(s.port).timeout(Some(std::time::Duration::from_secs(20)));
         if !s.username.is_empty() {
             let sealed = self.store.setting(keys::PASSWORD)?.unwrap_or_default();
-            let password = if sealed.is_empty() {
+            let password = if let Some(c) = self.mail_config.get() {
+                c.password.clone()
+            } else if sealed.is_empty() {
                 String::new()
             } else {
                 let bytes = hex::decode(&sealed).map_err(|_| unusable("stored password"))?;

@@ -519,6 +519,21 @@ fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure>
         None => Store::open_sqlite(&data_dir.join(DB_FILE))?,
     };
     let app = App::open(store, &key, &data_dir.join(JOURNAL_FILE))?;
+    if let Some(host) = &config.smtp_host {
+        let mail = steward_app::mail::MailConfig::new(
+            host,
+            config.smtp_port,
+            config.smtp_security.as_deref(),
+            config.smtp_username.as_deref(),
+            config.smtp_password.as_ref().map(|p| p.0.as_str()),
+            config.smtp_from.as_deref().unwrap_or_default(),
+        )
+        .map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(|p| format!("smtp_{}: {}", p.field, p.message)).collect();
+            Failure(format!("the mail server configuration is not usable: {}", list.join("; ")), 1)
+        })?;
+        app.use_mail_config(mail);
+    }
     Ok((app, config.clone()))
 }
 

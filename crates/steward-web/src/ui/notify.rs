@@ -127,6 +127,8 @@ struct EmailPage {
     security: [Choice; 3],
     runs: Vec<RunLine>,
     test_to: String,
+    /// The mail server comes from the server's configuration.
+    from_config: bool,
 }
 
 /// `?saved=1` or `?sent=1` after an action.
@@ -141,8 +143,9 @@ pub struct Done {
 fn load_email_page(
     app: &steward_app::App,
     session: &steward_app::auth::SessionInfo,
-) -> steward_app::AppResult<(PageContext, EmailForm, bool, Vec<RunLine>)> {
+) -> steward_app::AppResult<(PageContext, EmailForm, bool, Vec<RunLine>, bool)> {
     let s = app.mail_settings(&session.ctx)?;
+    let from_config = s.from_config;
     let runs = app.job_runs(&session.ctx, 10)?.into_iter().map(RunLine::from).collect();
     let form = EmailForm {
         host: s.host,
@@ -156,7 +159,7 @@ fn load_email_page(
         reminder_days: s.reminder_days.iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
         reminder_time: s.reminder_time,
     };
-    Ok((page(app, session, "settings"), form, s.password_set, runs))
+    Ok((page(app, session, "settings"), form, s.password_set, runs, from_config))
 }
 
 async fn email_page(
@@ -168,7 +171,7 @@ async fn email_page(
     let done = q.map(|Query(q)| q).unwrap_or_default();
     let test_to = session.user.email.clone();
     match run(move || load_email_page(&app, &session)).await {
-        Ok((mut page, form, password_set, runs)) => {
+        Ok((mut page, form, password_set, runs, from_config)) => {
             if done.saved == "1" {
                 page.flash = Some("Email settings saved".into());
             } else if done.sent == "1" {
@@ -182,6 +185,7 @@ async fn email_page(
                 security: SECURITY,
                 runs,
                 test_to,
+                from_config,
             })
         }
         Err(r) => r,
@@ -207,11 +211,11 @@ async fn save_email(State(s): State<AppState>, f: CsrfForm<EmailForm>) -> Respon
         for p in errors {
             fe.add(p.field.clone(), sentence(label(&p.field), &p.message));
         }
-        let (page, _, password_set, runs) = load_email_page(&app, &session)?;
+        let (page, _, password_set, runs, from_config) = load_email_page(&app, &session)?;
         let test_to = session.user.email.clone();
         // The password typed is never sent back into the page.
         let form = EmailForm { password: String::new(), ..form };
-        Ok(Some(EmailPage { page, errors: fe, form, password_set, security: SECURITY, runs, test_to }))
+        Ok(Some(EmailPage { page, errors: fe, form, password_set, security: SECURITY, runs, test_to, from_config }))
     })
     .await;
     match result {
@@ -242,8 +246,8 @@ async fn test_email(State(s): State<AppState>, f: CsrfForm<TestForm>) -> Respons
         };
         let mut errors = FormErrors::new();
         errors.add(problem.0, problem.1);
-        let (page, form, password_set, runs) = load_email_page(&app, &session)?;
-        Ok(Some(EmailPage { page, errors, form, password_set, security: SECURITY, runs, test_to: to }))
+        let (page, form, password_set, runs, from_config) = load_email_page(&app, &session)?;
+        Ok(Some(EmailPage { page, errors, form, password_set, security: SECURITY, runs, test_to: to, from_config }))
     })
     .await;
     match result {
