@@ -68,7 +68,8 @@ pub fn new_holder() -> String {
 }
 
 impl App {
-    /// Run `job` now, if no other server holds its lease: `Ok(None)` when one does.
+    /// Run `job` now, if no other server holds its lease: `Ok(None)` when one does, or
+    /// (for scheduled runs) when the day's run has already succeeded.
     /// The run is recorded (started, finished, outcome, counts) and audited as
     /// `job.run` with counts only.
     pub fn run_job(&self, ctx: &Context, job: &str, cause: Cause, holder: &str) -> AppResult<Option<JobRunRow>> {
@@ -82,11 +83,19 @@ impl App {
         if !self.store.acquire_lease(job, holder, &format_time(now), &format_time(until))? {
             return Ok(None);
         }
-        let result = self.run_job_leased(ctx, job, cause);
+        // Another server may have finished the day's run between our check and the lease.
+        let result = match cause {
+            Cause::Manual => self.run_job_leased(ctx, job, cause).map(Some),
+            _ => match self.store.job_succeeded_on(job, &uk_now().date().to_string()) {
+                Ok(true) => Ok(None),
+                Ok(false) => self.run_job_leased(ctx, job, cause).map(Some),
+                Err(e) => Err(e.into()),
+            },
+        };
         if let Err(e) = self.store.release_lease(job, holder) {
             tracing::warn!(error = %e, job, "a job lease could not be released; it lapses by itself");
         }
-        result.map(Some)
+        result
     }
 
     fn run_job_leased(&self, ctx: &Context, job: &str, cause: Cause) -> AppResult<JobRunRow> {

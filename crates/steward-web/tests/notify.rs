@@ -241,6 +241,40 @@ fn a_second_server_is_refused_the_lease(env: &Env) {
     );
 }
 
+fn two_schedulers_run_the_day_once(env: &Env) {
+    let sink = SmtpSink::start();
+    let w = world(env);
+    // Quiet until email is set up.
+    let quiet = steward_app::jobs::Scheduler::start_with(
+        env.app.clone(),
+        std::time::Duration::from_millis(5),
+        std::time::Duration::from_millis(10),
+    );
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    quiet.stop();
+    assert!(env.app.job_runs(&Context::cli(), 10).unwrap().is_empty(), "no run without email");
+    // Due since midnight: two servers' schedulers start at once.
+    env.app
+        .set_mail_settings(&Context::cli(), &MailInput { reminder_time: "00:00".into(), ..mail_settings(sink.port) })
+        .unwrap();
+    let tick = std::time::Duration::from_millis(10);
+    let one = steward_app::jobs::Scheduler::start_with(env.app.clone(), tick, tick);
+    let two = steward_app::jobs::Scheduler::start_with(env.app.clone(), tick, tick);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while env.app.job_runs(&Context::cli(), 10).unwrap().iter().all(|r| r.outcome != "success") {
+        assert!(std::time::Instant::now() < deadline, "the scheduler did not run the job");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    one.stop();
+    two.stop();
+    let runs = env.app.job_runs(&Context::cli(), 10).unwrap();
+    assert_eq!(runs.len(), 1, "exactly one run for the day: {runs:?}");
+    assert_ne!(runs[0].cause, "manual");
+    assert_eq!(sink.mails().len(), 3, "each email once");
+    let _ = w;
+}
+
 fn email_settings_are_checked_and_the_password_sealed(env: &Env) {
     let (_, staff) = user(env, "sam.staff", Role::Staff);
     let good = MailInput { username: "relay-user".into(), password: SMTP_PASSWORD.into(), ..mail_settings(2525) };
@@ -391,6 +425,7 @@ on_both_backends!(
     reminders_reach_assignees_once_a_day,
     a_run_without_email_settings_fails_visibly,
     a_second_server_is_refused_the_lease,
+    two_schedulers_run_the_day_once,
     email_settings_are_checked_and_the_password_sealed,
     a_test_email_reaches_the_sink,
     calendar_feeds_show_each_person_their_deadlines,
