@@ -9,7 +9,7 @@ use crate::{App, AppError, AppResult, Context};
 use icalendar::{Calendar, Component, Event, EventLike};
 use steward_core::Role;
 use steward_core::audit::Outcome;
-use steward_store::{CalendarFeedRow, RequestFilter, RequestRow};
+use steward_store::{CalendarFeedRow, RequestRow};
 
 /// Prefix of calendar feed secrets.
 pub const FEED_PREFIX: &str = "cal_";
@@ -106,7 +106,7 @@ impl App {
         }
         let role: Role = user.role.parse()?;
         let ctx = Context { actor: format!("user:{}", user.id), role, request_id: request_id.into() };
-        let all = self.store.requests(&RequestFilter { limit: 1000, ..RequestFilter::default() })?;
+        let all = self.store.open_requests()?;
         let mine: Vec<RequestRow> = all
             .into_iter()
             .filter(is_open)

@@ -8,7 +8,7 @@ use crate::mail::Mailer;
 use crate::{App, AppError, AppResult};
 use jiff::civil::Date;
 use steward_core::Role;
-use steward_store::{ReminderSendRow, RequestFilter, RequestRow, UserRow};
+use steward_store::{ReminderSendRow, RequestRow, UserRow};
 
 /// A reminder to an assignee.
 pub const KIND_ASSIGNEE: &str = "assignee";
@@ -60,12 +60,7 @@ impl App {
                 "email is not set up: an administrator can set it up under Settings, Email and reminders".into(),
             ));
         };
-        let open: Vec<RequestRow> = self
-            .store
-            .requests(&RequestFilter { limit: 1000, ..RequestFilter::default() })?
-            .into_iter()
-            .filter(is_open)
-            .collect();
+        let open: Vec<RequestRow> = self.store.open_requests()?.into_iter().filter(is_open).collect();
         let users = self.store.users()?;
         let base = settings.base_url.as_str();
         let (mut emails, mut listed, mut already, mut failed) = (0i64, 0i64, 0i64, 0i64);

@@ -147,6 +147,16 @@ pub(crate) fn all_feeds(tx: &mut dyn Tx) -> Result<Vec<CalendarFeedRow>, StoreEr
 }
 
 impl Store {
+    /// Every request still being worked (not responded to or closed), nearest due date
+    /// first, with no limit: what reminders and calendar feeds cover.
+    pub fn open_requests(&self) -> Result<Vec<crate::RequestRow>, StoreError> {
+        let sql = format!(
+            "SELECT {} FROM requests WHERE status NOT IN ('responded', 'closed') ORDER BY due_on, reference",
+            crate::requests::COLUMNS
+        );
+        self.read(|tx| tx.query(&sql, &[])?.iter().map(crate::requests::request).collect())
+    }
+
     /// Take the lease on `job` for `holder` until `expires_at`, atomically: granted when
     /// nobody holds it, when the holder's lease has expired (before `now`), or when
     /// `holder` already holds it (renewal). Returns whether it was granted. Times are

@@ -2341,5 +2341,19 @@ fn job_runs_reminders_and_feeds(db: &TestDb) {
 
     assert!(s.delete_calendar_feed("u1", &event("calendar.feed_revoke", "user", "u1")).unwrap());
     assert_eq!(s.calendar_feed_by_hash("h2").unwrap(), None);
+
+    // Open requests: nearest due first, responded and closed ones left out.
+    let later = insert_request(s, &request_row(&at(2, 9), "2026-03-02", "2026-04-02", None));
+    let sooner = insert_request(s, &request_row(&at(2, 10), "2026-03-02", "2026-03-20", None));
+    let done = insert_request(s, &request_row(&at(2, 11), "2026-03-02", "2026-03-10", None));
+    let e = request_event(&done, 1, "response_sent", "2026-03-05", "{}");
+    s.append_request_event(
+        &e,
+        &with_status(&done, "responded", "2026-03-10", "2026-03-10", &at(5, 9)),
+        &event_recorded(&done, 1),
+    )
+    .unwrap();
+    let open: Vec<String> = s.open_requests().unwrap().into_iter().map(|q| q.id).collect();
+    assert_eq!(open, [sooner.id, later.id]);
     assert_clean(s);
 }
