@@ -1,6 +1,6 @@
-//! The reminders job: one email per assignee per day listing their open requests that
-//! are a reminder's number of days from due, due today or overdue, and a digest for each
-//! DPO of unassigned and overdue requests. Emails carry references, kinds, dates and
+//! The reminders job: one email per person per day listing their open requests that
+//! are a reminder's number of days from due, due today or overdue, and for each DPO a
+//! digest of unassigned and overdue requests in the same email. Emails carry references, kinds, dates and
 //! links only: never a subject's name or any free text.
 
 use crate::jobs::JobReport;
@@ -10,10 +10,8 @@ use jiff::civil::Date;
 use steward_core::Role;
 use steward_store::{ReminderSendRow, RequestRow, UserRow};
 
-/// A reminder to an assignee.
-pub const KIND_ASSIGNEE: &str = "assignee";
-/// The DPO's digest.
-pub const KIND_DIGEST: &str = "digest";
+/// The daily email (a person's own list, and for a DPO the digest, in one message).
+pub const KIND_DAILY: &str = "daily";
 
 /// Whether a request is still being worked (not answered or closed).
 pub fn is_open(q: &RequestRow) -> bool {
@@ -72,31 +70,30 @@ impl App {
                 .filter(|q| q.assigned_to.as_deref() == Some(u.id.as_str()))
                 .filter(|q| days_left(q, today).is_some_and(|d| d <= 0 || settings.reminder_days.contains(&d)))
                 .collect();
-            let mut batches = vec![(KIND_ASSIGNEE, mine)];
-            if u.role == Role::Dpo.as_str() {
-                let digest: Vec<&RequestRow> = open
-                    .iter()
+            // A DPO's digest: unassigned and overdue requests not already in their own list.
+            let digest: Vec<&RequestRow> = if u.role == Role::Dpo.as_str() {
+                open.iter()
+                    .filter(|q| q.assigned_to.as_deref() != Some(u.id.as_str()))
                     .filter(|q| q.assigned_to.is_none() || days_left(q, today).is_some_and(|d| d < 0))
-                    .collect();
-                batches.push((KIND_DIGEST, digest));
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            if mine.is_empty() && digest.is_empty() {
+                continue;
             }
-            for (kind, items) in batches {
-                if items.is_empty() {
-                    continue;
+            if self.store.reminder_sent(&u.id, &today.to_string(), KIND_DAILY)? {
+                already += 1;
+                continue;
+            }
+            match self.send_reminder(&mailer, u, &mine, &digest, today, base, &org) {
+                Ok(n) => {
+                    emails += 1;
+                    listed += n;
                 }
-                if self.store.reminder_sent(&u.id, &today.to_string(), kind)? {
-                    already += 1;
-                    continue;
-                }
-                match self.send_reminder(&mailer, u, kind, &items, today, base, &org) {
-                    Ok(()) => {
-                        emails += 1;
-                        listed += i64::try_from(items.len()).unwrap_or(i64::MAX);
-                    }
-                    Err(e) => {
-                        failed += 1;
-                        problem.get_or_insert_with(|| e.to_string());
-                    }
+                Err(e) => {
+                    failed += 1;
+                    problem.get_or_insert_with(|| e.to_string());
                 }
             }
         }
@@ -112,36 +109,41 @@ impl App {
         })
     }
 
+    /// Send one user's email with their own list and (for a DPO) the digest; returns
+    /// how many requests it listed.
     #[allow(clippy::too_many_arguments)]
     fn send_reminder(
         &self,
         mailer: &Mailer,
         u: &UserRow,
-        kind: &str,
-        items: &[&RequestRow],
+        mine: &[&RequestRow],
+        digest: &[&RequestRow],
         today: Date,
         base: &str,
         org: &str,
-    ) -> AppResult<()> {
-        let n = items.len();
+    ) -> AppResult<i64> {
+        let n = mine.len() + digest.len();
         let plural = if n == 1 { "request" } else { "requests" };
-        let (subject, intro) = if kind == KIND_DIGEST {
-            (
-                format!("Steward: {n} {plural} unassigned or overdue"),
-                "These rights requests have nobody assigned to them or are past their due date:",
-            )
-        } else {
-            (
-                format!("Steward: {n} of your {plural} due soon or overdue"),
-                "These rights requests assigned to you need attention:",
-            )
+        let subject = match (mine.is_empty(), digest.is_empty()) {
+            (false, true) => format!("Steward: {n} of your {plural} due soon or overdue"),
+            (true, false) => format!("Steward: {n} {plural} unassigned or overdue"),
+            _ => format!("Steward: {n} {plural} need attention"),
         };
-        let mut body = format!("Hello,\n\n{intro}\n\n");
-        for q in items {
-            body.push_str(&line(q, today, base));
+        let mut body = String::from("Hello,\n\n");
+        if !mine.is_empty() {
+            body.push_str("These rights requests assigned to you need attention:\n\n");
+            for q in mine {
+                body.push_str(&line(q, today, base));
+            }
+        }
+        if !digest.is_empty() {
+            body.push_str("These rights requests have nobody assigned to them or are past their due date:\n\n");
+            for q in digest {
+                body.push_str(&line(q, today, base));
+            }
         }
         body.push_str(&format!(
-            "\nSent by Steward{} on {}. You get at most one such email a day.\n",
+            "Sent by Steward{} on {}. You get at most one such email a day.\n",
             if org.is_empty() { String::new() } else { format!(" for {org}") },
             today.strftime("%-d %B %Y")
         ));
@@ -149,11 +151,11 @@ impl App {
         let row = ReminderSendRow {
             user_id: u.id.clone(),
             sent_on: today.to_string(),
-            kind: kind.into(),
+            kind: KIND_DAILY.into(),
             sent_at: steward_store::now(),
             requests: i64::try_from(n).unwrap_or(i64::MAX),
         };
         self.store.record_reminder(&row)?;
-        Ok(())
+        Ok(row.requests)
     }
 }

@@ -104,6 +104,8 @@ struct World {
     overdue: (String, String),
     later: (String, String),
     unassigned: (String, String),
+    /// The DPO's own, 2 days left.
+    dpos: (String, String),
 }
 
 fn world(env: &Env) -> World {
@@ -124,6 +126,7 @@ fn world(env: &Env) -> World {
         overdue: request(env, RequestKind::Restriction, 10, 3, &subject, Some(&b.0)),
         later: request(env, RequestKind::Portability, 0, 20, &subject, Some(&a.0)),
         unassigned: request(env, RequestKind::Objection, 0, 7, &subject, None),
+        dpos: request(env, RequestKind::WithdrawConsent, 0, 2, &subject, Some(&dpo.0)),
         a,
         b,
         dpo,
@@ -144,7 +147,7 @@ fn reminders_reach_assignees_once_a_day(env: &Env) {
     assert_eq!(run.outcome, "success", "{}", run.message);
     let counts: serde_json::Value = serde_json::from_str(&run.counts).unwrap();
     assert_eq!(counts["emails"], 3, "{counts}");
-    assert_eq!(counts["requests"], 6, "A: 3, B: 1, the DPO's digest: 2; {counts}");
+    assert_eq!(counts["requests"], 7, "A: 3, B: 1, the DPO: 1 own and 2 in the digest; {counts}");
 
     let mails = sink.mails();
     assert_eq!(mails.len(), 3);
@@ -159,7 +162,7 @@ fn reminders_reach_assignees_once_a_day(env: &Env) {
     }
     assert!(a.contains("7 days left") && a.contains("2 days left") && a.contains("due today"), "{a}");
     assert!(a.contains("access request") && a.contains("erasure request"), "{a}");
-    for r in [&w.later, &w.overdue, &w.unassigned] {
+    for r in [&w.later, &w.overdue, &w.unassigned, &w.dpos] {
         assert!(!a.contains(r.1.as_str()), "{} must not be in A's email", r.1);
     }
     let b = body_of(&mb);
@@ -168,7 +171,9 @@ fn reminders_reach_assignees_once_a_day(env: &Env) {
     let d = body_of(&md);
     assert!(d.contains(w.unassigned.1.as_str()) && d.contains(w.overdue.1.as_str()), "{d}");
     assert!(!d.contains(w.seven.1.as_str()), "assigned and not overdue: not in the digest");
-    assert!(md.data.contains("Subject: Steward: 2 requests unassigned or overdue"), "{}", md.data);
+    assert!(d.contains(w.dpos.1.as_str()) && d.contains("withdraw consent request"), "{d}");
+    assert!(d.find(w.dpos.1.as_str()) < d.find("nobody assigned"), "own list first: {d}");
+    assert!(md.data.contains("Subject: Steward: 3 requests need attention"), "{}", md.data);
 
     // No personal data: no subject's name or address anywhere in any message.
     for m in &mails {
