@@ -10,6 +10,12 @@ use jiff::civil::Date;
 use steward_core::Role;
 use steward_store::{ReminderSendRow, RequestRow, UserRow};
 
+/// A run stops after this many emails in a row could not be sent.
+const MAX_FAILURES_IN_A_ROW: usize = 3;
+
+/// At most this many requests are listed in each part of an email; the rest are counted.
+pub const MAX_LINES: usize = 100;
+
 /// The daily email (a person's own list, and for a DPO the digest, in one message).
 pub const KIND_DAILY: &str = "daily";
 
@@ -63,6 +69,7 @@ impl App {
         let base = settings.base_url.as_str();
         let (mut emails, mut listed, mut already, mut failed) = (0i64, 0i64, 0i64, 0i64);
         let mut problem: Option<String> = None;
+        let mut failed_in_a_row = 0;
         let org = self.org_settings()?.org_name;
         for u in users.iter().filter(|u| active(u)) {
             let mine: Vec<&RequestRow> = open
@@ -90,10 +97,17 @@ impl App {
                 Ok(n) => {
                     emails += 1;
                     listed += n;
+                    failed_in_a_row = 0;
                 }
                 Err(e) => {
                     failed += 1;
+                    failed_in_a_row += 1;
                     problem.get_or_insert_with(|| e.to_string());
+                    // The mail server is down or refusing: stop rather than wait on each
+                    // person in turn (the next run sends what is left).
+                    if failed_in_a_row >= MAX_FAILURES_IN_A_ROW {
+                        break;
+                    }
                 }
             }
         }
@@ -130,18 +144,20 @@ impl App {
             _ => format!("Steward: {n} {plural} need attention"),
         };
         let mut body = String::from("Hello,\n\n");
-        if !mine.is_empty() {
-            body.push_str("These rights requests assigned to you need attention:\n\n");
-            for q in mine {
+        let mut section = |intro: &str, items: &[&RequestRow]| {
+            if items.is_empty() {
+                return;
+            }
+            body.push_str(intro);
+            for q in items.iter().take(MAX_LINES) {
                 body.push_str(&line(q, today, base));
             }
-        }
-        if !digest.is_empty() {
-            body.push_str("These rights requests have nobody assigned to them or are past their due date:\n\n");
-            for q in digest {
-                body.push_str(&line(q, today, base));
+            if items.len() > MAX_LINES {
+                body.push_str(&format!("...and {} more: see {base}/requests\n\n", items.len() - MAX_LINES));
             }
-        }
+        };
+        section("These rights requests assigned to you need attention:\n\n", mine);
+        section("These rights requests have nobody assigned to them or are past their due date:\n\n", digest);
         body.push_str(&format!(
             "Sent by Steward{} on {}. You get at most one such email a day.\n",
             if org.is_empty() { String::new() } else { format!(" for {org}") },
@@ -157,5 +173,46 @@ impl App {
         };
         self.store.record_reminder(&row)?;
         Ok(row.requests)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(due: &str, status: &str) -> RequestRow {
+        RequestRow {
+            id: "0193-id".into(),
+            reference: "REQ-2026-000123".into(),
+            kind: "objection_direct_marketing".into(),
+            subject_id: Some("subject-id".into()),
+            made_by: "subject".into(),
+            channel: "email".into(),
+            region: "england-and-wales".into(),
+            received_on: "2026-11-01".into(),
+            status: status.into(),
+            statutory_due_on: due.into(),
+            policy_due_on: due.into(),
+            due_on: due.into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            assigned_to: None,
+        }
+    }
+
+    #[test]
+    fn lines_say_reference_kind_date_days_and_link_only() {
+        let today = jiff::civil::date(2026, 11, 23);
+        let l = line(&row("2026-11-30", "open"), today, "https://steward.example.org");
+        assert_eq!(
+            l,
+            "REQ-2026-000123 (objection direct marketing request)\n  due 30 November 2026, 7 days left\n  https://steward.example.org/requests/0193-id\n\n"
+        );
+        assert!(line(&row("2026-11-23", "open"), today, "").contains("due today"));
+        assert!(line(&row("2026-11-24", "open"), today, "").contains("1 day left"));
+        assert!(line(&row("2026-11-22", "open"), today, "").contains("OVERDUE by 1 day\n"));
+        assert!(line(&row("2026-11-13", "open"), today, "").contains("OVERDUE by 10 days"));
+        assert!(!l.contains("subject-id"));
+        assert!(is_open(&row("2026-11-30", "extended")) && !is_open(&row("2026-11-30", "responded")));
     }
 }

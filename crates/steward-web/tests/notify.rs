@@ -206,7 +206,11 @@ fn reminders_reach_assignees_once_a_day(env: &Env) {
 }
 
 fn a_run_without_email_settings_fails_visibly(env: &Env) {
-    let _w = world(env);
+    let w = world(env);
+    // A fourth person to remind: a run against a dead server stops after three failures.
+    let (c, _) = user(env, "casey.c", Role::Caseworker);
+    let subject = env.app.get_request(&Context::cli(), &w.seven.0).unwrap().subject_id.unwrap();
+    request(env, RequestKind::AutomatedDecisionReview, 0, 2, &subject, Some(&c));
     let run = env.app.run_job(&Context::cli(), REMINDERS, Cause::Manual, "h").unwrap().unwrap();
     assert_eq!(run.outcome, "failed");
     assert!(run.message.contains("email is not set up"), "{}", run.message);
@@ -219,6 +223,8 @@ fn a_run_without_email_settings_fails_visibly(env: &Env) {
     let run = env.app.run_job(&Context::cli(), REMINDERS, Cause::Manual, "h").unwrap().unwrap();
     assert_eq!(run.outcome, "failed");
     assert!(run.message.contains("could not be sent"), "{}", run.message);
+    let counts: serde_json::Value = serde_json::from_str(&run.counts).unwrap();
+    assert_eq!((counts["failed"].as_i64(), counts["emails"].as_i64()), (Some(3), Some(0)), "{counts}");
     assert!(!run.message.contains("example.org"), "no addresses in the message: {}", run.message);
 }
 
