@@ -428,6 +428,11 @@ fn calendar_feeds_show_each_person_their_deadlines(env: &Env) {
     assert!(env.app.revoke_calendar_feed(&w.a.1).unwrap());
     assert_eq!(fetch(env, &format!("/calendar/{secret_a2}.ics")).0, StatusCode::NOT_FOUND);
     assert_eq!(fetch(env, "/calendar/cal_unknown.ics").0, StatusCode::NOT_FOUND);
+    // A disabled account's address stops answering, and answers again when re-enabled.
+    env.app.set_user_disabled(&Context::cli(), &w.dpo.0, true).unwrap();
+    assert_eq!(fetch(env, &format!("/calendar/{secret_d}.ics")).0, StatusCode::NOT_FOUND);
+    env.app.set_user_disabled(&Context::cli(), &w.dpo.0, false).unwrap();
+    assert_eq!(fetch(env, &format!("/calendar/{secret_d}.ics")).0, StatusCode::OK);
     assert_eq!(fetch(env, &format!("/calendar/{secret_d}")).0, StatusCode::NOT_FOUND, "needs .ics");
     let _ = &w.b;
 }
