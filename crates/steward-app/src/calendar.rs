@@ -123,3 +123,55 @@ impl App {
         Ok(Some(feed_document(&mine, &base)))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(kind: &str, status: &str, statutory: &str, due: &str) -> RequestRow {
+        RequestRow {
+            id: "0193-id".into(),
+            reference: "REQ-2026-000123".into(),
+            kind: kind.into(),
+            subject_id: Some("subject-id".into()),
+            made_by: "subject".into(),
+            channel: "email".into(),
+            region: "england-and-wales".into(),
+            received_on: "2026-11-01".into(),
+            status: status.into(),
+            statutory_due_on: statutory.into(),
+            policy_due_on: due.into(),
+            due_on: due.into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+            assigned_to: None,
+        }
+    }
+
+    #[test]
+    fn an_all_day_event_on_the_due_date_and_one_on_the_last_day_to_extend() {
+        let ics = feed_document(&[row("access", "open", "2026-12-01", "2026-11-30")], "https://s.example.org");
+        for expected in [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "X-WR-CALNAME:Steward deadlines",
+            "UID:0193-id-due@steward",
+            "SUMMARY:REQ-2026-000123 access request due",
+            "DTSTART;VALUE=DATE:20261130",
+            "UID:0193-id-extension@steward",
+            "DTSTART;VALUE=DATE:20261201",
+            "URL:https://s.example.org/requests/0193-id",
+        ] {
+            assert!(ics.contains(expected), "{expected} in\n{ics}");
+        }
+        assert!(!ics.contains("subject-id"));
+        // Extended, a complaint, or the statutory date itself: no second event.
+        for q in [
+            row("access", "extended", "2027-01-30", "2026-11-30"),
+            row("complaint", "open", "2026-12-01", "2026-11-30"),
+            row("access", "open", "2026-11-30", "2026-11-30"),
+        ] {
+            assert!(!feed_document(&[q], "").contains("extension@steward"));
+        }
+    }
+}
