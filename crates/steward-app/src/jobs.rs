@@ -111,6 +111,8 @@ impl App {
             counts: "{}".into(),
             message: String::new(),
         };
+        // Under the lease no other run is live: any still marked running was cut short.
+        self.store.mark_interrupted_runs(job)?;
         self.store.insert_job_run(&run)?;
         let report = match job {
             REMINDERS => self.run_reminders(today),

@@ -24,7 +24,7 @@ pub struct JobRunRow {
     pub started_at: String,
     /// Finished, once it has.
     pub finished_at: Option<String>,
-    /// `running`, `success` or `failed`.
+    /// `running`, `success`, `failed` or `interrupted`.
     pub outcome: String,
     /// Counts as JSON (`{"emails":3,"requests":7}`), never personal data.
     pub counts: String,
@@ -179,6 +179,17 @@ impl Store {
             let n =
                 tx.exec("DELETE FROM job_leases WHERE job = $1 AND holder = $2", &[Val::Text(job), Val::Text(holder)])?;
             Ok(n == 1)
+        })
+    }
+
+    /// Mark runs of `job` still recorded as `running` as `interrupted` (their server
+    /// stopped mid-run). Call only while holding the job's lease, so none is live.
+    pub fn mark_interrupted_runs(&self, job: &str) -> Result<u64, StoreError> {
+        self.write(|tx| {
+            tx.exec(
+                "UPDATE job_runs SET outcome = 'interrupted' WHERE job = $1 AND outcome = 'running'",
+                &[Val::Text(job)],
+            )
         })
     }
 

@@ -2298,6 +2298,11 @@ fn job_runs_reminders_and_feeds(db: &TestDb) {
         counts: "{}".into(),
         message: String::new(),
     };
+    let dead = steward_store::JobRunRow { id: Uuid::now_v7().to_string(), started_at: at(1, 6), ..run.clone() };
+    s.insert_job_run(&dead).unwrap();
+    // A run cut short (its server died) is marked by the next holder of the lease.
+    assert_eq!(s.mark_interrupted_runs("reminders").unwrap(), 1);
+    assert_eq!(s.mark_interrupted_runs("reminders").unwrap(), 0);
     s.insert_job_run(&run).unwrap();
     assert!(!s.job_succeeded_on("reminders", "2026-03-01").unwrap());
     run.finished_at = Some(at(1, 8));
@@ -2305,7 +2310,8 @@ fn job_runs_reminders_and_feeds(db: &TestDb) {
     run.counts = r#"{"emails":2}"#.into();
     s.finish_job_run(&run, &event("job.run", "job", &run.id)).unwrap();
     assert!(s.job_succeeded_on("reminders", "2026-03-01").unwrap());
-    assert_eq!(s.job_runs(Some("reminders"), 10).unwrap(), vec![run.clone()]);
+    let interrupted = steward_store::JobRunRow { outcome: "interrupted".into(), ..dead };
+    assert_eq!(s.job_runs(Some("reminders"), 10).unwrap(), vec![run.clone(), interrupted.clone()]);
     assert!(s.job_runs(Some("other"), 10).unwrap().is_empty());
 
     let sent = steward_store::ReminderSendRow {
@@ -2334,7 +2340,7 @@ fn job_runs_reminders_and_feeds(db: &TestDb) {
     let items = export_all(s);
     let target = db.fresh();
     import_all(&target.store, items).unwrap();
-    assert_eq!(target.store.job_runs(None, 10).unwrap(), vec![run]);
+    assert_eq!(target.store.job_runs(None, 10).unwrap(), vec![run, interrupted]);
     assert!(target.store.reminder_sent("u1", "2026-03-01", "assignee").unwrap());
     assert_eq!(target.store.calendar_feed_by_hash("h2").unwrap(), Some(replaced));
     assert!(target.store.acquire_lease("reminders", "server-b", &at(1, 9), &at(1, 10)).unwrap(), "no lease restored");
