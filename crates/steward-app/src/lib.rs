@@ -3,12 +3,16 @@
 
 pub mod auth;
 pub mod backup;
+pub mod calendar;
 pub mod erasure;
+pub mod jobs;
 pub mod journal;
 pub mod letters;
+pub mod mail;
 pub mod packs;
 pub mod public;
 pub mod records;
+pub mod reminders;
 pub mod requests;
 pub mod statistics;
 pub mod subjects;
@@ -65,6 +69,9 @@ pub enum AppError {
     /// Too many attempts from one place; try again later.
     #[error("too many attempts; wait ten minutes and try again")]
     RateLimited,
+    /// Email could not be sent; the message says why without addresses or passwords.
+    #[error("{0}")]
+    Mail(String),
     /// Signing in failed; deliberately says nothing about why.
     #[error(
         "the email address, password or code is not right (after {} wrong attempts an account is locked for {} minutes)",
@@ -204,6 +211,8 @@ pub struct App {
     store: Store,
     keys: Keyring,
     journal: journal::Journal,
+    /// SMTP settings from the server's configuration, used instead of the stored ones.
+    mail_config: std::sync::OnceLock<mail::MailConfig>,
 }
 
 impl App {
@@ -218,7 +227,12 @@ impl App {
             Some(_) => {}
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
-        let app = Self { store, keys, journal: journal::Journal::new(journal_path.to_path_buf()) };
+        let app = Self {
+            store,
+            keys,
+            journal: journal::Journal::new(journal_path.to_path_buf()),
+            mail_config: std::sync::OnceLock::new(),
+        };
         app.reapply_journal(&Context::system())?;
         Ok(app)
     }

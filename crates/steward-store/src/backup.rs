@@ -129,6 +129,12 @@ pub enum BackupItem {
     PackItem(crate::packs::PackItemRow),
     /// A built response pack, still sealed (schema version 8 on).
     ResponsePack(crate::packs::PackRow),
+    /// A run of a scheduled job (schema version 9 on).
+    JobRun(crate::jobs::JobRunRow),
+    /// A reminder email recorded as sent (schema version 9 on).
+    ReminderSend(crate::jobs::ReminderSendRow),
+    /// A user's calendar feed, its secret as a hash (schema version 9 on).
+    CalendarFeed(crate::jobs::CalendarFeedRow),
     /// An audit entry.
     Audit(AuditRecord),
     /// Last line: how many lines came before it, to detect truncation.
@@ -262,6 +268,15 @@ impl Store {
                 emit(BackupItem::Suppression(r), &mut lines)?;
             }
             crate::packs::export_records(tx, &mut |item| emit(item, &mut lines))?;
+            for r in crate::jobs::all_runs(tx)? {
+                emit(BackupItem::JobRun(r), &mut lines)?;
+            }
+            for r in crate::jobs::all_sends(tx)? {
+                emit(BackupItem::ReminderSend(r), &mut lines)?;
+            }
+            for r in crate::jobs::all_feeds(tx)? {
+                emit(BackupItem::CalendarFeed(r), &mut lines)?;
+            }
             tx.for_each(
                 "SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash FROM audit_log ORDER BY seq",
                 &[],
@@ -439,6 +454,10 @@ fn import_in(
         "erasure_tasks",
         "legal_holds",
         "restrictions",
+        "job_leases",
+        "job_runs",
+        "reminder_sends",
+        "calendar_feeds",
     ]
     .into_iter()
     .chain(crate::packs::TABLES)
@@ -541,6 +560,9 @@ fn import_in(
             BackupItem::SubjectDocument(d) => crate::packs::insert_document_row(tx, &d)?,
             BackupItem::PackItem(i) => crate::packs::insert_item_row(tx, &i)?,
             BackupItem::ResponsePack(p) => crate::packs::insert_pack_row(tx, &p)?,
+            BackupItem::JobRun(r) => crate::jobs::insert_run_row(tx, &r)?,
+            BackupItem::ReminderSend(r) => crate::jobs::insert_send_row(tx, &r)?,
+            BackupItem::CalendarFeed(r) => crate::jobs::insert_feed_row(tx, &r)?,
             BackupItem::Audit(a) => {
                 let e = &a.event;
                 tx.exec(

@@ -5,6 +5,7 @@
 //! Audit entries are appended inside the same transaction as the change they record.
 
 pub mod backup;
+pub mod jobs;
 pub mod packs;
 pub mod postgres;
 pub mod public;
@@ -21,6 +22,7 @@ mod users;
 
 pub use audit::{AuditFilter, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
+pub use jobs::{CalendarFeedRow, JobRunRow, ReminderSendRow};
 pub use packs::{DocumentRow, NoteRow, PackItemRow, PackRow, SubjectRecords};
 pub use public::{SubmissionRow, SubmissionSummary};
 pub use requests::{RequestEventRow, RequestFilter, RequestRow};

@@ -80,11 +80,11 @@ pub struct RequestFilter {
     pub limit: usize,
 }
 
-const COLUMNS: &str = "id, reference, kind, subject_id, made_by, channel, region, received_on, status, \
+pub(crate) const COLUMNS: &str = "id, reference, kind, subject_id, made_by, channel, region, received_on, status, \
     statutory_due_on, policy_due_on, due_on, created_at, updated_at, assigned_to, representative";
 const EVENT_COLUMNS: &str = "id, request_id, seq, kind, on_date, detail_json, actor, created_at";
 
-fn request(r: &Row) -> Result<RequestRow, StoreError> {
+pub(crate) fn request(r: &Row) -> Result<RequestRow, StoreError> {
     Ok(RequestRow {
         id: r.text(0)?,
         reference: r.text(1)?,

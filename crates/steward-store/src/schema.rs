@@ -349,6 +349,42 @@ CREATE INDEX response_packs_request ON response_packs (request_id);
 CREATE INDEX response_packs_subject ON response_packs (subject_id)
 "#,
     },
+    Migration {
+        version: 9,
+        name: "scheduled jobs: leases, runs, reminders sent, calendar feeds",
+        sql: r#"
+CREATE TABLE job_leases (
+    job TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE TABLE job_runs (
+    id TEXT PRIMARY KEY,
+    job TEXT NOT NULL,
+    run_on TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT NOT NULL,
+    counts TEXT NOT NULL,
+    message TEXT NOT NULL
+);
+CREATE INDEX job_runs_job ON job_runs (job, run_on);
+CREATE TABLE reminder_sends (
+    user_id TEXT NOT NULL,
+    sent_on TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    requests BIGINT NOT NULL,
+    PRIMARY KEY (user_id, sent_on, kind)
+);
+CREATE TABLE calendar_feeds (
+    user_id TEXT PRIMARY KEY,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -106,6 +106,7 @@ impl From<AppError> for ApiError {
                 err
             }
             AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Mail(m) => ApiError::new(StatusCode::BAD_GATEWAY, "mail_failed", m),
             AppError::SignInFailed => ApiError::new(StatusCode::UNAUTHORIZED, "sign_in_failed", e.to_string()),
             AppError::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", e.to_string()),
             AppError::Store(StoreError::Unavailable(m)) => {

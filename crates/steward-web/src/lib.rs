@@ -81,6 +81,7 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::statistics::routes())
         .merge(ui::records::routes())
         .merge(ui::packs::routes())
+        .merge(ui::notify::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)

@@ -218,6 +218,9 @@ const PUBLIC_REQUEST: &str = "form_token={form-token}&kind=request&right=access&
 const SETTINGS: &str =
     "org_name=Riverside+Housing&region=england-and-wales&dpo_name=Dana+Okafor&dpo_email=dpo%40example.org";
 
+const EMAIL_SETTINGS: &str = "host=localhost&port=2525&security=none&username=&password=&from=steward%40example.org\
+    &base_url=&reminder_days=7%2C2&reminder_time=07%3A00";
+
 const NEW_REQUEST: &str = "kind=access&received_on=5&received_on-month=1&received_on-year=2026&channel=email\
     &made_by=subject&region=england-and-wales&subject_id={subject}";
 const REQUEST_EVENT: &str =
@@ -303,6 +306,14 @@ const ROUTES: &[Route] = &[
     form("/audit/verify", Needs(AuditRead), ""),
     get("/settings", Needs(ManageSettings)),
     form("/settings", Needs(ManageSettings), SETTINGS),
+    get("/settings/email", Needs(ManageSettings)),
+    form("/settings/email", Needs(ManageSettings), EMAIL_SETTINGS),
+    form("/settings/email/test", Needs(ManageSettings), "to="),
+    get("/account/calendar", SignedIn),
+    form("/account/calendar", SignedIn, ""),
+    form("/account/calendar/revoke", SignedIn, ""),
+    // Calendar apps cannot sign in: the secret in the address is the key.
+    get("/calendar/{file}", Public).at("/calendar/{calendar}.ics"),
     get("/inbox", Needs(SubjectRead)),
     get("/inbox/{id}", Needs(SubjectRead)).at("/inbox/{submission}"),
     form("/inbox/{id}/status", Needs(SubjectUpdate), "status=acknowledged").at("/inbox/{submission}/status"),
@@ -925,6 +936,12 @@ impl Env {
                 self.app.restrict_subject(&cli, &subject, ground, None).expect("restrict");
                 subject
             }
+            "calendar" => {
+                let dpo = self.caller(Role::Dpo);
+                let ctx =
+                    Context { actor: format!("user:{}", dpo.user_id), role: Role::Dpo, request_id: "matrix".into() };
+                self.app.create_calendar_feed(&ctx).expect("calendar feed")
+            }
             "n" => self.next().to_string(),
             "form-token" => self.form_token(),
             "fresh-subject" => self.new_subject("Tom", "Throwaway"),
@@ -942,7 +959,8 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 30] = [
+        const NAMES: [&str; 31] = [
+            "calendar",
             "reviewed-request",
             "document",
             "pack",

@@ -43,6 +43,36 @@ pub struct Config {
     /// plain-HTTP deployment on a trusted network.
     #[serde(default = "default_true")]
     pub cookie_secure: bool,
+    /// Mail server for reminders, instead of the one on the settings page (with
+    /// `smtp_from`; the other `smtp_*` keys are optional).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_host: Option<String>,
+    /// Mail server port (587 for STARTTLS, 465 for TLS, 25 for none by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_port: Option<u16>,
+    /// `starttls` (default), `tls` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_security: Option<String>,
+    /// User name for the mail server.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_username: Option<String>,
+    /// Password for the mail server (better given as `STEWARD_SMTP_PASSWORD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_password: Option<Secret>,
+    /// Address reminders are sent from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub smtp_from: Option<String>,
+}
+
+/// A configured secret: never shown by `Debug`.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(..)")
+    }
 }
 
 fn default_true() -> bool {
@@ -66,6 +96,12 @@ impl Default for Config {
             listen: default_listen(),
             master_key_file: default_key_file(),
             cookie_secure: true,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_security: None,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: None,
         }
     }
 }
@@ -88,7 +124,20 @@ pub struct Overrides {
 }
 
 /// Environment variables read as configuration (each `STEWARD_` + the key in capitals).
-const ENV_KEYS: [&str; 6] = ["org_name", "region", "database_url", "listen", "master_key_file", "cookie_secure"];
+const ENV_KEYS: [&str; 12] = [
+    "org_name",
+    "region",
+    "database_url",
+    "listen",
+    "master_key_file",
+    "cookie_secure",
+    "smtp_host",
+    "smtp_port",
+    "smtp_security",
+    "smtp_username",
+    "smtp_password",
+    "smtp_from",
+];
 
 impl Config {
     /// Load the configuration for `data_dir`.
@@ -142,6 +191,20 @@ mod tests {
         let c = Config::load(dir.path(), &flags).expect("loads");
         assert_eq!(c.region, Region::Scotland);
         assert_eq!(c.listen, "127.0.0.1:9100");
+    }
+
+    #[test]
+    fn smtp_settings_come_from_the_file_and_the_password_is_not_shown() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "smtp_host = \"smtp.example.org\"\nsmtp_from = \"steward@example.org\"\nsmtp_password = \"pw-in-file\"\n",
+        )
+        .expect("write");
+        let c = Config::load(dir.path(), &Overrides::default()).expect("loads");
+        assert_eq!(c.smtp_host.as_deref(), Some("smtp.example.org"));
+        assert!(!format!("{c:?}").contains("pw-in-file"));
+        assert!(!Config::default().to_toml().expect("toml").contains("smtp"));
     }
 
     #[test]

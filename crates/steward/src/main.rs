@@ -117,6 +117,11 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Scheduled jobs: run one now (for cron or a check), or list them and their latest runs.
+    Jobs {
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
     /// Run Steward with realistic fictional data (a housing association and a family-support charity).
     Demo {
         /// Data directory to create or reuse.
@@ -152,6 +157,22 @@ enum TokenCommand {
         dir: DataDir,
         /// Token id.
         id: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum JobsCommand {
+    /// Run a job now (`reminders`); exits 1 if it fails or another server is running it.
+    Run {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The job's name.
+        job: String,
+    },
+    /// List the jobs and their latest runs.
+    List {
+        #[command(flatten)]
+        dir: DataDir,
     },
 }
 
@@ -250,6 +271,35 @@ fn run(cmd: Command) -> Result<(), Failure> {
                 let (app, _) = open(&dir.data_dir, &Overrides::default())?;
                 app.revoke_token(&Context::cli(), &id)?;
                 println!("Revoked token {id}");
+                Ok(())
+            }
+        },
+        Command::Jobs { command } => match command {
+            JobsCommand::Run { dir, job } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                let holder = steward_app::jobs::new_holder();
+                let cause = steward_app::jobs::Cause::Manual;
+                match app.run_job(&Context::cli(), &job, cause, &holder)? {
+                    None => Err(Failure(format!("another server is running {job} now; try again in a few minutes"), 1)),
+                    Some(run) => {
+                        println!("{}: {} {}", run.job, run.outcome, run.counts);
+                        if run.outcome == "success" { Ok(()) } else { Err(Failure(run.message, 1)) }
+                    }
+                }
+            }
+            JobsCommand::List { dir } => {
+                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
+                let settings = app.mail_settings(&Context::cli())?;
+                for (name, what) in steward_app::jobs::JOBS {
+                    println!("{name}\tdaily at {} UK time\t{what}", settings.reminder_time);
+                }
+                for r in app.job_runs(&Context::cli(), 20)? {
+                    let finished = r.finished_at.as_deref().unwrap_or("-");
+                    println!(
+                        "{}\t{}\t{}\t{}\t{finished}\t{}\t{}",
+                        r.job, r.run_on, r.cause, r.started_at, r.outcome, r.counts
+                    );
+                }
                 Ok(())
             }
         },
@@ -471,6 +521,21 @@ fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure>
         None => Store::open_sqlite(&data_dir.join(DB_FILE))?,
     };
     let app = App::open(store, &key, &data_dir.join(JOURNAL_FILE))?;
+    if let Some(host) = &config.smtp_host {
+        let mail = steward_app::mail::MailConfig::new(
+            host,
+            config.smtp_port,
+            config.smtp_security.as_deref(),
+            config.smtp_username.as_deref(),
+            config.smtp_password.as_ref().map(|p| p.0.as_str()),
+            config.smtp_from.as_deref().unwrap_or_default(),
+        )
+        .map_err(|problems| {
+            let list: Vec<String> = problems.iter().map(|p| format!("smtp_{}: {}", p.field, p.message)).collect();
+            Failure(format!("the mail server configuration is not usable: {}", list.join("; ")), 1)
+        })?;
+        app.use_mail_config(mail);
+    }
     Ok((app, config.clone()))
 }
 
@@ -486,6 +551,7 @@ fn serve(app: App, config: &Config, listen: &str, banner: Option<String>) -> Res
     // blocking client cannot be dropped inside it (it panics, aborting the process).
     let app = Arc::new(app);
     let server_app = app.clone();
+    let scheduler = steward_app::jobs::Scheduler::start(app.clone());
     let result = rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(listen)
             .await
@@ -504,6 +570,7 @@ fn serve(app: App, config: &Config, listen: &str, banner: Option<String>) -> Res
         Ok(())
     });
     drop(rt);
+    scheduler.stop();
     drop(app);
     result
 }

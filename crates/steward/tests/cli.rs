@@ -870,8 +870,11 @@ fn postgresql_serve_erase_and_verify() {
 
 #[test]
 fn every_command_has_help() {
-    let commands: [&[&str]; 13] = [
+    let commands: [&[&str]; 16] = [
         &[],
+        &["jobs"],
+        &["jobs", "run"],
+        &["jobs", "list"],
         &["init"],
         &["serve"],
         &["token"],
@@ -1124,4 +1127,43 @@ fn deadline_refuses_bad_dates_and_impossible_orders_naming_the_flag() {
     }
     let mut help = steward(["deadline", "--help"]);
     run(&mut help).code(0).stdout_has("Usage: steward deadline");
+}
+
+// ---------------------------------------------------------------------------------
+// Scheduled jobs
+// ---------------------------------------------------------------------------------
+
+#[path = "../../steward-web/tests/common/smtp_sink.rs"]
+mod smtp_sink;
+
+#[test]
+fn jobs_run_reminders_now_and_are_listed() {
+    let (_tmp, dir) = init_dir();
+    // Without a mail server the run fails and says why.
+    cli(["jobs", "run", "reminders", "--data-dir", s(&dir)]).code(1).stderr_has("email is not set up");
+    cli(["jobs", "run", "nonsense", "--data-dir", s(&dir)]).code(1).stderr_has("not found");
+
+    let sink = smtp_sink::SmtpSink::start();
+    let with_mail = |args: &[&str], port: &str| {
+        let mut cmd = steward(args);
+        cmd.env("STEWARD_SMTP_HOST", "127.0.0.1")
+            .env("STEWARD_SMTP_PORT", port)
+            .env("STEWARD_SMTP_SECURITY", "none")
+            .env("STEWARD_SMTP_FROM", "steward@example.org");
+        run(&mut cmd)
+    };
+    let port = sink.port.to_string();
+    with_mail(&["jobs", "run", "reminders", "--data-dir", s(&dir)], &port)
+        .code(0)
+        .stdout_has("reminders: success")
+        .stdout_has(r#""emails":0"#);
+    // A bad mail configuration is refused, naming the setting.
+    with_mail(&["jobs", "run", "reminders", "--data-dir", s(&dir)], "0").code(1).stderr_has("smtp_port");
+
+    let out = cli(["jobs", "list", "--data-dir", s(&dir)]);
+    out.code(0).stdout_has("reminders\tdaily at 07:00 UK time");
+    let runs: Vec<&str> = out.stdout.lines().filter(|l| l.contains("\tmanual\t")).collect();
+    assert_eq!(runs.len(), 2, "{}", out.stdout);
+    assert!(runs[0].contains("\tsuccess\t") && runs[1].contains("\tfailed\t"), "newest first: {}", out.stdout);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0);
 }

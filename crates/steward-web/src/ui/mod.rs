@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod inbox;
 pub mod letters;
+pub mod notify;
 pub mod packs;
 pub mod pages;
 pub mod public;
