@@ -5,7 +5,7 @@
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
 use steward_core::audit::Outcome;
-use steward_core::checklist::{Step, default_steps, parse_override, setting_key};
+use steward_core::checklist::{Step, default_steps, parse_override, setting_key, to_override};
 use steward_core::request::RequestKind;
 use steward_core::{FieldError, Permission};
 use steward_store::{SearchRow, StepRow};
@@ -58,6 +58,19 @@ pub struct SearchView {
     pub answer: Option<String>,
 }
 
+/// One kind's step list, as the organisation has it.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ChecklistView {
+    /// The request kind.
+    pub kind: RequestKind,
+    /// The steps new requests of this kind get.
+    pub steps: Vec<Step>,
+    /// Whether the organisation changed the list (otherwise Steward's default).
+    pub customised: bool,
+    /// The list as editable text, one `ID|Title|Description` per line.
+    pub text: String,
+}
+
 fn aad(id: &str) -> String {
     format!("request_search:{id}")
 }
@@ -71,6 +84,49 @@ impl App {
             }),
             _ => Ok(default_steps(kind)),
         }
+    }
+
+    /// Every kind's step list (organisation settings: `ManageSettings`).
+    pub fn checklists(&self, ctx: &Context) -> AppResult<Vec<ChecklistView>> {
+        self.require(ctx, Permission::ManageSettings, "checklist", "")?;
+        RequestKind::ALL.iter().map(|k| self.checklist_view(*k)).collect()
+    }
+
+    fn checklist_view(&self, kind: RequestKind) -> AppResult<ChecklistView> {
+        let customised = self.store.setting(&setting_key(kind))?.is_some_and(|v| !v.trim().is_empty());
+        let steps = self.checklist(kind)?;
+        Ok(ChecklistView { kind, text: to_override(&steps), steps, customised })
+    }
+
+    /// Replace the step list new requests of `kind` get (requests already open keep
+    /// theirs). `text` is one `ID|Title` or `ID|Title|Description` per line; every
+    /// problem is refused naming its line. Audited with the kind and count only.
+    pub fn set_checklist(&self, ctx: &Context, kind: RequestKind, text: &str) -> AppResult<ChecklistView> {
+        self.require(ctx, Permission::ManageSettings, "checklist", kind.as_str())?;
+        if text.len() > 40_000 {
+            return Err(AppError::Invalid(FieldError::new("checklist", "is too long (at most 40,000 characters)")));
+        }
+        let steps = parse_override(text).map_err(|errors| {
+            let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
+            AppError::Invalid(FieldError::new("checklist", message))
+        })?;
+        let ev = ctx.event(
+            "checklist.update",
+            "checklist",
+            kind.as_str(),
+            Outcome::Success,
+            format!("steps={}", steps.len()),
+        );
+        self.store.put_settings(&[(&setting_key(kind), &to_override(&steps))], Some(&ev))?;
+        self.checklist_view(kind)
+    }
+
+    /// Go back to Steward's default list for `kind`.
+    pub fn reset_checklist(&self, ctx: &Context, kind: RequestKind) -> AppResult<ChecklistView> {
+        self.require(ctx, Permission::ManageSettings, "checklist", kind.as_str())?;
+        let ev = ctx.event("checklist.reset", "checklist", kind.as_str(), Outcome::Success, "");
+        self.store.put_settings(&[(&setting_key(kind), "")], Some(&ev))?;
+        self.checklist_view(kind)
     }
 
     /// Give a new request its steps from the current checklist.

@@ -5,14 +5,15 @@
 //! one-sentence plain-English description. The other lists follow the ICO's guidance on
 //! each individual right (<https://ico.org.uk/for-organisations/uk-gdpr-guidance-and-resources/individual-rights/>)
 //! and the UK GDPR articles named on each step. An organisation may replace a kind's list
-//! with the setting `checklist.<kind>`: one `ID|Title` per line (see [`parse_override`]).
+//! with the setting `checklist.<kind>`: one `ID|Title` or `ID|Title|Description` per
+//! line (see [`parse_override`]).
 
 use crate::FieldError;
 use crate::request::RequestKind;
 use serde::{Deserialize, Serialize};
 
 /// One step of a checklist.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Step {
     /// Short id, unique in its list (`A`, `B`, … for access).
     pub id: String,
@@ -217,8 +218,9 @@ pub fn setting_key(kind: RequestKind) -> String {
     format!("checklist.{kind}")
 }
 
-/// Parse an override list: one `ID|Title` per line (blank lines ignored). Ids are 1–16
-/// letters, digits, `-` or `_`, unique; titles are 1–200 characters. Errors name the line.
+/// Parse an override list: one `ID|Title` or `ID|Title|Description` per line (blank
+/// lines ignored). Ids are 1–16 letters, digits, `-` or `_`, unique; titles are 1–200
+/// characters, descriptions at most 500. Errors name the line.
 pub fn parse_override(text: &str) -> Result<Vec<Step>, Vec<FieldError>> {
     let mut steps: Vec<Step> = Vec::new();
     let mut errors = Vec::new();
@@ -232,7 +234,17 @@ pub fn parse_override(text: &str) -> Result<Vec<Step>, Vec<FieldError>> {
             errors.push(FieldError::new("checklist", format!("line {n}: expected ID|Title")));
             continue;
         };
+        let (title, description) = match title.split_once('|') {
+            Some((t, d)) => (t, d.trim()),
+            None => (title, ""),
+        };
         let (id, title) = (id.trim(), title.trim());
+        if description.chars().count() > 500 {
+            errors.push(FieldError::new(
+                "checklist",
+                format!("line {n}: the description must be at most 500 characters"),
+            ));
+        }
         if id.is_empty() || id.len() > 16 || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             errors.push(FieldError::new(
                 "checklist",
@@ -244,17 +256,47 @@ pub fn parse_override(text: &str) -> Result<Vec<Step>, Vec<FieldError>> {
         if title.is_empty() || title.chars().count() > 200 {
             errors.push(FieldError::new("checklist", format!("line {n}: the title must be 1 to 200 characters")));
         }
-        steps.push(Step { id: id.into(), title: title.into(), description: String::new() });
+        steps.push(Step { id: id.into(), title: title.into(), description: description.into() });
     }
     if steps.is_empty() && errors.is_empty() {
         errors.push(FieldError::new("checklist", "line 1: the list has no steps"));
     }
+    if steps.len() > 60 {
+        errors.push(FieldError::new("checklist", "a list may have at most 60 steps"));
+    }
     if errors.is_empty() { Ok(steps) } else { Err(errors) }
+}
+
+/// A list as the override text [`parse_override`] reads (`ID|Title|Description`).
+pub fn to_override(steps: &[Step]) -> String {
+    steps
+        .iter()
+        .map(|s| {
+            if s.description.is_empty() {
+                format!("{}|{}", s.id, s.title)
+            } else {
+                format!("{}|{}|{}", s.id, s.title, s.description)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overrides_round_trip_with_descriptions() {
+        for kind in RequestKind::ALL {
+            let steps = default_steps(*kind);
+            assert_eq!(parse_override(&to_override(&steps)).expect("parses"), steps, "{kind}");
+        }
+        let e = parse_override("A|Log it|x\nA|Again").expect_err("duplicate");
+        assert!(e[0].message.contains("line 2"), "{e:?}");
+        let long = format!("A|Title|{}", "d".repeat(501));
+        assert!(parse_override(&long).is_err());
+    }
 
     #[test]
     fn access_list_is_the_seed_steps_a_to_m() {

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use steward_app::SubjectView;
-use steward_app::checklists::{NewSearch, SearchView};
+use steward_app::checklists::{ChecklistView, NewSearch, SearchView};
 use steward_app::erasure::{
     ErasureCertificate, ErasureTask, Hold, NewHold, NewSystem, Restriction, RestrictionGround, System, TaskConfirmation,
 };
@@ -37,6 +37,65 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/holds", get(list_holds).post(place_hold))
         .route("/holds/{id}", axum::routing::delete(lift_hold))
         .route("/subjects/{id}/restriction", get(get_restriction).put(restrict).delete(lift_restriction))
+        .route("/checklists", get(list_checklists))
+        .route("/checklists/{kind}", axum::routing::put(set_checklist).delete(reset_checklist))
+}
+
+/// Every kind's checklist.
+#[derive(Serialize, ToSchema)]
+pub struct ChecklistList {
+    /// One per request kind.
+    pub checklists: Vec<ChecklistView>,
+}
+
+/// A new step list.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChecklistText {
+    /// One `ID|Title` or `ID|Title|Description` per line.
+    pub text: String,
+}
+
+fn request_kind(kind: &str) -> Result<steward_core::request::RequestKind, ApiError> {
+    kind.parse().map_err(|e: steward_core::CoreError| ApiError::from(steward_app::AppError::Unknown(e)))
+}
+
+/// The step list each kind of request is worked through.
+#[utoipa::path(get, path = "/api/v1/checklists", tag = "requests", security(("bearer" = [])),
+    responses((status = 200, body = ChecklistList), (status = 403, body = ErrorBody)))]
+pub async fn list_checklists(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<ChecklistList>, ApiError> {
+    let app = s.app.clone();
+    Ok(Json(ChecklistList { checklists: blocking(move || app.checklists(&ctx)).await? }))
+}
+
+/// Replace the step list new requests of a kind get (requests already logged keep theirs).
+#[utoipa::path(put, path = "/api/v1/checklists/{kind}", tag = "requests", request_body = ChecklistText,
+    security(("bearer" = [])), params(("kind" = String, Path, description = "Request kind, e.g. access")),
+    responses((status = 200, body = ChecklistView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn set_checklist(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(kind): Path<String>,
+    body: JsonObject<ChecklistText>,
+) -> Result<Json<ChecklistView>, ApiError> {
+    let JsonObject(t) = body;
+    let kind = request_kind(&kind)?;
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.set_checklist(&ctx, kind, &t.text)).await?))
+}
+
+/// Go back to Steward's default list for a kind.
+#[utoipa::path(delete, path = "/api/v1/checklists/{kind}", tag = "requests", security(("bearer" = [])),
+    params(("kind" = String, Path, description = "Request kind, e.g. access")),
+    responses((status = 200, body = ChecklistView), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn reset_checklist(
+    State(s): State<AppState>,
+    Authed(ctx): Authed,
+    Path(kind): Path<String>,
+) -> Result<Json<ChecklistView>, ApiError> {
+    let kind = request_kind(&kind)?;
+    let app = s.app.clone();
+    Ok(Json(blocking(move || app.reset_checklist(&ctx, kind)).await?))
 }
 
 /// One checklist step.
@@ -475,7 +534,7 @@ pub async fn lift_restriction(
 #[openapi(
     paths(list_steps, set_step, list_searches, add_search, assign, rectify, list_tasks, add_task, confirm_task,
         certificate, list_systems, create_system, get_system, update_system, list_holds, place_hold, lift_hold,
-        get_restriction, restrict, lift_restriction),
+        get_restriction, restrict, lift_restriction, list_checklists, set_checklist, reset_checklist),
     tags((name = "erasure", description = "Erasure tasks per system and processor, and erasure certificates"),
         (name = "registers", description = "Systems and processors that hold personal data"),
         (name = "holds", description = "Legal holds: nothing they cover is erased or disposed of"))

@@ -351,6 +351,9 @@ const ROUTES: &[Route] = &[
         .at("/subjects/{fresh-subject}/holds"),
     form("/subjects/{id}/holds/{hold}/lift", Needs(ManageHolds), "hold-{last-hold}-reason=Claim+settled")
         .at("/subjects/{fresh-held}/holds/{last-hold}/lift"),
+    get("/settings/checklists", Needs(ManageSettings)),
+    form("/settings/checklists/{kind}", Needs(ManageSettings), "action=save&text-erasure=A|Log+it%0AB|Erase+it")
+        .at("/settings/checklists/erasure"),
     get("/systems", Needs(ReadRegisters)),
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
     get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
@@ -439,6 +442,10 @@ const ROUTES: &[Route] = &[
     .at("/api/v1/requests/{fresh-erasure}/erasure-tasks/{erasure-task}"),
     api("GET", "/api/v1/requests/{id}/erasure-certificate", Only(CERTIFICATE_READERS), "")
         .at("/api/v1/requests/{request}/erasure-certificate"),
+    api("GET", "/api/v1/checklists", Needs(ManageSettings), ""),
+    api("PUT", "/api/v1/checklists/{kind}", Needs(ManageSettings), r#"{"text":"A|Log it\nB|Erase it"}"#)
+        .at("/api/v1/checklists/erasure"),
+    api("DELETE", "/api/v1/checklists/{kind}", Needs(ManageSettings), "").at("/api/v1/checklists/erasure"),
     api("GET", "/api/v1/systems", Needs(ReadRegisters), ""),
     api("POST", "/api/v1/systems", Needs(ManageRegisters), r#"{"name":"Matrix system {n}","kind":"system"}"#),
     api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),

@@ -201,7 +201,39 @@ fn representatives_and_identity_notes(env: &Env) {
     assert_eq!((s, v["error"]["field"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("note")));
 }
 
+fn organisations_edit_their_checklists(env: &Env) {
+    let (s, v) = env.call(Role::Dpo, Method::GET, "/api/v1/checklists", None);
+    assert_eq!(s, StatusCode::OK);
+    let access = &v["checklists"].as_array().expect("lists")[0];
+    assert_eq!((access["kind"].as_str(), access["steps"].as_array().map(Vec::len)), (Some("access"), Some(13)));
+    let text = "A|Log the request|The clock starts\nB|Search the housing system\nC|Ask the repairs contractor";
+    let (s, v) = env.call(Role::Dpo, Method::PUT, "/api/v1/checklists/erasure", Some(json!({"text": text})));
+    assert_eq!((s, v["customised"].as_bool()), (StatusCode::OK, Some(true)), "{v}");
+    let subject = env.subject();
+    let id =
+        env.create(json!({"kind": "erasure", "received_on": "2026-01-05", "channel": "email", "subject_id": subject}))
+            ["id"]
+            .as_str()
+            .expect("id")
+            .to_string();
+    let (_, steps) = env.call(Role::Dpo, Method::GET, &format!("/api/v1/requests/{id}/steps"), None);
+    let titles: Vec<&str> =
+        steps["steps"].as_array().expect("steps").iter().map(|s| s["title"].as_str().unwrap()).collect();
+    assert_eq!(titles, ["Log the request", "Search the housing system", "Ask the repairs contractor"]);
+
+    let (s, v) = env.call(Role::Dpo, Method::PUT, "/api/v1/checklists/erasure", Some(json!({"text": "A|One\nA|Two"})));
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["error"]["message"].as_str().expect("message").contains("line 2"), "{v}");
+    let (s, _) = env.call(Role::Dpo, Method::PUT, "/api/v1/checklists/parcel", Some(json!({"text": "A|One"})));
+    assert!(s.is_client_error(), "{s}");
+    let (s, _) = env.call(Role::Caseworker, Method::PUT, "/api/v1/checklists/erasure", Some(json!({"text": "A|One"})));
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, v) = env.call(Role::Dpo, Method::DELETE, "/api/v1/checklists/erasure", None);
+    assert_eq!((s, v["customised"].as_bool()), (StatusCode::OK, Some(false)));
+}
+
 on_both_backends! {
+    organisations_edit_their_checklists,
     worked_examples,
     identity_and_clarification,
     extension,

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod checklists;
 pub mod inbox;
 pub mod letters;
 pub mod notify;

@@ -27,6 +27,7 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(super::subjects::routes())
         .merge(super::audit::routes())
         .merge(super::settings::routes())
+        .merge(super::checklists::routes())
         .merge(super::inbox::routes())
         .merge(super::systems::routes())
 }
