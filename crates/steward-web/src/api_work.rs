@@ -56,8 +56,8 @@ pub struct ChecklistText {
     pub text: String,
 }
 
-fn request_kind(kind: &str) -> Result<steward_core::request::RequestKind, ApiError> {
-    kind.parse().map_err(|e: steward_core::CoreError| ApiError::from(steward_app::AppError::Unknown(e)))
+fn request_kind(kind: &str) -> Result<steward_core::request::RequestKind, steward_app::AppError> {
+    kind.parse().map_err(steward_app::AppError::Unknown)
 }
 
 /// The step list each kind of request is worked through.
@@ -79,9 +79,8 @@ pub async fn set_checklist(
     body: JsonObject<ChecklistText>,
 ) -> Result<Json<ChecklistView>, ApiError> {
     let JsonObject(t) = body;
-    let kind = request_kind(&kind)?;
     let app = s.app.clone();
-    Ok(Json(blocking(move || app.set_checklist(&ctx, kind, &t.text)).await?))
+    Ok(Json(blocking(move || app.set_checklist(&ctx, request_kind(&kind)?, &t.text)).await?))
 }
 
 /// Go back to Steward's default list for a kind.
@@ -93,9 +92,8 @@ pub async fn reset_checklist(
     Authed(ctx): Authed,
     Path(kind): Path<String>,
 ) -> Result<Json<ChecklistView>, ApiError> {
-    let kind = request_kind(&kind)?;
     let app = s.app.clone();
-    Ok(Json(blocking(move || app.reset_checklist(&ctx, kind)).await?))
+    Ok(Json(blocking(move || app.reset_checklist(&ctx, request_kind(&kind)?)).await?))
 }
 
 /// One checklist step.
