@@ -64,6 +64,20 @@ pub enum Capacity {
     Other,
 }
 
+impl Capacity {
+    /// Words for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Capacity::Solicitor => "Solicitor or legal representative",
+            Capacity::ParentOrGuardian => "Parent or guardian",
+            Capacity::Attorney => "Attorney or court-appointed deputy",
+            Capacity::Advocate => "Advocate, support worker or advice agency",
+            Capacity::RelativeOrFriend => "Relative or friend with written authority",
+            Capacity::Other => "Someone else with written authority",
+        }
+    }
+}
+
 /// Someone making a request for the subject. ICO "Right of access": a request may be made
 /// through a third party; the controller must be satisfied that they are entitled to act
 /// (written authority, a power of attorney, parental responsibility) before disclosing.

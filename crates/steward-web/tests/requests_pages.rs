@@ -261,6 +261,15 @@ fn logging_a_request_through_the_form() {
     let page = env.get(&env.dpo, &to);
     page.assert_status(StatusCode::OK).assert_has("Request logged").assert_has("Erasure").assert_has("Scotland");
     page.assert_has(&long(received)).assert_has(&format!(r#"href="/subjects/{subject}""#));
+    page.assert_has("Eilidh Fraser, solicitor or legal representative").assert_has("Signed letter of authority");
+
+    // A representative without evidence of authority is refused on that field.
+    let mut no_evidence: Vec<(&str, &str)> =
+        vec![("kind", "access"), ("channel", "email"), ("made_by", "representative")];
+    no_evidence.extend([("region", "england-and-wales"), ("rep_name", "Eilidh Fraser"), ("rep_capacity", "solicitor")]);
+    no_evidence.extend(dates.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let r = env.post(&env.dpo, "/requests", &no_evidence);
+    r.assert_status(StatusCode::UNPROCESSABLE_ENTITY).assert_has(r##"href="#rep_evidence""##);
 
     // A date in the future is refused, on the field, in the error summary.
     let future = date_fields("received_on", uk_today().checked_add(2.days()).expect("in range"));
