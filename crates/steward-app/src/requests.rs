@@ -238,35 +238,62 @@ fn parse<T: std::str::FromStr>(s: &str, what: &str) -> AppResult<T> {
     s.parse().map_err(|_| corrupt(what))
 }
 
+/// An event's details as stored. Reasons and notes are free text staff type, which may
+/// name people, so they are sealed under the keyring (base64) with the event's id as
+/// associated data; outcome and ground are codes.
 #[derive(Serialize, Deserialize, Default)]
 struct Detail {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    reason: Option<String>,
+    reason_sealed: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     outcome: Option<steward_core::request::DecisionOutcome>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     ground: Option<steward_core::request::RefusalGround>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    note: Option<String>,
+    note_sealed: Option<String>,
 }
 
 fn representative_aad(id: &str) -> String {
     format!("request_representative:{id}")
 }
 
-fn to_event(e: &RequestEventRow) -> AppResult<RequestEvent> {
-    let d: Detail = serde_json::from_str(&e.detail_json).map_err(|_| corrupt("event detail"))?;
-    Ok(RequestEvent {
-        kind: parse(&e.kind, "event kind")?,
-        on: parse(&e.on_date, "event date")?,
-        reason: d.reason,
-        outcome: d.outcome,
-        ground: d.ground,
-        note: d.note,
-    })
+fn event_aad(event_id: &str, field: &str) -> String {
+    format!("request_event:{event_id}:{field}")
 }
 
 impl App {
+    fn seal_text(&self, aad: &str, text: Option<&String>) -> AppResult<Option<String>> {
+        use base64::Engine as _;
+        text.map(|t| {
+            let sealed = self.keys.seal_secret(aad, t.as_bytes()).map_err(AppError::from)?;
+            Ok(base64::engine::general_purpose::STANDARD.encode(sealed))
+        })
+        .transpose()
+    }
+
+    fn open_text(&self, aad: &str, sealed: Option<&String>) -> AppResult<Option<String>> {
+        use base64::Engine as _;
+        sealed
+            .map(|b| {
+                let bytes = base64::engine::general_purpose::STANDARD.decode(b).map_err(|_| corrupt("event detail"))?;
+                let plain = self.keys.open_secret(aad, &bytes).map_err(AppError::from)?;
+                String::from_utf8(plain).map_err(|_| corrupt("event detail"))
+            })
+            .transpose()
+    }
+
+    fn to_event(&self, e: &RequestEventRow) -> AppResult<RequestEvent> {
+        let d: Detail = serde_json::from_str(&e.detail_json).map_err(|_| corrupt("event detail"))?;
+        Ok(RequestEvent {
+            kind: parse(&e.kind, "event kind")?,
+            on: parse(&e.on_date, "event date")?,
+            reason: self.open_text(&event_aad(&e.id, "reason"), d.reason_sealed.as_ref())?,
+            outcome: d.outcome,
+            ground: d.ground,
+            note: self.open_text(&event_aad(&e.id, "note"), d.note_sealed.as_ref())?,
+        })
+    }
+
     /// The policy target for `kind`: the setting `policy_target.<kind>` when set, else the default.
     pub fn policy_target(&self, kind: RequestKind) -> AppResult<PolicyTarget> {
         match self.store.setting(&policy_setting_key(kind))? {
@@ -294,7 +321,7 @@ impl App {
         rows: &[RequestEventRow],
         with_events: bool,
     ) -> AppResult<RequestView> {
-        let events = rows.iter().map(to_event).collect::<AppResult<Vec<_>>>()?;
+        let events = rows.iter().map(|e| self.to_event(e)).collect::<AppResult<Vec<_>>>()?;
         // Events were checked against the day they were recorded; re-check with no upper bound.
         let (a, policy) = self.assess_row(&q, &events, Date::MAX)?;
         let views = if with_events {
@@ -431,19 +458,20 @@ impl App {
     pub fn record_request_event(&self, ctx: &Context, id: &str, event: RequestEvent) -> AppResult<RequestView> {
         self.require(ctx, Permission::SubjectUpdate, "request", id)?;
         let (q, rows) = self.load_request(ctx, id)?;
-        let mut events = rows.iter().map(to_event).collect::<AppResult<Vec<_>>>()?;
+        let mut events = rows.iter().map(|e| self.to_event(e)).collect::<AppResult<Vec<_>>>()?;
         let kind: EventKind = event.kind;
         events.push(event.clone());
         let (a, _) = self.assess_row(&q, &events, uk_today())?;
+        let event_id = uuid::Uuid::now_v7().to_string();
         let detail = Detail {
-            reason: event.reason.clone(),
+            reason_sealed: self.seal_text(&event_aad(&event_id, "reason"), event.reason.as_ref())?,
             outcome: event.outcome,
             ground: event.ground,
-            note: event.note.clone(),
+            note_sealed: self.seal_text(&event_aad(&event_id, "note"), event.note.as_ref())?,
         };
         let now = steward_store::now();
         let row = RequestEventRow {
-            id: uuid::Uuid::now_v7().to_string(),
+            id: event_id,
             request_id: q.id.clone(),
             seq: rows.last().map_or(0, |r| r.seq) + 1,
             kind: kind.as_str().into(),

@@ -346,3 +346,22 @@ fn a_restricted_persons_file_is_not_added_to_but_their_access_request_is_answere
     let built = app.build_pack(&cli, &access).unwrap();
     assert!(built.items >= 2, "the pack still answers their own request");
 }
+
+#[test]
+fn reasons_and_notes_are_sealed_at_rest() {
+    let (_d, app) = app();
+    let cli = Context::cli();
+    let marcus = subject(&app);
+    let id = request(&app, RequestKind::Access, &marcus);
+    let asked = RequestEvent { note: Some("Mr Okafor's passport".into()), ..ev(EventKind::IdentityRequested) };
+    app.record_request_event(&cli, &id, asked).unwrap();
+    let refused =
+        decision(DecisionOutcome::Refused, Some(RefusalGround::ManifestlyExcessive), Some("Okafor asked daily"));
+    let view = app.record_request_event(&cli, &id, refused).unwrap();
+    assert_eq!(view.events[0].event.note.as_deref(), Some("Mr Okafor's passport"));
+    assert_eq!(view.events[1].event.reason.as_deref(), Some("Okafor asked daily"));
+    let (_, rows) = app.store().request(&id).unwrap().unwrap();
+    for r in rows {
+        assert!(!r.detail_json.contains("Okafor"), "sealed: {}", r.detail_json);
+    }
+}
