@@ -225,7 +225,7 @@ fn word(i: &mut &str) -> PResult<String> {
 }
 
 fn number(i: &mut &str) -> PResult<u32> {
-    digit1.try_map(str::parse::<u32>).context(StrContext::Label("number")).parse_next(i)
+    digit1.try_map(str::parse::<u32>).context(StrContext::Label("number (too large)")).parse_next(i)
 }
 
 fn expected(what: &'static str) -> StrContext {
@@ -316,7 +316,7 @@ fn syntax_error(text: &str, offset: usize, inner: &ContextError) -> RuleError {
     if !wanted.is_empty() {
         message.push_str(&format!(": expected {}", wanted.join(" or ")));
     } else if let Some(StrContext::Label(l)) = inner.context().next() {
-        message.push_str(&format!(": invalid {l}"));
+        message.push_str(&format!(": bad {l}"));
     }
     RuleError::new(message)
 }
@@ -326,7 +326,8 @@ fn syntax_error(text: &str, offset: usize, inner: &ContextError) -> RuleError {
 /// Errors name the problem precisely: an unknown event, flag, unit or operator, a
 /// number that is too large, or the position of a syntax error.
 pub fn parse_rule(text: &str) -> Result<Rule, RuleError> {
-    let raw = (ws, expr, ws, eof).map(|(_, r, _, _)| r).parse(text).map_err(|e| {
+    let end = eof.context(expected("the end of the rule or `+ PERIOD if FLAG`"));
+    let raw = (ws, expr, ws, end).map(|(_, r, _, _)| r).parse(text).map_err(|e| {
         let inner = e.inner();
         syntax_error(text, e.offset(), inner)
     })?;
