@@ -156,4 +156,19 @@ mod tests {
         let r = state_pension_age(date(1980, 1, 1)).unwrap_or_else(|| panic!("no date"));
         assert!(r.age_text().contains("phased 2044–2046, treated as 68"));
     }
+
+    fn born() -> impl proptest::strategy::Strategy<Value = Date> {
+        use proptest::strategy::Strategy;
+        (0i32..25_000).prop_map(|d| date(1940, 1, 1).checked_add(jiff::Span::new().days(i64::from(d))).unwrap())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn between_66_and_68_and_never_earlier_for_a_later_birth(a in born(), b in born()) {
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let (sa, sb) = (state_pension_age(a).unwrap().date, state_pension_age(b).unwrap().date);
+            proptest::prop_assert!(sa <= sb, "{a} → {sa}, {b} → {sb}");
+            proptest::prop_assert!(sa >= a.checked_add(66.years()).unwrap() && sa <= a.checked_add(68.years()).unwrap());
+        }
+    }
 }

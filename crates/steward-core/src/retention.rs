@@ -587,7 +587,10 @@ impl Value {
         match self {
             Value::Date { date, detail, .. } => format!("{detail} → {}", format_date(*date)),
             Value::Permanent { detail } => detail.clone(),
-            Value::Missing(m) => format!("no destroy-by date yet: missing {}", m.join(", ")),
+            Value::Missing(m) => {
+                let needs: Vec<String> = m.iter().map(|x| missing_phrase(x)).collect();
+                format!("no destroy-by date yet: needs {}", needs.join(" and "))
+            }
         }
     }
 
@@ -597,6 +600,15 @@ impl Value {
             Value::Permanent { .. } => "permanently".to_string(),
             Value::Missing(m) => format!("unknown (missing {})", m.join(", ")),
         }
+    }
+}
+
+/// "event left" → "the date of leaving"; "date_of_birth" → "the subject's date of birth".
+fn missing_phrase(fact: &str) -> String {
+    match fact.strip_prefix("event ") {
+        Some(e) if is_event(e) => format!("the date of {} ({fact})", event_phrase(e)),
+        _ if fact == "date_of_birth" => "the subject's date of birth (date_of_birth)".to_string(),
+        _ => fact.to_string(),
     }
 }
 

@@ -254,7 +254,7 @@ pub struct Outcome {
     pub applied: Applied,
     /// The text of the rule that applied.
     pub rule: String,
-    /// The flags of the `applies_to_all` modifiers that changed the result.
+    /// The flags of the `applies_to_all` modifiers that were applied (their flag held).
     pub modifiers: Vec<String>,
     /// Plain English, e.g. "6 years after leaving (15 Mar 2024) → 15 Mar 2030".
     pub explanation: String,
