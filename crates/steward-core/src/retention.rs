@@ -68,7 +68,6 @@ pub const FLAGS: &[&str] = &[
     "legal_proceedings",
     "reference_consent",
     "retention_consent",
-    "notified_to_ico",
 ];
 
 /// The plain-English phrase for an event, e.g. `left` → "leaving".

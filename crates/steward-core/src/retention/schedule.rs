@@ -327,7 +327,6 @@ impl Schedule {
         let mut ids = BTreeSet::new();
         for (i, rt) in file.record_type.iter().enumerate() {
             let id = rt.id.as_str();
-            let who = if valid_id(id) { Some(id) } else { None };
             if !valid_id(id) {
                 errors.push(err(
                     None,
@@ -337,15 +336,15 @@ impl Schedule {
                     ),
                 ));
             } else if !ids.insert(id.to_string()) {
-                errors.push(err(who, "id", "the id is used by an earlier record type"));
+                errors.push(err(Some(id), "id", "the id is used by an earlier record type"));
             }
             if rt.name.trim().is_empty() {
-                errors.push(err(who.or(Some(id)), "name", "must not be empty"));
+                errors.push(err(Some(id), "name", "must not be empty"));
             }
             let rule = match parse_rule(&rt.rule) {
                 Ok(r) => Some(r),
                 Err(e) => {
-                    errors.push(err(who.or(Some(id)), "rule", e.message));
+                    errors.push(err(Some(id), "rule", e.message));
                     None
                 }
             };
@@ -353,17 +352,17 @@ impl Schedule {
             let mut flags = BTreeSet::new();
             for (j, ex) in rt.exceptions.iter().enumerate() {
                 if let Err(e) = check_flag(&ex.when) {
-                    errors.push(err(who.or(Some(id)), format!("exceptions[{j}].when"), e.message));
+                    errors.push(err(Some(id), format!("exceptions[{j}].when"), e.message));
                 } else if !flags.insert(ex.when.clone()) {
                     errors.push(err(
-                        who.or(Some(id)),
+                        Some(id),
                         format!("exceptions[{j}].when"),
                         format!("an earlier exception already uses '{}'", ex.when),
                     ));
                 }
                 match parse_rule(&ex.rule) {
                     Ok(r) => exceptions.push(Exception { when: ex.when.clone(), rule: r, source: ex.source.clone() }),
-                    Err(e) => errors.push(err(who.or(Some(id)), format!("exceptions[{j}].rule"), e.message)),
+                    Err(e) => errors.push(err(Some(id), format!("exceptions[{j}].rule"), e.message)),
                 }
             }
             if let Some(rule) = rule {
@@ -441,10 +440,7 @@ impl Schedule {
                         }
                         (Value::Missing(a), _) => Value::Missing(a),
                         (_, Value::Missing(b)) => Value::Missing(b),
-                        (v, Value::Permanent { detail }) => {
-                            let _ = v;
-                            Value::Permanent { detail }
-                        }
+                        (_, Value::Permanent { detail }) => Value::Permanent { detail },
                         (Value::Date { date: a, .. }, Value::Date { date: b, label: bl, .. }) => {
                             let later = a.max(b);
                             let detail = format!(
