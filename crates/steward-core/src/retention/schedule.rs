@@ -455,6 +455,9 @@ impl Schedule {
                 }
             }
         }
+        if matches!(rule, Rule::Permanent) {
+            explanation = format!("kept permanently under the rule for {}", rt.name);
+        }
         let (destroy_on, permanent, missing) = match &value {
             Value::Date { date, .. } => (Some(*date), false, Vec::new()),
             Value::Permanent { .. } => (None, true, Vec::new()),

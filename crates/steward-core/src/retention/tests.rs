@@ -230,6 +230,7 @@ fn permanent_records() {
         assert!(o.permanent, "{id}");
         assert_eq!(o.destroy_on, None, "{id}");
         assert!(o.missing.is_empty(), "{id}");
+        assert!(o.explanation.starts_with("kept permanently under the rule for "), "{id}");
         // Even with consent and legal proceedings, permanent stays permanent.
         let f = facts(&[("proceedings_ended", date(2025, 1, 1))], &["legal_proceedings", "retention_consent"], None);
         assert!(charity().evaluate(id, &f).unwrap().permanent, "{id}");
@@ -547,5 +548,65 @@ proptest! {
     #[test]
     fn parser_never_panics(text in "[a-z0-9_(), +-]{0,40}") {
         let _ = parse_rule(&text);
+    }
+}
+
+#[test]
+fn modifier_errors_name_the_field() {
+    let text = r#"
+version = 1
+name = "x"
+[[applies_to_all]]
+when = "retention_consent"
+extend = "5 fortnights"
+[[applies_to_all]]
+when = "legal_proceedings"
+later_of = "same_as(a)"
+[[applies_to_all]]
+when = "retention_consent"
+extend = "1 year"
+[[applies_to_all]]
+when = "hold"
+extend = "1 year"
+"#;
+    let lines: Vec<String> = Schedule::from_toml(text).unwrap_err().0.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "applies_to_all[0].extend: unknown unit 'fortnights'; expected days, months or years".to_string(),
+            "applies_to_all[1].later_of: same_as(…) cannot be used in applies_to_all".to_string(),
+            "applies_to_all[2].when: a modifier for 'retention_consent' is already given".to_string(),
+            format!("applies_to_all[3].when: unknown flag 'hold'; known flags: {}", FLAGS.join(", ")),
+        ]
+    );
+}
+
+#[test]
+fn facts_and_outcome_as_json() {
+    // The shape the records API will accept and answer with.
+    let f: Facts =
+        serde_json::from_str(r#"{"events": {"left": "2024-03-15"}, "flags": ["reference_consent"]}"#).unwrap();
+    let o = charity().evaluate("volunteer-file", &f).unwrap();
+    let json = serde_json::to_value(&o).unwrap();
+    assert_eq!(json["destroy_on"], "2029-03-15");
+    assert_eq!(json["rule"], "5 years after left");
+    assert_eq!(json["applied"]["kind"], "exception");
+    assert_eq!(json["applied"]["when"], "reference_consent");
+    assert_eq!(json["explanation"], "5 years after leaving (15 Mar 2024) → 15 Mar 2029");
+    let o = charity().evaluate("deed-of-title", &Facts::default()).unwrap();
+    let json = serde_json::to_value(&o).unwrap();
+    assert_eq!(
+        (json["destroy_on"].clone(), json["permanent"].clone()),
+        (serde_json::Value::Null, serde_json::Value::Bool(true))
+    );
+}
+
+#[test]
+fn every_charity_rule_and_exception_quotes_its_source() {
+    for rt in charity().record_types {
+        assert!(rt.source.as_deref().is_some_and(|s| !s.is_empty()), "{}", rt.id);
+        for ex in &rt.exceptions {
+            assert!(ex.source.as_deref().is_some_and(|s| !s.is_empty()), "{} / {}", rt.id, ex.when);
+        }
     }
 }
