@@ -5,176 +5,47 @@
 //! router on SQLite, signed in through the sign-in form. All personal data is fictional.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::StatusCode;
 use jiff::ToSpan;
-use jiff::civil::Date;
-use std::sync::Arc;
+use steward_app::Context;
 use steward_app::requests::{NewRequest, uk_today};
-use steward_app::{App, Context};
 use steward_core::Role;
 use steward_core::subject::NewSubject;
-use steward_crypto::MasterKey;
-use steward_store::Store;
-use tower::ServiceExt;
 
-const PASSWORD: &str = "correct horse battery staple";
+#[path = "common/page_client.rs"]
+mod page_client;
 
-struct User {
-    cookie: String,
-    csrf: String,
-}
+use page_client::{Client, Resp, User, date_fields, encode, long};
 
 struct Env {
-    router: axum::Router,
-    app: Arc<App>,
+    client: Client,
     dpo: User,
     staff: User,
     auditor: User,
     caseworker: User,
     caseworker_id: String,
-    rt: tokio::runtime::Runtime,
-    _dir: tempfile::TempDir,
 }
 
-struct Resp {
-    status: StatusCode,
-    headers: HeaderMap,
-    text: String,
-}
-
-impl Resp {
-    fn assert_status(&self, status: StatusCode) -> &Self {
-        assert_eq!(self.status, status, "body: {}", self.text);
-        self
+impl std::ops::Deref for Env {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
     }
-
-    fn location(&self) -> &str {
-        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or_default()
-    }
-
-    fn assert_has(&self, needle: &str) -> &Self {
-        assert!(self.text.contains(needle), "expected {needle:?} in: {}", self.text);
-        self
-    }
-
-    fn at(&self, needle: &str) -> usize {
-        self.text.find(needle).unwrap_or_else(|| panic!("expected {needle:?} in: {}", self.text))
-    }
-}
-
-fn encode(fields: &[(&str, &str)]) -> String {
-    serde_urlencoded::to_string(fields).expect("encode form")
-}
-
-fn csrf_of(html: &str) -> String {
-    let marker = "name=\"_csrf\" value=\"";
-    let start = html.find(marker).expect("a CSRF field on the page") + marker.len();
-    html[start..].split('"').next().expect("token").to_string()
-}
-
-fn long(d: Date) -> String {
-    d.strftime("%-d %B %Y").to_string()
 }
 
 impl Env {
     fn new() -> Self {
-        let dir = tempfile::TempDir::new().expect("temporary directory");
-        let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
-        let key = MasterKey::generate().expect("master key");
-        let app = App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app");
-        let ctx = Context::cli();
-        app.set_two_factor_enforced(&ctx, false).expect("two-factor off");
-        let people = [
+        let (client, ids) = Client::new(&[
             (Role::Dpo, "dpo@example.org", "Dana Okafor"),
             (Role::Staff, "staff@example.org", "Sam Patel"),
             (Role::Auditor, "audit@example.org", "Ade Brown"),
-        ];
-        for (role, email, name) in people {
-            app.create_user_with_password(&ctx, email, name, role, PASSWORD).expect("create user");
-        }
-        let caseworker_id = app
-            .create_user_with_password(&ctx, "case@example.org", "Cai Morgan", Role::Caseworker, PASSWORD)
-            .expect("create caseworker")
-            .id;
-        let app = Arc::new(app);
-        let router = steward_web::router(app.clone());
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-        let blank = || User { cookie: String::new(), csrf: String::new() };
-        let mut env = Self {
-            router,
-            app,
-            dpo: blank(),
-            staff: blank(),
-            auditor: blank(),
-            caseworker: blank(),
-            caseworker_id,
-            rt,
-            _dir: dir,
-        };
-        env.caseworker = env.sign_in("case@example.org");
-        env.dpo = env.sign_in("dpo@example.org");
-        env.staff = env.sign_in("staff@example.org");
-        env.auditor = env.sign_in("audit@example.org");
-        env
-    }
-
-    fn send(&self, req: Request<Body>) -> Resp {
-        let router = self.router.clone();
-        self.rt.block_on(async move {
-            let resp = router.oneshot(req).await.expect("the router never fails");
-            let status = resp.status();
-            let headers = resp.headers().clone();
-            let bytes = resp.into_body().collect().await.expect("read body").to_bytes();
-            Resp { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
-        })
-    }
-
-    fn sign_in(&self, email: &str) -> User {
-        let r = self.send(
-            Request::builder()
-                .method(Method::POST)
-                .uri("/sign-in")
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(encode(&[("email", email), ("password", PASSWORD)])))
-                .expect("request"),
-        );
-        r.assert_status(StatusCode::SEE_OTHER);
-        let set_cookie = r.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a session cookie");
-        let cookie = set_cookie.split(';').next().expect("cookie pair").to_string();
-        let mut user = User { cookie, csrf: String::new() };
-        user.csrf = csrf_of(&self.get(&user, "/account").text);
-        user
-    }
-
-    fn get(&self, user: &User, uri: &str) -> Resp {
-        self.send(
-            Request::builder()
-                .method(Method::GET)
-                .uri(uri)
-                .header(header::COOKIE, &user.cookie)
-                .body(Body::empty())
-                .expect("request"),
-        )
-    }
-
-    fn post(&self, user: &User, uri: &str, fields: &[(&str, &str)]) -> Resp {
-        let mut all = vec![("_csrf", user.csrf.as_str())];
-        all.extend_from_slice(fields);
-        self.post_raw(user, uri, encode(&all))
-    }
-
-    fn post_raw(&self, user: &User, uri: &str, body: String) -> Resp {
-        self.send(
-            Request::builder()
-                .method(Method::POST)
-                .uri(uri)
-                .header(header::COOKIE, &user.cookie)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(Body::from(body))
-                .expect("request"),
-        )
+            (Role::Caseworker, "case@example.org", "Cai Morgan"),
+        ]);
+        let caseworker = client.sign_in("case@example.org");
+        let dpo = client.sign_in("dpo@example.org");
+        let staff = client.sign_in("staff@example.org");
+        let auditor = client.sign_in("audit@example.org");
+        Self { client, dpo, staff, auditor, caseworker, caseworker_id: ids[3].clone() }
     }
 
     fn subject(&self) -> String {
@@ -192,14 +63,6 @@ impl Env {
         let v = self.app.create_request(&Context::cli(), input).expect("create request");
         (v.id, v.reference)
     }
-}
-
-fn date_fields(prefix: &str, d: Date) -> [(String, String); 3] {
-    [
-        (prefix.to_string(), d.day().to_string()),
-        (format!("{prefix}-month"), d.month().to_string()),
-        (format!("{prefix}-year"), d.year().to_string()),
-    ]
 }
 
 #[test]
