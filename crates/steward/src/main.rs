@@ -52,6 +52,10 @@ enum Command {
         /// UK region, for the bank holidays deadlines skip.
         #[arg(long, value_parser = parse_region)]
         region: Option<Region>,
+        /// Retention schedule to start from: family-support-charity or generic. Written to
+        /// retention-schedule.toml in the data directory, where it can be edited.
+        #[arg(long, value_name = "NAME", default_value = "generic", value_parser = parse_template)]
+        template: String,
     },
     /// Serve the web UI and the JSON API.
     Serve {
@@ -117,6 +121,11 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// The retention schedule: check the data directory's schedule file, or any file.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
     /// Scheduled jobs: run one now (for cron or a check), or list them and their latest runs.
     Jobs {
         #[command(subcommand)]
@@ -160,6 +169,20 @@ enum TokenCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Check a schedule file; prints its record types, or exits 1 naming each problem
+    /// (record type and field).
+    Check {
+        #[command(flatten)]
+        dir: DataDir,
+        /// A schedule file to check instead of the data directory's.
+        #[arg(long, value_name = "FILE")]
+        file: Option<PathBuf>,
+    },
+}
+
+/// Subcommands of `jobs`.
 #[derive(Subcommand)]
 enum JobsCommand {
     /// Run a job now (`reminders`); exits 1 if it fails or another server is running it.
@@ -238,9 +261,10 @@ fn main() -> ExitCode {
 
 fn run(cmd: Command) -> Result<(), Failure> {
     match cmd {
-        Command::Init { dir, database_url, org_name, region } => {
+        Command::Init { dir, database_url, org_name, region, template } => {
             init(&dir.data_dir, database_url, org_name, region)?;
-            println!("Initialised {}", dir.data_dir.display());
+            write_schedule_template(&dir.data_dir, &template)?;
+            println!("Initialised {} (retention schedule: {template})", dir.data_dir.display());
             println!(
                 "Keep a copy of the master key somewhere safe and apart from backups: without it nothing can be read."
             );
@@ -274,6 +298,18 @@ fn run(cmd: Command) -> Result<(), Failure> {
                 Ok(())
             }
         },
+        Command::Retention { command: RetentionCommand::Check { dir, file } } => {
+            let path = file.unwrap_or_else(|| dir.data_dir.join(SCHEDULE_FILE));
+            let schedule = load_schedule(&path)?;
+            let review = schedule.record_types.iter().filter(|t| t.review_before_use).count();
+            println!(
+                "{}: schedule {:?}, {} record types ({review} marked review before use)",
+                path.display(),
+                schedule.name,
+                schedule.record_types.len()
+            );
+            Ok(())
+        }
         Command::Jobs { command } => match command {
             JobsCommand::Run { dir, job } => {
                 let (app, _) = open(&dir.data_dir, &Overrides::default())?;
@@ -508,7 +544,43 @@ fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
         ));
     }
     let config = Config::load(data_dir, flags)?;
+    let schedule = data_dir.join(SCHEDULE_FILE);
+    if schedule.exists() {
+        load_schedule(&schedule)?;
+    }
     open_with(data_dir, &config)
+}
+
+/// The retention schedule's file in the data directory.
+const SCHEDULE_FILE: &str = "retention-schedule.toml";
+
+/// A shipped schedule template's name, for `init --template`.
+fn parse_template(name: &str) -> Result<String, String> {
+    match steward_core::retention::schedule::template(name) {
+        Some(_) => Ok(name.to_string()),
+        None => {
+            let names: Vec<&str> = steward_core::retention::schedule::TEMPLATES.iter().map(|(n, _)| *n).collect();
+            Err(format!("no retention template is named {name:?}; the templates are: {}", names.join(", ")))
+        }
+    }
+}
+
+/// Write template `name` as the data directory's schedule, unless one is there already.
+fn write_schedule_template(data_dir: &Path, name: &str) -> Result<(), Failure> {
+    let path = data_dir.join(SCHEDULE_FILE);
+    if path.exists() {
+        return Ok(());
+    }
+    let text = steward_core::retention::schedule::template(name)
+        .ok_or_else(|| Failure(format!("no retention template is named {name:?}"), 2))?;
+    std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))
+}
+
+/// Read and check a schedule file; every problem is named with its record type and field.
+fn load_schedule(path: &Path) -> Result<steward_core::retention::Schedule, Failure> {
+    let text = std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display()), 1))?;
+    steward_core::retention::Schedule::from_toml(&text)
+        .map_err(|e| Failure(format!("{} is not a valid retention schedule:\n{e}", path.display()), 1))
 }
 
 fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure> {
@@ -629,6 +701,7 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
         return Ok(None);
     }
     init(data_dir, None, Some(DEMO_ORG.into()), Some(Region::EnglandAndWales))?;
+    write_schedule_template(data_dir, "family-support-charity")?;
     let (app, _) = open(data_dir, &Overrides::default())?;
     let ctx = Context::cli();
     // The demo is for looking around: two-factor sign-in is offered, not compulsory.

@@ -430,6 +430,32 @@ fn assert_no_jane(what: &str, bytes: &[u8]) {
 // ---------------------------------------------------------------------------------
 
 #[test]
+fn init_writes_a_retention_schedule_template_that_is_checked_on_every_start() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    cli(["init", "--data-dir", s(&dir), "--template", "family-support-charity"])
+        .code(0)
+        .stdout_has("retention schedule: family-support-charity");
+    let schedule = dir.join("retention-schedule.toml");
+    let text = std::fs::read_to_string(&schedule).expect("the schedule file");
+    assert!(text.contains("id = \"volunteer-file\""), "the template's record types are there");
+    cli(["retention", "check", "--data-dir", s(&dir)]).code(0).stdout_has("record types");
+
+    // A mistake is named by record type and field, and stops the server starting.
+    std::fs::write(&schedule, text.replace("2 years after left", "2 fortnights after left")).expect("edit");
+    cli(["retention", "check", "--data-dir", s(&dir)]).code(1).stderr_has("volunteer-file").stderr_has("rule");
+    cli(["token", "list", "--data-dir", s(&dir)]).code(1).stderr_has("not a valid retention schedule");
+
+    // An unknown template is a usage error that lists the templates; nothing is created.
+    let other = tmp.path().join("other");
+    cli(["init", "--data-dir", s(&other), "--template", "hospital"]).code(2).stderr_has("generic");
+    assert!(!other.exists(), "a refused init creates nothing");
+    // The default is the generic template.
+    let plain = tmp.path().join("plain");
+    cli(["init", "--data-dir", s(&plain)]).code(0).stdout_has("retention schedule: generic");
+}
+
+#[test]
 fn init_creates_a_private_data_directory_once() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().expect("tmp");
