@@ -611,6 +611,15 @@ impl App {
         self.request_view(q, &rows, true)
     }
 
+    /// A request's kind, status and dates, without its events or representative: what
+    /// forms need to decide what to offer. Not recorded as a view (it shows no personal
+    /// data); need to know still applies.
+    pub fn request_outline(&self, ctx: &Context, id: &str) -> AppResult<RequestView> {
+        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        let (q, rows) = self.load_request(ctx, id)?;
+        self.request_view(q, &rows, false)
+    }
+
     /// The stored row of a request the caller may see.
     pub(crate) fn request_row_for(&self, ctx: &Context, id: &str) -> AppResult<RequestRow> {
         self.load_request(ctx, id).map(|(q, _)| q)

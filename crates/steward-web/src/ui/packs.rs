@@ -236,7 +236,7 @@ async fn build(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<cr
     let app = s.app.clone();
     let session = f.session;
     let result = run(move || {
-        let r = app.get_request(&session.ctx, &id)?;
+        let r = app.request_outline(&session.ctx, &id)?;
         let pack = app.build_pack(&session.ctx, &id)?;
         Ok(BuiltPage {
             page: page(&app, &session, "requests"),

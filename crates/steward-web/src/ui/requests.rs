@@ -1306,7 +1306,7 @@ async fn record(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
             }
             Ok(Recorded::Failed(Box::new(p)))
         };
-        let request_kind = app.get_request(&session.ctx, &id)?.kind;
+        let request_kind = app.request_outline(&session.ctx, &id)?.kind;
         let event = match read_event(&pairs, request_kind) {
             Ok(e) => e,
             Err(errors) => return refused(errors, &pairs),

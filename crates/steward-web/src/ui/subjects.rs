@@ -1454,7 +1454,7 @@ async fn lift_hold(
 /// The request being answered and its subject, or why a correction cannot be made
 /// under it (a page for people).
 fn rectification_of(app: &App, session: &SessionInfo, request_id: &str) -> AppResult<(String, String)> {
-    let r = app.get_request(&session.ctx, request_id)?;
+    let r = app.request_outline(&session.ctx, request_id)?;
     if r.kind != steward_core::request::RequestKind::Rectification {
         return Err(AppError::Invalid(FieldError::new("kind", "only a rectification request corrects a record")));
     }
