@@ -230,6 +230,16 @@ pub(crate) fn insert_restriction_row(tx: &mut dyn Tx, r: &RestrictionRow) -> Res
     Ok(())
 }
 
+/// Run one change; when it touched a row, audit `event` in the same transaction.
+/// Returns whether anything changed (a refused change is not audited).
+fn changed_audited(tx: &mut dyn Tx, sql: &str, params: &[Val<'_>], event: &AuditEvent) -> Result<bool, StoreError> {
+    let n = tx.exec(sql, params)?;
+    if n > 0 {
+        append_in(tx, std::slice::from_ref(event))?;
+    }
+    Ok(n > 0)
+}
+
 pub(crate) fn all_systems(tx: &mut dyn Tx) -> Result<Vec<SystemRow>, StoreError> {
     tx.query(&format!("SELECT {SYSTEM_COLUMNS} FROM systems ORDER BY name"), &[])?.iter().map(system).collect()
 }
@@ -277,7 +287,8 @@ impl Store {
             if !clash.is_empty() {
                 return Err(StoreError::Conflict(format!("a system is already named {:?}", s.name)));
             }
-            let n = tx.exec(
+            changed_audited(
+                tx,
                 "UPDATE systems SET name = $2, kind = $3, holds_all_subjects = $4, contact = $5, notes = $6, \
                  retired_at = $7 WHERE id = $1",
                 &[
@@ -289,11 +300,8 @@ impl Store {
                     Val::Text(&s.notes),
                     Val::OptText(s.retired_at.as_deref()),
                 ],
-            )?;
-            if n > 0 {
-                append_in(tx, std::slice::from_ref(event))?;
-            }
-            Ok(n > 0)
+                event,
+            )
         })
     }
 
@@ -356,7 +364,8 @@ impl Store {
     /// false when there is no pending task with that id on that request.
     pub fn confirm_erasure_task(&self, t: &ErasureTaskRow, event: &AuditEvent) -> Result<bool, StoreError> {
         self.write(|tx| {
-            let n = tx.exec(
+            changed_audited(
+                tx,
                 "UPDATE erasure_tasks SET status = $3, confirmed_on = $4, confirmed_by = $5, note = $6 \
                  WHERE id = $1 AND request_id = $2 AND status = 'pending'",
                 &[
@@ -367,11 +376,8 @@ impl Store {
                     Val::OptText(t.confirmed_by.as_deref()),
                     Val::Text(&t.note),
                 ],
-            )?;
-            if n > 0 {
-                append_in(tx, std::slice::from_ref(event))?;
-            }
-            Ok(n > 0)
+                event,
+            )
         })
     }
 
@@ -429,15 +435,13 @@ impl Store {
         event: &AuditEvent,
     ) -> Result<bool, StoreError> {
         self.write(|tx| {
-            let n = tx.exec(
+            changed_audited(
+                tx,
                 "UPDATE legal_holds SET lifted_at = $2, lifted_by = $3, lift_reason = $4 \
                  WHERE id = $1 AND lifted_at IS NULL",
                 &[Val::Text(id), Val::Text(at), Val::Text(by), Val::Text(reason)],
-            )?;
-            if n > 0 {
-                append_in(tx, std::slice::from_ref(event))?;
-            }
-            Ok(n > 0)
+                event,
+            )
         })
     }
 
@@ -473,11 +477,7 @@ impl Store {
     /// Lift a subject's restriction, with `event` audited. Returns false when there was none.
     pub fn lift_restriction(&self, subject_id: &str, event: &AuditEvent) -> Result<bool, StoreError> {
         self.write(|tx| {
-            let n = tx.exec("DELETE FROM restrictions WHERE subject_id = $1", &[Val::Text(subject_id)])?;
-            if n > 0 {
-                append_in(tx, std::slice::from_ref(event))?;
-            }
-            Ok(n > 0)
+            changed_audited(tx, "DELETE FROM restrictions WHERE subject_id = $1", &[Val::Text(subject_id)], event)
         })
     }
 }
