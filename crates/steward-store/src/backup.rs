@@ -129,6 +129,12 @@ pub enum BackupItem {
     PackItem(crate::packs::PackItemRow),
     /// A built response pack, still sealed (schema version 8 on).
     ResponsePack(crate::packs::PackRow),
+    /// A saved version of the retention schedule.
+    RetentionSchedule(crate::retention::ScheduleRow),
+    /// A record in the retention inventory.
+    RetentionRecord(Box<crate::retention::RecordRow>),
+    /// A disposal found by the sweep.
+    Disposal(Box<crate::retention::DisposalRow>),
     /// A run of a scheduled job (schema version 9 on).
     JobRun(crate::jobs::JobRunRow),
     /// A reminder email recorded as sent (schema version 9 on).
@@ -268,6 +274,7 @@ impl Store {
                 emit(BackupItem::Suppression(r), &mut lines)?;
             }
             crate::packs::export_records(tx, &mut |item| emit(item, &mut lines))?;
+            crate::retention::export_records(tx, &mut |item| emit(item, &mut lines))?;
             for r in crate::jobs::all_runs(tx)? {
                 emit(BackupItem::JobRun(r), &mut lines)?;
             }
@@ -461,6 +468,7 @@ fn import_in(
     ]
     .into_iter()
     .chain(crate::packs::TABLES)
+    .chain(crate::retention::TABLES)
     {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
@@ -560,6 +568,9 @@ fn import_in(
             BackupItem::SubjectDocument(d) => crate::packs::insert_document_row(tx, &d)?,
             BackupItem::PackItem(i) => crate::packs::insert_item_row(tx, &i)?,
             BackupItem::ResponsePack(p) => crate::packs::insert_pack_row(tx, &p)?,
+            BackupItem::RetentionSchedule(s) => crate::retention::insert_schedule_row(tx, &s)?,
+            BackupItem::RetentionRecord(r) => crate::retention::insert_record_row(tx, &r)?,
+            BackupItem::Disposal(d) => crate::retention::insert_disposal_row(tx, &d)?,
             BackupItem::JobRun(r) => crate::jobs::insert_run_row(tx, &r)?,
             BackupItem::ReminderSend(r) => crate::jobs::insert_send_row(tx, &r)?,
             BackupItem::CalendarFeed(r) => crate::jobs::insert_feed_row(tx, &r)?,

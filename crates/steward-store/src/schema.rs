@@ -385,6 +385,69 @@ CREATE TABLE calendar_feeds (
 )
 "#,
     },
+    Migration {
+        version: 10,
+        name: "retention: schedule versions, records inventory, disposals",
+        sql: r#"
+CREATE TABLE retention_schedules (
+    version BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    toml TEXT NOT NULL,
+    source TEXT NOT NULL,
+    saved_at TEXT NOT NULL,
+    saved_by TEXT NOT NULL
+);
+CREATE TABLE retention_records (
+    id TEXT PRIMARY KEY,
+    record_type TEXT NOT NULL,
+    reference TEXT NOT NULL,
+    subject_id TEXT NULL,
+    other_subjects TEXT NOT NULL,
+    system_id TEXT NULL,
+    location TEXT NOT NULL,
+    storage TEXT NOT NULL,
+    document_id TEXT NULL,
+    facts TEXT NOT NULL,
+    destroy_on TEXT NULL,
+    permanent BIGINT NOT NULL,
+    missing TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    explanation TEXT NOT NULL,
+    schedule_version BIGINT NOT NULL,
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    destroyed_on TEXT NULL
+);
+CREATE INDEX retention_records_due ON retention_records (status, destroy_on);
+CREATE INDEX retention_records_type ON retention_records (record_type, id);
+CREATE INDEX retention_records_subject ON retention_records (subject_id);
+CREATE TABLE disposals (
+    id TEXT PRIMARY KEY,
+    record_id TEXT NOT NULL,
+    record_type TEXT NOT NULL,
+    subject_ref TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    due_on TEXT NOT NULL,
+    found_on TEXT NOT NULL,
+    storage TEXT NOT NULL,
+    status TEXT NOT NULL,
+    hold_id TEXT NULL,
+    method TEXT NULL,
+    assignee TEXT NULL,
+    task_due_on TEXT NULL,
+    approved_by TEXT NULL,
+    approved_at TEXT NULL,
+    done_on TEXT NULL,
+    done_by TEXT NULL,
+    note TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX disposals_record ON disposals (record_id);
+CREATE INDEX disposals_status ON disposals (status, due_on)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.
