@@ -189,12 +189,20 @@ pub struct TaskConfirmation {
     pub note: String,
 }
 
-/// A legal hold to place on a subject.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+/// A legal hold to place: on a subject, a record of the inventory or a whole record
+/// type (give exactly one of `subject_id`, `record_id`, `record_type`).
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewHold {
-    /// The subject held.
-    pub subject_id: String,
+    /// The subject held: nothing about them is erased or disposed of.
+    #[serde(default)]
+    pub subject_id: Option<String>,
+    /// The record held.
+    #[serde(default)]
+    pub record_id: Option<String>,
+    /// The record type held: no record of it is disposed of.
+    #[serde(default)]
+    pub record_type: Option<String>,
     /// Why (e.g. "County court claim 2026/114"); no names.
     pub reason: String,
     /// Who approved it (name or role).
@@ -206,7 +214,7 @@ pub struct NewHold {
 pub struct Hold {
     /// Id.
     pub id: String,
-    /// What it covers (`subject`).
+    /// What it covers: `subject`, `record` or `record_type`.
     pub scope: String,
     /// The id of what it covers.
     pub target: String,
@@ -437,7 +445,8 @@ impl App {
         Ok(self.store.holds("subject", Some(subject_id), false)?.into_iter().map(Hold::from).collect())
     }
 
-    /// Refuse when a legal hold stands on the subject: nothing it covers may be erased.
+    /// Refuse when a legal hold stands on the subject, or on a record about them or its
+    /// record type: nothing a hold covers may be erased.
     pub fn ensure_no_hold(&self, subject_id: &str) -> AppResult<()> {
         if let Some(h) = self.subject_holds(subject_id)?.first() {
             let placed = h.placed_at.get(..10).unwrap_or(&h.placed_at);
@@ -447,34 +456,93 @@ impl App {
                 h.approved_by
             )));
         }
+        let holds = self.store.standing_holds()?;
+        if holds.iter().any(|h| h.scope != "subject") {
+            let ix = crate::retention::HoldIndex::new(&holds);
+            let f = steward_store::RecordFilter {
+                subject_id: Some(subject_id.to_string()),
+                limit: 10_000,
+                ..Default::default()
+            };
+            let (records, _) = self.store.records(&f)?;
+            if let Some(r) = records.iter().find(|r| r.status != "destroyed" && !ix.covering(r).is_empty()) {
+                return Err(AppError::Conflict(format!(
+                    "a legal hold covers a record about this subject ({}, reference {:?}): nothing about them may \
+                     be erased until the hold is lifted",
+                    r.record_type, r.reference
+                )));
+            }
+        }
         Ok(())
     }
 
-    /// Holds (standing only, unless `include_lifted`), newest first.
+    /// Holds (standing only, unless `include_lifted`), newest first: those on one subject,
+    /// or every hold of every scope.
     pub fn holds(&self, ctx: &Context, subject_id: Option<&str>, include_lifted: bool) -> AppResult<Vec<Hold>> {
         self.require(ctx, Permission::SubjectRead, "hold", subject_id.unwrap_or(""))?;
         if let Some(s) = subject_id {
             self.require_need_to_know(ctx, s)?;
+            return Ok(self.store.holds("subject", Some(s), include_lifted)?.into_iter().map(Hold::from).collect());
         }
-        Ok(self.store.holds("subject", subject_id, include_lifted)?.into_iter().map(Hold::from).collect())
+        let mut all = Vec::new();
+        for scope in ["subject", "record", "record_type"] {
+            all.extend(self.store.holds(scope, None, include_lifted)?);
+        }
+        all.sort_by(|a, b| b.placed_at.cmp(&a.placed_at).then(a.id.cmp(&b.id)));
+        Ok(all.into_iter().map(Hold::from).collect())
     }
 
-    /// Place a legal hold on a subject (DPO).
+    /// Place a legal hold on a subject, a record or a record type (DPO).
     pub fn place_hold(&self, ctx: &Context, input: NewHold) -> AppResult<Hold> {
         self.require(ctx, Permission::ManageHolds, "hold", "")?;
-        match self.store.subject(&input.subject_id)? {
-            SubjectLookup::Found(_) => {}
-            SubjectLookup::Erased(_) => {
-                return Err(AppError::Invalid(FieldError::new("subject_id", "names an erased subject")));
-            }
-            SubjectLookup::NotFound => {
-                return Err(AppError::Invalid(FieldError::new("subject_id", "names no subject on record")));
-            }
-        }
+        let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
+        let (scope, target) =
+            match (nonempty(&input.subject_id), nonempty(&input.record_id), nonempty(&input.record_type)) {
+                (Some(s), None, None) => {
+                    match self.store.subject(&s)? {
+                        SubjectLookup::Found(_) => {}
+                        SubjectLookup::Erased(_) => {
+                            return Err(AppError::Invalid(FieldError::new("subject_id", "names an erased subject")));
+                        }
+                        SubjectLookup::NotFound => {
+                            return Err(AppError::Invalid(FieldError::new("subject_id", "names no subject on record")));
+                        }
+                    }
+                    ("subject", s)
+                }
+                (None, Some(r), None) => {
+                    let rec = self.store.record(&r)?.ok_or_else(|| {
+                        AppError::Invalid(FieldError::new("record_id", "names no record in the inventory"))
+                    })?;
+                    if rec.status == "destroyed" {
+                        return Err(AppError::Invalid(FieldError::new(
+                            "record_id",
+                            "names a record already destroyed",
+                        )));
+                    }
+                    ("record", r)
+                }
+                (None, None, Some(t)) => {
+                    let known = self.active_schedule()?.is_some_and(|(_, s)| s.record_type(&t).is_some());
+                    if !known {
+                        return Err(AppError::Invalid(FieldError::new(
+                            "record_type",
+                            format!("'{t}' is not a record type of the schedule in force"),
+                        )));
+                    }
+                    ("record_type", t)
+                }
+                _ => {
+                    return Err(AppError::Invalid(FieldError::new(
+                        "subject_id",
+                        "give exactly one of subject_id, record_id or record_type",
+                    )));
+                }
+            };
         let row = HoldRow {
             id: uuid::Uuid::now_v7().to_string(),
-            scope: "subject".into(),
-            target: input.subject_id.clone(),
+            scope: scope.into(),
+            target: target.clone(),
             reason: text_field("reason", &input.reason, MAX_NOTE, true)?,
             approved_by: text_field("approved_by", &input.approved_by, MAX_SYSTEM_NAME, true)?,
             placed_by: ctx.actor.clone(),
@@ -483,7 +551,7 @@ impl App {
             lifted_by: None,
             lift_reason: None,
         };
-        let ev = ctx.event("hold.place", "hold", &row.id, Outcome::Success, format!("subject={}", input.subject_id));
+        let ev = ctx.event("hold.place", "hold", &row.id, Outcome::Success, format!("{scope}={target}"));
         self.store.insert_hold(&row, &ev)?;
         Ok(row.into())
     }
@@ -496,7 +564,7 @@ impl App {
         if h.lifted_at.is_some() {
             return Err(AppError::Conflict("the hold was already lifted".into()));
         }
-        let ev = ctx.event("hold.lift", "hold", id, Outcome::Success, format!("subject={}", h.target));
+        let ev = ctx.event("hold.lift", "hold", id, Outcome::Success, format!("{}={}", h.scope, h.target));
         if !self.store.lift_hold(id, &steward_store::now(), &ctx.actor, &reason, &ev)? {
             return Err(AppError::Conflict("the hold was already lifted".into()));
         }

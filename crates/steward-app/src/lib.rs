@@ -14,6 +14,7 @@ pub mod public;
 pub mod records;
 pub mod reminders;
 pub mod requests;
+pub mod retention;
 pub mod statistics;
 pub mod subjects;
 pub mod suppression;
@@ -213,6 +214,10 @@ pub struct App {
     journal: journal::Journal,
     /// SMTP settings from the server's configuration, used instead of the stored ones.
     mail_config: std::sync::OnceLock<mail::MailConfig>,
+    /// The parsed schedule in force, by version.
+    schedule_cache: std::sync::Mutex<Option<(i64, std::sync::Arc<steward_core::retention::Schedule>)>>,
+    /// The data directory's schedule file, mirrored on every save.
+    schedule_file: std::sync::OnceLock<PathBuf>,
 }
 
 impl App {
@@ -232,6 +237,8 @@ impl App {
             keys,
             journal: journal::Journal::new(journal_path.to_path_buf()),
             mail_config: std::sync::OnceLock::new(),
+            schedule_cache: std::sync::Mutex::new(None),
+            schedule_file: std::sync::OnceLock::new(),
         };
         app.reapply_journal(&Context::system())?;
         Ok(app)

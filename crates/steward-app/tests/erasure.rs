@@ -136,16 +136,22 @@ fn an_approved_erasure_shreds_suppresses_tasks_every_holder_and_certifies() {
         .place_hold(
             &cli,
             NewHold {
-                subject_id: marcus.clone(),
+                subject_id: Some(marcus.clone()),
                 reason: "Disrepair claim".into(),
                 approved_by: "Head of Legal".into(),
+                ..Default::default()
             },
         )
         .unwrap();
     assert!(matches!(
         app.place_hold(
             &caseworker,
-            NewHold { subject_id: marcus.clone(), reason: "x".into(), approved_by: "y".into() }
+            NewHold {
+                subject_id: Some(marcus.clone()),
+                reason: "x".into(),
+                approved_by: "y".into(),
+                ..Default::default()
+            }
         ),
         Err(AppError::Forbidden(_))
     ));

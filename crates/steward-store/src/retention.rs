@@ -140,14 +140,23 @@ pub struct RecordFilter {
     pub missing: bool,
     /// Only records with this status.
     pub status: Option<String>,
-    /// Only these ids (for "held": the caller resolves holds to ids or types).
-    pub ids: Option<Vec<String>>,
-    /// Only these record types (for holds on types).
-    pub record_types: Option<Vec<String>>,
+    /// Only records covered by these holds.
+    pub held: Option<HeldSets>,
     /// Most rows returned.
     pub limit: usize,
     /// Rows skipped.
     pub offset: usize,
+}
+
+/// What standing holds cover: records by id, record types, subjects.
+#[derive(Debug, Clone, Default)]
+pub struct HeldSets {
+    /// Held records.
+    pub ids: Vec<String>,
+    /// Held record types.
+    pub types: Vec<String>,
+    /// Held subjects.
+    pub subjects: Vec<String>,
 }
 
 /// Filters for listing disposals.
@@ -398,9 +407,7 @@ fn push_filter<'a>(f: &'a RecordFilter, clauses: &mut Vec<String>, params: &mut 
     if let Some(s) = &f.subject_id {
         params.push(Val::Text(s));
         let n = params.len();
-        clauses.push(format!(
-            "(subject_id = ${n} OR ',' || other_subjects || ',' LIKE '%,' || ${n} || ',%')"
-        ));
+        clauses.push(format!("(subject_id = ${n} OR ',' || other_subjects || ',' LIKE '%,' || ${n} || ',%')"));
     }
     if let Some(d) = &f.due_from {
         add("destroy_on >= ?", Val::Text(d), params, clauses);
@@ -417,28 +424,27 @@ fn push_filter<'a>(f: &'a RecordFilter, clauses: &mut Vec<String>, params: &mut 
     if let Some(loc) = &f.location {
         add("LOWER(location) LIKE ?", Val::Text(loc), params, clauses);
     }
-    if let Some(ids) = &f.ids {
-        if ids.is_empty() {
-            clauses.push("1 = 0".into());
-        } else {
+    if let Some(held) = &f.held {
+        let mut ors = Vec::new();
+        for (col, list) in [("id", &held.ids), ("record_type", &held.types), ("subject_id", &held.subjects)] {
+            if list.is_empty() {
+                continue;
+            }
             let mut marks = Vec::new();
-            for id in ids {
-                params.push(Val::Text(id));
+            for v in list {
+                params.push(Val::Text(v));
                 marks.push(format!("${}", params.len()));
             }
-            clauses.push(format!("id IN ({})", marks.join(", ")));
+            ors.push(format!("{col} IN ({})", marks.join(", ")));
         }
-    }
-    if let Some(types) = &f.record_types {
-        if types.is_empty() {
+        for v in &held.subjects {
+            params.push(Val::Text(v));
+            ors.push(format!("',' || other_subjects || ',' LIKE '%,' || ${} || ',%'", params.len()));
+        }
+        if ors.is_empty() {
             clauses.push("1 = 0".into());
         } else {
-            let mut marks = Vec::new();
-            for t in types {
-                params.push(Val::Text(t));
-                marks.push(format!("${}", params.len()));
-            }
-            clauses.push(format!("record_type IN ({})", marks.join(", ")));
+            clauses.push(format!("({})", ors.join(" OR ")));
         }
     }
 }
@@ -777,6 +783,18 @@ impl Store {
             update_record_in(tx, record)?;
             append_in(tx, events)?;
             Ok(true)
+        })
+    }
+
+    /// Whether subject `subject_id`'s file holds document `id`.
+    pub fn document_exists(&self, subject_id: &str, id: &str) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            Ok(!tx
+                .query(
+                    "SELECT id FROM subject_documents WHERE id = $1 AND subject_id = $2",
+                    &[Val::Text(id), Val::Text(subject_id)],
+                )?
+                .is_empty())
         })
     }
 

@@ -906,9 +906,10 @@ impl Env {
             }
             "last-hold" => {
                 let input = steward_app::erasure::NewHold {
-                    subject_id: self.last.borrow().clone(),
+                    subject_id: Some(self.last.borrow().clone()),
                     reason: "Claim 2026/114".into(),
                     approved_by: "Head of Legal".into(),
+                    ..Default::default()
                 };
                 self.app.place_hold(&cli, input).expect("hold").id
             }
@@ -931,9 +932,10 @@ impl Env {
             "fresh-hold" => {
                 let subject = self.new_subject("Hana", "Throwaway");
                 let hold = steward_app::erasure::NewHold {
-                    subject_id: subject,
+                    subject_id: Some(subject),
                     reason: "Claim".into(),
                     approved_by: "Head of Legal".into(),
+                    ..Default::default()
                 };
                 self.app.place_hold(&cli, hold).expect("hold").id
             }

@@ -125,9 +125,10 @@ pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<()> {
     // An open rectification request, and a legal hold on a tenant in a disrepair claim.
     request(app, RequestKind::Rectification, corrected, day(3), Channel::Letter)?;
     let hold = NewHold {
-        subject_id: held.clone(),
+        subject_id: Some(held.clone()),
         reason: "Disrepair claim: county court proceedings".into(),
         approved_by: "Director of Housing".into(),
+        ..Default::default()
     };
     app.place_hold(&ctx, hold)?;
     Ok(())

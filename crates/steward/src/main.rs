@@ -593,6 +593,7 @@ fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure>
         None => Store::open_sqlite(&data_dir.join(DB_FILE))?,
     };
     let app = App::open(store, &key, &data_dir.join(JOURNAL_FILE))?;
+    app.sync_schedule_file(&data_dir.join(SCHEDULE_FILE))?;
     if let Some(host) = &config.smtp_host {
         let mail = steward_app::mail::MailConfig::new(
             host,

@@ -91,6 +91,10 @@ struct FileRecordType {
     source: Option<String>,
     #[serde(default)]
     review_before_use: bool,
+    #[serde(default)]
+    disposal: Option<String>,
+    #[serde(default)]
+    method: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,7 +164,23 @@ pub struct RecordType {
     pub source: Option<String>,
     /// The rule is a suggestion that the organisation should check before relying on it.
     pub review_before_use: bool,
+    /// Records of this type held in Steward's vault are destroyed by the daily sweep
+    /// without waiting for the DPO's approval of the month's list (`disposal =
+    /// "automatic"`; the default is `"approval"`).
+    pub automatic_disposal: bool,
+    /// How records of this type kept outside Steward are usually destroyed (one of
+    /// [`DISPOSAL_METHODS`]); a disposal task starts with it.
+    pub method: Option<String>,
 }
+
+/// How a record can be destroyed, with words for people.
+pub const DISPOSAL_METHODS: &[(&str, &str)] = &[
+    ("crypto_shred", "Crypto-shredded in Steward's vault"),
+    ("shredding", "Cross-cut shredding (paper)"),
+    ("secure_deletion", "Secure deletion (electronic)"),
+    ("return_to_commissioner", "Returned to the commissioning body"),
+    ("confidential_waste", "Confidential waste collection (certified)"),
+];
 
 /// A loaded, checked retention schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -365,6 +385,24 @@ impl Schedule {
                     Err(e) => errors.push(err(Some(id), format!("exceptions[{j}].rule"), e.message)),
                 }
             }
+            let automatic_disposal = match rt.disposal.as_deref() {
+                None | Some("approval") => false,
+                Some("automatic") => true,
+                Some(other) => {
+                    errors.push(err(
+                        Some(id),
+                        "disposal",
+                        format!("unknown disposal '{other}'; use \"approval\" or \"automatic\""),
+                    ));
+                    false
+                }
+            };
+            if let Some(m) = rt.method.as_deref()
+                && !DISPOSAL_METHODS.iter().any(|(k, _)| *k == m)
+            {
+                let known: Vec<&str> = DISPOSAL_METHODS.iter().map(|(k, _)| *k).collect();
+                errors.push(err(Some(id), "method", format!("unknown method '{m}'; use one of {}", known.join(", "))));
+            }
             if let Some(rule) = rule {
                 record_types.push(RecordType {
                     id: rt.id.clone(),
@@ -373,6 +411,8 @@ impl Schedule {
                     exceptions,
                     source: rt.source.clone(),
                     review_before_use: rt.review_before_use || file.review_before_use,
+                    automatic_disposal,
+                    method: rt.method.clone(),
                 });
             }
         }

@@ -1385,7 +1385,12 @@ async fn place_hold(State(s): State<AppState>, Path(id): Path<String>, f: CsrfFo
             errors.add("hold-approved-by", "Enter who approved the hold, by name or role");
         }
         if errors.is_empty() {
-            let input = NewHold { subject_id: id.clone(), reason: reason.clone(), approved_by: approved_by.clone() };
+            let input = NewHold {
+                subject_id: Some(id.clone()),
+                reason: reason.clone(),
+                approved_by: approved_by.clone(),
+                ..Default::default()
+            };
             match app.place_hold(&session.ctx, input) {
                 Ok(_) => return Ok(None),
                 Err(AppError::Invalid(fe)) => {
