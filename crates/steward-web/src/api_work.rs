@@ -380,7 +380,7 @@ pub async fn update_system(
 #[derive(Deserialize, IntoParams)]
 #[serde(deny_unknown_fields)]
 pub struct HoldQuery {
-    /// Only holds on this subject.
+    /// Only holds on this subject (otherwise holds of every scope).
     pub subject_id: Option<String>,
     /// Include lifted holds (default `false`).
     #[serde(default)]
@@ -408,7 +408,8 @@ pub async fn list_holds(
     Ok(Json(HoldList { holds }))
 }
 
-/// Place a legal hold on a subject (DPO): while it stands nothing about them is erased.
+/// Place a legal hold (DPO) on a subject, a record or a whole record type: while it
+/// stands nothing it covers is erased or disposed of.
 #[utoipa::path(post, path = "/api/v1/holds", tag = "holds", request_body = NewHold, security(("bearer" = [])),
     responses((status = 201, body = Hold), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn place_hold(

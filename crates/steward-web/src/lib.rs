@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_letters;
+pub mod api_records;
 pub mod api_statistics;
 pub mod api_work;
 pub mod assets;

@@ -451,6 +451,27 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),
     api("PUT", "/api/v1/systems/{id}", Needs(ManageRegisters), r#"{"name":"Matrix renamed {n}","kind":"processor"}"#)
         .at("/api/v1/systems/{fresh-system}"),
+    api("GET", "/api/v1/records", Needs(ReadRegisters), ""),
+    api(
+        "POST",
+        "/api/v1/records",
+        Needs(ManageRegisters),
+        r#"{"record_type":"dbs-record","reference":"DBS-{n}","events":{"issued":"2025-02-01"}}"#,
+    ),
+    api("GET", "/api/v1/records/{id}", Needs(ReadRegisters), "").at("/api/v1/records/{fresh-record}"),
+    api("PATCH", "/api/v1/records/{id}", Needs(ManageRegisters), r#"{"flags":["reference_consent"]}"#)
+        .at("/api/v1/records/{fresh-record}"),
+    api("GET", "/api/v1/retention/schedule", Needs(ReadRegisters), ""),
+    api("PUT", "/api/v1/retention/schedule", Needs(ManageRegisters), r#"{"toml":"version = 1"}"#),
+    api("POST", "/api/v1/retention/schedule/check", SignedIn, r#"{"toml":"version = 1"}"#),
+    api(
+        "POST",
+        "/api/v1/retention/schedule/template",
+        Needs(ManageRegisters),
+        r#"{"template":"family-support-charity"}"#,
+    ),
+    api("GET", "/api/v1/retention/schedule/versions", Needs(ReadRegisters), ""),
+    api("GET", "/api/v1/retention/templates", SignedIn, ""),
     api("GET", "/api/v1/holds", Needs(SubjectRead), ""),
     api(
         "POST",
@@ -618,6 +639,7 @@ impl Env {
         let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
         let key = MasterKey::generate().expect("master key");
         let app = Arc::new(App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app"));
+        app.use_schedule_template(&Context::cli(), "family-support-charity").expect("retention schedule");
         let router = steward_web::router(app.clone());
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         Self {
@@ -890,6 +912,13 @@ impl Env {
                 self.app.create_request(&cli, input).expect("create request").id
             }
             "fresh-system" => self.new_system(),
+            "fresh-record" => {
+                let input: steward_app::retention::NewRecord = serde_json::from_value(serde_json::json!({
+                    "record_type": "volunteer-file", "reference": "VOL-{n}", "events": {"left": "2024-03-15"}
+                }))
+                .expect("record input");
+                self.app.create_record(&cli, input).expect("create record").id
+            }
             "erasure-task" => self.last_task.borrow().clone(),
             "erasure" => self.fx.erasure.clone(),
             "rectification" => self.fx.rectification.clone(),
@@ -968,7 +997,7 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 31] = [
+        const NAMES: &[&str] = &[
             "calendar",
             "reviewed-request",
             "document",
@@ -985,6 +1014,7 @@ impl Env {
             "fresh-held",
             "last-hold",
             "fresh-system",
+            "fresh-record",
             "fresh-hold",
             "fresh-restricted",
             "subject",
