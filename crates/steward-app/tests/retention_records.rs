@@ -77,9 +77,8 @@ fn a_volunteer_file_with_reference_consent_is_kept_five_years_after_leaving() {
     assert!(!r.held);
 
     // Without the flag the base rule applies: two years.
-    let patched = app
-        .update_record(&Context::cli(), &r.id, RecordPatch { flags: Some(vec![]), ..Default::default() })
-        .unwrap();
+    let patched =
+        app.update_record(&Context::cli(), &r.id, RecordPatch { flags: Some(vec![]), ..Default::default() }).unwrap();
     assert_eq!(patched.destroy_on, Some(date("2026-03-15")));
     // A new leaving date moves it.
     let moved = app
@@ -170,11 +169,7 @@ fn bad_input_is_refused_naming_the_field() {
     check(volunteer(&[("started", "2024-05-01"), ("left", "2024-03-15")], &[]), "events", "before event started");
     check(volunteer(&[("launched", "2024-05-01")], &[]), "events", "launched");
     check(volunteer(&[("left", "2024-05-01")], &["vip"]), "flags", "vip");
-    check(
-        NewRecord { subject_id: Some("no-such-subject".into()), ..volunteer(&[], &[]) },
-        "subject_id",
-        "no subject",
-    );
+    check(NewRecord { subject_id: Some("no-such-subject".into()), ..volunteer(&[], &[]) }, "subject_id", "no subject");
     check(
         NewRecord {
             location: Some(LocationInput::System { system_id: Some("nope".into()), detail: String::new() }),
@@ -183,11 +178,7 @@ fn bad_input_is_refused_naming_the_field() {
         "location.system_id",
         "no system",
     );
-    check(
-        NewRecord { document_id: Some("doc".into()), ..volunteer(&[], &[]) },
-        "document_id",
-        "subject_id",
-    );
+    check(NewRecord { document_id: Some("doc".into()), ..volunteer(&[], &[]) }, "document_id", "subject_id");
     // Nothing was written.
     assert_eq!(app.records(&cli, &RecordQuery::default()).unwrap().total, 0);
 }
@@ -196,10 +187,7 @@ fn bad_input_is_refused_naming_the_field() {
 fn caseworkers_read_the_inventory_but_do_not_change_it() {
     let (_d, app) = with_schedule();
     let cw = Context { actor: "user:cw".into(), role: Role::Caseworker, request_id: "r".into() };
-    assert!(matches!(
-        app.create_record(&cw, volunteer(&[("left", "2024-03-15")], &[])),
-        Err(AppError::Forbidden(_))
-    ));
+    assert!(matches!(app.create_record(&cw, volunteer(&[("left", "2024-03-15")], &[])), Err(AppError::Forbidden(_))));
     app.create_record(&Context::cli(), volunteer(&[("left", "2024-03-15")], &[])).unwrap();
     assert_eq!(app.records(&cw, &RecordQuery::default()).unwrap().total, 1);
 }
@@ -212,7 +200,11 @@ fn changing_the_schedule_recomputes_affected_records_and_is_audited() {
     let dbs = app
         .create_record(
             &cli,
-            NewRecord { record_type: "dbs-record".into(), events: events(&[("issued", "2025-02-01")]), ..Default::default() },
+            NewRecord {
+                record_type: "dbs-record".into(),
+                events: events(&[("issued", "2025-02-01")]),
+                ..Default::default()
+            },
         )
         .unwrap();
     assert_eq!(r.destroy_on, Some(date("2026-03-15")));
@@ -282,7 +274,8 @@ fn holds_on_records_types_and_subjects_mark_records_held_and_stop_erasure() {
     assert!(!app.record(&cli, &vol.id).unwrap().held);
 
     // Exactly one target; unknown ones are named.
-    let two = hold(NewHold { record_id: Some(vol.id.clone()), record_type: Some("lease".into()), ..Default::default() });
+    let two =
+        hold(NewHold { record_id: Some(vol.id.clone()), record_type: Some("lease".into()), ..Default::default() });
     assert!(matches!(two, Err(AppError::Invalid(_))));
     let unknown = hold(NewHold { record_type: Some("yacht".into()), ..Default::default() });
     assert!(matches!(&unknown, Err(AppError::Invalid(f)) if f.field == "record_type"), "{unknown:?}");
