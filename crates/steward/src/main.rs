@@ -3,6 +3,7 @@
 
 mod config;
 mod demo_data;
+mod demo_records;
 mod demo_requests;
 mod demo_work;
 
@@ -709,6 +710,10 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     app.set_two_factor_enforced(&ctx, false)?;
     let data = demo_data::generate(DEMO_SEED, jiff::Zoned::now().date());
     let count = data.subjects.len();
+    let adult_before = jiff::Zoned::now().date().checked_sub(jiff::Span::new().years(18)).ok();
+    let adults: Vec<usize> = (0..count)
+        .filter(|&i| data.subjects[i].date_of_birth.zip(adult_before).is_some_and(|(born, cut)| born < cut))
+        .collect();
     let ids = app.create_subjects(&ctx, data.subjects)?;
     for (from, to, kind) in data.links {
         if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
@@ -735,6 +740,8 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     demo_requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
     let examples: Vec<String> = [11, 23, 37, 52].iter().filter_map(|&i| ids.get(i).cloned()).collect();
     demo_work::seed(&app, &examples, steward_app::requests::uk_today())?;
+    let staff: Vec<String> = adults.iter().skip(100).filter_map(|&i| ids.get(i).cloned()).collect();
+    demo_records::seed(&app, &staff, steward_app::requests::uk_today())?;
     Ok(Some(count))
 }
 
