@@ -12,7 +12,6 @@ use steward_app::erasure::NewHold;
 use steward_app::records::NewDocument;
 use steward_app::retention::{LocationInput, NewRecord};
 use steward_app::{App, AppResult, Context};
-use steward_core::subject::NewSubject;
 
 fn at(system: Option<&String>, detail: &str) -> Option<LocationInput> {
     Some(LocationInput::System { system_id: system.cloned(), detail: detail.into() })
@@ -38,8 +37,9 @@ fn record(
     }
 }
 
-/// Seed the inventory. `subjects` are demo people (adults) to attach to personnel files.
-pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<usize> {
+/// Seed the inventory. `subjects` are demo people (adults) to attach to personnel files;
+/// `child` a child whose family file is kept until they turn 25.
+pub fn seed(app: &App, subjects: &[String], child: Option<&String>, today: Date) -> AppResult<usize> {
     let ctx = Context::cli();
     let systems = app.systems(&ctx)?;
     let find = |name: &str| systems.iter().find(|s| s.name == name).map(|s| s.id.clone());
@@ -142,23 +142,16 @@ pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<usize> {
     }
 
     // A child whose family file is kept until they turn 25 (a concern not referred).
-    let child = app.create_subject(
-        &ctx,
-        NewSubject {
-            given_name: "Tyler".into(),
-            family_name: "Marsh".into(),
-            date_of_birth: today.checked_sub(11.years()).ok(),
-            ..NewSubject::default()
-        },
-    )?;
-    out.push(record(
-        "family-file",
-        "FAM-0690".into(),
-        Some(&child.id),
-        Some(("support_ended", months_ago(14, 0))),
-        &["concern_not_referred"],
-        at(family.as_ref(), ""),
-    ));
+    if let Some(child) = child {
+        out.push(record(
+            "family-file",
+            "FAM-0690".into(),
+            Some(child),
+            Some(("support_ended", months_ago(14, 0))),
+            &["concern_not_referred"],
+            at(family.as_ref(), ""),
+        ));
+    }
 
     // A DBS certificate scan kept in Steward's vault, due this month.
     let vault_subject = person(7).cloned();

@@ -714,6 +714,13 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     let adults: Vec<usize> = (0..count)
         .filter(|&i| data.subjects[i].date_of_birth.zip(adult_before).is_some_and(|(born, cut)| born < cut))
         .collect();
+    let today = jiff::Zoned::now().date();
+    let child_range =
+        (today.checked_sub(jiff::Span::new().years(16)).ok(), today.checked_sub(jiff::Span::new().years(3)).ok());
+    let child = (0..count).find(|&i| match (data.subjects[i].date_of_birth, child_range) {
+        (Some(born), (Some(from), Some(to))) => born > from && born < to,
+        _ => false,
+    });
     let ids = app.create_subjects(&ctx, data.subjects)?;
     for (from, to, kind) in data.links {
         if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
@@ -741,7 +748,8 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     let examples: Vec<String> = [11, 23, 37, 52].iter().filter_map(|&i| ids.get(i).cloned()).collect();
     demo_work::seed(&app, &examples, steward_app::requests::uk_today())?;
     let staff: Vec<String> = adults.iter().skip(100).filter_map(|&i| ids.get(i).cloned()).collect();
-    demo_records::seed(&app, &staff, steward_app::requests::uk_today())?;
+    let child = child.and_then(|i| ids.get(i));
+    demo_records::seed(&app, &staff, child, steward_app::requests::uk_today())?;
     Ok(Some(count))
 }
 
