@@ -99,15 +99,30 @@ impl App {
     /// Apply every journal erasure the database does not already reflect.
     pub(crate) fn reapply_journal(&self, ctx: &Context) -> AppResult<u64> {
         let mut n = 0;
-        for t in self.journal.read_all()? {
-            let ev = ctx.event(
-                "subject.erase_reapplied",
-                "subject",
-                &t.subject_id,
-                Outcome::Success,
-                format!("erased_at={}", t.erased_at),
-            );
-            if self.store.reapply_erasure(&t, &ev)? {
+        for entry in self.journal.read_all()? {
+            let changed = match entry {
+                crate::journal::Entry::Subject(t) => {
+                    let ev = ctx.event(
+                        "subject.erase_reapplied",
+                        "subject",
+                        &t.subject_id,
+                        Outcome::Success,
+                        format!("erased_at={}", t.erased_at),
+                    );
+                    self.store.reapply_erasure(&t, &ev)?
+                }
+                crate::journal::Entry::Document(d) => {
+                    let ev = ctx.event(
+                        "document.destroy_reapplied",
+                        "record",
+                        &d.record_id,
+                        Outcome::Success,
+                        format!("destroyed_at={}", d.destroyed_at),
+                    );
+                    self.store.reapply_document_destruction(&d.subject_id, &d.document_id, &ev)?
+                }
+            };
+            if changed {
                 n += 1;
             }
         }

@@ -3,10 +3,36 @@
 //! the data cannot bring an erased person back (see docs/adr/0003).
 
 use crate::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use steward_store::Tombstone;
+
+/// A document in Steward's vault destroyed at the end of its retention period: kept in
+/// the journal so that restoring an older backup destroys it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentShred {
+    /// The document.
+    pub document_id: String,
+    /// Its subject.
+    pub subject_id: String,
+    /// The inventory record it was.
+    pub record_id: String,
+    /// When destroyed (RFC 3339).
+    pub destroyed_at: String,
+}
+
+/// One line of the journal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Entry {
+    /// A vault document destroyed (tried first: its fields are distinct).
+    Document(DocumentShred),
+    /// A subject erased.
+    Subject(Tombstone),
+}
 
 /// The journal file.
 pub struct Journal {
@@ -26,8 +52,17 @@ impl Journal {
 
     /// Append one tombstone and flush it to disk before returning.
     pub fn append(&self, t: &Tombstone) -> AppResult<()> {
+        self.append_line(t)
+    }
+
+    /// Append one destroyed document and flush it to disk before returning.
+    pub fn append_document(&self, d: &DocumentShred) -> AppResult<()> {
+        self.append_line(d)
+    }
+
+    fn append_line(&self, entry: &impl Serialize) -> AppResult<()> {
         let mut line =
-            serde_json::to_vec(t).map_err(|e| AppError::Io(format!("cannot encode a journal entry: {e}")))?;
+            serde_json::to_vec(entry).map_err(|e| AppError::Io(format!("cannot encode a journal entry: {e}")))?;
         line.push(b'\n');
         let mut opts = OpenOptions::new();
         opts.create(true).append(true);
@@ -44,9 +79,9 @@ impl Journal {
             .map_err(|e| AppError::Io(format!("cannot write the erasure journal {}: {e}", self.path.display())))
     }
 
-    /// Every tombstone recorded, oldest first. A final line cut short by a crash is
+    /// Every entry recorded, oldest first. A final line cut short by a crash is
     /// ignored; any other unreadable line is an error naming its line number.
-    pub fn read_all(&self) -> AppResult<Vec<Tombstone>> {
+    pub fn read_all(&self) -> AppResult<Vec<Entry>> {
         let f = match File::open(&self.path) {
             Ok(f) => f,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -64,7 +99,7 @@ impl Journal {
             if line.trim().is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Tombstone>(line) {
+            match serde_json::from_str::<Entry>(line) {
                 Ok(t) => out.push(t),
                 Err(_) if i == last => break,
                 Err(_) => {

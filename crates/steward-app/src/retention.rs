@@ -901,6 +901,21 @@ impl App {
         Ok(RecordPage { records, total })
     }
 
+    /// Write a vault record's document to the erasure journal before it is destroyed,
+    /// so a restore of an older backup destroys it again (ADR 0003's guarantee, for
+    /// retention disposals).
+    pub fn journal_document_destruction(&self, record: &RecordRow) -> AppResult<()> {
+        let (Some(document_id), Some(subject_id)) = (&record.document_id, &record.subject_id) else {
+            return Ok(());
+        };
+        self.journal.append_document(&crate::journal::DocumentShred {
+            document_id: document_id.clone(),
+            subject_id: subject_id.clone(),
+            record_id: record.id.clone(),
+            destroyed_at: steward_store::now(),
+        })
+    }
+
     pub(crate) fn record_view(&self, schedule: &Schedule, r: RecordRow, holds: &HoldIndex) -> AppResult<Record> {
         let facts: StoredFacts = serde_json::from_str(&r.facts).unwrap_or_default();
         let destroy_on: Option<Date> = r.destroy_on.as_deref().and_then(|d| d.parse().ok());

@@ -798,6 +798,26 @@ impl Store {
         })
     }
 
+    /// Delete a destroyed vault document again if a restored copy brought it back (the
+    /// erasure journal's replay). Returns whether anything changed; audits only then.
+    pub fn reapply_document_destruction(
+        &self,
+        subject_id: &str,
+        document_id: &str,
+        event: &AuditEvent,
+    ) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.exec(
+                "DELETE FROM subject_documents WHERE id = $1 AND subject_id = $2",
+                &[Val::Text(document_id), Val::Text(subject_id)],
+            )?;
+            if n > 0 {
+                append_in(tx, std::slice::from_ref(event))?;
+            }
+            Ok(n > 0)
+        })
+    }
+
     /// Every standing legal hold, of any scope.
     pub fn standing_holds(&self) -> Result<Vec<crate::erasure::HoldRow>, StoreError> {
         self.read(|tx| Ok(crate::erasure::all_holds(tx)?.into_iter().filter(|h| h.lifted_at.is_none()).collect()))
