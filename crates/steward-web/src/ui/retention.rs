@@ -346,11 +346,17 @@ async fn schedule_submit(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Respo
                     .unwrap_or_default();
                 let changed =
                     saved.changed_types.iter().map(|id| names.get(id.as_str()).map_or(id.clone(), |n| n.to_string()));
-                p.saved = Some(SavedLine { version: saved.version, changed: changed.collect(), recomputed: saved.recomputed });
+                p.saved = Some(SavedLine {
+                    version: saved.version,
+                    changed: changed.collect(),
+                    recomputed: saved.recomputed,
+                });
                 p.page.flash = Some(format!("Schedule saved as version {}", saved.version));
                 Ok((true, p))
             }
-            Err(AppError::Invalid(fe)) => Ok((false, schedule_for(&app, &session, schedule_errors(&fe.message), Some(text), "")?)),
+            Err(AppError::Invalid(fe)) => {
+                Ok((false, schedule_for(&app, &session, schedule_errors(&fe.message), Some(text), "")?))
+            }
             Err(AppError::Conflict(m)) => {
                 let mut errors = FormErrors::new();
                 errors.add("schedule", conflict_message(&m));
@@ -385,13 +391,20 @@ struct RecordLine {
 }
 
 fn location_text(r: &Record) -> String {
-    let parts: Vec<&str> =
-        [r.location.system.as_deref().unwrap_or(""), r.location.detail.as_str()].into_iter().filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = [r.location.system.as_deref().unwrap_or(""), r.location.detail.as_str()]
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect();
     parts.join(", ")
 }
 
 fn missing_text(r: &Record) -> String {
-    r.missing.iter().map(|m| event_label(m).to_lowercase()).collect::<Vec<_>>().join(", ")
+    let what = |m: &String| {
+        let name = m.strip_prefix("event ").unwrap_or(m);
+        let label = event_label(name);
+        if name == "date_of_birth" { label.to_lowercase() } else { format!("the date {}", label.to_lowercase()) }
+    };
+    r.missing.iter().map(what).collect::<Vec<_>>().join(", ")
 }
 
 fn line(r: &Record) -> RecordLine {
@@ -644,9 +657,9 @@ fn event_fields(p: Option<&Pairs>, events: &BTreeMap<String, Date>) -> Vec<(&'st
 
 /// Split the boxes into those the type uses (or that hold a date) and the others.
 fn split_events(fields: Vec<(&'static str, EventField)>, used: &[&str]) -> (Vec<EventField>, Vec<EventField>) {
-    let (a, b): (Vec<_>, Vec<_>) = fields.into_iter().partition(|(name, f)| {
-        used.contains(name) || !(f.day.is_empty() && f.month.is_empty() && f.year.is_empty())
-    });
+    let (a, b): (Vec<_>, Vec<_>) = fields
+        .into_iter()
+        .partition(|(name, f)| used.contains(name) || !(f.day.is_empty() && f.month.is_empty() && f.year.is_empty()));
     (a.into_iter().map(|(_, f)| f).collect(), b.into_iter().map(|(_, f)| f).collect())
 }
 
@@ -903,7 +916,10 @@ fn hold_lines(app: &App, session: &SessionInfo, include_lifted: bool) -> AppResu
                     .map_or_else(|| h.target.clone(), |t| t.name.clone());
                 (
                     format!("Every record of type {name}"),
-                    format!("/records?{}", serde_urlencoded::to_string([("record_type", &h.target)]).unwrap_or_default()),
+                    format!(
+                        "/records?{}",
+                        serde_urlencoded::to_string([("record_type", &h.target)]).unwrap_or_default()
+                    ),
                 )
             }
             _ => ("A person (their whole file)".to_string(), format!("/subjects/{}", h.target)),
@@ -1166,7 +1182,9 @@ async fn record_hold(State(s): State<AppState>, Path(id): Path<String>, f: CsrfF
         if let Some(input) = input
             && errors.is_empty()
         {
-            match app.place_hold(&session.ctx, NewHold { reason: reason.clone(), approved_by: approved_by.clone(), ..input }) {
+            match app
+                .place_hold(&session.ctx, NewHold { reason: reason.clone(), approved_by: approved_by.clone(), ..input })
+            {
                 Ok(_) => return Ok(None),
                 Err(e) => hold_errors(e, &mut errors)?,
             }
