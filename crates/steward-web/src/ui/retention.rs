@@ -1186,7 +1186,15 @@ async fn record_hold(State(s): State<AppState>, Path(id): Path<String>, f: CsrfF
                 .place_hold(&session.ctx, NewHold { reason: reason.clone(), approved_by: approved_by.clone(), ..input })
             {
                 Ok(_) => return Ok(None),
-                Err(e) => hold_errors(e, &mut errors)?,
+                Err(e) => {
+                    // This page has no record or type box: a refusal of either lands on the choice.
+                    let mut refused = FormErrors::new();
+                    hold_errors(e, &mut refused)?;
+                    for (field, message) in refused.items() {
+                        let on = if field == "hold-record" || field == "hold-type" { "hold-scope" } else { field };
+                        errors.add(on, message.clone());
+                    }
+                }
             }
         }
         let mut p = record_for(&app, &session, &id, errors, None)?;
