@@ -48,6 +48,9 @@ enum Access {
     Only(&'static [Role]),
 }
 
+const RECORD: &str = "record_type=family-file&reference=FS-2026-{n}&event-support_ended=5\
+    &event-support_ended-month=1&event-support_ended-year=2026&flags=concern_not_referred";
+
 const TASK_CONFIRMATION: &str = "task-{last-task}-status=erased&task-{last-task}-on=6\
     &task-{last-task}-on-month=1&task-{last-task}-on-year=2026&task-{last-task}-note=Ticket+4411";
 
@@ -358,6 +361,36 @@ const ROUTES: &[Route] = &[
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
     get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
     form("/systems/{id}", Needs(ManageRegisters), "name=Matrix+case+files&kind=system").at("/systems/{system}"),
+    get("/retention/schedule", Needs(ReadRegisters)),
+    get("/retention/schedule", Needs(ReadRegisters)).at("/retention/schedule?template=generic").note("a template"),
+    form("/retention/schedule", Needs(ManageRegisters), "action=check&schedule=version+%3D+1"),
+    form("/retention/schedule", Needs(ManageRegisters), "action=save&schedule=name+%3D+1").note("refused"),
+    get("/records", Needs(ReadRegisters)),
+    get("/records", Needs(ReadRegisters)).at("/records?due_month=2027-01&held=yes&missing=yes&page=2").note("filtered"),
+    get("/records", Needs(ReadRegisters)).at("/records?due_before=soon&page=x").note("nonsense"),
+    get("/records/new", Needs(ManageRegisters)).at("/records/new?record_type=family-file"),
+    form("/records", Needs(ManageRegisters), RECORD),
+    get("/records/{id}", Needs(ReadRegisters)).at("/records/{record}"),
+    form(
+        "/records/{id}",
+        Needs(ManageRegisters),
+        "event-support_ended=6&event-support_ended-month=1&event-support_ended-year=2026",
+    )
+    .at("/records/{fresh-record}"),
+    form(
+        "/records/{id}/holds",
+        Needs(ManageHolds),
+        "hold-scope=record&hold-reason=Claim+2026%2F114&hold-approved-by=Head+of+Legal",
+    )
+    .at("/records/{fresh-record}/holds"),
+    get("/holds", Needs(SubjectRead)),
+    form(
+        "/holds",
+        Needs(ManageHolds),
+        "hold-scope=subject&hold-subject={fresh-subject}&hold-reason=Claim&hold-approved-by=Head+of+Legal",
+    ),
+    form("/holds/{id}/lift", Needs(ManageHolds), "hold-{fresh-hold}-reason=Claim+settled")
+        .at("/holds/{fresh-hold}/lift"),
     // Case notes, documents and response packs.
     form("/subjects/{id}/notes", Needs(SubjectUpdate), "note_text=Called+about+repairs&note_category=phone_call")
         .at("/subjects/{subject}/notes"),
@@ -570,6 +603,8 @@ struct Fixtures {
     system: String,
     document: String,
     pack: String,
+    /// A family file in the records inventory (the family-support charity's schedule is in force).
+    record: String,
 }
 
 /// A response.
@@ -639,7 +674,6 @@ impl Env {
         let store = Store::open_sqlite(&dir.path().join("steward.db")).expect("open SQLite store");
         let key = MasterKey::generate().expect("master key");
         let app = Arc::new(App::open(store, &key, &dir.path().join("erasures.jsonl")).expect("open app"));
-        app.use_schedule_template(&Context::cli(), "family-support-charity").expect("retention schedule");
         let router = steward_web::router(app.clone());
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         Self {
@@ -741,6 +775,8 @@ impl Env {
         };
         let document = app.add_document(&cli, &subject, doc).expect("document").id;
         let pack = app.build_pack(&cli, &request).expect("pack").id;
+        app.use_schedule_template(&cli, "family-support-charity").expect("retention schedule");
+        let record = self.new_record();
         Fixtures {
             subject,
             other,
@@ -754,7 +790,19 @@ impl Env {
             system,
             document,
             pack,
+            record,
         }
+    }
+
+    /// A family file whose support ended on 5 January 2026.
+    fn new_record(&self) -> String {
+        let input = steward_app::retention::NewRecord {
+            record_type: "family-file".into(),
+            reference: format!("FS-2026-{:03}", self.next()),
+            events: [("support_ended".to_string(), jiff::civil::date(2026, 1, 5))].into_iter().collect(),
+            ..Default::default()
+        };
+        self.app.create_record(&Context::cli(), input).expect("create record").id
     }
 
     /// A rights request of `kind` about `subject`, received on 5 January 2026 and
@@ -893,6 +941,8 @@ impl Env {
             "request" => self.fx.request.clone(),
             "document" => self.fx.document.clone(),
             "pack" => self.fx.pack.clone(),
+            "record" => self.fx.record.clone(),
+            "fresh-record" => self.new_record(),
             "reviewed-request" => {
                 let id = self.new_request(&self.fx.subject);
                 let d: steward_app::packs::PackDecision = serde_json::from_value(serde_json::json!({
@@ -912,13 +962,6 @@ impl Env {
                 self.app.create_request(&cli, input).expect("create request").id
             }
             "fresh-system" => self.new_system(),
-            "fresh-record" => {
-                let input: steward_app::retention::NewRecord = serde_json::from_value(serde_json::json!({
-                    "record_type": "volunteer-file", "reference": "VOL-{n}", "events": {"left": "2024-03-15"}
-                }))
-                .expect("record input");
-                self.app.create_record(&cli, input).expect("create record").id
-            }
             "erasure-task" => self.last_task.borrow().clone(),
             "erasure" => self.fx.erasure.clone(),
             "rectification" => self.fx.rectification.clone(),
@@ -999,6 +1042,8 @@ impl Env {
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
         const NAMES: &[&str] = &[
             "calendar",
+            "record",
+            "fresh-record",
             "reviewed-request",
             "document",
             "pack",
@@ -1014,7 +1059,6 @@ impl Env {
             "fresh-held",
             "last-hold",
             "fresh-system",
-            "fresh-record",
             "fresh-hold",
             "fresh-restricted",
             "subject",

@@ -14,6 +14,7 @@ pub mod pages;
 pub mod public;
 pub mod records;
 pub mod requests;
+pub mod retention;
 pub mod settings;
 pub mod statistics;
 pub mod subjects;
@@ -33,7 +34,8 @@ pub struct PageContext {
     /// The session's anti-forgery token, sent back as `_csrf` by every form.
     pub csrf: String,
     /// Which navigation item is current: `dashboard`, `subjects`, `audit`, `inbox`,
-    /// `users`, `settings`, `tokens`, `requests`, `systems` (or anything else for none).
+    /// `users`, `settings`, `tokens`, `requests`, `systems`, `records`, `retention`, `holds`,
+    /// `disposals` (or anything else for none).
     pub nav: &'static str,
     /// A one-off message shown at the top of the page ("Status changed").
     pub flash: Option<String>,

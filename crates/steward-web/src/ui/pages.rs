@@ -30,6 +30,7 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(super::checklists::routes())
         .merge(super::inbox::routes())
         .merge(super::systems::routes())
+        .merge(super::retention::routes())
 }
 
 /// Run a blocking application call on the blocking pool; its error becomes a page.
@@ -275,6 +276,7 @@ struct DashboardPage {
     categories: Vec<CategoryRow>,
     show_activity: bool,
     activity: Vec<ActivityRow>,
+    retention: Option<super::retention::RetentionPanel>,
 }
 
 /// A whole number with thousands separators: `1,000,000`.
@@ -473,6 +475,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
         let attention = attention(&app, &session)?;
         let stats = statistics(&app, &session)?;
         let activity = recent_activity(&app, &session)?;
+        let retention = super::retention::dashboard_panel(&app, &session)?;
         let show_statistics = stats.is_some();
         let (total_subjects, categories) = stats.unwrap_or_default();
         Ok(DashboardPage {
@@ -484,6 +487,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
             categories,
             show_activity: activity.is_some(),
             activity: activity.unwrap_or_default(),
+            retention,
         })
     })
     .await;
