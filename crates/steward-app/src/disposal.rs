@@ -380,7 +380,12 @@ impl App {
                         "disposal",
                         &d.id,
                         Outcome::Success,
-                        format!("record={} type={} hold={}", d.record_id, d.record_type, d.hold_id.as_deref().unwrap_or("")),
+                        format!(
+                            "record={} type={} hold={}",
+                            d.record_id,
+                            d.record_type,
+                            d.hold_id.as_deref().unwrap_or("")
+                        ),
                     ));
                     if rec.status == "disposing" {
                         rec.status = "kept".into();

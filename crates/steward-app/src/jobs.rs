@@ -156,6 +156,10 @@ impl App {
         if job == REMINDERS && !settings.configured() {
             return Ok(None);
         }
+        // Without a retention schedule in force no record has a date: nothing to sweep.
+        if job == crate::disposal::DISPOSALS && self.active_schedule()?.is_none() {
+            return Ok(None);
+        }
         let (h, m) =
             crate::mail::parse_time_of_day(&settings.reminder_time).unwrap_or(crate::mail::DEFAULT_REMINDER_TIME);
         let at = now.date().at(h, m, 0, 0);
