@@ -128,7 +128,7 @@ enum After {
 /// and `{erasure-task}` (a pending task of the `{fresh-erasure}` just made),
 /// `{fresh-restricted}` (a subject whose processing is restricted), `{fresh-held}` (a new
 /// subject) and `{last-hold}` (a legal hold placed on it), `{fresh-rectification}`,
-/// `{fresh-system}` and `{fresh-hold}` (new ones of each).
+/// `{fresh-system}` and `{fresh-hold}` (new ones of each), `{disposal}` (a disposal awaiting approval).
 #[derive(Debug, Clone, Copy)]
 struct Route {
     method: &'static str,
@@ -358,6 +358,13 @@ const ROUTES: &[Route] = &[
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
     get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
     form("/systems/{id}", Needs(ManageRegisters), "name=Matrix+case+files&kind=system").at("/systems/{system}"),
+    get("/disposals", Needs(ReadRegisters)),
+    get("/disposals/certificate", Needs(ReadRegisters)).at("/disposals/certificate?from=2026-01-01&to=2026-01-31"),
+    form("/disposals/approve", Needs(ManageHolds), "month=2000-01"),
+    form("/disposals/{id}/assign", Needs(ManageRegisters), "assignee=Office+manager&month=2026-01")
+        .at("/disposals/{disposal}/assign"),
+    form("/disposals/{id}/confirm", Needs(ManageRegisters), "done_on=2026-01-06&month=2026-01")
+        .at("/disposals/{disposal}/confirm"),
     // Case notes, documents and response packs.
     form("/subjects/{id}/notes", Needs(SubjectUpdate), "note_text=Called+about+repairs&note_category=phone_call")
         .at("/subjects/{subject}/notes"),
@@ -451,6 +458,15 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),
     api("PUT", "/api/v1/systems/{id}", Needs(ManageRegisters), r#"{"name":"Matrix renamed {n}","kind":"processor"}"#)
         .at("/api/v1/systems/{fresh-system}"),
+    api("GET", "/api/v1/disposals", Needs(ReadRegisters), "").at("/api/v1/disposals?due_before=2026-12-31"),
+    api("GET", "/api/v1/disposals/{id}", Needs(ReadRegisters), "").at("/api/v1/disposals/{disposal}"),
+    api("POST", "/api/v1/disposals/approve", Needs(ManageHolds), r#"{"month":"2000-01"}"#),
+    api("POST", "/api/v1/disposals/{id}/assign", Needs(ManageRegisters), r#"{"assignee":"Office manager"}"#)
+        .at("/api/v1/disposals/{disposal}/assign"),
+    api("POST", "/api/v1/disposals/{id}/confirm", Needs(ManageRegisters), r#"{"done_on":"2026-01-06"}"#)
+        .at("/api/v1/disposals/{disposal}/confirm"),
+    api("GET", "/api/v1/disposals/certificate", Needs(ReadRegisters), "")
+        .at("/api/v1/disposals/certificate?from=2026-01-01&to=2026-01-31&format=csv"),
     api("GET", "/api/v1/holds", Needs(SubjectRead), ""),
     api(
         "POST",
@@ -549,6 +565,8 @@ struct Fixtures {
     system: String,
     document: String,
     pack: String,
+    /// A disposal awaiting the DPO's approval (a financial record past its date).
+    disposal: String,
 }
 
 /// A response.
@@ -719,6 +737,20 @@ impl Env {
         };
         let document = app.add_document(&cli, &subject, doc).expect("document").id;
         let pack = app.build_pack(&cli, &request).expect("pack").id;
+        app.use_schedule_template(&cli, "family-support-charity").expect("schedule");
+        let record: steward_app::retention::NewRecord = serde_json::from_value(serde_json::json!({
+            "record_type": "financial-record", "reference": "Ledger 2015", "events": {"created": "2015-01-31"}
+        }))
+        .expect("record input");
+        app.create_record(&cli, record).expect("record");
+        app.run_disposal_sweep(&cli, steward_app::requests::uk_today()).expect("sweep");
+        let disposal = app
+            .disposals(&cli, &steward_app::disposal::DisposalQuery::default())
+            .expect("disposals")
+            .first()
+            .expect("a disposal")
+            .id
+            .clone();
         Fixtures {
             subject,
             other,
@@ -732,6 +764,7 @@ impl Env {
             system,
             document,
             pack,
+            disposal,
         }
     }
 
@@ -871,6 +904,7 @@ impl Env {
             "request" => self.fx.request.clone(),
             "document" => self.fx.document.clone(),
             "pack" => self.fx.pack.clone(),
+            "disposal" => self.fx.disposal.clone(),
             "reviewed-request" => {
                 let id = self.new_request(&self.fx.subject);
                 let d: steward_app::packs::PackDecision = serde_json::from_value(serde_json::json!({
@@ -968,8 +1002,9 @@ impl Env {
 
     /// `path` and `body` with their placeholders filled (each once per call).
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
-        const NAMES: [&str; 31] = [
+        const NAMES: [&str; 32] = [
             "calendar",
+            "disposal",
             "reviewed-request",
             "document",
             "pack",
