@@ -37,9 +37,6 @@ pub const AUTOMATIC: &str = "system (automatic rule)";
 pub const RELEASED_BY: &str = "system (hold lifted)";
 /// Longest assignee or note text accepted (characters).
 pub const MAX_TEXT: usize = 500;
-/// Setting naming the schedule version whose recompute last finished (so the sweep does
-/// not look for stale records again until the schedule changes).
-const RECOMPUTED_KEY: &str = "retention.recomputed_version";
 /// Every disposal status.
 pub const STATUSES: &[&str] = &["held", "released", "awaiting_approval", "task", "done", "cancelled"];
 
@@ -346,12 +343,15 @@ impl App {
     pub fn run_disposal_sweep(&self, ctx: &Context, today: Date) -> AppResult<SweepReport> {
         self.require(ctx, Permission::ManageHolds, "disposal", "")?;
         let mut report = SweepReport::default();
-        let Some((version, schedule)) = self.active_schedule()? else { return Ok(report) };
-        // (a) A schedule change may have been cut short: finish it (once per version).
-        let done_version = self.store.setting(RECOMPUTED_KEY)?.and_then(|v| v.parse::<i64>().ok());
-        if done_version != Some(version) {
-            report.recomputed = self.recompute_records(ctx, None)?;
-            self.store.put_settings(&[(RECOMPUTED_KEY, &version.to_string())], None)?;
+        let Some((_, schedule)) = self.active_schedule()? else { return Ok(report) };
+        // (a) A schedule change's recompute may have been cut short: finish it (only the
+        // record types it changed; nothing to read when none is pending).
+        let pending = self.store.setting(crate::retention::PENDING_RECOMPUTE)?.unwrap_or_default();
+        if !pending.is_empty() {
+            let types: Vec<String> = pending.split(',').map(String::from).collect();
+            let types = if pending == "*" { None } else { Some(types.as_slice()) };
+            report.recomputed = self.recompute_records(ctx, types)?;
+            self.store.put_settings(&[(crate::retention::PENDING_RECOMPUTE, "")], None)?;
         }
         let holds = HoldIndex::new(&self.store.standing_holds()?);
         let day = today.to_string();
@@ -368,6 +368,10 @@ impl App {
         })?;
         let mut open_held: HashSet<String> = HashSet::new();
         for mut d in open {
+            // With no standing hold, only held disposals change (they are all released).
+            if d.status != "held" && holds.is_empty() {
+                continue;
+            }
             let Some(mut rec) = self.store.record(&d.record_id)? else { continue };
             let covering = holds.covering(&rec);
             if d.status == "held" {

@@ -330,3 +330,50 @@ fn a_hold_placed_after_approval_stops_the_task() {
     let s = app.disposal_summary(&dpo, today).unwrap();
     assert_eq!(s.held, 1);
 }
+
+/// The sweep reads only due records: time it over many (`STEWARD_SWEEP_RECORDS`,
+/// default 200,000, one in twenty due). Ignored by default; run with `--ignored`.
+#[test]
+#[ignore = "a timing check; run by hand"]
+fn the_sweep_scales_with_due_records_not_the_inventory() {
+    let (_d, app) = app();
+    let n: usize = std::env::var("STEWARD_SWEEP_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
+    let (version, _) = app.active_schedule().unwrap().unwrap();
+    let now = steward_store::now();
+    let rows: Vec<steward_store::RecordRow> = (0..n)
+        .map(|i| steward_store::RecordRow {
+            id: format!("{i:012}"),
+            record_type: "financial-record".into(),
+            reference: format!("Ledger {i}"),
+            subject_id: None,
+            other_subjects: String::new(),
+            system_id: None,
+            location: String::new(),
+            storage: "external".into(),
+            document_id: None,
+            facts: "{}".into(),
+            destroy_on: Some(if i % 20 == 0 { "2020-01-31".into() } else { "2090-01-31".into() }),
+            permanent: false,
+            missing: String::new(),
+            rule: "6 years after created".into(),
+            explanation: String::new(),
+            schedule_version: version,
+            status: "kept".into(),
+            created_at: now.clone(),
+            created_by: "cli".into(),
+            updated_at: now.clone(),
+            destroyed_on: None,
+        })
+        .collect();
+    for chunk in rows.chunks(50_000) {
+        app.store().insert_records(chunk, &[]).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let r = app.run_disposal_sweep(&Context::system(), uk_today()).unwrap();
+    let first = started.elapsed();
+    let started = std::time::Instant::now();
+    let again = app.run_disposal_sweep(&Context::system(), uk_today()).unwrap();
+    eprintln!("{n} records: first sweep {first:?} ({r:?}), second {:?} ({again:?})", started.elapsed());
+    assert_eq!(r.due as usize, n.div_ceil(20));
+    assert_eq!(again.due, 0);
+}
