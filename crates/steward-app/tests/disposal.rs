@@ -377,3 +377,22 @@ fn the_sweep_scales_with_due_records_not_the_inventory() {
     assert_eq!(r.due as usize, n.div_ceil(20));
     assert_eq!(again.due, 0);
 }
+
+#[test]
+fn the_sweep_first_finishes_a_recompute_a_schedule_change_left_pending() {
+    let (_d, app) = app();
+    let today = uk_today();
+    let pending = steward_app::retention::PENDING_RECOMPUTE;
+    assert_eq!(app.store().setting(pending).unwrap().as_deref(), Some(""), "a finished save leaves nothing pending");
+    let zara = subject(&app, "Zara", "Quinn");
+    let rec = volunteer_file(&app, &zara, "VOL-0909", "2020-10-31");
+    // As if a schedule change were cut short before reaching this record.
+    let mut row = app.store().record(&rec).unwrap().unwrap();
+    row.schedule_version = 0;
+    row.destroy_on = None;
+    app.store().update_computed(&[row]).unwrap();
+    app.store().put_settings(&[(pending, "volunteer-file")], None).unwrap();
+    let r = app.run_disposal_sweep(&Context::system(), today).unwrap();
+    assert_eq!((r.recomputed, r.due, r.awaiting_approval), (1, 1, 1), "{r:?}");
+    assert_eq!(app.store().setting(pending).unwrap().as_deref(), Some(""));
+}

@@ -189,6 +189,11 @@ fn vault_documents_shredded_and_held_ones_kept(env: &Env) {
 
 fn bad_input_and_permissions(env: &Env) {
     env.schedule();
+    // The routes are documented.
+    let (_, _, doc) = env.text(Role::Auditor, "/api/v1/openapi.json");
+    for path in ["/api/v1/disposals", "/api/v1/disposals/approve", "/api/v1/disposals/certificate"] {
+        assert!(doc.contains(&format!("\"{path}\"")), "{path} missing from the OpenAPI document");
+    }
     let field = |v: &Value| v["error"]["field"].as_str().unwrap_or_default().to_string();
     let (s, v) = env.call(Role::Dpo, Method::GET, "/api/v1/disposals?due_before=31-12-2026", None);
     assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "due_before".into()), "{v}");
