@@ -16,7 +16,13 @@ use steward_store::JobRunRow;
 pub const REMINDERS: &str = "reminders";
 
 /// Every job, by name.
-pub const JOBS: &[(&str, &str)] = &[(REMINDERS, "emails reminders of rights requests falling due or overdue")];
+pub const JOBS: &[(&str, &str)] = &[
+    (REMINDERS, "emails reminders of rights requests falling due or overdue"),
+    (
+        crate::disposal::DISPOSALS,
+        "finds records past their destroy-by date, stops those under a legal hold and lists the rest for disposal",
+    ),
+];
 
 /// How long a lease lasts: far longer than a run takes, short enough that a crashed
 /// server's lease lapses before the next day's run.
@@ -116,6 +122,7 @@ impl App {
         self.store.insert_job_run(&run)?;
         let report = match job {
             REMINDERS => self.run_reminders(today),
+            crate::disposal::DISPOSALS => self.run_disposals_job(today),
             _ => Err(AppError::NotFound(format!("job {job}"))),
         };
         let report = report.unwrap_or_else(|e| JobReport { counts: Vec::new(), problem: Some(e.to_string()) });
@@ -147,6 +154,10 @@ impl App {
         let settings = self.mail_settings_unchecked()?;
         // Until email is set up there is nothing to send: no run, no failure every half hour.
         if job == REMINDERS && !settings.configured() {
+            return Ok(None);
+        }
+        // Without a retention schedule in force no record has a date: nothing to sweep.
+        if job == crate::disposal::DISPOSALS && self.active_schedule()?.is_none() {
             return Ok(None);
         }
         let (h, m) =

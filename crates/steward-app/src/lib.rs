@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod backup;
 pub mod calendar;
+pub mod disposal;
 pub mod erasure;
 pub mod jobs;
 pub mod journal;

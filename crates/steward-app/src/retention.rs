@@ -27,6 +27,9 @@ pub const SCHEDULE_FILE: &str = "retention-schedule.toml";
 pub const MAX_LABEL: usize = 200;
 /// Largest schedule accepted (bytes).
 pub const MAX_SCHEDULE: usize = 512 * 1024;
+/// Setting naming the record types whose recompute a schedule change started and has
+/// not finished (`*` for all, else comma-separated; empty when none is pending).
+pub const PENDING_RECOMPUTE: &str = "retention.pending_recompute";
 /// Records recomputed per transaction when the schedule changes.
 const RECOMPUTE_PAGE: usize = 20_000;
 
@@ -506,10 +509,14 @@ impl App {
         }
         let detail = format!("source={source} name_len={} changed_types={}", new.name.len(), changed.len());
         let ev = ctx.event("retention.schedule.save", "retention_schedule", "", Outcome::Success, detail);
+        // Noted first, so that a recompute cut short is finished by the daily sweep.
+        let pending = if all { "*".to_string() } else { changed.join(",") };
+        self.store.put_settings(&[(PENDING_RECOMPUTE, &pending)], None)?;
         let version = self.store.save_schedule(&new.name, toml, source, &ctx.actor, &ev)?;
         self.mirror_schedule_file(toml);
         let types = if all { None } else { Some(changed.as_slice()) };
         let recomputed = self.recompute_records(ctx, types)?;
+        self.store.put_settings(&[(PENDING_RECOMPUTE, "")], None)?;
         let changed_types = if all { new.record_types.iter().map(|r| r.id.clone()).collect() } else { changed };
         Ok(ScheduleSaved { version, changed_types, recomputed })
     }

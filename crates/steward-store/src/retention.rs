@@ -669,15 +669,23 @@ impl Store {
     }
 
     /// Apply a sweep's findings in one transaction: new disposals, changed disposals,
-    /// changed records, and their audit entries.
+    /// changed records, vault documents destroyed at once under an automatic rule
+    /// (`(document id, subject id)` pairs), and their audit entries.
     pub fn apply_sweep(
         &self,
         new: &[DisposalRow],
         changed: &[DisposalRow],
         records: &[RecordRow],
+        documents: &[(String, String)],
         events: &[AuditEvent],
     ) -> Result<(), StoreError> {
         self.write(|tx| {
+            for (doc, subject) in documents {
+                tx.exec(
+                    "DELETE FROM subject_documents WHERE id = $1 AND subject_id = $2",
+                    &[Val::Text(doc), Val::Text(subject)],
+                )?;
+            }
             for d in new {
                 insert_disposal_row(tx, d)?;
             }

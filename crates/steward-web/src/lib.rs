@@ -2,6 +2,7 @@
 //! API under `/api/v1` with its OpenAPI document and bearer-token authentication.
 
 pub mod api;
+pub mod api_disposals;
 pub mod api_letters;
 pub mod api_records;
 pub mod api_statistics;
@@ -83,6 +84,7 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::records::routes())
         .merge(ui::packs::routes())
         .merge(ui::notify::routes())
+        .merge(ui::disposals::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .with_state(state)

@@ -131,7 +131,7 @@ enum After {
 /// and `{erasure-task}` (a pending task of the `{fresh-erasure}` just made),
 /// `{fresh-restricted}` (a subject whose processing is restricted), `{fresh-held}` (a new
 /// subject) and `{last-hold}` (a legal hold placed on it), `{fresh-rectification}`,
-/// `{fresh-system}` and `{fresh-hold}` (new ones of each).
+/// `{fresh-system}` and `{fresh-hold}` (new ones of each), `{disposal}` (a disposal awaiting approval).
 #[derive(Debug, Clone, Copy)]
 struct Route {
     method: &'static str,
@@ -391,6 +391,13 @@ const ROUTES: &[Route] = &[
     ),
     form("/holds/{id}/lift", Needs(ManageHolds), "hold-{fresh-hold}-reason=Claim+settled")
         .at("/holds/{fresh-hold}/lift"),
+    get("/disposals", Needs(ReadRegisters)),
+    get("/disposals/certificate", Needs(ReadRegisters)).at("/disposals/certificate?from=2026-01-01&to=2026-01-31"),
+    form("/disposals/approve", Needs(ManageHolds), "month=2000-01"),
+    form("/disposals/{id}/assign", Needs(ManageRegisters), "assignee=Office+manager&month=2026-01")
+        .at("/disposals/{disposal}/assign"),
+    form("/disposals/{id}/confirm", Needs(ManageRegisters), "done_on=2026-01-06&month=2026-01")
+        .at("/disposals/{disposal}/confirm"),
     // Case notes, documents and response packs.
     form("/subjects/{id}/notes", Needs(SubjectUpdate), "note_text=Called+about+repairs&note_category=phone_call")
         .at("/subjects/{subject}/notes"),
@@ -505,6 +512,15 @@ const ROUTES: &[Route] = &[
     ),
     api("GET", "/api/v1/retention/schedule/versions", Needs(ReadRegisters), ""),
     api("GET", "/api/v1/retention/templates", SignedIn, ""),
+    api("GET", "/api/v1/disposals", Needs(ReadRegisters), "").at("/api/v1/disposals?due_before=2026-12-31"),
+    api("GET", "/api/v1/disposals/{id}", Needs(ReadRegisters), "").at("/api/v1/disposals/{disposal}"),
+    api("POST", "/api/v1/disposals/approve", Needs(ManageHolds), r#"{"month":"2000-01"}"#),
+    api("POST", "/api/v1/disposals/{id}/assign", Needs(ManageRegisters), r#"{"assignee":"Office manager"}"#)
+        .at("/api/v1/disposals/{disposal}/assign"),
+    api("POST", "/api/v1/disposals/{id}/confirm", Needs(ManageRegisters), r#"{"done_on":"2026-01-06"}"#)
+        .at("/api/v1/disposals/{disposal}/confirm"),
+    api("GET", "/api/v1/disposals/certificate", Needs(ReadRegisters), "")
+        .at("/api/v1/disposals/certificate?from=2026-01-01&to=2026-01-31&format=csv"),
     api("GET", "/api/v1/holds", Needs(SubjectRead), ""),
     api(
         "POST",
@@ -605,6 +621,8 @@ struct Fixtures {
     pack: String,
     /// A family file in the records inventory (the family-support charity's schedule is in force).
     record: String,
+    /// A disposal awaiting the DPO's approval (a financial record past its date).
+    disposal: String,
 }
 
 /// A response.
@@ -777,6 +795,19 @@ impl Env {
         let pack = app.build_pack(&cli, &request).expect("pack").id;
         app.use_schedule_template(&cli, "family-support-charity").expect("retention schedule");
         let record = self.new_record();
+        let ledger: steward_app::retention::NewRecord = serde_json::from_value(serde_json::json!({
+            "record_type": "financial-record", "reference": "Ledger 2015", "events": {"created": "2015-01-31"}
+        }))
+        .expect("record input");
+        app.create_record(&cli, ledger).expect("record");
+        app.run_disposal_sweep(&cli, steward_app::requests::uk_today()).expect("sweep");
+        let disposal = app
+            .disposals(&cli, &steward_app::disposal::DisposalQuery::default())
+            .expect("disposals")
+            .first()
+            .expect("a disposal")
+            .id
+            .clone();
         Fixtures {
             subject,
             other,
@@ -791,6 +822,7 @@ impl Env {
             document,
             pack,
             record,
+            disposal,
         }
     }
 
@@ -943,6 +975,7 @@ impl Env {
             "pack" => self.fx.pack.clone(),
             "record" => self.fx.record.clone(),
             "fresh-record" => self.new_record(),
+            "disposal" => self.fx.disposal.clone(),
             "reviewed-request" => {
                 let id = self.new_request(&self.fx.subject);
                 let d: steward_app::packs::PackDecision = serde_json::from_value(serde_json::json!({
@@ -1044,6 +1077,7 @@ impl Env {
             "calendar",
             "record",
             "fresh-record",
+            "disposal",
             "reviewed-request",
             "document",
             "pack",

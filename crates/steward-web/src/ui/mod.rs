@@ -6,6 +6,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod checklists;
+pub mod disposals;
 pub mod inbox;
 pub mod letters;
 pub mod notify;
