@@ -99,7 +99,7 @@ test('the main pages pass the accessibility check and work on a phone-width scre
   const page = await newPage(browser, { viewport: { width: 320, height: 640 } });
   await signIn(page, demo.base, demo.accounts.dpo);
   await page.waitForURL(`${demo.base}/`);
-  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/systems', '/audit', '/settings', '/settings/email', '/settings/checklists', '/inbox', '/users', '/tokens', '/account', '/account/calendar', '/statistics', '/letters', '/letters/refusal', '/retention/schedule', '/records', '/records/new', '/records/new?record_type=family-file', '/holds']) {
+  for (const path of ['/', '/subjects', '/subjects/new', '/requests', '/requests/new', '/systems', '/audit', '/settings', '/settings/email', '/settings/checklists', '/inbox', '/users', '/tokens', '/account', '/account/calendar', '/statistics', '/letters', '/letters/refusal', '/retention/schedule', '/records', '/records/new', '/records/new?record_type=family-file', '/holds', '/disposals', '/disposals/certificate']) {
     const resp = await page.goto(`${demo.base}${path}`);
     assert.equal(resp.status(), 200, path);
     assert.deepEqual(await seriousViolations(page), [], path);

@@ -172,7 +172,7 @@ pub fn seed(app: &App, subjects: &[String], child: Option<&String>, today: Date)
                 "dbs-record",
                 "DBS-0299".into(),
                 Some(s),
-                Some(("issued", months_ago(6, 0))),
+                Some(("issued", months_ago(7, 0))),
                 &[],
                 Some(LocationInput::Text("Steward vault".into())),
             )
@@ -204,5 +204,27 @@ pub fn seed(app: &App, subjects: &[String], child: Option<&String>, today: Date)
             ..NewHold::default()
         },
     )?;
+    // The daily sweep has run: last month's list was approved, so the vault scan was
+    // crypto-shredded and the paper files became tasks, one confirmed; this month's
+    // list waits for the DPO.
+    app.run_disposal_sweep(&ctx, today)?;
+    let last_month = today.first_of_month().checked_sub(1.day()).unwrap_or(today);
+    let approved = steward_app::disposal::Approval {
+        month: Some(last_month.strftime("%Y-%m").to_string()),
+        ids: None,
+    };
+    app.approve_disposals(&ctx, &approved)?;
+    let tasks = app.disposals(
+        &ctx,
+        &steward_app::disposal::DisposalQuery { status: Some("task".into()), ..Default::default() },
+    )?;
+    if let Some(t) = tasks.first() {
+        let done = steward_app::disposal::Confirmation {
+            done_on: today.to_string(),
+            method: None,
+            note: "Shred-it certificate SC-88214".into(),
+        };
+        app.confirm_disposal(&ctx, &t.id, &done)?;
+    }
     Ok(ids.len())
 }

@@ -1386,6 +1386,14 @@ pub struct RetentionPanel {
     pub month_label: String,
     /// The inventory filtered to this month.
     pub month_href: String,
+    /// Disposals waiting for the DPO's approval.
+    pub awaiting_approval: u64,
+    /// Disposal tasks not yet confirmed, and of those past their date.
+    pub open_tasks: u64,
+    /// Disposal tasks past the date they were to be done by.
+    pub late_tasks: u64,
+    /// Disposals stopped by a legal hold.
+    pub held: u64,
 }
 
 /// The panel for roles that read the registers; `None` for others.
@@ -1394,15 +1402,16 @@ pub fn dashboard_panel(app: &App, session: &SessionInfo) -> AppResult<Option<Ret
         return Ok(None);
     }
     let today = uk_today();
-    let first = today.first_of_month();
-    let last = today.last_of_month();
     let has_schedule = app.active_schedule()?.is_some();
-    let (due, overdue) =
-        if has_schedule { app.store().records_due_counts(&first.to_string(), &last.to_string())? } else { (0, 0) };
+    let s = if has_schedule { app.disposal_summary(&session.ctx, today)? } else { Default::default() };
     Ok(Some(RetentionPanel {
         has_schedule,
-        due,
-        overdue,
+        due: s.due_this_month,
+        overdue: s.overdue,
+        awaiting_approval: s.awaiting_approval,
+        open_tasks: s.open_tasks,
+        late_tasks: s.late_tasks,
+        held: s.held,
         month_label: today.strftime("%B %Y").to_string(),
         month_href: format!("/records?due_month={}", today.strftime("%Y-%m")),
     }))
