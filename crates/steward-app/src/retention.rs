@@ -322,6 +322,25 @@ fn all_fingerprint(s: &Schedule) -> String {
     format!("{:?}", s.applies_to_all)
 }
 
+/// What an import knows of a subject once looked up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SubjectState {
+    /// On record, with their date of birth if known.
+    Found(Option<Date>),
+    /// Erased.
+    Erased,
+    /// No such subject.
+    Missing,
+}
+
+/// Subjects and systems already looked up, so checking many records asks the database
+/// (and decrypts a subject) once per subject rather than once per record.
+#[derive(Debug, Default)]
+pub(crate) struct Lookups {
+    subjects: HashMap<String, SubjectState>,
+    systems: HashMap<String, bool>,
+}
+
 /// Standing holds indexed for quick checks.
 #[derive(Debug, Default, Clone)]
 pub struct HoldIndex {
@@ -385,7 +404,7 @@ impl App {
         Ok(Some((row.version, parsed)))
     }
 
-    fn require_schedule(&self) -> AppResult<(i64, Arc<Schedule>)> {
+    pub(crate) fn require_schedule(&self) -> AppResult<(i64, Arc<Schedule>)> {
         self.active_schedule()?.ok_or_else(|| {
             AppError::Conflict(
                 "no retention schedule is in force: choose a template (steward init --template, or Retention → \
@@ -635,15 +654,37 @@ impl App {
         }
     }
 
-    fn check_subject(&self, field: &str, id: &str) -> AppResult<()> {
-        match self.store.subject(id)? {
-            SubjectLookup::Found(_) => Ok(()),
-            SubjectLookup::Erased(_) => Err(invalid(field, "names an erased subject")),
-            SubjectLookup::NotFound => Err(invalid(field, "names no subject on record")),
+    /// A subject's standing (and date of birth), looked up once per `lookups`.
+    fn lookup_subject(&self, id: &str, lookups: &mut Lookups) -> AppResult<SubjectState> {
+        if let Some(s) = lookups.subjects.get(id) {
+            return Ok(*s);
+        }
+        let state = match self.store.subject(id)? {
+            SubjectLookup::Found(row) => SubjectState::Found(self.open_row(&row)?.date_of_birth),
+            SubjectLookup::Erased(_) => SubjectState::Erased,
+            SubjectLookup::NotFound => SubjectState::Missing,
+        };
+        lookups.subjects.insert(id.to_string(), state);
+        Ok(state)
+    }
+
+    fn check_subject(&self, field: &str, id: &str, lookups: &mut Lookups) -> AppResult<Option<Date>> {
+        match self.lookup_subject(id, lookups)? {
+            SubjectState::Found(dob) => Ok(dob),
+            SubjectState::Erased => Err(invalid(field, "names an erased subject")),
+            SubjectState::Missing => Err(invalid(field, "names no subject on record")),
         }
     }
 
     fn resolve_location(&self, loc: Option<&LocationInput>) -> AppResult<(Option<String>, String)> {
+        self.resolve_location_with(loc, &mut Lookups::default())
+    }
+
+    fn resolve_location_with(
+        &self,
+        loc: Option<&LocationInput>,
+        lookups: &mut Lookups,
+    ) -> AppResult<(Option<String>, String)> {
         match loc {
             None => Ok((None, String::new())),
             Some(LocationInput::Text(t)) => Ok((None, label("location", t)?)),
@@ -652,9 +693,17 @@ impl App {
                 let system_id = match system_id.as_deref().map(str::trim) {
                     None | Some("") => None,
                     Some(id) => {
-                        self.store
-                            .system(id)?
-                            .ok_or_else(|| invalid("location.system_id", "names no system in the register"))?;
+                        let known = match lookups.systems.get(id) {
+                            Some(k) => *k,
+                            None => {
+                                let k = self.store.system(id)?.is_some();
+                                lookups.systems.insert(id.to_string(), k);
+                                k
+                            }
+                        };
+                        if !known {
+                            return Err(invalid("location.system_id", "names no system in the register"));
+                        }
                         Some(id.to_string())
                     }
                 };
@@ -671,6 +720,19 @@ impl App {
         version: i64,
         input: &NewRecord,
     ) -> AppResult<RecordRow> {
+        self.prepare_record_with(ctx, schedule, version, input, &mut Lookups::default())
+    }
+
+    /// [`App::prepare_record`] with subjects and systems looked up once across many
+    /// records (an import).
+    pub(crate) fn prepare_record_with(
+        &self,
+        ctx: &Context,
+        schedule: &Schedule,
+        version: i64,
+        input: &NewRecord,
+        lookups: &mut Lookups,
+    ) -> AppResult<RecordRow> {
         let record_type = input.record_type.trim();
         if record_type.is_empty() {
             return Err(invalid("record_type", "is required"));
@@ -681,17 +743,18 @@ impl App {
                 format!("'{record_type}' is not a record type of the schedule in force ({})", schedule.name),
             ));
         }
-        if let Some(s) = &input.subject_id {
-            self.check_subject("subject_id", s)?;
-        }
+        let dob = match &input.subject_id {
+            Some(s) => self.check_subject("subject_id", s, lookups)?,
+            None => None,
+        };
         let mut others = Vec::new();
         for (i, s) in input.other_subject_ids.iter().enumerate() {
-            self.check_subject(&format!("other_subject_ids[{i}]"), s)?;
+            self.check_subject(&format!("other_subject_ids[{i}]"), s, lookups)?;
             if Some(s) != input.subject_id.as_ref() && !others.contains(s) {
                 others.push(s.clone());
             }
         }
-        let (system_id, location) = self.resolve_location(input.location.as_ref())?;
+        let (system_id, location) = self.resolve_location_with(input.location.as_ref(), lookups)?;
         let (storage, document_id) = match &input.document_id {
             None => ("external", None),
             Some(doc) => {
@@ -729,7 +792,7 @@ impl App {
             updated_at: steward_store::now(),
             destroyed_on: None,
         };
-        self.compute(schedule, &mut row, input.events.clone(), flags)?;
+        self.compute(schedule, &mut row, input.events.clone(), flags, dob)?;
         Ok(row)
     }
 
@@ -740,11 +803,8 @@ impl App {
         row: &mut RecordRow,
         events: BTreeMap<String, Date>,
         flags: BTreeSet<String>,
+        dob: Option<Date>,
     ) -> AppResult<()> {
-        let dob = match &row.subject_id {
-            Some(s) => self.birth_date(s)?,
-            None => None,
-        };
         let facts = Facts { events, flags, date_of_birth: dob };
         let o = schedule.evaluate(&row.record_type, &facts).map_err(|e| match e {
             steward_core::retention::schedule::EvaluateError::UnknownRecordType(t) => {
@@ -841,7 +901,11 @@ impl App {
             row.location = detail;
         }
         let before = (row.destroy_on.clone(), row.permanent);
-        self.compute(&schedule, &mut row, events, flags)?;
+        let dob = match &row.subject_id {
+            Some(s) => self.birth_date(s)?,
+            None => None,
+        };
+        self.compute(&schedule, &mut row, events, flags, dob)?;
         row.schedule_version = version;
         row.updated_at = steward_store::now();
         let moved = before != (row.destroy_on.clone(), row.permanent);
