@@ -47,6 +47,7 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests/{id}/events", post(record_request_event))
         .route("/suppression", get(check_suppression).post(add_suppression))
         .merge(crate::api_work::routes())
+        .merge(crate::api_import::routes())
         .route("/letters", get(crate::api_letters::list_letters))
         .route("/letters/{name}", put(crate::api_letters::update_letter).delete(crate::api_letters::restore_letter))
         .route("/requests/{id}/letters/{name}", post(crate::api_letters::render_letter))
@@ -121,6 +122,7 @@ pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError>
 pub async fn openapi_json() -> impl IntoResponse {
     let mut doc = ApiDoc::openapi();
     doc.merge(crate::api_work::WorkDoc::openapi());
+    doc.merge(crate::api_import::ImportDoc::openapi());
     Json(doc)
 }
 

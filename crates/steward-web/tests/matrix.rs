@@ -451,6 +451,8 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),
     api("PUT", "/api/v1/systems/{id}", Needs(ManageRegisters), r#"{"name":"Matrix renamed {n}","kind":"processor"}"#)
         .at("/api/v1/systems/{fresh-system}"),
+    // The records inventory: an import (an empty body is a 422 past the access check).
+    api("POST", "/api/v1/records/import", Needs(ManageRegisters), "").at("/api/v1/records/import?dry_run=true"),
     api("GET", "/api/v1/holds", Needs(SubjectRead), ""),
     api(
         "POST",
