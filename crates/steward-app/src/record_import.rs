@@ -222,6 +222,7 @@ impl App {
             ));
         }
         let (version, schedule) = self.require_schedule()?;
+        let lines = Lines::new(bytes);
         let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
         let mut records = reader.records();
         let header = loop {
@@ -284,13 +285,13 @@ impl App {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(0, csv::Position::line);
+                    let line = lines.of(e.position());
                     report.error_count += 1;
                     push_error(&mut report, line, "row".into(), format!("cannot be read as CSV: {}", csv_problem(&e)));
                     continue;
                 }
             };
-            let line = rec.position().map_or(0, csv::Position::line);
+            let line = lines.of(rec.position());
             let mut problems: Vec<(String, String)> = Vec::new();
             if rec.len() != layout.width {
                 problems.push((
@@ -413,6 +414,31 @@ impl Systems {
             ids.insert(s.id.clone(), s.id);
         }
         Self { ids, names }
+    }
+}
+
+/// File line numbers from byte offsets. (The CSV reader's own line count lags by one
+/// after a CRLF, so lines are counted here: a record starts at the first character after
+/// its offset that is not a line ending.)
+struct Lines<'a> {
+    bytes: &'a [u8],
+    newlines: Vec<usize>,
+}
+
+impl<'a> Lines<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        let newlines = bytes.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i).collect();
+        Self { bytes, newlines }
+    }
+
+    /// The 1-based line a record at `pos` starts on.
+    fn of(&self, pos: Option<&csv::Position>) -> u64 {
+        let Some(pos) = pos else { return 0 };
+        let mut start = usize::try_from(pos.byte()).unwrap_or(usize::MAX).min(self.bytes.len());
+        while start < self.bytes.len() && matches!(self.bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        1 + self.newlines.partition_point(|&p| p < start) as u64
     }
 }
 

@@ -90,6 +90,13 @@ fn bom_crlf_column_order_and_blank_trailing_lines_are_accepted() {
                \"2024-03-16\",\"VOL-2\",\"volunteer-file\"\r\n\r\n,,\r\n\r\n";
     let r = import(&app, csv, false);
     assert_eq!((r.rows, r.imported_rows, r.error_count), (2, 2, 0), "{r:?}");
+
+    // Line numbers count CRLF lines and blank lines as a spreadsheet shows them.
+    let csv = "\u{feff}record_type,event:left\r\n\r\nvolunteer-file,2024-03-15\r\n\"filing\r\ncabinet\",\r\n\
+               volunteer-file,soon\r\n";
+    let r = import(&app, csv, true);
+    let got: Vec<(u64, &str)> = r.errors.iter().map(|e| (e.line, e.field.as_str())).collect();
+    assert_eq!(got, [(4, "record_type"), (6, "event:left")], "{r:?}");
 }
 
 #[test]
