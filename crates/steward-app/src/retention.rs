@@ -592,15 +592,28 @@ impl App {
         let mut after = String::new();
         let mut total = 0u64;
         let mut births: HashMap<String, Option<Date>> = HashMap::new();
+        let mut needs_birth: HashMap<String, bool> = HashMap::new();
         loop {
-            let page = self.store.records_stale(types, version, &after, RECOMPUTE_PAGE)?;
+            let page = self.store.records_stale_facts(types, version, &after, RECOMPUTE_PAGE)?;
             let Some(last) = page.last() else { break };
             after = last.id.clone();
-            let mut out = Vec::with_capacity(page.len());
+            total += page.len() as u64;
+            // Only records whose outcome moved are rewritten in full; the rest only get
+            // the new version (most records, when a schedule change touches a rare flag).
+            let mut changed = Vec::new();
+            let mut unchanged = Vec::new();
             for mut r in page {
                 let facts: StoredFacts = serde_json::from_str(&r.facts).unwrap_or_default();
+                let needs = match needs_birth.get(&r.record_type) {
+                    Some(n) => *n,
+                    None => {
+                        let n = self.rule_needs_birth(&schedule, &r.record_type);
+                        needs_birth.insert(r.record_type.clone(), n);
+                        n
+                    }
+                };
                 let dob = match &r.subject_id {
-                    Some(s) if self.rule_needs_birth(&schedule, &r.record_type) => match births.get(s) {
+                    Some(s) if needs => match births.get(s) {
                         Some(d) => *d,
                         None => {
                             let d = self.birth_date(s)?;
@@ -613,18 +626,30 @@ impl App {
                 let f = Facts { events: facts.events, flags: facts.flags, date_of_birth: dob };
                 // Facts were checked on entry; evaluate without re-refusing (a record
                 // whose type vanished keeps its old date).
-                if let Ok(o) = schedule.evaluate(&r.record_type, &f) {
-                    r.destroy_on = o.destroy_on.map(|d| d.to_string());
+                let Ok(o) = schedule.evaluate(&r.record_type, &f) else {
+                    unchanged.push(r.id);
+                    continue;
+                };
+                let destroy_on = o.destroy_on.map(|d| d.to_string());
+                let missing = o.missing.join(",");
+                let explanation = without_birth_date(&o.explanation, dob);
+                if destroy_on == r.destroy_on
+                    && o.permanent == r.permanent
+                    && missing == r.missing
+                    && o.rule == r.rule
+                    && explanation == r.explanation
+                {
+                    unchanged.push(r.id);
+                } else {
+                    r.destroy_on = destroy_on;
                     r.permanent = o.permanent;
-                    r.missing = o.missing.join(",");
+                    r.missing = missing;
                     r.rule = o.rule;
-                    r.explanation = without_birth_date(&o.explanation, dob);
+                    r.explanation = explanation;
+                    changed.push(r);
                 }
-                r.schedule_version = version;
-                out.push(r);
             }
-            total += out.len() as u64;
-            self.store.update_computed(&out)?;
+            self.store.save_recomputed(&changed, &unchanged, version)?;
         }
         if total > 0 {
             self.store.audit(&ctx.event(

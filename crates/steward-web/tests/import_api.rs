@@ -160,7 +160,41 @@ fn no_schedule_in_force_is_a_conflict(env: &Env) {
     assert!(v["error"]["message"].as_str().unwrap().contains("no retention schedule"), "{v}");
 }
 
+fn a_schedule_change_recomputes_imported_records(env: &Env) {
+    env.with_schedule();
+    let text = "record_type,reference,flags,event:left\n\
+                volunteer-file,VOL-A,,2024-03-15\n\
+                volunteer-file,VOL-B,retention_consent,2024-03-15\n\
+                board-minutes,BM-1,,\n";
+    let (s, v) = env.csv(Role::Dpo, "", text);
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let dates = || -> Vec<(String, Option<String>, i64)> {
+        let page = env.app.records(&Context::cli(), &RecordQuery::default()).unwrap();
+        let mut out: Vec<_> = page
+            .records
+            .into_iter()
+            .map(|r| (r.reference, r.destroy_on.map(|d| d.to_string()), r.schedule_version))
+            .collect();
+        out.sort();
+        out
+    };
+    let before = dates();
+    assert_eq!(before[1].1.as_deref(), Some("2026-03-15"));
+    assert_eq!(before[2].1.as_deref(), Some("2031-03-15"), "consent adds five years");
+    let template = steward_core::retention::schedule::template("family-support-charity").unwrap();
+    let changed = template.replacen("extend = \"5 years\"", "extend = \"6 years\"", 1);
+    let saved = env.app.save_schedule(&Context::cli(), &changed, "api").unwrap();
+    assert_eq!(saved.recomputed, 3);
+    let after = dates();
+    assert_eq!(after[0], ("BM-1".to_string(), None, saved.version), "permanent, unchanged, version moved on");
+    assert_eq!(after[1], ("VOL-A".to_string(), Some("2026-03-15".to_string()), saved.version));
+    assert_eq!(after[2], ("VOL-B".to_string(), Some("2032-03-15".to_string()), saved.version));
+    // Resumable: nothing is left to recompute under this version.
+    assert_eq!(env.app.recompute_records(&Context::cli(), None).unwrap(), 0);
+}
+
 on_both_backends!(
+    a_schedule_change_recomputes_imported_records,
     dry_run_then_import,
     bad_rows_are_listed_by_line_and_nothing_changes,
     wrong_columns_media_types_and_queries_are_named,
