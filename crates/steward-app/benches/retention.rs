@@ -107,15 +107,13 @@ impl Seeder {
         let (record_type, event, _, flag, flag_share) = TYPES[t];
         let mut events = BTreeMap::new();
         // One in 20 people-records still open (no leaving date yet): no date computable.
-        let open = matches!(event, "left" | "support_ended") && mix(i, 2) % 20 == 0;
-        if let (Some(period), false) = (self.periods[t], open) {
-            // Destroy-by dates spread over the rule's period ahead; about 1% just past
-            // (found by the next sweep).
-            let ahead = if mix(i, 3) % 100 == 0 {
-                -((mix(i, 4) % 30) as i64) - 1
-            } else {
-                (mix(i, 4) % period.max(1) as u64) as i64
-            };
+        let open = matches!(event, "left" | "support_ended") && mix(i, 2).is_multiple_of(20);
+        // Destroy-by dates spread over the rule's period ahead; about 1% just past (found
+        // by the next sweep). Records destroyed at the event itself ("at left") are
+        // still open unless just past.
+        let overdue = mix(i, 3).is_multiple_of(100);
+        if let (Some(period), false, true) = (self.periods[t], open, overdue || self.periods[t] != Some(0)) {
+            let ahead = if overdue { -((mix(i, 4) % 30) as i64) - 1 } else { (mix(i, 4) % period as u64) as i64 };
             let on = self.today.checked_add((ahead - period).days()).unwrap();
             events.insert(event.to_string(), on);
             if event == "left" {
@@ -127,7 +125,7 @@ impl Seeder {
         let facts = serde_json::json!({"events": events, "flags": flags}).to_string();
         // Subjects are born by 2009: only records whose events come later are theirs.
         let after_births = events.values().all(|d| *d >= jiff::civil::date(2010, 1, 1));
-        let subject = (i % 4 == 0 && after_births && !self.subjects.is_empty())
+        let subject = (i.is_multiple_of(4) && after_births && !self.subjects.is_empty())
             .then(|| self.subjects[(mix(i, 7) % self.subjects.len() as u64) as usize].clone());
         RecordRow {
             id: uuid::Uuid::now_v7().to_string(),
