@@ -12,6 +12,7 @@ pub mod letters;
 pub mod mail;
 pub mod packs;
 pub mod public;
+pub mod record_import;
 pub mod records;
 pub mod reminders;
 pub mod requests;

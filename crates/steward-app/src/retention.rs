@@ -325,6 +325,25 @@ fn all_fingerprint(s: &Schedule) -> String {
     format!("{:?}", s.applies_to_all)
 }
 
+/// What an import knows of a subject once looked up.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SubjectState {
+    /// On record, with their date of birth if known.
+    Found(Option<Date>),
+    /// Erased.
+    Erased,
+    /// No such subject.
+    Missing,
+}
+
+/// Subjects and systems already looked up, so checking many records asks the database
+/// (and decrypts a subject) once per subject rather than once per record.
+#[derive(Debug, Default)]
+pub(crate) struct Lookups {
+    subjects: HashMap<String, SubjectState>,
+    systems: HashMap<String, bool>,
+}
+
 /// Standing holds indexed for quick checks.
 #[derive(Debug, Default, Clone)]
 pub struct HoldIndex {
@@ -388,7 +407,7 @@ impl App {
         Ok(Some((row.version, parsed)))
     }
 
-    fn require_schedule(&self) -> AppResult<(i64, Arc<Schedule>)> {
+    pub(crate) fn require_schedule(&self) -> AppResult<(i64, Arc<Schedule>)> {
         self.active_schedule()?.ok_or_else(|| {
             AppError::Conflict(
                 "no retention schedule is in force: choose a template (steward init --template, or Retention → \
@@ -580,15 +599,28 @@ impl App {
         let mut after = String::new();
         let mut total = 0u64;
         let mut births: HashMap<String, Option<Date>> = HashMap::new();
+        let mut needs_birth: HashMap<String, bool> = HashMap::new();
         loop {
-            let page = self.store.records_stale(types, version, &after, RECOMPUTE_PAGE)?;
+            let page = self.store.records_stale_facts(types, version, &after, RECOMPUTE_PAGE)?;
             let Some(last) = page.last() else { break };
             after = last.id.clone();
-            let mut out = Vec::with_capacity(page.len());
+            total += page.len() as u64;
+            // Only records whose outcome moved are rewritten in full; the rest only get
+            // the new version (most records, when a schedule change touches a rare flag).
+            let mut changed = Vec::new();
+            let mut unchanged = Vec::new();
             for mut r in page {
                 let facts: StoredFacts = serde_json::from_str(&r.facts).unwrap_or_default();
+                let needs = match needs_birth.get(&r.record_type) {
+                    Some(n) => *n,
+                    None => {
+                        let n = self.rule_needs_birth(&schedule, &r.record_type);
+                        needs_birth.insert(r.record_type.clone(), n);
+                        n
+                    }
+                };
                 let dob = match &r.subject_id {
-                    Some(s) if self.rule_needs_birth(&schedule, &r.record_type) => match births.get(s) {
+                    Some(s) if needs => match births.get(s) {
                         Some(d) => *d,
                         None => {
                             let d = self.birth_date(s)?;
@@ -601,18 +633,30 @@ impl App {
                 let f = Facts { events: facts.events, flags: facts.flags, date_of_birth: dob };
                 // Facts were checked on entry; evaluate without re-refusing (a record
                 // whose type vanished keeps its old date).
-                if let Ok(o) = schedule.evaluate(&r.record_type, &f) {
-                    r.destroy_on = o.destroy_on.map(|d| d.to_string());
+                let Ok(o) = schedule.evaluate(&r.record_type, &f) else {
+                    unchanged.push(r.id);
+                    continue;
+                };
+                let destroy_on = o.destroy_on.map(|d| d.to_string());
+                let missing = o.missing.join(",");
+                let explanation = without_birth_date(&o.explanation, dob);
+                if destroy_on == r.destroy_on
+                    && o.permanent == r.permanent
+                    && missing == r.missing
+                    && o.rule == r.rule
+                    && explanation == r.explanation
+                {
+                    unchanged.push(r.id);
+                } else {
+                    r.destroy_on = destroy_on;
                     r.permanent = o.permanent;
-                    r.missing = o.missing.join(",");
+                    r.missing = missing;
                     r.rule = o.rule;
-                    r.explanation = without_birth_date(&o.explanation, dob);
+                    r.explanation = explanation;
+                    changed.push(r);
                 }
-                r.schedule_version = version;
-                out.push(r);
             }
-            total += out.len() as u64;
-            self.store.update_computed(&out)?;
+            self.store.save_recomputed(&changed, &unchanged, version)?;
         }
         if total > 0 {
             self.store.audit(&ctx.event(
@@ -642,15 +686,37 @@ impl App {
         }
     }
 
-    fn check_subject(&self, field: &str, id: &str) -> AppResult<()> {
-        match self.store.subject(id)? {
-            SubjectLookup::Found(_) => Ok(()),
-            SubjectLookup::Erased(_) => Err(invalid(field, "names an erased subject")),
-            SubjectLookup::NotFound => Err(invalid(field, "names no subject on record")),
+    /// A subject's standing (and date of birth), looked up once per `lookups`.
+    fn lookup_subject(&self, id: &str, lookups: &mut Lookups) -> AppResult<SubjectState> {
+        if let Some(s) = lookups.subjects.get(id) {
+            return Ok(*s);
+        }
+        let state = match self.store.subject(id)? {
+            SubjectLookup::Found(row) => SubjectState::Found(self.open_row(&row)?.date_of_birth),
+            SubjectLookup::Erased(_) => SubjectState::Erased,
+            SubjectLookup::NotFound => SubjectState::Missing,
+        };
+        lookups.subjects.insert(id.to_string(), state);
+        Ok(state)
+    }
+
+    fn check_subject(&self, field: &str, id: &str, lookups: &mut Lookups) -> AppResult<Option<Date>> {
+        match self.lookup_subject(id, lookups)? {
+            SubjectState::Found(dob) => Ok(dob),
+            SubjectState::Erased => Err(invalid(field, "names an erased subject")),
+            SubjectState::Missing => Err(invalid(field, "names no subject on record")),
         }
     }
 
     fn resolve_location(&self, loc: Option<&LocationInput>) -> AppResult<(Option<String>, String)> {
+        self.resolve_location_with(loc, &mut Lookups::default())
+    }
+
+    fn resolve_location_with(
+        &self,
+        loc: Option<&LocationInput>,
+        lookups: &mut Lookups,
+    ) -> AppResult<(Option<String>, String)> {
         match loc {
             None => Ok((None, String::new())),
             Some(LocationInput::Text(t)) => Ok((None, label("location", t)?)),
@@ -659,9 +725,17 @@ impl App {
                 let system_id = match system_id.as_deref().map(str::trim) {
                     None | Some("") => None,
                     Some(id) => {
-                        self.store
-                            .system(id)?
-                            .ok_or_else(|| invalid("location.system_id", "names no system in the register"))?;
+                        let known = match lookups.systems.get(id) {
+                            Some(k) => *k,
+                            None => {
+                                let k = self.store.system(id)?.is_some();
+                                lookups.systems.insert(id.to_string(), k);
+                                k
+                            }
+                        };
+                        if !known {
+                            return Err(invalid("location.system_id", "names no system in the register"));
+                        }
                         Some(id.to_string())
                     }
                 };
@@ -678,6 +752,19 @@ impl App {
         version: i64,
         input: &NewRecord,
     ) -> AppResult<RecordRow> {
+        self.prepare_record_with(ctx, schedule, version, input, &mut Lookups::default())
+    }
+
+    /// [`App::prepare_record`] with subjects and systems looked up once across many
+    /// records (an import).
+    pub(crate) fn prepare_record_with(
+        &self,
+        ctx: &Context,
+        schedule: &Schedule,
+        version: i64,
+        input: &NewRecord,
+        lookups: &mut Lookups,
+    ) -> AppResult<RecordRow> {
         let record_type = input.record_type.trim();
         if record_type.is_empty() {
             return Err(invalid("record_type", "is required"));
@@ -688,17 +775,18 @@ impl App {
                 format!("'{record_type}' is not a record type of the schedule in force ({})", schedule.name),
             ));
         }
-        if let Some(s) = &input.subject_id {
-            self.check_subject("subject_id", s)?;
-        }
+        let dob = match &input.subject_id {
+            Some(s) => self.check_subject("subject_id", s, lookups)?,
+            None => None,
+        };
         let mut others = Vec::new();
         for (i, s) in input.other_subject_ids.iter().enumerate() {
-            self.check_subject(&format!("other_subject_ids[{i}]"), s)?;
+            self.check_subject(&format!("other_subject_ids[{i}]"), s, lookups)?;
             if Some(s) != input.subject_id.as_ref() && !others.contains(s) {
                 others.push(s.clone());
             }
         }
-        let (system_id, location) = self.resolve_location(input.location.as_ref())?;
+        let (system_id, location) = self.resolve_location_with(input.location.as_ref(), lookups)?;
         let (storage, document_id) = match &input.document_id {
             None => ("external", None),
             Some(doc) => {
@@ -736,7 +824,7 @@ impl App {
             updated_at: steward_store::now(),
             destroyed_on: None,
         };
-        self.compute(schedule, &mut row, input.events.clone(), flags)?;
+        self.compute(schedule, &mut row, input.events.clone(), flags, dob)?;
         Ok(row)
     }
 
@@ -747,11 +835,8 @@ impl App {
         row: &mut RecordRow,
         events: BTreeMap<String, Date>,
         flags: BTreeSet<String>,
+        dob: Option<Date>,
     ) -> AppResult<()> {
-        let dob = match &row.subject_id {
-            Some(s) => self.birth_date(s)?,
-            None => None,
-        };
         let facts = Facts { events, flags, date_of_birth: dob };
         let o = schedule.evaluate(&row.record_type, &facts).map_err(|e| match e {
             steward_core::retention::schedule::EvaluateError::UnknownRecordType(t) => {
@@ -848,7 +933,11 @@ impl App {
             row.location = detail;
         }
         let before = (row.destroy_on.clone(), row.permanent);
-        self.compute(&schedule, &mut row, events, flags)?;
+        let dob = match &row.subject_id {
+            Some(s) => self.birth_date(s)?,
+            None => None,
+        };
+        self.compute(&schedule, &mut row, events, flags, dob)?;
         row.schedule_version = version;
         row.updated_at = steward_store::now();
         let moved = before != (row.destroy_on.clone(), row.permanent);

@@ -27,7 +27,7 @@ pub use jobs::{CalendarFeedRow, JobRunRow, ReminderSendRow};
 pub use packs::{DocumentRow, NoteRow, PackItemRow, PackRow, SubjectRecords};
 pub use public::{SubmissionRow, SubmissionSummary};
 pub use requests::{RequestEventRow, RequestFilter, RequestRow};
-pub use retention::{DisposalFilter, DisposalRow, RecordFilter, RecordRow, ScheduleRow};
+pub use retention::{DisposalFilter, DisposalRow, RecordFilter, RecordRow, ScheduleRow, StaleRecord};
 pub use subjects::{AccessRow, LinkRow, SubjectLookup, SubjectRow, SubjectSummary, Tombstone};
 pub use suppression::SuppressionRow;
 pub use tokens::TokenRow;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod api_disposals;
+pub mod api_import;
 pub mod api_letters;
 pub mod api_records;
 pub mod api_statistics;
@@ -62,7 +63,8 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
     let state = AppState { app, cookie_secure };
     let api = api::routes()
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(BODY_LIMIT * 4))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(steward_app::record_import::MAX_IMPORT_BYTES))
+        .layer(axum::middleware::from_fn(limit_api_bodies))
         .layer(axum::middleware::map_response(json_error_bodies));
     Router::new()
         .nest("/api/v1", api)
@@ -124,6 +126,30 @@ async fn same_origin_forms(req: axum::extract::Request, next: axum::middleware::
             }
         }
     }
+    next.run(req).await
+}
+
+/// Cap every API request body: [`BODY_LIMIT`] × 4 in all (each route's extractors
+/// allow less, see `DefaultBodyLimit`), and the file limit for the records import. A
+/// declared length over the cap is refused at once; a longer body fails when read.
+async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let import = req.uri().path().ends_with(api_import::IMPORT_PATH);
+    let limit = if import { steward_app::record_import::MAX_IMPORT_BYTES } else { BODY_LIMIT * 4 };
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return if import {
+            api_import::too_large().into_response()
+        } else {
+            // Rewritten as the API's JSON error by `json_error_bodies`.
+            axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response()
+        };
+    }
+    let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, limit)));
     next.run(req).await
 }
 

@@ -521,6 +521,8 @@ const ROUTES: &[Route] = &[
         .at("/api/v1/disposals/{disposal}/confirm"),
     api("GET", "/api/v1/disposals/certificate", Needs(ReadRegisters), "")
         .at("/api/v1/disposals/certificate?from=2026-01-01&to=2026-01-31&format=csv"),
+    // The records inventory: an import (an empty body is a 422 past the access check).
+    api("POST", "/api/v1/records/import", Needs(ManageRegisters), "").at("/api/v1/records/import?dry_run=true"),
     api("GET", "/api/v1/holds", Needs(SubjectRead), ""),
     api(
         "POST",

@@ -209,15 +209,10 @@ pub fn seed(app: &App, subjects: &[String], child: Option<&String>, today: Date)
     // list waits for the DPO.
     app.run_disposal_sweep(&ctx, today)?;
     let last_month = today.first_of_month().checked_sub(1.day()).unwrap_or(today);
-    let approved = steward_app::disposal::Approval {
-        month: Some(last_month.strftime("%Y-%m").to_string()),
-        ids: None,
-    };
+    let approved = steward_app::disposal::Approval { month: Some(last_month.strftime("%Y-%m").to_string()), ids: None };
     app.approve_disposals(&ctx, &approved)?;
-    let tasks = app.disposals(
-        &ctx,
-        &steward_app::disposal::DisposalQuery { status: Some("task".into()), ..Default::default() },
-    )?;
+    let tasks = app
+        .disposals(&ctx, &steward_app::disposal::DisposalQuery { status: Some("task".into()), ..Default::default() })?;
     if let Some(t) = tasks.first() {
         let done = steward_app::disposal::Confirmation {
             done_on: today.to_string(),

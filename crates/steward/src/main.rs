@@ -127,6 +127,11 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// The records inventory: import records from a CSV file.
+    Records {
+        #[command(subcommand)]
+        command: RecordsCommand,
+    },
     /// Scheduled jobs: run one now (for cron or a check), or list them and their latest runs.
     Jobs {
         #[command(subcommand)]
@@ -180,6 +185,24 @@ enum RetentionCommand {
         /// A schedule file to check instead of the data directory's.
         #[arg(long, value_name = "FILE")]
         file: Option<PathBuf>,
+    },
+}
+
+/// Subcommands of `records`.
+#[derive(Subcommand)]
+enum RecordsCommand {
+    /// Import records from a CSV file (header row: record_type, reference, subject_id,
+    /// other_subject_ids, location, system, flags, event:<name>…). Every row is checked;
+    /// all are added in one transaction, or none if any row has a problem. Prints each
+    /// problem as `line N: field: message` and exits 1.
+    Import {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The CSV file (UTF-8; at most 50 MB and 200,000 rows).
+        file: PathBuf,
+        /// Only check the file and report what would be imported; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -310,6 +333,9 @@ fn run(cmd: Command) -> Result<(), Failure> {
                 schedule.record_types.len()
             );
             Ok(())
+        }
+        Command::Records { command: RecordsCommand::Import { dir, file, dry_run } } => {
+            import_records(&dir.data_dir, &file, dry_run)
         }
         Command::Jobs { command } => match command {
             JobsCommand::Run { dir, job } => {
@@ -550,6 +576,53 @@ fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
         load_schedule(&schedule)?;
     }
     open_with(data_dir, &config)
+}
+
+/// `steward records import`: check (and unless `dry_run`, import) a CSV file of records,
+/// printing the report.
+fn import_records(data_dir: &Path, file: &Path, dry_run: bool) -> Result<(), Failure> {
+    use steward_app::record_import::MAX_IMPORT_BYTES;
+    let size = std::fs::metadata(file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display()), 1))?.len();
+    if size > MAX_IMPORT_BYTES as u64 {
+        return Err(Failure(
+            format!(
+                "{} is {:.1} MB; the largest file accepted is {} MB (split it into several files)",
+                file.display(),
+                size as f64 / 1_048_576.0,
+                MAX_IMPORT_BYTES / 1_048_576
+            ),
+            1,
+        ));
+    }
+    let bytes = std::fs::read(file).map_err(|e| Failure(format!("cannot read {}: {e}", file.display()), 1))?;
+    let (app, _) = open(data_dir, &Overrides::default())?;
+    let report = app.import_records(&Context::cli(), &bytes, dry_run)?;
+    println!(
+        "{}: {} rows, {} without problems ({} lacking a fact for their date, {} kept permanently)",
+        file.display(),
+        report.rows,
+        report.would_import,
+        report.lacking_facts,
+        report.permanent
+    );
+    for (t, n) in &report.by_record_type {
+        println!("  {t}: {n}");
+    }
+    for line in report.error_lines() {
+        println!("{line}");
+    }
+    if report.error_count > 0 {
+        return Err(Failure(
+            format!("{} of {} rows have problems; nothing was imported", report.error_count, report.rows),
+            1,
+        ));
+    }
+    if report.imported {
+        println!("imported {} records", report.imported_rows);
+    } else {
+        println!("dry run: nothing was written; run without --dry-run to import");
+    }
+    Ok(())
 }
 
 /// The retention schedule's file in the data directory.

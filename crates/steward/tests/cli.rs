@@ -456,6 +456,41 @@ fn init_writes_a_retention_schedule_template_that_is_checked_on_every_start() {
 }
 
 #[test]
+fn records_import_checks_every_row_then_imports_all_or_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("data");
+    cli(["init", "--data-dir", s(&dir), "--template", "family-support-charity"]).code(0);
+    let bad = dir.join("bad.csv");
+    std::fs::write(
+        &bad,
+        "\u{feff}record_type,reference,event:started,event:left\r\n\
+         volunteer-file,VOL-1,2019-01-07,15/03/2024\r\n\
+         volunteer-file,VOL-2,2019-01-07,31/02/2024\r\n\
+         filing-cabinet,X-1,,\r\n",
+    )
+    .unwrap();
+    cli(["records", "import", "--data-dir", s(&dir), s(&bad)])
+        .code(1)
+        .stdout_has("line 3: event:left: is not a date")
+        .stdout_has("line 4: record_type: 'filing-cabinet' is not a record type")
+        .stderr_has("2 of 3 rows have problems; nothing was imported");
+
+    let good = dir.join("good.csv");
+    std::fs::write(&good, "record_type,reference,event:left\nvolunteer-file,VOL-1,2024-03-15\nboard-minutes,BM-1,\n")
+        .unwrap();
+    cli(["records", "import", "--dry-run", "--data-dir", s(&dir), s(&good)])
+        .code(0)
+        .stdout_has("2 rows, 2 without problems")
+        .stdout_has("volunteer-file: 1")
+        .stdout_has("dry run: nothing was written");
+    cli(["records", "import", "--data-dir", s(&dir), s(&good)]).code(0).stdout_has("imported 2 records");
+
+    cli(["records", "import", "--data-dir", s(&dir), s(&dir.join("missing.csv"))]).code(1).stderr_has("cannot read");
+    std::fs::write(&bad, "type\nvolunteer-file\n").unwrap();
+    cli(["records", "import", "--data-dir", s(&dir), s(&bad)]).code(1).stderr_has("record_type is missing");
+}
+
+#[test]
 fn init_creates_a_private_data_directory_once() {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().expect("tmp");
@@ -896,8 +931,10 @@ fn postgresql_serve_erase_and_verify() {
 
 #[test]
 fn every_command_has_help() {
-    let commands: [&[&str]; 16] = [
+    let commands: [&[&str]; 18] = [
         &[],
+        &["records"],
+        &["records", "import"],
         &["jobs"],
         &["jobs", "run"],
         &["jobs", "list"],
