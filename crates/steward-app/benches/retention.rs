@@ -4,7 +4,8 @@
 //! date), then
 //! (a) computing every date, and recomputing every date after a schedule change
 //!     (`save_schedule` with a rule on every record type changed);
-//! (b) the records-due query the daily sweep runs (`Store::records_due`);
+//! (b) the daily disposal sweep (`App::run_disposal_sweep`): the query alone, the first
+//! sweep over the whole backlog, and the next day's;
 //! (c) a CSV import of 100,000 rows, dry run and real;
 //! (d) peak memory (`VmHWM`).
 //! Writes its figures to `target/bench-retention.txt` and prints them.
@@ -225,10 +226,11 @@ fn main() {
     );
     note(&mut out, format!("peak RSS after recompute: {:.0} MiB", peak_rss_mib()));
 
-    // (b) The sweep's query for today (a stand-in for the disposals sweep).
-    // SWEEP: when crates/steward-app/src/disposal.rs lands, time its daily sweep here
-    // (e.g. `app.run_job(&ctx, "disposals", …)`) beside the bare query.
-    let today = jiff::Zoned::now().date().to_string();
+    // (b) The daily disposal sweep: the query alone, then the first sweep over the
+    // whole backlog (every record past its date), then the next day's sweep (the steady
+    // state: only that day's records).
+    let today_date = jiff::Zoned::now().date();
+    let today = today_date.to_string();
     let mut times = Vec::new();
     let mut due = 0;
     for _ in 0..5 {
@@ -240,11 +242,34 @@ fn main() {
     note(
         &mut out,
         format!(
-            "(b) records due today: {due} found, median {:.0} ms, max {:.0} ms (5 runs)",
+            "(b) records due today (query only): {due} found, median {:.0} ms, max {:.0} ms (5 runs)",
             support::percentile(&times, 0.5),
             support::percentile(&times, 1.0)
         ),
     );
+    let t = Instant::now();
+    let first = app.run_disposal_sweep(&ctx, today_date).unwrap();
+    note(
+        &mut out,
+        format!(
+            "(b) first sweep over the backlog: {} disposals opened ({} held) in {:.1} s (target <= 60 s)",
+            first.due,
+            first.held,
+            t.elapsed().as_secs_f64()
+        ),
+    );
+    let tomorrow = today_date.tomorrow().unwrap();
+    let t = Instant::now();
+    let next = app.run_disposal_sweep(&ctx, tomorrow).unwrap();
+    note(
+        &mut out,
+        format!(
+            "(b) next day's sweep: {} disposals opened in {:.2} s (target <= 60 s)",
+            next.due,
+            t.elapsed().as_secs_f64()
+        ),
+    );
+    note(&mut out, format!("peak RSS after the sweeps: {:.0} MiB", peak_rss_mib()));
 
     // (c) Importing 100,000 rows into the inventory.
     let csv = import_csv();

@@ -596,15 +596,54 @@ impl App {
     /// computed under this version are skipped.
     pub fn recompute_records(&self, ctx: &Context, types: Option<&[String]>) -> AppResult<u64> {
         let Some((version, schedule)) = self.active_schedule()? else { return Ok(0) };
-        let mut after = String::new();
+        // Two stages on two threads: one reads and evaluates page after page while the
+        // other writes the previous page, so evaluation and SQLite's writes overlap.
+        type Page = (Vec<steward_store::retention::StaleRecord>, Vec<String>);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<AppResult<Page>>(2);
         let mut total = 0u64;
+        std::thread::scope(|scope| -> AppResult<()> {
+            let schedule = &schedule;
+            scope.spawn(move || {
+                if let Err(e) = self.evaluate_stale_pages(schedule, version, types, &tx) {
+                    let _ = tx.send(Err(e));
+                }
+            });
+            for page in rx {
+                let (changed, unchanged) = page?;
+                total += (changed.len() + unchanged.len()) as u64;
+                self.store.save_recomputed(&changed, &unchanged, version)?;
+            }
+            Ok(())
+        })?;
+        if total > 0 {
+            self.store.audit(&ctx.event(
+                "retention.recompute",
+                "retention_schedule",
+                "",
+                Outcome::Success,
+                format!("version={version} records={total}"),
+            ))?;
+        }
+        Ok(total)
+    }
+
+    /// Read every record still computed under an older version than `version`, page by
+    /// page, and send each page's records whose outcome moved (in full) and those whose
+    /// did not (ids only).
+    fn evaluate_stale_pages(
+        &self,
+        schedule: &Schedule,
+        version: i64,
+        types: Option<&[String]>,
+        tx: &std::sync::mpsc::SyncSender<AppResult<(Vec<steward_store::retention::StaleRecord>, Vec<String>)>>,
+    ) -> AppResult<()> {
+        let mut after = String::new();
         let mut births: HashMap<String, Option<Date>> = HashMap::new();
         let mut needs_birth: HashMap<String, bool> = HashMap::new();
         loop {
             let page = self.store.records_stale_facts(types, version, &after, RECOMPUTE_PAGE)?;
-            let Some(last) = page.last() else { break };
+            let Some(last) = page.last() else { return Ok(()) };
             after = last.id.clone();
-            total += page.len() as u64;
             // Only records whose outcome moved are rewritten in full; the rest only get
             // the new version (most records, when a schedule change touches a rare flag).
             let mut changed = Vec::new();
@@ -614,7 +653,7 @@ impl App {
                 let needs = match needs_birth.get(&r.record_type) {
                     Some(n) => *n,
                     None => {
-                        let n = self.rule_needs_birth(&schedule, &r.record_type);
+                        let n = self.rule_needs_birth(schedule, &r.record_type);
                         needs_birth.insert(r.record_type.clone(), n);
                         n
                     }
@@ -656,18 +695,11 @@ impl App {
                     changed.push(r);
                 }
             }
-            self.store.save_recomputed(&changed, &unchanged, version)?;
+            if tx.send(Ok((changed, unchanged))).is_err() {
+                // The writer stopped on an error of its own, which it reports.
+                return Ok(());
+            }
         }
-        if total > 0 {
-            self.store.audit(&ctx.event(
-                "retention.recompute",
-                "retention_schedule",
-                "",
-                Outcome::Success,
-                format!("version={version} records={total}"),
-            ))?;
-        }
-        Ok(total)
     }
 
     fn rule_needs_birth(&self, schedule: &Schedule, record_type: &str) -> bool {
