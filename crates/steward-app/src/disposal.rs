@@ -334,6 +334,9 @@ fn parse_date(field: &str, v: &str) -> AppResult<Date> {
     v.trim().parse().map_err(|_| invalid(field, "must be a date as YYYY-MM-DD"))
 }
 
+/// Due records read and written per transaction by the sweep.
+const SWEEP_PAGE: usize = 10_000;
+
 impl App {
     /// The daily sweep (job `disposals`): finish any pending recompute, release held
     /// disposals whose holds are all lifted, stop open ones a hold now covers, and turn
@@ -418,99 +421,124 @@ impl App {
         }
         // Records released above (the only ones in `records` so far) are due again
         // today, unless their date moved: they are handled with the others below.
-        let mut due = self.store.records_due(&day)?;
         let (again, stay): (Vec<RecordRow>, Vec<RecordRow>) = std::mem::take(&mut records)
             .into_iter()
             .partition(|r| !r.permanent && r.destroy_on.as_deref().is_some_and(|d| d <= day.as_str()));
         records = stay;
-        due.extend(again);
-        // (c) Each record past its date.
-        for mut r in due {
-            if r.permanent || r.destroy_on.is_none() {
-                continue;
+        let mut due = again;
+        // (c) Each record past its date, a page at a time (each page its own transaction,
+        // so a backlog of any size is swept in bounded memory).
+        let mut after: Option<(String, String)> = None;
+        let mut first_page = true;
+        loop {
+            let page =
+                self.store.records_due_page(&day, after.as_ref().map(|(d, i)| (d.as_str(), i.as_str())), SWEEP_PAGE)?;
+            let last_page = page.len() < SWEEP_PAGE;
+            if let Some(last) = page.last() {
+                after = Some((last.destroy_on.clone().unwrap_or_default(), last.id.clone()));
             }
-            report.due += 1;
-            let rt = schedule.record_type(&r.record_type);
-            let mut d = DisposalRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                record_id: r.id.clone(),
-                record_type: r.record_type.clone(),
-                subject_ref: r.subject_id.clone().unwrap_or_default(),
-                rule: r.rule.clone(),
-                due_on: r.destroy_on.clone().unwrap_or_default(),
-                found_on: day.clone(),
-                storage: r.storage.clone(),
-                status: "awaiting_approval".into(),
-                hold_id: None,
-                method: Some(default_method(&r, rt.and_then(|t| t.method.as_deref()))),
-                assignee: None,
-                task_due_on: None,
-                approved_by: None,
-                approved_at: None,
-                done_on: None,
-                done_by: None,
-                note: String::new(),
-                created_at: now.clone(),
-            };
-            let covering = holds.covering(&r);
-            r.updated_at = now.clone();
-            if let Some(h) = covering.first() {
-                if open_held.contains(&r.id) {
+            due.extend(page);
+            for mut r in std::mem::take(&mut due) {
+                if r.permanent || r.destroy_on.is_none() {
                     continue;
                 }
-                d.status = "held".into();
-                d.hold_id = Some(h.clone());
-                r.status = "disposing".into();
-                report.held += 1;
-                events.push(ctx.event(
-                    "disposal.held",
-                    "disposal",
-                    &d.id,
-                    Outcome::Success,
-                    format!("record={} type={} hold={h}", r.id, r.record_type),
-                ));
-            } else if r.storage == "vault" && rt.is_some_and(|t| t.automatic_disposal) {
-                d.status = "done".into();
-                d.method = Some("crypto_shred".into());
-                d.done_on = Some(day.clone());
-                d.done_by = Some(AUTOMATIC.into());
-                d.approved_by = Some(AUTOMATIC.into());
-                d.approved_at = Some(now.clone());
-                if let (Some(doc), Some(s)) = (&r.document_id, &r.subject_id) {
-                    // Journalled first, so a restore of an older backup destroys it again.
-                    self.journal_document_destruction(&r)?;
-                    documents.push((doc.clone(), s.clone()));
+                report.due += 1;
+                let rt = schedule.record_type(&r.record_type);
+                let mut d = DisposalRow {
+                    id: uuid::Uuid::now_v7().to_string(),
+                    record_id: r.id.clone(),
+                    record_type: r.record_type.clone(),
+                    subject_ref: r.subject_id.clone().unwrap_or_default(),
+                    rule: r.rule.clone(),
+                    due_on: r.destroy_on.clone().unwrap_or_default(),
+                    found_on: day.clone(),
+                    storage: r.storage.clone(),
+                    status: "awaiting_approval".into(),
+                    hold_id: None,
+                    method: Some(default_method(&r, rt.and_then(|t| t.method.as_deref()))),
+                    assignee: None,
+                    task_due_on: None,
+                    approved_by: None,
+                    approved_at: None,
+                    done_on: None,
+                    done_by: None,
+                    note: String::new(),
+                    created_at: now.clone(),
+                };
+                let covering = holds.covering(&r);
+                r.updated_at = now.clone();
+                if let Some(h) = covering.first() {
+                    if open_held.contains(&r.id) {
+                        continue;
+                    }
+                    d.status = "held".into();
+                    d.hold_id = Some(h.clone());
+                    r.status = "disposing".into();
+                    report.held += 1;
+                    events.push(ctx.event(
+                        "disposal.held",
+                        "disposal",
+                        &d.id,
+                        Outcome::Success,
+                        format!("record={} type={} hold={h}", r.id, r.record_type),
+                    ));
+                } else if r.storage == "vault" && rt.is_some_and(|t| t.automatic_disposal) {
+                    d.status = "done".into();
+                    d.method = Some("crypto_shred".into());
+                    d.done_on = Some(day.clone());
+                    d.done_by = Some(AUTOMATIC.into());
+                    d.approved_by = Some(AUTOMATIC.into());
+                    d.approved_at = Some(now.clone());
+                    if let (Some(doc), Some(s)) = (&r.document_id, &r.subject_id) {
+                        // Journalled first, so a restore of an older backup destroys it again.
+                        self.journal_document_destruction(&r)?;
+                        documents.push((doc.clone(), s.clone()));
+                    }
+                    r.status = "destroyed".into();
+                    r.destroyed_on = Some(day.clone());
+                    report.destroyed += 1;
+                    events.push(ctx.event(
+                        "disposal.done",
+                        "disposal",
+                        &d.id,
+                        Outcome::Success,
+                        format!("record={} type={} method=crypto_shred automatic=true", r.id, r.record_type),
+                    ));
+                } else {
+                    // Both vault and external records wait for the DPO's approval; the task
+                    // is to be done by the end of the month it was found in.
+                    if r.storage != "vault" {
+                        d.task_due_on = Some(today.last_of_month().to_string());
+                    }
+                    r.status = "disposing".into();
+                    report.awaiting_approval += 1;
+                    events.push(ctx.event(
+                        "disposal.due",
+                        "disposal",
+                        &d.id,
+                        Outcome::Success,
+                        format!("record={} type={} storage={}", r.id, r.record_type, r.storage),
+                    ));
                 }
-                r.status = "destroyed".into();
-                r.destroyed_on = Some(day.clone());
-                report.destroyed += 1;
-                events.push(ctx.event(
-                    "disposal.done",
-                    "disposal",
-                    &d.id,
-                    Outcome::Success,
-                    format!("record={} type={} method=crypto_shred automatic=true", r.id, r.record_type),
-                ));
-            } else {
-                // Both vault and external records wait for the DPO's approval; the task
-                // is to be done by the end of the month it was found in.
-                if r.storage != "vault" {
-                    d.task_due_on = Some(today.last_of_month().to_string());
-                }
-                r.status = "disposing".into();
-                report.awaiting_approval += 1;
-                events.push(ctx.event(
-                    "disposal.due",
-                    "disposal",
-                    &d.id,
-                    Outcome::Success,
-                    format!("record={} type={} storage={}", r.id, r.record_type, r.storage),
-                ));
+                new.push(d);
+                records.push(r);
             }
-            new.push(d);
-            records.push(r);
+            if !last_page || !first_page {
+                if !new.is_empty() || !changed.is_empty() || !records.is_empty() {
+                    self.store.apply_sweep(&new, &changed, &records, &documents, &events)?;
+                }
+                new.clear();
+                changed.clear();
+                records.clear();
+                documents.clear();
+                events.clear();
+            }
+            first_page = false;
+            if last_page {
+                break;
+            }
         }
-        if !events.is_empty() {
+        if report.due + report.released + report.newly_held > 0 || !events.is_empty() {
             events.push(ctx.event(
                 "disposal.sweep",
                 "disposal",

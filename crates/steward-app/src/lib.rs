@@ -243,6 +243,8 @@ impl App {
             schedule_file: std::sync::OnceLock::new(),
         };
         app.reapply_journal(&Context::system())?;
+        // A bulk recompute cut short leaves the destroy-by index dropped: build it again.
+        app.store.ensure_due_index()?;
         Ok(app)
     }
 

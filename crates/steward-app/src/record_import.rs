@@ -382,7 +382,7 @@ fn row_to_record(
         "" if detail.is_empty() => None,
         "" => Some(LocationInput::Text(detail)),
         s => match systems.resolve(s) {
-            Ok(id) => Some(LocationInput::System { system_id: Some(id), detail }),
+            Ok(id) => Some(LocationInput::System { system_id: Some(id), system: None, detail }),
             Err(m) => {
                 problems.push(("system".into(), m));
                 None

@@ -30,6 +30,8 @@ pub const MAX_SCHEDULE: usize = 512 * 1024;
 /// Setting naming the record types whose recompute a schedule change started and has
 /// not finished (`*` for all, else comma-separated; empty when none is pending).
 pub const PENDING_RECOMPUTE: &str = "retention.pending_recompute";
+/// Records to recompute from which the destroy-by index is rebuilt rather than updated.
+const BULK_RECOMPUTE: u64 = 500_000;
 /// Records recomputed per transaction when the schedule changes.
 const RECOMPUTE_PAGE: usize = 20_000;
 
@@ -39,12 +41,16 @@ const RECOMPUTE_PAGE: usize = 20_000;
 pub enum LocationInput {
     /// Words only, e.g. "Head office, cabinet 3, drawer 2".
     Text(String),
-    /// A registered system, with optional detail (a folder, a drawer).
+    /// A registered system (by id or by name), with optional detail (a folder, a drawer).
     System {
         /// The system's id (see `/api/v1/systems`).
-        system_id: Option<String>,
-        /// Where within it, or where on paper.
         #[serde(default)]
+        system_id: Option<String>,
+        /// The system's name, when its id is not given.
+        #[serde(default)]
+        system: Option<String>,
+        /// Where within it, or where on paper (also accepted as `text` or `description`).
+        #[serde(default, alias = "text", alias = "description")]
         detail: String,
     },
 }
@@ -601,6 +607,12 @@ impl App {
         type Page = (Vec<steward_store::retention::StaleRecord>, Vec<String>);
         let (tx, rx) = std::sync::mpsc::sync_channel::<AppResult<Page>>(2);
         let mut total = 0u64;
+        // Rewriting most of a large inventory: rebuild the destroy-by index once at the
+        // end instead of moving every entry in it.
+        let bulk = types.is_none() && self.store.count_stale(version)? >= BULK_RECOMPUTE;
+        if bulk {
+            self.store.drop_due_index()?;
+        }
         std::thread::scope(|scope| -> AppResult<()> {
             let schedule = &schedule;
             scope.spawn(move || {
@@ -614,6 +626,14 @@ impl App {
                 self.store.save_recomputed(&changed, &unchanged, version)?;
             }
             Ok(())
+        })
+        .and_then(|()| if bulk { self.store.ensure_due_index().map_err(AppError::from) } else { Ok(()) })
+        .or_else(|e| {
+            // Whatever failed, the index is put back.
+            if bulk {
+                self.store.ensure_due_index()?;
+            }
+            Err(e)
         })?;
         if total > 0 {
             self.store.audit(&ctx.event(
@@ -752,9 +772,20 @@ impl App {
         match loc {
             None => Ok((None, String::new())),
             Some(LocationInput::Text(t)) => Ok((None, label("location", t)?)),
-            Some(LocationInput::System { system_id, detail }) => {
+            Some(LocationInput::System { system_id, system, detail }) => {
                 let detail = label("location.detail", detail)?;
-                let system_id = match system_id.as_deref().map(str::trim) {
+                let by_name = match (system_id.as_deref().map(str::trim), system.as_deref().map(str::trim)) {
+                    (None | Some(""), Some(name)) if !name.is_empty() => Some(
+                        self.store
+                            .systems()?
+                            .into_iter()
+                            .find(|s| s.name.eq_ignore_ascii_case(name))
+                            .map(|s| s.id)
+                            .ok_or_else(|| invalid("location.system", "names no system in the register"))?,
+                    ),
+                    _ => None,
+                };
+                let system_id = match by_name.as_deref().or(system_id.as_deref()).map(str::trim) {
                     None | Some("") => None,
                     Some(id) => {
                         let known = match lookups.systems.get(id) {

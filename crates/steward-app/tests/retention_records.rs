@@ -172,7 +172,11 @@ fn bad_input_is_refused_naming_the_field() {
     check(NewRecord { subject_id: Some("no-such-subject".into()), ..volunteer(&[], &[]) }, "subject_id", "no subject");
     check(
         NewRecord {
-            location: Some(LocationInput::System { system_id: Some("nope".into()), detail: String::new() }),
+            location: Some(LocationInput::System {
+                system_id: Some("nope".into()),
+                system: None,
+                detail: String::new(),
+            }),
             ..volunteer(&[], &[])
         },
         "location.system_id",

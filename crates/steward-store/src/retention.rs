@@ -616,6 +616,67 @@ impl Store {
         })
     }
 
+    /// Drop the destroy-by index before rewriting most of the inventory's dates (every
+    /// row's index entry would move: building it again once is far cheaper).
+    pub fn drop_due_index(&self) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.exec("DROP INDEX IF EXISTS retention_records_due", &[])?;
+            Ok(())
+        })
+    }
+
+    /// Build the destroy-by index if it is missing (after a bulk recompute, or at start
+    /// if one was cut short).
+    pub fn ensure_due_index(&self) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.exec(
+                "CREATE INDEX IF NOT EXISTS retention_records_due ON retention_records (status, destroy_on, id)",
+                &[],
+            )?;
+            Ok(())
+        })
+    }
+
+    /// How many records are computed under a schedule version older than `version`.
+    pub fn count_stale(&self, version: i64) -> Result<u64, StoreError> {
+        self.read(|tx| {
+            let r = tx.query(
+                "SELECT COUNT(*) FROM retention_records WHERE schedule_version < $1 AND status <> 'destroyed'",
+                &[Val::Int(version)],
+            )?;
+            Ok(u64::try_from(r.first().map(|r| r.int(0)).transpose()?.unwrap_or(0)).unwrap_or(0))
+        })
+    }
+
+    /// Up to `limit` kept records due on or before `day`, in (destroy-by date, id) order
+    /// after `after`: the pages the sweep walks.
+    pub fn records_due_page(
+        &self,
+        day: &str,
+        after: Option<(&str, &str)>,
+        limit: usize,
+    ) -> Result<Vec<RecordRow>, StoreError> {
+        self.read(|tx| {
+            let rows = match after {
+                None => tx.query(
+                    &format!(
+                        "SELECT {RECORD_COLUMNS} FROM retention_records WHERE status = 'kept' AND destroy_on <= $1 \
+                         ORDER BY destroy_on, id LIMIT {limit}"
+                    ),
+                    &[Val::Text(day)],
+                )?,
+                Some((d, id)) => tx.query(
+                    &format!(
+                        "SELECT {RECORD_COLUMNS} FROM retention_records WHERE status = 'kept' AND destroy_on <= $1 \
+                         AND (destroy_on > $2 OR (destroy_on = $2 AND id > $3)) ORDER BY destroy_on, id LIMIT {limit}"
+                    ),
+                    &[Val::Text(day), Val::Text(d), Val::Text(id)],
+                )?,
+            };
+            rows.iter().map(record_from_row).collect()
+        })
+    }
+
     /// Up to `limit` records of `types` (all types when `None`) computed under a schedule
     /// version older than `version`, in id order after `after`: the pages a recompute
     /// walks.

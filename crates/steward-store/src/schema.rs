@@ -420,7 +420,7 @@ CREATE TABLE retention_records (
     updated_at TEXT NOT NULL,
     destroyed_on TEXT NULL
 );
-CREATE INDEX retention_records_due ON retention_records (status, destroy_on);
+CREATE INDEX retention_records_due ON retention_records (status, destroy_on, id);
 CREATE INDEX retention_records_type ON retention_records (record_type, id);
 CREATE INDEX retention_records_subject ON retention_records (subject_id);
 CREATE TABLE disposals (

@@ -14,7 +14,7 @@ use steward_app::retention::{LocationInput, NewRecord};
 use steward_app::{App, AppResult, Context};
 
 fn at(system: Option<&String>, detail: &str) -> Option<LocationInput> {
-    Some(LocationInput::System { system_id: system.cloned(), detail: detail.into() })
+    Some(LocationInput::System { system_id: system.cloned(), system: None, detail: detail.into() })
 }
 
 /// A record of `record_type` with one event, on `subject` if given.

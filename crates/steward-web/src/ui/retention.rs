@@ -847,9 +847,11 @@ async fn create_record(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Respons
             let location = match (system_id.is_empty(), detail.is_empty()) {
                 (true, true) => None,
                 (true, false) => Some(LocationInput::Text(detail.to_string())),
-                (false, _) => {
-                    Some(LocationInput::System { system_id: Some(system_id.to_string()), detail: detail.to_string() })
-                }
+                (false, _) => Some(LocationInput::System {
+                    system_id: Some(system_id.to_string()),
+                    system: None,
+                    detail: detail.to_string(),
+                }),
             };
             let input = NewRecord {
                 subject_id: Some(subject.to_string()).filter(|s| !s.is_empty()),
