@@ -22,7 +22,11 @@ PRAGMA temp_store = MEMORY;";
 
 /// The writer keeps a larger page cache: bulk inserts into the blind index touch
 /// pages all over its B-tree, and a small cache spills them to disk mid-transaction.
-const WRITER_PRAGMAS: &str = "PRAGMA cache_size = -262144;";
+/// Its large sorts (building an index over millions of records) spill to a temporary
+/// file instead of memory, so memory stays bounded; they hold no personal data (that is
+/// sealed before it reaches SQL).
+const WRITER_PRAGMAS: &str = "PRAGMA cache_size = -262144;
+PRAGMA temp_store = FILE;";
 
 /// SQLite database file with its connections.
 pub struct SqliteBackend {
