@@ -629,10 +629,21 @@ impl Store {
     /// if one was cut short).
     pub fn ensure_due_index(&self) -> Result<(), StoreError> {
         self.write(|tx| {
-            tx.exec(
+            let sqlite = tx.dialect() == crate::sql::Dialect::Sqlite;
+            if sqlite {
+                // SQLite's sorter holds up to a cache's worth in memory before it spills to
+                // a file: a small cache keeps building the index over millions of rows
+                // within bounded memory.
+                tx.exec("PRAGMA cache_size = -32768", &[])?;
+            }
+            let built = tx.exec(
                 "CREATE INDEX IF NOT EXISTS retention_records_due ON retention_records (status, destroy_on, id)",
                 &[],
-            )?;
+            );
+            if sqlite {
+                tx.exec(crate::sqlite::WRITER_CACHE, &[])?;
+            }
+            built?;
             Ok(())
         })
     }

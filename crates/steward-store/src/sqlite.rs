@@ -28,6 +28,9 @@ PRAGMA temp_store = MEMORY;";
 const WRITER_PRAGMAS: &str = "PRAGMA cache_size = -262144;
 PRAGMA temp_store = FILE;";
 
+/// The writer's page cache, as set by [`WRITER_PRAGMAS`] (a negative size is KiB).
+pub(crate) const WRITER_CACHE: &str = "PRAGMA cache_size = -262144";
+
 /// SQLite database file with its connections.
 pub struct SqliteBackend {
     path: PathBuf,
