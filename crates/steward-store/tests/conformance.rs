@@ -2665,3 +2665,128 @@ fn job_runs_reminders_and_feeds(db: &TestDb) {
     assert_eq!(open, [sooner.id, later.id]);
     assert_clean(s);
 }
+
+conformance! {
+    retention_inventory => sqlite_retention_inventory, postgres_retention_inventory;
+}
+
+fn retention_inventory(db: &TestDb) {
+    use steward_store::retention::StaleRecord;
+    use steward_store::{DisposalFilter, DisposalRow, RecordFilter, RecordRow};
+    let s = &db.store;
+    let version = s
+        .save_schedule(
+            "Family support",
+            "version = 1",
+            "template:x",
+            "cli",
+            &event("retention.schedule.save", "retention_schedule", ""),
+        )
+        .unwrap();
+    assert_eq!(version, 1);
+    let record = |n: u32, due: Option<&str>| RecordRow {
+        id: format!("rec-{n:03}"),
+        record_type: "volunteer-file".into(),
+        reference: format!("VOL-{n:03}"),
+        subject_id: None,
+        other_subjects: String::new(),
+        system_id: None,
+        location: "Cabinet 3".into(),
+        storage: "external".into(),
+        document_id: None,
+        facts: r#"{"events":{"left":"2024-03-15"},"flags":[]}"#.into(),
+        destroy_on: due.map(String::from),
+        permanent: false,
+        missing: String::new(),
+        rule: "2 years after left".into(),
+        explanation: "2 years after leaving".into(),
+        schedule_version: 0,
+        status: "kept".into(),
+        created_at: at(1, 9),
+        created_by: "cli".into(),
+        updated_at: at(1, 9),
+        destroyed_on: None,
+    };
+    let rows: Vec<RecordRow> = (0..25)
+        .map(|n| record(n, Some(if n % 5 == 0 { "2026-01-10" } else { "2030-06-01" })))
+        .chain([record(90, None)])
+        .collect();
+    s.insert_records(&rows, &[event("record.import", "record", "")]).unwrap();
+
+    // The sweep's pages: keyset by (date, id) over kept records due by a day.
+    let first = s.records_due_page("2026-02-01", None, 3).unwrap();
+    assert_eq!(first.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["rec-000", "rec-005", "rec-010"]);
+    let last = first.last().unwrap();
+    let rest = s.records_due_page("2026-02-01", Some((last.destroy_on.as_deref().unwrap(), &last.id)), 3).unwrap();
+    assert_eq!(rest.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(), ["rec-015", "rec-020"]);
+
+    // The destroy-by index can be dropped for a bulk rewrite and built again.
+    s.drop_due_index().unwrap();
+    assert_eq!(s.records_due("2026-02-01").unwrap().len(), 5, "still answered without the index");
+    s.ensure_due_index().unwrap();
+    s.ensure_due_index().unwrap();
+    assert_eq!(s.count_stale(1).unwrap(), 26);
+
+    // Recompute: pages of stale records; changed ones rewritten, the rest only re-versioned.
+    let page: Vec<StaleRecord> = s.records_stale_facts(None, 1, "", 100).unwrap();
+    assert_eq!(page.len(), 26);
+    let mut moved = page[0].clone();
+    moved.destroy_on = Some("2027-01-10".into());
+    let others: Vec<String> = page[1..].iter().map(|r| r.id.clone()).collect();
+    s.save_recomputed(&[moved], &others, 1).unwrap();
+    assert_eq!(s.count_stale(1).unwrap(), 0);
+    assert_eq!(s.record("rec-000").unwrap().unwrap().destroy_on.as_deref(), Some("2027-01-10"));
+    let (found, total) =
+        s.records(&RecordFilter { due_to: Some("2027-12-31".into()), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!((found.len(), total), (5, 5));
+
+    // A disposal and its record change together, only from the status expected.
+    let mut rec = s.record("rec-005").unwrap().unwrap();
+    let d = DisposalRow {
+        id: "disp-1".into(),
+        record_id: rec.id.clone(),
+        record_type: rec.record_type.clone(),
+        subject_ref: String::new(),
+        rule: rec.rule.clone(),
+        due_on: "2026-01-10".into(),
+        found_on: "2026-02-01".into(),
+        storage: "external".into(),
+        status: "awaiting_approval".into(),
+        hold_id: None,
+        method: Some("shredding".into()),
+        assignee: None,
+        task_due_on: Some("2026-02-28".into()),
+        approved_by: None,
+        approved_at: None,
+        done_on: None,
+        done_by: None,
+        note: String::new(),
+        created_at: at(2, 9),
+    };
+    rec.status = "disposing".into();
+    s.apply_sweep(
+        std::slice::from_ref(&d),
+        &[],
+        std::slice::from_ref(&rec),
+        &[],
+        &[event("disposal.due", "disposal", "disp-1")],
+    )
+    .unwrap();
+    let task = DisposalRow { status: "task".into(), approved_by: Some("dpo".into()), ..d.clone() };
+    assert!(
+        s.update_disposal(&task, "awaiting_approval", None, &[event("disposal.approve", "disposal", "disp-1")])
+            .unwrap()
+    );
+    assert!(!s.update_disposal(&task, "awaiting_approval", None, &[]).unwrap(), "only once");
+    let listed = s.disposals(&DisposalFilter { statuses: vec!["task".into()], ..Default::default() }).unwrap();
+    assert_eq!(listed, vec![task]);
+
+    // Backups carry schedules, records and disposals.
+    let items = export_all(s);
+    let target = db.fresh();
+    import_all(&target.store, items).unwrap();
+    assert_eq!(target.store.current_schedule().unwrap().unwrap().version, 1);
+    assert_eq!(target.store.record("rec-005").unwrap().unwrap().status, "disposing");
+    assert_eq!(target.store.disposal("disp-1").unwrap().unwrap().status, "task");
+    assert_clean(s);
+}
