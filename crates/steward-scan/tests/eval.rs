@@ -2,6 +2,8 @@
 //! the labelled text (in every format), hard negatives stay unlabelled, and the harness
 //! computes precision, recall and F2 as worked out by hand.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

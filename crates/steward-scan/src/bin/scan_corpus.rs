@@ -19,19 +19,60 @@ use serde_json::json;
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
 const FIRST: &[&str] = &[
-    "Priya", "Oliver", "Amelia", "Mohammed", "Sophie", "Callum", "Aisha", "Thomas", "Grace", "Daniel", "Chloe",
-    "Rhys", "Hannah", "Samuel", "Zainab", "Connor", "Emily", "Kwame", "Lucy", "Arjun", "Megan", "Liam", "Fatima",
-    "George", "Niamh", "Ewan", "Isla", "Tomasz", "Ruth", "Declan", "Harriet", "Joseph", "Siobhan", "Marcus",
-    "Eleanor", "Yusuf", "Bethan", "Patrick", "Leah", "Graham", "April", "Dylan", "Margaret", "Kieran", "Olivia",
+    "Priya", "Oliver", "Amelia", "Mohammed", "Sophie", "Callum", "Aisha", "Thomas", "Grace", "Daniel", "Chloe", "Rhys",
+    "Hannah", "Samuel", "Zainab", "Connor", "Emily", "Kwame", "Lucy", "Arjun", "Megan", "Liam", "Fatima", "George",
+    "Niamh", "Ewan", "Isla", "Tomasz", "Ruth", "Declan", "Harriet", "Joseph", "Siobhan", "Marcus", "Eleanor", "Yusuf",
+    "Bethan", "Patrick", "Leah", "Graham", "April", "Dylan", "Margaret", "Kieran", "Olivia",
 ];
 const LAST: &[&str] = &[
-    "Patel", "Hughes", "Okafor", "Campbell", "Wright", "Khan", "Morgan", "Evans", "O'Brien", "Robinson", "Ahmed",
-    "Thompson", "Kowalski", "Fraser", "Davies", "Begum", "Mensah", "Walsh", "Turner", "Singh", "MacLeod", "Price",
-    "Nowak", "Clarke", "Jenkins", "Hussain", "Lloyd", "Baker", "Reid", "Chaudhry", "Ellis", "Doyle", "Pritchard",
+    "Patel",
+    "Hughes",
+    "Okafor",
+    "Campbell",
+    "Wright",
+    "Khan",
+    "Morgan",
+    "Evans",
+    "O'Brien",
+    "Robinson",
+    "Ahmed",
+    "Thompson",
+    "Kowalski",
+    "Fraser",
+    "Davies",
+    "Begum",
+    "Mensah",
+    "Walsh",
+    "Turner",
+    "Singh",
+    "MacLeod",
+    "Price",
+    "Nowak",
+    "Clarke",
+    "Jenkins",
+    "Hussain",
+    "Lloyd",
+    "Baker",
+    "Reid",
+    "Chaudhry",
+    "Ellis",
+    "Doyle",
+    "Pritchard",
 ];
 const STREETS: &[&str] = &[
-    "Larkspur Close", "Mill Lane", "Victoria Road", "Hawthorn Drive", "Church Street", "Orchard Way", "Station Road",
-    "Kingfisher Court", "Bramley Gardens", "Queensway", "Albion Terrace", "Willow Crescent", "Cedar Grove",
+    "Larkspur Close",
+    "Mill Lane",
+    "Victoria Road",
+    "Hawthorn Drive",
+    "Church Street",
+    "Orchard Way",
+    "Station Road",
+    "Kingfisher Court",
+    "Bramley Gardens",
+    "Queensway",
+    "Albion Terrace",
+    "Willow Crescent",
+    "Cedar Grove",
 ];
 const TOWNS: &[(&str, &str)] = &[
     ("Leeds", "LS"),
@@ -463,7 +504,8 @@ impl Gen {
                         "nino" => ("UK_NINO", nino_form(rng, &who.nino)),
                         "nhs" => ("UK_NHS", nhs_form(rng, &who.nhs)),
                         "pc" => {
-                            let pc = if rng.u8(0..5) == 0 { who.postcode.replace(' ', "") } else { who.postcode.clone() };
+                            let pc =
+                                if rng.u8(0..5) == 0 { who.postcode.replace(' ', "") } else { who.postcode.clone() };
                             ("UK_POSTCODE", pc)
                         }
                         "addr" => ("LOCATION", who.street.clone()),
@@ -494,9 +536,9 @@ impl Gen {
             if tpl.starts_with("JANE SMITH") && self.subject.first != "Jane" {
                 continue;
             }
-            if tpl.starts_with("JANE SMITH") {
+            if let Some(rest) = tpl.strip_prefix("JANE SMITH") {
                 doc.e("PERSON", Kind::Subject, "JANE SMITH");
-                doc.t(&tpl["JANE SMITH".len()..]);
+                doc.t(rest);
             } else {
                 self.sentence(doc, tpl);
             }
@@ -522,8 +564,11 @@ impl Gen {
         let s = self.subject.clone();
         let officer = self.third();
         let from_subject = self.rng.bool();
-        let (from, to, fk, tk) =
-            if from_subject { (&s, &officer, Kind::Subject, Kind::Third) } else { (&officer, &s, Kind::Third, Kind::Subject) };
+        let (from, to, fk, tk) = if from_subject {
+            (&s, &officer, Kind::Subject, Kind::Third)
+        } else {
+            (&officer, &s, Kind::Third, Kind::Subject)
+        };
         doc.t("From: ");
         doc.e("PERSON", fk, &format!("{} {}", from.first, from.last));
         doc.t(" <");
@@ -610,7 +655,8 @@ impl Gen {
         let rows = self.rng.usize(5..20);
         let subject_row = self.rng.usize(..rows);
         for r in 0..rows {
-            let (p, k) = if r == subject_row { (self.subject.clone(), Kind::Subject) } else { (self.third(), Kind::Third) };
+            let (p, k) =
+                if r == subject_row { (self.subject.clone(), Kind::Subject) } else { (self.third(), Kind::Third) };
             doc.e("PERSON", k, &format!("{} {}", p.first, p.last));
             doc.t(",");
             doc.e("EMAIL_ADDRESS", k, &p.email);
@@ -784,9 +830,7 @@ fn parse_args() -> Res<Args> {
             "--name" => a.name = val()?,
             "--megabytes" => a.megabytes = Some(val()?.parse()?),
             "-h" | "--help" => {
-                println!(
-                    "usage: scan_corpus --out DIR [--docs N] [--seed S] [--name \"First Last\"] [--megabytes M]"
-                );
+                println!("usage: scan_corpus --out DIR [--docs N] [--seed S] [--name \"First Last\"] [--megabytes M]");
                 std::process::exit(0);
             }
             other => return Err(format!("unknown argument {other}").into()),
@@ -918,13 +962,12 @@ fn run() -> Res<()> {
     }
     let mut f = fs::File::create(args.out.join("gold.jsonl"))?;
     f.write_all(gold.as_bytes())?;
-    let plain: usize = by_format.iter().filter(|(k, _)| ["txt", "eml", "mbox", "csv"].contains(k)).map(|(_, v)| v.1).sum();
+    let plain: usize =
+        by_format.iter().filter(|(k, _)| ["txt", "eml", "mbox", "csv"].contains(k)).map(|(_, v)| v.1).sum();
     let plain_docs: usize =
         by_format.iter().filter(|(k, _)| ["txt", "eml", "mbox", "csv"].contains(k)).map(|(_, v)| v.0).sum();
-    let formats: serde_json::Map<String, serde_json::Value> = by_format
-        .iter()
-        .map(|(k, v)| (k.to_string(), json!({"documents": v.0, "bytes": v.1})))
-        .collect();
+    let formats: serde_json::Map<String, serde_json::Value> =
+        by_format.iter().map(|(k, v)| (k.to_string(), json!({"documents": v.0, "bytes": v.1}))).collect();
     let s = &subject;
     let manifest = json!({
         "seed": args.seed,
