@@ -68,7 +68,8 @@ if [[ -x $STEWARD ]] && "$STEWARD" scan --help >/dev/null 2>&1; then
   printf '%s\0' "${FILES[@]}" | xargs -0 "$STEWARD" scan --detect --json ${STEWARD_SCAN_ARGS:-} >"$OUT/steward.jsonl"
   END=$(date +%s.%N)
   S_SECONDS=$(python3 -c "print($END - $START)")
-  "$BIN/scan_eval" --gold "$CORPUS/gold.jsonl" --pred "$OUT/steward.jsonl" --formats "$FORMATS" \
+  # --reanchor: mail parts may be reported with offsets into the message (see docs/scan-evaluation.md).
+  "$BIN/scan_eval" --gold "$CORPUS/gold.jsonl" --pred "$OUT/steward.jsonl" --formats "$FORMATS" --reanchor \
     --engine "Steward scan --detect ($(git rev-parse --short HEAD))" \
     --seconds "$S_SECONDS" --bytes "$S_BYTES" --docs "$DOCS_PLAIN" --json-out "$OUT/steward.eval.json" \
     >"$OUT/steward.md"

@@ -254,3 +254,41 @@ fn gold_scored_against_itself_is_perfect() {
     let r: Value = serde_json::from_str(&fs::read_to_string(json).unwrap()).unwrap();
     close(&r["overall"]["f2"], 1.0);
 }
+
+#[test]
+fn reanchoring_recovers_offsets_given_per_message_of_an_mbox() {
+    let dir = tempfile::tempdir().unwrap();
+    corpus(dir.path(), 3, 200);
+    let mbox = fs::read_to_string(dir.path().join("mail/archive.mbox")).unwrap();
+    // Each span as an engine reporting `archive.mbox!<message-id>` with offsets into the
+    // message would write it.
+    let mut pred = String::new();
+    for g in gold(dir.path()).iter().filter(|g| g["format"] == "mbox") {
+        let start = g["start"].as_u64().unwrap() as usize;
+        let msg_start = mbox[..start].rfind("\nFrom ").map_or(0, |i| i + 1);
+        let id_at = msg_start + mbox[msg_start..].find("Message-ID: ").unwrap() + 12;
+        let id = &mbox[id_at..id_at + mbox[id_at..].find('\n').unwrap()];
+        let line = serde_json::json!({
+            "file": format!("mail/archive.mbox!{id}"), "entity": g["entity"], "text": g["text"],
+            "start": start - msg_start, "end": g["end"].as_u64().unwrap() as usize - msg_start,
+        });
+        pred.push_str(&format!("{line}\n"));
+    }
+    fs::write(dir.path().join("pred.jsonl"), pred).unwrap();
+    let score = |extra: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_scan_eval"))
+            .args(["--gold", dir.path().join("gold.jsonl").to_str().unwrap()])
+            .args(["--pred", dir.path().join("pred.jsonl").to_str().unwrap(), "--formats", "mbox"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let r: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("pred.eval.json")).unwrap()).unwrap();
+        r
+    };
+    assert!(score(&[])["overall"]["f2"].as_f64().unwrap() < 0.5);
+    let r = score(&["--reanchor"]);
+    close(&r["overall"]["f2"], 1.0);
+    assert!(r["reanchored"]["moved"].as_u64().unwrap() > 50);
+    assert_eq!(r["reanchored"]["not_found"], 0);
+}

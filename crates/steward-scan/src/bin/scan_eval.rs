@@ -11,6 +11,11 @@
 //! (micro-averaged), as a Markdown table on standard output and as JSON in `--json-out`
 //! (default: the prediction file with `.eval.json`). Predictions of entities outside
 //! Steward's list (Presidio's `URL`, `NRP`, `DATE_TIME` …) are counted but not scored.
+//!
+//! `--reanchor`: a prediction whose offsets do not point at its own `text` in the corpus
+//! file (an engine reporting offsets into a mail body, or into a message of an mbox named
+//! `file!<message-id>`) is moved to the nearest unused occurrence of its text in that file
+//! (within that message); how many were moved is reported.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -109,6 +114,7 @@ struct Args {
     docs: Option<f64>,
     root: Option<PathBuf>,
     json_out: Option<PathBuf>,
+    reanchor: bool,
 }
 
 fn parse_args() -> Res<Args> {
@@ -122,6 +128,7 @@ fn parse_args() -> Res<Args> {
         docs: None,
         root: None,
         json_out: None,
+        reanchor: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -136,10 +143,11 @@ fn parse_args() -> Res<Args> {
             "--docs" => a.docs = Some(val()?.parse()?),
             "--root" => a.root = Some(val()?.into()),
             "--json-out" => a.json_out = Some(val()?.into()),
+            "--reanchor" => a.reanchor = true,
             "-h" | "--help" => {
                 println!(
                     "usage: scan_eval --gold gold.jsonl --pred pred.jsonl [--engine NAME] [--formats txt,eml] \
-                     [--seconds S --bytes B --docs D] [--root DIR] [--json-out FILE]"
+                     [--seconds S --bytes B --docs D] [--root DIR] [--json-out FILE] [--reanchor]"
                 );
                 std::process::exit(0);
             }
@@ -174,6 +182,56 @@ fn normalise(file: &str, roots: &[String]) -> String {
         }
     }
     file.trim_start_matches("./").to_string()
+}
+
+/// Moves predictions whose offsets do not point at their text (see the module docs).
+struct Anchor {
+    dir: PathBuf,
+    files: BTreeMap<String, Option<String>>,
+    used: BTreeSet<(String, usize)>,
+    moved: usize,
+    lost: usize,
+}
+
+impl Anchor {
+    fn fix(&mut self, file: &str, member: Option<&str>, span: &mut Span) {
+        let Anchor { dir, files, used, moved, lost } = self;
+        if span.text.is_empty() {
+            return;
+        }
+        let content = files.entry(file.to_string()).or_insert_with(|| fs::read_to_string(dir.join(file)).ok());
+        let Some(content) = content.as_deref() else { return };
+        let (s, e) = (span.start as usize, span.end as usize);
+        if content.get(s..e) == Some(span.text.as_str()) {
+            return;
+        }
+        let (lo, hi) = member.and_then(|m| message_range(content, m)).unwrap_or((0, content.len()));
+        let guess = lo + s;
+        let best = content[lo..hi]
+            .match_indices(span.text.as_str())
+            .map(|(i, _)| lo + i)
+            .filter(|i| !used.contains(&(file.to_string(), *i)))
+            .min_by_key(|i| i.abs_diff(guess));
+        match best {
+            Some(i) => {
+                used.insert((file.to_string(), i));
+                span.start = i as u64;
+                span.end = (i + span.text.len()) as u64;
+                *moved += 1;
+            }
+            None => *lost += 1,
+        }
+    }
+}
+
+/// The byte range of the message with this Message-ID in an mbox or eml (from its `From `
+/// line to the next).
+fn message_range(content: &str, member: &str) -> Option<(usize, usize)> {
+    let id = member.trim_matches(|c| c == '<' || c == '>');
+    let pos = content.find(&format!("<{id}>")).or_else(|| content.find(id))?;
+    let start = content[..pos].rfind("\nFrom ").map_or(0, |i| i + 1);
+    let end = content[pos..].find("\nFrom ").map_or(content.len(), |i| pos + i + 1);
+    Some((start, end))
 }
 
 fn ratio(a: usize, b: usize) -> Option<f64> {
@@ -261,13 +319,17 @@ fn run() -> Res<()> {
     }
     let mut preds: BTreeMap<(String, &'static str), Vec<Span>> = BTreeMap::new();
     let mut ignored: BTreeMap<String, usize> = BTreeMap::new();
+    let mut anchor = Anchor { dir: gold_dir.clone(), files: BTreeMap::new(), used: BTreeSet::new(), moved: 0, lost: 0 };
     for v in read_jsonl(&args.pred)? {
-        let (Some(file), Some(entity), Some(span)) =
+        let (Some(raw_file), Some(entity), Some(mut span)) =
             (v.get("file").and_then(Value::as_str), v.get("entity").and_then(Value::as_str), span_of(&v))
         else {
             continue;
         };
-        let file = normalise(file, &roots);
+        let file = normalise(raw_file, &roots);
+        if args.reanchor {
+            anchor.fix(&file, raw_file.split('!').nth(1), &mut span);
+        }
         if let Some(f) = &args.formats {
             // Score only files of the chosen formats; a file without gold keeps its
             // predictions (false positives) when its extension is one of them.
@@ -405,6 +467,13 @@ fn run() -> Res<()> {
         }
         _ => Value::Null,
     };
+    if args.reanchor {
+        let _ = writeln!(
+            md,
+            "\nRe-anchored by text: {} predictions whose offsets did not point at their text ({} not found).",
+            anchor.moved, anchor.lost
+        );
+    }
     if !ignored.is_empty() {
         let list: Vec<String> = ignored.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(md, "\nNot scored (entities Steward does not have): {}.", list.join(", "));
@@ -423,6 +492,7 @@ fn run() -> Res<()> {
         "by_kind": by_kind,
         "timing": timing,
         "not_scored": ignored,
+        "reanchored": if args.reanchor { json!({"moved": anchor.moved, "not_found": anchor.lost}) } else { Value::Null },
         "markdown": md,
     });
     let out = args.json_out.clone().unwrap_or_else(|| args.pred.with_extension("eval.json"));
