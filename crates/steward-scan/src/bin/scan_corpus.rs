@@ -913,16 +913,17 @@ fn run() -> Res<()> {
             }
             5..=6 => {
                 g.email(&mut doc, i);
-                let base = mbox.len() + "From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n".len();
-                mbox.push_str("From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n");
+                const SEPARATOR: &str = "From MAILER-DAEMON Mon Jan  1 00:00:00 2024\n";
+                let base = mbox.len() + SEPARATOR.len();
+                mbox.push_str(SEPARATOR);
                 mbox.push_str(&doc.text);
                 mbox.push('\n');
                 gold_lines(&mut gold, "mail/archive.mbox", "mbox", &doc, base);
                 let e = by_format.entry("mbox").or_default();
                 e.0 += 1;
-                e.1 += doc.text.len() + 1;
+                e.1 += SEPARATOR.len() + doc.text.len() + 1;
                 docs += 1;
-                bytes += doc.text.len();
+                bytes += SEPARATOR.len() + doc.text.len() + 1;
                 i += 1;
                 continue;
             }
