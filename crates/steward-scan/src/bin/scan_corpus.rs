@@ -84,15 +84,16 @@ const TOWNS: &[(&str, &str)] = &[
     ("Nottingham", "NG"),
     ("Norwich", "NR"),
 ];
-const HEALTH: &[&str] = &[
-    "depression",
-    "type 2 diabetes",
-    "epilepsy",
-    "anxiety",
-    "a hearing impairment",
-    "multiple sclerosis",
-    "a criminal conviction",
-    "pregnancy",
+/// Special-category phrases: an article (outside the span) and the labelled words.
+const HEALTH: &[(&str, &str)] = &[
+    ("", "depression"),
+    ("", "type 2 diabetes"),
+    ("", "epilepsy"),
+    ("", "anxiety"),
+    ("a ", "hearing impairment"),
+    ("", "multiple sclerosis"),
+    ("a ", "criminal conviction"),
+    ("", "pregnancy"),
 ];
 const ROLES: &[&str] = &["Housing Officer", "Case Worker", "Tenancy Manager", "Support Worker", "Customer Adviser"];
 const MONTHS: &[&str] = &[
@@ -478,8 +479,11 @@ impl Gen {
                 "badni" => doc.t(&bad_nino(rng)),
                 "month" => doc.t(MONTHS[rng.usize(..12)]),
                 "town" => doc.t(&s.town),
-                "health" => doc.e("SPECIAL_CATEGORY", Kind::Third, pick(rng, HEALTH)),
-                "shealth" => doc.e("SPECIAL_CATEGORY", Kind::Subject, pick(rng, HEALTH)),
+                "health" | "shealth" => {
+                    let (article, words) = HEALTH[rng.usize(..HEALTH.len())];
+                    doc.t(article);
+                    doc.e("SPECIAL_CATEGORY", if key == "health" { Kind::Third } else { Kind::Subject }, words);
+                }
                 "card" => doc.e("CREDIT_CARD", Kind::Third, &card(rng)),
                 "iban" => doc.e("IBAN_CODE", Kind::Third, &iban(rng)),
                 "bank" => {
