@@ -212,7 +212,10 @@ fn mbox_one_document_per_message() {
     let items = run("inbox.mbox", mbox.as_bytes(), &Limits::default());
     let all = docs(&items);
     let sources: Vec<&str> = all.iter().map(|d| d.source.as_str()).collect();
-    assert_eq!(sources, ["inbox.mbox!<repair-42@example.co.uk>", "inbox.mbox!<repair-42@example.co.uk>!residents.csv", "inbox.mbox!2"]);
+    assert_eq!(
+        sources,
+        ["inbox.mbox!<repair-42@example.co.uk>", "inbox.mbox!<repair-42@example.co.uk>!residents.csv", "inbox.mbox!2"]
+    );
     assert_eq!(all[0].format, "mbox");
     assert!(all[2].segments.iter().any(|s| s.text.contains("0113 496 0000")));
 }
@@ -293,10 +296,8 @@ fn office_documents() {
 
     let odt_content = r#"<office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text>
         <text:h>Complaint</text:h><text:p>From Hamish<text:s/>MacLeod, IV2 3BX</text:p></office:text></office:body></office:document-content>"#;
-    let odt = zip_of(&[
-        ("mimetype", b"application/vnd.oasis.opendocument.text"),
-        ("content.xml", odt_content.as_bytes()),
-    ]);
+    let odt =
+        zip_of(&[("mimetype", b"application/vnd.oasis.opendocument.text"), ("content.xml", odt_content.as_bytes())]);
     let doc = one("complaint.odt", &odt);
     assert_eq!(doc.format, "odt");
     assert_eq!(
