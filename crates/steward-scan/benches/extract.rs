@@ -62,10 +62,11 @@ fn measure(name: &str, make: fn(&Path)) {
     });
     let secs = started.elapsed().as_secs_f64();
     println!(
-        "{name:6} {:8.1} MB in {:6.3} s = {:7.1} MB/s of input ({} documents, {:.1} MB of text)",
+        "{name:6} {:8.1} MB in {:6.3} s = {:7.1} MB/s of input, {:7.1} MB/s of text ({} documents, {:.1} MB of text)",
         input as f64 / 1e6,
         secs,
         input as f64 / 1e6 / secs,
+        text.load(Ordering::Relaxed) as f64 / 1e6 / secs,
         documents.load(Ordering::Relaxed),
         text.load(Ordering::Relaxed) as f64 / 1e6,
     );

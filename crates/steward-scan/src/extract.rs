@@ -236,7 +236,10 @@ const TEXT_EXTENSIONS: &[&str] = &[
 /// mailbox's `From ` line, an HTML doctype), then the extension, then mail headers.
 fn sniff(name: &str, bytes: &[u8]) -> Result<Format, Skip> {
     let ext = name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).unwrap_or_default();
-    if bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-") {
+    // A PDF starts with its header; some writers put junk first, so a `.pdf` may have
+    // it anywhere in its first KiB.
+    let pdf_late = || ext == "pdf" && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-");
+    if bytes.starts_with(b"%PDF-") || pdf_late() {
         return Ok(Format::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {

@@ -540,3 +540,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn deeply_nested_inputs_do_not_overflow_the_stack() {
+    let depth = 50_000;
+    let mut pdf = b"%PDF-1.4\n1 0 obj\n".to_vec();
+    pdf.extend(std::iter::repeat_n(b'[', depth));
+    pdf.extend(std::iter::repeat_n(b']', depth));
+    pdf.extend_from_slice(b"\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    let items = run("deep.pdf", &pdf, &Limits::default());
+    assert!(matches!(skips(&items)[..], [(_, Skip::Unreadable(_))]), "{items:?}");
+    let mut dict = b"%PDF-1.4\n1 0 obj\n".to_vec();
+    dict.extend(b"<</A ".repeat(depth));
+    dict.extend(b">>".repeat(depth));
+    let _ = run("deep2.pdf", &dict, &Limits::default());
+
+    let json = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+    assert_eq!(one("deep.json", json.as_bytes()).format, "text");
+    let html = format!("{}Dylan Thomas{}", "<div>".repeat(depth), "</div>".repeat(depth));
+    assert!(one("deep.html", html.as_bytes()).segments.iter().any(|s| s.text == "Dylan Thomas"));
+    let xml = format!(
+        "<w:document>{}<w:p><w:t>Deep</w:t></w:p>{}</w:document>",
+        "<w:x>".repeat(depth),
+        "</w:x>".repeat(depth)
+    );
+    let _ = one("deep.docx", &zip_of(&[("word/document.xml", xml.as_bytes())]));
+
+    let mut eml = String::new();
+    for i in 0..2000 {
+        eml.push_str(&format!(
+            "From: a{i}@example.org\nSubject: level {i}\nContent-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"
+        ));
+        eml.push_str("Content-Type: message/rfc822\n\n");
+    }
+    eml.push_str("From: last@example.org\n\nbottom\n");
+    let _ = run("deep.eml", eml.as_bytes(), &Limits::default());
+}
