@@ -576,3 +576,41 @@ fn deeply_nested_inputs_do_not_overflow_the_stack() {
     eml.push_str("From: last@example.org\n\nbottom\n");
     let _ = run("deep.eml", eml.as_bytes(), &Limits::default());
 }
+
+#[test]
+fn html_only_mail_and_attached_message() {
+    let eml = "From: Ines Costa <ines@example.org>\nTo: dpo@example.gov.uk\nSubject: SAR\nMessage-ID: <sar-1@example.org>\n\
+        MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b\"\n\n--b\nContent-Type: text/html\n\n\
+        <html><style>.x{}</style><body><p>Please send my records, DOB 01/05/1990.</p></body></html>\n--b\n\
+        Content-Type: message/rfc822\nContent-Disposition: attachment; filename=\"earlier.eml\"\n\n\
+        From: Ines Costa <ines@example.org>\nSubject: Earlier\nMessage-ID: <old@example.org>\n\nMy flat is 4B.\n--b--\n";
+    let items = run("sar.eml", eml.as_bytes(), &Limits::default());
+    let all = docs(&items);
+    assert_eq!(all.len(), 2, "{items:?}");
+    let body: Vec<&str> = all[0]
+        .segments
+        .iter()
+        .filter(|s| matches!(&s.location, Location::Message { part, .. } if part == "body"))
+        .map(|s| s.text.as_str())
+        .collect();
+    assert_eq!(body, ["Please send my records, DOB 01/05/1990."]);
+    assert_eq!(all[1].source, "sar.eml!earlier.eml");
+    assert!(all[1].segments.iter().any(|s| s.text.contains("My flat is 4B.")));
+}
+
+#[test]
+fn archive_entry_limits() {
+    let entries: Vec<(String, Vec<u8>)> =
+        (0..5).map(|i| (format!("n{i}.txt"), format!("Note {i} about Rhys Evans").into_bytes())).collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, d)| (n.as_str(), d.as_slice())).collect();
+    let archive = zip_of(&refs);
+    let limits = Limits { max_entries: 2, ..Limits::default() };
+    let items = run("notes.zip", &archive, &limits);
+    assert_eq!(docs(&items).len(), 3); // the archive's own listing and two entries
+    assert!(matches!(&skips(&items)[..], [(s, Skip::ArchiveLimit(m))] if s == "notes.zip" && m.contains("5 entries")));
+
+    let big = zip_of(&[("big.txt", "Rhys Evans ".repeat(100).as_bytes())]);
+    let limits = Limits { max_file_bytes: 600, ..Limits::default() };
+    let items = run("big.zip", &big, &limits);
+    assert!(matches!(&skips(&items)[..], [(s, Skip::TooLarge(_))] if s == "big.zip!big.txt"), "{items:?}");
+}
