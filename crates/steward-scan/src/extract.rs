@@ -253,7 +253,7 @@ fn sniff(name: &str, bytes: &[u8]) -> Result<Format, Skip> {
         if bytes.starts_with(magic) {
             let what = match (*what, ext.as_str()) {
                 ("OLE2", "msg") => "Outlook .msg: no maintained reader; export to .eml",
-                ("Outlook .pst", _) => "Outlook .pst: no maintained reader; export to .mbox",
+                ("Outlook .pst", _) => "Outlook .pst: not read yet; export to .mbox",
                 ("OLE2", "doc" | "xls" | "ppt") => "legacy Office binary format; save as .docx/.xlsx",
                 (what, _) => what,
             };

@@ -471,6 +471,11 @@ fn walk_reports_and_continues() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     let can_read_anyway = std::fs::read(&locked).is_ok(); // root reads anything
 
+    use std::os::unix::ffi::OsStrExt;
+    let latin1 = std::ffi::OsStr::from_bytes(b"caf\xe9 notes.txt");
+    std::fs::write(root.join(latin1), "Written by Zo\u{eb} Martin").unwrap();
+    let fifo = std::process::Command::new("mkfifo").arg(root.join("pipe")).status().is_ok_and(|s| s.success());
+
     let items = walk_all(&[root.to_path_buf()], &Limits::default());
     let source = |name: &str| root.join(name).to_string_lossy().into_owned();
     let documents = docs(&items);
@@ -483,6 +488,10 @@ fn walk_reports_and_continues() {
     assert!(matches!(skip("sub/loop"), Some(Skip::Io(m)) if m.contains("loop")), "{skipped:?}");
     assert!(matches!(skip("dangling.txt"), Some(Skip::Io(_))), "{skipped:?}");
     assert!(matches!(skip("garbage.txt"), Some(Skip::Unreadable(_))), "{skipped:?}");
+    assert!(find("caf\u{fffd} notes.txt").unwrap().segments[0].text.contains("Zo\u{eb} Martin"));
+    if fifo {
+        assert!(matches!(skip("pipe"), Some(Skip::Unsupported(_))), "{skipped:?}");
+    }
     if can_read_anyway {
         assert!(find("locked.txt").is_some());
     } else {
