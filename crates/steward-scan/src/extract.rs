@@ -22,7 +22,7 @@ use crate::{Document, Item, Location, Segment, Skip};
 /// is reported as [`Item::Skipped`].
 pub fn extract(source: &str, name: &str, bytes: &[u8], limits: &Limits, depth: u32, sink: &mut dyn FnMut(Item)) {
     let mut budget = limits.max_expanded_bytes;
-    let mut cx = Cx { limits, budget: &mut budget, sink };
+    let mut cx = Cx { limits, budget: &mut budget, spent: false, sink };
     cx.extract(source, name, bytes, depth);
 }
 
@@ -31,6 +31,9 @@ pub fn extract(source: &str, name: &str, bytes: &[u8], limits: &Limits, depth: u
 pub(crate) struct Cx<'a> {
     pub(crate) limits: &'a Limits,
     pub(crate) budget: &'a mut u64,
+    /// Set once something was refused for want of budget: the rest of an archive is not
+    /// read.
+    pub(crate) spent: bool,
     pub(crate) sink: &'a mut dyn FnMut(Item),
 }
 
@@ -68,6 +71,7 @@ impl Cx<'_> {
     /// enough left, reports `source` as over the archive limit and returns false.
     pub(crate) fn spend(&mut self, source: &str, bytes: u64) -> bool {
         if bytes > *self.budget {
+            self.spent = true;
             let limit = self.limits.max_expanded_bytes;
             self.skip(source, Skip::ArchiveLimit(format!("expands past {limit} bytes in all")));
             return false;

@@ -414,10 +414,15 @@ fn zip_recursion_and_limits() {
 
     // The expansion budget across the whole archive.
     let text = "Olu Adeyemi, 22 Park Road, SE5 8AA\n".repeat(1000);
-    let many = zip_of(&[("a.txt", text.as_bytes()), ("b.txt", text.as_bytes())]);
+    let many = zip_of(&[("a.txt", text.as_bytes()), ("b.txt", text.as_bytes()), ("c.txt", b"tiny")]);
     let limits = Limits { max_expanded_bytes: 50_000, ..Limits::default() };
     let items = run("many.zip", &many, &limits);
-    assert!(matches!(&skips(&items)[..], [(s, Skip::ArchiveLimit(_))] if s == "many.zip!b.txt"), "{items:?}");
+    assert!(docs(&items).iter().any(|d| d.source == "many.zip!a.txt"));
+    assert!(
+        matches!(&skips(&items)[..], [(b, Skip::ArchiveLimit(_)), (rest, Skip::ArchiveLimit(m))]
+            if b == "many.zip!b.txt" && rest == "many.zip" && m.contains("1 further")),
+        "{items:?}"
+    );
 
     // Deep nesting: twelve zips in each other stop at the depth limit.
     let mut nested = b"Deep: Nia Roberts".to_vec();

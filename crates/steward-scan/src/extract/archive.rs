@@ -30,8 +30,15 @@ pub(super) fn extract(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
     let count = zip.len();
     let mut names = Vec::new();
     let mut entries = Vec::new();
+    let mut unreadable = Vec::new();
     for index in 0..count.min(cx.limits.max_entries) {
-        let Ok(entry) = zip.by_index_raw(index) else { continue };
+        let entry = match zip.by_index_raw(index) {
+            Ok(entry) => entry,
+            Err(err) => {
+                unreadable.push((format!("{source}!#{}", index + 1), err.to_string()));
+                continue;
+            }
+        };
         let name = entry.name().map_or_else(|_| String::from_utf8_lossy(entry.name_raw()).into_owned(), |n| n.into());
         if !entry.is_dir() {
             entries.push((index, name.clone()));
@@ -44,18 +51,21 @@ pub(super) fn extract(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
         push_split(&mut segments, name, Location::Block { index: i as u64 + 1 }, max);
     }
     cx.document(source, "zip", bytes.len(), segments);
-    for (index, name) in entries {
+    for (inner, err) in unreadable {
+        cx.skip(&inner, Skip::Unreadable(format!("ZIP entry: {err}")));
+    }
+    let total = entries.len();
+    for (done, (index, name)) in entries.into_iter().enumerate() {
+        if cx.spent {
+            let left = total - done;
+            cx.skip(source, Skip::ArchiveLimit(format!("expansion budget spent; {left} further entries not read")));
+            return;
+        }
         let inner = format!("{source}!{name}");
         match read_entry(cx, &mut zip, index) {
             Ok(data) => {
                 let base = name.rsplit(['/', '\\']).next().unwrap_or(&name).to_owned();
                 cx.extract(&inner, &base, &data, depth + 1);
-            }
-            Err(skip @ Skip::ArchiveLimit(_)) => {
-                cx.skip(&inner, skip);
-                if *cx.budget == 0 {
-                    return;
-                }
             }
             Err(skip) => cx.skip(&inner, skip),
         }
@@ -87,7 +97,7 @@ pub(super) fn read_entry(cx: &mut Cx<'_>, zip: &mut Zip<'_>, index: usize) -> Re
     }
     let cap = limits.max_file_bytes.min(*cx.budget);
     if declared > cap {
-        return Err(over(declared, cap, limits.max_file_bytes));
+        return Err(over(cx, declared, cap));
     }
     let mut entry = zip.by_index(index).map_err(|err| Skip::Unreadable(format!("ZIP entry: {err}")))?;
     let mut data = Vec::with_capacity(usize::try_from(declared.min(1 << 24)).unwrap_or(0));
@@ -100,7 +110,7 @@ pub(super) fn read_entry(cx: &mut Cx<'_>, zip: &mut Zip<'_>, index: usize) -> Re
         data.extend_from_slice(&chunk[..n]);
         let size = data.len() as u64;
         if size > cap {
-            return Err(over(size, cap, limits.max_file_bytes));
+            return Err(over(cx, size, cap));
         }
         if ratio_exceeded(size) {
             return Err(Skip::ArchiveLimit(format!(
@@ -113,9 +123,12 @@ pub(super) fn read_entry(cx: &mut Cx<'_>, zip: &mut Zip<'_>, index: usize) -> Re
     Ok(data)
 }
 
-/// The skip for an entry larger than what may be read.
-fn over(size: u64, cap: u64, max_file: u64) -> Skip {
+/// The skip for an entry larger than what may be read: too large for the limit on one
+/// file, or (marking the budget spent) for what is left of the archive's budget.
+fn over(cx: &mut Cx<'_>, size: u64, cap: u64) -> Skip {
+    let max_file = cx.limits.max_file_bytes;
     if cap < max_file {
+        cx.spent = true;
         Skip::ArchiveLimit(format!("expands past the archive's budget ({size} bytes, {cap} left)"))
     } else {
         Skip::TooLarge(format!("{size} bytes, over the limit of {max_file}"))
