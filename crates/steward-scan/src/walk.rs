@@ -1,5 +1,5 @@
 //! Walking the inputs: files and directories in parallel, each file read once (within
-//! [`Limits`]) and handed to [`extract`](crate::extract::extract), every item streamed
+//! [`Limits`]) and handed to [`extract`], every item streamed
 //! to a sink as soon as it is ready.
 
 use std::io::Read;
