@@ -12,20 +12,28 @@ use super::{Cx, push_split};
 use crate::{Location, Segment, Skip};
 
 /// Extracts the text layer of a PDF, one segment (or more, past the segment limit) per
-/// page; pages whose text cannot be decoded are left out, and a PDF none of whose pages
-/// can be read is unreadable.
+/// page; a page whose text cannot be decoded is reported as `file!page n`, and a PDF
+/// none of whose pages can be read is unreadable.
 pub(super) fn extract(cx: &mut Cx<'_>, source: &str, bytes: &[u8]) {
     let max = cx.limits.max_segment_bytes;
     let page_limit = usize::try_from(cx.limits.max_file_bytes).unwrap_or(usize::MAX);
     let result = catch_unwind(AssertUnwindSafe(|| read(bytes, max, page_limit)));
     match result {
-        Ok(Ok(segments)) => cx.document(source, "pdf", bytes.len(), segments),
+        Ok(Ok((segments, failed))) => {
+            cx.document(source, "pdf", bytes.len(), segments);
+            for (page, err) in failed {
+                cx.skip(&format!("{source}!page {page}"), Skip::Unreadable(format!("PDF page text: {err}")));
+            }
+        }
         Ok(Err(skip)) => cx.skip(source, skip),
         Err(_) => cx.skip(source, Skip::Unreadable("PDF parser failed on this file".into())),
     }
 }
 
-fn read(bytes: &[u8], max: usize, page_limit: usize) -> Result<Vec<Segment>, Skip> {
+/// The text of every page, and the pages that failed with why.
+type Pages = (Vec<Segment>, Vec<(u32, String)>);
+
+fn read(bytes: &[u8], max: usize, page_limit: usize) -> Result<Pages, Skip> {
     let document = lopdf::Document::load_mem(bytes).map_err(|err| match err {
         lopdf::Error::InvalidPassword | lopdf::Error::Decryption(_) => Skip::Encrypted,
         err => Skip::Unreadable(format!("PDF: {err}")),
@@ -35,15 +43,15 @@ fn read(bytes: &[u8], max: usize, page_limit: usize) -> Result<Vec<Segment>, Ski
     }
     let pages = document.get_pages();
     let mut segments = Vec::new();
-    let mut failed = 0usize;
+    let mut failed = Vec::new();
     for &page in pages.keys() {
         match document.extract_text_with_limit(&[page], page_limit) {
             Ok(text) => push_split(&mut segments, &text, Location::Page { page }, max),
-            Err(_) => failed += 1,
+            Err(err) => failed.push((page, err.to_string())),
         }
     }
-    if pages.is_empty() || (failed == pages.len() && segments.is_empty()) {
+    if pages.is_empty() || (failed.len() == pages.len() && segments.is_empty()) {
         return Err(Skip::Unreadable(format!("PDF: no readable pages ({} pages)", pages.len())));
     }
-    Ok(segments)
+    Ok((segments, failed))
 }
