@@ -20,7 +20,8 @@ pub(super) fn eml(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
 }
 
 /// An mbox mailbox: one document per message, as `file!<message-id>` (or `file!n`
-/// when a message has no Message-ID).
+/// when a message has no Message-ID). A file with no `From ` separator is read as one
+/// message.
 pub(super) fn mbox(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
     let mut count = 0u64;
     for entry in MessageIterator::new(Cursor::new(bytes)) {
@@ -40,7 +41,8 @@ pub(super) fn mbox(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
         }
     }
     if count == 0 {
-        cx.skip(source, Skip::Unreadable("no messages in the mailbox".into()));
+        // No `From ` separator line: perhaps a single message saved as `.mbox`.
+        eml(cx, source, bytes, depth);
     }
 }
 
