@@ -607,12 +607,11 @@ impl App {
         type Page = (Vec<steward_store::retention::StaleRecord>, Vec<String>);
         let (tx, rx) = std::sync::mpsc::sync_channel::<AppResult<Page>>(2);
         let mut total = 0u64;
-        // Rewriting most of a large inventory: rebuild the destroy-by index once at the
-        // end instead of moving every entry in it.
-        let bulk = types.is_none() && self.store.count_stale(version)? >= BULK_RECOMPUTE;
-        if bulk {
-            self.store.drop_due_index()?;
-        }
+        // Rewriting most dates of a large inventory: rebuild the destroy-by index once at
+        // the end instead of moving every entry in it. Whether most dates move is judged
+        // from the first page (a typical change moves few, and then the index stays).
+        let large = types.is_none() && self.store.count_stale(version)? >= BULK_RECOMPUTE;
+        let mut bulk = false;
         std::thread::scope(|scope| -> AppResult<()> {
             let schedule = &schedule;
             scope.spawn(move || {
@@ -622,6 +621,10 @@ impl App {
             });
             for page in rx {
                 let (changed, unchanged) = page?;
+                if large && total == 0 && changed.len() > unchanged.len() {
+                    self.store.drop_due_index()?;
+                    bulk = true;
+                }
                 total += (changed.len() + unchanged.len()) as u64;
                 self.store.save_recomputed(&changed, &unchanged, version)?;
             }
