@@ -1,0 +1,2 @@
+//! Detector throughput.
+fn main() {}
