@@ -844,12 +844,11 @@ fn phone(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
             k += 1;
             end = k;
             last_sep = false;
-        } else if matches!(c, b' ' | b'-' | b'.' | b'(' | b')') && !last_sep {
+        } else if c == b'(' && b.get(k + 1) == Some(&b'0') && b.get(k + 2) == Some(&b')') && b[i] == b'+' {
             // "(0)" after +44 is the trunk prefix written in: keep it out of the digits.
-            if c == b'(' && b.get(k + 1) == Some(&b'0') && b.get(k + 2) == Some(&b')') && b[i] == b'+' {
-                k += 3;
-                continue;
-            }
+            k += 3;
+            last_sep = false;
+        } else if matches!(c, b' ' | b'-' | b'.' | b'(' | b')') && !last_sep {
             last_sep = c != b')';
             k += 1;
         } else {
