@@ -836,6 +836,8 @@ fn phone(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
     let mut k = i + 1;
     let mut end = i + 1;
     let mut last_sep = false;
+    let mut closed = false;
+    let mut saw_close = false;
     while k < b.len() && n < 20 {
         let c = b[k];
         if c.is_ascii_digit() {
@@ -844,12 +846,14 @@ fn phone(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
             k += 1;
             end = k;
             last_sep = false;
+            closed |= saw_close;
         } else if c == b'(' && b.get(k + 1) == Some(&b'0') && b.get(k + 2) == Some(&b')') && b[i] == b'+' {
             // "(0)" after +44 is the trunk prefix written in: keep it out of the digits.
             k += 3;
             last_sep = false;
         } else if matches!(c, b' ' | b'-' | b'.' | b'(' | b')') && !last_sep {
             last_sep = c != b')';
+            saw_close |= c == b')' && n > 0;
             k += 1;
         } else {
             break;
@@ -869,7 +873,9 @@ fn phone(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
     } else if b[i] == b'+' && (8..=15).contains(&n) {
         push(out, text, Entity::PhoneNumber, i, end, 0.6, "international number after + (ITU-T E.164)".into());
     } else if b[i] == b'(' && validate::uk_phone(d) {
-        push(out, text, Entity::PhoneNumber, i, end, 0.85, "UK phone number (Ofcom numbering plan)".into());
+        // "(0161) 496 0000" keeps its bracket; "(07700 900123)" does not.
+        let start = if closed { i } else { i + 1 };
+        push(out, text, Entity::PhoneNumber, start, end, 0.85, "UK phone number (Ofcom numbering plan)".into());
     }
     end
 }

@@ -162,7 +162,8 @@ impl SubjectMatcher {
             })
             .collect();
 
-        // Names.
+        // Names (matched after identifiers, so that "rob" in rob.smith@… is the email).
+        let mut name_alts: Vec<(String, Entity, f32, String)> = Vec::new();
         let mut names: Vec<Vec<String>> = Vec::new();
         for n in p.name.iter().chain(&p.aliases) {
             let toks: Vec<String> = fold_str(n)
@@ -188,7 +189,7 @@ impl SubjectMatcher {
             middles.extend(toks[1..toks.len() - 1].iter().cloned());
             let phrase = toks.join(" ");
             let why = if k == 0 { "the subject's full name" } else { "one of the subject's other names" };
-            alts.push((alternation(&[phrase]), Entity::Person, 0.95, why.into()));
+            name_alts.push((alternation(&[phrase]), Entity::Person, 0.95, why.into()));
         }
         let mut nicks = Vec::new();
         for g in &given {
@@ -207,9 +208,9 @@ impl SubjectMatcher {
             let g = alternation(&all_given);
             let s = alternation(&surnames);
             let m = if middles.is_empty() { r"[a-z]\.?".to_owned() } else { format!(r"(?:[a-z]\.?|{})", alternation(&middles)) };
-            alts.push((format!(r"{g}\s+(?:{m}\s+){{0,2}}{s}"), Entity::Person, 0.9, "given name or nickname + surname".into()));
-            alts.push((format!(r"{s}\s*,\s*{g}(?:\s+{m})?"), Entity::Person, 0.9, "surname, given name".into()));
-            alts.push((
+            name_alts.push((format!(r"{g}\s+(?:{m}\s+){{0,2}}{s}"), Entity::Person, 0.9, "given name or nickname + surname".into()));
+            name_alts.push((format!(r"{s}\s*,\s*{g}(?:\s+{m})?"), Entity::Person, 0.9, "surname, given name".into()));
+            name_alts.push((
                 format!(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+{s}"),
                 Entity::Person,
                 0.8,
@@ -219,7 +220,7 @@ impl SubjectMatcher {
             initials.sort();
             initials.dedup();
             let i = alternation(&initials);
-            alts.push((
+            name_alts.push((
                 format!(r"{i}(?:\.\s*|\s+)(?:[a-z](?:\.\s*|\s+)){{0,2}}{s}"),
                 Entity::Person,
                 0.75,
@@ -227,7 +228,7 @@ impl SubjectMatcher {
             ));
         }
         if !all_given.is_empty() {
-            alts.push((alternation(&all_given), Entity::Person, 0.5, "the subject's given name or nickname alone".into()));
+            name_alts.push((alternation(&all_given), Entity::Person, 0.5, "the subject's given name or nickname alone".into()));
         }
 
         for e in &p.emails {
@@ -278,11 +279,17 @@ impl SubjectMatcher {
                 }
             }
         }
+        alts.extend(name_alts);
         if alts.is_empty() {
             return Err(ProfileError::Empty);
         }
-        let bounded = |p: &str| format!(r"(?-u:\b){p}(?-u:\b)");
-        let combined_src = alts.iter().map(|a| format!("(?:{})", bounded(&a.0))).collect::<Vec<_>>().join("|");
+        // Word boundaries; a phone pattern may start with `+` or `(`, so it has none in
+        // front (a digit before it is ruled out when matching).
+        let bounded = |p: &str, e: Entity| {
+            let lead = if e == Entity::PhoneNumber { "" } else { r"(?-u:\b)" };
+            format!(r"{lead}{p}(?-u:\b)")
+        };
+        let combined_src = alts.iter().map(|a| format!("(?:{})", bounded(&a.0, a.1))).collect::<Vec<_>>().join("|");
         let combined = regex::RegexBuilder::new(&combined_src)
             .size_limit(64 << 20)
             .build()
@@ -306,7 +313,16 @@ impl SubjectMatcher {
             // `\b` treats a `+` or `(` as a boundary; the digit before a phone must not be a digit.
             let s = m.as_str();
             let Some(alt) = self.alts.iter().find(|a| a.re.is_match(s)) else { continue };
-            if m.start() > 0 && folded.as_bytes()[m.start() - 1].is_ascii_digit() {
+            let fb = folded.as_bytes();
+            if m.start() > 0 && fb[m.start() - 1].is_ascii_digit() {
+                continue;
+            }
+            // A name inside an email address (bob.jones@…) is not the subject's name.
+            if alt.entity == Entity::Person
+                && ((m.start() > 0 && matches!(fb[m.start() - 1], b'.' | b'@' | b'_'))
+                    || matches!(fb.get(m.end()), Some(b'@' | b'_'))
+                    || (fb.get(m.end()) == Some(&b'.') && fb.get(m.end() + 1).is_some_and(u8::is_ascii_alphanumeric)))
+            {
                 continue;
             }
             let (Some(&(start, _)), Some(&(_, end))) = (map.get(m.start()), map.get(m.end().saturating_sub(1))) else {

@@ -1,0 +1,99 @@
+//! Redaction: labels, the subject never redacted, special-category cues only flagged,
+//! HTML escaping of hostile text, and the log.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use steward_scan::detect::Detector;
+use steward_scan::profile::{SubjectMatcher, SubjectProfile};
+use steward_scan::redact::{proposals, redacted_html, redacted_text, redaction_log};
+use steward_scan::{Document, Entity, Location, Segment};
+
+fn doc(texts: &[&str]) -> Document {
+    Document {
+        source: "mail.eml".into(),
+        format: "eml".into(),
+        bytes: 0,
+        segments: texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Segment { text: (*t).into(), location: Location::Block { index: i as u64 + 1 }, file_offset: None })
+            .collect(),
+    }
+}
+
+fn subject() -> SubjectMatcher {
+    let p = SubjectProfile {
+        name: Some("Robert Smith".into()),
+        emails: vec!["rob@example.org".into()],
+        phones: vec!["07700 900123".into()],
+        ..Default::default()
+    };
+    SubjectMatcher::new(&p).unwrap()
+}
+
+#[test]
+fn third_parties_redacted_subject_kept() {
+    let d = doc(&["Robert Smith (rob@example.org, 07700 900123) complained about Sarah Jenkins (sarah@example.com)."]);
+    let det = Detector::new();
+    let s = subject();
+    let ps = proposals(&d, &det, Some(&s));
+    let out = redacted_text(&d, &ps);
+    assert_eq!(
+        out,
+        "Robert Smith (rob@example.org, 07700 900123) complained about [PERSON redacted — DPA 2018 Sch 2 Pt 3 para 16] \
+         ([EMAIL_ADDRESS redacted — DPA 2018 Sch 2 Pt 3 para 16])."
+    );
+    // Without a subject, everyone is proposed.
+    let all = proposals(&d, &det, None);
+    assert!(all.len() > ps.len());
+}
+
+#[test]
+fn rejected_left_in_and_special_category_only_flagged() {
+    let d = doc(&["Sarah Jenkins has a diagnosis of depression.", "Call Tom Baker on 07700 900456."]);
+    let det = Detector::new();
+    let mut ps = proposals(&d, &det, Some(&subject()));
+    let cue = ps.iter().find(|p| p.detection.entity == Entity::SpecialCategory).unwrap();
+    assert_eq!(cue.accepted, None);
+    assert!(cue.exemption.starts_with("review"));
+    for p in ps.iter_mut() {
+        if p.detection.text == "Tom Baker" {
+            p.accepted = Some(false);
+        }
+    }
+    let out = redacted_text(&d, &ps);
+    assert!(out.contains("diagnosis of depression"), "{out}");
+    assert!(out.contains("Call Tom Baker on [PHONE_NUMBER redacted"), "{out}");
+    assert!(out.starts_with("[PERSON redacted"), "{out}");
+    assert_eq!(out.lines().count(), 2);
+    let log = redaction_log(&d, &ps);
+    assert_eq!(log["source"], "mail.eml");
+    assert_eq!(log["for_review"].as_u64().unwrap(), ps.iter().filter(|p| p.detection.entity == Entity::SpecialCategory).count() as u64);
+    let first = &log["proposals"][0];
+    assert_eq!(first["entity"], "PERSON");
+    assert_eq!(first["exemption"], "DPA 2018 Sch 2 Pt 3 para 16");
+    assert_eq!(first["location"]["kind"], "block");
+    assert_eq!(first["applied"], true);
+}
+
+#[test]
+fn html_is_escaped() {
+    let d = doc(&["<script>alert('x')</script> & \"Sarah Jenkins\" <img src=x onerror=alert(1)>"]);
+    let ps = proposals(&d, &Detector::new(), None);
+    let html = redacted_html(&d, &ps);
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"), "{html}");
+    assert!(html.contains("<mark class=\"redacted\""), "{html}");
+    assert!(html.contains("[PERSON redacted — DPA 2018 Sch 2 Pt 3 para 16]</mark>"), "{html}");
+    assert!(!html.contains("Sarah"), "{html}");
+}
+
+#[test]
+fn hostile_detection_text_in_html_is_escaped() {
+    // A name followed by markup: the mark's title and content are escaped too.
+    let d = doc(&["Dear Mrs <b>Patel</b>, reply to \"x\"@evil.com' onmouseover='x"]);
+    let ps = proposals(&d, &Detector::new(), None);
+    let html = redacted_html(&d, &ps);
+    assert!(!html.contains("<b>"), "{html}");
+    assert!(!html.contains("' onmouseover"), "{html}");
+}
