@@ -31,12 +31,48 @@ const SPECIAL: &str = include_str!("../data/special_category.txt");
 /// Short forms of given names (`bob robert`), for matching the data subject.
 pub(crate) const NICKNAMES: &str = include_str!("../data/nicknames.txt");
 
-const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "rev"];
+const TITLES: &[&str] =
+    &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "rev"];
 const GREETINGS: &[&str] = &["dear", "signed", "regards", "from", "to", "cc", "hi", "hello", "thanks", "sincerely"];
 const STREETS: &[&str] = &[
-    "street", "st", "road", "rd", "avenue", "ave", "lane", "ln", "close", "drive", "dr", "way", "crescent", "cres",
-    "place", "pl", "grove", "gardens", "gdns", "court", "ct", "terrace", "hill", "park", "square", "sq", "mews", "row",
-    "walk", "view", "rise", "green", "parade", "wharf", "quay", "yard", "boulevard", "broadway",
+    "street",
+    "st",
+    "road",
+    "rd",
+    "avenue",
+    "ave",
+    "lane",
+    "ln",
+    "close",
+    "drive",
+    "dr",
+    "way",
+    "crescent",
+    "cres",
+    "place",
+    "pl",
+    "grove",
+    "gardens",
+    "gdns",
+    "court",
+    "ct",
+    "terrace",
+    "hill",
+    "park",
+    "square",
+    "sq",
+    "mews",
+    "row",
+    "walk",
+    "view",
+    "rise",
+    "green",
+    "parade",
+    "wharf",
+    "quay",
+    "yard",
+    "boulevard",
+    "broadway",
 ];
 const MONTHS: &[(&str, u32)] = &[
     ("january", 1),
@@ -226,7 +262,9 @@ impl Detector {
         let tok = &b[i..j];
         let has_digit = tok.iter().any(u8::is_ascii_digit);
         let all_upper = tok.iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
-        if all_upper && (has_digit || (tok.len() <= 5 && b.get(j) == Some(&b' ') && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
+        if all_upper
+            && (has_digit
+                || (tok.len() <= 5 && b.get(j) == Some(&b' ') && b.get(j + 1).is_some_and(u8::is_ascii_digit)))
         {
             if let Some(e) = identifier(text, i, out) {
                 return e;
@@ -488,7 +526,10 @@ fn skip_punct_space(b: &[u8], mut i: usize) -> usize {
 
 fn ordinal(b: &[u8], i: usize) -> bool {
     let w = &b[i..word_end(b, i)];
-    w.eq_ignore_ascii_case(b"st") || w.eq_ignore_ascii_case(b"nd") || w.eq_ignore_ascii_case(b"rd") || w.eq_ignore_ascii_case(b"th")
+    w.eq_ignore_ascii_case(b"st")
+        || w.eq_ignore_ascii_case(b"nd")
+        || w.eq_ignore_ascii_case(b"rd")
+        || w.eq_ignore_ascii_case(b"th")
 }
 
 fn push(out: &mut Vec<Detection>, text: &str, entity: Entity, start: usize, end: usize, confidence: f32, why: String) {
@@ -674,10 +715,7 @@ fn identifier(text: &str, i: usize, out: &mut Vec<Detection>) -> Option<usize> {
             }
         }
     }
-    if n >= 16
-        && boundary(16)
-        && gaps_ok(16, &|p| matches!(p, 5 | 11 | 13))
-        && validate::driving_licence(&chars[..16])
+    if n >= 16 && boundary(16) && gaps_ok(16, &|p| matches!(p, 5 | 11 | 13)) && validate::driving_licence(&chars[..16])
     {
         push(out, text, Entity::UkDrivingLicence, i, ends[15], 0.85, "UK driving licence format (DVLA)".into());
         return Some(ends[15]);
@@ -763,7 +801,15 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
                     let e = digit_end(near, k);
                     if e - k == 8 && (k == 0 || !near[k - 1].is_ascii_digit()) {
                         let end = sc_end + e;
-                        push(out, text, Entity::UkBankAccount, i, end, 0.85, "sort code + 8-digit account number".into());
+                        push(
+                            out,
+                            text,
+                            Entity::UkBankAccount,
+                            i,
+                            end,
+                            0.85,
+                            "sort code + 8-digit account number".into(),
+                        );
                         return end;
                     }
                     k = e;
@@ -792,7 +838,10 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
     for g in (0..gr.g).rev() {
         let (e, cnt) = gr.groups[g];
         if (13..=19).contains(&cnt) && boundary(e) && validate::card_prefix(d) && validate::luhn(&d[..cnt]) {
-            let grouped = g == 0 || (0..g).all(|x| gr.groups[x].1 % 4 == 0 || (x == 0 && gr.groups[0].1 == 4));
+            let grouped = g == 0
+                || (0..g).all(|x| {
+                    gr.groups[x].1.is_multiple_of(4) || (x == 1 && gr.groups[0].1 == 4 && gr.groups[1].1 == 10)
+                });
             if grouped {
                 push(out, text, Entity::CreditCard, i, e, 0.9, "card number, Luhn check (ISO/IEC 7812)".into());
                 return e;

@@ -207,8 +207,17 @@ impl SubjectMatcher {
         if !surnames.is_empty() {
             let g = alternation(&all_given);
             let s = alternation(&surnames);
-            let m = if middles.is_empty() { r"[a-z]\.?".to_owned() } else { format!(r"(?:[a-z]\.?|{})", alternation(&middles)) };
-            name_alts.push((format!(r"{g}\s+(?:{m}\s+){{0,2}}{s}"), Entity::Person, 0.9, "given name or nickname + surname".into()));
+            let m = if middles.is_empty() {
+                r"[a-z]\.?".to_owned()
+            } else {
+                format!(r"(?:[a-z]\.?|{})", alternation(&middles))
+            };
+            name_alts.push((
+                format!(r"{g}\s+(?:{m}\s+){{0,2}}{s}"),
+                Entity::Person,
+                0.9,
+                "given name or nickname + surname".into(),
+            ));
             name_alts.push((format!(r"{s}\s*,\s*{g}(?:\s+{m})?"), Entity::Person, 0.9, "surname, given name".into()));
             name_alts.push((
                 format!(r"(?:mr|mrs|ms|miss|mx|dr|prof)\.?\s+{s}"),
@@ -216,7 +225,8 @@ impl SubjectMatcher {
                 0.8,
                 "title + the subject's surname".into(),
             ));
-            let mut initials: Vec<String> = given.iter().filter_map(|g| g.chars().next()).map(|c| c.to_string()).collect();
+            let mut initials: Vec<String> =
+                given.iter().filter_map(|g| g.chars().next()).map(|c| c.to_string()).collect();
             initials.sort();
             initials.dedup();
             let i = alternation(&initials);
@@ -228,7 +238,12 @@ impl SubjectMatcher {
             ));
         }
         if !all_given.is_empty() {
-            name_alts.push((alternation(&all_given), Entity::Person, 0.5, "the subject's given name or nickname alone".into()));
+            name_alts.push((
+                alternation(&all_given),
+                Entity::Person,
+                0.5,
+                "the subject's given name or nickname alone".into(),
+            ));
         }
 
         for e in &p.emails {

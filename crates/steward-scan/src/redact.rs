@@ -55,7 +55,8 @@ pub fn proposals(doc: &Document, detector: &Detector, subject: Option<&SubjectMa
             {
                 continue;
             }
-            let (exemption, accepted) = if d.entity == Entity::SpecialCategory { (REVIEW, None) } else { (THIRD_PARTY, None) };
+            let (exemption, accepted) =
+                if d.entity == Entity::SpecialCategory { (REVIEW, None) } else { (THIRD_PARTY, None) };
             out.push(Proposal { segment: i, detection: d, exemption, accepted });
         }
     }
@@ -68,7 +69,10 @@ fn label(p: &Proposal) -> String {
 
 /// Applies `f` to each segment's text with its applicable proposals, sorted and
 /// without overlaps (an overlapping later proposal is dropped).
-fn each_segment<'a>(doc: &'a Document, proposals: &'a [Proposal]) -> impl Iterator<Item = (&'a str, Vec<&'a Proposal>)> {
+fn each_segment<'a>(
+    doc: &'a Document,
+    proposals: &'a [Proposal],
+) -> impl Iterator<Item = (&'a str, Vec<&'a Proposal>)> {
     doc.segments.iter().enumerate().map(move |(i, seg)| {
         let mut ps: Vec<&Proposal> = proposals.iter().filter(|p| p.segment == i).collect();
         ps.sort_by_key(|p| (p.detection.start, std::cmp::Reverse(p.detection.end)));
@@ -76,7 +80,10 @@ fn each_segment<'a>(doc: &'a Document, proposals: &'a [Proposal]) -> impl Iterat
         let mut end = 0;
         for p in ps {
             let d = &p.detection;
-            if d.start >= end && d.end <= seg.text.len() && seg.text.is_char_boundary(d.start) && seg.text.is_char_boundary(d.end)
+            if d.start >= end
+                && d.end <= seg.text.len()
+                && seg.text.is_char_boundary(d.start)
+                && seg.text.is_char_boundary(d.end)
             {
                 end = d.end;
                 kept.push(p);

@@ -54,7 +54,21 @@ fn ni_numbers() {
     for ok in ["AB123456C", "JG103759A", "ZX999999D"] {
         assert!(validate::nino(ok.as_bytes()), "{ok}");
     }
-    for bad in ["DA123456A", "FA123456A", "AD123456A", "AO123456A", "BG123456A", "GB123456A", "NK123456A", "KN123456A", "TN123456A", "NT123456A", "ZZ123456A", "AB123456E", "QQ123456C"] {
+    for bad in [
+        "DA123456A",
+        "FA123456A",
+        "AD123456A",
+        "AO123456A",
+        "BG123456A",
+        "GB123456A",
+        "NK123456A",
+        "KN123456A",
+        "TN123456A",
+        "NT123456A",
+        "ZZ123456A",
+        "AB123456E",
+        "QQ123456C",
+    ] {
         assert!(!validate::nino(bad.as_bytes()), "{bad}");
         none(&format!("NI {bad} here"), Entity::UkNino);
     }
@@ -162,7 +176,9 @@ fn special_category_cues() {
 
 #[test]
 fn sorted_without_overlaps() {
-    let d = found("Mr John Smith (john.smith@example.com, 07700 900123, NI AB123456C) born 12/03/1985 at 1 High Street, M1 1AE.");
+    let d = found(
+        "Mr John Smith (john.smith@example.com, 07700 900123, NI AB123456C) born 12/03/1985 at 1 High Street, M1 1AE.",
+    );
     for w in d.windows(2) {
         assert!(w[0].end <= w[1].start, "{w:#?}");
     }

@@ -45,7 +45,9 @@ fn names_in_every_form() {
 #[test]
 fn identifiers_in_every_form() {
     finds("mail ROB.SMITH@EXAMPLE.ORG now", Entity::EmailAddress, "ROB.SMITH@EXAMPLE.ORG");
-    for p in ["07700 900123", "07700900123", "+44 7700 900123", "+44 (0)7700 900123", "0044 7700 900123", "07700-900-123"] {
+    for p in
+        ["07700 900123", "07700900123", "+44 7700 900123", "+44 (0)7700 900123", "0044 7700 900123", "07700-900-123"]
+    {
         finds(&format!("ring {p} today"), Entity::PhoneNumber, p);
     }
     for p in ["0161 496 0000", "(0161) 496 0000", "0161-496-0000", "+44 161 496 0000"] {

@@ -15,7 +15,11 @@ fn doc(texts: &[&str]) -> Document {
         segments: texts
             .iter()
             .enumerate()
-            .map(|(i, t)| Segment { text: (*t).into(), location: Location::Block { index: i as u64 + 1 }, file_offset: None })
+            .map(|(i, t)| Segment {
+                text: (*t).into(),
+                location: Location::Block { index: i as u64 + 1 },
+                file_offset: None,
+            })
             .collect(),
     }
 }
@@ -67,7 +71,10 @@ fn rejected_left_in_and_special_category_only_flagged() {
     assert_eq!(out.lines().count(), 2);
     let log = redaction_log(&d, &ps);
     assert_eq!(log["source"], "mail.eml");
-    assert_eq!(log["for_review"].as_u64().unwrap(), ps.iter().filter(|p| p.detection.entity == Entity::SpecialCategory).count() as u64);
+    assert_eq!(
+        log["for_review"].as_u64().unwrap(),
+        ps.iter().filter(|p| p.detection.entity == Entity::SpecialCategory).count() as u64
+    );
     let first = &log["proposals"][0];
     assert_eq!(first["entity"], "PERSON");
     assert_eq!(first["exemption"], "DPA 2018 Sch 2 Pt 3 para 16");

@@ -58,7 +58,7 @@ pub fn luhn(digits: &[u8]) -> bool {
         }
         sum += v;
     }
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Issuer prefix of a payment card (ISO/IEC 7812 IIN ranges of the major schemes:
@@ -130,8 +130,8 @@ pub fn postcode(s: &[u8]) -> bool {
 
 /// UK vehicle registration in the current format (since September 2001): two letters,
 /// a two-digit age identifier, three letters (`AB12 CDE`, no space here). The age
-/// identifier is the year's last two digits in March (`02`–`99`... in practice 02–29)
-/// or that plus 50 in September (51–79); I, Q and Z are not used as memory-tag letters
+/// identifier is the year's last two digits for March issues (02–29 so far) or that
+/// plus 50 for September issues (51–79); I, Q and Z are not used as memory-tag letters
 /// and I and Q not in the random letters. Source: DVLA INF104 "Vehicle registration
 /// numbers and number plates".
 pub fn vehicle_registration(s: &[u8]) -> bool {
@@ -196,7 +196,7 @@ pub fn date(y: u32, m: u32, d: u32) -> bool {
     if !(1900..=2099).contains(&y) || !(1..=12).contains(&m) || d == 0 {
         return false;
     }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let leap = (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400);
     let max = match m {
         2 if leap => 29,
         2 => 28,
