@@ -8,8 +8,10 @@ use std::time::Instant;
 use steward_scan::detect::Detector;
 use steward_scan::profile::{SubjectMatcher, SubjectProfile};
 
-const FIRST: &[&str] = &["Sarah", "James", "Priya", "Tom", "Aoife", "Mohammed", "Emma", "David", "Olivia", "Callum", "Grace", "Will"];
-const LAST: &[&str] = &["Jenkins", "Patel", "O'Brien", "Smith", "Brennan", "Khan", "Taylor", "Evans", "Wilson", "Macdonald"];
+const FIRST: &[&str] =
+    &["Sarah", "James", "Priya", "Tom", "Aoife", "Mohammed", "Emma", "David", "Olivia", "Callum", "Grace", "Will"];
+const LAST: &[&str] =
+    &["Jenkins", "Patel", "O'Brien", "Smith", "Brennan", "Khan", "Taylor", "Evans", "Wilson", "Macdonald"];
 const STREETS: &[&str] = &["Acacia Avenue", "High Street", "Mill Lane", "Church Road", "Victoria Close", "Park Drive"];
 const TOWNS: &[&str] = &["Manchester", "Leeds", "Bristol", "Cardiff", "Glasgow", "Norwich"];
 const POSTCODES: &[&str] = &["M1 1AE", "LS1 4AP", "BS1 5TR", "CF10 1EP", "G2 3AB", "NR1 3QT"];
@@ -67,7 +69,12 @@ fn message(rng: &mut fastrand::Rng) -> String {
                 pick(rng, TOWNS),
                 pick(rng, POSTCODES)
             )),
-            3 => m.push_str(&format!("Mrs {} was born on {} March 19{}. ", pick(rng, LAST), rng.u32(1..29), rng.u32(40..99))),
+            3 => m.push_str(&format!(
+                "Mrs {} was born on {} March 19{}. ",
+                pick(rng, LAST),
+                rng.u32(1..29),
+                rng.u32(40..99)
+            )),
             4 => m.push_str(&format!("Your order {} has been dispatched. ", rng.u64(1_000_000_000..9_999_999_999))),
             5 => m.push_str("Her diagnosis of depression was mentioned by the GP. "),
             _ => {}

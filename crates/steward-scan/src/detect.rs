@@ -12,7 +12,7 @@
 pub mod validate;
 
 use crate::{Detection, Entity};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use rustc_hash::FxHashMap;
 
 const FIRST: u16 = 1;
@@ -186,6 +186,7 @@ impl Detector {
         let special = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .ok();
         Detector { words, special, special_category }

@@ -71,7 +71,11 @@ pub struct SubjectMatcher {
 
 /// Folds text for matching: lower case, combining marks removed. Returns the folded
 /// text and, for each of its bytes, the byte range of the original character.
-fn fold(text: &str) -> (String, Vec<(usize, usize)>) {
+/// ASCII text (the common case) folds byte for byte, and its map is `None`.
+fn fold(text: &str) -> (String, Option<Vec<(usize, usize)>>) {
+    if text.is_ascii() {
+        return (text.to_ascii_lowercase(), None);
+    }
     let mut out = String::with_capacity(text.len());
     let mut map = Vec::with_capacity(text.len());
     for (i, c) in text.char_indices() {
@@ -88,7 +92,7 @@ fn fold(text: &str) -> (String, Vec<(usize, usize)>) {
         }
         map.extend(std::iter::repeat_n((i, end), out.len() - before));
     }
-    (out, map)
+    (out, Some(map))
 }
 
 fn fold_str(s: &str) -> String {
@@ -340,8 +344,12 @@ impl SubjectMatcher {
             {
                 continue;
             }
-            let (Some(&(start, _)), Some(&(_, end))) = (map.get(m.start()), map.get(m.end().saturating_sub(1))) else {
-                continue;
+            let (start, end) = match &map {
+                None => (m.start(), m.end()),
+                Some(map) => match (map.get(m.start()), map.get(m.end().saturating_sub(1))) {
+                    (Some(&(start, _)), Some(&(_, end))) => (start, end),
+                    _ => continue,
+                },
             };
             if let Some(t) = text.get(start..end) {
                 out.push(Detection {
@@ -370,6 +378,21 @@ impl SubjectMatcher {
     ///   exactly the same text (a lone "Bob" in the subject's own mail is taken as theirs);
     /// - an address line ending within 120 bytes before the subject's postcode.
     pub fn owns_among(&self, finds: &[Detection], d: &Detection) -> bool {
+        let by_find = finds.iter().any(|f| {
+            let overlap = f.start < d.end && d.start < f.end;
+            (overlap && f.confidence >= 0.75 && (f.entity == d.entity || d.entity != Entity::SpecialCategory))
+                || (f.start == d.start && f.end == d.end && f.entity == d.entity)
+                || (d.entity == Entity::Address
+                    && f.entity == Entity::UkPostcode
+                    && d.end <= f.start
+                    && f.start - d.end <= 120)
+        });
+        if by_find {
+            return true;
+        }
+        if matches!(d.entity, Entity::Person | Entity::Address | Entity::SpecialCategory | Entity::DateOfBirth) {
+            return false;
+        }
         let v = if d.entity == Entity::EmailAddress { d.text.to_uppercase() } else { compact(&d.text) };
         let v = if d.entity == Entity::PhoneNumber {
             let digits: String = v.chars().filter(char::is_ascii_digit).collect();
@@ -380,18 +403,7 @@ impl SubjectMatcher {
         } else {
             v
         };
-        if !v.is_empty() && self.values.contains(&v) {
-            return true;
-        }
-        finds.iter().any(|f| {
-            let overlap = f.start < d.end && d.start < f.end;
-            (overlap && f.confidence >= 0.75 && (f.entity == d.entity || d.entity != Entity::SpecialCategory))
-                || (f.start == d.start && f.end == d.end && f.entity == d.entity)
-                || (d.entity == Entity::Address
-                    && f.entity == Entity::UkPostcode
-                    && d.end <= f.start
-                    && f.start - d.end <= 120)
-        })
+        !v.is_empty() && self.values.contains(&v)
     }
 }
 
