@@ -193,6 +193,19 @@ impl Detector {
     }
 
     fn flags(&self, word: &[u8]) -> u16 {
+        if !word.is_ascii() {
+            // "Zoë", "Élodie", "Brontë": fold to ASCII (a slow path; such words are rare).
+            let Ok(w) = std::str::from_utf8(word) else { return 0 };
+            let mut folded = String::with_capacity(w.len());
+            for c in w.chars() {
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !unicode_normalization::char::is_combining_mark(d) {
+                        folded.extend(d.to_lowercase());
+                    }
+                });
+            }
+            return if folded.is_ascii() { self.words.get(folded.as_bytes()).copied().unwrap_or(0) } else { 0 };
+        }
         let mut buf = [0u8; 24];
         if word.len() > buf.len() {
             return 0;
@@ -229,13 +242,13 @@ impl Detector {
         let mut sentence_start = true;
         while i < n {
             let c = b[i];
-            if c.is_ascii_lowercase() || c >= 0x80 || c == b'_' {
+            if (c.is_ascii_lowercase() || c >= 0x80 || c == b'_') && !latin1_upper(b, i) {
                 i += 1;
                 while i < n && is_word(b[i]) {
                     i += 1;
                 }
                 sentence_start = false;
-            } else if c.is_ascii_uppercase() {
+            } else if c.is_ascii_uppercase() || c >= 0x80 {
                 i = self.upper(text, i, sentence_start, out).max(i + 1);
                 sentence_start = false;
             } else if c.is_ascii_digit() {
@@ -277,6 +290,30 @@ impl Detector {
         if tok.len() == 1 {
             return self.initial(text, i, out);
         }
+        if all_upper && !has_digit {
+            // Forms write names in capitals: "JOHN SMITH". Both words must be in the gazetteers.
+            let f = self.flags(tok);
+            if f & FIRST != 0 && f & STOP == 0 {
+                let s = skip_space(b, j);
+                let e = word_end(b, s);
+                if s > j && e - s >= 2 && b[s..e].iter().all(u8::is_ascii_uppercase) {
+                    let g = self.flags(&b[s..e]);
+                    if g & SURNAME != 0 && g & STOP == 0 {
+                        push(
+                            out,
+                            text,
+                            Entity::Person,
+                            i,
+                            e,
+                            0.8,
+                            "given name + surname in capitals (gazetteer)".into(),
+                        );
+                        return e;
+                    }
+                }
+            }
+            return j;
+        }
         if all_upper || has_digit {
             return j;
         }
@@ -296,15 +333,23 @@ impl Detector {
         if f & GREETING != 0 {
             // "Dear Anna", "Signed: Anna Jones": the name after the word, unless a title follows.
             let mut k = skip_punct_space(b, j);
-            if b.get(k).is_some_and(u8::is_ascii_uppercase) {
+            if upper_at(b, k) {
                 let e = word_end(b, k);
                 let g = self.flags(&b[k..e]);
                 if g & TITLE != 0 {
                     return k;
                 }
-                if g & STOP == 0 && e - k >= 2 && b[k + 1..e].iter().all(u8::is_ascii_lowercase) {
+                // A given name, or a surname with no capitalised word after it ("Dear Housing Team" is not a person).
+                let next = self.next_cap(b, e);
+                let named =
+                    g & FIRST != 0 || (g & SURNAME != 0 && next.is_none_or(|(_, f)| f & (FIRST | SURNAME) != 0));
+                if named
+                    && g & STOP == 0
+                    && e - k >= 2
+                    && b[k + 1..e].iter().all(|c| c.is_ascii_lowercase() || *c >= 0x80)
+                {
                     let mut end = e;
-                    if let Some((e2, g2)) = self.next_cap(b, e)
+                    if let Some((e2, g2)) = next
                         && g2 & STOP == 0
                     {
                         end = e2;
@@ -370,7 +415,7 @@ impl Detector {
     /// The capitalised word after one run of spaces (same line) from `k`: its end and flags.
     fn next_cap(&self, b: &[u8], k: usize) -> Option<(usize, u16)> {
         let s = skip_space(b, k);
-        if s == k || !b.get(s).is_some_and(u8::is_ascii_uppercase) {
+        if s == k || !upper_at(b, s) {
             return None;
         }
         let e = word_end(b, s);
@@ -441,8 +486,12 @@ impl Detector {
                     inits += 1;
                     k = e;
                 }
-                Some((e, g)) if g & SURNAME != 0 && g & STOP == 0 => {
-                    push(out, text, Entity::Person, i, e, 0.7, "initial + surname (gazetteer)".into());
+                Some((e, g))
+                    if (g & SURNAME != 0 || inits >= 2) && g & (STOP | MONTH) == 0 && e - skip_space(b, k) > 2 =>
+                {
+                    let why =
+                        if g & SURNAME != 0 { "initial + surname (gazetteer)" } else { "initials + capitalised word" };
+                    push(out, text, Entity::Person, i, e, 0.7, why.into());
                     return e;
                 }
                 _ => return i + 1,
@@ -491,6 +540,15 @@ impl Detector {
         }
         None
     }
+}
+
+/// An upper-case letter of Latin-1 (À to Þ, not ×) starts at `i`: UTF-8 `C3 80`–`C3 9E`.
+fn latin1_upper(b: &[u8], i: usize) -> bool {
+    b[i] == 0xC3 && b.get(i + 1).is_some_and(|&c| (0x80..=0x9E).contains(&c) && c != 0x97)
+}
+
+fn upper_at(b: &[u8], i: usize) -> bool {
+    b.get(i).is_some_and(u8::is_ascii_uppercase) || (i < b.len() && latin1_upper(b, i))
 }
 
 fn is_word(c: u8) -> bool {

@@ -142,6 +142,14 @@ fn person_names() {
     has("Smith, John attended", Entity::Person, "Smith, John");
     has("Kind regards,\nDavid O'Brien\nHR", Entity::Person, "David O'Brien");
     has("met with Will Thompson", Entity::Person, "Will Thompson");
+    has("NAME: JOHN SMITH", Entity::Person, "JOHN SMITH");
+    has("Mr and Mrs Okafor attended", Entity::Person, "Mrs Okafor");
+    has("Zoë Brontë wrote", Entity::Person, "Zoë Brontë");
+    has("Dear Ángela,", Entity::Person, "Ángela");
+    has("with José Álvarez today", Entity::Person, "José Álvarez");
+    has("Signed: Emma Lewis-Hughes", Entity::Person, "Emma Lewis-Hughes");
+    has("Name: J. R. Tolkien", Entity::Person, "J. R. Tolkien");
+    has("Hi Tom,\nthanks", Entity::Person, "Tom");
 }
 
 #[test]
@@ -151,6 +159,10 @@ fn name_hard_negatives() {
     none("Tel: 0161 496 0000", Entity::Person);
     none("We met in London and Paris on Monday.", Entity::Person);
     none("The Council Tax Office sent a Notice.", Entity::Person);
+    none("Dear Housing Team,", Entity::Person);
+    none("NHS UK GP NOTICE", Entity::Person);
+    none("Please Note The Following Important Information About Your Tenancy Agreement.", Entity::Person);
+    none("We close for Christmas Day, Easter Monday and Good Friday.", Entity::Person);
     // The name inside an email address is the email, not a person as well.
     let d = found("mail John.Smith@example.com please");
     assert_eq!(d.len(), 1, "{d:#?}");
