@@ -213,3 +213,66 @@ fn never_panics_on_random_input() {
         let _ = found(&lossy);
     }
 }
+
+#[test]
+fn never_panics_on_random_fragments() {
+    let pieces = [
+        "07700",
+        " ",
+        "+44",
+        "(0)",
+        "(",
+        ")",
+        "AB",
+        "12",
+        "34",
+        "CDE",
+        "Mr",
+        "Dear",
+        "@",
+        ".",
+        ".com",
+        "É",
+        "Élodie",
+        "ß",
+        "\u{301}",
+        "-",
+        "/",
+        "born",
+        "March",
+        "12th",
+        "1985",
+        "Smith",
+        ",",
+        "John",
+        "J.",
+        "GB82",
+        "WEST",
+        "4111",
+        "\n",
+        "> ",
+        "NHS",
+        "943",
+        "476",
+        "5919",
+        "sort code",
+        "20-00-00",
+        "passport",
+        "MORGA753116SM9IJ",
+        "Avenue",
+        "diagnosis",
+        "😀",
+    ];
+    let mut rng = fastrand::Rng::with_seed(99);
+    for _ in 0..5000 {
+        let n = rng.usize(0..40);
+        let s: String = (0..n).map(|_| pieces[rng.usize(0..pieces.len())]).collect();
+        let d = found(&s);
+        for x in &d {
+            assert_eq!(&s[x.start..x.end], x.text);
+        }
+        for w in d.windows(2) {
+            assert!(w[0].end <= w[1].start);
+        }
+    }
+}
