@@ -55,6 +55,8 @@ pub enum ProfileError {
 
 struct Alt {
     re: Regex,
+    /// Only when the original text starts with a capital ("Will", not "will").
+    needs_capital: bool,
     entity: Entity,
     confidence: f32,
     why: String,
@@ -316,8 +318,10 @@ impl SubjectMatcher {
         let alts = alts
             .into_iter()
             .map(|(src, entity, confidence, why)| {
+                // A given name alone or an initial could be an ordinary word ("will", "bill", "r").
+                let needs_capital = entity == Entity::Person && confidence < 0.8;
                 Regex::new(&format!("^(?:{src})$"))
-                    .map(|re| Alt { re, entity, confidence, why })
+                    .map(|re| Alt { re, needs_capital, entity, confidence, why })
                     .map_err(|e| ProfileError::Pattern(e.to_string()))
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -351,6 +355,9 @@ impl SubjectMatcher {
                     _ => continue,
                 },
             };
+            if alt.needs_capital && !text[start..].chars().next().is_some_and(char::is_uppercase) {
+                continue;
+            }
             if let Some(t) = text.get(start..end) {
                 out.push(Detection {
                     entity: alt.entity,

@@ -91,6 +91,16 @@ fn owns_decides_between_subject_and_others() {
 }
 
 #[test]
+fn ordinary_words_are_not_a_given_name() {
+    let p = SubjectProfile { name: Some("William Brown".into()), ..Default::default() };
+    let s = SubjectMatcher::new(&p).unwrap();
+    assert!(s.find("I will pay the bill on Monday").is_empty());
+    let f = s.find("Will said that Bill Brown and w. brown agreed");
+    let texts: Vec<&str> = f.iter().map(|d| d.text.as_str()).collect();
+    assert_eq!(texts, ["Will", "Bill Brown"], "{f:#?}");
+}
+
+#[test]
 fn bad_profiles() {
     assert!(matches!(SubjectMatcher::new(&SubjectProfile::default()), Err(ProfileError::Empty)));
     let p = SubjectProfile { dobs: vec!["31/02/1985".into()], ..Default::default() };
