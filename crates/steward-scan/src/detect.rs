@@ -5,14 +5,15 @@
 //! without lookup; a capitalised word costs one hash lookup in a single table (given
 //! names, surnames, titles, months, street words, stop words); a digit starts a small
 //! parser for numbers, dates and addresses; `@` (found with `memchr`) starts an email
-//! check; the special-category word list is one Aho-Corasick automaton. Validators
+//! check; the special-category word list is one Aho-Corasick automaton, run anchored
+//! only at word starts whose first letters hash into a 64 Kbit filter of its terms. Validators
 //! (check digits, allocated prefixes) are in [`validate`]. Overlaps are resolved at the
 //! end: the more confident, then the longer, detection wins.
 
 pub mod validate;
 
 use crate::{Detection, Entity};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
 const FIRST: u16 = 1;
@@ -129,6 +130,19 @@ pub struct Detector {
     words: FxHashMap<Box<[u8]>, u16>,
     special: Option<AhoCorasick>,
     special_category: Vec<&'static str>,
+    /// One bit per hash of a special-category term's first word (its first five
+    /// letters): a word whose bit is clear cannot start a term, so the automaton runs
+    /// only at the few word starts that might.
+    special_prefix: Box<[u64; 1024]>,
+}
+
+/// Hash of a word's first five bytes, ASCII-lower-cased, into 16 bits.
+fn prefix_hash(w: &[u8]) -> usize {
+    let mut h: u32 = 0;
+    for &c in w.iter().take(5) {
+        h = h.wrapping_mul(31).wrapping_add(u32::from(c | 0x20));
+    }
+    ((h ^ (h >> 16)) & 0xFFFF) as usize
 }
 
 impl Default for Detector {
@@ -183,13 +197,20 @@ impl Detector {
                 special_category.push(category);
             }
         }
+        let mut special_prefix = Box::new([0u64; 1024]);
+        for p in &patterns {
+            let first = p.as_bytes().iter().take_while(|c| c.is_ascii_alphanumeric()).count();
+            let h = prefix_hash(&p.as_bytes()[..first]);
+            special_prefix[h / 64] |= 1 << (h % 64);
+        }
         let special = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .ok();
-        Detector { words, special, special_category }
+        Detector { words, special, special_category, special_prefix }
     }
 
     fn flags(&self, word: &[u8]) -> u16 {
@@ -219,20 +240,27 @@ impl Detector {
     /// Finds personal data in `text`: sorted by start, without overlaps.
     pub fn detect(&self, text: &str) -> Vec<Detection> {
         let mut out = Vec::new();
-        let b = text.as_bytes();
         emails(text, &mut out);
         self.scan(text, &mut out);
-        if let Some(ac) = &self.special {
-            for m in ac.find_iter(b) {
-                let (s, e) = (m.start(), m.end());
-                if (s > 0 && is_word(b[s - 1])) || (e < b.len() && is_word(b[e])) {
-                    continue;
-                }
-                let cat = self.special_category.get(m.pattern().as_usize()).copied().unwrap_or("special category");
-                push(&mut out, text, Entity::SpecialCategory, s, e, 0.5, format!("special-category cue ({cat})"));
-            }
-        }
         resolve(out)
+    }
+
+    /// A special-category term starting at word start `i` (word ends at `e`).
+    #[inline]
+    fn special_at(&self, text: &str, i: usize, e: usize, out: &mut Vec<Detection>) {
+        let b = text.as_bytes();
+        let h = prefix_hash(&b[i..e]);
+        if self.special_prefix[h / 64] & (1 << (h % 64)) == 0 {
+            return;
+        }
+        let Some(ac) = &self.special else { return };
+        let Ok(Some(m)) = ac.try_find(Input::new(b).range(i..).anchored(Anchored::Yes)) else { return };
+        let end = m.end();
+        if end < b.len() && is_word(b[end]) {
+            return;
+        }
+        let cat = self.special_category.get(m.pattern().as_usize()).copied().unwrap_or("special category");
+        push(out, text, Entity::SpecialCategory, i, end, 0.5, format!("special-category cue ({cat})"));
     }
 
     fn scan(&self, text: &str, out: &mut Vec<Detection>) {
@@ -243,12 +271,19 @@ impl Detector {
         while i < n {
             let c = b[i];
             if (c.is_ascii_lowercase() || c >= 0x80 || c == b'_') && !latin1_upper(b, i) {
+                let s = i;
                 i += 1;
                 while i < n && is_word(b[i]) {
                     i += 1;
                 }
+                if c.is_ascii_lowercase() {
+                    self.special_at(text, s, i, out);
+                }
                 sentence_start = false;
             } else if c.is_ascii_uppercase() || c >= 0x80 {
+                if c.is_ascii_uppercase() {
+                    self.special_at(text, i, word_end(b, i), out);
+                }
                 i = self.upper(text, i, sentence_start, out).max(i + 1);
                 sentence_start = false;
             } else if c.is_ascii_digit() {
