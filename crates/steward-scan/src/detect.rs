@@ -859,7 +859,7 @@ fn groups(b: &[u8], i: usize) -> Groups {
         }
         match (b.get(e), b.get(e + 1)) {
             (Some(b' '), Some(c)) if c.is_ascii_digit() => k = e + 1,
-            (Some(b'-'), Some(c)) if c.is_ascii_digit() => {
+            (Some(b'-' | b'.'), Some(c)) if c.is_ascii_digit() => {
                 gr.hyphens = true;
                 k = e + 1;
             }
@@ -920,9 +920,17 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
     let d = &gr.digits[..gr.n];
     // UK phone from 0: the longest prefix of groups that is a valid national number.
     if d[0] == b'0' {
+        // 0044 7700 900123: the international prefix 00 and country code 44 for the trunk 0.
+        let skip = if d.starts_with(b"0044") { 3 } else { 0 };
         for g in (0..gr.g).rev() {
             let (e, cnt) = gr.groups[g];
-            if boundary(e) && validate::uk_phone(&d[..cnt]) {
+            if cnt <= skip + 1 {
+                continue;
+            }
+            let mut nat = [0u8; 24];
+            nat[0] = b'0';
+            nat[1..cnt - skip].copy_from_slice(&d[skip + 1..cnt]);
+            if boundary(e) && validate::uk_phone(&nat[..cnt - skip]) {
                 push(out, text, Entity::PhoneNumber, i, e, 0.85, "UK phone number (Ofcom numbering plan)".into());
                 return e;
             }

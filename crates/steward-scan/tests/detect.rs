@@ -108,7 +108,16 @@ fn bank_accounts_passports_licences_registrations() {
 fn emails_phones_postcodes_addresses() {
     has("write to jane.doe+sar@example.co.uk today", Entity::EmailAddress, "jane.doe+sar@example.co.uk");
     none("not an email: a@b or @home", Entity::EmailAddress);
-    for p in ["07700 900123", "07700900123", "0161 496 0000", "0161-496-0000", "020 7946 0000"] {
+    for p in [
+        "07700 900123",
+        "07700900123",
+        "0161 496 0000",
+        "0161-496-0000",
+        "020 7946 0000",
+        "0161.496.0000",
+        "0044 7700 900123",
+        "01632 960000",
+    ] {
         has(&format!("call {p} now"), Entity::PhoneNumber, p);
     }
     for p in ["+44 7700 900123", "+44 (0)161 496 0000", "(0161) 496 0000", "+447700900123"] {
@@ -273,6 +282,21 @@ fn never_panics_on_random_fragments() {
         }
         for w in d.windows(2) {
             assert!(w[0].end <= w[1].start);
+        }
+    }
+}
+
+#[test]
+fn never_panics_on_random_numbers() {
+    let pieces = [
+        "0", "00", "0044", "44", "+", "(", ")", "(0)", " ", "-", ".", "/", "1", "12", "4111", "20-00-00", "A", "Z",
+        "\n",
+    ];
+    let mut rng = fastrand::Rng::with_seed(3);
+    for _ in 0..20000 {
+        let s: String = (0..rng.usize(0..30)).map(|_| pieces[rng.usize(0..pieces.len())]).collect();
+        for x in found(&s) {
+            assert_eq!(&s[x.start..x.end], x.text);
         }
     }
 }
