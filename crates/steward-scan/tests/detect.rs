@@ -300,3 +300,36 @@ fn never_panics_on_random_numbers() {
         }
     }
 }
+
+#[test]
+fn realistic_email() {
+    let text = "From: Sarah Jenkins <sarah.jenkins@example.org>
+To: Housing Team <housing@council.gov.uk>
+Subject: Repairs at 14 Acacia Avenue
+
+Dear Housing Team,
+
+Thank you for your letter about the repairs. May I remind you that the contractor attended on Tuesday.
+The meeting in London has been moved to Thursday afternoon at the Council offices. Will you confirm?
+Grace and I spoke to Mark. Our GP, Dr Ahmed, was informed.
+As discussed with Christian Mueller from Acme Ltd, the Environmental Health Officer will visit.
+The Housing Ombudsman wrote on 3 May 2024. New Year, Good Friday, Easter Monday, Christmas Day.
+Please Note The Following Important Information About Your Tenancy Agreement.
+Paul said the Rent Account is fine. Karen Lewis, Anti-Social Behaviour Officer, phoned.
+Order number 9434765919. My son Oliver was born 04/07/2012.
+Regards,
+Sarah
+";
+    let people = of(text, Entity::Person);
+    assert_eq!(
+        people,
+        ["Sarah Jenkins", "Dr Ahmed", "Christian Mueller", "Paul", "Karen Lewis", "Oliver", "Sarah"],
+        "{:#?}",
+        found(text)
+    );
+    assert_eq!(of(text, Entity::EmailAddress).len(), 2);
+    assert_eq!(of(text, Entity::Address), ["14 Acacia Avenue"]);
+    assert_eq!(of(text, Entity::DateOfBirth), ["04/07/2012"]);
+    assert!(of(text, Entity::UkNhs).is_empty());
+    assert_eq!(of(text, Entity::SpecialCategory), ["GP"]);
+}
