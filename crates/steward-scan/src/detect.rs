@@ -420,7 +420,10 @@ impl Detector {
                     return e;
                 }
             }
-            if f & STOP == 0 && tok.len() >= 3 {
+            // "Don't", "Will've": a contraction, not a name.
+            let contraction = b.get(j) == Some(&b'\'')
+                && b.get(j + 1).is_some_and(|&c| matches!(c, b't' | b'l' | b'r' | b'v' | b'd' | b'm'));
+            if f & STOP == 0 && tok.len() >= 3 && !contraction {
                 let (conf, why) = if sentence_start {
                     (0.45, "given name alone, at sentence start")
                 } else {

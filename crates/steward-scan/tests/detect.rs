@@ -169,6 +169,7 @@ fn name_hard_negatives() {
     none("We met in London and Paris on Monday.", Entity::Person);
     none("The Council Tax Office sent a Notice.", Entity::Person);
     none("Dear Housing Team,", Entity::Person);
+    none("Don't worry. Many thanks.", Entity::Person);
     none("NHS UK GP NOTICE", Entity::Person);
     none("Please Note The Following Important Information About Your Tenancy Agreement.", Entity::Person);
     none("We close for Christmas Day, Easter Monday and Good Friday.", Entity::Person);
