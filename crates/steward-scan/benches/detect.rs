@@ -119,6 +119,22 @@ fn main() {
     }
     println!("detect (per message): {found} detections, {:.3} s, {:.1} MB/s", best, mbs / best);
 
+    let mut kinds = std::collections::BTreeMap::new();
+    for d in &docs {
+        for x in det.detect(d) {
+            *kinds.entry(steward_scan::detect::entity_label(x.entity)).or_insert(0usize) += 1;
+        }
+    }
+    println!("by kind: {kinds:?}");
+    let planted = |s: &str| docs.iter().map(|d| d.matches(s).count()).sum::<usize>();
+    println!(
+        "planted: NHS {}, born {}, addresses {}, order numbers (not NHS) {}",
+        planted("NHS number is"),
+        planted("was born"),
+        planted("The address is") + docs.len(),
+        planted("Your order")
+    );
+
     let joined = docs.concat();
     let t = Instant::now();
     let n = black_box(det.detect(&joined)).len();

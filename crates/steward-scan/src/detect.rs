@@ -637,8 +637,15 @@ fn push(out: &mut Vec<Detection>, text: &str, entity: Entity, start: usize, end:
 
 /// Whether one of `words` (lower case) occurs in the `len` bytes before `i`, any case.
 pub(crate) fn has_context(b: &[u8], i: usize, len: usize, words: &[&[u8]]) -> bool {
-    let w = &b[i.saturating_sub(len)..i];
-    words.iter().any(|word| w.len() >= word.len() && w.windows(word.len()).any(|x| x.eq_ignore_ascii_case(word)))
+    let from = i.saturating_sub(len);
+    let w = &b[from..i];
+    // Each word must start a word ("ref" in "prefer" is not a reference).
+    words.iter().any(|word| {
+        w.len() >= word.len()
+            && w.windows(word.len()).enumerate().any(|(k, x)| {
+                x.eq_ignore_ascii_case(word) && (from + k == 0 || !b[from + k - 1].is_ascii_alphanumeric())
+            })
+    })
 }
 
 const DOB_WORDS: &[&[u8]] = &[b"born", b"dob", b"d.o.b", b"birth"];
@@ -921,8 +928,13 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
         }
     }
     let d = &gr.digits[..gr.n];
+    // After "NHS" or "patient", a valid 10-digit number is an NHS (or CHI) number even
+    // when it starts with 0 and so could be dialled.
+    let nhs_context = has_context(b, i, 40, NHS_WORDS);
     // UK phone from 0: the longest prefix of groups that is a valid national number.
-    if d[0] == b'0' {
+    if d[0] == b'0'
+        && !(nhs_context && gr.groups.iter().take(gr.g).any(|g| g.1 == 10) && validate::nhs_number(&d[..10.min(gr.n)]))
+    {
         // 0044 7700 900123: the international prefix 00 and country code 44 for the trunk 0.
         let skip = if d.starts_with(b"0044") { 3 } else { 0 };
         for g in (0..gr.g).rev() {
@@ -958,7 +970,7 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
         let (e, cnt) = gr.groups[g];
         if cnt == 10 && boundary(e) && (g == 0 || (g == 2 && gr.groups[0].1 == 3 && gr.groups[1].1 == 6)) {
             if validate::nhs_number(&d[..10]) && !has_context(b, i, 30, NOT_NHS) {
-                let (conf, why) = if has_context(b, i, 40, NHS_WORDS) {
+                let (conf, why) = if nhs_context {
                     (0.95, "NHS number, mod-11 check (NHS Data Dictionary), after \"NHS\"")
                 } else {
                     (0.7, "NHS number, mod-11 check (NHS Data Dictionary)")

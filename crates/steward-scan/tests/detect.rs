@@ -38,6 +38,9 @@ fn nhs_numbers() {
     assert!(!validate::nhs_number(b"943476591"), "nine digits");
     has("NHS number 943 476 5919 on file", Entity::UkNhs, "943 476 5919");
     has("Patient 9434765919 seen", Entity::UkNhs, "9434765919");
+    // Starts with 0 like a phone number, but follows "NHS number" and passes mod-11.
+    has("NHS number 010 123 4562", Entity::UkNhs, "010 123 4562");
+    has("Call 0101234562", Entity::PhoneNumber, "0101234562");
     none("NHS number 943 476 5918", Entity::UkNhs);
 }
 
