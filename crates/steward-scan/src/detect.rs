@@ -637,15 +637,21 @@ fn push(out: &mut Vec<Detection>, text: &str, entity: Entity, start: usize, end:
 
 /// Whether one of `words` (lower case) occurs in the `len` bytes before `i`, any case.
 pub(crate) fn has_context(b: &[u8], i: usize, len: usize, words: &[&[u8]]) -> bool {
-    let from = i.saturating_sub(len);
-    let w = &b[from..i];
+    let from = i.saturating_sub(len.min(64));
+    let mut buf = [0u8; 64];
+    let w = &mut buf[..i - from];
+    w.copy_from_slice(&b[from..i]);
+    w.make_ascii_lowercase();
     // Each word must start a word ("ref" in "prefer" is not a reference).
-    words.iter().any(|word| {
-        w.len() >= word.len()
-            && w.windows(word.len()).enumerate().any(|(k, x)| {
-                x.eq_ignore_ascii_case(word) && (from + k == 0 || !b[from + k - 1].is_ascii_alphanumeric())
-            })
-    })
+    let mut prev_word = from > 0 && b[from - 1].is_ascii_alphanumeric();
+    for k in 0..w.len() {
+        let c = w[k];
+        if !prev_word && c.is_ascii_alphanumeric() && words.iter().any(|word| w[k..].starts_with(word)) {
+            return true;
+        }
+        prev_word = c.is_ascii_alphanumeric();
+    }
+    false
 }
 
 const DOB_WORDS: &[&[u8]] = &[b"born", b"dob", b"d.o.b", b"birth"];
