@@ -155,3 +155,47 @@ fn regex_free_strip_marks(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn every_subject_identifier_survives_redaction() {
+    let p = SubjectProfile {
+        name: Some("Robert Smith".into()),
+        emails: vec!["rob@example.org".into()],
+        phones: vec!["07700 900123".into()],
+        dobs: vec!["12/03/1985".into()],
+        ni: vec!["AB123456C".into()],
+        nhs: vec!["9434765919".into()],
+        postcodes: vec!["M1 1AE".into()],
+        refs: vec!["TEN-00123".into()],
+        ..Default::default()
+    };
+    let s = SubjectMatcher::new(&p).unwrap();
+    let text = "Mr Robert Smith, born 12 March 1985, of 14 Acacia Avenue, Manchester M1 1AE (NI AB 12 34 56 C, \
+                NHS 943 476 5919, tel +44 7700 900123, rob@example.org, tenancy TEN-00123). \
+                His neighbour Sarah Jenkins (sarah@example.com, 07700 900456, NI JG103759A) complained.";
+    let d = doc(&[text]);
+    let ps = proposals(&d, &Detector::new(), Some(&s));
+    let out = redacted_text(&d, &ps);
+    for keep in [
+        "Mr Robert Smith",
+        "12 March 1985",
+        "14 Acacia Avenue",
+        "M1 1AE",
+        "AB 12 34 56 C",
+        "943 476 5919",
+        "+44 7700 900123",
+        "rob@example.org",
+    ] {
+        assert!(out.contains(keep), "{keep} redacted: {out}");
+    }
+    for gone in ["Sarah Jenkins", "sarah@example.com", "07700 900456", "JG103759A"] {
+        assert!(!out.contains(gone), "{gone} kept: {out}");
+    }
+}
+
+#[test]
+fn detector_and_matcher_can_be_shared_across_threads() {
+    fn shared<T: Send + Sync>() {}
+    shared::<Detector>();
+    shared::<SubjectMatcher>();
+}
