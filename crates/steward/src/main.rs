@@ -6,6 +6,7 @@ mod demo_data;
 mod demo_records;
 mod demo_requests;
 mod demo_work;
+mod scan_cli;
 
 use clap::{Args, Parser, Subcommand};
 use config::{Config, DB_FILE, JOURNAL_FILE, Overrides};
@@ -132,6 +133,13 @@ enum Command {
         #[command(subcommand)]
         command: RecordsCommand,
     },
+    /// Find one person's data (and everyone else's, to redact) in files, mailboxes and archives;
+    /// needs no data directory.
+    ///
+    /// Exit codes: 0 everything was scanned; 3 the scan finished but some inputs were skipped
+    /// (each is listed with its reason); 1 an error (a path that does not exist, no subject
+    /// details); 2 a usage error.
+    Scan(scan_cli::ScanArgs),
     /// Scheduled jobs: run one now (for cron or a check), or list them and their latest runs.
     Jobs {
         #[command(subcommand)]
@@ -277,7 +285,10 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(msg, code)) => {
-            eprintln!("error: {msg}");
+            // An empty message: the command already said why (a scan's skipped inputs).
+            if !msg.is_empty() {
+                eprintln!("error: {msg}");
+            }
             ExitCode::from(code)
         }
     }
@@ -417,6 +428,11 @@ fn run(cmd: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Demo { data_dir, listen } => demo(&data_dir, &listen),
+        Command::Scan(args) => match scan_cli::run(&args) {
+            Ok(0) => Ok(()),
+            Ok(code) => Err(Failure(String::new(), code)),
+            Err(e) => Err(Failure(e, 1)),
+        },
         Command::Deadline {
             received,
             id_received,

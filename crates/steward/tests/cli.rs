@@ -931,8 +931,9 @@ fn postgresql_serve_erase_and_verify() {
 
 #[test]
 fn every_command_has_help() {
-    let commands: [&[&str]; 18] = [
+    let commands: [&[&str]; 19] = [
         &[],
+        &["scan"],
         &["records"],
         &["records", "import"],
         &["jobs"],
@@ -1229,4 +1230,105 @@ fn jobs_run_reminders_now_and_are_listed() {
     assert_eq!(runs.len(), 2, "{}", out.stdout);
     assert!(runs[0].contains("\tsuccess\t") && runs[1].contains("\tfailed\t"), "newest first: {}", out.stdout);
     cli(["audit", "verify", "--data-dir", s(&dir)]).code(0);
+}
+
+// ---------------------------------------------------------------------------------
+// 10. scan
+// ---------------------------------------------------------------------------------
+
+/// A folder with a letter, an email, a broken PDF and a file with a hostile name: all
+/// fictional.
+fn scan_folder() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    std::fs::write(
+        d.join("letter.txt"),
+        "Dear Ms Smith,\nThank you for calling on 07700 900123. Your neighbour Mr Tom Baker \
+         (tom.baker@example.org, NI AB 12 34 56 C) also reported the leak.\nRegards, Priya Shah\n",
+    )
+    .expect("letter");
+    std::fs::write(
+        d.join("message.eml"),
+        "From: Jane Smith <jane.smith@example.org>\r\nTo: Housing <housing@example.org>\r\n\
+         Subject: Repairs\r\nMessage-ID: <r1@example.org>\r\n\r\nMy NHS number is 943 476 5919.\r\n",
+    )
+    .expect("eml");
+    std::fs::write(d.join("broken.pdf"), b"%PDF-1.7 this is not really a PDF").expect("pdf");
+    std::fs::write(d.join("odd\nname \"quoted\".txt"), "Call Gary Oldman on 0161 496 0000.").expect("odd name");
+    tmp
+}
+
+#[test]
+fn scan_prints_json_lines_for_the_subject_and_third_parties_and_lists_skipped_files() {
+    let tmp = scan_folder();
+    let dir = tmp.path();
+    let out = cli(["scan", s(dir), "--name", "Jane Smith", "--phone", "+44 7700 900123", "--json"]);
+    out.code(3);
+    let lines: Vec<serde_json::Value> =
+        out.stdout.lines().map(|l| serde_json::from_str(l).expect("one JSON object per line")).collect();
+    assert!(!lines.is_empty(), "{}", out.stderr);
+    for l in &lines {
+        for key in ["file", "kind", "entity", "start", "end", "text", "confidence"] {
+            assert!(l.get(key).is_some(), "{key} missing in {l}");
+        }
+    }
+    let letter = dir.join("letter.txt");
+    let text = std::fs::read_to_string(&letter).expect("letter");
+    let find = |kind: &str, t: &str| {
+        lines.iter().find(|l| l["kind"] == kind && l["text"] == t && l["file"] == s(&letter)).cloned()
+    };
+    // Byte offsets into the plain-text file.
+    let phone = find("subject", "07700 900123").expect("the subject's phone, in another format");
+    let (a, b) = (phone["start"].as_u64().unwrap() as usize, phone["end"].as_u64().unwrap() as usize);
+    assert_eq!(&text[a..b], "07700 900123");
+    assert!(find("subject", "Ms Smith").is_some(), "{}", out.stdout);
+    let tom = lines
+        .iter()
+        .find(|l| l["kind"] == "third_party" && l["text"].as_str().is_some_and(|t| t.ends_with("Tom Baker")))
+        .expect("a neighbour's name");
+    assert_eq!(tom["entity"], "PERSON");
+    let priya = lines.iter().find(|l| l["text"] == "Priya Shah").expect("the signature");
+    assert_eq!(priya["location"]["line"], 3, "the line the name is on");
+    assert!(find("third_party", "tom.baker@example.org").is_some_and(|l| l["entity"] == "EMAIL_ADDRESS"));
+    assert!(lines.iter().any(|l| l["entity"] == "UK_NHS" && l["kind"] == "third_party"), "{}", out.stdout);
+    assert!(
+        lines.iter().any(|l| l["kind"] == "subject" && l["text"] == "jane.smith@example.org")
+            || lines.iter().any(|l| l["kind"] == "subject" && l["text"] == "Jane Smith")
+    );
+    // The broken PDF is skipped with its reason; the hostile name was scanned.
+    let summary: serde_json::Value = serde_json::from_str(out.stderr.lines().last().expect("summary")).expect("json");
+    let skipped = summary["summary"]["skipped"].as_array().expect("skipped");
+    assert!(skipped.iter().any(|k| k["file"].as_str().is_some_and(|f| f.ends_with("broken.pdf"))), "{summary}");
+    assert!(lines.iter().any(|l| l["text"].as_str().is_some_and(|t| t.contains("Gary Oldman"))), "{}", out.stdout);
+    assert!(summary["summary"]["mb_per_s"].as_f64().is_some());
+}
+
+#[test]
+fn scan_detect_lists_everyone_and_redact_to_writes_redacted_copies() {
+    let tmp = scan_folder();
+    let dir = tmp.path().join("in");
+    std::fs::create_dir(&dir).expect("in");
+    std::fs::rename(tmp.path().join("letter.txt"), dir.join("letter.txt")).expect("move");
+    let out_dir = tmp.path().join("redacted");
+    let out = cli(["scan", s(&dir), "--name", "Jane Smith", "--redact-to", s(&out_dir)]);
+    out.code(0).stderr_has("Scanned 1 files");
+    let redacted = std::fs::read_to_string(
+        std::fs::read_dir(&out_dir)
+            .expect("out")
+            .filter_map(Result::ok)
+            .find(|e| e.file_name().to_string_lossy().ends_with(".redacted.txt"))
+            .expect("a redacted copy")
+            .path(),
+    )
+    .expect("read");
+    assert!(!redacted.contains("Tom Baker") && !redacted.contains("tom.baker@example.org"), "{redacted}");
+    assert!(redacted.contains("redacted — DPA 2018 Sch 2 Pt 3 para 16"), "{redacted}");
+    assert!(redacted.contains("Ms Smith"), "the subject's own data stays: {redacted}");
+    let detect = cli(["scan", "--detect", "--json", s(&dir)]);
+    detect.code(0);
+    assert!(detect.stdout.lines().all(|l| l.contains("\"kind\":\"third_party\"")));
+    // Usage and missing paths.
+    cli(["scan", s(&dir)]).code(1).stderr_has("--detect");
+    cli(["scan", "/no/such/place", "--name", "Jane Smith"]).code(1).stderr_has("no such file");
+    cli(["scan", "--detect", "--name", "Jane Smith", s(&dir)]).code(2);
 }
