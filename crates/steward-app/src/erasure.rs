@@ -467,9 +467,9 @@ impl App {
             let (records, _) = self.store.records(&f)?;
             if let Some(r) = records.iter().find(|r| r.status != "destroyed" && !ix.covering(r).is_empty()) {
                 return Err(AppError::Conflict(format!(
-                    "a legal hold covers a record about this subject ({}, reference {:?}): nothing about them may \
-                     be erased until the hold is lifted",
-                    r.record_type, r.reference
+                    "a legal hold covers a record about this subject (record {}, a {}): nothing about them may be \
+                     erased until the hold is lifted",
+                    r.id, r.record_type
                 )));
             }
         }
