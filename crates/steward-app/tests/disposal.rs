@@ -395,10 +395,19 @@ fn the_sweep_first_finishes_a_recompute_a_schedule_change_left_pending() {
     let zara = subject(&app, "Zara", "Quinn");
     let rec = volunteer_file(&app, &zara, "VOL-0909", "2020-10-31");
     // As if a schedule change were cut short before reaching this record.
-    let mut row = app.store().record(&rec).unwrap().unwrap();
-    row.schedule_version = 0;
-    row.destroy_on = None;
-    app.store().update_computed(&[row]).unwrap();
+    let row = app.store().record(&rec).unwrap().unwrap();
+    let stale = steward_store::retention::StaleRecord {
+        id: row.id,
+        record_type: row.record_type,
+        subject_id: row.subject_id,
+        facts: row.facts,
+        destroy_on: None,
+        permanent: row.permanent,
+        missing: row.missing,
+        rule: row.rule,
+        explanation: row.explanation,
+    };
+    app.store().save_recomputed(&[stale], &[], 0).unwrap();
     app.store().put_settings(&[(pending, "volunteer-file")], None).unwrap();
     let r = app.run_disposal_sweep(&Context::system(), today).unwrap();
     assert_eq!((r.recomputed, r.due, r.awaiting_approval), (1, 1, 1), "{r:?}");

@@ -688,43 +688,6 @@ impl Store {
         })
     }
 
-    /// Up to `limit` records of `types` (all types when `None`) computed under a schedule
-    /// version older than `version`, in id order after `after`: the pages a recompute
-    /// walks.
-    pub fn records_stale(
-        &self,
-        types: Option<&[String]>,
-        version: i64,
-        after: &str,
-        limit: usize,
-    ) -> Result<Vec<RecordRow>, StoreError> {
-        self.read(|tx| {
-            let mut params = vec![Val::Int(version), Val::Text(after)];
-            let mut type_clause = String::new();
-            if let Some(types) = types {
-                if types.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut marks = Vec::new();
-                for t in types {
-                    params.push(Val::Text(t));
-                    marks.push(format!("${}", params.len()));
-                }
-                type_clause = format!(" AND record_type IN ({})", marks.join(", "));
-            }
-            tx.query(
-                &format!(
-                    "SELECT {RECORD_COLUMNS} FROM retention_records WHERE schedule_version < $1 AND id > $2 \
-                     AND status <> 'destroyed'{type_clause} ORDER BY id LIMIT {limit}"
-                ),
-                &params,
-            )?
-            .iter()
-            .map(record_from_row)
-            .collect()
-        })
-    }
-
     /// Like [`Store::records_stale`], reading only what a recompute needs (a tenth of the
     /// columns, moved rather than copied out of the rows).
     pub fn records_stale_facts(
@@ -808,29 +771,6 @@ impl Store {
                 tx.exec(
                     &format!("UPDATE retention_records SET schedule_version = $1 WHERE id IN ({})", marks.join(", ")),
                     &params,
-                )?;
-            }
-            Ok(())
-        })
-    }
-
-    /// Write recomputed dates for many records in one transaction (no audit entry per
-    /// record: the schedule change that caused it is audited once).
-    pub fn update_computed(&self, rows: &[RecordRow]) -> Result<(), StoreError> {
-        self.write(|tx| {
-            for r in rows {
-                tx.exec(
-                    "UPDATE retention_records SET destroy_on = $2, permanent = $3, missing = $4, rule = $5, \
-                     explanation = $6, schedule_version = $7 WHERE id = $1",
-                    &[
-                        Val::Text(&r.id),
-                        Val::OptText(r.destroy_on.as_deref()),
-                        Val::Int(i64::from(r.permanent)),
-                        Val::Text(&r.missing),
-                        Val::Text(&r.rule),
-                        Val::Text(&r.explanation),
-                        Val::Int(r.schedule_version),
-                    ],
                 )?;
             }
             Ok(())
