@@ -71,7 +71,7 @@ pub struct ChecklistView {
     pub text: String,
 }
 
-fn aad(id: &str) -> String {
+pub(crate) fn aad(id: &str) -> String {
     format!("request_search:{id}")
 }
 
@@ -180,22 +180,7 @@ impl App {
     pub fn add_request_search(&self, ctx: &Context, id: &str, input: NewSearch) -> AppResult<SearchView> {
         self.require(ctx, Permission::SubjectUpdate, "request", id)?;
         self.load_request_for(ctx, id)?;
-        let (system, processor) = match input.system_id.as_deref().filter(|s| !s.is_empty()) {
-            Some(sys) => match self.store.system(sys)? {
-                Some(r) if r.retired_at.is_none() => (r.name, r.kind == "processor"),
-                Some(_) => return Err(AppError::Invalid(FieldError::new("system_id", "names a retired system"))),
-                None => {
-                    return Err(AppError::Invalid(FieldError::new("system_id", "names no system on the register")));
-                }
-            },
-            None => (input.system.trim().to_string(), input.processor),
-        };
-        if system.is_empty() || system.chars().count() > 200 {
-            return Err(AppError::Invalid(FieldError::new(
-                "system",
-                "choose a system from the register or name it in 1 to 200 characters",
-            )));
-        }
+        let (system, processor) = self.searched_system(input.system_id.as_deref(), &input.system, input.processor)?;
         if input.searched_on > crate::requests::uk_today() {
             return Err(AppError::Invalid(FieldError::new("searched_on", "is in the future")));
         }
@@ -219,6 +204,33 @@ impl App {
         let ev = ctx.event("request.search", "request", id, Outcome::Success, format!("search={sid}"));
         self.store.insert_request_search(&row, &ev)?;
         self.open_search(row)
+    }
+
+    /// The name of the system searched and whether it is a processor: from the register
+    /// when `system_id` is given (it must be active), else the name as typed.
+    pub(crate) fn searched_system(
+        &self,
+        system_id: Option<&str>,
+        system: &str,
+        processor: bool,
+    ) -> AppResult<(String, bool)> {
+        let (system, processor) = match system_id.filter(|s| !s.is_empty()) {
+            Some(sys) => match self.store.system(sys)? {
+                Some(r) if r.retired_at.is_none() => (r.name, r.kind == "processor"),
+                Some(_) => return Err(AppError::Invalid(FieldError::new("system_id", "names a retired system"))),
+                None => {
+                    return Err(AppError::Invalid(FieldError::new("system_id", "names no system on the register")));
+                }
+            },
+            None => (system.trim().to_string(), processor),
+        };
+        if system.is_empty() || system.chars().count() > 200 {
+            return Err(AppError::Invalid(FieldError::new(
+                "system",
+                "choose a system from the register or name it in 1 to 200 characters",
+            )));
+        }
+        Ok((system, processor))
     }
 
     /// A request's search log, opened.

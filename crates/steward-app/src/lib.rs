@@ -17,6 +17,7 @@ pub mod records;
 pub mod reminders;
 pub mod requests;
 pub mod retention;
+pub mod scans;
 pub mod statistics;
 pub mod subjects;
 pub mod suppression;

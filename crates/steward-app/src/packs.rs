@@ -29,7 +29,7 @@ pub const DOCUMENTS_ZIP: &str = "documents.zip";
 pub const MAX_REVIEW_NOTE_CHARS: usize = 2_000;
 
 /// Fields of each kind of item that a reviewer may withhold in part.
-pub const ITEM_FIELDS: [(&str, &[&str]); 4] = [
+pub const ITEM_FIELDS: [(&str, &[&str]); 5] = [
     (
         "identity",
         &[
@@ -48,6 +48,7 @@ pub const ITEM_FIELDS: [(&str, &[&str]); 4] = [
     ("note", &["category", "text", "source"]),
     ("document", &["filename", "media_type", "size", "sha256", "source", "content"]),
     ("request", &["reference", "kind", "channel", "made_by", "received_on", "status", "due_on", "events"]),
+    ("found", &["source", "format", "searched_on", "redactions", "content"]),
 ];
 
 fn fields_of(kind: &str) -> &'static [&'static str] {
@@ -58,7 +59,8 @@ fn fields_of(kind: &str) -> &'static [&'static str] {
 #[derive(Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackDecision {
-    /// The item: `identity`, `note:<id>`, `document:<id>` or `request:<id>`.
+    /// The item: `identity`, `note:<id>`, `document:<id>`, `request:<id>` or
+    /// `found:<id>` (a document chosen from a search of files).
     pub item: String,
     /// `withheld` (the whole item) or `partly_withheld` (the fields named).
     pub treatment: Treatment,
@@ -106,7 +108,7 @@ pub struct PackItemReview {
 pub struct PackCandidate {
     /// The item key.
     pub item: String,
-    /// `identity`, `note`, `document` or `request`.
+    /// `identity`, `note`, `document`, `request` or `found`.
     pub kind: String,
     /// A description without personal data (kind, date, category or size).
     pub label: String,
@@ -333,7 +335,17 @@ impl App {
     }
 
     /// Every item of the subject, in pack order, with its content (opened).
-    fn pack_entries(&self, subject: &str, key: &DataKey) -> AppResult<Vec<Entry>> {
+    ///
+    /// Documents chosen from searches of files for this request follow, as their text
+    /// with the accepted redactions applied; with `require_decided`, any proposal not
+    /// yet accepted or rejected refuses the lot.
+    fn pack_entries(
+        &self,
+        request_id: &str,
+        subject: &str,
+        key: &DataKey,
+        require_decided: bool,
+    ) -> AppResult<Vec<Entry>> {
         let row = self.load(subject)?;
         let p = self.open_row(&row)?;
         let records = self.store.subject_records(subject)?;
@@ -430,6 +442,37 @@ impl App {
                 decision: None,
             });
         }
+        let third_party = exemption::find("third_party");
+        for (i, f) in self.pack_found_documents(request_id, key, require_decided)?.into_iter().enumerate() {
+            let last = f.source.rsplit(['!', '/', '\\']).next().unwrap_or("document");
+            let path = format!("{DOCUMENTS_ZIP}/found-{:04}-{}.txt", i + 1, sanitise_filename(last));
+            let redactions: Vec<Value> = f
+                .redactions
+                .iter()
+                .map(|(kind, exemption, at)| json!({"type": kind, "exemption": exemption, "where": at}))
+                .collect();
+            let mut data = Map::new();
+            data.insert("source".into(), json!(f.source));
+            data.insert("format".into(), json!(f.format));
+            data.insert("searched_on".into(), json!(f.searched_on));
+            data.insert("redactions".into(), Value::Array(redactions));
+            data.insert("content".into(), json!(path));
+            let decision = match third_party {
+                Some(ex) if !f.redactions.is_empty() => Some((Treatment::PartlyWithheld, ex, Vec::new())),
+                _ => None,
+            };
+            out.push(Entry {
+                key: format!("found:{}", f.id),
+                kind: "found",
+                title: format!("Found by a search on {}: {}", f.searched_on, last),
+                source: f.source,
+                created_at: f.searched_on.clone(),
+                updated_at: f.searched_on,
+                data,
+                file: Some((path, f.text.into_bytes())),
+                decision,
+            });
+        }
         Ok(out)
     }
 
@@ -461,7 +504,7 @@ impl App {
         self.require(ctx, Permission::SubjectRead, "request", request_id)?;
         let (_, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
-        let entries = self.pack_entries(&subject, &key)?;
+        let entries = self.pack_entries(request_id, &subject, &key, false)?;
         let mut reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         let decided = reviews.len();
         let items = Self::candidates(&entries, &mut reviews);
@@ -490,7 +533,7 @@ impl App {
                 "is not a known exemption code (see GET /api/v1/exemptions)",
             )));
         };
-        let entries = self.pack_entries(&subject, &key)?;
+        let entries = self.pack_entries(request_id, &subject, &key, false)?;
         let Some(entry) = entries.iter().find(|e| e.key == d.item) else {
             return Err(AppError::Invalid(FieldError::new("item", "names no item this subject has")));
         };
@@ -568,7 +611,7 @@ impl App {
         self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
         let (q, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
-        let mut entries = self.pack_entries(&subject, &key)?;
+        let mut entries = self.pack_entries(request_id, &subject, &key, true)?;
         let reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         for e in &mut entries {
             if let Some(r) = reviews.get(&e.key)

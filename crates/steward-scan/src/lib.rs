@@ -14,10 +14,10 @@ pub mod profile;
 pub mod redact;
 pub mod walk;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Where in a source a piece of text came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Location {
     /// A plain-text file: `start` of the segment is a byte offset into the file.
@@ -54,7 +54,7 @@ pub enum Location {
 }
 
 /// A run of extracted text with where it came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     /// The text.
     pub text: String,
@@ -90,7 +90,7 @@ pub enum Skip {
 }
 
 /// One input after extraction: a file, an archive entry, a message or an attachment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     /// The path as given, with `!` before each archive entry or attachment inside it
     /// (`mail.mbox!<id@example>!report.docx`).
@@ -118,7 +118,7 @@ pub enum Item {
 }
 
 /// Kinds of personal data, named as Microsoft Presidio names them where it has a name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Entity {
     /// A person's name.
     #[serde(rename = "PERSON")]
@@ -172,7 +172,7 @@ pub enum Entity {
 }
 
 /// One finding in a segment's text.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Detection {
     /// What it is.
     pub entity: Entity,

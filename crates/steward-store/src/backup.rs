@@ -135,6 +135,10 @@ pub enum BackupItem {
     RetentionRecord(Box<crate::retention::RecordRow>),
     /// A disposal found by the sweep.
     Disposal(Box<crate::retention::DisposalRow>),
+    /// A scan of files run from a request (schema version 11 on).
+    RequestScan(Box<crate::scans::ScanRow>),
+    /// A document of such a scan, still sealed (schema version 11 on).
+    RequestScanDocument(Box<crate::scans::ScanDocumentRow>),
     /// A run of a scheduled job (schema version 9 on).
     JobRun(crate::jobs::JobRunRow),
     /// A reminder email recorded as sent (schema version 9 on).
@@ -275,6 +279,7 @@ impl Store {
             }
             crate::packs::export_records(tx, &mut |item| emit(item, &mut lines))?;
             crate::retention::export_records(tx, &mut |item| emit(item, &mut lines))?;
+            crate::scans::export_records(tx, &mut |item| emit(item, &mut lines))?;
             for r in crate::jobs::all_runs(tx)? {
                 emit(BackupItem::JobRun(r), &mut lines)?;
             }
@@ -469,6 +474,7 @@ fn import_in(
     .into_iter()
     .chain(crate::packs::TABLES)
     .chain(crate::retention::TABLES)
+    .chain(crate::scans::TABLES)
     {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
@@ -571,6 +577,8 @@ fn import_in(
             BackupItem::RetentionSchedule(s) => crate::retention::insert_schedule_row(tx, &s)?,
             BackupItem::RetentionRecord(r) => crate::retention::insert_record_row(tx, &r)?,
             BackupItem::Disposal(d) => crate::retention::insert_disposal_row(tx, &d)?,
+            BackupItem::RequestScan(s) => crate::scans::insert_scan_row(tx, &s)?,
+            BackupItem::RequestScanDocument(d) => crate::scans::insert_document_row(tx, &d)?,
             BackupItem::JobRun(r) => crate::jobs::insert_run_row(tx, &r)?,
             BackupItem::ReminderSend(r) => crate::jobs::insert_send_row(tx, &r)?,
             BackupItem::CalendarFeed(r) => crate::jobs::insert_feed_row(tx, &r)?,

@@ -241,5 +241,7 @@ pub mod checklists;
 pub use checklists::{SearchRow, StepRow};
 pub mod erasure;
 pub use erasure::{ErasureTaskRow, HoldRow, RestrictionRow, SystemRow};
+pub mod scans;
+pub use scans::{ScanDocumentRow, ScanRow};
 pub mod statistics;
 pub use statistics::RequestFactRow;

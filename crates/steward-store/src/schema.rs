@@ -448,6 +448,45 @@ CREATE INDEX disposals_record ON disposals (record_id);
 CREATE INDEX disposals_status ON disposals (status, due_on)
 "#,
     },
+    Migration {
+        version: 11,
+        name: "scans of files run from a request, and their review",
+        sql: r#"
+CREATE TABLE request_scans (
+    id TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    search_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    documents BIGINT NOT NULL,
+    bytes BIGINT NOT NULL,
+    skipped BIGINT NOT NULL,
+    subject_hits BIGINT NOT NULL,
+    third_party BIGINT NOT NULL,
+    meta BYTES NOT NULL
+);
+CREATE INDEX request_scans_request ON request_scans (request_id);
+CREATE INDEX request_scans_subject ON request_scans (subject_id);
+CREATE TABLE request_scan_documents (
+    id TEXT PRIMARY KEY,
+    scan_id TEXT NOT NULL,
+    request_id TEXT NOT NULL,
+    subject_id TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    hits BIGINT NOT NULL,
+    proposals BIGINT NOT NULL,
+    included BIGINT NOT NULL,
+    decisions TEXT NOT NULL,
+    decided_by TEXT NULL,
+    decided_at TEXT NULL,
+    data BYTES NOT NULL
+);
+CREATE INDEX request_scan_documents_scan ON request_scan_documents (scan_id, position);
+CREATE INDEX request_scan_documents_request ON request_scan_documents (request_id, included);
+CREATE INDEX request_scan_documents_subject ON request_scan_documents (subject_id)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -50,6 +50,7 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(crate::api_records::routes())
         .merge(crate::api_disposals::routes())
         .merge(crate::api_import::routes())
+        .merge(crate::api_scans::routes())
         .route("/letters", get(crate::api_letters::list_letters))
         .route("/letters/{name}", put(crate::api_letters::update_letter).delete(crate::api_letters::restore_letter))
         .route("/requests/{id}/letters/{name}", post(crate::api_letters::render_letter))
@@ -127,6 +128,7 @@ pub async fn openapi_json() -> impl IntoResponse {
     doc.merge(crate::api_records::RecordsDoc::openapi());
     doc.merge(crate::api_disposals::DisposalsDoc::openapi());
     doc.merge(crate::api_import::ImportDoc::openapi());
+    doc.merge(crate::api_scans::ScansDoc::openapi());
     Json(doc)
 }
 

@@ -6,6 +6,7 @@ pub mod api_disposals;
 pub mod api_import;
 pub mod api_letters;
 pub mod api_records;
+pub mod api_scans;
 pub mod api_statistics;
 pub mod api_work;
 pub mod assets;
@@ -85,6 +86,7 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::statistics::routes())
         .merge(ui::records::routes())
         .merge(ui::packs::routes())
+        .merge(ui::scans::routes())
         .merge(ui::notify::routes())
         .merge(ui::disposals::routes())
         .fallback(page_not_found)
@@ -135,7 +137,14 @@ async fn same_origin_forms(req: axum::extract::Request, next: axum::middleware::
 async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
     let import = req.uri().path().ends_with(api_import::IMPORT_PATH);
-    let limit = if import { steward_app::record_import::MAX_IMPORT_BYTES } else { BODY_LIMIT * 4 };
+    let scan = api_scans::is_scan_upload(req.method(), req.uri().path());
+    let limit = if import {
+        steward_app::record_import::MAX_IMPORT_BYTES
+    } else if scan {
+        api_scans::SCAN_BODY_LIMIT
+    } else {
+        BODY_LIMIT * 4
+    };
     let declared = req
         .headers()
         .get(axum::http::header::CONTENT_LENGTH)
@@ -144,6 +153,8 @@ async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::N
     if declared.is_some_and(|n| n > limit) {
         return if import {
             api_import::too_large().into_response()
+        } else if scan {
+            api_scans::too_large().into_response()
         } else {
             // Rewritten as the API's JSON error by `json_error_bodies`.
             axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response()

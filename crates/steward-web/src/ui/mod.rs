@@ -16,6 +16,7 @@ pub mod public;
 pub mod records;
 pub mod requests;
 pub mod retention;
+pub mod scans;
 pub mod settings;
 pub mod statistics;
 pub mod subjects;

@@ -58,6 +58,9 @@ struct ReviewPage {
     exemptions: &'static [Exemption],
     packs: Vec<PackLine>,
     can_decide: bool,
+    /// Searches of files with proposed redactions, in documents chosen for the pack, still
+    /// to decide: (search id, when, how many).
+    undecided: Vec<(String, String, i64)>,
 }
 
 #[derive(Template)]
@@ -129,7 +132,14 @@ fn review(
             id: p.id,
         })
         .collect();
+    let undecided = app
+        .request_scans(ctx, id)?
+        .into_iter()
+        .filter(|sc| sc.undecided > 0)
+        .map(|sc| (sc.id, uk_time(&sc.created_at), sc.undecided))
+        .collect();
     Ok(Box::new(ReviewPage {
+        undecided,
         page: page(app, session, "requests"),
         errors,
         request_id: id.into(),

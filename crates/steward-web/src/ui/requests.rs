@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
 use crate::ui::auth::page;
-use crate::ui::pages::{actor_names, run, sentence, uk_today, who};
+use crate::ui::pages::{actor_names, run, sentence, uk_time, uk_today, who};
 use crate::ui::{Choice, FormErrors, MessagePage, PageContext, SelectOption, long_date, render, render_status};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -671,6 +671,10 @@ struct RequestPage {
     steps: Vec<StepLine>,
     searches: Vec<SearchLine>,
     search: SearchForm,
+    /// Searches of uploaded files run from this request.
+    scans: Vec<ScanLine>,
+    /// Whether files may be searched here (a subject is linked and the caller may record).
+    can_scan: bool,
     /// Active systems and processors on the register, for the search log.
     systems: Vec<SelectOption>,
     /// Who the request is assigned to, in words.
@@ -742,6 +746,19 @@ struct SearchLine {
     hits: i64,
     processor: bool,
     answer: String,
+}
+
+/// One search of files, for the list.
+struct ScanLine {
+    id: String,
+    when: String,
+    by: String,
+    documents: i64,
+    found: i64,
+    third_party: i64,
+    skipped: i64,
+    included: i64,
+    undecided: i64,
 }
 
 /// What was typed into the search-log form.
@@ -1004,6 +1021,8 @@ fn request_page(
         can_record,
         steps: Vec::new(),
         searches: Vec::new(),
+        scans: Vec::new(),
+        can_scan: false,
         systems: Vec::new(),
         assigned: r.assigned_to.as_deref().map_or_else(|| "Nobody".into(), |u| who(names, &format!("user:{u}"))),
         can_assign: false,
@@ -1140,6 +1159,22 @@ fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErrors) -> AppR
             add: String::new(),
         });
     }
+    p.can_scan = can_record && p.r.subject_id.is_some();
+    p.scans = app
+        .request_scans(&session.ctx, id)?
+        .into_iter()
+        .map(|v| ScanLine {
+            when: uk_time(&v.created_at),
+            by: who(&names, &v.created_by),
+            documents: v.documents,
+            found: v.found_documents,
+            third_party: v.third_party,
+            skipped: v.skipped,
+            included: v.included_documents,
+            undecided: v.undecided,
+            id: v.id,
+        })
+        .collect();
     p.searches = app
         .request_searches(&session.ctx, id)?
         .into_iter()
