@@ -407,6 +407,10 @@ const ROUTES: &[Route] = &[
     form("/requests/{id}/pack", Needs(SubjectUpdate), "").at("/requests/{fresh-request}/pack"),
     form("/requests/{id}/pack-items", Needs(SubjectUpdate), "item=identity&treatment=withheld&exemption=third_party")
         .at("/requests/{fresh-request}/pack-items"),
+    form("/requests/{id}/scans", Needs(SubjectUpdate), "").at("/requests/{request}/scans"),
+    get("/requests/{id}/scans/{scan}", Needs(SubjectRead)).at("/requests/{scanned-request}/scans/{last-scan}"),
+    form("/requests/{id}/scans/{scan}/documents/{doc}", Needs(SubjectUpdate), "included=no&all=accept")
+        .at("/requests/{scanned-request}/scans/{last-scan}/documents/{last-scan-doc}"),
     form("/requests/{id}/pack-items/clear", Needs(SubjectUpdate), "item=identity")
         .at("/requests/{reviewed-request}/pack-items/clear"),
     get("/requests/{id}/packs/{pack}", Needs(SubjectRead)).at("/requests/{request}/packs/{pack}"),
@@ -562,6 +566,12 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/subjects/{id}/documents/{doc}", Needs(SubjectRead), "")
         .at("/api/v1/subjects/{subject}/documents/{document}"),
     api("GET", "/api/v1/requests/{id}/pack-items", Needs(SubjectRead), "").at("/api/v1/requests/{request}/pack-items"),
+    api("POST", "/api/v1/requests/{id}/scans", Needs(SubjectUpdate), "{}").at("/api/v1/requests/{request}/scans"),
+    api("GET", "/api/v1/requests/{id}/scans", Needs(SubjectRead), "").at("/api/v1/requests/{request}/scans"),
+    api("GET", "/api/v1/requests/{id}/scans/{scan}", Needs(SubjectRead), "")
+        .at("/api/v1/requests/{scanned-request}/scans/{last-scan}"),
+    api("POST", "/api/v1/requests/{id}/scans/{scan}/documents/{doc}", Needs(SubjectUpdate), r#"{"all":"accept"}"#)
+        .at("/api/v1/requests/{scanned-request}/scans/{last-scan}/documents/{last-scan-doc}"),
     api(
         "POST",
         "/api/v1/requests/{id}/pack-items",
@@ -988,6 +998,24 @@ impl Env {
                 id
             }
             "fresh-request" => self.new_request(&self.fx.subject),
+            "scanned-request" => {
+                let id = self.new_request(&self.fx.subject);
+                let input = steward_app::scans::NewScan {
+                    system: "Housing shared mailbox".into(),
+                    files: vec![steward_app::scans::ScanFile {
+                        name: "letter.txt".into(),
+                        bytes: b"Dear Jane Smith, your neighbour Omar Haddad called on 07700 900123.\n".to_vec(),
+                    }],
+                    ..Default::default()
+                };
+                let scan = self.app.run_request_scan(&cli, &id, input).expect("scan");
+                let docs = self.app.store().scan_documents(&scan.id).expect("documents");
+                self.last.replace(scan.id);
+                self.last_task.replace(docs.first().expect("a document where Jane is found").id.clone());
+                id
+            }
+            "last-scan" => self.last.borrow().clone(),
+            "last-scan-doc" => self.last_task.borrow().clone(),
             "fresh-rectification" => {
                 let input: steward_app::requests::NewRequest = serde_json::from_value(serde_json::json!({
                     "kind": "rectification", "received_on": "2026-01-05", "subject_id": self.fx.subject,
@@ -1081,6 +1109,9 @@ impl Env {
             "fresh-record",
             "disposal",
             "reviewed-request",
+            "scanned-request",
+            "last-scan",
+            "last-scan-doc",
             "document",
             "pack",
             "request",

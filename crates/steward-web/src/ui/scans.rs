@@ -120,6 +120,19 @@ async fn upload(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_multipart {
+        // Only a form post with a valid token, from someone who may search, is told what
+        // is wrong with it.
+        let bytes = match axum::body::Bytes::from_request(req, &s).await {
+            Ok(b) => b,
+            Err(_) => return problem(StatusCode::PAYLOAD_TOO_LARGE, "The form is too large."),
+        };
+        if let Err(r) = decode_form::<CsrfOnly>(&bytes, &session.csrf) {
+            return r;
+        }
+        let (app, ctx, rid) = (s.app.clone(), session.ctx.clone(), id.clone());
+        if let Err(r) = run(move || app.check_request_scan(&ctx, &rid)).await {
+            return r;
+        }
         return problem(StatusCode::BAD_REQUEST, "Choose the files to search.");
     }
     let mut mp = match Multipart::from_request(req, &s).await {
