@@ -86,10 +86,7 @@ pub fn card_prefix(digits: &[u8]) -> bool {
 /// Diners Club International's IIN ranges: 300–305, 3095, 36, 38 and 39.
 /// Source: Discover Global Network IIN ranges (Diners Club International).
 fn diners(d: &[u8]) -> bool {
-    match d {
-        [b'3', b'0', b'0'..=b'5', ..] | [b'3', b'0', b'9', b'5', ..] | [b'3', b'6' | b'8' | b'9', ..] => true,
-        _ => false,
-    }
+    matches!(d, [b'3', b'0', b'0'..=b'5', ..] | [b'3', b'0', b'9', b'5', ..] | [b'3', b'6' | b'8' | b'9', ..])
 }
 
 /// Whether a card number is one that is printed in groups of 4, 6 and the rest: 15
