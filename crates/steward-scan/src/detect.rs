@@ -12,7 +12,7 @@
 
 pub mod validate;
 
-use crate::{Detection, Entity};
+use crate::{Detection, Entity, Location, Segment};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use rustc_hash::FxHashMap;
 
@@ -245,6 +245,44 @@ impl Detector {
         resolve(out)
     }
 
+    /// Finds personal data in each of a document's segments (one list per segment, in
+    /// order), as [`Detector::detect`] does, with the context a single segment lacks: a
+    /// table's column headers. A cell of a CSV, TSV or spreadsheet that holds only a date,
+    /// below a header cell naming a birth date ([`birth_date_header`]: `date_of_birth`,
+    /// `DOB`, `Date of birth`, `birth_date`, `D.O.B.` …) in the same column of the same
+    /// sheet, is a date of birth.
+    pub fn detect_segments(&self, segments: &[Segment]) -> Vec<Vec<Detection>> {
+        // (sheet, column, header row) of each birth-date column seen so far.
+        let mut birth_columns: Vec<(Option<&str>, u64, u64)> = Vec::new();
+        segments
+            .iter()
+            .map(|seg| {
+                let mut found = self.detect(&seg.text);
+                if let Location::Cell { sheet, row, col } = &seg.location {
+                    let sheet = sheet.as_deref();
+                    if birth_date_header(&seg.text) {
+                        birth_columns.push((sheet, *col, *row));
+                    } else if birth_columns.iter().any(|&(s, c, r)| s == sheet && c == *col && r < *row)
+                        && let Some((start, end)) = whole_date(&seg.text)
+                        && !found.iter().any(|d| d.start < end && start < d.end && d.entity == Entity::DateOfBirth)
+                    {
+                        push(
+                            &mut found,
+                            &seg.text,
+                            Entity::DateOfBirth,
+                            start,
+                            end,
+                            0.85,
+                            "date in a date-of-birth column".into(),
+                        );
+                        found = resolve(found);
+                    }
+                }
+                found
+            })
+            .collect()
+    }
+
     /// A special-category term starting at word start `i` (word ends at `e`).
     #[inline]
     fn special_at(&self, text: &str, i: usize, e: usize, out: &mut Vec<Detection>) {
@@ -259,6 +297,9 @@ impl Detector {
         if end < b.len() && is_word(b[end]) {
             return;
         }
+        if b[i..end].eq_ignore_ascii_case(b"surgery") && premises(b, i) {
+            return;
+        }
         let cat = self.special_category.get(m.pattern().as_usize()).copied().unwrap_or("special category");
         push(out, text, Entity::SpecialCategory, i, end, 0.5, format!("special-category cue ({cat})"));
     }
@@ -270,7 +311,13 @@ impl Detector {
         let mut sentence_start = true;
         while i < n {
             let c = b[i];
-            if (c.is_ascii_lowercase() || c >= 0x80 || c == b'_') && !latin1_upper(b, i) {
+            if c.is_ascii_lowercase()
+                && nino_start(b, i)
+                && let Some(e) = nino(text, i, out)
+            {
+                i = e;
+                sentence_start = false;
+            } else if (c.is_ascii_lowercase() || c >= 0x80 || c == b'_') && !latin1_upper(b, i) {
                 let s = i;
                 i += 1;
                 while i < n && is_word(b[i]) {
@@ -307,6 +354,11 @@ impl Detector {
     /// IBAN, licence, registration), a month-first date, or a name. Returns where to go on.
     fn upper(&self, text: &str, i: usize, sentence_start: bool, out: &mut Vec<Detection>) -> usize {
         let b = text.as_bytes();
+        if nino_start(b, i)
+            && let Some(e) = nino(text, i, out)
+        {
+            return e;
+        }
         let j = word_end(b, i);
         let tok = &b[i..j];
         let has_digit = tok.iter().any(u8::is_ascii_digit);
@@ -549,8 +601,16 @@ impl Detector {
             return e;
         }
         if let Some((e, y, m, d)) = parse_date(b, i) {
-            dob(text, i, e, (y, m, d), out);
-            return e;
+            // "20-45-67" is a sort code, not 20 May 2067, when an account number follows
+            // it or "sort code" comes before it.
+            let sort_code = e - i == 8
+                && b[i + 2] == b'-'
+                && b[i + 5] == b'-'
+                && (account_after(b, e).is_some() || has_context(b, i, 30, SORT_WORDS));
+            if !sort_code {
+                dob(text, i, e, (y, m, d), out);
+                return e;
+            }
         }
         if run_end - i <= 4
             && let Some(e) = self.address(text, i, run_end, out)
@@ -578,6 +638,49 @@ impl Detector {
         }
         None
     }
+}
+
+/// Words before "surgery" that make it a place (a GP's or dentist's premises) rather
+/// than an operation.
+const PREMISES: &[&[u8]] = &[
+    b"gp",
+    b"gp's",
+    b"gps",
+    b"doctor's",
+    b"doctors",
+    b"doctors'",
+    b"dental",
+    b"dentist's",
+    b"dentists",
+    b"vet's",
+    b"vets",
+    b"veterinary",
+];
+
+/// Whether "surgery" at `i` names premises, not an operation: "GP surgery", "dental
+/// surgery", or "Surgery" capitalised after another capitalised word on the same line
+/// ("Park Road Surgery"). Health data is information about a person's physical or
+/// mental health (UK GDPR Art 4(15), Art 9(1)); a practice's name or address says
+/// nothing about anyone's health. A GP mentioned alone is no cue either (the word "GP"
+/// is not in the list): "referred to her GP about depression" is found by "depression".
+fn premises(b: &[u8], i: usize) -> bool {
+    let mut e = i;
+    while e > 0 && matches!(b[e - 1], b' ' | b'\t') {
+        e -= 1;
+    }
+    if e == i {
+        return false;
+    }
+    let mut s = e;
+    while s > 0 && (is_word(b[s - 1]) || b[s - 1] == b'\'') {
+        s -= 1;
+    }
+    let prev = &b[s..e];
+    if prev.is_empty() {
+        return false;
+    }
+    PREMISES.iter().any(|w| w.eq_ignore_ascii_case(prev))
+        || (b[i] == b'S' && prev[0].is_ascii_uppercase() && (s == 0 || !matches!(b[s - 1], b'.' | b'!' | b'?')))
 }
 
 /// An upper-case letter of Latin-1 (À to Þ, not ×) starts at `i`: UTF-8 `C3 80`–`C3 9E`.
@@ -733,6 +836,48 @@ pub(crate) fn parse_date(b: &[u8], i: usize) -> Option<(usize, u32, u32, u32)> {
     validate::date(y, m, a).then_some((e3, y, m, a))
 }
 
+/// Whether a table's header cell names a birth date: after lower-casing and dropping
+/// spaces, dots, underscores and hyphens (and anything in brackets, such as a format
+/// hint: "Date of birth (dd/mm/yyyy)"), it is `dateofbirth`, `dob`, `birthdate` or
+/// `birthday`. A date of birth is personal data of the person on that row (UK GDPR
+/// Art 4(1)), whatever the header's spelling.
+pub fn birth_date_header(cell: &str) -> bool {
+    let cell = cell.trim();
+    if cell.len() > 40 {
+        return false;
+    }
+    let mut key = [0u8; 40];
+    let mut n = 0;
+    let mut depth = 0u32;
+    for &c in cell.as_bytes() {
+        match c {
+            b'(' | b'[' => depth += 1,
+            b')' | b']' => depth = depth.saturating_sub(1),
+            b' ' | b'.' | b'_' | b'-' | b'\t' => {}
+            _ if depth > 0 => {}
+            _ => {
+                key[n] = c.to_ascii_lowercase();
+                n += 1;
+            }
+        }
+    }
+    matches!(&key[..n], b"dateofbirth" | b"dob" | b"birthdate" | b"birthday")
+}
+
+/// The span of a cell that holds only a date (`12/03/1985`, `12 March 1985`,
+/// `1985-03-12`, `March 12, 1985`), perhaps with a midnight time after it as
+/// spreadsheets export dates (`1985-03-12 00:00:00`).
+fn whole_date(cell: &str) -> Option<(usize, usize)> {
+    let b = cell.as_bytes();
+    let start = b.iter().position(|c| !c.is_ascii_whitespace())?;
+    let (end, ..) = if b[start].is_ascii_digit() { parse_date(b, start)? } else { parse_date_month_first(b, start)? };
+    let rest = cell[end..].trim();
+    let time = rest.is_empty()
+        || (matches!(b[end], b' ' | b'T')
+            && rest.trim_start_matches('T').bytes().all(|c| c.is_ascii_digit() || matches!(c, b':' | b'.' | b'Z')));
+    time.then_some((start, end))
+}
+
 /// `March 12, 1985`, `Mar 12th 1985`.
 pub(crate) fn parse_date_month_first(b: &[u8], i: usize) -> Option<(usize, u32, u32, u32)> {
     let we = word_end(b, i);
@@ -786,9 +931,41 @@ fn emails(text: &str, out: &mut Vec<Detection>) {
         if tld.len() < 2 || !tld.iter().all(u8::is_ascii_alphabetic) || dom[0] == b'.' {
             continue;
         }
+        if in_msg_id_header(b, s) {
+            from = e;
+            continue;
+        }
         push(out, text, Entity::EmailAddress, s, e, 0.95, "local@domain with a dotted domain".into());
         from = e;
     }
+}
+
+/// Mail headers whose values are message identifiers, not mailboxes: `Message-ID`,
+/// `In-Reply-To` and `References` (RFC 5322 section 3.6.4: `msg-id` is
+/// `"<" id-left "@" id-right ">"`, unique to a message, naming no one), their `Resent-`
+/// form (section 3.6.6) and MIME's `Content-ID` (RFC 2045 section 7).
+const MSG_ID_HEADERS: &[&[u8]] = &[b"message-id", b"in-reply-to", b"references", b"resent-message-id", b"content-id"];
+
+/// Whether byte `s` is in the value of a message-identifier header ([`MSG_ID_HEADERS`]):
+/// the logical header line holding it (unfolded: lines starting with a space or tab
+/// continue the one before, RFC 5322 section 2.2.3) starts with one of those names and a
+/// colon, after any quoting `>` of a reply.
+fn in_msg_id_header(b: &[u8], s: usize) -> bool {
+    let mut start = memchr::memrchr(b'\n', &b[..s]).map_or(0, |p| p + 1);
+    // Unfold: a continuation line belongs to the header above it (at most a few lines back).
+    for _ in 0..8 {
+        if start == 0 || !matches!(b[start], b' ' | b'\t') {
+            break;
+        }
+        start = memchr::memrchr(b'\n', &b[..start - 1]).map_or(0, |p| p + 1);
+    }
+    let mut k = start;
+    while k < s && matches!(b[k], b'>' | b' ') {
+        k += 1;
+    }
+    let Some(colon) = memchr::memchr(b':', &b[k..s]) else { return false };
+    let name = &b[k..k + colon];
+    MSG_ID_HEADERS.iter().any(|h| h.eq_ignore_ascii_case(name))
 }
 
 /// Upper-case identifiers starting at `i`, read as up to 34 letters and digits with
@@ -830,10 +1007,6 @@ fn identifier(text: &str, i: usize, out: &mut Vec<Detection>) -> Option<usize> {
         push(out, text, Entity::UkDrivingLicence, i, ends[15], 0.85, "UK driving licence format (DVLA)".into());
         return Some(ends[15]);
     }
-    if n >= 9 && boundary(9) && gaps_ok(9, &|p| p % 2 == 0) && validate::nino(&chars[..9]) {
-        push(out, text, Entity::UkNino, i, ends[8], 0.9, "NI number, allocated prefix (HMRC NIM39110)".into());
-        return Some(ends[8]);
-    }
     if n >= 7 && boundary(7) && gaps_ok(7, &|p| p == 4) && validate::vehicle_registration(&chars[..7]) {
         push(out, text, Entity::UkVehicleRegistration, i, ends[6], 0.7, "UK registration AB12 CDE (DVLA)".into());
         return Some(ends[6]);
@@ -846,6 +1019,78 @@ fn identifier(text: &str, i: usize, out: &mut Vec<Detection>) -> Option<usize> {
         }
     }
     None
+}
+
+/// Two letters at `i`, then a digit, or a separator and a digit or space: the cheap test
+/// before [`nino`] reads a National Insurance number.
+#[inline]
+fn nino_start(b: &[u8], i: usize) -> bool {
+    i + 3 < b.len()
+        && b[i].is_ascii_alphabetic()
+        && b[i + 1].is_ascii_alphabetic()
+        && (b[i + 2].is_ascii_digit()
+            || (matches!(b[i + 2], b' ' | b'-' | b'.') && b[i + 3].is_ascii_digit())
+            || (b[i + 2] == b' ' && b[i + 3] == b' '))
+}
+
+/// What people write between the parts of an NI number: nothing, one or two spaces, one
+/// hyphen or one dot. Returns where the next part starts.
+fn nino_sep(b: &[u8], k: usize) -> usize {
+    match b.get(k) {
+        Some(b' ') if b.get(k + 1) == Some(&b' ') => k + 2,
+        Some(b' ' | b'-' | b'.') => k + 1,
+        _ => k,
+    }
+}
+
+/// Common two-letter words that are also allocated NI prefixes ("at 12 34 56 a").
+const NINO_WORDS: &[&[u8]] = &[
+    b"am", b"an", b"as", b"at", b"be", b"by", b"go", b"he", b"me", b"my", b"no", b"ok", b"on", b"or", b"so", b"to",
+    b"we",
+];
+const NINO_CONTEXT: &[&[u8]] = &[b"ni ", b"ni:", b"ni no", b"n.i", b"nino", b"insurance"];
+
+/// A National Insurance number at word start `i`: two prefix letters, three pairs of
+/// digits and a suffix letter, in any case (`AB123456C`, `ab 12 34 56 c`), with nothing,
+/// one or two spaces, a hyphen or a dot between the parts (`AB-12-34-56-C`,
+/// `AB.12.34.56.C`, `jk45 6789b`) and a word boundary after it. The letters must make an
+/// allocated number ([`validate::nino`]: prefix letters not D, F, I, Q, U or V, second
+/// not O, prefixes BG, GB, KN, NK, NT, TN and ZZ not allocated, suffix A to D; source:
+/// HMRC National Insurance Manual NIM39110). A lower-case prefix that is also a common
+/// word ("on 12.05.19 a", "On 12 05 19 a"), followed by a separator, needs "NI" or
+/// "insurance" before it; in capitals it is taken as written.
+fn nino(text: &str, i: usize, out: &mut Vec<Detection>) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut chars = [0u8; 9];
+    chars[0] = b[i].to_ascii_uppercase();
+    chars[1] = b[i + 1].to_ascii_uppercase();
+    let mut k = i + 2;
+    for pair in 0..3 {
+        k = nino_sep(b, k);
+        let d = b.get(k..k + 2)?;
+        if !d.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        chars[2 + 2 * pair..4 + 2 * pair].copy_from_slice(d);
+        k += 2;
+    }
+    k = nino_sep(b, k);
+    chars[8] = b.get(k)?.to_ascii_uppercase();
+    let end = k + 1;
+    if b.get(end).is_some_and(|&c| is_word(c)) || !validate::nino(&chars) {
+        return None;
+    }
+    let capitals = b[i].is_ascii_uppercase() && b[i + 1].is_ascii_uppercase();
+    let word = [b[i].to_ascii_lowercase(), b[i + 1].to_ascii_lowercase()];
+    if !capitals
+        && !b[i + 2].is_ascii_digit()
+        && NINO_WORDS.contains(&&word[..])
+        && !has_context(b, i, 40, NINO_CONTEXT)
+    {
+        return None;
+    }
+    push(out, text, Entity::UkNino, i, end, 0.9, "NI number, allocated prefix (HMRC NIM39110)".into());
+    Some(end)
 }
 
 /// Digits from `i` in groups separated by single spaces or hyphens (at most 19 digits):
@@ -904,28 +1149,9 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
     if gr.g >= 3 && gr.groups[0].1 == 2 && gr.groups[1].1 == 4 && gr.groups[2].1 == 6 && b[gr.groups[0].0] == b'-' {
         let sc_end = gr.groups[2].0;
         if boundary(sc_end) {
-            let near = &b[sc_end..(sc_end + 40).min(b.len())];
-            let mut k = 0;
-            while k < near.len() {
-                if near[k].is_ascii_digit() {
-                    let e = digit_end(near, k);
-                    if e - k == 8 && (k == 0 || !near[k - 1].is_ascii_digit()) {
-                        let end = sc_end + e;
-                        push(
-                            out,
-                            text,
-                            Entity::UkBankAccount,
-                            i,
-                            end,
-                            0.85,
-                            "sort code + 8-digit account number".into(),
-                        );
-                        return end;
-                    }
-                    k = e;
-                } else {
-                    k += 1;
-                }
+            if let Some(end) = account_after(b, sc_end) {
+                push(out, text, Entity::UkBankAccount, i, end, 0.85, "sort code + 8-digit account number".into());
+                return end;
             }
             if has_context(b, i, 30, SORT_WORDS) {
                 push(out, text, Entity::UkBankAccount, i, sc_end, 0.7, "sort code after \"sort code\"".into());
@@ -957,14 +1183,14 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
             }
         }
     }
-    // Card: 13–19 digits in groups of four (or none), Luhn.
+    // Card: 13–19 digits in groups of four (or none), or as American Express (4-6-5)
+    // and Diners Club (4-6-4) print theirs, Luhn.
     for g in (0..gr.g).rev() {
         let (e, cnt) = gr.groups[g];
         if (13..=19).contains(&cnt) && boundary(e) && validate::card_prefix(d) && validate::luhn(&d[..cnt]) {
-            let grouped = g == 0
-                || (0..g).all(|x| {
-                    gr.groups[x].1.is_multiple_of(4) || (x == 1 && gr.groups[0].1 == 4 && gr.groups[1].1 == 10)
-                });
+            let four_six =
+                g == 2 && gr.groups[0].1 == 4 && gr.groups[1].1 == 10 && validate::four_six_grouping(&d[..cnt]);
+            let grouped = g == 0 || four_six || (0..g).all(|x| gr.groups[x].1.is_multiple_of(4));
             if grouped {
                 push(out, text, Entity::CreditCard, i, e, 0.9, "card number, Luhn check (ISO/IEC 7812)".into());
                 return e;
@@ -997,6 +1223,16 @@ fn numbers(text: &str, i: usize, out: &mut Vec<Detection>) -> usize {
         return e0;
     }
     first
+}
+
+/// The end of an 8-digit account number after a sort code ending at `sc_end`: the first
+/// number in the next 40 bytes, with exactly eight digits (a UK account number; Pay.UK
+/// sort codes are six digits, `12-34-56`).
+fn account_after(b: &[u8], sc_end: usize) -> Option<usize> {
+    let limit = (sc_end + 40).min(b.len());
+    let k = sc_end + b[sc_end..limit].iter().position(u8::is_ascii_digit)?;
+    let e = digit_end(b, k);
+    (e - k == 8).then_some(e)
 }
 
 /// A phone number starting with `+` or `(`: `+44 7700 900123`, `+44 (0)161 496 0000`,

@@ -106,10 +106,12 @@ fn compact(s: &str) -> String {
     s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect()
 }
 
-/// A pattern for `chars` allowing any spacing (and hyphens) between them.
+/// A pattern for `chars` allowing any spacing, hyphens or dots between them
+/// (`JK 45 67 89 B`, `jk45 6789b`, `JK-45-67-89-B`, `JK.45.67.89.B`); matched against
+/// lower-cased text, so in any case.
 fn spaced(chars: &str) -> String {
     let parts: Vec<String> = chars.chars().map(|c| regex::escape(&c.to_lowercase().to_string())).collect();
-    parts.join(r"[\s\-]*")
+    parts.join(r"[\s\-.]*")
 }
 
 fn alternation(words: &[String]) -> String {

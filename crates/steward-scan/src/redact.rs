@@ -45,8 +45,7 @@ impl Proposal {
 /// Without a subject matcher every detection is proposed.
 pub fn proposals(doc: &Document, detector: &Detector, subject: Option<&SubjectMatcher>) -> Vec<Proposal> {
     let mut out = Vec::new();
-    for (i, seg) in doc.segments.iter().enumerate() {
-        let found = detector.detect(&seg.text);
+    for (i, (seg, found)) in doc.segments.iter().zip(detector.detect_segments(&doc.segments)).enumerate() {
         let finds = subject.map(|s| s.find(&seg.text)).unwrap_or_default();
         for d in found {
             if let Some(s) = subject

@@ -2,8 +2,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::OnceLock;
-use steward_scan::detect::{Detector, validate};
-use steward_scan::{Detection, Entity};
+use steward_scan::detect::{Detector, birth_date_header, validate};
+use steward_scan::{Detection, Entity, Location, Segment};
 
 fn detector() -> &'static Detector {
     static D: OnceLock<Detector> = OnceLock::new();
@@ -80,6 +80,57 @@ fn ni_numbers() {
 }
 
 #[test]
+fn ni_numbers_in_any_case_and_spacing() {
+    // HMRC NIM39110: the same number however it is written.
+    for n in [
+        "ab 12 34 56 c",
+        "ab123456c",
+        "jk45 6789b",
+        "Jk 456789 b",
+        "AB 123456 C",
+        "AB12 3456C",
+        "AB-12-34-56-C",
+        "AB.12.34.56.C",
+        "ab-123456-c",
+        "AB  12  34  56  C",
+    ] {
+        has(&format!("NI number {n}, on the form"), Entity::UkNino, n);
+        has(n, Entity::UkNino, n);
+    }
+    // Invalid prefixes and suffixes stay out in lower case too.
+    for bad in [
+        "da 12 34 56 a",
+        "fa123456a",
+        "ad-12-34-56-a",
+        "ao123456a",
+        "bg 12 34 56 a",
+        "gb123456a",
+        "nk123456a",
+        "kn123456a",
+        "tn123456a",
+        "nt123456a",
+        "zz123456a",
+        "ab123456e",
+        "qq123456c",
+        "ab 12 34 56 f",
+    ] {
+        none(&format!("NI number {bad} here"), Entity::UkNino);
+    }
+    // Word boundaries on both sides.
+    none("code xab123456c here", Entity::UkNino);
+    none("code ab123456cd here", Entity::UkNino);
+    none("code ab1234567c here", Entity::UkNino);
+    none("code ab12345c here", Entity::UkNino);
+    // A separator inside a pair is not how the number is written.
+    none("NI ab 1 23 45 6c", Entity::UkNino);
+    // A common word before a date-like number is not a prefix, unless NI is mentioned.
+    none("on 12.05.19 a decision was made", Entity::UkNino);
+    none("On 12 05 19 a letter came", Entity::UkNino);
+    has("NI number: on 12 34 56 a", Entity::UkNino, "on 12 34 56 a");
+    has("ref ON 12 34 56 A", Entity::UkNino, "ON 12 34 56 A");
+}
+
+#[test]
 fn cards_and_ibans() {
     assert!(validate::luhn(b"4111111111111111"));
     assert!(validate::luhn(b"378282246310005"));
@@ -88,6 +139,19 @@ fn cards_and_ibans() {
     has("card 4111-1111-1111-1111", Entity::CreditCard, "4111-1111-1111-1111");
     has("amex 378282246310005.", Entity::CreditCard, "378282246310005");
     none("card 4111 1111 1111 1112", Entity::CreditCard);
+    // American Express prints 4-6-5, Diners Club 4-6-4 (both Luhn-valid test numbers).
+    has("amex 3714 496353 98431 exp 09/28", Entity::CreditCard, "3714 496353 98431");
+    has("card 3782 822463 10005.", Entity::CreditCard, "3782 822463 10005");
+    has("diners 3056 930902 5904 exp", Entity::CreditCard, "3056 930902 5904");
+    has("diners 3852 000002 3237", Entity::CreditCard, "3852 000002 3237");
+    has("diners 30569309025904", Entity::CreditCard, "30569309025904");
+    none("amex 3714 496353 98432", Entity::CreditCard);
+    // 4-6-5 is American Express's grouping: a Luhn-valid 15-digit Visa-like number so grouped is not a card.
+    none("ref 4111 111111 11116", Entity::CreditCard);
+    assert!(validate::four_six_grouping(b"371449635398431"));
+    assert!(validate::four_six_grouping(b"30569309025904"));
+    assert!(!validate::four_six_grouping(b"411111111111116"));
+    assert!(!validate::four_six_grouping(b"31569309025904"));
     assert!(validate::iban(b"GB82WEST12345698765432"));
     assert!(validate::iban(b"DE89370400440532013000"));
     assert!(!validate::iban(b"GB82WEST12345698765431"));
@@ -132,6 +196,111 @@ fn emails_phones_postcodes_addresses() {
     has("at EC1A1BB", Entity::UkPostcode, "EC1A1BB");
     has("lives at 14 Acacia Avenue, Leeds", Entity::Address, "14 Acacia Avenue");
     has("12a High Street", Entity::Address, "12a High Street");
+}
+
+#[test]
+fn sort_codes_are_not_dates() {
+    // 20-45-67 and 18-07-28 also read as dates (20 May 2067, 18 July 2028).
+    has("paid from 20-45-67, account 12345678", Entity::UkBankAccount, "20-45-67, account 12345678");
+    has("rent from sort code 18-07-28, account 31234567.", Entity::UkBankAccount, "18-07-28, account 31234567");
+    has("sort code 18-07-28.", Entity::UkBankAccount, "18-07-28");
+    none("paid from 20-45-67, account 12345678", Entity::DateOfBirth);
+    none("Sort code: 12-05-85 (born 1985)", Entity::DateOfBirth);
+    // Without bank context a date stays a date: a date of birth near "born", else nothing.
+    has("born 12-05-19 in Leeds", Entity::DateOfBirth, "12-05-19");
+    none("born 12-05-19 in Leeds", Entity::UkBankAccount);
+    none("visit on 12-05-19, ticket 4", Entity::UkBankAccount);
+    none("visit on 12-05-19, ticket 4", Entity::DateOfBirth);
+    // A date of birth followed by bank details is still a date of birth: the first number
+    // after a sort code must be the account.
+    let t = "DOB 12-05-19, sort code 20-45-67 account 12345678";
+    has(t, Entity::DateOfBirth, "12-05-19");
+    has(t, Entity::UkBankAccount, "20-45-67 account 12345678");
+}
+
+#[test]
+fn message_ids_are_not_email_addresses() {
+    let headers = "From: Sarah Jenkins <sarah.jenkins@example.org>\nTo: housing@example.org\nMessage-ID: <CAB1234.5678@mail.example.org>\nIn-Reply-To: <msg000001@housing.example.org>\nReferences: <a1.b2@mail.example.org>\n <c3.d4@mail.example.org>\nmessage-id: bare.id.99@mx.example.net\nContent-ID: <part1.abc@example.org>\nSubject: repairs\n\nPlease reply to tom.baker@example.org.\n";
+    assert_eq!(
+        of(headers, Entity::EmailAddress),
+        ["sarah.jenkins@example.org", "housing@example.org", "tom.baker@example.org"]
+    );
+    // Quoted in a reply, the header is still a Message-ID.
+    none("> Message-ID: <msg000002@housing.example.org>\n", Entity::EmailAddress);
+    // An address in angle brackets in any other header or in the body is an address.
+    has("Reply-To: <anna.jones@example.org>", Entity::EmailAddress, "anna.jones@example.org");
+    has("Write to <anna.jones@example.org> please", Entity::EmailAddress, "anna.jones@example.org");
+    has("Note: see msg000001@housing.example.org", Entity::EmailAddress, "msg000001@housing.example.org");
+    // A body line after a blank line is not part of the header above it.
+    has("Message-ID: <m1@example.org>\n\n  mail anna@example.org", Entity::EmailAddress, "anna@example.org");
+}
+
+#[test]
+fn dates_of_birth_in_prose() {
+    for t in [
+        "DOB: 12/03/1985",
+        "D.O.B. 12/03/1985",
+        "d.o.b. 12/03/1985",
+        "date of birth 12/03/1985",
+        "Date of Birth: 12/03/1985",
+        "she was born on 12/03/1985",
+        "birth date 12/03/1985",
+    ] {
+        has(t, Entity::DateOfBirth, "12/03/1985");
+    }
+}
+
+#[test]
+fn dates_of_birth_in_table_columns() {
+    for header in [
+        "date_of_birth",
+        "DOB",
+        "dob",
+        "Date of birth",
+        "birth_date",
+        "birthdate",
+        "D.O.B.",
+        "Date of Birth (dd/mm/yyyy)",
+        "Birth Date",
+    ] {
+        assert!(birth_date_header(header), "{header}");
+    }
+    for header in ["date", "date_joined", "notes", "birthplace", "dobson", "Date of death"] {
+        assert!(!birth_date_header(header), "{header}");
+    }
+    let cell = |text: &str, sheet: Option<&str>, row: u64, col: u64| Segment {
+        text: text.into(),
+        location: Location::Cell { sheet: sheet.map(String::from), row, col },
+        file_offset: None,
+    };
+    let segments = vec![
+        cell("name", None, 1, 1),
+        cell("date_of_birth", None, 1, 2),
+        cell("joined", None, 1, 3),
+        cell("Anna Jones", None, 2, 1),
+        cell("04/07/2012", None, 2, 2),
+        cell("05/07/2020", None, 2, 3),
+        cell("Tom Baker", None, 3, 1),
+        cell(" 1985-03-12 00:00:00 ", None, 3, 2),
+        cell("12 March 2021", None, 3, 3),
+        cell("Ruth Ellis", None, 4, 1),
+        cell("not known", None, 4, 2),
+        cell("2 May 1990", Some("Other"), 5, 2),
+        cell("04/07/2012 or 05/07/2012", None, 5, 2),
+    ];
+    let found = detector().detect_segments(&segments);
+    assert_eq!(found.len(), segments.len());
+    let dobs: Vec<(usize, &str)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.iter().filter(|d| d.entity == Entity::DateOfBirth).map(move |d| (i, d.text.as_str())))
+        .collect();
+    assert_eq!(dobs, [(4, "04/07/2012"), (7, "1985-03-12")]);
+    // The other findings are what `detect` finds in each cell.
+    assert_eq!(found[3], detector().detect("Anna Jones"));
+    // A text segment is not a table: a date alone there is no date of birth.
+    let text = vec![Segment { text: "04/07/2012".into(), location: Location::Text { line: 2 }, file_offset: Some(0) }];
+    assert!(detector().detect_segments(&text)[0].is_empty());
 }
 
 #[test]
@@ -197,6 +366,24 @@ fn special_category_cues() {
     has("after her diagnosis of depression", Entity::SpecialCategory, "diagnosis");
     has("He has a Criminal Record.", Entity::SpecialCategory, "Criminal Record");
     none("the undiagnosed issue", Entity::SpecialCategory);
+}
+
+#[test]
+fn a_gp_or_a_surgery_as_a_place_is_not_health_data() {
+    // UK GDPR Art 4(15): health data is about a person's health; a practice is not.
+    for t in [
+        "The GP, Dr Ahmed, confirmed the referral on 3 May.",
+        "Our GP practice has moved.",
+        "Park Road Surgery\n14 Park Road\nLeeds",
+        "Please take the form to your GP surgery.",
+        "the dental surgery on High Street",
+        "The doctors surgery is closed on Friday.",
+    ] {
+        none(t, Entity::SpecialCategory);
+    }
+    has("She was referred to her GP about depression.", Entity::SpecialCategory, "depression");
+    has("He is recovering from surgery on his knee.", Entity::SpecialCategory, "surgery");
+    has("He had an operation. Surgery went well.", Entity::SpecialCategory, "Surgery");
 }
 
 #[test]
@@ -335,5 +522,5 @@ Sarah
     assert_eq!(of(text, Entity::Address), ["14 Acacia Avenue"]);
     assert_eq!(of(text, Entity::DateOfBirth), ["04/07/2012"]);
     assert!(of(text, Entity::UkNhs).is_empty());
-    assert_eq!(of(text, Entity::SpecialCategory), ["GP"]);
+    assert!(of(text, Entity::SpecialCategory).is_empty(), "\"Our GP, Dr Ahmed\" says nothing about health");
 }

@@ -56,8 +56,17 @@ fn identifiers_in_every_form() {
     for d in ["12/03/1985", "12 March 1985", "12th Mar 1985", "1985-03-12", "March 12, 1985", "12.03.85"] {
         finds(&format!("dob {d}."), Entity::DateOfBirth, d);
     }
-    for n in ["AB123456C", "ab 12 34 56 c", "AB 123456 C"] {
+    for n in
+        ["AB123456C", "ab 12 34 56 c", "AB 123456 C", "ab12 3456c", "Ab 12 34 56 C", "AB-12-34-56-C", "AB.12.34.56.C"]
+    {
         finds(&format!("NI {n}."), Entity::UkNino, n);
+    }
+    // The detector's reading of the same number in any of those forms is the subject's.
+    let s = subject();
+    for t in ["NI ab12 3456c here", "NI AB-12-34-56-C here", "NI ab.12.34.56.c here"] {
+        let d = Detector::new().detect(t);
+        let ni = d.iter().find(|d| d.entity == Entity::UkNino).expect(t);
+        assert!(s.owns(t, ni), "{t}: {ni:#?}");
     }
     for n in ["9434765919", "943 476 5919", "943-476-5919"] {
         finds(&format!("NHS {n}."), Entity::UkNhs, n);

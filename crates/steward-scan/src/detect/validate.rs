@@ -63,16 +63,40 @@ pub fn luhn(digits: &[u8]) -> bool {
 
 /// Issuer prefix of a payment card (ISO/IEC 7812 IIN ranges of the major schemes:
 /// Visa 4, Mastercard 51–55 and 2221–2720, Amex 34/37, Discover 6011/65, Maestro 50/56–69,
-/// JCB 35, Diners 36/38). Used to keep Luhn-valid reference numbers out.
+/// JCB 35, Diners Club International 300–305, 3095, 36 and 38–39). Used to keep
+/// Luhn-valid reference numbers out. Sources: ISO/IEC 7812-1; Discover Global Network
+/// IIN ranges (which include Diners Club International's).
 pub fn card_prefix(digits: &[u8]) -> bool {
     match digits.first() {
         Some(b'4') => true,
         Some(b'5') | Some(b'6') => true,
-        Some(b'3') => matches!(digits.get(1), Some(b'4' | b'5' | b'6' | b'7' | b'8')),
+        Some(b'3') => match digits.get(1) {
+            Some(b'4'..=b'9') => true,
+            Some(b'0') => diners(digits),
+            _ => false,
+        },
         Some(b'2') => {
             let p: u32 = digits.iter().take(4).fold(0, |a, &d| a * 10 + u32::from(d - b'0'));
             (2221..=2720).contains(&p)
         }
+        _ => false,
+    }
+}
+
+/// Diners Club International's IIN ranges: 300–305, 3095, 36, 38 and 39.
+/// Source: Discover Global Network IIN ranges (Diners Club International).
+fn diners(d: &[u8]) -> bool {
+    matches!(d, [b'3', b'0', b'0'..=b'5', ..] | [b'3', b'0', b'9', b'5', ..] | [b'3', b'6' | b'8' | b'9', ..])
+}
+
+/// Whether a card number is one that is printed in groups of 4, 6 and the rest: 15
+/// digits of American Express (IIN 34 or 37, printed 4-6-5) or 14 of Diners Club
+/// International (printed 4-6-4). Sources: ISO/IEC 7812-1 (IINs); American Express and
+/// Diners Club card layouts as printed (e.g. `3714 496353 98431`, `3056 930902 5904`).
+pub fn four_six_grouping(digits: &[u8]) -> bool {
+    match digits.len() {
+        15 => matches!(digits, [b'3', b'4' | b'7', ..]),
+        14 => diners(digits),
         _ => false,
     }
 }
