@@ -213,11 +213,12 @@ fn report(
 ) -> String {
     let mut out = String::new();
     let mut extracted_offset = 0u64;
-    for seg in &doc.segments {
+    // Detected over the whole document, so a cell knows its column's header.
+    let found = detector.detect_segments(&doc.segments);
+    for (seg, detected) in doc.segments.iter().zip(found) {
         let base = seg.file_offset.unwrap_or(extracted_offset);
         let subject: Vec<Detection> = matcher.map(|m| m.find(&seg.text)).unwrap_or_default();
-        let others: Vec<Detection> = detector
-            .detect(&seg.text)
+        let others: Vec<Detection> = detected
             .into_iter()
             .filter(|d| !matcher.is_some_and(|m| m.owns(&seg.text, d)))
             .filter(|d| !subject.iter().any(|s| s.start < d.end && d.start < s.end))

@@ -1332,3 +1332,24 @@ fn scan_detect_lists_everyone_and_redact_to_writes_redacted_copies() {
     cli(["scan", "/no/such/place", "--name", "Jane Smith"]).code(1).stderr_has("no such file");
     cli(["scan", "--detect", "--name", "Jane Smith", s(&dir)]).code(2);
 }
+
+#[test]
+fn scan_reads_a_birth_date_column_of_a_spreadsheet_export() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let csv = tmp.path().join("tenants.csv");
+    std::fs::write(
+        &csv,
+        "tenant,Date of birth,rent_due\nHarriet Vane,14/03/1961,2024-04-01\nMervyn Bunter,02/11/1958,2024-04-01\n",
+    )
+    .expect("csv");
+    let out = cli(["scan", "--detect", "--json", s(&csv)]);
+    out.code(0);
+    let lines: Vec<serde_json::Value> = out.stdout.lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    let dobs: Vec<&str> =
+        lines.iter().filter(|l| l["entity"] == "DATE_OF_BIRTH").map(|l| l["text"].as_str().unwrap_or("")).collect();
+    assert_eq!(dobs, ["14/03/1961", "02/11/1958"], "{}", out.stdout);
+    assert!(
+        !lines.iter().any(|l| l["text"] == "2024-04-01" && l["entity"] == "DATE_OF_BIRTH"),
+        "a date in another column is not a birth date"
+    );
+}
