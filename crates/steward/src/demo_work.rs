@@ -90,7 +90,7 @@ pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<()> {
         };
         ids.push(app.create_system(&ctx, s)?.id);
     }
-    let [erased, restricted, corrected, held, ..] = subjects else { return Ok(()) };
+    let [erased, restricted, corrected, held, rest @ ..] = subjects else { return Ok(()) };
     let day = |n: i64| today.checked_sub(n.days()).unwrap_or(today);
 
     // An erasure approved twelve days ago: shredded, with tasks for the systems holding
@@ -131,5 +131,51 @@ pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<()> {
         ..Default::default()
     };
     app.place_hold(&ctx, hold)?;
+
+    let mailbox = SYSTEMS.iter().position(|s| s.0 == "Email (Microsoft 365)").and_then(|i| ids.get(i));
+    if let (Some(asker), Some(mailbox)) = (rest.first(), mailbox) {
+        searched_access_request(app, mailbox, asker, day(6))?;
+    }
+    Ok(())
+}
+
+/// An access request whose lettings mailbox was searched: the person found in two
+/// messages, one chosen for the pack with its redactions decided, one still to review.
+fn searched_access_request(app: &App, system: &str, subject: &str, received: Date) -> AppResult<()> {
+    let ctx = Context::cli();
+    let access = request(app, RequestKind::Access, subject, received, Channel::Email)?;
+    let person = app.get_subject(&ctx, subject)?;
+    let name = format!("{} {}", person.given_name, person.family_name);
+    let email = person.emails.first().cloned().unwrap_or_else(|| "tenant@example.org".into());
+    let mbox = format!(
+        "From lettings@example.org Mon Mar  2 09:00:00 2026\n\
+         From: Lettings <lettings@example.org>\nTo: {email}\nSubject: Noise report\n\
+         Message-ID: <noise-2031@lettings.example.org>\n\n\
+         Dear {name},\n\nThank you for reporting the noise. Your neighbour Gareth Pritchard at flat 4 \
+         has been spoken to; his number is 07700 900318 if the music starts again.\n\nLettings team\n\n\
+         From lettings@example.org Tue Mar  3 10:00:00 2026\n\
+         From: Lettings <lettings@example.org>\nTo: repairs@example.org\nSubject: Boiler at flat 2\n\
+         Message-ID: <boiler-2032@lettings.example.org>\n\n\
+         {name} says the boiler is still not working. Contractor Imogen Fairweather will call on \
+         07700 900552 to book a visit.\n\n\
+         From lettings@example.org Wed Mar  4 11:00:00 2026\n\
+         From: Lettings <lettings@example.org>\nTo: all-staff@example.org\nSubject: Office closure\n\
+         Message-ID: <closure-2033@lettings.example.org>\n\nThe office closes at noon on Friday.\n"
+    );
+    let scan = steward_app::scans::NewScan {
+        system_id: Some(system.into()),
+        system: String::new(),
+        files: vec![steward_app::scans::ScanFile { name: "lettings-team.mbox".into(), bytes: mbox.into_bytes() }],
+    };
+    let summary = app.run_request_scan(&ctx, &access, scan)?;
+    let view = app.request_scan(&ctx, &access, &summary.id)?;
+    if let Some(first) = view.documents.first() {
+        let review = steward_app::scans::ScanDocumentReview {
+            included: Some(true),
+            all: Some(steward_app::scans::RedactionDecision::Accept),
+            decisions: Vec::new(),
+        };
+        app.review_scan_document(&ctx, &access, &summary.id, &first.id, review)?;
+    }
     Ok(())
 }

@@ -834,7 +834,7 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
         app.add_notes(&ctx, id, &notes)?;
     }
     demo_requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
-    let examples: Vec<String> = [11, 23, 37, 52].iter().filter_map(|&i| ids.get(i).cloned()).collect();
+    let examples: Vec<String> = [11, 23, 37, 52, 64].iter().filter_map(|&i| ids.get(i).cloned()).collect();
     demo_work::seed(&app, &examples, steward_app::requests::uk_today())?;
     let staff: Vec<String> = adults.iter().skip(100).filter_map(|&i| ids.get(i).cloned()).collect();
     let child = child.and_then(|i| ids.get(i));
