@@ -5,6 +5,23 @@ use steward_scan::extract::fuzz_extract_as;
 use steward_scan::walk::Limits;
 use steward_scan::{Item, Location};
 
+/// libFuzzer's panic hook aborts on every panic, even one caught by `catch_unwind`.
+/// The PDF extractor catches panics of `lopdf` on purpose (and reports the file as
+/// unreadable), so panics located in `lopdf`'s sources are let through to be caught
+/// there; every other panic still aborts and is a finding.
+fn let_lopdf_panics_unwind() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let aborting = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if info.location().is_some_and(|l| l.file().contains("/lopdf-")) {
+                return;
+            }
+            aborting(info);
+        }));
+    });
+}
+
 /// Limits for fuzzing: the defaults, but with a segment size taken from the input's
 /// length (so that splitting is exercised) and smaller size budgets (so that runs stay
 /// fast and memory stays well under libFuzzer's limit).
@@ -19,6 +36,7 @@ pub fn limits(len: usize) -> Limits {
 
 /// Extracts `bytes` as `format` and checks every item.
 pub fn run(format: &str, bytes: &[u8]) {
+    let_lopdf_panics_unwind();
     let limits = limits(bytes.len());
     let mut items = Vec::new();
     fuzz_extract_as(format, bytes, &limits, &mut |item| items.push(item));
@@ -28,6 +46,7 @@ pub fn run(format: &str, bytes: &[u8]) {
 /// Extracts `bytes` through the public entry point (content and name sniffing) and
 /// checks every item.
 pub fn run_named(name: &str, bytes: &[u8]) {
+    let_lopdf_panics_unwind();
     let limits = limits(bytes.len());
     let mut items = Vec::new();
     steward_scan::extract::extract(name, name, bytes, &limits, 0, &mut |item| items.push(item));
