@@ -213,7 +213,7 @@ fn char_boundary(bytes: &[u8], start: usize, end: usize) -> usize {
 }
 
 /// Splits a block of text longer than `max` bytes into pieces on character boundaries,
-/// each with the same location; blank text gives nothing.
+/// each with the same location; blank text (or a blank piece) gives nothing.
 pub(crate) fn push_split(segments: &mut Vec<Segment>, text: &str, location: Location, max: usize) {
     let text = text.trim();
     if text.is_empty() {
@@ -227,7 +227,10 @@ pub(crate) fn push_split(segments: &mut Vec<Segment>, text: &str, location: Loca
             cut -= 1;
         }
         let (piece, tail) = rest.split_at(cut);
-        segments.push(Segment { text: piece.to_owned(), location: location.clone(), file_offset: None });
+        // A run of whitespace longer than a segment would otherwise give blank ones.
+        if !piece.trim().is_empty() {
+            segments.push(Segment { text: piece.to_owned(), location: location.clone(), file_offset: None });
+        }
         rest = tail;
     }
 }
