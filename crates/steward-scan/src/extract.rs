@@ -26,6 +26,35 @@ pub fn extract(source: &str, name: &str, bytes: &[u8], limits: &Limits, depth: u
     cx.extract(source, name, bytes, depth);
 }
 
+/// Extracts `bytes` as the named format (`text`, `html`, `eml`, `mbox`, `csv`, `tsv`,
+/// `json`, `pdf` or `zip`, which includes the Office formats), without recognising it
+/// by content or name first; an unknown name is reported as [`Skip::Unsupported`].
+///
+/// For fuzzing only (the targets in `crates/steward-scan/fuzz`), so that each extractor
+/// can be reached by input the content sniffer would route elsewhere; not part of the
+/// supported interface. The limits on size and depth apply as in [`extract`].
+#[doc(hidden)]
+pub fn fuzz_extract_as(format: &str, bytes: &[u8], limits: &Limits, sink: &mut dyn FnMut(Item)) {
+    let format = match format {
+        "text" => Format::Text,
+        "html" => Format::Html,
+        "eml" => Format::Eml,
+        "mbox" => Format::Mbox,
+        "csv" => Format::Csv,
+        "tsv" => Format::Tsv,
+        "json" => Format::Json,
+        "pdf" => Format::Pdf,
+        "zip" => Format::Zip,
+        other => return sink(Item::Skipped { source: "fuzz".into(), skip: Skip::Unsupported(other.into()) }),
+    };
+    let mut budget = limits.max_expanded_bytes;
+    let mut cx = Cx { limits, budget: &mut budget, spent: false, sink };
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return cx.skip("fuzz", Skip::TooLarge(format!("{} bytes", bytes.len())));
+    }
+    cx.extract_format("fuzz", bytes, 0, format);
+}
+
 /// The state shared by one top-level extraction: the limits, what is left of the
 /// expansion budget and where items go.
 pub(crate) struct Cx<'a> {
@@ -95,6 +124,11 @@ impl Cx<'_> {
             Ok(format) => format,
             Err(skip) => return self.skip(source, skip),
         };
+        self.extract_format(source, bytes, depth, format);
+    }
+
+    /// Extracts one input, already recognised as `format`, at the given nesting depth.
+    fn extract_format(&mut self, source: &str, bytes: &[u8], depth: u32, format: Format) {
         match format {
             Format::Pdf => pdf::extract(self, source, bytes),
             Format::Zip => archive::extract(self, source, bytes, depth),
@@ -179,7 +213,7 @@ fn char_boundary(bytes: &[u8], start: usize, end: usize) -> usize {
 }
 
 /// Splits a block of text longer than `max` bytes into pieces on character boundaries,
-/// each with the same location; blank text gives nothing.
+/// each with the same location; blank text (or a blank piece) gives nothing.
 pub(crate) fn push_split(segments: &mut Vec<Segment>, text: &str, location: Location, max: usize) {
     let text = text.trim();
     if text.is_empty() {
@@ -193,7 +227,10 @@ pub(crate) fn push_split(segments: &mut Vec<Segment>, text: &str, location: Loca
             cut -= 1;
         }
         let (piece, tail) = rest.split_at(cut);
-        segments.push(Segment { text: piece.to_owned(), location: location.clone(), file_offset: None });
+        // A run of whitespace longer than a segment would otherwise give blank ones.
+        if !piece.trim().is_empty() {
+            segments.push(Segment { text: piece.to_owned(), location: location.clone(), file_offset: None });
+        }
         rest = tail;
     }
 }

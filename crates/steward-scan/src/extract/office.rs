@@ -251,13 +251,13 @@ fn xlsx(cx: &mut Cx<'_>, zip: &mut Zip<'_>, max: usize) -> Result<Vec<Segment>, 
         xml_events(&xml, |ev| match ev {
             Ev::Open(e, _) => match e.local_name().as_ref() {
                 b"row" => {
-                    row = attr(e, b"r").and_then(|r| r.parse().ok()).unwrap_or(row + 1);
+                    row = attr(e, b"r").and_then(|r| r.parse().ok()).unwrap_or(row.saturating_add(1));
                     col = 0;
                 }
                 b"c" => {
                     match attr(e, b"r").as_deref().and_then(cell_ref) {
                         Some((r, c)) => (row, col) = (r, c),
-                        None => col += 1,
+                        None => col = col.saturating_add(1),
                     }
                     kind = attr(e, b"t").unwrap_or_default();
                     value.clear();
@@ -338,12 +338,12 @@ fn ods(cx: &mut Cx<'_>, zip: &mut Zip<'_>, max: usize) -> Result<Vec<Segment>, S
                 row = 0;
             }
             b"table-row" => {
-                row += 1;
+                row = row.saturating_add(1);
                 col = 0;
                 row_repeat = repeated(e, b"number-rows-repeated");
             }
             b"table-cell" | b"covered-table-cell" => {
-                col += 1;
+                col = col.saturating_add(1);
                 col_repeat = repeated(e, b"number-columns-repeated");
                 in_cell = !empty;
                 value.clear();
