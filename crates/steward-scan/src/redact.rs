@@ -112,18 +112,10 @@ pub fn redacted_text(doc: &Document, proposals: &[Proposal]) -> String {
     out
 }
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values (`&`, `<`, `>`, `"` and
+/// `'`), appending to `out`.
 pub fn escape_html(s: &str, out: &mut String) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    html_escape::encode_quoted_attribute_to_string(s, out);
 }
 
 /// The document as an HTML fragment: one `<p class="segment">` per segment, each

@@ -89,7 +89,7 @@ fn html_is_escaped() {
     let html = redacted_html(&d, &ps);
     assert!(!html.contains("<script"), "{html}");
     assert!(!html.contains("<img"), "{html}");
-    assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"), "{html}");
+    assert!(html.contains("&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;"), "{html}");
     assert!(html.contains("<mark class=\"redacted\""), "{html}");
     assert!(html.contains("[PERSON redacted — DPA 2018 Sch 2 Pt 3 para 16]</mark>"), "{html}");
     assert!(!html.contains("Sarah"), "{html}");
