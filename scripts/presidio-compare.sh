@@ -59,15 +59,42 @@ P_BYTES=$(json_field "$OUT/presidio.timing.json" bytes)
 cat "$OUT/presidio.md"
 
 STEWARD_MD=""
+rm -f "$OUT/speed.md"
 if [[ -x $STEWARD ]] && "$STEWARD" scan --help >/dev/null 2>&1; then
   log "running $STEWARD scan --detect --json over the same files"
   mapfile -d '' FILES < <(find "$CORPUS" -type f \( -name '*.txt' -o -name '*.eml' -o -name '*.mbox' -o -name '*.csv' \) -print0 | sort -z)
   S_BYTES=$(cat "${FILES[@]}" | wc -c)
+  # One thread, so that the figure is per core like Presidio's single process; the time
+  # is Steward's own (reading, extracting, detecting, writing), start-up excluded as
+  # Presidio's model loading is. xargs may split the list: the times are added up.
   START=$(date +%s.%N)
   # shellcheck disable=SC2086
-  printf '%s\0' "${FILES[@]}" | xargs -0 "$STEWARD" scan --detect --json ${STEWARD_SCAN_ARGS:-} >"$OUT/steward.jsonl"
+  printf '%s\0' "${FILES[@]}" | RAYON_NUM_THREADS=1 xargs -0 "$STEWARD" scan --detect --json ${STEWARD_SCAN_ARGS:-} \
+    >"$OUT/steward.jsonl" 2>"$OUT/steward.stderr" || true
   END=$(date +%s.%N)
-  S_SECONDS=$(python3 -c "print($END - $START)")
+  S_WALL=$(python3 -c "print($END - $START)")
+  S_SECONDS=$(python3 - "$OUT/steward.stderr" <<'PY'
+import json, sys
+total = 0.0
+for line in open(sys.argv[1]):
+    line = line.strip()
+    if line.startswith("{"):
+        try:
+            total += json.loads(line)["summary"]["seconds"]
+        except (KeyError, ValueError):
+            pass
+print(total)
+PY
+)
+  python3 - "$P_BYTES" "$P_SECONDS" "$S_BYTES" "$S_SECONDS" "$S_WALL" >"$OUT/speed.md" <<'PY'
+import sys
+pb, ps, sb, ss, sw = (float(x) for x in sys.argv[1:])
+p, s, w = pb / 1e6 / ps, sb / 1e6 / ss, sb / 1e6 / sw
+print(f"Throughput in this run, one core each: Presidio {p:.3f} MB/s ({ps:.1f} s for {int(pb):,} bytes); "
+      f"Steward {s:.1f} MB/s ({ss:.3f} s for {int(sb):,} bytes; {w:.1f} MB/s counting process start-up, "
+      f"{sw:.2f} s): **{s / p:,.0f}×** Presidio's.")
+PY
+  cat "$OUT/speed.md"
   # --reanchor: mail parts may be reported with offsets into the message (see docs/scan-evaluation.md).
   "$BIN/scan_eval" --gold "$CORPUS/gold.jsonl" --pred "$OUT/steward.jsonl" --formats "$FORMATS" --reanchor \
     --engine "Steward scan --detect ($(git rev-parse --short HEAD))" \
@@ -80,9 +107,9 @@ else
 fi
 
 log "writing docs/benchmarks.md (section \"Scanner vs Presidio\")"
-python3 - "$ROOT/docs/benchmarks.md" "$OUT/presidio.md" "$STEWARD_MD" "$CORPUS" "$DOCS_PLAIN" <<'PY'
+python3 - "$ROOT/docs/benchmarks.md" "$OUT/presidio.md" "$STEWARD_MD" "$CORPUS" "$DOCS_PLAIN" "$OUT/speed.md" <<'PY'
 import datetime, json, os, re, sys
-bench, presidio_md, steward_md, corpus, docs = sys.argv[1:6]
+bench, presidio_md, steward_md, corpus, docs, speed_md = sys.argv[1:7]
 manifest = json.load(open(os.path.join(corpus, "manifest.json")))
 now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d, %H:%M UTC")
 parts = [
@@ -93,8 +120,11 @@ parts = [
     f"Run of {now}: {docs} plain-text documents (txt, eml, mbox messages, csv), "
     f"{manifest['plain_text_bytes']:,} bytes. A prediction counts when it names the same file and entity "
     "and overlaps the gold span by at least half of the longer; F2 weighs recall four times precision. "
-    "Time is analysis only for Presidio (model loading excluded) and the whole command for Steward.\n",
+    "Time is analysis only for Presidio (model loading excluded) and Steward's own scan time on one "
+    "thread (start-up excluded), both on the same files in the same run.\n",
 ]
+if steward_md and os.path.exists(speed_md):
+    parts.append(open(speed_md).read())
 for md in (steward_md, presidio_md):
     if md and os.path.exists(md):
         parts.append(open(md).read().replace("### ", "#### ", 1))
