@@ -226,13 +226,21 @@ fn report(
         totals.subject_hits.fetch_add(subject.len() as u64, Ordering::Relaxed);
         // Without a subject every detection is listed; with one, third parties too.
         totals.third_party.fetch_add(others.len() as u64, Ordering::Relaxed);
-        for (kind, d) in subject.iter().map(|d| ("subject", d)).chain(others.iter().map(|d| ("third_party", d))) {
+        // In order of position, so the line of each hit is counted on from the last one's
+        // (a long text segment with many hits stays linear).
+        let mut hits: Vec<(&str, &Detection)> =
+            subject.iter().map(|d| ("subject", d)).chain(others.iter().map(|d| ("third_party", d))).collect();
+        hits.sort_by_key(|(_, d)| d.start);
+        let (mut counted_to, mut newlines) = (0usize, 0u64);
+        for (kind, d) in hits {
             // A text segment spans many lines: report the line the hit is on.
             let location = match &seg.location {
-                Location::Text { line } => Location::Text {
-                    line: line
-                        + seg.text.get(..d.start).map_or(0, |t| t.bytes().filter(|b| *b == b'\n').count() as u64),
-                },
+                Location::Text { line } => {
+                    let upto = d.start.min(seg.text.len());
+                    newlines += seg.text.as_bytes()[counted_to..upto].iter().filter(|b| **b == b'\n').count() as u64;
+                    counted_to = upto;
+                    Location::Text { line: line + newlines }
+                }
                 other => other.clone(),
             };
             let hit = Hit {
