@@ -102,3 +102,36 @@ fn zip_entry_name_with_long_whitespace_gives_no_blank_segment() {
         }
     }
 }
+
+/// Found by the `mbox` and `eml` targets: a multipart message whose nested boundaries are
+/// broken makes `mail-parser` 0.11 panic ("Invalid part ID, could not find multipart").
+/// The message is reported as unreadable and the rest of the mailbox is still read. The
+/// input is the fuzzer's mutation of a generic multipart test message (example.com
+/// addresses only).
+#[test]
+fn a_message_that_makes_the_mail_parser_panic_is_unreadable_not_fatal() {
+    let bytes = include_bytes!("data/mail-parser-panic.mbox");
+    for name in ["broken.mbox", "broken.eml"] {
+        let items = run(name, bytes);
+        assert!(!items.is_empty(), "{name}: something is reported");
+    }
+    let items = run("broken.eml", bytes);
+    assert!(
+        items
+            .iter()
+            .any(|i| matches!(i, Item::Skipped { skip, .. } if skip.to_string().contains("malformed mail message"))),
+        "{items:?}"
+    );
+    // A good message after the broken one in a mailbox is still read.
+    let mut mailbox = bytes.to_vec();
+    mailbox.extend_from_slice(
+        b"\nFrom someone@example.org Mon Jan  1 00:00:00 2024\nFrom: a@example.org\nSubject: fine\n\nStill read.\n",
+    );
+    let items = run("mixed.mbox", &mailbox);
+    assert!(
+        items
+            .iter()
+            .any(|i| matches!(i, Item::Document(d) if d.segments.iter().any(|s| s.text.contains("Still read")))),
+        "{items:?}"
+    );
+}

@@ -6,15 +6,15 @@ use steward_scan::walk::Limits;
 use steward_scan::{Item, Location};
 
 /// libFuzzer's panic hook aborts on every panic, even one caught by `catch_unwind`.
-/// The PDF extractor catches panics of `lopdf` on purpose (and reports the file as
-/// unreadable), so panics located in `lopdf`'s sources are let through to be caught
-/// there; every other panic still aborts and is a finding.
+/// The PDF and mail extractors catch panics of `lopdf` and `mail-parser` on purpose (and
+/// report the file as unreadable), so panics located in those crates' sources are let
+/// through to be caught there; every other panic still aborts and is a finding.
 fn let_lopdf_panics_unwind() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let aborting = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if info.location().is_some_and(|l| l.file().contains("/lopdf-")) {
+            if info.location().is_some_and(|l| l.file().contains("/lopdf-") || l.file().contains("/mail-parser-")) {
                 return;
             }
             aborting(info);

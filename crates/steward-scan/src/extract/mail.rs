@@ -2,8 +2,13 @@
 //! Each message gives its headers (From, To, Cc, Bcc, Reply-To, Subject) as their own
 //! segments, every text body part (HTML as visible text) and its attachments, which are
 //! extracted in turn as `message!attachment-name`.
+//!
+//! `mail-parser` has panicked on malformed multipart messages (found by fuzzing), so
+//! each parse runs under `catch_unwind`: a panic there becomes [`Skip::Unreadable`]
+//! instead of ending the walk.
 
 use std::io::Cursor;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use mail_parser::mailbox::mbox::MessageIterator;
 use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
@@ -11,11 +16,18 @@ use mail_parser::{Address, Message, MessageParser, MimeHeaders, PartType};
 use super::{Cx, markup, push_split};
 use crate::{Location, Segment, Skip};
 
+/// Parses one message; `Err` when the parser panicked on it.
+fn parse(bytes: &[u8]) -> Result<Option<Message<'_>>, Skip> {
+    catch_unwind(AssertUnwindSafe(|| MessageParser::default().parse(bytes)))
+        .map_err(|_| Skip::Unreadable("malformed mail message (the parser failed on it)".into()))
+}
+
 /// One message file (EML or a Maildir message).
 pub(super) fn eml(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
-    match MessageParser::default().parse(bytes) {
-        Some(message) => message_items(cx, source, "eml", bytes.len(), &message, depth),
-        None => cx.skip(source, Skip::Unreadable("not a mail message".into())),
+    match parse(bytes) {
+        Ok(Some(message)) => message_items(cx, source, "eml", bytes.len(), &message, depth),
+        Ok(None) => cx.skip(source, Skip::Unreadable("not a mail message".into())),
+        Err(skip) => cx.skip(source, skip),
     }
 }
 
@@ -31,13 +43,14 @@ pub(super) fn mbox(cx: &mut Cx<'_>, source: &str, bytes: &[u8], depth: u32) {
             break;
         };
         let contents = entry.contents();
-        match MessageParser::default().parse(contents) {
-            Some(message) => {
+        match parse(contents) {
+            Ok(Some(message)) => {
                 let key = message.message_id().map_or_else(|| count.to_string(), |id| format!("<{id}>"));
                 let message_source = format!("{source}!{key}");
                 message_items(cx, &message_source, "mbox", contents.len(), &message, depth + 1);
             }
-            None => cx.skip(&format!("{source}!{count}"), Skip::Unreadable("not a mail message".into())),
+            Ok(None) => cx.skip(&format!("{source}!{count}"), Skip::Unreadable("not a mail message".into())),
+            Err(skip) => cx.skip(&format!("{source}!{count}"), skip),
         }
     }
     if count == 0 {
