@@ -71,7 +71,8 @@ pub struct SubjectRecords {
     pub max_size: String,
 }
 
-fn size_label(bytes: i64) -> String {
+/// A size for people: bytes, KB or MB.
+pub(crate) fn size_label(bytes: i64) -> String {
     match bytes {
         b if b < 1024 => format!("{b} bytes"),
         b if b < 1024 * 1024 => format!("{:.0} KB", b as f64 / 1024.0),
@@ -174,35 +175,38 @@ fn upload_problem(status: StatusCode, message: &str) -> Response {
 #[derive(Deserialize)]
 struct CsrfOnly {}
 
-async fn upload(
-    State(s): State<AppState>,
-    SignedIn(session): SignedIn,
-    Path(id): Path<String>,
+/// Opens a multipart upload form whose first part is the CSRF token, once the token is
+/// good and `check` (the caller's permission) passes. Only a form post with a valid
+/// token, from someone allowed, is told what is wrong with it: a post that is not
+/// multipart gets `problem(400, missing)`.
+pub(crate) async fn open_upload<F>(
+    s: &AppState,
+    csrf: &str,
     req: Request,
-) -> Response {
+    check: F,
+    problem: fn(StatusCode, &str) -> Response,
+    missing: &str,
+) -> Result<Multipart, Response>
+where
+    F: FnOnce() -> steward_app::AppResult<()> + Send + 'static,
+{
     let is_multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
     if !is_multipart {
-        // Only a form post with a valid token is told what is wrong with it.
-        let bytes = match axum::body::Bytes::from_request(req, &s).await {
+        let bytes = match axum::body::Bytes::from_request(req, s).await {
             Ok(b) => b,
-            Err(_) => return upload_problem(StatusCode::PAYLOAD_TOO_LARGE, "The form is too large."),
+            Err(_) => return Err(problem(StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.")),
         };
-        if let Err(r) = decode_form::<CsrfOnly>(&bytes, &session.csrf) {
-            return r;
-        }
-        let (app, ctx, sid) = (s.app.clone(), session.ctx.clone(), id.clone());
-        if let Err(r) = run(move || app.check_document_upload(&ctx, &sid)).await {
-            return r;
-        }
-        return upload_problem(StatusCode::BAD_REQUEST, "Choose a file to upload.");
+        decode_form::<CsrfOnly>(&bytes, csrf)?;
+        run(check).await?;
+        return Err(problem(StatusCode::BAD_REQUEST, missing));
     }
-    let mut mp = match Multipart::from_request(req, &s).await {
+    let mut mp = match Multipart::from_request(req, s).await {
         Ok(mp) => mp,
-        Err(_) => return upload_problem(StatusCode::BAD_REQUEST, "The form could not be read."),
+        Err(_) => return Err(problem(StatusCode::BAD_REQUEST, "The form could not be read.")),
     };
     // The first part must be the CSRF token.
     let token = match mp.next_field().await {
@@ -210,13 +214,23 @@ async fn upload(
         _ => String::new(),
     };
     let form = serde_urlencoded::to_string([("_csrf", token.as_str())]).unwrap_or_default();
-    if let Err(r) = decode_form::<CsrfOnly>(form.as_bytes(), &session.csrf) {
-        return r;
-    }
+    decode_form::<CsrfOnly>(form.as_bytes(), csrf)?;
+    run(check).await?;
+    Ok(mp)
+}
+
+async fn upload(
+    State(s): State<AppState>,
+    SignedIn(session): SignedIn,
+    Path(id): Path<String>,
+    req: Request,
+) -> Response {
     let (app, ctx, sid) = (s.app.clone(), session.ctx.clone(), id.clone());
-    if let Err(r) = run(move || app.check_document_upload(&ctx, &sid)).await {
-        return r;
-    }
+    let check = move || app.check_document_upload(&ctx, &sid);
+    let mp = match open_upload(&s, &session.csrf, req, check, upload_problem, "Choose a file to upload.").await {
+        Ok(mp) => mp,
+        Err(r) => return r,
+    };
     let doc = match crate::packs_api::read_upload(mp).await {
         Ok(d) => d,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {

@@ -5,15 +5,15 @@
 
 use crate::AppState;
 use crate::api_scans::{SCAN_BODY_LIMIT, read_scan_upload};
-use crate::session::{CsrfForm, SignedIn, decode_form, redirect};
+use crate::session::{CsrfForm, SignedIn, redirect};
 use crate::ui::auth::page;
 use crate::ui::pages::{actor_names, run, uk_time, who};
+use crate::ui::records::{open_upload, size_label};
 use crate::ui::{PageContext, error_page, render};
 use askama::Template;
-use axum::extract::multipart::Multipart;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -44,14 +44,6 @@ struct ScanPage {
     can_review: bool,
     /// Whether the request has a response pack (access, portability).
     pack_kind: bool,
-}
-
-fn size_label(bytes: i64) -> String {
-    if bytes < 1024 * 1024 {
-        format!("{:.0} KB", (bytes as f64 / 1024.0).max(1.0))
-    } else {
-        format!("{:.1} MB", bytes as f64 / 1_048_576.0)
-    }
 }
 
 fn scan_page(app: &App, session: &steward_app::auth::SessionInfo, id: &str, scan_id: &str) -> AppResult<ScanPage> {
@@ -104,54 +96,18 @@ fn problem(status: StatusCode, message: &str) -> Response {
     error_page(status, "The files were not searched", message)
 }
 
-/// The CSRF field of a multipart form, checked on its own.
-#[derive(Deserialize)]
-struct CsrfOnly {}
-
 async fn upload(
     State(s): State<AppState>,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
     req: Request,
 ) -> Response {
-    let is_multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !is_multipart {
-        // Only a form post with a valid token, from someone who may search, is told what
-        // is wrong with it.
-        let bytes = match axum::body::Bytes::from_request(req, &s).await {
-            Ok(b) => b,
-            Err(_) => return problem(StatusCode::PAYLOAD_TOO_LARGE, "The form is too large."),
-        };
-        if let Err(r) = decode_form::<CsrfOnly>(&bytes, &session.csrf) {
-            return r;
-        }
-        let (app, ctx, rid) = (s.app.clone(), session.ctx.clone(), id.clone());
-        if let Err(r) = run(move || app.check_request_scan(&ctx, &rid)).await {
-            return r;
-        }
-        return problem(StatusCode::BAD_REQUEST, "Choose the files to search.");
-    }
-    let mut mp = match Multipart::from_request(req, &s).await {
-        Ok(mp) => mp,
-        Err(_) => return problem(StatusCode::BAD_REQUEST, "The form could not be read."),
-    };
-    // The first part must be the CSRF token.
-    let token = match mp.next_field().await {
-        Ok(Some(f)) if f.name() == Some("_csrf") => f.text().await.unwrap_or_default(),
-        _ => String::new(),
-    };
-    let form = serde_urlencoded::to_string([("_csrf", token.as_str())]).unwrap_or_default();
-    if let Err(r) = decode_form::<CsrfOnly>(form.as_bytes(), &session.csrf) {
-        return r;
-    }
     let (app, ctx, rid) = (s.app.clone(), session.ctx.clone(), id.clone());
-    if let Err(r) = run(move || app.check_request_scan(&ctx, &rid)).await {
-        return r;
-    }
+    let check = move || app.check_request_scan(&ctx, &rid);
+    let mp = match open_upload(&s, &session.csrf, req, check, problem, "Choose the files to search.").await {
+        Ok(mp) => mp,
+        Err(r) => return r,
+    };
     let scan = match read_scan_upload(mp).await {
         Ok(scan) => scan,
         Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
