@@ -18,7 +18,7 @@ use steward_core::subject::PersonalData;
 use steward_core::{FieldError, Permission};
 use steward_crypto::DataKey;
 use steward_scan::detect::{Detector, entity_label};
-use steward_scan::profile::{SubjectMatcher, SubjectProfile};
+use steward_scan::profile::{ProfileError, SubjectMatcher, SubjectProfile};
 use steward_scan::redact::{self, Proposal};
 use steward_scan::walk::Limits;
 use steward_scan::{Detection, Document, Entity, Item, Location};
@@ -505,10 +505,16 @@ impl App {
         let (row, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
         let personal = self.open_row(&row)?;
         let profile = profile_of(&personal);
+        // Never the error's own words: a date or a pattern would repeat the person's details.
         let matcher = SubjectMatcher::new(&profile).map_err(|e| {
+            let why = match e {
+                ProfileError::Empty => "their record has no name and no identifier",
+                ProfileError::BadDate(_) => "their date of birth cannot be read",
+                ProfileError::Pattern(_) => "their record has too many details to search for at once",
+            };
             AppError::Invalid(FieldError::new(
                 "subject_id",
-                format!("the subject's details cannot be searched for: {e}"),
+                format!("the subject's details cannot be searched for: {why}"),
             ))
         })?;
         let files: Vec<(String, &[u8])> =
