@@ -616,7 +616,7 @@ impl App {
         self.store
             .request_scans(request_id)?
             .iter()
-            .map(|s| Ok(summary(s, &self.store.scan_documents(&s.id)?)))
+            .map(|s| Ok(summary(s, &self.store.scan_document_states(&s.id)?)))
             .collect()
     }
 
@@ -675,9 +675,7 @@ impl App {
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &s.subject_id)?;
         let mut row = self
             .store
-            .scan_documents(&s.id)?
-            .into_iter()
-            .find(|d| d.id == doc_id)
+            .scan_document(&s.id, doc_id)?
             .ok_or_else(|| AppError::NotFound(format!("document {doc_id} of this search")))?;
         let n = usize::try_from(row.proposals).unwrap_or(0);
         let mut codes: Vec<char> = row.decisions.chars().chain(std::iter::repeat('?')).take(n).collect();

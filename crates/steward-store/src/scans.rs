@@ -74,6 +74,9 @@ pub struct ScanDocumentRow {
 const SCAN_COLUMNS: &str = "id, request_id, subject_id, search_id, created_at, created_by, documents, bytes, skipped, subject_hits, third_party, meta";
 const DOC_COLUMNS: &str =
     "id, scan_id, request_id, subject_id, position, hits, proposals, included, decisions, decided_by, decided_at, data";
+/// Every column but the sealed content, for counts and review progress.
+const DOC_LIST_COLUMNS: &str =
+    "id, scan_id, request_id, subject_id, position, hits, proposals, included, decisions, decided_by, decided_at";
 
 fn scan(r: &Row) -> Result<ScanRow, StoreError> {
     Ok(ScanRow {
@@ -105,7 +108,7 @@ fn document(r: &Row) -> Result<ScanDocumentRow, StoreError> {
         decisions: r.text(8)?,
         decided_by: r.opt_text(9)?,
         decided_at: r.opt_text(10)?,
-        data: r.blob(11)?,
+        data: if r.0.len() > 11 { r.blob(11)? } else { Vec::new() },
     })
 }
 
@@ -244,6 +247,33 @@ impl Store {
             .iter()
             .map(document)
             .collect()
+        })
+    }
+
+    /// The documents kept by a scan, in order, without their sealed content (`data` is
+    /// empty): for counts and review progress.
+    pub fn scan_document_states(&self, scan_id: &str) -> Result<Vec<ScanDocumentRow>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!("SELECT {DOC_LIST_COLUMNS} FROM request_scan_documents WHERE scan_id = $1 ORDER BY position"),
+                &[Val::Text(scan_id)],
+            )?
+            .iter()
+            .map(document)
+            .collect()
+        })
+    }
+
+    /// One document of a scan, with its sealed content.
+    pub fn scan_document(&self, scan_id: &str, doc_id: &str) -> Result<Option<ScanDocumentRow>, StoreError> {
+        self.read(|tx| {
+            tx.query(
+                &format!("SELECT {DOC_COLUMNS} FROM request_scan_documents WHERE scan_id = $1 AND id = $2"),
+                &[Val::Text(scan_id), Val::Text(doc_id)],
+            )?
+            .first()
+            .map(document)
+            .transpose()
         })
     }
 
