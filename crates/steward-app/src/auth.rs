@@ -104,6 +104,11 @@ impl UserInfo {
     }
 }
 
+/// An account as [`UserInfo`].
+pub(crate) fn user_info(u: &UserRow) -> UserInfo {
+    info(u)
+}
+
 fn info(u: &UserRow) -> UserInfo {
     UserInfo {
         id: u.id.clone(),
@@ -227,6 +232,15 @@ fn totp(secret: Vec<u8>, account: &str) -> AppResult<totp_rs::TOTP> {
         .map_err(|_| AppError::Io("cannot set up the authenticator".into()))
 }
 
+/// The RFC 6238 time step (counted from the Unix epoch) whose code is `code`, within
+/// the one step of clock skew either side that `totp` allows, compared in constant time.
+fn matching_step(totp: &totp_rs::TOTP, code: &str, time: u64) -> Option<u64> {
+    let current = time / totp.step;
+    let skew = u64::from(totp.skew);
+    (current.saturating_sub(skew)..=current + skew)
+        .find(|step| steward_crypto::constant_time_eq(&totp.generate(step * totp.step), code))
+}
+
 fn unix_now() -> u64 {
     u64::try_from(now().as_second()).unwrap_or(0)
 }
@@ -274,7 +288,7 @@ impl App {
         let display_name = check_name(display_name)?;
         check_password_rules(password, &email)?;
         let row = new_user(email, display_name, role, Some(hash_password(password)?), None, None, ts(now()));
-        let ctx = Context { actor: format!("user:{}", row.id), role, request_id: uuid::Uuid::new_v4().to_string() };
+        let ctx = Context::new(format!("user:{}", row.id), role, uuid::Uuid::new_v4().to_string());
         let ev = ctx.event("user.setup", "user", &row.id, Outcome::Success, format!("role={role}"));
         self.store.insert_first_user(&row, &ev)?;
         self.store.put_settings(&[(SETUP_CODE, "")], None)?;
@@ -339,11 +353,7 @@ impl App {
         u.password_hash = Some(hash_password(password)?);
         u.invite_hash = None;
         u.invite_expires_at = None;
-        let ctx = Context {
-            actor: format!("user:{}", u.id),
-            role: info(&u).role,
-            request_id: uuid::Uuid::new_v4().to_string(),
-        };
+        let ctx = Context::new(format!("user:{}", u.id), info(&u).role, uuid::Uuid::new_v4().to_string());
         self.store.save_user(&u, Some(&ctx.event("user.accept_invite", "user", &u.id, Outcome::Success, "")))?;
         Ok(info(&u))
     }
@@ -373,6 +383,20 @@ impl App {
     /// browser's address) is throttled to [`SIGN_IN_ATTEMPTS_PER_WINDOW`] attempts per
     /// ten minutes, whatever accounts it tries (stored as a keyed hash, not the address).
     pub fn sign_in(&self, email: &str, password: &str, client: &str, request_id: &str) -> AppResult<NewSession> {
+        self.sign_in_replacing(email, password, client, request_id, None)
+    }
+
+    /// [`App::sign_in`] from a browser that already holds session `previous` (any
+    /// user's): on success that session ends, so signing in again never leaves an
+    /// older session of the same browser alive (OWASP ASVS 5.0 V7.2.4).
+    pub fn sign_in_replacing(
+        &self,
+        email: &str,
+        password: &str,
+        client: &str,
+        request_id: &str,
+        previous: Option<&str>,
+    ) -> AppResult<NewSession> {
         let bucket = format!("sign-in:{}", self.keys.sign("rate-limit bucket", client));
         if !self.store.hit_rate_limit(&bucket, SIGN_IN_WINDOW_SECS, SIGN_IN_ATTEMPTS_PER_WINDOW)? {
             return Err(AppError::RateLimited);
@@ -382,7 +406,7 @@ impl App {
             let _ = password_matches(password, decoy_hash());
             return Err(AppError::SignInFailed);
         };
-        let ctx = Context { actor: format!("user:{}", u.id), role: info(&u).role, request_id: request_id.into() };
+        let ctx = Context::new(format!("user:{}", u.id), info(&u).role, request_id);
         let locked = u.locked_until.as_deref().and_then(parse_ts).is_some_and(|t| t > now());
         let ok = u.password_hash.as_deref().is_some_and(|h| password_matches(password, h));
         if locked || !ok || u.disabled_at.is_some() {
@@ -416,7 +440,8 @@ impl App {
         if stage == Stage::Full {
             self.store.audit(&ctx.event("user.sign_in", "user", &u.id, Outcome::Success, "password"))?;
         }
-        self.new_session(&u.id, stage, None)
+        let previous = previous.filter(|p| p.len() <= 200);
+        self.new_session(&u.id, stage, previous)
     }
 
     /// The session for a cookie token, if it is live; records the activity.
@@ -430,7 +455,11 @@ impl App {
         let idle = parse_ts(&s.last_seen_at).is_none_or(|l| t > l + SignedDuration::from_mins(IDLE_TIMEOUT_MINUTES));
         let old = parse_ts(&s.created_at).is_none_or(|c| t > c + SignedDuration::from_hours(ABSOLUTE_TIMEOUT_HOURS));
         let Some(u) = self.store.user(&s.user_id)? else { return Ok(None) };
-        if idle || old || u.disabled_at.is_some() {
+        let stage = Stage::parse(&s.stage).unwrap_or(Stage::Totp);
+        // Two-factor sign-in made compulsory after this session began: a session that
+        // never passed it ends, and the person sets it up when they next sign in.
+        let lacks_2fa = stage == Stage::Full && !u.totp_enabled && self.two_factor_required()?;
+        if idle || old || u.disabled_at.is_some() || lacks_2fa {
             self.store.delete_session(&hash)?;
             return Ok(None);
         }
@@ -438,9 +467,9 @@ impl App {
             self.store.touch_session(&hash, &ts(t))?;
         }
         let user = info(&u);
-        let stage = Stage::parse(&s.stage).unwrap_or(Stage::Totp);
+        let special_category = user.may_see_special_category(crate::public::uk_date(t));
         Ok(Some(SessionInfo {
-            ctx: Context { actor: format!("user:{}", u.id), role: user.role, request_id: request_id.into() },
+            ctx: Context { special_category, ..Context::new(format!("user:{}", u.id), user.role, request_id) },
             user,
             csrf: s.csrf,
             stage,
@@ -459,12 +488,25 @@ impl App {
     /// recovery code (which is then spent). Rotates to a new, fully signed-in session.
     pub fn verify_second_factor(&self, token: &str, code: &str, request_id: &str) -> AppResult<NewSession> {
         let mut u = self.pending_user(token, Stage::Totp)?;
-        let ctx = Context { actor: format!("user:{}", u.id), role: info(&u).role, request_id: request_id.into() };
+        let ctx = Context::new(format!("user:{}", u.id), info(&u).role, request_id);
         let code = code.trim().replace([' ', '-'], "").to_lowercase();
+        let mut replayed = false;
         let by_app = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) && {
             let secret = u.totp_secret.as_deref().ok_or(AppError::SignInFailed)?;
             let secret = self.keys.open_secret(&format!("totp:{}", u.id), secret)?;
-            totp(secret, &u.email)?.check(&code, unix_now())
+            match matching_step(&totp(secret, &u.email)?, &code, unix_now()) {
+                // A code is good once: its step (or an earlier one) spent is a replay
+                // (OWASP ASVS 5.0 V6.5.1).
+                Some(step) => {
+                    let fresh = self.store.spend_totp_step(&u.id, i64::try_from(step).unwrap_or(i64::MAX))?;
+                    if fresh {
+                        u.totp_last_step = i64::try_from(step).unwrap_or(i64::MAX);
+                    }
+                    replayed = !fresh;
+                    fresh
+                }
+                None => false,
+            }
         };
         let by_recovery = !by_app && {
             let h = token_hash(&code);
@@ -479,11 +521,14 @@ impl App {
                 u.failed_logins = 0;
                 self.store.delete_session(&token_hash(token))?;
             }
-            self.store.save_user(&u, Some(&ctx.event("user.sign_in", "user", &u.id, Outcome::Denied, "wrong code")))?;
-            return Err(AppError::Invalid(FieldError::new(
-                "code",
-                "that code is not right; check the time on your phone and try the newest code",
-            )));
+            let detail = if replayed { "code already used" } else { "wrong code" };
+            self.store.save_user(&u, Some(&ctx.event("user.sign_in", "user", &u.id, Outcome::Denied, detail)))?;
+            let message = if replayed {
+                "that code has already been used; wait for your app to show a new code and enter that"
+            } else {
+                "that code is not right; check the time on your phone and try the newest code"
+            };
+            return Err(AppError::Invalid(FieldError::new("code", message)));
         }
         u.failed_logins = 0;
         let detail = if by_app { "totp" } else { "recovery code" };
@@ -534,12 +579,14 @@ impl App {
             .ok_or_else(|| AppError::Invalid(FieldError::new("code", "start again: no set-up is in progress")))?;
         let secret = self.keys.open_secret(&format!("totp:{}", u.id), sealed)?;
         let code = code.trim().replace(' ', "");
-        if !totp(secret, &u.email)?.check(&code, unix_now()) {
+        let Some(step) = matching_step(&totp(secret, &u.email)?, &code, unix_now()) else {
             return Err(AppError::Invalid(FieldError::new(
                 "code",
                 "that code is not right; enter the 6-digit code your app shows now",
             )));
-        }
+        };
+        // The code that switched two-factor sign-in on cannot sign in again.
+        u.totp_last_step = u.totp_last_step.max(i64::try_from(step).unwrap_or(i64::MAX));
         let mut codes = Vec::with_capacity(RECOVERY_CODES);
         for _ in 0..RECOVERY_CODES {
             let r = random_text(5)?;
@@ -549,7 +596,7 @@ impl App {
         u.totp_secret = pending;
         u.totp_pending = None;
         u.totp_enabled = true;
-        let ctx = Context { actor: format!("user:{}", u.id), role: info(&u).role, request_id: request_id.into() };
+        let ctx = Context::new(format!("user:{}", u.id), info(&u).role, request_id);
         self.store.save_user(&u, Some(&ctx.event("user.enrol_2fa", "user", &u.id, Outcome::Success, "")))?;
         self.store.audit(&ctx.event("user.sign_in", "user", &u.id, Outcome::Success, "totp enrolment"))?;
         Ok((self.new_session(&u.id, Stage::Full, Some(token))?, codes))
@@ -758,5 +805,6 @@ fn new_user(
         training_valid_until: None,
         created_at,
         disabled_at: None,
+        totp_last_step: 0,
     }
 }

@@ -105,7 +105,7 @@ impl App {
             return Ok(None);
         }
         let role: Role = user.role.parse()?;
-        let ctx = Context { actor: format!("user:{}", user.id), role, request_id: request_id.into() };
+        let ctx = Context::new(format!("user:{}", user.id), role, request_id);
         let all = self.store.open_requests()?;
         let mine: Vec<RequestRow> = all
             .into_iter()

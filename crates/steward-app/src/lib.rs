@@ -117,7 +117,9 @@ impl From<CryptoError> for AppError {
 /// Result of a use case.
 pub type AppResult<T> = Result<T, AppError>;
 
-/// Who is acting, and under which request.
+/// Who is acting, and under which request. Built only by the app when it signs someone
+/// in or checks a token (or for the command line and scheduled jobs), so that what an
+/// actor may see is decided in one place for people and tokens alike.
 #[derive(Debug, Clone)]
 pub struct Context {
     /// `token:<id>`, `user:<id>`, `cli` or `system`.
@@ -126,17 +128,45 @@ pub struct Context {
     pub role: Role,
     /// Request or invocation id, for correlating audit entries.
     pub request_id: String,
+    /// For a token that acts for a person: that person's user id. Their case
+    /// assignments limit what a caseworker-role token sees.
+    pub on_behalf_of: Option<String>,
+    /// Whether special-category data (UK GDPR Art 9, Art 10) may be shown to this actor
+    /// now: a role that grants it, current training, and for a token a grant at its
+    /// creation.
+    pub special_category: bool,
 }
 
 impl Context {
-    /// The command line, acting with full (DPO) rights on the operator's authority.
-    pub fn cli() -> Self {
-        Self { actor: "cli".into(), role: Role::Dpo, request_id: uuid::Uuid::new_v4().to_string() }
+    /// An actor with `role` and no special-category access (tests and tools build
+    /// contexts this way; people and tokens get theirs from signing in).
+    pub fn new(actor: impl Into<String>, role: Role, request_id: impl Into<String>) -> Self {
+        Self { actor: actor.into(), role, request_id: request_id.into(), on_behalf_of: None, special_category: false }
     }
 
-    /// Scheduled jobs and start-up reconciliation.
+    /// The command line, acting with full (DPO) rights on the operator's authority.
+    pub fn cli() -> Self {
+        Self { special_category: true, ..Self::new("cli", Role::Dpo, uuid::Uuid::new_v4().to_string()) }
+    }
+
+    /// Scheduled jobs and start-up reconciliation (never shown special-category data).
     pub fn system() -> Self {
-        Self { actor: "system".into(), role: Role::Dpo, request_id: uuid::Uuid::new_v4().to_string() }
+        Self::new("system", Role::Dpo, uuid::Uuid::new_v4().to_string())
+    }
+
+    /// The key whose case assignments limit what this actor sees (need to know, UK
+    /// GDPR Art 5(1)(c), 5(1)(f) and Art 32(4)), or `None` when the role sees by role.
+    /// Only caseworkers are limited: a person by their own assignments, a token acting
+    /// for a person by that person's, and a token acting for the organisation by the
+    /// cases assigned to the token itself (`token:<id>`).
+    pub fn need_to_know_key(&self) -> Option<&str> {
+        if self.role != Role::Caseworker {
+            return None;
+        }
+        if let Some(owner) = &self.on_behalf_of {
+            return Some(owner);
+        }
+        Some(self.actor.strip_prefix("user:").unwrap_or(&self.actor))
     }
 
     /// An audit event for this context.

@@ -43,6 +43,7 @@ pub const ITEM_FIELDS: [(&str, &[&str]); 5] = [
             "identifiers",
             "categories",
             "notes",
+            "special_category",
         ],
     ),
     ("note", &["category", "text", "source"]),
@@ -339,8 +340,15 @@ impl App {
     /// Documents chosen from searches of files for this request follow, as their text
     /// with the accepted redactions applied; with `require_decided`, any proposal not
     /// yet accepted or rejected refuses the lot.
+    ///
+    /// Special-category data (UK GDPR Art 9, Art 10) is the requester's too (Art 15), so
+    /// it goes into the identity record when `ctx` may see it (audited as
+    /// `subject.view_special_category`); otherwise it is left out of what `ctx` is
+    /// shown, and building the pack (`require_decided`) is refused, so that a pack never
+    /// lacks it silently nor reaches someone who may not read it.
     fn pack_entries(
         &self,
+        ctx: &Context,
         request_id: &str,
         subject: &str,
         key: &DataKey,
@@ -361,6 +369,25 @@ impl App {
         identity.insert("identifiers".into(), serde_json::to_value(&p.identifiers).unwrap_or(Value::Null));
         identity.insert("categories".into(), json!(row.categories));
         identity.insert("notes".into(), json!(p.notes));
+        if let Some(sc) = &p.special_category {
+            if ctx.special_category {
+                identity.insert("special_category".into(), serde_json::to_value(sc).unwrap_or(Value::Null));
+                let ev = ctx.event(
+                    "subject.view_special_category",
+                    "subject",
+                    subject,
+                    Outcome::Success,
+                    format!("via=pack request={request_id}"),
+                );
+                self.store.audit(&ev)?;
+            } else if require_decided {
+                return Err(AppError::Invalid(FieldError::new(
+                    "special_category",
+                    "this person's record holds special-category data, which belongs in their pack: a DPO or a \
+                     caseworker with current data-protection training must build it",
+                )));
+            }
+        }
         out.push(Entry {
             key: "identity".into(),
             kind: "identity",
@@ -504,7 +531,7 @@ impl App {
         self.require(ctx, Permission::SubjectRead, "request", request_id)?;
         let (_, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
-        let entries = self.pack_entries(request_id, &subject, &key, false)?;
+        let entries = self.pack_entries(ctx, request_id, &subject, &key, false)?;
         let mut reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         let decided = reviews.len();
         let items = Self::candidates(&entries, &mut reviews);
@@ -533,7 +560,7 @@ impl App {
                 "is not a known exemption code (see GET /api/v1/exemptions)",
             )));
         };
-        let entries = self.pack_entries(request_id, &subject, &key, false)?;
+        let entries = self.pack_entries(ctx, request_id, &subject, &key, false)?;
         let Some(entry) = entries.iter().find(|e| e.key == d.item) else {
             return Err(AppError::Invalid(FieldError::new("item", "names no item this subject has")));
         };
@@ -611,7 +638,7 @@ impl App {
         self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
         let (q, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
-        let mut entries = self.pack_entries(request_id, &subject, &key, true)?;
+        let mut entries = self.pack_entries(ctx, request_id, &subject, &key, true)?;
         let reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         for e in &mut entries {
             if let Some(r) = reviews.get(&e.key)

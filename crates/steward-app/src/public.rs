@@ -375,6 +375,8 @@ pub struct SubmissionListItem {
     pub received_on: jiff::civil::Date,
     /// By when it must be answered (request) or acknowledged (complaint).
     pub due_by: jiff::civil::Date,
+    /// The caseworker (user id, or `token:<id>`) it is assigned to.
+    pub assigned_to: Option<String>,
 }
 
 /// One page of the inbox.
@@ -397,6 +399,8 @@ pub struct SubmissionPage {
 pub struct SubmissionView {
     /// Id.
     pub id: String,
+    /// The caseworker (user id, or `token:<id>`) it is assigned to.
+    pub assigned_to: Option<String>,
     /// Reference.
     pub reference: String,
     /// Request or complaint.
@@ -693,6 +697,7 @@ impl App {
             wrapped_key: Some(self.keys.wrap(&key, &aad(&id)).map_err(AppError::from)?),
             data: Some(key.seal(aad(&id).as_bytes(), &json).map_err(AppError::from)?),
             id,
+            assigned_to: None,
         };
         let event = public_event("submission.create", &row.id, format!("kind={}", kind.as_str()));
         // References are random; on the rare clash with an existing one, draw again.
@@ -719,16 +724,18 @@ impl App {
     }
 
     /// One page (from 1) of the inbox, newest first: references, kinds, statuses and
-    /// dates, no personal data.
+    /// dates, no personal data. A caseworker (in person or by token) sees only the
+    /// submissions assigned to them (need to know, UK GDPR Art 5(1)(f)).
     pub fn list_submissions(&self, ctx: &Context, page: usize) -> AppResult<SubmissionPage> {
         self.require(ctx, Permission::SubjectRead, "submission", "")?;
+        let assignee = ctx.need_to_know_key();
         let mut counts: BTreeMap<String, i64> =
             SubmissionStatus::ALL.iter().map(|s| (s.as_str().to_string(), 0)).collect();
-        counts.extend(self.store.submission_counts()?);
+        counts.extend(self.store.submission_counts(assignee)?);
         let total: i64 = counts.values().sum();
         let pages = usize::try_from(total).unwrap_or(0).div_ceil(PAGE_SIZE).max(1);
         let page = page.clamp(1, pages);
-        let rows = self.store.submissions(None, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+        let rows = self.store.submissions(None, assignee, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
         let mut items = Vec::with_capacity(rows.len());
         for r in rows {
             let (Some(kind), Some(status)) = (SubmissionKind::parse(&r.kind), SubmissionStatus::parse(&r.status))
@@ -747,6 +754,7 @@ impl App {
                 submitted_at: r.submitted_at,
                 received_on,
                 due_by: kind.due_by(received_on),
+                assigned_to: r.assigned_to,
             });
         }
         Ok(SubmissionPage { items, page, pages, total, counts })
@@ -755,7 +763,7 @@ impl App {
     /// A submission with its personal data. Every view is audited before it is returned.
     pub fn get_submission(&self, ctx: &Context, id: &str) -> AppResult<SubmissionView> {
         self.require(ctx, Permission::SubjectRead, "submission", id)?;
-        let row = self.store.submission(id)?.ok_or_else(|| AppError::NotFound(format!("submission {id}")))?;
+        let row = self.submission_for(ctx, id)?;
         let (Some(wrapped), Some(data)) = (&row.wrapped_key, &row.data) else {
             return Err(AppError::NotFound(format!("the personal data of submission {id}")));
         };
@@ -769,6 +777,7 @@ impl App {
         self.store.audit(&ctx.event("submission.view", "submission", id, Outcome::Success, ""))?;
         let received_on = received_on(&row.submitted_at);
         Ok(SubmissionView {
+            assigned_to: row.assigned_to,
             id: row.id,
             reference: row.reference,
             kind,
@@ -791,10 +800,38 @@ impl App {
     /// Mark a submission new, acknowledged or closed (audited with the new status).
     pub fn set_submission_status(&self, ctx: &Context, id: &str, status: SubmissionStatus) -> AppResult<()> {
         self.require(ctx, Permission::SubjectUpdate, "submission", id)?;
+        self.submission_for(ctx, id)?;
         let ev =
             ctx.event("submission.status", "submission", id, Outcome::Success, format!("status={}", status.as_str()));
         self.store.set_submission_status(id, status.as_str(), &ev)?;
         Ok(())
+    }
+}
+
+impl App {
+    /// Submission `id`, if `ctx` may open it: the DPO any, a caseworker only one
+    /// assigned to them (refusals audited as `submission.need_to_know`).
+    fn submission_for(&self, ctx: &Context, id: &str) -> AppResult<steward_store::SubmissionRow> {
+        let row = self.store.submission(id)?.ok_or_else(|| AppError::NotFound(format!("submission {id}")))?;
+        if let Some(key) = ctx.need_to_know_key()
+            && row.assigned_to.as_deref() != Some(key)
+        {
+            self.store.audit(&ctx.event("submission.need_to_know", "submission", id, Outcome::Denied, ""))?;
+            return Err(AppError::Forbidden(ctx.role));
+        }
+        Ok(row)
+    }
+
+    /// Give a submission to a caseworker (or to a caseworker token that acts for the
+    /// organisation), or take it back with `None` (the DPO; audited with ids only).
+    pub fn assign_submission(&self, ctx: &Context, id: &str, assignee: Option<&str>) -> AppResult<()> {
+        self.require(ctx, Permission::AssignCases, "submission", id)?;
+        if let Some(a) = assignee {
+            self.check_case_assignee(a, "assigned_to")?;
+        }
+        let detail = format!("assigned_to={}", assignee.unwrap_or("nobody"));
+        let ev = ctx.event("submission.assign", "submission", id, Outcome::Success, detail);
+        Ok(self.store.assign_submission(id, assignee, &ev)?)
     }
 }
 

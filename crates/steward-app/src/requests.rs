@@ -11,7 +11,7 @@ use steward_core::request::{
     Assessment, Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, PolicyTarget, RequestEvent, RequestKind,
     RequestStatus, assess,
 };
-use steward_core::{FieldError, Permission, Region, Role};
+use steward_core::{FieldError, Permission, Region};
 use steward_store::{RequestEventRow, RequestFilter, RequestRow, SubjectLookup};
 use utoipa::ToSchema;
 
@@ -372,10 +372,7 @@ impl App {
     /// Whether `ctx` may see request `q`: a caseworker signed in as a person only when it
     /// is assigned to them or about a subject they may open (need to know); others by role.
     fn may_see_request(&self, ctx: &Context, q: &RequestRow) -> AppResult<bool> {
-        if ctx.role != Role::Caseworker {
-            return Ok(true);
-        }
-        let Some(user) = ctx.actor.strip_prefix("user:") else { return Ok(true) };
+        let Some(user) = ctx.need_to_know_key() else { return Ok(true) };
         if q.assigned_to.as_deref() == Some(user) {
             return Ok(true);
         }

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use steward_core::audit::Outcome;
 use steward_core::subject::{
-    Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SubjectPatch, ValidSubject, index_terms,
-    reference_term, surname_dob_term,
+    Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SpecialCategory, SubjectPatch, ValidSubject,
+    index_terms, reference_term, surname_dob_term,
 };
 use steward_core::{FieldError, Permission, Role, normalise};
 use steward_crypto::DataKey;
@@ -40,6 +40,15 @@ pub struct SubjectView {
     pub categories: Vec<Category>,
     /// Free notes.
     pub notes: Option<String>,
+    /// Special-category and criminal-offence data (UK GDPR Art 9(1), Art 10): present
+    /// only when some is recorded and the caller may see it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_category: Option<SpecialCategory>,
+    /// `true` when the caller may not see special-category data, so `special_category`
+    /// is left out whether or not any is recorded (their role does not grant it, their
+    /// data-protection training is not current, or their token was not given it).
+    #[serde(default)]
+    pub special_category_withheld: bool,
     /// Links to other subjects.
     pub links: Vec<LinkView>,
     /// Created (RFC 3339).
@@ -182,7 +191,29 @@ impl App {
         }
     }
 
-    fn view(&self, row: &SubjectRow, p: PersonalData) -> AppResult<SubjectView> {
+    /// Refuse to record or change special-category data for an actor who may not see it
+    /// (they could not check what they wrote); audited.
+    fn require_special_category(&self, ctx: &Context, object_id: &str) -> AppResult<()> {
+        if ctx.special_category {
+            return Ok(());
+        }
+        self.store.audit(&ctx.event("subject.special_category", "subject", object_id, Outcome::Denied, ""))?;
+        Err(AppError::Invalid(FieldError::new(
+            "special_category",
+            "you may not record special-category data: it needs a DPO or caseworker role with current \
+             data-protection training (a token needs it granted when it was created)",
+        )))
+    }
+
+    /// The subject as `ctx` may see it. Special-category data is left out unless `ctx`
+    /// may see it; when it is shown, that view is audited on its own as
+    /// `subject.view_special_category` (UK GDPR Art 9, Art 32; never the text itself).
+    fn view(&self, ctx: &Context, row: &SubjectRow, mut p: PersonalData) -> AppResult<SubjectView> {
+        let special = p.special_category.take();
+        let special_category = if ctx.special_category { special } else { None };
+        if special_category.is_some() {
+            self.store.audit(&ctx.event("subject.view_special_category", "subject", &row.id, Outcome::Success, ""))?;
+        }
         let links = self
             .store
             .links_of(&row.id)?
@@ -209,6 +240,8 @@ impl App {
             identifiers: p.identifiers,
             categories: row.categories.iter().filter_map(|c| c.parse().ok()).collect(),
             notes: p.notes,
+            special_category,
+            special_category_withheld: !ctx.special_category,
             links,
             created_at: row.created_at.clone(),
             updated_at: row.updated_at.clone(),
@@ -219,17 +252,36 @@ impl App {
     pub fn create_subject(&self, ctx: &Context, input: NewSubject) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectCreate, "subject", "")?;
         let v = input.validate(today())?;
+        if v.personal.special_category.is_some() {
+            self.require_special_category(ctx, "")?;
+        }
         let row = self.new_row(&v)?;
         let ev = ctx.event("subject.create", "subject", &row.id, Outcome::Success, "");
         self.store.insert_subjects(std::slice::from_ref(&row), &[ev])?;
         self.grant_to_creator(ctx, std::slice::from_ref(&row.id))?;
-        self.view(&row, v.personal)
+        self.view(ctx, &row, v.personal)
     }
 
     /// Validate and seal `inputs` on all cores, keeping their order. Errors name the
     /// failing subject by its position, counted from `offset`.
-    fn prepare(&self, inputs: &[NewSubject], offset: usize, threads: usize) -> AppResult<Vec<SubjectRow>> {
+    fn prepare(
+        &self,
+        ctx: &Context,
+        inputs: &[NewSubject],
+        offset: usize,
+        threads: usize,
+    ) -> AppResult<Vec<SubjectRow>> {
         let today = today();
+        if let Some(i) = inputs.iter().position(|s| s.special_category.is_some())
+            && !ctx.special_category
+        {
+            self.require_special_category(ctx, "").map_err(|_| {
+                AppError::Invalid(FieldError::new(
+                    format!("[{}].special_category", offset + i),
+                    "you may not record special-category data",
+                ))
+            })?;
+        }
         let chunk = inputs.len().div_ceil(threads.max(1)).max(1);
         let prepared: Vec<AppResult<Vec<SubjectRow>>> = std::thread::scope(|scope| {
             let handles: Vec<_> = inputs
@@ -276,7 +328,7 @@ impl App {
     pub fn create_subjects(&self, ctx: &Context, inputs: Vec<NewSubject>) -> AppResult<Vec<String>> {
         self.require(ctx, Permission::SubjectCreate, "subject", "")?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
-        let rows = self.prepare(&inputs, 0, threads)?;
+        let rows = self.prepare(ctx, &inputs, 0, threads)?;
         self.insert_prepared(ctx, &rows)?;
         let ids: Vec<String> = rows.into_iter().map(|r| r.id).collect();
         self.grant_to_creator(ctx, &ids)?;
@@ -307,7 +359,7 @@ impl App {
                     if part.is_empty() {
                         break;
                     }
-                    let prepared = self.prepare(&part, offset, threads);
+                    let prepared = self.prepare(ctx, &part, offset, threads);
                     offset += part.len();
                     let failed = prepared.is_err();
                     if tx.send(prepared).is_err() || failed {
@@ -328,18 +380,13 @@ impl App {
         })
     }
 
-    /// The user a caseworker's need to know is checked for: a person signed in as a
-    /// caseworker. API tokens act for the organisation's systems and are not limited.
-    fn need_to_know_user(ctx: &Context) -> Option<&str> {
-        if ctx.role == Role::Caseworker { ctx.actor.strip_prefix("user:") } else { None }
-    }
-
     /// Need to know (UK GDPR Art 5(1)(c) data minimisation and 5(1)(f) confidentiality;
-    /// Art 32(4)): a caseworker sees only the subjects the DPO assigned to them or that
-    /// they recorded themselves. Refusals are audited and do not reveal whether the
+    /// Art 32(4)): a caseworker — signed in, or through a token — sees only the subjects
+    /// the DPO assigned to them or that they recorded themselves (see
+    /// [`Context::need_to_know_key`]). Refusals are audited and do not reveal whether the
     /// subject exists.
     pub fn require_need_to_know(&self, ctx: &Context, id: &str) -> AppResult<()> {
-        let Some(user) = Self::need_to_know_user(ctx) else { return Ok(()) };
+        let Some(user) = ctx.need_to_know_key() else { return Ok(()) };
         if self.store.has_subject_access(id, user)? {
             return Ok(());
         }
@@ -349,7 +396,7 @@ impl App {
 
     /// Whether `ctx` may open subject `id` (for deciding what to show, without auditing).
     pub fn may_open_subject(&self, ctx: &Context, id: &str) -> AppResult<bool> {
-        Ok(match Self::need_to_know_user(ctx) {
+        Ok(match ctx.need_to_know_key() {
             Some(user) => self.store.has_subject_access(id, user)?,
             None => ctx.role.can(Permission::SubjectRead),
         })
@@ -357,7 +404,7 @@ impl App {
 
     /// Record that the caseworker who created subjects may see them.
     fn grant_to_creator(&self, ctx: &Context, ids: &[String]) -> AppResult<()> {
-        let Some(user) = Self::need_to_know_user(ctx) else { return Ok(()) };
+        let Some(user) = ctx.need_to_know_key() else { return Ok(()) };
         for id in ids {
             let row = AccessRow {
                 subject_id: id.clone(),
@@ -370,13 +417,52 @@ impl App {
         Ok(())
     }
 
-    /// Give a caseworker access to a subject (DPO only; audited).
+    /// Check that `key` can be given cases: an active caseworker's user id, or
+    /// `token:<id>` for a live caseworker token that acts for the organisation (a
+    /// person's token sees its owner's cases instead). `field` names the input.
+    pub(crate) fn check_case_assignee(&self, key: &str, field: &str) -> AppResult<()> {
+        let ok = match key.strip_prefix("token:") {
+            Some(token_id) => self
+                .store
+                .token(token_id)?
+                .is_some_and(|t| t.role == Role::Caseworker.as_str() && t.revoked_at.is_none() && t.user_id.is_none()),
+            None => {
+                self.store.user(key)?.is_some_and(|u| u.role == Role::Caseworker.as_str() && u.disabled_at.is_none())
+            }
+        };
+        if ok { Ok(()) } else { Err(AppError::Invalid(FieldError::new(field, "choose an active caseworker"))) }
+    }
+
+    /// Who cases can be given to (the DPO only): active caseworkers (their user id) and
+    /// caseworker tokens that act for the organisation (`token:<id>`), as pairs of key
+    /// and the name people read, caseworkers first, each group by name.
+    pub fn case_assignees(&self, ctx: &Context) -> AppResult<Vec<(String, String)>> {
+        self.require(ctx, Permission::AssignCases, "user", "")?;
+        let mut people: Vec<(String, String)> = self
+            .store
+            .users()?
+            .into_iter()
+            .filter(|u| u.role == Role::Caseworker.as_str() && u.disabled_at.is_none())
+            .map(|u| (u.id, u.display_name))
+            .collect();
+        people.sort_by(|a, b| a.1.cmp(&b.1));
+        let mut tokens: Vec<(String, String)> = self
+            .store
+            .tokens()?
+            .into_iter()
+            .filter(|t| t.user_id.is_none() && t.revoked_at.is_none() && t.role == Role::Caseworker.as_str())
+            .map(|t| (format!("token:{}", t.id), format!("{} (API token)", t.name)))
+            .collect();
+        tokens.sort_by(|a, b| a.1.cmp(&b.1));
+        people.extend(tokens);
+        Ok(people)
+    }
+
+    /// Give a caseworker (or an organisation's caseworker token, `token:<id>`) access to
+    /// a subject (DPO only; audited).
     pub fn assign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
         self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
-        let user = self.store.user(user_id)?.ok_or_else(|| AppError::NotFound(format!("user {user_id}")))?;
-        if user.role != Role::Caseworker.as_str() || user.disabled_at.is_some() {
-            return Err(AppError::Invalid(FieldError::new("user_id", "choose an active caseworker")));
-        }
+        self.check_case_assignee(user_id, "user_id")?;
         self.load(subject_id)?;
         let row = AccessRow {
             subject_id: subject_id.into(),
@@ -423,7 +509,13 @@ impl App {
         self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
         let mut out = Vec::new();
         for a in self.store.subject_access(subject_id)? {
-            let name = self.store.user(&a.user_id)?.map_or_else(|| a.user_id.clone(), |u| u.display_name);
+            let name = match a.user_id.strip_prefix("token:") {
+                Some(t) => self
+                    .store
+                    .token(t)?
+                    .map_or_else(|| "A removed API token".into(), |t| format!("{} (API token)", t.name)),
+                None => self.store.user(&a.user_id)?.map_or_else(|| "A removed account".into(), |u| u.display_name),
+            };
             out.push((a, name));
         }
         Ok(out)
@@ -436,7 +528,7 @@ impl App {
         let row = self.load(id)?;
         let p = self.open_row(&row)?;
         self.store.audit(&ctx.event("subject.view", "subject", id, Outcome::Success, ""))?;
-        self.view(&row, p)
+        self.view(ctx, &row, p)
     }
 
     /// The names of the people `ids`, for showing the links of subject `from` (whose
@@ -510,6 +602,9 @@ impl App {
         request_id: Option<&str>,
     ) -> AppResult<SubjectView> {
         let row = self.load(id)?;
+        if patch.special_category.is_some() {
+            self.require_special_category(ctx, id)?;
+        }
         let current = self.open_row(&row)?;
         let current_categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
         let fields = patch.changed_fields().join(",");
@@ -523,7 +618,7 @@ impl App {
         };
         let ev = ctx.event("subject.update", "subject", id, Outcome::Success, detail);
         self.store.update_subject(&new, &row.updated_at, &ev)?;
-        self.view(&new, v.personal)
+        self.view(ctx, &new, v.personal)
     }
 
     /// Find subjects by one criterion through the blind indexes. The search is audited
@@ -531,7 +626,7 @@ impl App {
     pub fn search_subjects(&self, ctx: &Context, q: &SearchQuery) -> AppResult<Vec<SubjectHit>> {
         self.require(ctx, Permission::SubjectRead, "subject", "")?;
         let (criterion, mut ids) = self.resolve(q)?;
-        if let Some(user) = Self::need_to_know_user(ctx) {
+        if let Some(user) = ctx.need_to_know_key() {
             let mut mine = Vec::with_capacity(ids.len());
             for id in ids {
                 if self.store.has_subject_access(&id, user)? {

@@ -29,11 +29,14 @@ fn with_user(role: Role) -> (tempfile::TempDir, App, String) {
 
 /// The current TOTP code for the secret shown at enrolment.
 fn code_for(secret_base32: &str) -> String {
+    code_at(secret_base32, 0)
+}
+
+/// The TOTP code `steps` 30-second steps from now (one step either way is accepted).
+fn code_at(secret_base32: &str, steps: i64) -> String {
     let secret = totp_rs::Secret::Encoded(secret_base32.to_string()).to_bytes().unwrap();
-    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret, None, "x".into())
-        .unwrap()
-        .generate_current()
-        .unwrap()
+    let at = u64::try_from(jiff::Timestamp::now().as_second() + steps * 30).unwrap();
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 1, 30, secret, None, "x".into()).unwrap().generate(at)
 }
 
 #[test]
@@ -113,7 +116,7 @@ fn invitations_work_once_and_only_a_dpo_can_make_a_dpo() {
     let admin = app
         .create_user_with_password(&Context::cli(), "ash@example.org", "Ash Williams", Role::Admin, PASSWORD)
         .unwrap();
-    let admin_ctx = Context { actor: format!("user:{}", admin.id), role: Role::Admin, request_id: "r".into() };
+    let admin_ctx = Context::new(format!("user:{}", admin.id), Role::Admin, "r");
     assert!(matches!(
         app.invite_user(&admin_ctx, "new.dpo@example.org", "New DPO", Role::Dpo),
         Err(AppError::Forbidden(_))
@@ -132,7 +135,7 @@ fn invitations_work_once_and_only_a_dpo_can_make_a_dpo() {
     assert!(matches!(app.set_user_role(&admin_ctx, &user.id, Role::Dpo), Err(AppError::Forbidden(_))));
     assert!(app.set_user_role(&admin_ctx, &admin.id, Role::Dpo).is_err());
     // A caseworker cannot manage users at all.
-    let cw = Context { actor: format!("user:{}", user.id), role: Role::Caseworker, request_id: "r".into() };
+    let cw = Context::new(format!("user:{}", user.id), Role::Caseworker, "r");
     assert!(matches!(app.list_users(&cw), Err(AppError::Forbidden(_))));
 }
 
@@ -157,7 +160,8 @@ fn two_factor_enrolment_codes_and_recovery_codes() {
     assert_eq!(pending.stage, Stage::Totp);
     assert_eq!(app.session(&pending.token, "r").unwrap().unwrap().stage, Stage::Totp);
     assert!(app.verify_second_factor(&pending.token, "123456x", "r").is_err());
-    let ok = app.verify_second_factor(&pending.token, &code_for(&e.secret_base32), "r").unwrap();
+    // The code that switched two-factor on was spent; the next step's code is good.
+    let ok = app.verify_second_factor(&pending.token, &code_at(&e.secret_base32, 1), "r").unwrap();
     assert_eq!(ok.stage, Stage::Full);
     assert!(app.session(&pending.token, "r").unwrap().is_none(), "rotated");
 
@@ -172,6 +176,67 @@ fn two_factor_enrolment_codes_and_recovery_codes() {
     assert!(all.totp_enabled);
     app.reset_user_2fa(&Context::cli(), &user_id).unwrap();
     assert!(app.session(&ok.token, "r").unwrap().is_none());
+}
+
+/// OWASP ASVS 5.0 V6.5.1: a time-based code signs in once. The same code (and any code
+/// of an earlier step) is refused afterwards, saying so, and the refusal is audited.
+#[test]
+fn a_totp_code_cannot_be_replayed() {
+    let (_d, app, user_id) = with_user(Role::Caseworker);
+    let s = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    let e = app.start_enrolment(&s.token).unwrap();
+    app.confirm_enrolment(&s.token, &code_at(&e.secret_base32, -1), "r").unwrap();
+    // The enrolment code is spent, and so is every step up to it.
+    let p = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    match app.verify_second_factor(&p.token, &code_at(&e.secret_base32, -1), "r") {
+        Err(AppError::Invalid(f)) => assert!(f.message.contains("already been used"), "{}", f.message),
+        other => panic!("a replayed code must be refused, got {other:?}"),
+    }
+    let code = code_at(&e.secret_base32, 0);
+    let first = app.verify_second_factor(&p.token, &code, "r").unwrap();
+    assert_eq!(first.stage, Stage::Full);
+    // The same code again, on a new sign-in: refused.
+    let again = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert!(matches!(app.verify_second_factor(&again.token, &code, "r"), Err(AppError::Invalid(_))));
+    // An earlier step's code is refused too; the next step's is good.
+    assert!(app.verify_second_factor(&again.token, &code_at(&e.secret_base32, -1), "r").is_err());
+    assert!(app.verify_second_factor(&again.token, &code_at(&e.secret_base32, 1), "r").is_ok());
+    let denied = app
+        .store()
+        .audit_entries(&steward_store::AuditFilter {
+            action: Some("user.sign_in".into()),
+            object_id: Some(user_id),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(denied.iter().any(|e| e.event.outcome == "denied" && e.event.detail == "code already used"));
+}
+
+/// Signing in again from a browser ends the session it held (OWASP ASVS 5.0 V7.2.4).
+#[test]
+fn signing_in_again_ends_the_browsers_previous_session() {
+    let (_d, app, _) = with_user(Role::Dpo);
+    let first = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    let second =
+        app.sign_in_replacing("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r", Some(&first.token)).unwrap();
+    assert!(app.session(&first.token, "r").unwrap().is_none(), "the old session ended");
+    assert!(app.session(&second.token, "r").unwrap().is_some());
+    // A failed attempt leaves the existing session alone.
+    assert!(app.sign_in_replacing("aisha.begum@example.org", "wrong", "127.0.0.1", "r", Some(&second.token)).is_err());
+    assert!(app.session(&second.token, "r").unwrap().is_some());
+}
+
+/// Making two-factor sign-in compulsory ends the sessions that never passed it.
+#[test]
+fn requiring_two_factor_ends_sessions_without_it() {
+    let (_d, app, _) = with_user(Role::Dpo);
+    let s = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert_eq!(s.stage, Stage::Full);
+    app.set_two_factor_enforced(&Context::cli(), true).unwrap();
+    assert!(app.session(&s.token, "r").unwrap().is_none(), "a password-only session ends");
+    let again = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
+    assert_eq!(again.stage, Stage::Enrol, "and the next sign-in sets it up");
 }
 
 #[test]
@@ -213,7 +278,7 @@ fn caseworkers_see_only_subjects_assigned_to_them_or_recorded_by_them() {
         app.create_user_with_password(&cli, "callum@example.org", "Callum Reid", Role::Caseworker, PASSWORD).unwrap();
     let other_cw =
         app.create_user_with_password(&cli, "priya@example.org", "Priya Shah", Role::Caseworker, PASSWORD).unwrap();
-    let ctx = Context { actor: format!("user:{}", cw.id), role: Role::Caseworker, request_id: "r".into() };
+    let ctx = Context::new(format!("user:{}", cw.id), Role::Caseworker, "r");
     let jane = steward_core::subject::NewSubject {
         given_name: "Jane".into(),
         family_name: "Smith".into(),
@@ -235,7 +300,7 @@ fn caseworkers_see_only_subjects_assigned_to_them_or_recorded_by_them() {
     app.assign_subject(&cli, &id, &cw.id).unwrap();
     assert_eq!(app.get_subject(&ctx, &id).unwrap().id, id);
     assert_eq!(app.search_subjects(&ctx, &q).unwrap().len(), 1);
-    let other_ctx = Context { actor: format!("user:{}", other_cw.id), role: Role::Caseworker, request_id: "r".into() };
+    let other_ctx = Context::new(format!("user:{}", other_cw.id), Role::Caseworker, "r");
     assert!(matches!(app.get_subject(&other_ctx, &id), Err(AppError::Forbidden(_))), "assignment is per person");
 
     // What a caseworker records themselves, they can see.

@@ -29,7 +29,7 @@ fn app() -> (tempfile::TempDir, App) {
 
 fn user(app: &App, email: &str, name: &str, role: Role) -> Context {
     let u = app.create_user_with_password(&Context::cli(), email, name, role, PASSWORD).unwrap();
-    Context { actor: format!("user:{}", u.id), role, request_id: "r".into() }
+    Context::new(format!("user:{}", u.id), role, "r")
 }
 
 fn subject(app: &App) -> String {

@@ -203,10 +203,10 @@ fn systems_are_found_by_name_or_id() {
 #[test]
 fn only_those_who_manage_registers_import() {
     let (_dir, app) = app();
-    let staff = Context { actor: "user:staff".into(), role: Role::Staff, request_id: "r".into() };
+    let staff = Context::new("user:staff", Role::Staff, "r");
     let csv = b"record_type\nboard-minutes\n";
     assert!(matches!(app.import_records(&staff, csv, true), Err(AppError::Forbidden(_))));
-    let dpo = Context { actor: "user:dpo".into(), role: Role::Dpo, request_id: "r".into() };
+    let dpo = Context::new("user:dpo", Role::Dpo, "r");
     assert_eq!(app.import_records(&dpo, csv, false).unwrap().imported_rows, 1);
 }
 

@@ -22,7 +22,7 @@ fn app() -> (tempfile::TempDir, App) {
 
 fn user(app: &App, email: &str, name: &str, role: Role) -> Context {
     let u = app.create_user_with_password(&Context::cli(), email, name, role, PASSWORD).unwrap();
-    Context { actor: format!("user:{}", u.id), role, request_id: "r".into() }
+    Context::new(format!("user:{}", u.id), role, "r")
 }
 
 fn user_id(ctx: &Context) -> String {
@@ -151,10 +151,15 @@ fn caseworkers_see_only_requests_assigned_to_them_or_about_their_subjects() {
     assert_eq!(listed(&app, &callum), vec![assigned.clone()]);
     assert!(matches!(app.get_request(&callum, &about_jane), Err(AppError::NotFound(_))));
 
-    // A caseworker acting through the command line or a token (no person) is not
-    // limited by need to know.
-    let token_cw = Context { actor: "token:crm".into(), role: Role::Caseworker, request_id: "r".into() };
-    assert_eq!(listed(&app, &token_cw), everything);
+    // A caseworker token acting for the organisation (no person) is limited the same
+    // way: it sees no request until a case is given to it.
+    let (token, secret) = app.create_token(&cli, "Family hub", Role::Caseworker).unwrap();
+    let token_cw = app.authenticate_token(&secret, "r").unwrap().unwrap();
+    assert!(listed(&app, &token_cw).is_empty());
+    assert!(matches!(app.get_request(&token_cw, &about_jane), Err(AppError::NotFound(_))));
+    app.assign_subject(&cli, &jane, &format!("token:{}", token.id)).unwrap();
+    assert_eq!(listed(&app, &token_cw), vec![about_jane.clone()]);
+    assert!(everything.len() > 1, "the DPO sees them all");
 }
 
 #[test]

@@ -190,7 +190,7 @@ fn bad_input_is_refused_naming_the_field() {
 #[test]
 fn caseworkers_read_the_inventory_but_do_not_change_it() {
     let (_d, app) = with_schedule();
-    let cw = Context { actor: "user:cw".into(), role: Role::Caseworker, request_id: "r".into() };
+    let cw = Context::new("user:cw", Role::Caseworker, "r");
     assert!(matches!(app.create_record(&cw, volunteer(&[("left", "2024-03-15")], &[])), Err(AppError::Forbidden(_))));
     app.create_record(&Context::cli(), volunteer(&[("left", "2024-03-15")], &[])).unwrap();
     assert_eq!(app.records(&cw, &RecordQuery::default()).unwrap().total, 1);

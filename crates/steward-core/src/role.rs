@@ -59,6 +59,27 @@ pub enum Permission {
     ManageLetters,
 }
 
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 15] = [
+        Permission::SubjectRead,
+        Permission::SubjectCreate,
+        Permission::SubjectUpdate,
+        Permission::SubjectErase,
+        Permission::AuditRead,
+        Permission::ManageAccess,
+        Permission::ManageSettings,
+        Permission::ReadStatistics,
+        Permission::AssignCases,
+        Permission::CheckSuppression,
+        Permission::ManageSuppression,
+        Permission::ReadRegisters,
+        Permission::ManageRegisters,
+        Permission::ManageHolds,
+        Permission::ManageLetters,
+    ];
+}
+
 impl Role {
     /// All roles.
     pub const ALL: [Role; 5] = [Role::Admin, Role::Dpo, Role::Caseworker, Role::Staff, Role::Auditor];
@@ -114,6 +135,24 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Whether someone with this role may hold or issue an API token acting with
+    /// `token`: only when every permission of `token` is also one of theirs, so a token
+    /// can never do more than the person it acts for (OWASP ASVS 5.0 V8.2.1; UK GDPR
+    /// Art 32(4)). An administrator may therefore mint only administrator or auditor
+    /// tokens, a caseworker only caseworker or staff tokens.
+    pub fn may_issue_token(self, token: Role) -> bool {
+        Permission::ALL.iter().all(|p| !token.can(*p) || self.can(*p))
+    }
+
+    /// Whether this role can ever be shown special-category data (UK GDPR Art 9, Art
+    /// 10): only roles that see personal data case by case — the DPO and caseworkers —
+    /// and then only with current data-protection training.
+    pub fn may_see_special_category(self) -> bool {
+        matches!(self, Role::Dpo | Role::Caseworker)
+    }
+}
+
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -158,6 +197,16 @@ mod tests {
         for role in Role::ALL {
             assert_eq!(role.can(Permission::ManageLetters), role == Role::Dpo, "{role}");
         }
+    }
+
+    #[test]
+    fn a_token_never_outranks_its_owner() {
+        let issuable = |owner: Role| Role::ALL.into_iter().filter(|t| owner.may_issue_token(*t)).collect::<Vec<_>>();
+        assert_eq!(issuable(Role::Dpo), Role::ALL.to_vec());
+        assert_eq!(issuable(Role::Admin), [Role::Admin, Role::Auditor], "no personal data through an admin's token");
+        assert_eq!(issuable(Role::Caseworker), [Role::Caseworker, Role::Staff]);
+        assert_eq!(issuable(Role::Staff), [Role::Staff]);
+        assert_eq!(issuable(Role::Auditor), [Role::Auditor]);
     }
 
     #[test]

@@ -149,6 +149,141 @@ pub struct Identifiers {
     pub volunteer_number: Option<String>,
 }
 
+/// Special-category data (UK GDPR Art 9(1)) and personal data relating to criminal
+/// convictions and offences (Art 10), as free text under each heading. Sealed with the
+/// rest of the subject's personal data; shown only to someone whose role grants it and
+/// whose data-protection training is current (Art 9(2)(b) with DPA 2018 Sch 1 para 1
+/// and Part 4 "appropriate policy document"; Art 32(4)). Every key is optional; an
+/// unknown key is refused.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpecialCategory {
+    /// Racial or ethnic origin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub racial_or_ethnic_origin: Option<String>,
+    /// Political opinions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub political_opinions: Option<String>,
+    /// Religious or philosophical beliefs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub religious_or_philosophical_beliefs: Option<String>,
+    /// Trade union membership.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trade_union_membership: Option<String>,
+    /// Genetic data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub genetic: Option<String>,
+    /// Biometric data used to identify the person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biometric: Option<String>,
+    /// Data concerning health.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub health: Option<String>,
+    /// Data concerning sex life.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sex_life: Option<String>,
+    /// Sexual orientation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sexual_orientation: Option<String>,
+    /// Criminal convictions and offences or related security measures (Art 10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criminal_offence: Option<String>,
+}
+
+/// Debug output never shows special-category data.
+impl fmt::Debug for SpecialCategory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SpecialCategory { .. redacted .. }")
+    }
+}
+
+impl SpecialCategory {
+    /// The headings in the order of Art 9(1), then Art 10: the JSON key and the name
+    /// people read.
+    pub const HEADINGS: [(&'static str, &'static str); 10] = [
+        ("racial_or_ethnic_origin", "Racial or ethnic origin"),
+        ("political_opinions", "Political opinions"),
+        ("religious_or_philosophical_beliefs", "Religious or philosophical beliefs"),
+        ("trade_union_membership", "Trade union membership"),
+        ("genetic", "Genetic data"),
+        ("biometric", "Biometric data (used to identify them)"),
+        ("health", "Health"),
+        ("sex_life", "Sex life"),
+        ("sexual_orientation", "Sexual orientation"),
+        ("criminal_offence", "Criminal convictions and offences"),
+    ];
+
+    fn slots(&self) -> [&Option<String>; 10] {
+        [
+            &self.racial_or_ethnic_origin,
+            &self.political_opinions,
+            &self.religious_or_philosophical_beliefs,
+            &self.trade_union_membership,
+            &self.genetic,
+            &self.biometric,
+            &self.health,
+            &self.sex_life,
+            &self.sexual_orientation,
+            &self.criminal_offence,
+        ]
+    }
+
+    fn slots_mut(&mut self) -> [&mut Option<String>; 10] {
+        [
+            &mut self.racial_or_ethnic_origin,
+            &mut self.political_opinions,
+            &mut self.religious_or_philosophical_beliefs,
+            &mut self.trade_union_membership,
+            &mut self.genetic,
+            &mut self.biometric,
+            &mut self.health,
+            &mut self.sex_life,
+            &mut self.sexual_orientation,
+            &mut self.criminal_offence,
+        ]
+    }
+
+    /// Each heading with its key, name and text (empty when none is recorded).
+    pub fn entries(&self) -> Vec<(&'static str, &'static str, &str)> {
+        Self::HEADINGS
+            .iter()
+            .zip(self.slots())
+            .map(|((key, label), v)| (*key, *label, v.as_deref().unwrap_or("")))
+            .collect()
+    }
+
+    /// Set the text under `key` (one of [`SpecialCategory::HEADINGS`]); `false` for an
+    /// unknown key.
+    pub fn set(&mut self, key: &str, value: Option<String>) -> bool {
+        match Self::HEADINGS.iter().position(|(k, _)| *k == key) {
+            Some(i) => {
+                let slots = self.slots_mut();
+                *slots[i] = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Whether nothing is recorded under any heading.
+    pub fn is_empty(&self) -> bool {
+        self.slots().iter().all(|v| v.is_none())
+    }
+
+    /// Trimmed, checked text under each heading (blank text is none); `None` when
+    /// nothing is left. Values are never echoed in errors.
+    pub fn validate(&self) -> Result<Option<SpecialCategory>, CoreError> {
+        let mut out = SpecialCategory::default();
+        for (((key, _), v), slot) in Self::HEADINGS.iter().zip(self.slots()).zip(out.slots_mut()) {
+            if let Some(text) = v {
+                let t = check_text(&format!("special_category.{key}"), text, limits::SPECIAL_CATEGORY)?;
+                *slot = (!t.is_empty()).then_some(t);
+            }
+        }
+        Ok((!out.is_empty()).then_some(out))
+    }
+}
+
 /// Everything personal about a subject: this whole value is encrypted at rest with
 /// the subject's own data key and never stored in plaintext.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -180,6 +315,9 @@ pub struct PersonalData {
     /// Free notes.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Special-category and criminal-offence data, if any is recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_category: Option<SpecialCategory>,
 }
 
 /// Debug output never shows personal data.
@@ -233,6 +371,9 @@ pub struct NewSubject {
     /// Free notes.
     #[serde(default)]
     pub notes: Option<String>,
+    /// Special-category and criminal-offence data (UK GDPR Art 9(1), Art 10).
+    #[serde(default)]
+    pub special_category: Option<SpecialCategory>,
 }
 
 impl fmt::Debug for NewSubject {
@@ -277,6 +418,10 @@ pub struct SubjectPatch {
     /// New notes, or `null` to clear them.
     #[serde(default, deserialize_with = "double_option")]
     pub notes: Option<Option<String>>,
+    /// New special-category data (replaces it all), or `null` to clear it.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<SpecialCategory>)]
+    pub special_category: Option<Option<SpecialCategory>>,
 }
 
 impl fmt::Debug for SubjectPatch {
@@ -293,7 +438,7 @@ impl SubjectPatch {
     /// The names of the fields this patch changes (for the audit log: names, never values).
     pub fn changed_fields(&self) -> Vec<&'static str> {
         let mut f = Vec::new();
-        let pairs: [(&'static str, bool); 10] = [
+        let pairs: [(&'static str, bool); 11] = [
             ("given_name", self.given_name.is_some()),
             ("family_name", self.family_name.is_some()),
             ("other_names", self.other_names.is_some()),
@@ -304,6 +449,7 @@ impl SubjectPatch {
             ("identifiers", self.identifiers.is_some()),
             ("categories", self.categories.is_some()),
             ("notes", self.notes.is_some()),
+            ("special_category", self.special_category.is_some()),
         ];
         for (name, set) in pairs {
             if set {
@@ -327,6 +473,7 @@ impl SubjectPatch {
             identifiers: self.identifiers.unwrap_or(c.identifiers),
             categories: self.categories.unwrap_or_else(|| categories.to_vec()),
             notes: self.notes.unwrap_or(c.notes),
+            special_category: self.special_category.unwrap_or(c.special_category),
         }
     }
 }
@@ -337,6 +484,8 @@ pub mod limits {
     pub const TEXT: usize = 200;
     /// Longest notes (characters).
     pub const NOTES: usize = 20_000;
+    /// Longest text under one special-category heading (characters).
+    pub const SPECIAL_CATEGORY: usize = 5_000;
     /// Most entries in any list (emails, phones, other names, addresses, address lines).
     pub const LIST: usize = 20;
     /// Earliest plausible date of birth.
@@ -463,6 +612,10 @@ impl NewSubject {
                 if n.is_empty() { None } else { Some(n) }
             }
         };
+        let special_category = match &self.special_category {
+            None => None,
+            Some(sc) => sc.validate()?,
+        };
         let categories: BTreeSet<Category> = self.categories.into_iter().collect();
         Ok(ValidSubject {
             personal: PersonalData {
@@ -475,6 +628,7 @@ impl NewSubject {
                 addresses,
                 identifiers,
                 notes,
+                special_category,
             },
             categories: categories.into_iter().collect(),
         })
@@ -611,6 +765,57 @@ impl FromStr for LinkKind {
 mod tests {
     use super::*;
     use jiff::civil::date;
+
+    #[test]
+    fn special_category_takes_exactly_the_art_9_and_art_10_headings() {
+        let json = r#"{"given_name":"Ada","special_category":{"health":"  Type 1 diabetes ","criminal_offence":"","religious_or_philosophical_beliefs":"Quaker"}}"#;
+        let s: NewSubject = serde_json::from_str(json).expect("parses");
+        let v = s.validate(date(2026, 12, 7)).expect("valid");
+        let sc = v.personal.special_category.expect("kept");
+        assert_eq!(sc.health.as_deref(), Some("Type 1 diabetes"), "trimmed");
+        assert_eq!(sc.criminal_offence, None, "blank is none");
+        assert_eq!(sc.religious_or_philosophical_beliefs.as_deref(), Some("Quaker"));
+        // Every heading is a key; nothing else is.
+        let keys: Vec<&str> = SpecialCategory::HEADINGS.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys.len(), 10);
+        for k in &keys {
+            let one = format!(r#"{{"{k}":"x"}}"#);
+            let parsed: SpecialCategory = serde_json::from_str(&one).expect(k);
+            assert_eq!(parsed.entries().iter().filter(|(_, _, t)| !t.is_empty()).count(), 1, "{k}");
+            let mut set = SpecialCategory::default();
+            assert!(set.set(k, Some("x".into())));
+            assert_eq!(set, parsed);
+        }
+        assert!(serde_json::from_str::<SpecialCategory>(r#"{"disability":"x"}"#).is_err(), "unknown key refused");
+        assert!(!SpecialCategory::default().set("disability", None));
+        // All blank is no special-category data at all.
+        let blank: NewSubject =
+            serde_json::from_str(r#"{"given_name":"Ada","special_category":{"health":" "}}"#).unwrap();
+        assert!(blank.validate(date(2026, 12, 7)).unwrap().personal.special_category.is_none());
+        // Too long is refused, naming the heading and not the text.
+        let long = NewSubject {
+            given_name: "Ada".into(),
+            special_category: Some(SpecialCategory { health: Some("a".repeat(5_001)), ..Default::default() }),
+            ..Default::default()
+        };
+        let e = long.validate(date(2026, 12, 7)).unwrap_err().to_string();
+        assert!(e.contains("special_category.health") && !e.contains("aaaa"), "{e}");
+        assert!(!format!("{sc:?}").contains("diabetes"), "Debug is redacted");
+    }
+
+    #[test]
+    fn a_patch_replaces_or_clears_special_category_data() {
+        let current = PersonalData {
+            given_name: "Ada".into(),
+            special_category: Some(SpecialCategory { health: Some("Asthma".into()), ..Default::default() }),
+            ..Default::default()
+        };
+        let untouched: SubjectPatch = serde_json::from_str(r#"{"given_name":"Ada"}"#).unwrap();
+        assert_eq!(untouched.apply(&current, &[]).special_category, current.special_category);
+        let cleared: SubjectPatch = serde_json::from_str(r#"{"special_category":null}"#).unwrap();
+        assert_eq!(cleared.changed_fields(), ["special_category"]);
+        assert_eq!(cleared.apply(&current, &[]).special_category, None);
+    }
 
     fn jane() -> NewSubject {
         serde_json::from_str(

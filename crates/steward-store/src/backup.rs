@@ -97,6 +97,9 @@ pub enum BackupItem {
         wrapped_key: Option<String>,
         /// Sealed data, base64 (absent once destroyed).
         data: Option<String>,
+        /// The caseworker it is assigned to.
+        #[serde(default)]
+        assigned_to: Option<String>,
     },
     /// A user's access to a subject.
     Access(AccessRow),
@@ -190,7 +193,7 @@ impl Store {
                     request_ref: r.opt_text(4)?,
                 }));
             }
-            for r in tx.query("SELECT id, name, role, token_hash, created_at, revoked_at FROM api_tokens ORDER BY id", &[])? {
+            for r in tx.query(&format!("SELECT {} FROM api_tokens ORDER BY id", crate::tokens::COLUMNS), &[])? {
                 items.push(BackupItem::Token(token(&r)?));
             }
             for item in items.drain(..) {
@@ -226,7 +229,7 @@ impl Store {
                 )?;
             }
             tx.for_each(
-                "SELECT id, reference, kind, status, submitted_at, wrapped_key, data FROM public_submissions ORDER BY submitted_at, id",
+                &format!("SELECT {} FROM public_submissions ORDER BY submitted_at, id", crate::public::COLUMNS),
                 &[],
                 &mut |r| {
                     let s = submission(&r)?;
@@ -239,6 +242,7 @@ impl Store {
                             submitted_at: s.submitted_at,
                             wrapped_key: s.wrapped_key.as_deref().map(b64),
                             data: s.data.as_deref().map(b64),
+                            assigned_to: s.assigned_to,
                         },
                         &mut lines,
                     )
@@ -349,6 +353,9 @@ pub struct UserBackup {
     pub created_at: String,
     /// Disabled.
     pub disabled_at: Option<String>,
+    /// The newest TOTP time step already used.
+    #[serde(default)]
+    pub totp_last_step: i64,
 }
 
 impl From<UserRow> for UserBackup {
@@ -370,6 +377,7 @@ impl From<UserRow> for UserBackup {
             training_valid_until: u.training_valid_until,
             created_at: u.created_at,
             disabled_at: u.disabled_at,
+            totp_last_step: u.totp_last_step,
         }
     }
 }
@@ -393,6 +401,7 @@ impl UserBackup {
             training_valid_until: self.training_valid_until,
             created_at: self.created_at,
             disabled_at: self.disabled_at,
+            totp_last_step: self.totp_last_step,
         })
     }
 }
@@ -536,7 +545,7 @@ fn import_in(
                 summary.tombstones += 1;
             }
             BackupItem::Token(t) => insert_token_row(tx, &t)?,
-            BackupItem::Submission { id, reference, kind, status, submitted_at, wrapped_key, data } => {
+            BackupItem::Submission { id, reference, kind, status, submitted_at, wrapped_key, data, assigned_to } => {
                 let row = SubmissionRow {
                     id,
                     reference,
@@ -545,6 +554,7 @@ fn import_in(
                     submitted_at,
                     wrapped_key: wrapped_key.map(|k| unb64(&k, "wrapped_key")).transpose()?,
                     data: data.map(|d| unb64(&d, "data")).transpose()?,
+                    assigned_to,
                 };
                 insert_submission_row(tx, &row)?;
                 summary.submissions += 1;

@@ -27,6 +27,8 @@ pub struct SubmissionRow {
     pub wrapped_key: Option<Vec<u8>>,
     /// The sealed personal data (absent once destroyed).
     pub data: Option<Vec<u8>>,
+    /// The caseworker (user id) the DPO gave it to, who may then open it.
+    pub assigned_to: Option<String>,
 }
 
 impl std::fmt::Debug for SubmissionRow {
@@ -53,9 +55,11 @@ pub struct SubmissionSummary {
     pub status: String,
     /// When it arrived.
     pub submitted_at: String,
+    /// The caseworker it is assigned to.
+    pub assigned_to: Option<String>,
 }
 
-const COLUMNS: &str = "id, reference, kind, status, submitted_at, wrapped_key, data";
+pub(crate) const COLUMNS: &str = "id, reference, kind, status, submitted_at, wrapped_key, data, assigned_to";
 
 fn opt_blob(r: &Row, i: usize) -> Result<Option<Vec<u8>>, StoreError> {
     match r.0.get(i) {
@@ -74,12 +78,13 @@ pub(crate) fn submission(r: &Row) -> Result<SubmissionRow, StoreError> {
         submitted_at: r.text(4)?,
         wrapped_key: opt_blob(r, 5)?,
         data: opt_blob(r, 6)?,
+        assigned_to: r.opt_text(7)?,
     })
 }
 
 pub(crate) fn insert_submission_row(tx: &mut dyn Tx, s: &SubmissionRow) -> Result<(), StoreError> {
     tx.exec(
-        "INSERT INTO public_submissions (id, reference, kind, status, submitted_at, wrapped_key, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &format!("INSERT INTO public_submissions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
         &[
             Val::Text(&s.id),
             Val::Text(&s.reference),
@@ -88,6 +93,7 @@ pub(crate) fn insert_submission_row(tx: &mut dyn Tx, s: &SubmissionRow) -> Resul
             Val::Text(&s.submitted_at),
             Val::OptBlob(s.wrapped_key.as_deref()),
             Val::OptBlob(s.data.as_deref()),
+            Val::OptText(s.assigned_to.as_deref()),
         ],
     )?;
     Ok(())
@@ -113,27 +119,39 @@ impl Store {
     }
 
     /// One page of submissions for the inbox, newest first, optionally only those with
-    /// `status`; `offset` rows are skipped and at most `limit` (1 to 500) returned.
+    /// `status` and only those assigned to `assignee`; `offset` rows are skipped and at
+    /// most `limit` (1 to 500) returned.
     pub fn submissions(
         &self,
         status: Option<&str>,
+        assignee: Option<&str>,
         offset: usize,
         limit: usize,
     ) -> Result<Vec<SubmissionSummary>, StoreError> {
         let limit = limit.clamp(1, 500) as i64;
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         self.read(|tx| {
-            let rows = match status {
-                Some(st) => tx.query(
-                    "SELECT id, reference, kind, status, submitted_at FROM public_submissions WHERE status = $1 ORDER BY submitted_at DESC, id DESC LIMIT $2 OFFSET $3",
-                    &[Val::Text(st), Val::Int(limit), Val::Int(offset)],
-                )?,
-                None => tx.query(
-                    "SELECT id, reference, kind, status, submitted_at FROM public_submissions ORDER BY submitted_at DESC, id DESC LIMIT $1 OFFSET $2",
-                    &[Val::Int(limit), Val::Int(offset)],
-                )?,
-            };
-            rows.iter()
+            let mut sql = String::from(
+                "SELECT id, reference, kind, status, submitted_at, assigned_to FROM public_submissions WHERE 1 = 1",
+            );
+            let mut params = Vec::new();
+            if let Some(st) = status {
+                params.push(Val::Text(st));
+                sql.push_str(&format!(" AND status = ${}", params.len()));
+            }
+            if let Some(a) = assignee {
+                params.push(Val::Text(a));
+                sql.push_str(&format!(" AND assigned_to = ${}", params.len()));
+            }
+            params.push(Val::Int(limit));
+            params.push(Val::Int(offset));
+            sql.push_str(&format!(
+                " ORDER BY submitted_at DESC, id DESC LIMIT ${} OFFSET ${}",
+                params.len() - 1,
+                params.len()
+            ));
+            tx.query(&sql, &params)?
+                .iter()
                 .map(|r| {
                     Ok(SubmissionSummary {
                         id: r.text(0)?,
@@ -141,19 +159,41 @@ impl Store {
                         kind: r.text(2)?,
                         status: r.text(3)?,
                         submitted_at: r.text(4)?,
+                        assigned_to: r.opt_text(5)?,
                     })
                 })
                 .collect()
         })
     }
 
-    /// How many submissions have each status (statuses with none are absent).
-    pub fn submission_counts(&self) -> Result<BTreeMap<String, i64>, StoreError> {
+    /// How many submissions have each status (statuses with none are absent), of those
+    /// assigned to `assignee` when one is given.
+    pub fn submission_counts(&self, assignee: Option<&str>) -> Result<BTreeMap<String, i64>, StoreError> {
         self.read(|tx| {
-            tx.query("SELECT status, COUNT(*) FROM public_submissions GROUP BY status", &[])?
-                .iter()
-                .map(|r| Ok((r.text(0)?, r.int(1)?)))
-                .collect()
+            let rows = match assignee {
+                Some(a) => tx.query(
+                    "SELECT status, COUNT(*) FROM public_submissions WHERE assigned_to = $1 GROUP BY status",
+                    &[Val::Text(a)],
+                )?,
+                None => tx.query("SELECT status, COUNT(*) FROM public_submissions GROUP BY status", &[])?,
+            };
+            rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
+        })
+    }
+
+    /// Give a submission to a caseworker (`Some(user id)`) or take it back (`None`),
+    /// with an audit entry; an unknown id is [`StoreError::NotFound`].
+    pub fn assign_submission(&self, id: &str, user_id: Option<&str>, event: &AuditEvent) -> Result<(), StoreError> {
+        self.write(|tx| {
+            let n = tx.exec(
+                "UPDATE public_submissions SET assigned_to = $2 WHERE id = $1",
+                &[Val::Text(id), Val::OptText(user_id)],
+            )?;
+            if n == 0 {
+                return Err(StoreError::NotFound(format!("submission {id}")));
+            }
+            append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
         })
     }
 

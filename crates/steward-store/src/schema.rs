@@ -487,6 +487,17 @@ CREATE INDEX request_scan_documents_request ON request_scan_documents (request_i
 CREATE INDEX request_scan_documents_subject ON request_scan_documents (subject_id)
 "#,
     },
+    Migration {
+        version: 12,
+        name: "tokens act for their owner; special-category tokens; TOTP steps spent; inbox assignment",
+        sql: r#"
+ALTER TABLE api_tokens ADD COLUMN user_id TEXT NULL;
+ALTER TABLE api_tokens ADD COLUMN special_category BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN totp_last_step BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE public_submissions ADD COLUMN assigned_to TEXT NULL;
+CREATE INDEX public_submissions_assigned ON public_submissions (assigned_to)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -21,9 +21,16 @@ pub struct TokenRow {
     pub created_at: String,
     /// When revoked, if it was.
     pub revoked_at: Option<String>,
+    /// The user the token acts for (it can never do more than they can); `None` for a
+    /// token made at the command line that acts for the organisation with its role.
+    #[serde(default)]
+    pub user_id: Option<String>,
+    /// Whether the token may see special-category data (when its role and owner may).
+    #[serde(default)]
+    pub special_category: bool,
 }
 
-const COLUMNS: &str = "id, name, role, token_hash, created_at, revoked_at";
+pub(crate) const COLUMNS: &str = "id, name, role, token_hash, created_at, revoked_at, user_id, special_category";
 
 pub(crate) fn token(r: &Row) -> Result<TokenRow, StoreError> {
     Ok(TokenRow {
@@ -33,12 +40,14 @@ pub(crate) fn token(r: &Row) -> Result<TokenRow, StoreError> {
         token_hash: r.text(3)?,
         created_at: r.text(4)?,
         revoked_at: r.opt_text(5)?,
+        user_id: r.opt_text(6)?,
+        special_category: r.int(7)? != 0,
     })
 }
 
 pub(crate) fn insert_token_row(tx: &mut dyn crate::sql::Tx, t: &TokenRow) -> Result<(), StoreError> {
     tx.exec(
-        "INSERT INTO api_tokens (id, name, role, token_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+        &format!("INSERT INTO api_tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
         &[
             Val::Text(&t.id),
             Val::Text(&t.name),
@@ -46,6 +55,8 @@ pub(crate) fn insert_token_row(tx: &mut dyn crate::sql::Tx, t: &TokenRow) -> Res
             Val::Text(&t.token_hash),
             Val::Text(&t.created_at),
             Val::OptText(t.revoked_at.as_deref()),
+            Val::OptText(t.user_id.as_deref()),
+            Val::Int(i64::from(t.special_category)),
         ],
     )?;
     Ok(())
@@ -71,6 +82,16 @@ impl Store {
             .first()
             .map(token)
             .transpose()
+        })
+    }
+
+    /// One token by id (live or revoked).
+    pub fn token(&self, id: &str) -> Result<Option<TokenRow>, StoreError> {
+        self.read(|tx| {
+            tx.query(&format!("SELECT {COLUMNS} FROM api_tokens WHERE id = $1"), &[Val::Text(id)])?
+                .first()
+                .map(token)
+                .transpose()
         })
     }
 

@@ -42,6 +42,9 @@ pub struct UserRow {
     pub created_at: String,
     /// Disabled, if it was.
     pub disabled_at: Option<String>,
+    /// The newest TOTP time step a code was accepted for: a code for this step or an
+    /// earlier one is never accepted again (no replay).
+    pub totp_last_step: i64,
 }
 
 impl std::fmt::Debug for UserRow {
@@ -70,7 +73,7 @@ pub struct SessionRow {
 }
 
 const USER_COLUMNS: &str = "id, email, display_name, role, password_hash, totp_secret, totp_enabled, recovery_codes, \
-    failed_logins, locked_until, invite_hash, invite_expires_at, training_valid_until, created_at, disabled_at, totp_pending";
+    failed_logins, locked_until, invite_hash, invite_expires_at, training_valid_until, created_at, disabled_at, totp_pending, totp_last_step";
 
 fn user(r: &Row) -> Result<UserRow, StoreError> {
     let blob = |i: usize| match r.0.get(i) {
@@ -94,6 +97,7 @@ fn user(r: &Row) -> Result<UserRow, StoreError> {
         training_valid_until: r.opt_text(12)?,
         created_at: r.text(13)?,
         disabled_at: r.opt_text(14)?,
+        totp_last_step: r.int(16)?,
     })
 }
 
@@ -113,7 +117,7 @@ pub(crate) fn insert_user_row(tx: &mut dyn Tx, u: &UserRow) -> Result<(), StoreE
     let codes = u.recovery_codes.join(",");
     tx.exec(
         &format!(
-            "INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
+            "INSERT INTO users ({USER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
         ),
         &user_params(u, &codes),
     )?;
@@ -141,6 +145,7 @@ fn user_params<'a>(u: &'a UserRow, codes: &'a str) -> Vec<Val<'a>> {
         Val::Text(&u.created_at),
         Val::OptText(u.disabled_at.as_deref()),
         Val::OptBlob(u.totp_pending.as_deref()),
+        Val::Int(u.totp_last_step),
     ]
 }
 
@@ -171,6 +176,20 @@ impl Store {
         })
     }
 
+    /// Spend TOTP time step `step` for user `id`: `true` if it is newer than every step
+    /// already used (and is now recorded), `false` if a code for it or a later step was
+    /// accepted before — a replay (OWASP ASVS 5.0 V6.5.1). Atomic, so two sign-ins racing
+    /// with the same code cannot both succeed.
+    pub fn spend_totp_step(&self, id: &str, step: i64) -> Result<bool, StoreError> {
+        self.write(|tx| {
+            let n = tx.exec(
+                "UPDATE users SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2",
+                &[Val::Text(id), Val::Int(step)],
+            )?;
+            Ok(n > 0)
+        })
+    }
+
     /// Create the first user only if there is none yet (first-run set-up), atomically.
     pub fn insert_first_user(&self, u: &UserRow, event: &AuditEvent) -> Result<(), StoreError> {
         self.write(|tx| {
@@ -193,7 +212,8 @@ impl Store {
             let n = tx.exec(
                 "UPDATE users SET email = $2, display_name = $3, role = $4, password_hash = $5, totp_secret = $6, \
                  totp_enabled = $7, recovery_codes = $8, failed_logins = $9, locked_until = $10, invite_hash = $11, \
-                 invite_expires_at = $12, training_valid_until = $13, created_at = $14, disabled_at = $15, totp_pending = $16 \
+                 invite_expires_at = $12, training_valid_until = $13, created_at = $14, disabled_at = $15, totp_pending = $16, \
+                 totp_last_step = CASE WHEN totp_last_step > $17 THEN totp_last_step ELSE $17 END \
                  WHERE id = $1",
                 &params,
             )?;

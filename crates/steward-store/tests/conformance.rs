@@ -377,7 +377,7 @@ fn snapshot(s: &Store) -> Snapshot {
 
 /// Every public submission, newest first, in full.
 fn all_submissions(s: &Store) -> Vec<SubmissionRow> {
-    s.submissions(None, 0, 500)
+    s.submissions(None, None, 0, 500)
         .expect("list submissions")
         .iter()
         .map(|summary| s.submission(&summary.id).expect("submission").expect("listed submission exists"))
@@ -914,6 +914,8 @@ fn tokens(db: &TestDb) {
         token_hash: steward_crypto::token_hash(&secret),
         created_at: at(1, 9),
         revoked_at: None,
+        user_id: Some("user-dana".into()),
+        special_category: true,
     };
     let head0 = head_seq(s);
     s.insert_token(&crm, &event("token.create", "token", &crm.id)).unwrap();
@@ -928,9 +930,13 @@ fn tokens(db: &TestDb) {
         token_hash: steward_crypto::token_hash(&steward_crypto::new_token().unwrap()),
         created_at: at(2, 9),
         revoked_at: None,
+        user_id: None,
+        special_category: false,
     };
     s.insert_token(&payroll, &event("token.create", "token", &payroll.id)).unwrap();
     assert_eq!(s.tokens().unwrap(), vec![payroll.clone(), crm.clone()], "newest first");
+    assert_eq!(s.token(&crm.id).unwrap(), Some(crm.clone()), "owner and special-category flag kept");
+    assert_eq!(s.token("no-such-token").unwrap(), None);
 
     // Revoke: no longer usable, still listed, audited once.
     let head1 = head_seq(s);
@@ -1046,6 +1052,8 @@ fn populate(s: &Store) -> Vec<SubjectRow> {
             token_hash: steward_crypto::token_hash("stw_fictional-token-for-tests"),
             created_at: at(4, 9),
             revoked_at: None,
+            user_id: Some("user-dana".into()),
+            special_category: true,
         },
         &event("token.create", "token", "crm"),
     )
@@ -1062,6 +1070,7 @@ fn populate(s: &Store) -> Vec<SubjectRow> {
             wrapped_key: None,
             data: None,
             status: "closed".into(),
+            assigned_to: Some("user-casey".into()),
             ..submission("CP-2026-Z2B8XM", "complaint", &at(5, 10), "")
         },
     ] {
@@ -1328,6 +1337,7 @@ fn submission(reference: &str, kind: &str, submitted_at: &str, plain: &str) -> S
         kind: kind.into(),
         status: "new".into(),
         submitted_at: submitted_at.into(),
+        assigned_to: None,
     }
 }
 
@@ -1342,13 +1352,14 @@ fn summary_of(r: &SubmissionRow) -> SubmissionSummary {
         kind: r.kind.clone(),
         status: r.status.clone(),
         submitted_at: r.submitted_at.clone(),
+        assigned_to: r.assigned_to.clone(),
     }
 }
 
 fn public_submissions(db: &TestDb) {
     let s = &db.store;
-    assert!(s.submissions(None, 0, 10).unwrap().is_empty());
-    assert!(s.submission_counts().unwrap().is_empty());
+    assert!(s.submissions(None, None, 0, 10).unwrap().is_empty());
+    assert!(s.submission_counts(None).unwrap().is_empty());
     assert_eq!(s.submission("no-such-id").unwrap(), None);
 
     let first = submission("SR-2026-4F7K9Q", "request", &at(1, 9), "Amelia Hughes: please send my file");
@@ -1363,12 +1374,12 @@ fn public_submissions(db: &TestDb) {
     assert!(!format!("{second:?}").contains("Harry"), "Debug does not show sealed data");
 
     // Newest first, paged by offset, optionally by status.
-    let all = s.submissions(None, 0, 10).unwrap();
+    let all = s.submissions(None, None, 0, 10).unwrap();
     assert_eq!(all, vec![summary_of(&third), summary_of(&second), summary_of(&first)]);
-    assert_eq!(s.submissions(None, 1, 1).unwrap(), vec![summary_of(&second)]);
-    assert_eq!(s.submissions(None, 3, 10).unwrap(), vec![]);
-    assert_eq!(s.submissions(Some("new"), 0, 10).unwrap().len(), 3);
-    assert_eq!(s.submission_counts().unwrap(), counts(&[("new", 3)]));
+    assert_eq!(s.submissions(None, None, 1, 1).unwrap(), vec![summary_of(&second)]);
+    assert_eq!(s.submissions(None, None, 3, 10).unwrap(), vec![]);
+    assert_eq!(s.submissions(Some("new"), None, 0, 10).unwrap().len(), 3);
+    assert_eq!(s.submission_counts(None).unwrap(), counts(&[("new", 3)]));
 
     // Status changes return the previous status and are audited; unknown ids are not.
     let head1 = head_seq(s);
@@ -1383,12 +1394,28 @@ fn public_submissions(db: &TestDb) {
         other => panic!("changing an unknown submission must be NotFound, got {other:?}"),
     }
     assert_eq!(head_seq(s), head1 + 2);
-    assert_eq!(s.submission_counts().unwrap(), counts(&[("new", 1), ("acknowledged", 1), ("closed", 1)]));
+    assert_eq!(s.submission_counts(None).unwrap(), counts(&[("new", 1), ("acknowledged", 1), ("closed", 1)]));
     assert_eq!(
-        s.submissions(Some("closed"), 0, 10).unwrap(),
+        s.submissions(Some("closed"), None, 0, 10).unwrap(),
         vec![SubmissionSummary { status: "closed".into(), ..summary_of(&first) }]
     );
     assert_eq!(s.submission(&second.id).unwrap().unwrap().status, "acknowledged");
+
+    // Assignment to a caseworker narrows the list and counts to theirs; audited.
+    let head_a = head_seq(s);
+    s.assign_submission(&third.id, Some("user-casey"), &event("submission.assign", "submission", &third.id)).unwrap();
+    assert_eq!(head_seq(s), head_a + 1);
+    let mine = s.submissions(None, Some("user-casey"), 0, 10).unwrap();
+    assert_eq!(mine, vec![SubmissionSummary { assigned_to: Some("user-casey".into()), ..summary_of(&third) }]);
+    assert!(s.submissions(None, Some("user-other"), 0, 10).unwrap().is_empty());
+    assert_eq!(s.submission_counts(Some("user-casey")).unwrap(), counts(&[("new", 1)]));
+    match s.assign_submission("no-such-id", None, &event("submission.assign", "submission", "no-such-id")) {
+        Err(StoreError::NotFound(_)) => {}
+        other => panic!("assigning an unknown submission must be NotFound, got {other:?}"),
+    }
+    assert_eq!(head_seq(s), head_a + 1);
+    s.assign_submission(&third.id, None, &event("submission.assign", "submission", &third.id)).unwrap();
+    assert!(s.submissions(None, Some("user-casey"), 0, 10).unwrap().is_empty());
 
     // References and ids are unique; a refused insert writes and audits nothing.
     let head2 = head_seq(s);
@@ -1402,7 +1429,7 @@ fn public_submissions(db: &TestDb) {
         }
     }
     assert_eq!(head_seq(s), head2);
-    assert_eq!(s.submissions(None, 0, 10).unwrap().len(), 3);
+    assert_eq!(s.submissions(None, None, 0, 10).unwrap().len(), 3);
 
     // A submission whose key and data are gone reads back as such.
     let shredded =
@@ -1527,6 +1554,7 @@ fn user_row(email: &str) -> steward_store::UserRow {
         training_valid_until: Some("2027-03-31".into()),
         created_at: steward_store::now(),
         disabled_at: None,
+        totp_last_step: 0,
     }
 }
 
@@ -1549,6 +1577,14 @@ fn users_and_sessions(db: &TestDb) {
     read.totp_pending = Some(vec![9, 9]);
     s.save_user(&read, None).unwrap();
     assert!(s.user(&dana.id).unwrap().expect("user") == read);
+
+    // A TOTP time step is spent once: the same or an older step is a replay.
+    assert!(s.spend_totp_step(&dana.id, 59_000_000).unwrap());
+    assert!(!s.spend_totp_step(&dana.id, 59_000_000).unwrap(), "the same step twice");
+    assert!(!s.spend_totp_step(&dana.id, 58_999_999).unwrap(), "an older step");
+    assert!(s.spend_totp_step(&dana.id, 59_000_001).unwrap());
+    read = s.user(&dana.id).unwrap().expect("user");
+    assert_eq!(read.totp_last_step, 59_000_001);
 
     let session = steward_store::SessionRow {
         token_hash: "a".repeat(64),

@@ -404,9 +404,16 @@ pub async fn audit_verify(State(s): State<AppState>, Authed(ctx): Authed) -> Res
 pub struct NewToken {
     /// What it is for.
     pub name: String,
-    /// `admin`, `dpo`, `caseworker`, `staff` or `auditor`.
+    /// `admin`, `dpo`, `caseworker`, `staff` or `auditor`: within your own role (an
+    /// administrator may create only `admin` or `auditor` tokens). The token acts for
+    /// you and stops working if your account is disabled or loses the role.
     #[schema(value_type = String)]
     pub role: Role,
+    /// Whether the token may see special-category data (health, ethnicity, religion,
+    /// criminal offences…): only for a `dpo` or `caseworker` token, and only if you may
+    /// see it yourself (your data-protection training is current).
+    #[serde(default)]
+    pub special_category: bool,
 }
 
 /// A created token: the secret is shown only here.
@@ -443,7 +450,13 @@ pub async fn create_token(
 ) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
     let JsonObject(t) = body;
     let app = s.app.clone();
-    let (token, secret) = blocking(move || app.create_token(&ctx, &t.name, t.role)).await?;
+    let (token, secret) = blocking(move || {
+        app.create_token_with(
+            &ctx,
+            steward_app::tokens::NewToken { name: &t.name, role: t.role, special_category: t.special_category },
+        )
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(CreatedToken { token, secret })))
 }
 

@@ -25,8 +25,12 @@ pub const FORM_LIMIT: usize = 64 * 1024;
 
 /// The session token from the request's cookies, if any.
 pub fn token_from(parts: &Parts) -> Option<String> {
-    parts
-        .headers
+    token_from_headers(&parts.headers)
+}
+
+/// The session token from `headers`' cookies, if any.
+pub fn token_from_headers(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -944,6 +944,7 @@ impl Env {
             training_valid_until: None,
             created_at: format_time(jiff::Timestamp::now()),
             disabled_at: None,
+            totp_last_step: 0,
         };
         let ev = Context::cli().event("user.create", "user", &id, Outcome::Success, "matrix fixture");
         self.app.store().insert_user(&row, &ev).expect("insert user");
@@ -1082,8 +1083,7 @@ impl Env {
             }
             "calendar" => {
                 let dpo = self.caller(Role::Dpo);
-                let ctx =
-                    Context { actor: format!("user:{}", dpo.user_id), role: Role::Dpo, request_id: "matrix".into() };
+                let ctx = Context::new(format!("user:{}", dpo.user_id), Role::Dpo, "matrix");
                 self.app.create_calendar_feed(&ctx).expect("calendar feed")
             }
             "n" => self.next().to_string(),

@@ -55,10 +55,11 @@ fn user(env: &Env, n: &str, role: Role) -> (String, Context) {
         training_valid_until: None,
         created_at: format_time(jiff::Timestamp::now()),
         disabled_at: None,
+        totp_last_step: 0,
     };
     let ev = Context::cli().event("user.create", "user", &id, Outcome::Success, "test");
     env.app.store().insert_user(&row, &ev).unwrap();
-    let ctx = Context { actor: format!("user:{id}"), role, request_id: "test".into() };
+    let ctx = Context::new(format!("user:{id}"), role, "test");
     (id, ctx)
 }
 

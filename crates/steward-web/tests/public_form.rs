@@ -150,7 +150,7 @@ impl Env {
     }
 
     fn dpo(&self) -> Context {
-        Context { actor: "user:test-dpo".into(), role: Role::Dpo, request_id: "test".into() }
+        Context::new("user:test-dpo", Role::Dpo, "test")
     }
 
     fn submission_count(&self) -> i64 {
@@ -613,7 +613,7 @@ fn inbox_operations_need_the_right_role(env: &Env) {
     for _ in 0..3 {
         env.post(&refs(&good(env))).assert_status(StatusCode::OK);
     }
-    let as_role = |role: Role| Context { actor: format!("user:{role}"), role, request_id: "t".into() };
+    let as_role = |role: Role| Context::new(format!("user:{role}"), role, "t");
     for role in [Role::Admin, Role::Auditor, Role::Staff] {
         assert!(matches!(env.app.list_submissions(&as_role(role), 1), Err(AppError::Forbidden(_))), "{role}");
     }

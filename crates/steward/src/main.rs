@@ -165,9 +165,20 @@ enum TokenCommand {
         /// What the token is for.
         #[arg(long)]
         name: String,
-        /// Role the token acts with.
-        #[arg(long, value_parser = parse_role)]
-        role: Role,
+        /// Role the token acts with (with --user, at most that person's role; their role
+        /// by default).
+        #[arg(long, value_parser = parse_role, required_unless_present = "user")]
+        role: Option<Role>,
+        /// Email address of the user the token acts for: it sees only what they may
+        /// (a caseworker's assigned cases) and stops working if they are disabled.
+        /// Without it the token acts for the organisation with its role; a caseworker
+        /// token of that kind sees no one until cases are assigned to it.
+        #[arg(long, value_name = "EMAIL")]
+        user: Option<String>,
+        /// Let the token see special-category data (DPO and caseworker tokens only; a
+        /// user's token also needs their data-protection training to be current).
+        #[arg(long)]
+        special_category: bool,
     },
     /// List tokens (never their secrets).
     List {
@@ -311,10 +322,16 @@ fn run(cmd: Command) -> Result<(), Failure> {
             serve(app, &config, &config.listen, None)
         }
         Command::Token { command } => match command {
-            TokenCommand::Create { dir, name, role } => {
+            TokenCommand::Create { dir, name, role, user, special_category } => {
                 let (app, _) = open(&dir.data_dir, &Overrides::default())?;
-                let (info, secret) = app.create_token(&Context::cli(), &name, role)?;
-                println!("Created token {} ({}) with role {}. It is shown once:", info.id, info.name, info.role);
+                let (info, secret) =
+                    app.create_token_for(&Context::cli(), user.as_deref(), role, &name, special_category)?;
+                let acts_for = if user.is_some() { "for that user" } else { "for the organisation" };
+                let special = if info.special_category { ", may see special-category data" } else { "" };
+                println!(
+                    "Created token {} ({}) with role {}, acting {acts_for}{special}. It is shown once:",
+                    info.id, info.name, info.role
+                );
                 println!("{secret}");
                 Ok(())
             }
@@ -322,7 +339,9 @@ fn run(cmd: Command) -> Result<(), Failure> {
                 let (app, _) = open(&dir.data_dir, &Overrides::default())?;
                 for t in app.list_tokens(&Context::cli())? {
                     let state = t.revoked_at.map_or("live".to_string(), |r| format!("revoked {r}"));
-                    println!("{}\t{}\t{}\t{}\t{state}", t.id, t.role, t.created_at, t.name);
+                    let acts_for = t.user_id.as_deref().unwrap_or("organisation");
+                    let special = if t.special_category { "special-category" } else { "-" };
+                    println!("{}\t{}\t{acts_for}\t{special}\t{}\t{}\t{state}", t.id, t.role, t.created_at, t.name);
                 }
                 Ok(())
             }

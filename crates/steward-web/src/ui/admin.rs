@@ -13,7 +13,6 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use steward_app::AppError;
 use steward_app::auth::{INVITE_DAYS, UserInfo};
-use steward_app::tokens::TokenInfo;
 use steward_core::Role;
 
 /// The administration routes.
@@ -335,18 +334,71 @@ async fn user_action(
 struct TokensPage {
     page: PageContext,
     errors: FormErrors,
-    tokens: Vec<TokenInfo>,
+    tokens: Vec<TokenLine>,
     new_secret: Option<String>,
-    roles: [Choice; 5],
+    /// The roles the person may give a token: within their own.
+    roles: Vec<Choice>,
+    /// Whether they may give a token special-category data (they may see it now).
+    may_grant_special: bool,
+}
+
+/// A token as the tokens page lists it.
+struct TokenLine {
+    id: String,
+    name: String,
+    role: &'static str,
+    acts_for: String,
+    special_category: bool,
+    created: String,
+    revoked: Option<String>,
+}
+
+/// The tokens page's content: every token in words, and what the person may create.
+fn tokens_page(
+    app: &steward_app::App,
+    session: &steward_app::auth::SessionInfo,
+    errors: FormErrors,
+    new_secret: Option<String>,
+) -> Result<TokensPage, AppError> {
+    let users = app.list_users(&session.ctx)?;
+    let tokens = app
+        .list_tokens(&session.ctx)?
+        .into_iter()
+        .map(|t| TokenLine {
+            acts_for: match &t.user_id {
+                Some(u) => users
+                    .iter()
+                    .find(|(info, _)| &info.id == u)
+                    .map_or_else(|| "A removed account".into(), |(info, _)| info.display_name.clone()),
+                None => "The organisation".into(),
+            },
+            role: t.role.parse::<Role>().map_or("Unknown role", Role::label),
+            special_category: t.special_category,
+            created: crate::ui::pages::uk_time(&t.created_at),
+            revoked: t.revoked_at.as_deref().map(crate::ui::pages::uk_time),
+            id: t.id,
+            name: t.name,
+        })
+        .collect();
+    let roles = ROLES
+        .iter()
+        .filter(|c| c.value.parse::<Role>().is_ok_and(|r| session.ctx.role.may_issue_token(r)))
+        .cloned()
+        .collect();
+    Ok(TokensPage {
+        page: page(app, session, "tokens"),
+        errors,
+        tokens,
+        new_secret,
+        roles,
+        may_grant_special: session.ctx.special_category,
+    })
 }
 
 async fn tokens(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
     let app = s.app.clone();
-    let result = blocking(move || Ok((app.list_tokens(&session.ctx)?, page(&app, &session, "tokens")))).await;
-    match result {
-        Ok((tokens, page)) => {
-            render(&TokensPage { page, errors: FormErrors::new(), tokens, new_secret: None, roles: ROLES })
-        }
+    match blocking(move || tokens_page(&app, &session, FormErrors::new(), None)).await {
+        Ok(p) => render(&p),
         Err(e) => failed(e),
     }
 }
@@ -358,6 +410,8 @@ pub struct TokenForm {
     name: String,
     #[serde(default)]
     role: String,
+    #[serde(default)]
+    special_category: Option<String>,
 }
 
 async fn create_token(State(s): State<AppState>, f: CsrfForm<TokenForm>) -> Response {
@@ -366,7 +420,14 @@ async fn create_token(State(s): State<AppState>, f: CsrfForm<TokenForm>) -> Resp
     let form = f.form;
     let result = blocking(move || {
         let created = match form.role.parse::<Role>() {
-            Ok(role) => app.create_token(&session.ctx, &form.name, role),
+            Ok(role) => app.create_token_with(
+                &session.ctx,
+                steward_app::tokens::NewToken {
+                    name: &form.name,
+                    role,
+                    special_category: form.special_category.as_deref() == Some("yes"),
+                },
+            ),
             Err(_) => Err(AppError::Invalid(steward_core::FieldError::new("role", "choose a role"))),
         };
         let (errors, secret) = match created {
@@ -378,13 +439,13 @@ async fn create_token(State(s): State<AppState>, f: CsrfForm<TokenForm>) -> Resp
             }
             Err(e) => return Err(e),
         };
-        Ok((app.list_tokens(&session.ctx)?, page(&app, &session, "tokens"), errors, secret))
+        tokens_page(&app, &session, errors, secret)
     })
     .await;
     match result {
-        Ok((tokens, page, errors, new_secret)) => {
-            let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-            render_status(status, &TokensPage { page, errors, tokens, new_secret, roles: ROLES })
+        Ok(p) => {
+            let status = if p.errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+            render_status(status, &p)
         }
         Err(e) => failed(e),
     }

@@ -104,13 +104,20 @@ pub fn client_of(req: &axum::http::Extensions) -> String {
         .map_or_else(|| "unknown".into(), |c| c.0.ip().to_string())
 }
 
-async fn sign_in(State(s): State<AppState>, ext: axum::http::Extensions, Form(f): Form<SignInForm>) -> Response {
+async fn sign_in(
+    State(s): State<AppState>,
+    ext: axum::http::Extensions,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<SignInForm>,
+) -> Response {
     let app = s.app.clone();
     let email = f.email.clone();
     let client = client_of(&ext);
+    // A browser signing in again gives up the session it had (its own or another's).
+    let previous = crate::session::token_from_headers(&headers);
     let result = blocking(move || {
         let request_id = uuid::Uuid::new_v4().to_string();
-        let outcome = app.sign_in(&f.email, &f.password, &client, &request_id);
+        let outcome = app.sign_in_replacing(&f.email, &f.password, &client, &request_id, previous.as_deref());
         Ok((outcome, org_name(&app)))
     })
     .await;

@@ -6,7 +6,7 @@ use crate::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
 use crate::ui::auth::page;
 use crate::ui::pages::{failure_page, run, thousands, uk_time};
-use crate::ui::{Choice, FormErrors, PageContext, error_page, long_date, render, render_status};
+use crate::ui::{Choice, FormErrors, PageContext, SelectOption, error_page, long_date, render, render_status};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -18,12 +18,13 @@ use steward_app::AppError;
 use steward_app::public::{SubmissionKind, SubmissionStatus, SubmissionView};
 use steward_core::{Permission, Role};
 
-/// `GET /inbox`, `GET /inbox/{id}` and `POST /inbox/{id}/status`.
+/// `GET /inbox`, `GET /inbox/{id}`, `POST /inbox/{id}/status` and `POST /inbox/{id}/assign`.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/inbox", get(inbox))
         .route("/inbox/{id}", get(submission))
         .route("/inbox/{id}/status", post(set_status))
+        .route("/inbox/{id}/assign", post(assign))
 }
 
 /// The statuses, for the radios.
@@ -162,10 +163,44 @@ struct SubmissionPage {
     status_value: &'static str,
     can_change: bool,
     statuses: [Choice; 3],
+    /// Who it is assigned to, in words.
+    assigned: String,
+    /// For the DPO: who it can be given to (empty for anyone else).
+    assignees: Vec<SelectOption>,
+}
+
+/// The submission page for `session`: with the assignment form for the DPO.
+fn submission_page_for(
+    app: &steward_app::App,
+    session: &steward_app::auth::SessionInfo,
+    page: PageContext,
+    errors: FormErrors,
+    s: SubmissionView,
+) -> steward_app::AppResult<SubmissionPage> {
+    let can_change = session.user.role.can(Permission::SubjectUpdate);
+    let mut p = submission_page(page, errors, s, can_change);
+    if session.user.role.can(Permission::AssignCases) {
+        let people = app.case_assignees(&session.ctx)?;
+        p.assigned = match &p.s.assigned_to {
+            Some(a) => people
+                .iter()
+                .find(|(k, _)| k == a)
+                .map_or_else(|| "Someone no longer active".into(), |(_, n)| n.clone()),
+            None => "Nobody yet (only the data protection officer can open it)".into(),
+        };
+        p.assignees = std::iter::once(SelectOption::new("", "Nobody"))
+            .chain(people.into_iter().map(|(k, n)| SelectOption::new(k, n)))
+            .collect();
+    } else {
+        p.assigned = "You".into();
+    }
+    Ok(p)
 }
 
 fn submission_page(page: PageContext, errors: FormErrors, s: SubmissionView, can_change: bool) -> SubmissionPage {
     SubmissionPage {
+        assigned: String::new(),
+        assignees: Vec::new(),
         page,
         errors,
         kind: s.kind.label(),
@@ -196,21 +231,22 @@ async fn submission(
     Path(id): Path<String>,
     q: Result<Query<SavedQuery>, QueryRejection>,
 ) -> Response {
-    let saved = q.is_ok_and(|Query(q)| q.saved == "1");
+    let saved = q.map(|Query(q)| q.saved).unwrap_or_default();
     let app = s.app.clone();
     let role = session.user.role;
     let loaded = run_inbox(role, move || {
         let view = app.get_submission(&session.ctx, &id)?;
-        Ok((page(&app, &session, "inbox"), view))
+        let mut page = page(&app, &session, "inbox");
+        match saved.as_str() {
+            "1" => page.flash = Some(format!("Status changed to ‘{}’", view.status.label())),
+            "assigned" => page.flash = Some("Assignment saved".into()),
+            _ => {}
+        }
+        submission_page_for(&app, &session, page, FormErrors::new(), view)
     })
     .await;
     match loaded {
-        Ok((mut page, view)) => {
-            if saved {
-                page.flash = Some(format!("Status changed to ‘{}’", view.status.label()));
-            }
-            render(&submission_page(page, FormErrors::new(), view, role.can(Permission::SubjectUpdate)))
-        }
+        Ok(p) => render(&p),
         Err(r) => r,
     }
 }
@@ -234,7 +270,7 @@ async fn set_status(State(s): State<AppState>, Path(id): Path<String>, f: CsrfFo
             let view = app.get_submission(&session.ctx, &id)?;
             let mut errors = FormErrors::new();
             errors.add("status", "Choose the new status");
-            return Ok(Some((page(&app, &session, "inbox"), errors, view)));
+            return Ok(Some(submission_page_for(&app, &session, page(&app, &session, "inbox"), errors, view)?));
         };
         app.set_submission_status(&session.ctx, &id, status)?;
         Ok(None)
@@ -242,10 +278,42 @@ async fn set_status(State(s): State<AppState>, Path(id): Path<String>, f: CsrfFo
     .await;
     match result {
         Ok(None) => redirect(&format!("/inbox/{target}?saved=1")),
-        Ok(Some((page, errors, view))) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &submission_page(page, errors, view, role.can(Permission::SubjectUpdate)),
-        ),
+        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
+        Err(r) => r,
+    }
+}
+
+/// The assignment form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct AssignForm {
+    assigned_to: String,
+}
+
+/// `POST /inbox/{id}/assign`: the DPO gives a submission to a caseworker (who may then
+/// open it) or takes it back.
+async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<AssignForm>) -> Response {
+    let app = s.app.clone();
+    let session = f.session;
+    let role = session.user.role;
+    let target = id.clone();
+    let result = run_inbox(role, move || {
+        let who = f.form.assigned_to.trim();
+        match app.assign_submission(&session.ctx, &id, (!who.is_empty()).then_some(who)) {
+            Ok(()) => Ok(None),
+            Err(AppError::Invalid(fe)) => {
+                let view = app.get_submission(&session.ctx, &id)?;
+                let mut errors = FormErrors::new();
+                errors.add("assigned_to", fe.message);
+                Ok(Some(submission_page_for(&app, &session, page(&app, &session, "inbox"), errors, view)?))
+            }
+            Err(e) => Err(e),
+        }
+    })
+    .await;
+    match result {
+        Ok(None) => redirect(&format!("/inbox/{target}?saved=assigned")),
+        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
         Err(r) => r,
     }
 }

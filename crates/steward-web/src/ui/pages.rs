@@ -144,7 +144,13 @@ pub fn field_label(path: &str) -> String {
         None => all.to_string(),
     };
     let last = path.rsplit('.').next().unwrap_or(path);
+    if let Some(key) = path.strip_prefix("special_category.")
+        && let Some((_, label)) = steward_core::subject::SpecialCategory::HEADINGS.iter().find(|(k, _)| *k == key)
+    {
+        return (*label).into();
+    }
     match base.rsplit('.').next().unwrap_or(base) {
+        "special_category" => "Special-category data".into(),
         "given_name" => "Given name".into(),
         "family_name" => "Family name".into(),
         "other_names" => nth("Other name", "Other names"),

@@ -20,7 +20,9 @@ use steward_app::auth::SessionInfo;
 use steward_app::erasure::{NewHold, RestrictionGround};
 use steward_app::subjects::{ERASURE_REASONS, ErasurePreview};
 use steward_app::{App, AppError, AppResult, SearchQuery, SubjectHit, SubjectView};
-use steward_core::subject::{Address, Category, Identifiers, LinkKind, NewSubject, SubjectPatch, limits};
+use steward_core::subject::{
+    Address, Category, Identifiers, LinkKind, NewSubject, SpecialCategory, SubjectPatch, limits,
+};
 use steward_core::{CoreError, FieldError, Permission, normalise};
 use steward_store::Tombstone;
 
@@ -363,9 +365,58 @@ struct SubjectForm {
     volunteer_number: String,
     categories: Vec<String>,
     notes: String,
+    /// The special-category boxes (UK GDPR Art 9, Art 10), in the order of
+    /// [`SpecialCategory::HEADINGS`]; `None` when the person may not see them, so the
+    /// form neither shows nor sends them.
+    special: Option<Vec<SpecialField>>,
+}
+
+/// One special-category box on the subject form.
+#[derive(Clone)]
+struct SpecialField {
+    id: String,
+    key: &'static str,
+    label: &'static str,
+    value: String,
+}
+
+impl SpecialField {
+    /// The boxes for `sc` (empty boxes for none).
+    fn all(sc: Option<&SpecialCategory>) -> Vec<SpecialField> {
+        let blank = SpecialCategory::default();
+        sc.unwrap_or(&blank)
+            .entries()
+            .into_iter()
+            .map(|(key, label, value)| SpecialField {
+                id: format!("special_category-{key}"),
+                key,
+                label,
+                value: value.to_string(),
+            })
+            .collect()
+    }
 }
 
 impl SubjectForm {
+    /// Show (with their current values) or drop the special-category boxes: only
+    /// someone who may see special-category data gets them.
+    fn with_special(mut self, may_see: bool, current: Option<&SpecialCategory>) -> Self {
+        self.special = may_see.then(|| SpecialField::all(current));
+        self
+    }
+
+    /// The special-category boxes as posted, kept only for someone who may see them.
+    fn special_from_pairs(mut self, p: &Pairs, may_see: bool) -> Self {
+        self.special = may_see.then(|| {
+            let mut fields = SpecialField::all(None);
+            for f in &mut fields {
+                f.value = value(p, &f.id).into();
+            }
+            fields
+        });
+        self
+    }
+
     fn from_pairs(p: &Pairs) -> Self {
         let mut addresses: Vec<(String, String)> = Vec::new();
         for (k, v) in p {
@@ -402,6 +453,7 @@ impl SubjectForm {
             volunteer_number: value(p, "volunteer_number").into(),
             categories: p.iter().filter(|(k, _)| k == "categories").map(|(_, v)| v.clone()).collect(),
             notes: value(p, "notes").into(),
+            special: None,
         }
     }
 
@@ -426,7 +478,9 @@ impl SubjectForm {
             volunteer_number: text(&ids.volunteer_number),
             categories: v.categories.iter().map(|c| c.as_str().to_string()).collect(),
             notes: text(&v.notes),
+            special: None,
         }
+        .with_special(!v.special_category_withheld, v.special_category.as_ref())
     }
 
     /// The subject to give the application, with the form block of each address it
@@ -480,6 +534,13 @@ impl SubjectForm {
             },
             categories,
             notes: opt(&self.notes),
+            special_category: self.special.as_ref().map(|fields| {
+                let mut sc = SpecialCategory::default();
+                for f in fields {
+                    sc.set(f.key, opt(&f.value));
+                }
+                sc
+            }),
         };
         Ok((subject, blocks))
     }
@@ -494,6 +555,10 @@ fn form_error(fe: &FieldError, blocks: &[usize], several_addresses: bool) -> (St
     let id = match base {
         "given_name" | "family_name" | "other_names" | "date_of_birth" | "emails" | "phones" | "categories"
         | "notes" => base.to_string(),
+        "special_category" => match path.strip_prefix("special_category.") {
+            Some(key) => format!("special_category-{key}"),
+            None => "special_category-racial_or_ethnic_origin".to_string(),
+        },
         "identifiers" => path.rsplit('.').next().unwrap_or("ni_number").to_string(),
         "addresses" => {
             let index =
@@ -576,11 +641,13 @@ async fn new_page(State(s): State<AppState>, SignedIn(session): SignedIn) -> Res
     let app = s.app.clone();
     let loaded = run(move || {
         app.require(&session.ctx, Permission::SubjectCreate, "subject", "")?;
-        Ok(page(&app, &session, "subjects"))
+        Ok((page(&app, &session, "subjects"), session.ctx.special_category))
     })
     .await;
     match loaded {
-        Ok(page) => render(&FormPage::new(page, FormErrors::new(), SubjectForm::default(), None)),
+        Ok((page, may_see)) => {
+            render(&FormPage::new(page, FormErrors::new(), SubjectForm::default().with_special(may_see, None), None))
+        }
         Err(r) => r,
     }
 }
@@ -601,7 +668,7 @@ enum Created {
 async fn create(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let form = SubjectForm::from_pairs(&f.form);
+    let form = SubjectForm::from_pairs(&f.form).special_from_pairs(&f.form, session.ctx.special_category);
     let result = run(move || {
         app.require(&session.ctx, Permission::SubjectCreate, "subject", "")?;
         let (input, blocks) = match form.to_new() {
@@ -679,6 +746,7 @@ async fn edit_page(State(s): State<AppState>, SignedIn(session): SignedIn, Path(
 
 /// The fields that differ between what is stored and what was sent (validated), as a patch.
 fn diff(current: &SubjectView, new: NewSubject) -> Result<SubjectPatch, CoreError> {
+    let sent_special = new.special_category.is_some();
     let v = new.validate(uk_today())?;
     let p = v.personal;
     let mut patch = SubjectPatch::default();
@@ -714,6 +782,10 @@ fn diff(current: &SubjectView, new: NewSubject) -> Result<SubjectPatch, CoreErro
     if p.notes != current.notes {
         patch.notes = Some(p.notes);
     }
+    // Only someone shown the special-category data can change it.
+    if sent_special && !current.special_category_withheld && p.special_category != current.special_category {
+        patch.special_category = Some(p.special_category);
+    }
     Ok(patch)
 }
 
@@ -730,7 +802,7 @@ enum Edited {
 async fn edit(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let form = SubjectForm::from_pairs(&f.form);
+    let form = SubjectForm::from_pairs(&f.form).special_from_pairs(&f.form, session.ctx.special_category);
     let target = id.clone();
     let result = run(move || {
         let ctx = &session.ctx;
@@ -837,7 +909,6 @@ pub(crate) struct SubjectPage {
     created: String,
     updated: String,
     links: Vec<LinkRow>,
-    show_special_category: bool,
     can_edit: bool,
     can_erase: bool,
     can_log_request: bool,
@@ -934,7 +1005,6 @@ fn subject_page_for(
         created: uk_time(&s.created_at),
         updated: uk_time(&s.updated_at),
         links,
-        show_special_category: session.user.may_see_special_category(uk_today()),
         can_edit: role.can(Permission::SubjectUpdate),
         can_erase: role.can(Permission::SubjectErase),
         can_log_request: role.can(Permission::SubjectCreate),
@@ -1044,11 +1114,9 @@ pub(crate) fn show(
             if p.can_assign {
                 let access = app.subject_access_list(&session.ctx, id)?;
                 p.caseworkers = app
-                    .list_users(&session.ctx)?
+                    .case_assignees(&session.ctx)?
                     .into_iter()
-                    .filter(|(u, _)| u.role == steward_core::Role::Caseworker && !u.disabled)
-                    .filter(|(u, _)| !access.iter().any(|(a, _)| a.user_id == u.id))
-                    .map(|(u, _)| (u.id, u.display_name))
+                    .filter(|(key, _)| !access.iter().any(|(a, _)| &a.user_id == key))
                     .collect();
                 p.access = access
                     .into_iter()
@@ -1524,7 +1592,7 @@ async fn rectify_page(State(s): State<AppState>, SignedIn(session): SignedIn, Pa
 async fn rectify(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let form = SubjectForm::from_pairs(&f.form);
+    let form = SubjectForm::from_pairs(&f.form).special_from_pairs(&f.form, session.ctx.special_category);
     let target = id.clone();
     let result = run(move || {
         let ctx = &session.ctx;
