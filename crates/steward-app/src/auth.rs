@@ -455,19 +455,24 @@ impl App {
         let idle = parse_ts(&s.last_seen_at).is_none_or(|l| t > l + SignedDuration::from_mins(IDLE_TIMEOUT_MINUTES));
         let old = parse_ts(&s.created_at).is_none_or(|c| t > c + SignedDuration::from_hours(ABSOLUTE_TIMEOUT_HOURS));
         let Some(u) = self.store.user(&s.user_id)? else { return Ok(None) };
-        let stage = Stage::parse(&s.stage).unwrap_or(Stage::Totp);
-        // Two-factor sign-in made compulsory after this session began: a session that
-        // never passed it ends, and the person sets it up when they next sign in.
-        let lacks_2fa = stage == Stage::Full && !u.totp_enabled && self.two_factor_required()?;
-        if idle || old || u.disabled_at.is_some() || lacks_2fa {
+        let mut stage = Stage::parse(&s.stage).unwrap_or(Stage::Totp);
+        if idle || old || u.disabled_at.is_some() {
             self.store.delete_session(&hash)?;
             return Ok(None);
+        }
+        // Two-factor sign-in made compulsory after this session began: a session that
+        // never passed it is signed in no longer; it may only set two-factor up (OWASP
+        // ASVS 5.0 V6.3.3, V7.4.3).
+        if stage == Stage::Full && !u.totp_enabled && self.two_factor_required()? {
+            let demoted = SessionRow { stage: Stage::Enrol.as_str().into(), ..s.clone() };
+            self.store.insert_session(&demoted, Some(&hash))?;
+            stage = Stage::Enrol;
         }
         if parse_ts(&s.last_seen_at).is_none_or(|l| t > l + SignedDuration::from_secs(60)) {
             self.store.touch_session(&hash, &ts(t))?;
         }
         let user = info(&u);
-        let special_category = user.may_see_special_category(crate::public::uk_date(t));
+        let special_category = stage == Stage::Full && user.may_see_special_category(crate::public::uk_date(t));
         Ok(Some(SessionInfo {
             ctx: Context { special_category, ..Context::new(format!("user:{}", u.id), user.role, request_id) },
             user,

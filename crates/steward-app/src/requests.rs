@@ -409,10 +409,8 @@ impl App {
                 }
             }
         }
-        if let Some(u) = &input.assigned_to
-            && self.store.user(u)?.is_none()
-        {
-            return Err(AppError::Invalid(FieldError::new("assigned_to", "names no user")));
+        if let Some(u) = &input.assigned_to {
+            self.check_request_assignee(u)?;
         }
         let region = match input.region {
             Some(r) => r,
@@ -583,18 +581,28 @@ impl App {
         Ok(())
     }
 
+    /// Check who a request may be given to: an active account, or a caseworker token that
+    /// acts for the organisation (`token:<id>`, see [`App::check_case_assignee`]).
+    fn check_request_assignee(&self, key: &str) -> AppResult<()> {
+        if key.starts_with("token:") {
+            return self.check_case_assignee(key, "assigned_to");
+        }
+        match self.store.user(key)? {
+            None => Err(AppError::Invalid(FieldError::new("assigned_to", "names no user"))),
+            Some(u) if u.disabled_at.is_some() => {
+                Err(AppError::Invalid(FieldError::new("assigned_to", "names a disabled account")))
+            }
+            Some(_) => Ok(()),
+        }
+    }
+
     /// Assign a request to a user (or unassign with `None`); a caseworker assigned also
     /// gets access to the request's subject (need to know follows the work).
     pub fn assign_request(&self, ctx: &Context, id: &str, user_id: Option<&str>) -> AppResult<RequestView> {
         self.require(ctx, Permission::AssignCases, "request", id)?;
         let (q, _) = self.load_request(ctx, id)?;
         if let Some(u) = user_id {
-            let Some(user) = self.store.user(u)? else {
-                return Err(AppError::Invalid(FieldError::new("assigned_to", "names no user")));
-            };
-            if user.disabled_at.is_some() {
-                return Err(AppError::Invalid(FieldError::new("assigned_to", "names a disabled account")));
-            }
+            self.check_request_assignee(u)?;
         }
         let ev =
             ctx.event("request.assign", "request", id, Outcome::Success, format!("user={}", user_id.unwrap_or("-")));

@@ -477,8 +477,12 @@ impl App {
     /// Give a caseworker access to the subject of a request assigned to them (audited).
     /// Other roles see subjects by role, so nothing is recorded for them.
     pub(crate) fn grant_subject_for_request(&self, subject_id: &str, user_id: &str, reference: &str) -> AppResult<()> {
-        let Some(user) = self.store.user(user_id)? else { return Ok(()) };
-        if user.role != Role::Caseworker.as_str() || self.store.has_subject_access(subject_id, user_id)? {
+        let caseworker = if user_id.starts_with("token:") {
+            self.check_case_assignee(user_id, "assigned_to").is_ok()
+        } else {
+            self.store.user(user_id)?.is_some_and(|u| u.role == Role::Caseworker.as_str())
+        };
+        if !caseworker || self.store.has_subject_access(subject_id, user_id)? {
             return Ok(());
         }
         let row = AccessRow {

@@ -227,16 +227,22 @@ fn signing_in_again_ends_the_browsers_previous_session() {
     assert!(app.session(&second.token, "r").unwrap().is_some());
 }
 
-/// Making two-factor sign-in compulsory ends the sessions that never passed it.
+/// Making two-factor sign-in compulsory signs out the sessions that never passed it:
+/// they may only set two-factor up, and see no special-category data meanwhile.
 #[test]
 fn requiring_two_factor_ends_sessions_without_it() {
-    let (_d, app, _) = with_user(Role::Dpo);
+    let (_d, app, user_id) = with_user(Role::Dpo);
+    app.set_user_training(&Context::cli(), &user_id, Some(jiff::civil::date(2099, 1, 1))).unwrap();
     let s = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
     assert_eq!(s.stage, Stage::Full);
+    assert!(app.session(&s.token, "r").unwrap().unwrap().ctx.special_category);
     app.set_two_factor_enforced(&Context::cli(), true).unwrap();
-    assert!(app.session(&s.token, "r").unwrap().is_none(), "a password-only session ends");
+    let now = app.session(&s.token, "r").unwrap().expect("still known");
+    assert_eq!(now.stage, Stage::Enrol, "a password-only session may only enrol");
+    assert!(!now.ctx.special_category);
+    assert_eq!(app.session(&s.token, "r").unwrap().unwrap().stage, Stage::Enrol, "and stays so");
     let again = app.sign_in("aisha.begum@example.org", PASSWORD, "127.0.0.1", "r").unwrap();
-    assert_eq!(again.stage, Stage::Enrol, "and the next sign-in sets it up");
+    assert_eq!(again.stage, Stage::Enrol, "the next sign-in sets it up too");
 }
 
 #[test]

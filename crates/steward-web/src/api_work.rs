@@ -204,7 +204,8 @@ pub async fn add_search(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assignee {
-    /// The user, or `null` to unassign.
+    /// The user, a caseworker token that acts for the organisation (`token:<id>`), or
+    /// `null` to unassign.
     pub user_id: Option<String>,
 }
 

@@ -927,8 +927,13 @@ fn roles(env: &Env) {
     assert_eq!(stats.body["by_category"]["tenant"], 1);
     env.get_as(a, "/api/v1/tokens").assert_error(StatusCode::FORBIDDEN, "forbidden");
 
-    // Caseworker: reads and changes subjects, cannot erase them or see the audit log.
+    // Caseworker: a caseworker token acting for the organisation sees no one until a
+    // case is given to it (need to know), then reads and changes that subject; it cannot
+    // erase them or see the audit log.
     let c = t.caseworker.secret.as_str();
+    env.get_as(c, &uri).assert_error(StatusCode::FORBIDDEN, "forbidden");
+    assert!(env.get_as(c, search).body["subjects"].as_array().unwrap().is_empty());
+    env.app.assign_subject(&Context::cli(), &id, &format!("token:{}", t.caseworker.id)).unwrap();
     env.get_as(c, &uri).assert_status(StatusCode::OK);
     assert_eq!(env.get_as(c, search).body["subjects"][0]["id"], id.as_str());
     env.call(Method::PATCH, &uri, c, Some(&json!({"notes": "called back"}))).assert_status(StatusCode::OK);

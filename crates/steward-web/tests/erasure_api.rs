@@ -29,12 +29,14 @@ impl Env {
             phones: vec!["0161 496 0734".into()],
             ..NewSubject::default()
         };
-        self.app.create_subject(&Context::cli(), s).expect("subject").id
+        let id = self.app.create_subject(&Context::cli(), s).expect("subject").id;
+        self.assign_to_caseworker(&id);
+        id
     }
 
     fn request_about(&self, kind: &str, subject: &str) -> String {
-        let v =
-            self.create(json!({"kind": kind, "received_on": "2026-01-05", "subject_id": subject, "channel": "letter"}));
+        let v = self.create(json!({"kind": kind, "received_on": "2026-01-05", "subject_id": subject,
+            "channel": "letter", "assigned_to": self.caseworker_key()}));
         v["id"].as_str().expect("id").to_string()
     }
 

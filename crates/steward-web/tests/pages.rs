@@ -171,6 +171,23 @@ impl Env {
         user
     }
 
+    /// A fully signed-in session of `id`, stored directly (as after a second factor).
+    fn full_session(&self, id: &str) -> User {
+        let token = steward_crypto::new_token().expect("token");
+        let at = steward_store::now();
+        let row = steward_store::SessionRow {
+            token_hash: steward_crypto::token_hash(&token),
+            user_id: id.into(),
+            stage: "full".into(),
+            csrf: "c".repeat(32),
+            created_at: at.clone(),
+            last_seen_at: at,
+            revoked_at: None,
+        };
+        self.app.store().insert_session(&row, None).expect("session");
+        User { cookie: format!("steward_session={token}"), csrf: "c".repeat(32), id: id.into() }
+    }
+
     fn get(&self, user: &User, uri: &str) -> Resp {
         self.send(
             Request::builder()
@@ -510,20 +527,44 @@ fn a_subjects_page_is_audited_and_shows_the_training_hook() {
     let page = env.get(&env.users.caseworker, &format!("/subjects/{id}"));
     page.assert_status(StatusCode::OK)
         .assert_has("Viewing this page is recorded in the audit log")
-        .assert_has("Special-category data: hidden (your training record is not current)")
+        .assert_has("Hidden from you. Special-category data")
         .assert_has(&format!("href=\"/subjects/{id}/edit\""))
         .assert_lacks(&format!("href=\"/subjects/{id}/erase\""));
     let views = env.audit("subject.view");
     assert_eq!(views.len(), before + 1);
     assert_eq!(views[0].event.object_id, id);
     assert_eq!(views[0].event.actor, format!("user:{}", env.users.caseworker.id));
+    // Without current training the form has no special-category boxes either.
+    env.get(&env.users.caseworker, &format!("/subjects/{id}/edit")).assert_lacks("special_category-health");
 
     // With current training the hidden line goes.
     let future = jiff::civil::date(2099, 1, 1);
     env.app.set_user_training(&Context::cli(), &env.users.caseworker.id, Some(future)).expect("training");
     env.get(&env.users.caseworker, &format!("/subjects/{id}"))
-        .assert_lacks("your training record is not current")
-        .assert_has("Special-category data: none recorded.");
+        .assert_lacks("Hidden from you")
+        .assert_has("<h2 id=\"special-category\">Special-category data</h2>\n<p>None recorded.</p>");
+
+    // A trained caseworker records special-category data on the form; seeing it is
+    // audited on its own, and someone without training still does not see it.
+    let mut fields = jane_fields();
+    fields.push(("special_category-health", "Uses a wheelchair; diabetic"));
+    fields.push(("special_category-religious_or_philosophical_beliefs", "Methodist"));
+    let r = env.post(&env.users.caseworker, &format!("/subjects/{id}/edit"), &fields);
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(env.audit("subject.update")[0].event.detail, "fields=special_category");
+    let seen = env.audit("subject.view_special_category").len();
+    env.get(&env.users.caseworker, &format!("/subjects/{id}"))
+        .assert_has("<dt>Health</dt><dd>Uses a wheelchair; diabetic</dd>")
+        .assert_has("<dt>Religious or philosophical beliefs</dt><dd>Methodist</dd>")
+        .assert_has("Seeing this section is recorded in the audit log on its own");
+    assert_eq!(env.audit("subject.view_special_category").len(), seen + 1);
+    env.get(&env.users.caseworker, &format!("/subjects/{id}/edit"))
+        .assert_has("Uses a wheelchair; diabetic</textarea>");
+    env.get(&env.users.dpo, &format!("/subjects/{id}")).assert_lacks("diabetic").assert_has("Hidden from you");
+    // Saving the form without the boxes (an untrained DPO) keeps what is recorded.
+    let r = env.post(&env.users.dpo, &format!("/subjects/{id}/edit"), &jane_fields());
+    assert_eq!(r.location(), format!("/subjects/{id}?done=unchanged"));
+    env.get(&env.users.caseworker, &format!("/subjects/{id}")).assert_has("diabetic");
 
     // The DPO may erase; other roles without reading rights are refused, not failed.
     env.get(&env.users.dpo, &format!("/subjects/{id}")).assert_has(&format!("href=\"/subjects/{id}/erase\""));
@@ -815,6 +856,16 @@ fn settings_save_and_the_dashboard_tasks_go() {
         assert!(!e.event.detail.contains("Priya") && !e.event.detail.contains("riverside"), "{}", e.event.detail);
     }
 
+    // Two-factor is now compulsory: the administrator, who has not set it up, is sent
+    // to set it up before anything else.
+    let r = env.get(admin, "/settings?saved=1");
+    r.assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(r.location(), "/sign-in/two-factor");
+    // Once they have (recorded here directly), a session that passed it carries on.
+    let mut row = env.app.store().user(&admin.id).expect("read").expect("admin");
+    row.totp_enabled = true;
+    env.app.store().save_user(&row, None).expect("save");
+    let admin = &env.full_session(&admin.id);
     env.get(admin, "/settings?saved=1")
         .assert_has("Settings saved")
         .assert_has("value=\"Riverside Housing Association\"")
@@ -826,7 +877,7 @@ fn settings_save_and_the_dashboard_tasks_go() {
         .assert_lacks("/settings#org_name")
         .assert_lacks("/settings#dpo_name")
         .assert_lacks("/settings#region")
-        .assert_has("Nobody uses two-factor sign-in yet");
+        .assert_lacks("Nobody uses two-factor sign-in yet");
 
     // Saving the same again records nothing new.
     let before = env.audit("settings.update").len();
@@ -844,6 +895,7 @@ fn settings_save_and_the_dashboard_tasks_go() {
     .assert_status(StatusCode::SEE_OTHER);
     assert_eq!(env.audit("settings.update").len(), before);
 
+    env.app.set_two_factor_enforced(&Context::cli(), false).expect("two-factor optional again");
     for user in [&env.users.caseworker, &env.users.staff, &env.users.auditor] {
         env.get(user, "/settings").assert_status(StatusCode::FORBIDDEN);
         env.post(user, "/settings", &[("org_name", "Hacked")]).assert_status(StatusCode::FORBIDDEN);
@@ -980,8 +1032,22 @@ fn the_requests_inbox() {
         .assert_has("<a href=\"#status\">Choose the new status</a>");
     env.post(dpo, &format!("/inbox/{href}/status"), &[("status", "closed")]).assert_status(StatusCode::SEE_OTHER);
 
-    // A caseworker may read and change it.
-    env.get(&env.users.caseworker, &format!("/inbox/{href}")).assert_status(StatusCode::OK);
+    // A caseworker may read and change it once the DPO gives it to them (need to know).
+    let cw = &env.users.caseworker;
+    env.get(cw, &format!("/inbox/{href}")).assert_status(StatusCode::FORBIDDEN).assert_lacks("Mary");
+    env.get(cw, "/inbox").assert_status(StatusCode::OK).assert_lacks(&reference);
+    env.get(dpo, &format!("/inbox/{href}"))
+        .assert_has("Nobody yet (only the data protection officer can open it)")
+        .assert_has(&format!("<option value=\"{}\">", cw.id));
+    env.post(dpo, &format!("/inbox/{href}/assign"), &[("assigned_to", "not-a-caseworker")])
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_has("choose an active caseworker");
+    let r = env.post(dpo, &format!("/inbox/{href}/assign"), &[("assigned_to", &cw.id)]);
+    assert_eq!(r.location(), format!("/inbox/{href}?saved=assigned"));
+    env.get(dpo, r.location()).assert_has("Assignment saved");
+    env.get(cw, "/inbox").assert_has(&reference);
+    env.get(cw, &format!("/inbox/{href}")).assert_status(StatusCode::OK).assert_has("Mary");
+    env.post(cw, &format!("/inbox/{href}/assign"), &[("assigned_to", "")]).assert_status(StatusCode::FORBIDDEN);
 
     // Staff: an explanatory refusal.
     env.get(&env.users.staff, "/inbox")
@@ -1007,6 +1073,7 @@ fn every_role_on_every_page() {
     env.app.assign_subject(&Context::cli(), &id, &env.users.caseworker.id).expect("assign");
     submit(&env, "Mary Jones");
     let submission = env.app.list_submissions(&Context::cli(), 1).expect("list").items[0].id.clone();
+    env.app.assign_submission(&Context::cli(), &submission, Some(&env.users.caseworker.id)).expect("assign");
     let routes: [(String, Option<Permission>); 10] = [
         ("/".into(), None),
         ("/subjects".into(), Some(SubjectRead)),

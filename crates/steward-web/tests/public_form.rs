@@ -617,14 +617,21 @@ fn inbox_operations_need_the_right_role(env: &Env) {
     for role in [Role::Admin, Role::Auditor, Role::Staff] {
         assert!(matches!(env.app.list_submissions(&as_role(role), 1), Err(AppError::Forbidden(_))), "{role}");
     }
-    let page = env.app.list_submissions(&as_role(Role::Caseworker), 1).unwrap();
+    let page = env.app.list_submissions(&env.dpo(), 1).unwrap();
     assert_eq!(page.total, 3);
     let newest = &page.items[0];
     assert!(page.items.windows(2).all(|w| w[0].submitted_at >= w[1].submitted_at), "newest first");
     assert!(matches!(env.app.get_submission(&as_role(Role::Admin), &newest.id), Err(AppError::Forbidden(_))));
     assert!(matches!(env.app.get_submission(&env.dpo(), "no-such-id"), Err(AppError::NotFound(_))));
 
-    env.app.set_submission_status(&as_role(Role::Caseworker), &newest.id, SubmissionStatus::Acknowledged).unwrap();
+    // A caseworker sees only what the DPO gave them (need to know).
+    let (token, secret) = env.app.create_token(&Context::cli(), "Family hub", Role::Caseworker).unwrap();
+    let caseworker = env.app.authenticate_token(&secret, "t").unwrap().unwrap();
+    assert_eq!(env.app.list_submissions(&caseworker, 1).unwrap().total, 0);
+    assert!(matches!(env.app.get_submission(&caseworker, &newest.id), Err(AppError::Forbidden(_))));
+    env.app.assign_submission(&env.dpo(), &newest.id, Some(&format!("token:{}", token.id))).unwrap();
+    assert_eq!(env.app.list_submissions(&caseworker, 1).unwrap().total, 1);
+    env.app.set_submission_status(&caseworker, &newest.id, SubmissionStatus::Acknowledged).unwrap();
     let page = env.app.list_submissions(&env.dpo(), 1).unwrap();
     assert_eq!(page.counts.get("acknowledged"), Some(&1));
     assert_eq!(page.counts.get("new"), Some(&2));
@@ -633,7 +640,7 @@ fn inbox_operations_need_the_right_role(env: &Env) {
     let changed = env.audit_actions("submission.status");
     assert_eq!(changed.len(), 1);
     assert_eq!(changed[0].event.detail, "status=acknowledged");
-    assert_eq!(changed[0].event.actor, "user:caseworker");
+    assert_eq!(changed[0].event.actor, caseworker.actor);
     assert!(matches!(
         env.app.set_submission_status(&as_role(Role::Auditor), &newest.id, SubmissionStatus::Closed),
         Err(AppError::Forbidden(_))

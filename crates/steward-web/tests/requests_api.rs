@@ -18,7 +18,9 @@ use api_env::{Env, run_postgres, run_sqlite};
 impl Env {
     fn subject(&self) -> String {
         let s = NewSubject { given_name: "Ada".into(), family_name: "Example".into(), ..NewSubject::default() };
-        self.app.create_subject(&Context::cli(), s).expect("subject").id
+        let id = self.app.create_subject(&Context::cli(), s).expect("subject").id;
+        self.assign_to_caseworker(&id);
+        id
     }
 }
 
@@ -68,7 +70,9 @@ fn worked_examples(env: &Env) {
 }
 
 fn identity_and_clarification(env: &Env) {
-    let id = env.create(access("2019-09-03"))["id"].as_str().expect("id").to_string();
+    let mut body = access("2019-09-03");
+    body["assigned_to"] = json!(env.caseworker_key());
+    let id = env.create(body)["id"].as_str().expect("id").to_string();
     let (s, v) = env.event(&id, json!({"kind": "identity_requested", "on": "2019-09-03"}));
     assert_eq!((s, v["status"].as_str()), (StatusCode::OK, Some("awaiting_identity")));
     let (_, v) = env.event(&id, json!({"kind": "identity_received", "on": "2019-09-10"}));
@@ -163,8 +167,15 @@ fn roles(env: &Env) {
         Some(json!({"kind": "identity_requested", "on": "2019-09-03"})),
     );
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // A caseworker token acting for the organisation is held to need to know: it sees
+    // a request once it is given to it.
     let (s, _) = env.call(Role::Caseworker, Method::GET, &format!("/api/v1/requests/{id}"), None);
-    assert_eq!(s, StatusCode::OK, "an API token acts for the organisation, not one caseworker");
+    assert_eq!(s, StatusCode::NOT_FOUND, "not given to the caseworker token");
+    let assign = json!({"user_id": env.caseworker_key()});
+    let (s, v) = env.call(Role::Dpo, Method::PUT, &format!("/api/v1/requests/{id}/assignee"), Some(assign));
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let (s, _) = env.call(Role::Caseworker, Method::GET, &format!("/api/v1/requests/{id}"), None);
+    assert_eq!(s, StatusCode::OK, "given to it");
     let (s, _) = env.call(Role::Dpo, Method::GET, "/api/v1/requests/no-such-request", None);
     assert_eq!(s, StatusCode::NOT_FOUND);
 }

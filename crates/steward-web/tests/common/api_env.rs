@@ -52,6 +52,24 @@ impl Env {
         Self { router, app, tokens, rt, _pg: pg, _dir: dir }
     }
 
+    /// Give subject `id` to the caseworker token (it acts for the organisation, so it
+    /// sees only the cases assigned to it).
+    pub fn assign_to_caseworker(&self, id: &str) {
+        self.app.assign_subject(&Context::cli(), id, &self.caseworker_key()).expect("assign");
+    }
+
+    /// The caseworker token as an assignee (`token:<id>`).
+    pub fn caseworker_key(&self) -> String {
+        let token = self
+            .app
+            .list_tokens(&Context::cli())
+            .expect("tokens")
+            .into_iter()
+            .find(|t| t.role == "caseworker" && t.user_id.is_none())
+            .expect("the caseworker token");
+        format!("token:{}", token.id)
+    }
+
     pub fn token(&self, role: Role) -> &str {
         &self.tokens.iter().find(|(r, _)| *r == role).expect("token").1
     }
