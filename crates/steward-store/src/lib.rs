@@ -89,10 +89,12 @@ pub enum StoreError {
 #[serde(rename_all = "snake_case")]
 pub enum StorageFault {
     /// No space left on the disk (or the database reached its size limit).
+    #[serde(rename = "disk_full")]
     Full,
     /// The database file, its directory or the file system is read-only.
     ReadOnly,
     /// The disk or file system reported an input/output error.
+    #[serde(rename = "io_error")]
     Io,
     /// The database file cannot be opened.
     CannotOpen,
