@@ -171,6 +171,13 @@ macro_rules! on_both_backends {
 on_both_backends!(a_full_disk_answers_503_and_health_says_degraded, a_failed_erasure_is_not_journalled_or_reapplied);
 
 fn a_full_disk_answers_503_and_health_says_degraded(env: Env) {
+    // The documented shape of the answer.
+    let (_, _, doc) = env.call(Method::GET, "/api/v1/openapi.json", None);
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["Health"]["properties"]["problems"].is_object(), "{}", schemas["Health"]);
+    assert!(schemas["HealthProblem"]["properties"]["reason"].is_object(), "{}", schemas["HealthProblem"]);
+    assert!(schemas["StorageFault"].to_string().contains("disk_full"), "{}", schemas["StorageFault"]);
+
     let health = env.health();
     assert_eq!(health["status"], "ok", "{health}");
     assert_eq!(health["problems"], json!([]));

@@ -329,9 +329,9 @@ fn restore_postgres(
         ),
         other => Failure(other.to_string(), 1),
     })?;
-    let summary = app
-        .restore(&Context::cli(), from)
-        .map_err(|e| Failure(format!("the restore failed and nothing was changed: {e}"), 1))?;
+    // The import is one transaction: if it fails, nothing changed; if a later step
+    // (re-applying erasures) fails, Steward applies them again when it next starts.
+    let summary = app.restore(&Context::cli(), from).map_err(|e| Failure(format!("the restore failed: {e}"), 1))?;
     // PostgreSQL's blocking client must not be dropped inside a runtime; here there is none.
     drop(app);
     Ok((summary, kept))

@@ -1533,3 +1533,55 @@ fn a_missing_database_is_not_replaced_by_a_new_one() {
     drop(server);
     drop(tmp);
 }
+
+/// A real limit on file size (`ulimit -f`, which binds root too): once the database
+/// cannot grow, changes answer 503 `storage_unavailable` with `Retry-After`, health says
+/// `degraded`, reads carry on, and after a restart without the limit all is well.
+#[test]
+fn a_database_that_cannot_grow_answers_503_and_health_says_degraded() {
+    let (_tmp, dir) = init_dir();
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+    let size = std::fs::metadata(dir.join("steward.db")).expect("db").len();
+    // POSIX sh counts 512-byte blocks: room for the database and a little write-ahead log.
+    let blocks = size / 512 + 64;
+    let port = free_port();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" serve --data-dir \"$1\" --listen 127.0.0.1:{port}"))
+        .arg(env!("CARGO_BIN_EXE_steward"))
+        .arg(s(&dir));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("STEWARD_") {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.env("STEWARD_LOG", "warn").stdin(Stdio::null());
+    let mut server = Server::start(cmd, port, START_TIMEOUT);
+    let first = create_subject(&server, &token, &mohammed());
+
+    let mut refused = None;
+    for n in 0..2000 {
+        let body = json!({"given_name": "Alex", "family_name": format!("Filler{n}"), "categories": ["tenant"],
+            "notes": "x".repeat(2000)});
+        let r = post(&server.url("/api/v1/subjects"), &token, &body);
+        if r.status != 201 {
+            refused = Some(r);
+            break;
+        }
+    }
+    let r = refused.expect("the database stops growing");
+    r.status(503);
+    assert_eq!(r.json["error"]["code"], "storage_unavailable", "{}", r.text);
+    let health = try_get(&server.url("/api/v1/health")).expect("health");
+    assert_eq!(health.json["status"], "degraded", "{}", health.text);
+    assert_eq!(health.json["problems"][0]["component"], "database", "{}", health.text);
+    get(&server.url(&format!("/api/v1/subjects/{first}")), &token).status(200);
+    server.stop_cleanly();
+
+    let mut server = Server::serve(&dir);
+    assert_eq!(server.wait_healthy(START_TIMEOUT)["status"], "ok");
+    get(&server.url(&format!("/api/v1/subjects/{first}")), &token).status(200);
+    create_subject(&server, &token, &jane());
+    server.stop_cleanly();
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+}
