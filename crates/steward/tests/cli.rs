@@ -914,7 +914,16 @@ fn postgresql_serve_erase_and_verify() {
     get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(410);
     server.stop_cleanly();
 
-    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]).code(0).stdout_has("re-applied 1 later erasure");
+    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)])
+        .code(0)
+        .stdout_has("re-applied 1 later erasure")
+        .stdout_has("before-restore");
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read_dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("steward.db.before-restore-") && n.ends_with(".jsonl"))
+        .collect();
+    assert_eq!(kept.len(), 1, "a dump of the replaced PostgreSQL database is kept: {kept:?}");
     let mut server = Server::serve(&dir);
     let r = get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token);
     r.status(410);
@@ -923,6 +932,42 @@ fn postgresql_serve_erase_and_verify() {
     server.stop_cleanly();
 
     cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+
+    // Onto a new machine and a new, empty PostgreSQL database, with the old key and journal.
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let second = format!("{name}_new");
+    admin.batch_execute(&format!("CREATE DATABASE {second}")).expect("create the second database");
+    drop(admin);
+    let _db2 = PgDatabase { admin_url: url.clone(), name: second.clone() };
+    let new_url = url_with_database(&url, &second).expect("URL");
+    let new = tmp.path().join("new-machine");
+    std::fs::create_dir(&new).expect("mkdir");
+    std::fs::copy(dir.join("erasures.jsonl"), new.join("erasures.jsonl")).expect("copy the journal");
+    let key = dir.join("master.key");
+    cli([
+        "restore",
+        "--data-dir",
+        s(&new),
+        "--from",
+        s(&backup),
+        "--master-key-file",
+        s(&key),
+        "--database-url",
+        &new_url,
+    ])
+    .code(0)
+    .stdout_has("re-applied 1 later erasure");
+    let server = Server::serve(&new);
+    get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(410);
+    get(&server.url(&format!("/api/v1/subjects/{khan_id}")), &token).status(200);
+    drop(server);
+
+    // Its tables gone (an empty database in its place): nothing starts afresh.
+    let mut c = postgres::Client::connect(&new_url, postgres::NoTls).expect("connect");
+    c.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public").expect("empty the database");
+    drop(c);
+    let mut cmd = steward(["serve", "--data-dir", s(&new), "--listen", "127.0.0.1:0"]);
+    run_within(&mut cmd, START_TIMEOUT).code(1).stderr_has("missing").stderr_has("steward restore --data-dir");
 }
 
 // ---------------------------------------------------------------------------------
