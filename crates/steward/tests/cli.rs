@@ -1499,6 +1499,13 @@ fn a_backup_restores_onto_a_new_machine_with_the_old_master_key() {
     assert_eq!(r.json["subjects"].as_array().map(Vec::len), Some(1), "{}", r.text);
     drop(server);
 
+    // The route people try first also works: init, copy the old key over the new one,
+    // restore (the fresh database, which no key opens now, is kept aside).
+    let (_t4, inited) = init_dir();
+    std::fs::copy(&kept_key, inited.join("master.key")).expect("copy key");
+    cli(["restore", "--data-dir", s(&inited), "--from", s(&backup)]).code(0).stdout_has("before-restore");
+    cli(["token", "list", "--data-dir", s(&inited)]).code(0).stdout_has("Housing CRM");
+
     // A directory with a different key and a database of its own is not given another key.
     let (_t3, other) = init_dir();
     let before = snapshot_files(&other);
