@@ -363,6 +363,7 @@ impl App {
         let mut changed = Vec::new();
         let mut records: Vec<RecordRow> = Vec::new();
         let mut documents = Vec::new();
+        let mut shreds = Vec::new();
         let mut events: Vec<AuditEvent> = Vec::new();
         // (b) Held disposals whose holds are lifted; open ones a hold now covers.
         let open = self.store.disposals(&DisposalFilter {
@@ -490,8 +491,9 @@ impl App {
                     d.approved_by = Some(AUTOMATIC.into());
                     d.approved_at = Some(now.clone());
                     if let (Some(doc), Some(s)) = (&r.document_id, &r.subject_id) {
-                        // Journalled first, so a restore of an older backup destroys it again.
-                        self.journal_document_destruction(&r)?;
+                        // Journalled with the change, so a restore of an older backup
+                        // destroys it again.
+                        shreds.extend(Self::document_destruction(&r));
                         documents.push((doc.clone(), s.clone()));
                     }
                     r.status = "destroyed".into();
@@ -525,12 +527,15 @@ impl App {
             }
             if !last_page || !first_page {
                 if !new.is_empty() || !changed.is_empty() || !records.is_empty() {
-                    self.store.apply_sweep(&new, &changed, &records, &documents, &events)?;
+                    self.journalled(&shreds, || {
+                        Ok(self.store.apply_sweep(&new, &changed, &records, &documents, &events)?)
+                    })?;
                 }
                 new.clear();
                 changed.clear();
                 records.clear();
                 documents.clear();
+                shreds.clear();
                 events.clear();
             }
             first_page = false;
@@ -549,7 +554,7 @@ impl App {
                     report.due, report.held, report.released, report.awaiting_approval, report.destroyed
                 ),
             ));
-            self.store.apply_sweep(&new, &changed, &records, &documents, &events)?;
+            self.journalled(&shreds, || Ok(self.store.apply_sweep(&new, &changed, &records, &documents, &events)?))?;
         }
         Ok(report)
     }
@@ -691,9 +696,11 @@ impl App {
                         format!("record={} type={} method=crypto_shred", d.record_id, d.record_type),
                     ),
                 ];
-                // Journalled first, so a restore of an older backup destroys it again.
-                self.journal_document_destruction(&rec)?;
-                (self.store.destroy_vault_document(&d, &rec, &evs)?, &mut out.destroyed)
+                // Journalled with the change, so a restore of an older backup destroys it again.
+                let shreds: Vec<_> = Self::document_destruction(&rec).into_iter().collect();
+                let destroyed =
+                    self.journalled(&shreds, || Ok(self.store.destroy_vault_document(&d, &rec, &evs)?))?;
+                (destroyed.unwrap_or(true), &mut out.destroyed)
             } else {
                 d.status = "task".into();
                 d.approved_by = Some(ctx.actor.clone());

@@ -6,6 +6,7 @@ pub mod backup;
 pub mod calendar;
 pub mod disposal;
 pub mod erasure;
+pub mod health;
 pub mod jobs;
 pub mod journal;
 pub mod letters;
@@ -61,6 +62,10 @@ pub enum AppError {
     /// Stored data could not be decrypted.
     #[error("stored data could not be decrypted; the master key may be wrong or the data damaged")]
     Undecryptable,
+    /// The storage under the database failed (disk full, read-only, I/O error): the
+    /// message says what to do; nothing was changed.
+    #[error("{0}")]
+    Storage(steward_store::StorageFault),
     /// Storage failed.
     #[error(transparent)]
     Store(StoreError),
@@ -91,6 +96,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(s) => AppError::NotFound(s),
             StoreError::Gone(t) => AppError::Gone(t),
             StoreError::Conflict(s) => AppError::Conflict(s),
+            StoreError::Storage(f) => AppError::Storage(f),
             other => AppError::Store(other),
         }
     }
@@ -258,25 +264,42 @@ impl App {
     /// `journal_path`. On a new database the master key is recorded (as a check value);
     /// on an existing one a different key is refused. Any erasure in the journal that
     /// the database lacks (for instance after restoring an old copy by hand) is re-applied.
+    ///
+    /// Erasures left pending in the journal (by a crash or a failed disk) are settled
+    /// first, by whether this database shows them: see [`journal`].
     pub fn open(store: Store, master: &MasterKey, journal_path: &Path) -> AppResult<Self> {
+        let app = Self::open_for_restore(store, master, journal_path)?;
+        app.settle_pending_erasures()?;
+        app.reapply_journal(&Context::system(), false)?;
+        // A bulk recompute cut short leaves the destroy-by index dropped: build it again.
+        app.store.ensure_due_index()?;
+        Ok(app)
+    }
+
+    /// Open the application over a database about to receive a backup: the master key
+    /// is checked (or recorded) as by [`App::open`], but the erasure journal is left
+    /// alone, since this database is not the one its pending erasures were made in.
+    /// Follow with [`App::restore`].
+    pub fn open_for_restore(store: Store, master: &MasterKey, journal_path: &Path) -> AppResult<Self> {
         let keys = master.keyring();
         match store.setting(KEY_CHECK)? {
             Some(check) if check != keys.key_check() => return Err(AppError::WrongMasterKey),
             Some(_) => {}
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
-        let app = Self {
+        Ok(Self {
             store,
             keys,
             journal: journal::Journal::new(journal_path.to_path_buf()),
             mail_config: std::sync::OnceLock::new(),
             schedule_cache: std::sync::Mutex::new(None),
             schedule_file: std::sync::OnceLock::new(),
-        };
-        app.reapply_journal(&Context::system())?;
-        // A bulk recompute cut short leaves the destroy-by index dropped: build it again.
-        app.store.ensure_due_index()?;
-        Ok(app)
+        })
+    }
+
+    /// The master key's check value, as recorded in the database and in backups.
+    pub fn key_check(&self) -> &str {
+        self.keys.key_check()
     }
 
     /// The store, for operations without personal data (health checks, statistics).

@@ -1063,19 +1063,19 @@ impl App {
         Ok(RecordPage { records, total })
     }
 
-    /// Write a vault record's document to the erasure journal before it is destroyed,
-    /// so a restore of an older backup destroys it again (ADR 0003's guarantee, for
-    /// retention disposals).
-    pub fn journal_document_destruction(&self, record: &RecordRow) -> AppResult<()> {
+    /// The erasure-journal entry for destroying a vault record's document (none for a
+    /// record kept elsewhere), so a restore of an older backup destroys it again (ADR
+    /// 0003's guarantee, for retention disposals). Made with [`App::journalled`].
+    pub(crate) fn document_destruction(record: &RecordRow) -> Option<crate::journal::Entry> {
         let (Some(document_id), Some(subject_id)) = (&record.document_id, &record.subject_id) else {
-            return Ok(());
+            return None;
         };
-        self.journal.append_document(&crate::journal::DocumentShred {
+        Some(crate::journal::Entry::Document(crate::journal::DocumentShred {
             document_id: document_id.clone(),
             subject_id: subject_id.clone(),
             record_id: record.id.clone(),
             destroyed_at: steward_store::now(),
-        })
+        }))
     }
 
     pub(crate) fn record_view(&self, schedule: &Schedule, r: RecordRow, holds: &HoldIndex) -> AppResult<Record> {

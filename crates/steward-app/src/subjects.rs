@@ -804,8 +804,11 @@ impl App {
     }
 
     /// Erase a subject by crypto-shredding (UK GDPR Art 17). The erasure is first
-    /// written to the journal (so no later restore can undo it), then the data key,
-    /// ciphertext, index entries and links are destroyed and a tombstone recorded.
+    /// written to the journal as pending (so no later restore can undo it), then the
+    /// data key, ciphertext, index entries and links are destroyed and a tombstone
+    /// recorded, then the journal entry is settled by what the database shows: an
+    /// erasure that failed is never re-applied later, and one that took effect is
+    /// reported as done even if its commit's answer was lost.
     pub fn erase_subject(
         &self,
         ctx: &Context,
@@ -841,9 +844,8 @@ impl App {
             actor: ctx.actor.clone(),
             request_ref,
         };
-        self.journal.append(&t)?;
         let ev = ctx.event("subject.erase", "subject", id, Outcome::Success, format!("reason={reason}"));
-        self.store.erase_subject(&t, &ev)?;
+        self.journalled(&[crate::journal::Entry::Subject(t.clone())], || Ok(self.store.erase_subject(&t, &ev)?))?;
         Ok(t)
     }
 }

@@ -309,11 +309,124 @@ impl Store {
         &self,
         items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
     ) -> Result<ImportSummary, StoreError> {
+        self.import_checked(items, None)
+    }
+
+    /// [`Store::import`], refusing (inside the same transaction, so nothing changes) a
+    /// backup whose master-key check value is not `key_check`: a backup made by another
+    /// installation could not be read with this one's key.
+    pub fn import_checked(
+        &self,
+        items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
+        key_check: Option<&str>,
+    ) -> Result<ImportSummary, StoreError> {
         let mut items = Some(items);
         self.write(|tx| {
             let items = items.take().ok_or_else(|| StoreError::Backend("import ran twice".into()))?;
-            import_in(tx, items)
+            let summary = import_in(tx, items)?;
+            if let Some(expected) = key_check {
+                let rows = tx.query("SELECT value FROM settings WHERE key = $1", &[Val::Text(KEY_CHECK_SETTING)])?;
+                let found = rows.first().map(|r| r.text(0)).transpose()?;
+                if found.as_deref() != Some(expected) {
+                    return Err(StoreError::BadBackup(ANOTHER_KEY.into()));
+                }
+            }
+            Ok(summary)
         })
+    }
+}
+
+/// The setting that holds the master key's check value.
+pub const KEY_CHECK_SETTING: &str = "master_key_check";
+
+/// Why a backup from another installation is refused.
+pub const ANOTHER_KEY: &str =
+    "it was made by another installation: its master key is not this data directory's master key";
+
+/// What a backup file holds, found by reading it through without writing anything.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct BackupFacts {
+    /// When it was taken.
+    pub created_at: String,
+    /// The schema version of the database it came from.
+    pub schema_version: i64,
+    /// Lines, the end marker included.
+    pub lines: u64,
+    /// Subjects in it.
+    pub subjects: u64,
+    /// The check value of the master key it was made with, if recorded.
+    pub master_key_check: Option<String>,
+}
+
+/// Read a whole backup and check its shape as [`Store::import`] would, writing nothing:
+/// the header, no second header, the end marker and its line count, nothing after it,
+/// and the audit entries agreeing with the header. A truncated file, or one that is not
+/// a backup, is [`StoreError::BadBackup`] naming the line.
+pub fn inspect(items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>) -> Result<BackupFacts, StoreError> {
+    let Some(first) = items.next() else {
+        return Err(StoreError::BadBackup("the file is empty".into()));
+    };
+    let (created_at, schema_version, header_audit) = check_header(first?)?;
+    let mut facts = BackupFacts { created_at, schema_version, ..BackupFacts::default() };
+    let mut last_audit: (i64, String) = (0, steward_core::audit::GENESIS_HASH.to_string());
+    let mut ended = false;
+    for (item, lines) in items.zip(1u64..) {
+        let item = item?;
+        if ended {
+            return Err(StoreError::BadBackup("there is data after the end marker".into()));
+        }
+        match item {
+            BackupItem::Header { .. } => {
+                return Err(StoreError::BadBackup(format!("a second header at line {}", lines + 1)));
+            }
+            BackupItem::Setting { key, value } if key == KEY_CHECK_SETTING => facts.master_key_check = Some(value),
+            BackupItem::Subject { .. } => facts.subjects += 1,
+            BackupItem::Audit(a) => last_audit = (a.seq, a.hash),
+            BackupItem::End { lines: n } => {
+                if n != lines {
+                    return Err(StoreError::BadBackup(format!(
+                        "the end marker counts {n} lines but {lines} were read"
+                    )));
+                }
+                facts.lines = lines + 1;
+                ended = true;
+            }
+            _ => {}
+        }
+    }
+    if !ended {
+        return Err(StoreError::BadBackup("the file is truncated (no end marker)".into()));
+    }
+    if last_audit != header_audit {
+        return Err(StoreError::BadBackup(format!(
+            "the header records {} audit entries but the last audit line is entry {}",
+            header_audit.0, last_audit.0
+        )));
+    }
+    Ok(facts)
+}
+
+/// Check a backup's first line: its creation time, schema version and audit head.
+fn check_header(first: BackupItem) -> Result<(String, i64, (i64, String)), StoreError> {
+    match first {
+        BackupItem::Header { format, version, schema_version, created_at, audit_seq, audit_hash } => {
+            if format != FORMAT {
+                return Err(StoreError::BadBackup(format!("not a Steward backup (format '{format}')")));
+            }
+            if version != FORMAT_VERSION {
+                return Err(StoreError::BadBackup(format!(
+                    "backup format version {version} is not supported (expected {FORMAT_VERSION})"
+                )));
+            }
+            if schema_version > schema::latest_version() {
+                return Err(StoreError::BadBackup(format!(
+                    "the backup has schema version {schema_version}, newer than this Steward ({})",
+                    schema::latest_version()
+                )));
+            }
+            Ok((created_at, schema_version, (audit_seq, audit_hash)))
+        }
+        _ => Err(StoreError::BadBackup("the first line is not a backup header".into())),
     }
 }
 
@@ -428,31 +541,11 @@ fn import_in(
     items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>,
 ) -> Result<ImportSummary, StoreError> {
     let mut summary = ImportSummary::default();
-    let header_audit: (i64, String);
     let Some(first) = items.next() else {
         return Err(StoreError::BadBackup("the file is empty".into()));
     };
-    match first? {
-        BackupItem::Header { format, version, schema_version, created_at, audit_seq, audit_hash } => {
-            header_audit = (audit_seq, audit_hash);
-            if format != FORMAT {
-                return Err(StoreError::BadBackup(format!("not a Steward backup (format '{format}')")));
-            }
-            if version != FORMAT_VERSION {
-                return Err(StoreError::BadBackup(format!(
-                    "backup format version {version} is not supported (expected {FORMAT_VERSION})"
-                )));
-            }
-            if schema_version > schema::latest_version() {
-                return Err(StoreError::BadBackup(format!(
-                    "the backup has schema version {schema_version}, newer than this Steward ({})",
-                    schema::latest_version()
-                )));
-            }
-            summary.backup_created_at = created_at;
-        }
-        _ => return Err(StoreError::BadBackup("the first line is not a backup header".into())),
-    }
+    let (created_at, _, header_audit) = check_header(first?)?;
+    summary.backup_created_at = created_at;
     for table in [
         "subject_index",
         "subject_links",

@@ -67,9 +67,86 @@ pub enum StoreError {
     /// A backup file could not be read.
     #[error("the backup is not usable: {0}")]
     BadBackup(String),
+    /// The storage under the database failed: the disk is full, the file or file
+    /// system is read-only, the disk reported an error, or the file cannot be opened.
+    /// Nothing in the failed transaction was kept.
+    #[error("{0}")]
+    Storage(StorageFault),
+    /// The database this installation used is not there (a deleted SQLite file, an
+    /// empty PostgreSQL database): opening refuses rather than start a new, empty one.
+    #[error("{0} does not exist or holds no Steward database")]
+    Missing(String),
     /// Any other database error.
     #[error("{0}")]
     Backend(String),
+}
+
+/// What went wrong with the storage under the database, in terms an operator can act
+/// on. Raised for SQLite's `SQLITE_FULL`, `SQLITE_READONLY`, `SQLITE_IOERR` and
+/// `SQLITE_CANTOPEN`, and PostgreSQL's SQLSTATE 53100 (disk full), 25006 (read-only
+/// transaction) and 58030 (I/O error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageFault {
+    /// No space left on the disk (or the database reached its size limit).
+    #[serde(rename = "disk_full")]
+    Full,
+    /// The database file, its directory or the file system is read-only.
+    ReadOnly,
+    /// The disk or file system reported an input/output error.
+    #[serde(rename = "io_error")]
+    Io,
+    /// The database file cannot be opened.
+    CannotOpen,
+}
+
+impl StorageFault {
+    /// A stable machine name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageFault::Full => "disk_full",
+            StorageFault::ReadOnly => "read_only",
+            StorageFault::Io => "io_error",
+            StorageFault::CannotOpen => "cannot_open",
+        }
+    }
+
+    /// What happened and what to do, for the person running the server. Names no data.
+    pub fn advice(self) -> &'static str {
+        match self {
+            StorageFault::Full => {
+                "Steward cannot write to its database: the disk is full. Free some space, then try again; \
+                 nothing was changed."
+            }
+            StorageFault::ReadOnly => {
+                "Steward cannot write to its database: the database or its disk is read-only. Fix the \
+                 permissions (or remount the disk read-write), then try again; nothing was changed."
+            }
+            StorageFault::Io => {
+                "Steward cannot read or write its database: the disk reported an error. Check the disk and the \
+                 server's log, then try again; nothing was changed."
+            }
+            StorageFault::CannotOpen => {
+                "Steward cannot open its database file: check that it exists and that Steward may read and \
+                 write it and its directory, then try again; nothing was changed."
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for StorageFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.advice())
+    }
+}
+
+/// The latest write that failed because of the storage, until a write succeeds again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct StorageFailure {
+    /// What went wrong.
+    pub fault: StorageFault,
+    /// When (RFC 3339).
+    pub at: String,
 }
 
 /// Which database a store runs on.
@@ -85,21 +162,98 @@ pub enum BackendKind {
 /// The storage port.
 pub struct Store {
     db: Box<dyn Backend>,
+    /// The latest write that failed for storage reasons, cleared by a write that
+    /// commits (for the health check).
+    last_failure: std::sync::Mutex<Option<StorageFailure>>,
+}
+
+/// Whether opening may create a new, empty database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// Create the database (and its schema) if it is not there: `steward init`.
+    Create,
+    /// The database must already exist: [`StoreError::Missing`] otherwise.
+    Existing,
 }
 
 impl Store {
-    /// Open the SQLite database at `path` and bring its schema up to date.
+    fn new(db: Box<dyn Backend>) -> Self {
+        Self { db, last_failure: std::sync::Mutex::new(None) }
+    }
+
+    /// Open the SQLite database at `path` (creating it if needed) and bring its schema
+    /// up to date.
     pub fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
-        let s = Self { db: Box::new(sqlite::SqliteBackend::open(path)?) };
+        Self::open_sqlite_with(path, OpenMode::Create)
+    }
+
+    /// Open the SQLite database at `path` and bring its schema up to date; with
+    /// [`OpenMode::Existing`], a missing file is [`StoreError::Missing`] and nothing is
+    /// created.
+    pub fn open_sqlite_with(path: &Path, mode: OpenMode) -> Result<Self, StoreError> {
+        let s = Self::new(Box::new(sqlite::SqliteBackend::open(path, mode == OpenMode::Create)?));
         s.migrate()?;
         Ok(s)
     }
 
     /// Connect to PostgreSQL at `url` (optionally inside `schema`) and migrate.
     pub fn open_postgres(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
-        let s = Self { db: Box::new(postgres::PostgresBackend::open(url, schema)?) };
+        Self::open_postgres_with(url, schema, OpenMode::Create)
+    }
+
+    /// Connect to PostgreSQL at `url` (optionally inside `schema`) and migrate; with
+    /// [`OpenMode::Existing`], a database without Steward's tables is
+    /// [`StoreError::Missing`] and nothing is created in it.
+    pub fn open_postgres_with(url: &str, schema: Option<&str>, mode: OpenMode) -> Result<Self, StoreError> {
+        let s = Self::new(Box::new(postgres::PostgresBackend::open(url, schema)?));
+        if mode == OpenMode::Existing && !s.has_schema()? {
+            return Err(StoreError::Missing(s.describe()));
+        }
         s.migrate()?;
         Ok(s)
+    }
+
+    /// Whether Steward's schema is there (its migrations table exists).
+    fn has_schema(&self) -> Result<bool, StoreError> {
+        self.read(|tx| {
+            let sql = match tx.dialect() {
+                sql::Dialect::Postgres => {
+                    "SELECT COUNT(*) FROM information_schema.tables \
+                     WHERE table_schema = current_schema() AND table_name = 'schema_migrations'"
+                }
+                sql::Dialect::Sqlite => {
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                }
+            };
+            Ok(tx.query(sql, &[])?.first().map(|r| r.int(0)).transpose()?.unwrap_or(0) > 0)
+        })
+    }
+
+    /// The latest write that failed because of the storage (disk full, read-only,
+    /// I/O error), unless a write has succeeded since. For the health check.
+    pub fn last_storage_failure(&self) -> Option<StorageFailure> {
+        self.last_failure.lock().map(|g| g.clone()).unwrap_or(None)
+    }
+
+    fn note_write(&self, result: &Result<(), StoreError>) {
+        let Ok(mut last) = self.last_failure.lock() else { return };
+        match result {
+            Ok(()) => *last = None,
+            Err(StoreError::Storage(fault)) => {
+                tracing::warn!(fault = fault.as_str(), "a database write failed: {}", fault.advice());
+                *last = Some(StorageFailure { fault: *fault, at: now() });
+            }
+            Err(_) => {}
+        }
+    }
+
+    /// Restrict the SQLite writer, to exercise storage failures without filling a disk
+    /// or remounting one: `max_pages` caps the file (`PRAGMA max_page_count`; a write
+    /// that would grow it fails with `SQLITE_FULL`, as on a full disk; `None` lifts the
+    /// cap) and `read_only` refuses every write (`PRAGMA query_only`, `SQLITE_READONLY`).
+    /// PostgreSQL has no such switch: [`StoreError::Backend`].
+    pub fn restrict_sqlite_writer(&self, max_pages: Option<u64>, read_only: bool) -> Result<(), StoreError> {
+        self.db.restrict_writer(max_pages, read_only)
     }
 
     /// Which backend this is.
@@ -128,10 +282,12 @@ impl Store {
     /// Run `f` in a write transaction and return its result.
     pub(crate) fn write<T>(&self, mut f: impl FnMut(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut out = None;
-        self.db.run(Mode::Write, &mut |tx| {
+        let result = self.db.run(Mode::Write, &mut |tx| {
             out = Some(f(tx)?);
             Ok(())
-        })?;
+        });
+        self.note_write(&result);
+        result?;
         out.ok_or_else(|| StoreError::Backend("transaction produced no result".into()))
     }
 
@@ -212,7 +368,18 @@ impl Store {
 
     /// Fold the write-ahead log into the database (after bulk loads).
     pub fn checkpoint(&self) -> Result<(), StoreError> {
-        self.db.checkpoint()
+        let result = self.db.checkpoint();
+        self.note_write(&result);
+        result
+    }
+
+    /// Fold the write-ahead log after a change has committed: a failure is logged, not
+    /// returned, so a committed change (an erasure) is never reported as failed. The
+    /// next checkpoint folds the log instead.
+    pub(crate) fn checkpoint_after_commit(&self) {
+        if let Err(e) = self.checkpoint() {
+            tracing::warn!(error = %e, "the write-ahead log could not be folded into the database yet");
+        }
     }
 
     /// Append one entry to the audit log on its own.

@@ -2,8 +2,8 @@
 //! transaction per operation, the audit head row locked so concurrent servers
 //! never fork the chain.
 
-use crate::StoreError;
 use crate::sql::{Backend, Cell, Dialect, Mode, Row, Tx, Val};
+use crate::{StorageFault, StoreError};
 use postgres::types::{ToSql, Type};
 use r2d2_postgres::{PostgresConnectionManager, postgres::NoTls};
 use std::str::FromStr;
@@ -144,6 +144,9 @@ fn map_err(e: &postgres::Error) -> StoreError {
         return match code {
             "23505" | "23503" | "23514" | "23502" => StoreError::Conflict(msg),
             "40001" | "40P01" | "55P03" => StoreError::Unavailable(format!("the database is busy; try again: {msg}")),
+            "53100" => storage(StorageFault::Full, &msg),
+            "25006" => storage(StorageFault::ReadOnly, &msg),
+            "58030" => storage(StorageFault::Io, &msg),
             _ => StoreError::Backend(format!("PostgreSQL: {msg}")),
         };
     }
@@ -151,4 +154,11 @@ fn map_err(e: &postgres::Error) -> StoreError {
         return StoreError::Unavailable("the PostgreSQL connection closed".into());
     }
     StoreError::Unavailable(format!("PostgreSQL: {e}"))
+}
+
+/// A storage failure, with PostgreSQL's own message in the log for the operator (the
+/// primary message names no values).
+fn storage(fault: StorageFault, msg: &str) -> StoreError {
+    tracing::warn!(fault = fault.as_str(), "PostgreSQL: {msg}");
+    StoreError::Storage(fault)
 }

@@ -147,4 +147,9 @@ pub trait Backend: Send + Sync {
     }
     /// A short description for messages (never includes passwords).
     fn describe(&self) -> String;
+    /// Cap the database's size and/or refuse writes (SQLite only; see
+    /// [`crate::Store::restrict_sqlite_writer`]).
+    fn restrict_writer(&self, _max_pages: Option<u64>, _read_only: bool) -> Result<(), StoreError> {
+        Err(StoreError::Backend("only the SQLite writer can be restricted".into()))
+    }
 }

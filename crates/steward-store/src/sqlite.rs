@@ -1,11 +1,11 @@
 //! The embedded SQLite backend: one writer connection taking the write lock up front,
 //! a small pool of readers, WAL journal, `secure_delete` so erased bytes are zeroed.
 
-use crate::StoreError;
 use crate::sql::{Backend, Cell, Dialect, Mode, Row, Tx, Val};
+use crate::{StorageFault, StoreError};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, ToSql, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, ToSql, TransactionBehavior};
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -39,13 +39,25 @@ pub struct SqliteBackend {
 }
 
 impl SqliteBackend {
-    /// Open (creating if needed) the database at `path`.
-    pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let writer = Connection::open(path).map_err(|e| map_err(&e))?;
+    /// Open the database at `path`, creating it when `create` is true; otherwise a
+    /// missing file is [`StoreError::Missing`] and nothing is created.
+    pub fn open(path: &Path, create: bool) -> Result<Self, StoreError> {
+        let mut flags =
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        if create {
+            flags |= OpenFlags::SQLITE_OPEN_CREATE;
+        } else if !path.exists() {
+            return Err(StoreError::Missing(format!("the SQLite database {}", path.display())));
+        }
+        let writer = Connection::open_with_flags(path, flags).map_err(|e| map_err(&e))?;
         writer.execute_batch(PRAGMAS).map_err(|e| map_err(&e))?;
         writer.execute_batch(WRITER_PRAGMAS).map_err(|e| map_err(&e))?;
         writer.set_prepared_statement_cache_capacity(128);
-        let manager = SqliteConnectionManager::file(path).with_init(|c| c.execute_batch(PRAGMAS));
+        // Readers never create the file: one deleted under a running server is an error,
+        // not a new, empty database.
+        let reader_flags = flags - OpenFlags::SQLITE_OPEN_CREATE;
+        let manager =
+            SqliteConnectionManager::file(path).with_flags(reader_flags).with_init(|c| c.execute_batch(PRAGMAS));
         let readers = r2d2::Pool::builder()
             .max_size(8)
             .min_idle(Some(0))
@@ -190,6 +202,20 @@ impl Backend for SqliteBackend {
     fn describe(&self) -> String {
         format!("SQLite database {}", self.path.display())
     }
+
+    fn restrict_writer(&self, max_pages: Option<u64>, read_only: bool) -> Result<(), StoreError> {
+        let conn = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Unavailable("the database writer was poisoned by an earlier failure".into()))?;
+        // SQLite's own ceiling when no cap is wanted.
+        let pages = max_pages.unwrap_or(4_294_967_294);
+        conn.execute_batch(&format!(
+            "PRAGMA max_page_count = {pages}; PRAGMA query_only = {};",
+            if read_only { "ON" } else { "OFF" }
+        ))
+        .map_err(|e| map_err(&e))
+    }
 }
 
 /// Map a SQLite error to a [`StoreError`]. Messages name constraints, never values.
@@ -205,9 +231,12 @@ fn map_err(e: &rusqlite::Error) -> StoreError {
             rusqlite::ErrorCode::NotADatabase => {
                 StoreError::Unavailable("the file is not a SQLite database (or is damaged)".into())
             }
-            rusqlite::ErrorCode::CannotOpen | rusqlite::ErrorCode::PermissionDenied | rusqlite::ErrorCode::ReadOnly => {
-                StoreError::Unavailable(format!("cannot open or write the database: {e}"))
+            rusqlite::ErrorCode::DiskFull => StoreError::Storage(StorageFault::Full),
+            rusqlite::ErrorCode::ReadOnly | rusqlite::ErrorCode::PermissionDenied => {
+                StoreError::Storage(StorageFault::ReadOnly)
             }
+            rusqlite::ErrorCode::SystemIoFailure => StoreError::Storage(StorageFault::Io),
+            rusqlite::ErrorCode::CannotOpen => StoreError::Storage(StorageFault::CannotOpen),
             _ => StoreError::Backend(format!("SQLite: {e}")),
         },
         other => StoreError::Backend(format!("SQLite: {other}")),

@@ -386,7 +386,8 @@ impl Store {
             append_in(tx, std::slice::from_ref(event))?;
             Ok(())
         })?;
-        self.db.checkpoint()
+        self.checkpoint_after_commit();
+        Ok(())
     }
 
     /// Re-apply an erasure recorded elsewhere (the erasure journal) after a restore:
@@ -403,7 +404,7 @@ impl Store {
             Ok(changed)
         })?;
         if changed {
-            self.db.checkpoint()?;
+            self.checkpoint_after_commit();
         }
         Ok(changed)
     }

@@ -103,7 +103,9 @@ pub async fn not_found() -> ApiError {
 /// Health of the service.
 #[derive(Serialize, ToSchema)]
 pub struct Health {
-    /// `ok`.
+    /// `ok`, or `degraded` when Steward cannot write what it must keep (see `problems`):
+    /// reads still work, changes fail with `503 storage_unavailable`.
+    #[schema(example = "ok")]
     pub status: &'static str,
     /// `sqlite` or `postgres`.
     pub database: steward_store::BackendKind,
@@ -111,14 +113,37 @@ pub struct Health {
     pub schema_version: i64,
     /// Steward's version.
     pub version: &'static str,
+    /// What is wrong when `degraded`, with what to do; no personal data. Empty when `ok`.
+    pub problems: Vec<steward_app::health::HealthProblem>,
 }
 
-/// Whether Steward and its database are up. Needs no token.
+/// Whether Steward and its database are up, and whether it can write: `degraded` (still
+/// 200) when the latest database write failed for storage reasons (disk full, read-only,
+/// I/O error) and none has succeeded since, or when a small probe write to the data
+/// directory fails. Needs no token.
 #[utoipa::path(get, path = "/api/v1/health", tag = "service", responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
     let app = s.app.clone();
-    let (database, schema_version) = blocking(move || Ok((app.store().kind(), app.store().schema_version()?))).await?;
-    Ok(Json(Health { status: "ok", database, schema_version, version: env!("CARGO_PKG_VERSION") }))
+    let (database, schema_version, problems) = blocking(move || {
+        let mut problems = app.storage_problems();
+        let version = match app.store().schema_version() {
+            Ok(v) => v,
+            Err(steward_store::StoreError::Storage(fault)) => {
+                problems.push(steward_app::health::HealthProblem {
+                    component: "database",
+                    reason: fault,
+                    message: fault.advice(),
+                    since: None,
+                });
+                0
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok((app.store().kind(), version, problems))
+    })
+    .await?;
+    let status = if problems.is_empty() { "ok" } else { "degraded" };
+    Ok(Json(Health { status, database, schema_version, version: env!("CARGO_PKG_VERSION"), problems }))
 }
 
 /// The OpenAPI 3.1 document.

@@ -23,7 +23,8 @@ pub struct ErrorBody {
 /// What went wrong.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Stable machine code (`invalid`, `not_found`, `gone`, `forbidden`…).
+    /// Stable machine code (`invalid`, `not_found`, `gone`, `forbidden`,
+    /// `storage_unavailable` when the disk is full or read-only…).
     pub code: &'static str,
     /// Plain-English message. Never contains personal data.
     pub message: String,
@@ -40,12 +41,23 @@ pub struct ApiError {
     message: String,
     field: Option<String>,
     tombstone: Option<Tombstone>,
+    retry_after: Option<u32>,
 }
+
+/// Seconds a client is asked to wait (`Retry-After`) when the storage has failed: long
+/// enough for someone to free space or fix permissions.
+pub const STORAGE_RETRY_AFTER: u32 = 120;
 
 impl ApiError {
     /// A new error.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, tombstone: None }
+        Self { status, code, message: message.into(), field: None, tombstone: None, retry_after: None }
+    }
+
+    /// Ask the client to try again after `seconds` (`Retry-After`).
+    pub fn retry_after(mut self, seconds: u32) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 
     /// Name the field at fault.
@@ -81,6 +93,9 @@ impl IntoResponse for ApiError {
             tombstone: self.tombstone,
         };
         let mut resp = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(seconds));
+        }
         if self.status == StatusCode::UNAUTHORIZED
             && let Ok(v) = axum::http::HeaderValue::from_str("Bearer")
         {
@@ -116,6 +131,14 @@ impl From<AppError> for ApiError {
                     "unavailable",
                     "the database is busy or unreachable; try again shortly",
                 )
+                .retry_after(5)
+            }
+            // A full or read-only disk is the operator's to fix, not a server bug: 503
+            // with what to do (RFC 9110 §15.6.4: a temporary condition; Retry-After).
+            AppError::Storage(fault) => {
+                tracing::warn!(fault = fault.as_str(), "a request failed on storage");
+                ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "storage_unavailable", fault.advice())
+                    .retry_after(STORAGE_RETRY_AFTER)
             }
             other => {
                 tracing::error!(error = %other, "request failed");

@@ -641,12 +641,15 @@ fn erase_subject(env: &Env) {
     assert_eq!(env.find("name=smith"), vec![other.clone()]);
     env.get(&format!("/api/v1/subjects/{other}")).assert_status(StatusCode::OK);
 
-    // The journal outside the database has the tombstone (and no personal data).
+    // The journal outside the database has the tombstone (and no personal data): written
+    // as pending before the change, then settled as committed.
     let journal = std::fs::read_to_string(env.journal_path()).expect("journal written");
     let lines: Vec<&str> = journal.lines().collect();
-    assert_eq!(lines.len(), 1);
-    let entry: Value = serde_json::from_str(lines[0]).expect("journal line is JSON");
-    assert_eq!(entry, tombstone);
+    assert_eq!(lines.len(), 2);
+    let pending: Value = serde_json::from_str(lines[0]).expect("journal line is JSON");
+    assert_eq!(pending["entry"], tombstone);
+    let settled: Value = serde_json::from_str(lines[1]).expect("journal line is JSON");
+    assert_eq!(settled, json!({"settled": pending["pending"], "outcome": "committed"}));
     assert!(!journal.contains("Jane") && !journal.contains("Smith"));
 
     let erasures = env.audit(&format!("action=subject.erase&object_id={id}"));

@@ -2,10 +2,12 @@
 //! run operator tasks (tokens, audit verification, backups, a demo).
 
 mod config;
+mod datadir;
 mod demo_data;
 mod demo_records;
 mod demo_requests;
 mod demo_work;
+mod restore;
 mod scan_cli;
 
 use clap::{Args, Parser, Subcommand};
@@ -16,7 +18,7 @@ use std::sync::Arc;
 use steward_app::{App, Context};
 use steward_core::{Region, Role};
 use steward_crypto::MasterKey;
-use steward_store::Store;
+use steward_store::{OpenMode, Store};
 
 /// Exit code when the audit chain does not verify.
 const EXIT_AUDIT_BROKEN: u8 = 3;
@@ -89,12 +91,26 @@ enum Command {
         out: PathBuf,
     },
     /// Replace the database with a backup, then re-apply every erasure made since.
+    ///
+    /// The backup is checked first (complete, and made with this installation's master
+    /// key); nothing is changed if it is not, or while a server runs on the data
+    /// directory. The database it replaces is kept beside it as
+    /// steward.db.before-restore-<time>. Onto a new machine: steward restore --data-dir
+    /// NEW_DIR --from BACKUP --master-key-file OLD_MASTER_KEY (no init needed).
     Restore {
         #[command(flatten)]
         dir: DataDir,
         /// Backup file to read.
         #[arg(long, value_name = "FILE")]
         from: PathBuf,
+        /// The master key of the installation the backup came from: installed into the
+        /// data directory, which is created if need be (restoring onto a new machine).
+        /// Refused if the directory has a different key and a database of its own.
+        #[arg(long, value_name = "FILE")]
+        master_key_file: Option<PathBuf>,
+        /// PostgreSQL URL, overriding the configuration (written to it for a new directory).
+        #[arg(long, value_name = "URL")]
+        database_url: Option<String>,
     },
     /// Work out the statutory due date of a rights request (UK GDPR Art 12(3), Art 12A); needs no data directory.
     ///
@@ -319,6 +335,7 @@ fn run(cmd: Command) -> Result<(), Failure> {
         Command::Serve { dir, listen, database_url } => {
             let flags = Overrides { listen, database_url, ..Default::default() };
             let (app, config) = open(&dir.data_dir, &flags)?;
+            datadir::hold_shared(&dir.data_dir, true).map_err(|m| Failure(m, 1))?;
             serve(app, &config, &config.listen, None)
         }
         Command::Token { command } => match command {
@@ -433,18 +450,8 @@ fn run(cmd: Command) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Command::Restore { dir, from } => {
-            let (app, _) = open(&dir.data_dir, &Overrides::default())?;
-            let s = app.restore(&Context::cli(), &from)?;
-            println!(
-                "Restored {} subjects, {} tombstones and {} audit entries from a backup taken {}; re-applied {} later erasures.",
-                s.imported.subjects,
-                s.imported.tombstones,
-                s.imported.audit_entries,
-                s.imported.backup_created_at,
-                s.erasures_reapplied
-            );
-            Ok(())
+        Command::Restore { dir, from, master_key_file, database_url } => {
+            restore::run(&restore::Restore { data_dir: dir.data_dir, from, master_key_file, database_url })
         }
         Command::Demo { data_dir, listen } => demo(&data_dir, &listen),
         Command::Scan(args) => match scan_cli::run(&args) {
@@ -552,8 +559,9 @@ fn init(
         let key = MasterKey::generate()?;
         write_private(&key_path, &format!("{}\n", key.to_hex()))?;
     }
-    let (app, _) = open_with(data_dir, &config)?;
+    let (app, _) = open_with(data_dir, &config, OpenMode::Create)?;
     app.set_org_settings(&Context::cli(), config.org_name.as_deref(), Some(config.region))?;
+    datadir::write_marker(data_dir).map_err(|m| Failure(m, 1))?;
     write_private(&data_dir.join(config::CONFIG_FILE), &config.to_toml()?)?;
     Ok(())
 }
@@ -605,12 +613,41 @@ fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
             1,
         ));
     }
+    datadir::hold_shared(data_dir, false).map_err(|m| Failure(m, 1))?;
     let config = Config::load(data_dir, flags)?;
     let schedule = data_dir.join(SCHEDULE_FILE);
     if schedule.exists() {
         load_schedule(&schedule)?;
     }
-    open_with(data_dir, &config)
+    // A directory that shows an earlier installation must have its database: a new,
+    // empty one in its place would silently lose everything (and make the audit log
+    // look intact). A configuration alone may be new (written by hand for a first start).
+    let signs = datadir::signs_of_installation(data_dir, &data_dir.join(JOURNAL_FILE));
+    let mode = if signs.is_empty() { OpenMode::Create } else { OpenMode::Existing };
+    let opened = open_with(data_dir, &config, mode)?;
+    // Directories initialised before the marker existed get one now.
+    if let Err(e) = datadir::write_marker(data_dir) {
+        tracing::warn!(error = %e, "cannot mark the data directory");
+    }
+    Ok(opened)
+}
+
+/// Why Steward will not start on `data_dir` whose database (`what`) is gone, and what to do.
+fn missing_database(data_dir: &Path, what: &str) -> Failure {
+    let signs = datadir::signs_of_installation(data_dir, &data_dir.join(JOURNAL_FILE));
+    let d = data_dir.display();
+    Failure(
+        format!(
+            "the database ({what}) is missing, but {d} belongs to an existing Steward installation ({}). Steward \
+             will not start a new, empty database in its place: everything recorded would silently disappear.\n\
+             To recover, restore your latest backup (erasures made since are applied again from the journal):\n  \
+             steward restore --data-dir {d} --from BACKUP_FILE\n\
+             To start afresh instead, move {d} aside (keep its master.key and erasures.jsonl safe) and run \
+             `steward init --data-dir {d}`.",
+            signs.join(", ")
+        ),
+        1,
+    )
 }
 
 /// `steward records import`: check (and unless `dry_run`, import) a CSV file of records,
@@ -692,14 +729,19 @@ fn load_schedule(path: &Path) -> Result<steward_core::retention::Schedule, Failu
         .map_err(|e| Failure(format!("{} is not a valid retention schedule:\n{e}", path.display()), 1))
 }
 
-fn open_with(data_dir: &Path, config: &Config) -> Result<(App, Config), Failure> {
+fn open_with(data_dir: &Path, config: &Config, mode: OpenMode) -> Result<(App, Config), Failure> {
     let key = master_key(config, data_dir)?;
-    let store = match &config.database_url {
+    let opened = match &config.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            Store::open_postgres(url, None)?
+            Store::open_postgres_with(url, None, mode)
         }
         Some(_) => return Err(Failure("database_url must start with postgres:// or postgresql://".into(), 1)),
-        None => Store::open_sqlite(&data_dir.join(DB_FILE))?,
+        None => Store::open_sqlite_with(&data_dir.join(DB_FILE), mode),
+    };
+    let store = match opened {
+        Ok(s) => s,
+        Err(steward_store::StoreError::Missing(what)) => return Err(missing_database(data_dir, &what)),
+        Err(e) => return Err(e.into()),
     };
     let app = App::open(store, &key, &data_dir.join(JOURNAL_FILE))?;
     app.sync_schedule_file(&data_dir.join(SCHEDULE_FILE))?;
@@ -886,6 +928,7 @@ fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
         }
         banner.push_str(&format!("  {email:<28} {password}   ({})\n", role.label()));
     }
+    datadir::hold_shared(data_dir, true).map_err(|m| Failure(m, 1))?;
     banner.push_str(&format!(
         "API token (role dpo) for this demo:\n{secret}\nTry: curl -H 'Authorization: Bearer {secret}' 'http://{listen}/api/v1/subjects?name=smi'"
     ));

@@ -914,7 +914,16 @@ fn postgresql_serve_erase_and_verify() {
     get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(410);
     server.stop_cleanly();
 
-    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]).code(0).stdout_has("re-applied 1 later erasure");
+    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)])
+        .code(0)
+        .stdout_has("re-applied 1 later erasure")
+        .stdout_has("before-restore");
+    let kept: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read_dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("steward.db.before-restore-") && n.ends_with(".jsonl"))
+        .collect();
+    assert_eq!(kept.len(), 1, "a dump of the replaced PostgreSQL database is kept: {kept:?}");
     let mut server = Server::serve(&dir);
     let r = get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token);
     r.status(410);
@@ -923,6 +932,42 @@ fn postgresql_serve_erase_and_verify() {
     server.stop_cleanly();
 
     cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+
+    // Onto a new machine and a new, empty PostgreSQL database, with the old key and journal.
+    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+    let second = format!("{name}_new");
+    admin.batch_execute(&format!("CREATE DATABASE {second}")).expect("create the second database");
+    drop(admin);
+    let _db2 = PgDatabase { admin_url: url.clone(), name: second.clone() };
+    let new_url = url_with_database(&url, &second).expect("URL");
+    let new = tmp.path().join("new-machine");
+    std::fs::create_dir(&new).expect("mkdir");
+    std::fs::copy(dir.join("erasures.jsonl"), new.join("erasures.jsonl")).expect("copy the journal");
+    let key = dir.join("master.key");
+    cli([
+        "restore",
+        "--data-dir",
+        s(&new),
+        "--from",
+        s(&backup),
+        "--master-key-file",
+        s(&key),
+        "--database-url",
+        &new_url,
+    ])
+    .code(0)
+    .stdout_has("re-applied 1 later erasure");
+    let server = Server::serve(&new);
+    get(&server.url(&format!("/api/v1/subjects/{jane_id}")), &token).status(410);
+    get(&server.url(&format!("/api/v1/subjects/{khan_id}")), &token).status(200);
+    drop(server);
+
+    // Its tables gone (an empty database in its place): nothing starts afresh.
+    let mut c = postgres::Client::connect(&new_url, postgres::NoTls).expect("connect");
+    c.batch_execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public").expect("empty the database");
+    drop(c);
+    let mut cmd = steward(["serve", "--data-dir", s(&new), "--listen", "127.0.0.1:0"]);
+    run_within(&mut cmd, START_TIMEOUT).code(1).stderr_has("missing").stderr_has("steward restore --data-dir");
 }
 
 // ---------------------------------------------------------------------------------
@@ -1352,4 +1397,243 @@ fn scan_reads_a_birth_date_column_of_a_spreadsheet_export() {
         !lines.iter().any(|l| l["text"] == "2024-04-01" && l["entity"] == "DATE_OF_BIRTH"),
         "a date in another column is not a birth date"
     );
+}
+
+// ---------------------------------------------------------------------------------
+// 11. restores that cannot destroy data; a missing database is not replaced
+// ---------------------------------------------------------------------------------
+
+/// Every file under `dir` with its bytes, to show a refused command changed nothing.
+fn snapshot_files(dir: &Path) -> std::collections::BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for entry in std::fs::read_dir(&d).expect("read_dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                todo.push(path);
+            } else {
+                let bytes = std::fs::read(&path).expect("read file");
+                out.insert(path.strip_prefix(dir).expect("inside").to_path_buf(), bytes);
+            }
+        }
+    }
+    out
+}
+
+/// Assert `dir` holds exactly the files of `before`, byte for byte.
+fn assert_unchanged(dir: &Path, before: &std::collections::BTreeMap<PathBuf, Vec<u8>>, what: &str) {
+    let after = snapshot_files(dir);
+    let names = |m: &std::collections::BTreeMap<PathBuf, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(names(&after), names(before), "{what}: the same files");
+    for (name, bytes) in before {
+        assert!(after[name] == *bytes, "{what}: {} changed", name.display());
+    }
+}
+
+/// A data directory with a token, a subject (through a server) and its backup file.
+fn dir_with_a_backup() -> (tempfile::TempDir, PathBuf, PathBuf, String) {
+    let (tmp, dir) = init_dir();
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+    let mut server = Server::serve(&dir);
+    create_subject(&server, &token, &mohammed());
+    server.stop_cleanly();
+    let backup = tmp.path().join("backup.jsonl");
+    cli(["backup", "--data-dir", s(&dir), "--out", s(&backup)]).code(0);
+    (tmp, dir, backup, token)
+}
+
+#[test]
+fn a_restore_that_cannot_succeed_leaves_the_data_directory_byte_for_byte() {
+    let (tmp, source, backup, _) = dir_with_a_backup();
+    let (_t2, target) = init_dir();
+    create_token(&target, "Target's own", "dpo");
+    let before = snapshot_files(&target);
+
+    // A backup from another installation (another master key).
+    let out = cli(["restore", "--data-dir", s(&target), "--from", s(&backup)]);
+    out.code(1).stderr_has("another installation").stderr_has("--master-key-file");
+    assert_unchanged(&target, &before, "a backup from another installation");
+
+    // A truncated backup (its last lines cut off), even one made with this key.
+    let text = std::fs::read_to_string(&backup).expect("backup");
+    let cut: Vec<&str> = text.lines().collect();
+    let truncated = tmp.path().join("truncated.jsonl");
+    std::fs::write(&truncated, cut[..cut.len() - 2].join("\n")).expect("write");
+    let out = cli(["restore", "--data-dir", s(&source), "--from", s(&truncated)]);
+    out.code(1).stderr_has("truncated");
+    let out = cli(["restore", "--data-dir", s(&target), "--from", s(&truncated)]);
+    out.code(1).stderr_has("truncated");
+    assert_unchanged(&target, &before, "a truncated backup");
+
+    // A file that is not a backup at all.
+    let junk = tmp.path().join("notes.txt");
+    std::fs::write(&junk, "Shopping list\nmilk\n").expect("write");
+    cli(["restore", "--data-dir", s(&target), "--from", s(&junk)]).code(1).stderr_has("not a backup");
+    assert_unchanged(&target, &before, "a file that is not a backup");
+
+    // The target still works, with its own data.
+    cli(["token", "list", "--data-dir", s(&target)]).code(0).stdout_has("Target's own");
+    cli(["audit", "verify", "--data-dir", s(&target)]).code(0).stdout_has("intact");
+}
+
+#[test]
+fn a_backup_restores_onto_a_new_machine_with_the_old_master_key() {
+    let (tmp, source, backup, token) = dir_with_a_backup();
+    // The old key, kept apart from the backups as init advises.
+    let kept_key = tmp.path().join("kept-master.key");
+    std::fs::copy(source.join("master.key"), &kept_key).expect("copy key");
+
+    let new = tmp.path().join("new-machine");
+    let out = cli(["restore", "--data-dir", s(&new), "--from", s(&backup), "--master-key-file", s(&kept_key)]);
+    out.code(0).stdout_has("Restored 1 subjects");
+    assert_eq!(
+        std::fs::read_to_string(new.join("master.key")).expect("key installed").trim(),
+        std::fs::read_to_string(&kept_key).expect("key").trim()
+    );
+    cli(["token", "list", "--data-dir", s(&new)]).code(0).stdout_has("Housing CRM");
+    cli(["audit", "verify", "--data-dir", s(&new)]).code(0).stdout_has("intact");
+    let server = Server::serve(&new);
+    let r = get(&server.url("/api/v1/subjects?name=kha"), &token);
+    r.status(200);
+    assert_eq!(r.json["subjects"].as_array().map(Vec::len), Some(1), "{}", r.text);
+    drop(server);
+
+    // The route people try first also works: init, copy the old key over the new one,
+    // restore (the fresh database, which no key opens now, is kept aside).
+    let (_t4, inited) = init_dir();
+    std::fs::copy(&kept_key, inited.join("master.key")).expect("copy key");
+    cli(["restore", "--data-dir", s(&inited), "--from", s(&backup)]).code(0).stdout_has("before-restore");
+    cli(["token", "list", "--data-dir", s(&inited)]).code(0).stdout_has("Housing CRM");
+
+    // A directory with a different key and a database of its own is not given another key.
+    let (_t3, other) = init_dir();
+    let before = snapshot_files(&other);
+    let out = cli(["restore", "--data-dir", s(&other), "--from", s(&backup), "--master-key-file", s(&kept_key)]);
+    out.code(1).stderr_has("different master key");
+    assert_unchanged(&other, &before, "a directory with its own key and database");
+}
+
+#[test]
+fn a_restore_keeps_the_database_it_replaced() {
+    let (_tmp, dir, backup, token) = dir_with_a_backup();
+    // A change after the backup, which the restore rolls back.
+    let mut server = Server::serve(&dir);
+    create_subject(&server, &token, &jane());
+    server.stop_cleanly();
+    let replaced = std::fs::read(dir.join("steward.db")).expect("db");
+
+    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]).code(0).stdout_has("before-restore");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("read_dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().and_then(OsStr::to_str).is_some_and(|n| n.starts_with("steward.db.before-restore-")))
+        .collect();
+    assert_eq!(kept.len(), 1, "the replaced database is kept: {kept:?}");
+    assert_eq!(std::fs::read(&kept[0]).expect("kept"), replaced, "byte for byte");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("read_dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.contains("restoring"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files are left: {leftovers:?}");
+
+    let server = Server::serve(&dir);
+    let r = get(&server.url("/api/v1/subjects?name=smi"), &token);
+    assert_eq!(r.json["subjects"], json!([]), "the later subject is gone with the restore");
+}
+
+#[test]
+fn a_restore_is_refused_while_a_server_runs_on_the_data_directory() {
+    let (_tmp, dir, backup, token) = dir_with_a_backup();
+    let mut server = Server::serve(&dir);
+    let pid = server.child.id();
+    let before = std::fs::read(dir.join("steward.db")).expect("db");
+    let out = cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]);
+    out.code(1).stderr_has("server is running on this data directory").stderr_has(&format!("pid {pid}"));
+    assert_eq!(std::fs::read(dir.join("steward.db")).expect("db"), before, "the database is untouched");
+    // The server carries on; what it acknowledges stays.
+    let id = create_subject(&server, &token, &jane());
+    server.stop_cleanly();
+    let server = Server::serve(&dir);
+    get(&server.url(&format!("/api/v1/subjects/{id}")), &token).status(200);
+}
+
+#[test]
+fn a_missing_database_is_not_replaced_by_a_new_one() {
+    let (tmp, dir, backup, token) = dir_with_a_backup();
+    assert!(dir.join(".steward-installation").is_file(), "init marks the directory");
+    std::fs::remove_file(dir.join("steward.db")).expect("remove the database");
+    let before = snapshot_files(&dir);
+    for args in [vec!["serve", "--listen", "127.0.0.1:0"], vec!["audit", "verify"], vec!["token", "list"]] {
+        let mut cmd = steward(&args);
+        cmd.args(["--data-dir", s(&dir)]);
+        run_within(&mut cmd, START_TIMEOUT)
+            .code(1)
+            .stderr_has("database")
+            .stderr_has("missing")
+            .stderr_has("steward restore --data-dir")
+            .stderr_has("move");
+    }
+    assert_unchanged(&dir, &before, "a refused start");
+    assert!(!dir.join("steward.db").exists(), "no new, empty database was created");
+
+    // The way out it names: restore the backup.
+    cli(["restore", "--data-dir", s(&dir), "--from", s(&backup)]).code(0);
+    let server = Server::serve(&dir);
+    get(&server.url("/api/v1/subjects?name=kha"), &token).status(200);
+    drop(server);
+    drop(tmp);
+}
+
+/// A real limit on file size (`ulimit -f`, which binds root too): once the database
+/// cannot grow, changes answer 503 `storage_unavailable` with `Retry-After`, health says
+/// `degraded`, reads carry on, and after a restart without the limit all is well.
+#[test]
+fn a_database_that_cannot_grow_answers_503_and_health_says_degraded() {
+    let (_tmp, dir) = init_dir();
+    let (_, token) = create_token(&dir, "Housing CRM", "dpo");
+    let size = std::fs::metadata(dir.join("steward.db")).expect("db").len();
+    // POSIX sh counts 512-byte blocks: room for the database and a little write-ahead log.
+    let blocks = size / 512 + 64;
+    let port = free_port();
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(format!("trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" serve --data-dir \"$1\" --listen 127.0.0.1:{port}"))
+        .arg(env!("CARGO_BIN_EXE_steward"))
+        .arg(s(&dir));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("STEWARD_") {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.env("STEWARD_LOG", "warn").stdin(Stdio::null());
+    let mut server = Server::start(cmd, port, START_TIMEOUT);
+    let first = create_subject(&server, &token, &mohammed());
+
+    let mut refused = None;
+    for n in 0..2000 {
+        let body = json!({"given_name": "Alex", "family_name": format!("Filler{n}"), "categories": ["tenant"],
+            "notes": "x".repeat(2000)});
+        let r = post(&server.url("/api/v1/subjects"), &token, &body);
+        if r.status != 201 {
+            refused = Some(r);
+            break;
+        }
+    }
+    let r = refused.expect("the database stops growing");
+    r.status(503);
+    assert_eq!(r.json["error"]["code"], "storage_unavailable", "{}", r.text);
+    let health = try_get(&server.url("/api/v1/health")).expect("health");
+    assert_eq!(health.json["status"], "degraded", "{}", health.text);
+    assert_eq!(health.json["problems"][0]["component"], "database", "{}", health.text);
+    get(&server.url(&format!("/api/v1/subjects/{first}")), &token).status(200);
+    server.stop_cleanly();
+
+    let mut server = Server::serve(&dir);
+    assert_eq!(server.wait_healthy(START_TIMEOUT)["status"], "ok");
+    get(&server.url(&format!("/api/v1/subjects/{first}")), &token).status(200);
+    create_subject(&server, &token, &jane());
+    server.stop_cleanly();
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
 }

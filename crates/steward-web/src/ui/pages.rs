@@ -105,6 +105,10 @@ pub fn failure_page(e: AppError) -> Response {
                 "The database is busy or cannot be reached. Try again in a few minutes.",
             )
         }
+        AppError::Storage(fault) => {
+            tracing::warn!(fault = fault.as_str(), "a page failed on storage");
+            error_page(StatusCode::SERVICE_UNAVAILABLE, "Steward cannot save anything at the moment", fault.advice())
+        }
         other => {
             tracing::error!(error = %other, "a page failed");
             error_page(

@@ -116,6 +116,14 @@ fn failure_page(e: &AppError) -> Response {
                 "The service is busy or cannot reach its database. Try again in a few minutes.",
             )
         }
+        AppError::Storage(fault) => {
+            tracing::warn!(fault = fault.as_str(), "the public form failed on storage");
+            error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Sorry, the service is unavailable",
+                "Your form has not been sent: the service cannot save anything at the moment. Try again later.",
+            )
+        }
         other => {
             tracing::error!(error = %other, "the public form failed");
             error_page(
