@@ -1496,6 +1496,109 @@ fn special_category_gate(env: &Env, rows: &mut Vec<(String, Vec<Mark>)>) {
 
 /// The Swagger UI under `/api/v1/docs` (mounted by `SwaggerUi`, not by `.route`, so
 /// outside the matrix) needs no token, nor does the document it reads.
+/// The fixtures that are, or lead to, a person's data: a route naming one of them is
+/// subject-bearing, and need to know applies to it.
+const SUBJECT_BEARING: &[&str] = &[
+    "{subject}",
+    "{other}",
+    "{fresh-linked}",
+    "{request}",
+    "{fresh-request}",
+    "{reviewed-request}",
+    "{scanned-request}",
+    "{rectification}",
+    "{fresh-rectification}",
+    "{erasure}",
+    "{fresh-erasure}",
+    "{document}",
+    "{pack}",
+    "{fresh-held}",
+    "{fresh-restricted}",
+    "{submission}",
+];
+
+/// Logging a request about someone names them by id and shows nothing of theirs (staff
+/// may do it too); the request itself is then held to need to know like any other.
+const LOGGING_A_REQUEST: &[(&str, &str)] =
+    &[("GET", "/requests/new"), ("POST", "/requests"), ("POST", "/api/v1/requests")];
+
+/// The role × route matrix's "subject not assigned" rows, with a token column: every
+/// subject-bearing route a caseworker may call, called by a caseworker who has not been
+/// given the case — signed in, through a token acting for them, and through a
+/// caseworker token acting for the organisation — is refused (403, or 404 where the
+/// route does not say whether the case exists), and never answers with the data. Routes
+/// open to roles that never see personal data (certificates, hold lists) are left out:
+/// they hold none.
+#[test]
+fn need_to_know_everywhere() {
+    let env = Env::new();
+    let cli = Context::cli();
+    // A caseworker nobody has given a case to, with a session and a token of their own.
+    let outsider = env.new_user(Role::Caseworker);
+    let (session, csrf) = env.new_session(&outsider, "full");
+    let email = env.app.get_user(&cli, &outsider).expect("outsider").email;
+    let (_, own_token) = env.app.create_token_for(&cli, Some(&email), None, "outsider", false).expect("token");
+    let (_, org_token) =
+        env.app.create_token_for(&cli, None, Some(Role::Caseworker), "organisation", false).expect("token");
+
+    let mut rows: Vec<(String, Vec<Mark>)> = Vec::new();
+    for route in ROUTES {
+        let bearing = SUBJECT_BEARING.iter().any(|p| route.path.contains(p) || route.body.contains(p));
+        let personal_only = [Role::Admin, Role::Auditor].iter().all(|r| !route.access.allows(Some(*r)));
+        let logging = LOGGING_A_REQUEST.contains(&(route.method, route.route));
+        if !bearing
+            || logging
+            || !personal_only
+            || !route.access.allows(Some(Role::Caseworker))
+            || route.session != Sess::Main
+        {
+            continue;
+        }
+        let mut marks = Vec::new();
+        let callers: [(&str, Option<&str>); 3] =
+            [("person", None), ("their token", Some(&own_token)), ("org token", Some(&org_token))];
+        for (who, bearer) in callers {
+            // People use the pages, tokens the API.
+            if (route.kind == Kind::Api) == bearer.is_none() {
+                marks.push(Mark { text: "-".into(), problem: None });
+                continue;
+            }
+            let (path, body) = env.resolve(route.path, route.body);
+            let r = match route.kind {
+                Kind::Api => {
+                    let ct = (!body.is_empty()).then_some("application/json");
+                    env.request(route.method, &path, None, bearer, ct, body)
+                }
+                _ => {
+                    let body = match route.kind {
+                        Kind::Form if body.is_empty() => format!("_csrf={csrf}"),
+                        Kind::Form => format!("_csrf={csrf}&{body}"),
+                        _ => body,
+                    };
+                    let ct = (route.method == "POST").then_some("application/x-www-form-urlencoded");
+                    env.request(route.method, &path, Some(&session), None, ct, body)
+                }
+            };
+            let refused = matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND);
+            let problem = (!refused).then(|| {
+                let excerpt: String = r.text.chars().take(200).collect();
+                format!("{who}: expected 403 or 404, got {} {:?}: {excerpt}", r.status, r.location)
+            });
+            marks.push(Mark { text: r.short(), problem });
+        }
+        rows.push((format!("not assigned: {}", route.label()), marks));
+    }
+    let failed: Vec<String> = rows
+        .iter()
+        .flat_map(|(label, marks)| {
+            marks.iter().filter_map(move |m| m.problem.as_ref().map(|p| format!("{label}: {p}")))
+        })
+        .collect();
+    eprintln!("need to know: {} subject-bearing routes × person, their token, organisation token", rows.len());
+    assert!(rows.len() >= 40, "the subject-bearing routes were found ({})", rows.len());
+    assert!(failed.is_empty(), "{} calls got past need to know:\n{}", failed.len(), failed.join("\n"));
+}
+
 #[test]
 fn api_docs_answer_publicly() {
     let env = Env::bare();
