@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use steward_app::{App, Context};
+use steward_core::subject::{NewSubject, SpecialCategory};
 use steward_core::{Region, Role};
 use steward_crypto::MasterKey;
 use steward_store::{OpenMode, Store};
@@ -871,7 +872,9 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
         (Some(born), (Some(from), Some(to))) => born > from && born < to,
         _ => false,
     });
-    let ids = app.create_subjects(&ctx, data.subjects)?;
+    let mut subjects = data.subjects;
+    add_demo_special_category(&mut subjects, &adults, child);
+    let ids = app.create_subjects(&ctx, subjects)?;
     for (from, to, kind) in data.links {
         if let (Some(a), Some(b)) = (ids.get(from), ids.get(to)) {
             app.link_subjects(&ctx, a, b, kind)?;
@@ -903,6 +906,53 @@ fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     Ok(Some(count))
 }
 
+/// Special-category data (UK GDPR Art 9, Art 10) on some of the demo's people, the
+/// kind a housing association or family-support charity records with a condition for
+/// it: support needs, faith where it shapes visits, an unspent conviction at sign-up.
+/// Chosen by position, so the rest of the demo data stays as it was.
+fn add_demo_special_category(subjects: &mut [NewSubject], adults: &[usize], child: Option<usize>) {
+    const HEALTH: [&str; 6] = [
+        "Type 2 diabetes; needs a ground-floor home",
+        "COPD; uses oxygen at home, so no open flames on visits",
+        "Registered blind; letters in large print",
+        "Depression; supported by the community mental health team",
+        "Wheelchair user; bathroom adapted in 2023",
+        "Epilepsy; the carer holds the emergency plan",
+    ];
+    const FAITH: [&str; 2] =
+        ["Muslim; no home visits during Friday prayers", "Orthodox Jewish; no appointments on Saturdays"];
+    for (n, &i) in adults.iter().enumerate() {
+        let mut sc = SpecialCategory::default();
+        if n % 13 == 3 {
+            sc.health = Some(HEALTH[(n / 13) % HEALTH.len()].into());
+        }
+        if n % 29 == 7 {
+            sc.religious_or_philosophical_beliefs = Some(FAITH[(n / 29) % FAITH.len()].into());
+        }
+        if n % 41 == 11 {
+            sc.criminal_offence =
+                Some("Unspent conviction disclosed at tenancy sign-up (2022); risk assessment on file".into());
+        }
+        if !sc.is_empty()
+            && let Some(s) = subjects.get_mut(i)
+        {
+            s.special_category = Some(sc);
+        }
+    }
+    if let Some(s) = child.and_then(|i| subjects.get_mut(i)) {
+        s.special_category = Some(SpecialCategory {
+            health: Some("Type 1 diabetes; insulin pump, school has the care plan".into()),
+            ..SpecialCategory::default()
+        });
+    }
+}
+
+/// Data-protection training valid until a year from now: the demo's DPO and caseworker
+/// are trained, so they see special-category data.
+fn demo_training() -> Option<jiff::civil::Date> {
+    jiff::Zoned::now().date().checked_add(jiff::Span::new().years(1)).ok()
+}
+
 fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
     match seed_demo(data_dir)? {
         Some(count) => println!("Created {count} fictional data subjects in {}", data_dir.display()),
@@ -910,7 +960,6 @@ fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
     }
     let (app, config) = open(data_dir, &Overrides::default())?;
     let ctx = Context::cli();
-    let (_, secret) = app.create_token(&ctx, "demo session", Role::Dpo)?;
     let mut banner = String::from("Sign in with any of these demo accounts (passwords are new each run):\n");
     for (email, name, role) in DEMO_USERS {
         let password = demo_password()?;
@@ -918,6 +967,9 @@ fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
             Some(_) => app.set_password_by_email(&ctx, email, &password)?,
             None => {
                 let user = app.create_user_with_password(&ctx, email, name, role, &password)?;
+                if role.may_see_special_category() {
+                    app.set_user_training(&ctx, &user.id, demo_training())?;
+                }
                 if role == Role::Caseworker {
                     // Caseworkers see only their cases: give the demo one a caseload.
                     for s in app.store().list_subjects(None, DEMO_CASELOAD)? {
@@ -928,9 +980,12 @@ fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
         }
         banner.push_str(&format!("  {email:<28} {password}   ({})\n", role.label()));
     }
+    // The token acts for the demo DPO, with their sight of special-category data.
+    let dpo_email = DEMO_USERS.iter().find(|(_, _, r)| *r == Role::Dpo).map(|(e, _, _)| *e);
+    let (_, secret) = app.create_token_for(&ctx, dpo_email, Some(Role::Dpo), "demo session", true)?;
     datadir::hold_shared(data_dir, true).map_err(|m| Failure(m, 1))?;
     banner.push_str(&format!(
-        "API token (role dpo) for this demo:\n{secret}\nTry: curl -H 'Authorization: Bearer {secret}' 'http://{listen}/api/v1/subjects?name=smi'"
+        "API token (role dpo, acting for the DPO) for this demo:\n{secret}\nTry: curl -H 'Authorization: Bearer {secret}' 'http://{listen}/api/v1/subjects?name=smi'"
     ));
     serve(app, &config, listen, Some(banner))
 }
