@@ -627,6 +627,24 @@ impl App {
         Ok(self.store.delete_user_sessions(id, &ev)?)
     }
 
+    /// The names of everyone who can act in Steward, for showing who did what: `user:<id>`
+    /// → the person's name, `token:<id>` → the API token's name. Colleagues' names, not
+    /// data subjects': any signed-in role may read them (the audit log, a record's
+    /// history and a hold all name who acted), but an actor with no role here cannot.
+    pub fn actor_names(&self, ctx: &Context) -> AppResult<std::collections::HashMap<String, String>> {
+        if ctx.actor.is_empty() {
+            return Err(AppError::Forbidden(ctx.role));
+        }
+        let mut names = std::collections::HashMap::new();
+        for u in self.store.users()? {
+            names.insert(format!("user:{}", u.id), u.display_name);
+        }
+        for t in self.store.tokens()? {
+            names.insert(format!("token:{}", t.id), format!("API token “{}”", t.name));
+        }
+        Ok(names)
+    }
+
     /// Every account, for administrators.
     pub fn list_users(&self, ctx: &Context) -> AppResult<Vec<(UserInfo, i64)>> {
         self.require(ctx, Permission::ManageAccess, "user", "")?;

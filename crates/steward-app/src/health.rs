@@ -29,7 +29,39 @@ pub struct HealthProblem {
     pub since: Option<String>,
 }
 
+/// What `/api/v1/health` reports: the database kind, its schema version (0 when it
+/// could not be read) and any storage problems.
+#[derive(Debug, Clone)]
+pub struct HealthReport {
+    /// `sqlite` or `postgres`.
+    pub database: steward_store::BackendKind,
+    /// The schema version, or 0 when it could not be read.
+    pub schema_version: i64,
+    /// Problems with the storage; empty when all is well.
+    pub problems: Vec<HealthProblem>,
+}
+
 impl App {
+    /// The health report (no permission needed: it holds no personal data). A database
+    /// that cannot be read for storage reasons is one of the problems, not an error.
+    pub fn health(&self) -> crate::AppResult<HealthReport> {
+        let mut problems = self.storage_problems();
+        let schema_version = match self.store.schema_version() {
+            Ok(v) => v,
+            Err(steward_store::StoreError::Storage(fault)) => {
+                problems.push(HealthProblem {
+                    component: "database",
+                    reason: fault,
+                    message: fault.advice(),
+                    since: None,
+                });
+                0
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(HealthReport { database: self.store.kind(), schema_version, problems })
+    }
+
     /// Problems with the storage now: the latest database write if it failed for
     /// storage reasons (and none has succeeded since), and a probe write of a small
     /// file in the data directory, flushed to disk. Empty when all is well. The probe

@@ -421,6 +421,12 @@ impl App {
         Ok(report)
     }
 
+    /// How many subjects there are by category (`*` for all), from the running counts.
+    pub fn subject_category_counts(&self, ctx: &Context) -> AppResult<std::collections::BTreeMap<String, i64>> {
+        self.require(ctx, Permission::ReadStatistics, "stats", "subjects")?;
+        Ok(self.store.category_counts()?.into_iter().collect())
+    }
+
     /// Browse the audit log.
     pub fn audit_entries(
         &self,

@@ -124,24 +124,8 @@ pub struct Health {
 #[utoipa::path(get, path = "/api/v1/health", tag = "service", responses((status = 200, body = Health), (status = 503, body = ErrorBody)))]
 pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError> {
     let app = s.app.clone();
-    let (database, schema_version, problems) = blocking(move || {
-        let mut problems = app.storage_problems();
-        let version = match app.store().schema_version() {
-            Ok(v) => v,
-            Err(steward_store::StoreError::Storage(fault)) => {
-                problems.push(steward_app::health::HealthProblem {
-                    component: "database",
-                    reason: fault,
-                    message: fault.advice(),
-                    since: None,
-                });
-                0
-            }
-            Err(e) => return Err(e.into()),
-        };
-        Ok((app.store().kind(), version, problems))
-    })
-    .await?;
+    let report = blocking(move || app.health()).await?;
+    let steward_app::health::HealthReport { database, schema_version, problems } = report;
     let status = if problems.is_empty() { "ok" } else { "degraded" };
     Ok(Json(Health { status, database, schema_version, version: env!("CARGO_PKG_VERSION"), problems }))
 }
@@ -329,11 +313,7 @@ pub struct SubjectStats {
     responses((status = 200, body = SubjectStats), (status = 403, body = ErrorBody)))]
 pub async fn subject_stats(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<SubjectStats>, ApiError> {
     let app = s.app.clone();
-    let mut by_category = blocking(move || {
-        app.require(&ctx, Permission::ReadStatistics, "stats", "subjects")?;
-        Ok(app.store().category_counts()?)
-    })
-    .await?;
+    let mut by_category = blocking(move || app.subject_category_counts(&ctx)).await?;
     let total = by_category.remove("*").unwrap_or(0);
     Ok(Json(SubjectStats { total, by_category }))
 }

@@ -272,7 +272,7 @@ fn build(
 ) -> AppResult<(StatusCode, AuditPage)> {
     // The permission is checked (and a refusal audited) before anything is shown.
     app.require(&session.ctx, Permission::AuditRead, "audit", "log")?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     let role = session.user.role;
     let (status, errors, mut records) = match filter_of(&q) {
         Ok(filter) => (StatusCode::OK, FormErrors::new(), app.audit_entries(&session.ctx, &filter)?),

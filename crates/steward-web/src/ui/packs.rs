@@ -97,7 +97,7 @@ fn review(
     let ctx = &session.ctx;
     let r = app.get_request(ctx, id)?;
     let review = app.pack_review(ctx, id)?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     let items = review
         .items
         .into_iter()

@@ -218,17 +218,10 @@ pub fn uk_today() -> jiff::civil::Date {
     steward_app::public::uk_date(jiff::Timestamp::now())
 }
 
-/// Names for the actors in the audit log: `user:<id>` → the user's name, `token:<id>`
-/// → the token's name. Users and tokens are few, so this is one small read each.
-pub fn actor_names(app: &App) -> AppResult<HashMap<String, String>> {
-    let mut names = HashMap::new();
-    for u in app.store().users()? {
-        names.insert(format!("user:{}", u.id), u.display_name);
-    }
-    for t in app.store().tokens()? {
-        names.insert(format!("token:{}", t.id), format!("API token “{}”", t.name));
-    }
-    Ok(names)
+/// Names for the actors in the audit log and on records: `user:<id>` → the user's
+/// name, `token:<id>` → the token's name (see [`App::actor_names`]).
+pub fn actor_names(app: &App, ctx: &steward_app::Context) -> AppResult<HashMap<String, String>> {
+    app.actor_names(ctx)
 }
 
 /// Who an audit actor is, for people.
@@ -340,7 +333,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
         }
     }
     if role.can(Permission::ManageAccess) {
-        let users: Vec<_> = app.store().users()?.into_iter().filter(|u| u.disabled_at.is_none()).collect();
+        let users: Vec<_> = app.list_users(&session.ctx)?.into_iter().filter(|(u, _)| !u.disabled).collect();
         if users.len() < 2 {
             items.push(AttentionItem {
                 title: "Invite a colleague".into(),
@@ -350,7 +343,7 @@ fn setup_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionItem>
                 links: Vec::new(),
             });
         }
-        if !users.iter().any(|u| u.totp_enabled) {
+        if !users.iter().any(|(u, _)| u.totp_enabled) {
             items.push(AttentionItem {
                 title: "Nobody uses two-factor sign-in yet".into(),
                 detail: "A code from a phone app as well as a password stops most account break-ins.".into(),
@@ -449,8 +442,7 @@ fn statistics(app: &App, session: &SessionInfo) -> AppResult<Option<(String, Vec
     if !session.user.role.can(Permission::ReadStatistics) {
         return Ok(None);
     }
-    app.require(&session.ctx, Permission::ReadStatistics, "stats", "subjects")?;
-    let counts = app.store().category_counts()?;
+    let counts = app.subject_category_counts(&session.ctx)?;
     let total = counts.get("*").copied().unwrap_or(0);
     let rows = Category::ALL
         .iter()
@@ -466,7 +458,7 @@ fn recent_activity(app: &App, session: &SessionInfo) -> AppResult<Option<Vec<Act
         return Ok(None);
     }
     let entries = app.audit_entries(&session.ctx, &AuditFilter { limit: 10, ..AuditFilter::default() })?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     Ok(Some(
         entries
             .into_iter()

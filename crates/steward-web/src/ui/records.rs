@@ -82,7 +82,7 @@ pub(crate) fn size_label(bytes: i64) -> String {
 
 /// Read a subject's notes and documents for their page (each read is audited).
 pub fn load(app: &App, session: &SessionInfo, id: &str) -> AppResult<SubjectRecords> {
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     let (notes, documents) = app.case_file(&session.ctx, id)?;
     let mut notes: Vec<NoteLine> = notes
         .into_iter()

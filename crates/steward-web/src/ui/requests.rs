@@ -1083,7 +1083,7 @@ fn flash(done: &str) -> Option<String> {
 
 fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErrors) -> AppResult<RequestPage> {
     let view = app.get_request(&session.ctx, id)?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     let can_record = session.user.role.can(Permission::SubjectUpdate);
     let kind = view.kind;
     let mut p = request_page(page(app, session, "requests"), errors, view, &names, can_record, uk_today());
@@ -1687,7 +1687,7 @@ async fn certificate(State(s): State<AppState>, SignedIn(session): SignedIn, Pat
     let app = s.app.clone();
     let loaded = run(move || {
         let c = app.erasure_certificate(&session.ctx, &id)?;
-        let names = actor_names(&app)?;
+        let names = actor_names(&app, &session.ctx)?;
         Ok((page(&app, &session, "requests"), c, names))
     })
     .await;

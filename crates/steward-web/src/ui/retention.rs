@@ -212,7 +212,7 @@ fn schedule_for(
     template: &str,
 ) -> AppResult<SchedulePage> {
     let info = app.schedule_info(&session.ctx)?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     let versions = app
         .schedule_versions(&session.ctx)?
         .into_iter()
@@ -898,7 +898,7 @@ struct HoldLine {
 
 fn hold_lines(app: &App, session: &SessionInfo, include_lifted: bool) -> AppResult<Vec<(bool, HoldLine)>> {
     let holds = app.holds(&session.ctx, None, include_lifted)?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     let info = app.schedule_info(&session.ctx)?;
     let mut out = Vec::new();
     for h in holds {

@@ -50,7 +50,7 @@ fn scan_page(app: &App, session: &steward_app::auth::SessionInfo, id: &str, scan
     let ctx = &session.ctx;
     let r = app.get_request(ctx, id)?;
     let scan = app.request_scan(ctx, id, scan_id)?;
-    let names = actor_names(app)?;
+    let names = actor_names(app, &session.ctx)?;
     Ok(ScanPage {
         page: page(app, session, "requests"),
         request_id: id.into(),

@@ -723,7 +723,7 @@ async fn edit_page(State(s): State<AppState>, SignedIn(session): SignedIn, Path(
         app.require(&session.ctx, Permission::SubjectUpdate, "subject", &id)?;
         let v = load(&app, &session, &id)?;
         let restricted = app.restriction(&id)?.is_some();
-        Ok((page(&app, &session, "subjects"), v.map(|v| (v, restricted)), actor_names(&app)?))
+        Ok((page(&app, &session, "subjects"), v.map(|v| (v, restricted)), actor_names(&app, &session.ctx)?))
     })
     .await;
     match loaded {
@@ -809,7 +809,13 @@ async fn edit(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pai
         app.require(ctx, Permission::SubjectUpdate, "subject", &id)?;
         let current = match load(&app, &session, &id)? {
             Ok(v) => v,
-            Err(t) => return Ok(Edited::Gone(gone_page(page(&app, &session, "subjects"), t, &actor_names(&app)?))),
+            Err(t) => {
+                return Ok(Edited::Gone(gone_page(
+                    page(&app, &session, "subjects"),
+                    t,
+                    &actor_names(&app, &session.ctx)?,
+                )));
+            }
         };
         let name = display_name(&current);
         let (input, blocks) = match form.to_new() {
@@ -1080,7 +1086,7 @@ pub(crate) fn show(
             let ids: Vec<String> = v.links.iter().map(|l| l.subject_id.clone()).collect();
             let names = app.linked_names(&session.ctx, id, &ids)?;
             let mut p = subject_page_for(page, errors, v, names, session, link);
-            let actors = actor_names(app)?;
+            let actors = actor_names(app, &session.ctx)?;
             p.restriction = app.restriction(id)?.map(|r| RestrictionLine {
                 ground: r.ground.label(),
                 since: uk_time(&r.placed_at),
@@ -1129,7 +1135,7 @@ pub(crate) fn show(
             }
             Ok(Shown::Page(Box::new(p)))
         }
-        Err(t) => Ok(Shown::Gone(gone_page(page, t, &actor_names(app)?))),
+        Err(t) => Ok(Shown::Gone(gone_page(page, t, &actor_names(app, &session.ctx)?))),
     }
 }
 
@@ -1254,12 +1260,12 @@ fn erase_confirmation(
     let page = page(app, session, "subjects");
     let preview = match app.erasure_preview(&session.ctx, id) {
         Ok(p) => p,
-        Err(AppError::Gone(t)) => return Ok(Erasing::Gone(gone_page(page, *t, &actor_names(app)?))),
+        Err(AppError::Gone(t)) => return Ok(Erasing::Gone(gone_page(page, *t, &actor_names(app, &session.ctx)?))),
         Err(e) => return Err(e),
     };
     let v = match load(app, session, id)? {
         Ok(v) => v,
-        Err(t) => return Ok(Erasing::Gone(gone_page(page, t, &actor_names(app)?))),
+        Err(t) => return Ok(Erasing::Gone(gone_page(page, t, &actor_names(app, &session.ctx)?))),
     };
     Ok(Erasing::Confirm(Box::new(ErasePage {
         page,
@@ -1311,7 +1317,7 @@ async fn erase(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Er
         } else {
             match app.erase_subject(ctx, &id, &form.reason, Some(form.request_ref.as_str())) {
                 Ok(t) => {
-                    let names = actor_names(&app)?;
+                    let names = actor_names(&app, &session.ctx)?;
                     return Ok(Erased::Done(Box::new(ErasedPage {
                         page: page(&app, &session, "subjects"),
                         erased_at: uk_time(&t.erased_at),
@@ -1330,7 +1336,7 @@ async fn erase(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Er
                     return Ok(Erased::Again(Erasing::Gone(gone_page(
                         page(&app, &session, "subjects"),
                         *t,
-                        &actor_names(&app)?,
+                        &actor_names(&app, &session.ctx)?,
                     ))));
                 }
                 Err(e) => return Err(e),
@@ -1392,7 +1398,11 @@ async fn restrict(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm
                 Ok(_) => return Ok(None),
                 Err(AppError::Conflict(m)) => crate::ui::pages::conflict_message(&m),
                 Err(AppError::Gone(t)) => {
-                    return Ok(Some(Shown::Gone(gone_page(page(&app, &session, "subjects"), *t, &actor_names(&app)?))));
+                    return Ok(Some(Shown::Gone(gone_page(
+                        page(&app, &session, "subjects"),
+                        *t,
+                        &actor_names(&app, &session.ctx)?,
+                    ))));
                 }
                 Err(e) => return Err(e),
             },
@@ -1576,7 +1586,7 @@ async fn rectify_page(State(s): State<AppState>, SignedIn(session): SignedIn, Pa
                 let name = display_name(&v);
                 Ok(Ok(rectify_form(page, FormErrors::new(), SubjectForm::from_view(&v), &id, &reference, &name)))
             }
-            Err(t) => Ok(Err(gone_page(page, t, &actor_names(&app)?))),
+            Err(t) => Ok(Err(gone_page(page, t, &actor_names(&app, &session.ctx)?))),
         }
     })
     .await;
@@ -1601,7 +1611,7 @@ async fn rectify(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<
         let page = page(&app, &session, "requests");
         let current = match load(&app, &session, &subject)? {
             Ok(v) => v,
-            Err(t) => return Ok(Edited::Gone(gone_page(page, t, &actor_names(&app)?))),
+            Err(t) => return Ok(Edited::Gone(gone_page(page, t, &actor_names(&app, &session.ctx)?))),
         };
         let name = display_name(&current);
         let failed = |errors, form| Edited::Failed(Box::new(rectify_form(page, errors, form, &id, &reference, &name)));
