@@ -373,7 +373,8 @@ pub async fn audit_entries(
 pub struct AuditHead {
     /// Entries.
     pub count: i64,
-    /// SHA-256 of the newest entry (hex).
+    /// Hash of the newest entry (hex): an HMAC-SHA-256 under the audit key, or SHA-256
+    /// for a log written by an older Steward and not yet keyed.
     pub hash: String,
 }
 
