@@ -1078,6 +1078,35 @@ fn an_older_plain_log_is_keyed_once_and_keeps_verifying() {
         .stderr_has("altered");
 }
 
+/// The daily record: `jobs run audit_anchor` emails the count and head hash to the
+/// address in the settings, and the hash in the email verifies.
+#[test]
+fn the_audit_anchor_job_emails_a_head_that_verifies() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    let sink = smtp_sink::SmtpSink::start();
+    let with_mail = |args: &[&str]| {
+        let mut cmd = steward(args);
+        cmd.env("STEWARD_SMTP_HOST", "127.0.0.1")
+            .env("STEWARD_SMTP_PORT", sink.port.to_string())
+            .env("STEWARD_SMTP_SECURITY", "none")
+            .env("STEWARD_SMTP_FROM", "steward@example.org");
+        run(&mut cmd)
+    };
+    with_mail(&["jobs", "run", "audit_anchor", "--data-dir", s(&dir)]).code(1).stderr_has("no address is set");
+    sqlite(&dir)
+        .execute("INSERT INTO settings (key, value) VALUES ('audit_anchor_email', 'trustee@example.net')", [])
+        .expect("set the address");
+    with_mail(&["jobs", "run", "audit_anchor", "--data-dir", s(&dir)]).code(0).stdout_has("audit_anchor: success");
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec!["trustee@example.net".to_string()]);
+    let body = mails[0].data.replace("=\r\n", "").replace("=3D", "=").replace("\r\n", "\n");
+    let head = body.lines().find_map(|l| l.strip_prefix("Head hash: ")).expect("a head hash line").trim().to_string();
+    let entries = body.lines().find_map(|l| l.strip_prefix("Entries: ")).expect("an entries line").trim().to_string();
+    assert!(body.contains("--expect-head"), "{body}");
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-entries", &entries, "--expect-head", &head]).code(0);
+}
+
 // ---------------------------------------------------------------------------------
 // 7. PostgreSQL
 // ---------------------------------------------------------------------------------
