@@ -22,6 +22,10 @@ pub const JOBS: &[(&str, &str)] = &[
         crate::disposal::DISPOSALS,
         "finds records past their destroy-by date, stops those under a legal hold and lists the rest for disposal",
     ),
+    (
+        crate::audit_anchor::AUDIT_ANCHOR,
+        "checks the audit log and emails its entry count and head hash to the address in the settings",
+    ),
 ];
 
 /// How long a lease lasts: far longer than a run takes, short enough that a crashed
@@ -123,6 +127,7 @@ impl App {
         let report = match job {
             REMINDERS => self.run_reminders(today),
             crate::disposal::DISPOSALS => self.run_disposals_job(today),
+            crate::audit_anchor::AUDIT_ANCHOR => self.run_audit_anchor(today),
             _ => Err(AppError::NotFound(format!("job {job}"))),
         };
         let report = report.unwrap_or_else(|e| JobReport { counts: Vec::new(), problem: Some(e.to_string()) });
@@ -158,6 +163,10 @@ impl App {
         }
         // Without a retention schedule in force no record has a date: nothing to sweep.
         if job == crate::disposal::DISPOSALS && self.active_schedule()?.is_none() {
+            return Ok(None);
+        }
+        // Without email or an address for it, there is nowhere to send the audit record.
+        if job == crate::audit_anchor::AUDIT_ANCHOR && !self.audit_anchor_ready()? {
             return Ok(None);
         }
         let (h, m) =

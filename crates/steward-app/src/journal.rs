@@ -6,7 +6,7 @@
 //! committed or abandoned; a pending one left by a crash or a failed disk is settled
 //! when Steward next starts, by looking at whether the database change took effect. So
 //! an erasure that failed is never re-applied later, and one that took effect is never
-//! lost (see docs/adr/0013).
+//! lost (see docs/adr/0013-safe-restore.md).
 
 use crate::{AppError, AppResult};
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,7 @@
 //! Steward's use cases: the vault, erasure, tokens, audit and backups, combining the
 //! pure rules, the store and the crypto under one access check per operation.
 
+pub mod audit_anchor;
 pub mod auth;
 pub mod backup;
 pub mod calendar;
@@ -267,6 +268,10 @@ impl App {
     ///
     /// Erasures left pending in the journal (by a crash or a failed disk) are settled
     /// first, by whether this database shows them: see [`journal`].
+    ///
+    /// The store is given the audit chain's key (never the master key), and a chain
+    /// written before Steward keyed its audit log is verified and keyed now, once
+    /// (see [`Store::key_audit_chain`] and ADR 0014).
     pub fn open(store: Store, master: &MasterKey, journal_path: &Path) -> AppResult<Self> {
         let app = Self::open_for_restore(store, master, journal_path)?;
         app.settle_pending_erasures()?;
@@ -287,6 +292,9 @@ impl App {
             Some(_) => {}
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
+        // Only after the key check: a wrong key must not key the chain.
+        let store = store.with_audit_key(keys.audit_key());
+        store.key_audit_chain()?;
         Ok(Self {
             store,
             keys,
@@ -409,7 +417,9 @@ impl App {
         Ok(())
     }
 
-    /// Recompute the audit chain (audited itself, after the check).
+    /// Recompute the audit chain (audited itself, after the check): the web page's and
+    /// the API's check, which records who ran it. The command line checks without
+    /// recording anything, through [`verify_audit_read_only`].
     pub fn verify_audit(&self, ctx: &Context) -> AppResult<steward_store::VerifyReport> {
         self.require(ctx, Permission::AuditRead, "audit", "chain")?;
         let report = self.store.verify_audit()?;
@@ -437,4 +447,24 @@ impl App {
         Ok(self.store.audit_entries(filter)?)
     }
 }
+/// Check the audit chain of `store`, opened read-only ([`Store::open_sqlite_read_only`],
+/// [`Store::open_postgres_read_only`]), against `expect` (a head kept earlier, if any),
+/// recording nothing: no key check value is stored, nothing is migrated, keyed or
+/// re-applied, so a read-only copy of the data can be checked. The master key is needed
+/// for the keyed entries' MACs; a different key than the database's is refused.
+pub fn verify_audit_read_only(
+    store: Store,
+    master: &MasterKey,
+    expect: &steward_store::AuditExpectation,
+) -> AppResult<steward_store::VerifyReport> {
+    let keys = master.keyring();
+    if let Some(check) = store.setting(KEY_CHECK)?
+        && check != keys.key_check()
+    {
+        return Err(AppError::WrongMasterKey);
+    }
+    let store = store.with_audit_key(keys.audit_key());
+    Ok(store.verify_audit_against(expect)?)
+}
+
 pub mod checklists;

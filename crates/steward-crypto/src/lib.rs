@@ -1,6 +1,7 @@
 //! Steward's cryptography: per-subject data keys (XChaCha20-Poly1305), key wrapping
 //! under a master key kept outside the database, blind indexes (keyed HMAC-SHA-256),
-//! audit-chain hashing (SHA-256) and random tokens. No I/O.
+//! audit-chain MACs (HMAC-SHA-256 under a key of their own; plain SHA-256 for chains
+//! written before the chain was keyed) and random tokens. No I/O.
 
 use base64::Engine as _;
 use chacha20poly1305::{
@@ -106,6 +107,7 @@ impl MasterKey {
             wrap: XChaCha20Poly1305::new(Key::from_slice(&wrap)),
             index: IndexKey(self.derive(b"blind index")),
             sign: IndexKey(self.derive(b"form tokens")),
+            audit: AuditKey(self.derive(b"audit chain")),
             check: hex::encode(Sha256::digest(check)),
         };
         wrap.zeroize();
@@ -119,6 +121,7 @@ pub struct Keyring {
     wrap: XChaCha20Poly1305,
     index: IndexKey,
     sign: IndexKey,
+    audit: AuditKey,
     check: String,
 }
 
@@ -130,6 +133,12 @@ impl Keyring {
     /// database so a wrong key is detected on start rather than as garbled data.
     pub fn key_check(&self) -> &str {
         &self.check
+    }
+
+    /// The key of the audit chain's MACs, derived for that purpose alone (HKDF label
+    /// "audit chain"), to hand to the store: the store never holds the master key.
+    pub fn audit_key(&self) -> AuditKey {
+        self.audit.clone()
     }
 
     /// Wrap (encrypt) a subject's data key, bound to the subject's id.
@@ -259,8 +268,43 @@ fn open_with(cipher: &XChaCha20Poly1305, aad: &[u8], sealed: &[u8]) -> Result<Ve
     cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad }).map_err(|_| CryptoError::Decrypt)
 }
 
-/// Hash of an audit entry: SHA-256 over the previous entry's hash (hex text) and the
-/// entry's canonical encoding, as lower-case hex.
+/// The key that binds the audit chain: each entry's hash is an HMAC-SHA-256 (RFC 2104)
+/// under it, so that someone who can write to the database but does not hold the master
+/// key cannot rewrite entries and recompute a consistent chain (OWASP ASVS 5.0
+/// V16.4.2: logs are protected from unauthorised modification). Zeroed on drop.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct AuditKey([u8; KEY_LEN]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(..)")
+    }
+}
+
+impl AuditKey {
+    /// Hash of an audit entry in a keyed chain: HMAC-SHA-256 under this key over the
+    /// previous entry's hash (hex text) and the entry's canonical encoding, as
+    /// lower-case hex (64 digits, like [`chain_hash`]).
+    pub fn chain_mac(&self, prev_hash_hex: &str, canonical: &[u8]) -> String {
+        // HMAC accepts keys of any length, so new_from_slice cannot fail for 32 bytes.
+        let Ok(mut mac) = <Hmac<Sha256> as Mac>::new_from_slice(&self.0) else {
+            return String::new();
+        };
+        mac.update(prev_hash_hex.as_bytes());
+        mac.update(canonical);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Whether `hash_hex` is [`AuditKey::chain_mac`] of the entry, compared in constant time.
+    pub fn verify_chain_mac(&self, prev_hash_hex: &str, canonical: &[u8], hash_hex: &str) -> bool {
+        let expected = self.chain_mac(prev_hash_hex, canonical);
+        !expected.is_empty() && constant_time_eq(&expected, hash_hex)
+    }
+}
+
+/// Hash of an audit entry in a chain written before the chain was keyed: SHA-256 over
+/// the previous entry's hash (hex text) and the entry's canonical encoding, as
+/// lower-case hex. Only used to check (and re-key) such chains; see [`AuditKey`].
 pub fn chain_hash(prev_hash_hex: &str, canonical: &[u8]) -> String {
     let mut h = Sha256::new();
     h.update(prev_hash_hex.as_bytes());
@@ -354,6 +398,29 @@ mod tests {
         let other = MasterKey::generate().expect("rng").keyring();
         assert!(!other.verify("public form", "1767225600", &sig), "another master key");
         assert_ne!(ring.sign("a", "b\0c"), ring.sign("a\0b", "c"));
+    }
+
+    #[test]
+    fn audit_macs_are_keyed_and_differ_from_plain_hashes() {
+        let k = MasterKey::generate().expect("rng");
+        let a = k.keyring().audit_key();
+        let again = k.keyring().audit_key();
+        let mac = a.chain_mac("a", b"x");
+        assert_eq!(mac.len(), 64);
+        assert_eq!(mac, again.chain_mac("a", b"x"), "same master key, same MAC");
+        assert_ne!(mac, chain_hash("a", b"x"), "a MAC is not the plain hash");
+        assert_ne!(mac, a.chain_mac("b", b"x"));
+        assert_ne!(mac, a.chain_mac("a", b"y"));
+        let other = MasterKey::generate().expect("rng").keyring().audit_key();
+        assert_ne!(mac, other.chain_mac("a", b"x"), "another master key, another MAC");
+        assert!(a.verify_chain_mac("a", b"x", &mac));
+        assert!(!a.verify_chain_mac("a", b"y", &mac));
+        assert!(!other.verify_chain_mac("a", b"x", &mac));
+        assert!(!a.verify_chain_mac("a", b"x", &chain_hash("a", b"x")));
+        // The audit key is derived for the chain alone: not the blind-index or signing key.
+        let ring = k.keyring();
+        assert_ne!(hex::encode(ring.blind_index("a", "x")), mac[..32]);
+        assert!(!format!("{a:?}").contains(&mac[..8]));
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod subjects;
 mod tokens;
 mod users;
 
-pub use audit::{AuditFilter, VerifyProblem, VerifyReport};
+pub use audit::{AuditExpectation, AuditFilter, ProblemKind, REKEY_ACTION, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
 pub use jobs::{CalendarFeedRow, JobRunRow, ReminderSendRow};
 pub use packs::{DocumentRow, NoteRow, PackItemRow, PackRow, SubjectRecords};
@@ -34,9 +34,10 @@ pub use tokens::TokenRow;
 pub use users::{SessionRow, UserRow};
 
 use serde::{Deserialize, Serialize};
-use sql::{Backend, Mode, Tx, Val};
+use sql::{Backend, KeyedTx, Mode, Tx, Val};
 use std::path::Path;
 use steward_core::audit::{AuditEvent, AuditRecord};
+use steward_crypto::AuditKey;
 
 /// Errors from storage. Messages never contain personal data.
 #[derive(Debug, thiserror::Error)]
@@ -165,6 +166,9 @@ pub struct Store {
     /// The latest write that failed for storage reasons, cleared by a write that
     /// commits (for the health check).
     last_failure: std::sync::Mutex<Option<StorageFailure>>,
+    /// The key of the audit chain's MACs (never the master key): appending to the audit
+    /// log and checking its keyed entries need it.
+    audit_key: Option<AuditKey>,
 }
 
 /// Whether opening may create a new, empty database.
@@ -178,7 +182,7 @@ pub enum OpenMode {
 
 impl Store {
     fn new(db: Box<dyn Backend>) -> Self {
-        Self { db, last_failure: std::sync::Mutex::new(None) }
+        Self { db, last_failure: std::sync::Mutex::new(None), audit_key: None }
     }
 
     /// Open the SQLite database at `path` (creating it if needed) and bring its schema
@@ -256,6 +260,44 @@ impl Store {
         self.db.restrict_writer(max_pages, read_only)
     }
 
+    /// Open the SQLite database at `path` for reading only, to check it (a copy, or a
+    /// live server's database): nothing is migrated, created or written, and any
+    /// attempt to write fails. The file must exist.
+    pub fn open_sqlite_read_only(path: &Path) -> Result<Self, StoreError> {
+        let s = Self::new(Box::new(sqlite::SqliteBackend::open_read_only(path)?));
+        s.check_readable_version()?;
+        Ok(s)
+    }
+
+    /// Connect to PostgreSQL at `url` (optionally inside `schema`) for reading only:
+    /// every transaction is read-only (`default_transaction_read_only`), nothing is
+    /// migrated or created.
+    pub fn open_postgres_read_only(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        let s = Self::new(Box::new(postgres::PostgresBackend::open_read_only(url, schema)?));
+        s.check_readable_version()?;
+        Ok(s)
+    }
+
+    /// Hand the store the audit chain's key ([`steward_crypto::Keyring::audit_key`]),
+    /// derived from the master key for that purpose alone. Without it nothing can be
+    /// appended to the audit log.
+    pub fn with_audit_key(mut self, key: AuditKey) -> Self {
+        self.audit_key = Some(key);
+        self
+    }
+
+    /// A database opened read-only is not migrated: refuse one newer than this build
+    /// (or that is not a Steward database at all).
+    fn check_readable_version(&self) -> Result<(), StoreError> {
+        let found = self.schema_version().map_err(|_| {
+            StoreError::Unavailable("this is not a Steward database (it has no schema_migrations table)".into())
+        })?;
+        if found > schema::latest_version() {
+            return Err(StoreError::TooNew { found, known: schema::latest_version() });
+        }
+        Ok(())
+    }
+
     /// Which backend this is.
     pub fn kind(&self) -> BackendKind {
         match self.db.dialect() {
@@ -272,8 +314,9 @@ impl Store {
     /// Run `f` in a read transaction and return its result.
     pub(crate) fn read<T>(&self, mut f: impl FnMut(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut out = None;
+        let key = self.audit_key.as_ref();
         self.db.run(Mode::Read, &mut |tx| {
-            out = Some(f(tx)?);
+            out = Some(f(&mut KeyedTx { inner: tx, key })?);
             Ok(())
         })?;
         out.ok_or_else(|| StoreError::Backend("transaction produced no result".into()))
@@ -282,8 +325,9 @@ impl Store {
     /// Run `f` in a write transaction and return its result.
     pub(crate) fn write<T>(&self, mut f: impl FnMut(&mut dyn Tx) -> Result<T, StoreError>) -> Result<T, StoreError> {
         let mut out = None;
+        let key = self.audit_key.as_ref();
         let result = self.db.run(Mode::Write, &mut |tx| {
-            out = Some(f(tx)?);
+            out = Some(f(&mut KeyedTx { inner: tx, key })?);
             Ok(())
         });
         self.note_write(&result);

@@ -18,6 +18,17 @@ impl PostgresBackend {
     /// Connect to `url` (`postgres://user@host/db`). With `schema`, every connection
     /// uses that schema (created if missing): tests use this to stay apart.
     pub fn open(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        Self::connect(url, schema, false)
+    }
+
+    /// Connect to `url` for reading only: every transaction is read-only (the
+    /// `default_transaction_read_only` setting of each connection) and a missing schema
+    /// is not created.
+    pub fn open_read_only(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        Self::connect(url, schema, true)
+    }
+
+    fn connect(url: &str, schema: Option<&str>, read_only: bool) -> Result<Self, StoreError> {
         let mut config = postgres::Config::from_str(url)
             .map_err(|e| StoreError::Unavailable(format!("the PostgreSQL URL is not valid: {e}")))?;
         let describe = format!(
@@ -32,15 +43,24 @@ impl PostgresBackend {
                 })
                 .unwrap_or_else(|| "localhost".into())
         );
+        let mut options = Vec::new();
         if let Some(s) = schema {
             if !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
                 return Err(StoreError::Unavailable("schema names may hold only letters, digits and _".into()));
             }
-            let mut client = config
-                .connect(NoTls)
-                .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
-            client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}")).map_err(|e| map_err(&e))?;
-            config.options(&format!("-c search_path={s}"));
+            if !read_only {
+                let mut client = config
+                    .connect(NoTls)
+                    .map_err(|e| StoreError::Unavailable(format!("cannot connect to PostgreSQL: {e}")))?;
+                client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {s}")).map_err(|e| map_err(&e))?;
+            }
+            options.push(format!("-c search_path={s}"));
+        }
+        if read_only {
+            options.push("-c default_transaction_read_only=on".to_string());
+        }
+        if !options.is_empty() {
+            config.options(&options.join(" "));
         }
         config.connect_timeout(std::time::Duration::from_secs(10));
         let manager = PostgresConnectionManager::new(config, NoTls);

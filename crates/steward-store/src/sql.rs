@@ -123,6 +123,47 @@ pub trait Tx {
         }
         Ok(())
     }
+    /// The key of the audit chain's MACs, when the store was given one
+    /// ([`crate::Store::with_audit_key`]); appending to the audit log needs it.
+    fn audit_key(&self) -> Option<&steward_crypto::AuditKey> {
+        None
+    }
+}
+
+/// A backend's transaction with the store's audit key beside it, so that every
+/// statement runs unchanged and the audit log can reach the key.
+pub(crate) struct KeyedTx<'t, 'k> {
+    /// The backend's transaction.
+    pub(crate) inner: &'t mut dyn Tx,
+    /// The store's audit key.
+    pub(crate) key: Option<&'k steward_crypto::AuditKey>,
+}
+
+impl Tx for KeyedTx<'_, '_> {
+    fn dialect(&self) -> Dialect {
+        self.inner.dialect()
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Val<'_>]) -> Result<u64, StoreError> {
+        self.inner.exec(sql, params)
+    }
+
+    fn query(&mut self, sql: &str, params: &[Val<'_>]) -> Result<Vec<Row>, StoreError> {
+        self.inner.query(sql, params)
+    }
+
+    fn for_each(
+        &mut self,
+        sql: &str,
+        params: &[Val<'_>],
+        f: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.inner.for_each(sql, params, f)
+    }
+
+    fn audit_key(&self) -> Option<&steward_crypto::AuditKey> {
+        self.key
+    }
 }
 
 /// Whether a transaction writes (SQLite takes the write lock up front for these).

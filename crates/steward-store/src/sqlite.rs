@@ -65,6 +65,58 @@ impl SqliteBackend {
             .map_err(|e| StoreError::Unavailable(format!("could not open the SQLite database: {e}")))?;
         Ok(Self { path: path.to_path_buf(), writer: Mutex::new(writer), readers })
     }
+
+    /// Open the existing database at `path` for reading only: every connection is
+    /// opened read-only, so nothing can be written, and nothing is created beside it
+    /// when it can be avoided. With a write-ahead log present (a server has it open, or
+    /// stopped uncleanly) the log is read through SQLite's shared-memory index, which
+    /// SQLite may need to create; without one the file is opened as immutable, so
+    /// a copy in a read-only directory can be checked.
+    pub fn open_read_only(path: &Path) -> Result<Self, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Unavailable(format!("there is no database file at {}", path.display())));
+        }
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        let params = if Path::new(&wal).exists() { "mode=ro" } else { "mode=ro&immutable=1" };
+        let uri = format!("file:{}?{params}", uri_path(path));
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let cannot = |e: &rusqlite::Error| {
+            StoreError::Unavailable(format!(
+                "cannot open {} read-only: {e} (if it has a write-ahead log, steward.db-wal, its directory must be writable, or stop the server first)",
+                path.display()
+            ))
+        };
+        let writer = Connection::open_with_flags(&uri, flags).map_err(|e| cannot(&e))?;
+        writer.execute_batch(READ_ONLY_PRAGMAS).map_err(|e| cannot(&e))?;
+        let manager =
+            SqliteConnectionManager::file(&uri).with_flags(flags).with_init(|c| c.execute_batch(READ_ONLY_PRAGMAS));
+        let readers = r2d2::Pool::builder()
+            .max_size(2)
+            .min_idle(Some(0))
+            .build(manager)
+            .map_err(|e| StoreError::Unavailable(format!("could not open the SQLite database read-only: {e}")))?;
+        Ok(Self { path: path.to_path_buf(), writer: Mutex::new(writer), readers })
+    }
+}
+
+/// PRAGMAs of a read-only connection: none that would change the file.
+const READ_ONLY_PRAGMAS: &str = "PRAGMA query_only = ON;
+PRAGMA busy_timeout = 10000;
+PRAGMA temp_store = MEMORY;";
+
+/// `path` as the path part of an SQLite `file:` URI: bytes other than unreserved
+/// characters and `/` percent-encoded, so `?`, `#` and `%` in a name stay part of it.
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for &b in path.as_os_str().as_encoded_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 struct SqliteTx<'a>(rusqlite::Transaction<'a>);

@@ -12,11 +12,12 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use steward_core::audit::{AuditEvent, GENESIS_HASH};
-use steward_crypto::{DataKey, Keyring, MasterKey};
+use steward_core::audit::{AuditEvent, AuditRecord, GENESIS_HASH, canonical};
+use steward_crypto::{DataKey, Keyring, MasterKey, chain_hash};
 use steward_store::{
-    AuditFilter, BackendKind, BackupItem, LinkRow, RequestEventRow, RequestFilter, RequestRow, Store, StoreError,
-    SubjectLookup, SubjectRow, SubmissionRow, SubmissionSummary, TokenRow, Tombstone, schema,
+    AuditExpectation, AuditFilter, BackendKind, BackupItem, LinkRow, ProblemKind, REKEY_ACTION, RequestEventRow,
+    RequestFilter, RequestRow, Store, StoreError, SubjectLookup, SubjectRow, SubmissionRow, SubmissionSummary,
+    TokenRow, Tombstone, schema,
 };
 use uuid::Uuid;
 
@@ -59,14 +60,15 @@ impl TestDb {
     fn sqlite() -> Self {
         let dir = tempfile::TempDir::new().expect("temporary directory");
         let path = dir.path().join("steward.db");
-        let store = Store::open_sqlite(&path).expect("open SQLite store");
+        let store = Store::open_sqlite(&path).expect("open SQLite store").with_audit_key(audit_key());
         Self { store, place: Place::Sqlite { _dir: dir, path } }
     }
 
     fn postgres(url: &str) -> Self {
         let schema = format!("t_{}", Uuid::new_v4().simple());
         let place = Place::Postgres { url: url.to_string(), schema: schema.clone() };
-        let store = Store::open_postgres(url, Some(&schema)).expect("open PostgreSQL store");
+        let store =
+            Store::open_postgres(url, Some(&schema)).expect("open PostgreSQL store").with_audit_key(audit_key());
         Self { store, place }
     }
 
@@ -84,6 +86,17 @@ impl TestDb {
             Place::Sqlite { path, .. } => Store::open_sqlite(path),
             Place::Postgres { url, schema } => Store::open_postgres(url, Some(schema)),
         }
+        .map(|s| s.with_audit_key(audit_key()))
+    }
+
+    /// Open the same database read-only (nothing migrated, nothing writable).
+    fn open_read_only(&self) -> Store {
+        match &self.place {
+            Place::Sqlite { path, .. } => Store::open_sqlite_read_only(path),
+            Place::Postgres { url, schema } => Store::open_postgres_read_only(url, Some(schema)),
+        }
+        .expect("open read-only")
+        .with_audit_key(audit_key())
     }
 
     fn reopen(&self) -> Store {
@@ -181,6 +194,14 @@ conformance! {
     audit_tamper_deleted_last => sqlite_audit_tamper_deleted_last, postgres_audit_tamper_deleted_last;
     audit_tamper_head => sqlite_audit_tamper_head, postgres_audit_tamper_head;
     concurrent_audit_appends => sqlite_concurrent_audit_appends, postgres_concurrent_audit_appends;
+    audit_entries_are_keyed => sqlite_audit_entries_are_keyed, postgres_audit_entries_are_keyed;
+    audit_rewrite_with_plain_hashes => sqlite_audit_rewrite_with_plain_hashes, postgres_audit_rewrite_with_plain_hashes;
+    audit_cut_short_against_kept_head => sqlite_audit_cut_short_against_kept_head, postgres_audit_cut_short_against_kept_head;
+    audit_downgrade_to_plain_chain => sqlite_audit_downgrade_to_plain_chain, postgres_audit_downgrade_to_plain_chain;
+    audit_legacy_chain_is_keyed_once => sqlite_audit_legacy_chain_is_keyed_once, postgres_audit_legacy_chain_is_keyed_once;
+    audit_legacy_chain_keyed_by_first_append => sqlite_audit_legacy_chain_keyed_by_first_append, postgres_audit_legacy_chain_keyed_by_first_append;
+    audit_legacy_part_cannot_be_rewritten => sqlite_audit_legacy_part_cannot_be_rewritten, postgres_audit_legacy_part_cannot_be_rewritten;
+    audit_verify_read_only => sqlite_audit_verify_read_only, postgres_audit_verify_read_only;
     tokens => sqlite_tokens, postgres_tokens;
     settings => sqlite_settings, postgres_settings;
     backup_round_trip => sqlite_backup_round_trip, postgres_backup_round_trip;
@@ -232,6 +253,11 @@ fn keyring() -> Keyring {
     MasterKey::parse("5f0c3e6a9b1d2f4e7a8c0b1d3e5f7a9c2b4d6e8f0a1c3e5b7d9f1a2c4e6b8d0f")
         .expect("test master key")
         .keyring()
+}
+
+/// The audit chain's key under the fixed test master key.
+fn audit_key() -> steward_crypto::AuditKey {
+    keyring().audit_key()
 }
 
 fn email_hash(email: &str) -> [u8; 16] {
@@ -860,6 +886,279 @@ fn audit_tamper_head(db: &TestDb) {
     let problem = report.problem.expect("a rewritten head hash must be reported");
     assert_eq!(problem.seq, 8);
     assert!(problem.message.contains("head"), "message: {}", problem.message);
+}
+
+// ---------------------------------------------------------------------------------
+// 6b. A keyed chain: rewrites without the key, cut-short logs, legacy chains (ADR 0014)
+// ---------------------------------------------------------------------------------
+
+/// Every entry, oldest first.
+fn all_entries(s: &Store) -> Vec<AuditRecord> {
+    let mut all = s.audit_entries(&AuditFilter { limit: 500, ..AuditFilter::default() }).unwrap();
+    all.reverse();
+    all
+}
+
+fn sql_text(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "''"))
+}
+
+/// Rewrite the chain from entry `from` on as someone with write access to the database
+/// but without the key would: change entry `from` with `change`, recompute that entry's
+/// and every later hash with plain SHA-256, and set the head to match.
+fn rewrite_plain(db: &TestDb, from: i64, change: impl Fn(&mut AuditEvent)) {
+    let all = all_entries(&db.store);
+    let mut prev = if from == 1 { GENESIS_HASH.to_string() } else { all[(from - 2) as usize].hash.clone() };
+    let mut sql = String::new();
+    for r in all.iter().filter(|r| r.seq >= from) {
+        let mut ev = r.event.clone();
+        if r.seq == from {
+            change(&mut ev);
+        }
+        let hash = chain_hash(&prev, &canonical(r.seq, &ev));
+        sql.push_str(&format!(
+            "UPDATE audit_log SET detail = {}, action = {}, prev_hash = {}, hash = {} WHERE seq = {};\n",
+            sql_text(&ev.detail),
+            sql_text(&ev.action),
+            sql_text(&prev),
+            sql_text(&hash),
+            r.seq
+        ));
+        prev = hash;
+    }
+    sql.push_str(&format!("UPDATE audit_head SET hash = {} WHERE id = 1;", sql_text(&prev)));
+    db.raw().exec(&sql);
+}
+
+/// Write `n` entries as an older Steward did (plain SHA-256 chain), straight into an
+/// empty log; returns the head hash.
+fn legacy_chain(db: &TestDb, n: i64) -> String {
+    let mut prev = GENESIS_HASH.to_string();
+    let mut sql = String::new();
+    for seq in 1..=n {
+        let mut ev = event("subject.view", "subject", &format!("legacy-{seq}"));
+        ev.detail = format!("old entry {seq}");
+        let hash = chain_hash(&prev, &canonical(seq, &ev));
+        sql.push_str(&format!(
+            "INSERT INTO audit_log (seq, at, actor, action, object_type, object_id, request_id, outcome, detail, prev_hash, hash) \
+             VALUES ({seq}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});\n",
+            sql_text(&ev.at),
+            sql_text(&ev.actor),
+            sql_text(&ev.action),
+            sql_text(&ev.object_type),
+            sql_text(&ev.object_id),
+            sql_text(&ev.request_id),
+            sql_text(&ev.outcome),
+            sql_text(&ev.detail),
+            sql_text(&prev),
+            sql_text(&hash)
+        ));
+        prev = hash;
+    }
+    sql.push_str(&format!("UPDATE audit_head SET seq = {n}, hash = {} WHERE id = 1;", sql_text(&prev)));
+    db.raw().exec(&sql);
+    prev
+}
+
+fn audit_entries_are_keyed(db: &TestDb) {
+    eight_entries(&db.store);
+    let all = all_entries(&db.store);
+    for r in &all {
+        let encoded = canonical(r.seq, &r.event);
+        assert_ne!(r.hash, chain_hash(&r.prev_hash, &encoded), "entry {} is not a plain hash", r.seq);
+        assert!(audit_key().verify_chain_mac(&r.prev_hash, &encoded, &r.hash), "entry {} is a MAC", r.seq);
+    }
+    let report = db.store.verify_audit().unwrap();
+    assert_eq!((report.legacy_entries, report.keyed, report.problem), (0, true, None));
+
+    // Nothing can be appended, and nothing checked, without the key.
+    let keyless = match &db.place {
+        Place::Sqlite { path, .. } => Store::open_sqlite(path),
+        Place::Postgres { url, schema } => Store::open_postgres(url, Some(schema)),
+    }
+    .unwrap();
+    assert!(matches!(keyless.audit(&event("backup.export", "backup", "")), Err(StoreError::Unavailable(_))));
+    assert!(keyless.verify_audit().is_err());
+    assert_eq!(head_seq(&db.store), 8, "the refused append wrote nothing");
+
+    // Another master key's audit key finds the chain altered from its first entry.
+    let other = MasterKey::parse(&"11".repeat(32)).unwrap().keyring().audit_key();
+    let foreign = db.reopen().with_audit_key(other);
+    let problem = foreign.verify_audit().unwrap().problem.expect("another key");
+    assert_eq!(problem.seq, 1);
+}
+
+/// (b) An entry rewritten and every later hash recomputed with plain SHA-256, head
+/// fixed: without the key the chain cannot be made consistent again.
+fn audit_rewrite_with_plain_hashes(db: &TestDb) {
+    eight_entries(&db.store);
+    rewrite_plain(db, 5, |ev| ev.detail = "nothing to see here".into());
+    let report = db.store.verify_audit().unwrap();
+    let problem = report.problem.expect("a rewritten chain must be reported");
+    assert_eq!((problem.seq, problem.kind), (5, ProblemKind::Chain));
+    assert!(problem.message.contains("altered"), "message: {}", problem.message);
+    assert_eq!(report.entries, 4);
+
+    // Recomputed from the very first entry (a downgrade to a plain chain from entry 3
+    // on) fails the same way.
+    rewrite_plain(db, 3, |_| {});
+    assert_eq!(db.store.verify_audit().unwrap().problem.expect("reported").seq, 3);
+}
+
+/// (a) The newest entries deleted and the head fixed to the new last entry: the chain
+/// is consistent, but not with the head kept earlier.
+fn audit_cut_short_against_kept_head(db: &TestDb) {
+    let s = &db.store;
+    eight_entries(s);
+    let (kept_n, kept_hash) = s.audit_head().unwrap();
+    let at5 = all_entries(s)[4].hash.clone();
+    let expect =
+        |entries: Option<i64>, head: Option<&str>| AuditExpectation { entries, head: head.map(str::to_string) };
+
+    // Intact, and grown since: the kept head is found where it was.
+    s.audit(&event("backup.export", "backup", "")).unwrap();
+    let ok = s.verify_audit_against(&expect(Some(kept_n), Some(&kept_hash))).unwrap();
+    assert_eq!((ok.problem, ok.kept_head_seq), (None, Some(8)));
+    let ok = s.verify_audit_against(&expect(None, Some(&kept_hash.to_uppercase()))).unwrap();
+    assert_eq!((ok.problem, ok.kept_head_seq), (None, Some(8)));
+    let ok = s.verify_audit_against(&expect(None, Some(&at5))).unwrap();
+    assert_eq!(ok.kept_head_seq, Some(5), "an earlier entry's hash is found too");
+
+    db.raw().exec(
+        "DELETE FROM audit_log WHERE seq >= 7;
+         UPDATE audit_head SET seq = 6, hash = (SELECT hash FROM audit_log WHERE seq = 6) WHERE id = 1;",
+    );
+    let plain = s.verify_audit().unwrap();
+    assert_eq!((plain.problem, plain.entries), (None, 6), "on its own the shortened chain is consistent");
+
+    let short = s.verify_audit_against(&expect(Some(kept_n), Some(&kept_hash))).unwrap();
+    let p = short.problem.expect("shorter than kept");
+    assert_eq!(p.kind, ProblemKind::KeptHead);
+    assert_eq!(p.message, "the log is shorter than the head kept earlier: 6 entries now, 8 expected");
+    let p = s.verify_audit_against(&expect(None, Some(&kept_hash))).unwrap().problem.expect("head gone");
+    assert!(p.message.starts_with("no entry's hash is the head kept earlier"), "{}", p.message);
+    let p = s.verify_audit_against(&expect(Some(5), Some(&kept_hash))).unwrap().problem.expect("differs");
+    assert_eq!(p.message, "entry 5's hash differs from the head kept earlier (the log was rewritten)");
+    assert!(s.verify_audit_against(&expect(Some(5), Some(&at5))).unwrap().problem.is_none());
+    assert!(s.verify_audit_against(&expect(Some(6), None)).unwrap().problem.is_none());
+}
+
+/// The whole chain recomputed as plain SHA-256 (as if no key had ever been used) is
+/// consistent on its own, but says it is not keyed, and a head kept earlier exposes it.
+fn audit_downgrade_to_plain_chain(db: &TestDb) {
+    eight_entries(&db.store);
+    let (n, kept) = db.store.audit_head().unwrap();
+    rewrite_plain(db, 1, |ev| ev.detail = "rewritten".into());
+    let report = db.store.verify_audit().unwrap();
+    assert_eq!((report.problem, report.keyed, report.legacy_entries), (None, false, 8));
+    let against = db
+        .store
+        .verify_audit_against(&AuditExpectation { entries: Some(n), head: Some(kept) })
+        .unwrap()
+        .problem
+        .expect("the kept head shows the rewrite");
+    assert_eq!(against.seq, 8);
+    assert!(against.message.contains("differs from the head kept earlier"));
+}
+
+/// (d) A chain written before the key existed is verified as it was written, then keyed
+/// once by an `audit.rekey` entry; verification passes and covers both parts.
+fn audit_legacy_chain_is_keyed_once(db: &TestDb) {
+    let s = &db.store;
+    let legacy_head = legacy_chain(db, 5);
+    let before = s.verify_audit().unwrap();
+    assert_eq!((before.problem, before.keyed, before.legacy_entries, before.entries), (None, false, 5, 5));
+
+    let rekey = s.key_audit_chain().unwrap().expect("a legacy chain is keyed");
+    assert_eq!(rekey.seq, 6);
+    assert_eq!(rekey.event.action, REKEY_ACTION);
+    assert_eq!(rekey.prev_hash, legacy_head);
+    assert_eq!(rekey.event.outcome, "success");
+    assert_eq!(rekey.event.detail, format!("legacy_entries=5 legacy_head={legacy_head} legacy_check=intact"));
+    assert!(s.key_audit_chain().unwrap().is_none(), "only once");
+    assert!(db.reopen().key_audit_chain().unwrap().is_none(), "also from another store");
+
+    s.audit(&event("subject.view", "subject", "after")).unwrap();
+    let report = s.verify_audit().unwrap();
+    assert_eq!((report.problem, report.keyed, report.legacy_entries, report.entries), (None, true, 5, 7));
+    // A head kept before the keying is still found.
+    let kept = s.verify_audit_against(&AuditExpectation { entries: Some(5), head: Some(legacy_head) }).unwrap();
+    assert_eq!((kept.problem, kept.kept_head_seq), (None, Some(5)));
+
+    // A legacy chain that does not verify is keyed all the same, and says so.
+    let other = db.fresh();
+    legacy_chain(&other, 3);
+    other.raw().exec("UPDATE audit_log SET detail = 'changed' WHERE seq = 2");
+    let rekey = other.store.key_audit_chain().unwrap().expect("keyed");
+    assert_eq!(rekey.event.outcome, "failure");
+    assert!(rekey.event.detail.ends_with("legacy_check=broken_at=2"), "{}", rekey.event.detail);
+    assert_eq!(other.store.verify_audit().unwrap().problem.expect("still broken").seq, 2);
+}
+
+/// The first append to a legacy chain keys it first, in the same transaction.
+fn audit_legacy_chain_keyed_by_first_append(db: &TestDb) {
+    let s = &db.store;
+    legacy_chain(db, 4);
+    let rec = s.audit(&event("backup.restore", "backup", "")).unwrap();
+    assert_eq!(rec.seq, 6, "entry 5 keyed the chain");
+    let all = all_entries(s);
+    assert_eq!(all[4].event.action, REKEY_ACTION);
+    let report = s.verify_audit().unwrap();
+    assert_eq!((report.problem, report.legacy_entries, report.entries), (None, 4, 6));
+}
+
+/// Once keyed, the legacy part cannot be rewritten either: the rekey entry's MAC covers
+/// its head.
+fn audit_legacy_part_cannot_be_rewritten(db: &TestDb) {
+    let s = &db.store;
+    legacy_chain(db, 5);
+    s.key_audit_chain().unwrap();
+    s.audit(&event("subject.view", "subject", "after")).unwrap();
+    // Rewrite entry 2 and recompute the legacy hashes, then relink the rekey entry.
+    let all = all_entries(s);
+    let mut prev = all[0].hash.clone();
+    let mut sql = String::new();
+    for r in &all[1..5] {
+        let mut ev = r.event.clone();
+        if r.seq == 2 {
+            ev.detail = "rewritten".into();
+        }
+        let hash = chain_hash(&prev, &canonical(r.seq, &ev));
+        sql.push_str(&format!(
+            "UPDATE audit_log SET detail = {}, prev_hash = {}, hash = {} WHERE seq = {};\n",
+            sql_text(&ev.detail),
+            sql_text(&prev),
+            sql_text(&hash),
+            r.seq
+        ));
+        prev = hash;
+    }
+    sql.push_str(&format!("UPDATE audit_log SET prev_hash = {} WHERE seq = 6;", sql_text(&prev)));
+    db.raw().exec(&sql);
+    let problem = s.verify_audit().unwrap().problem.expect("the rewrite is found");
+    assert_eq!(problem.seq, 6, "the rekey entry no longer matches: {}", problem.message);
+    assert!(problem.message.contains("altered"), "{}", problem.message);
+}
+
+/// (c) Verification works on a store opened read-only, which cannot write at all.
+fn audit_verify_read_only(db: &TestDb) {
+    eight_entries(&db.store);
+    let (n, head) = db.store.audit_head().unwrap();
+    let ro = db.open_read_only();
+    let report = ro.verify_audit_against(&AuditExpectation { entries: Some(n), head: Some(head.clone()) }).unwrap();
+    assert_eq!((report.problem, report.entries, report.kept_head_seq), (None, 8, Some(8)));
+    assert!(ro.audit(&event("audit.verify", "audit", "chain")).is_err(), "a read-only store refuses writes");
+    assert!(ro.put_settings(&[("org.name", "x")], None).is_err());
+    assert_eq!(ro.audit_head().unwrap(), (n, head.clone()));
+    assert_eq!(db.store.audit_head().unwrap(), (n, head), "nothing was written");
+    // A legacy chain is not keyed by a read-only store.
+    let other = db.fresh();
+    legacy_chain(&other, 2);
+    let ro = other.open_read_only();
+    assert!(ro.key_audit_chain().is_err());
+    let report = ro.verify_audit().unwrap();
+    assert_eq!((report.problem, report.keyed, report.entries), (None, false, 2));
+    assert_eq!(head_seq(&other.store), 2);
 }
 
 // ---------------------------------------------------------------------------------

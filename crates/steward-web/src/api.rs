@@ -378,7 +378,8 @@ pub async fn audit_entries(
 pub struct AuditHead {
     /// Entries.
     pub count: i64,
-    /// SHA-256 of the newest entry (hex).
+    /// Hash of the newest entry (hex): an HMAC-SHA-256 under the audit key, or SHA-256
+    /// for a log written by an older Steward and not yet keyed.
     pub hash: String,
 }
 
@@ -397,7 +398,7 @@ pub async fn audit_head(State(s): State<AppState>, Authed(ctx): Authed) -> Resul
 
 /// Recompute the whole audit chain and report the first entry altered, removed or reordered.
 #[utoipa::path(post, path = "/api/v1/audit/verify", tag = "audit", security(("bearer" = [])),
-    responses((status = 200, body = Object, description = "entries, head_hash and problem (null when intact)"), (status = 403, body = ErrorBody)))]
+    responses((status = 200, body = Object, description = "entries, head_hash, problem (null when intact), legacy_entries (written before the log was keyed) and keyed"), (status = 403, body = ErrorBody)))]
 pub async fn audit_verify(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<VerifyReport>, ApiError> {
     let app = s.app.clone();
     Ok(Json(blocking(move || app.verify_audit(&ctx)).await?))

@@ -439,7 +439,60 @@ fn calendar_feeds_show_each_person_their_deadlines(env: &Env) {
     let _ = &w.b;
 }
 
+/// The audit log's daily record: sent only with email set up and an address set, to that
+/// address, naming the organisation, date, count and head hash, which then verifies as a
+/// head kept earlier; the address itself is never audited.
+fn the_audit_record_is_emailed_daily(env: &Env) {
+    use steward_app::audit_anchor::AUDIT_ANCHOR;
+    let sink = SmtpSink::start();
+    let at_eight = uk_today().at(8, 0, 0, 0).to_zoned(jiff::tz::TimeZone::get("Europe/London").unwrap()).unwrap();
+    assert_eq!(env.app.job_due(AUDIT_ANCHOR, &at_eight, false).unwrap(), None, "nothing set up");
+    env.app.set_org_settings(&Context::cli(), Some("Riverside Housing"), None).unwrap();
+    env.app.set_mail_settings(&Context::cli(), &mail_settings(sink.port)).unwrap();
+    assert_eq!(env.app.job_due(AUDIT_ANCHOR, &at_eight, false).unwrap(), None, "no address yet");
+
+    let (_, staff) = user(env, "sam.staff", Role::Staff);
+    assert!(matches!(env.app.set_audit_anchor_email(&staff, "x@example.net"), Err(AppError::Forbidden(_))));
+    match env.app.set_audit_anchor_email(&Context::cli(), "not an address") {
+        Err(AppError::Invalid(f)) => assert_eq!(f.field, "audit_anchor_email"),
+        other => panic!("expected an address problem, got {other:?}"),
+    }
+    env.app.set_audit_anchor_email(&Context::cli(), " Trustee@Example.NET ").unwrap();
+    assert_eq!(env.app.audit_anchor_email(&Context::cli()).unwrap().as_deref(), Some("trustee@example.net"));
+    assert!(env.app.job_due(AUDIT_ANCHOR, &at_eight, false).unwrap().is_some());
+
+    let run = env.app.run_job(&Context::cli(), AUDIT_ANCHOR, Cause::Manual, "test").unwrap().unwrap();
+    assert_eq!(run.outcome, "success", "{}", run.message);
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, ["trustee@example.net"]);
+    let body = body_of(&mails[0]).replace("\r\n", "\n");
+    assert!(mails[0].data.contains("Subject: Steward audit log record for Riverside Housing"), "{}", mails[0].data);
+    assert!(body.contains("Organisation: Riverside Housing"), "{body}");
+    assert!(body.contains(&format!("Date: {}", uk_today().strftime("%-d %B %Y"))), "{body}");
+    assert!(body.contains("entries are intact"), "{body}");
+    let field = |name: &str| body.lines().find_map(|l| l.strip_prefix(name)).unwrap().trim().to_string();
+    let (entries, head) = (field("Entries: "), field("Head hash: "));
+    assert!(body.contains(&format!("steward audit verify --expect-entries {entries} --expect-head")), "{body}");
+    assert!(!body.contains(SUBJECT_FAMILY));
+    let expect = steward_store::AuditExpectation { entries: Some(entries.parse().unwrap()), head: Some(head) };
+    let report = env.app.store().verify_audit_against(&expect).unwrap();
+    assert_eq!(report.problem, None);
+    assert_eq!(report.kept_head_seq, expect.entries);
+    // Done for the day.
+    assert_eq!(env.app.job_due(AUDIT_ANCHOR, &at_eight, false).unwrap(), None);
+
+    let audit =
+        env.app.store().audit_entries(&steward_store::AuditFilter { limit: 500, ..Default::default() }).unwrap();
+    assert!(audit.iter().all(|e| !e.event.detail.contains("example.net")), "the address is never audited");
+    assert!(audit.iter().any(|e| e.event.action == "settings.update" && e.event.detail == "fields=audit_anchor_email"));
+    // Cleared, nothing more is due.
+    env.app.set_audit_anchor_email(&Context::cli(), "").unwrap();
+    assert_eq!(env.app.audit_anchor_email(&Context::cli()).unwrap(), None);
+}
+
 on_both_backends!(
+    the_audit_record_is_emailed_daily,
     reminders_reach_assignees_once_a_day,
     a_run_without_email_settings_fails_visibly,
     a_second_server_is_refused_the_lease,

@@ -903,6 +903,38 @@ fn settings_save_and_the_dashboard_tasks_go() {
     assert_eq!(env.app.org_settings().expect("settings").org_name, "Riverside Housing Association");
 }
 
+/// The address for the audit log's daily record: shown, checked without echoing a bad
+/// value in the summary, saved normalised, audited by field name only, and cleared.
+#[test]
+fn settings_keep_the_address_for_the_audit_record() {
+    let env = Env::new();
+    let admin = &env.users.admin;
+    env.get(admin, "/settings")
+        .assert_status(StatusCode::OK)
+        .assert_has("<label for=\"audit_anchor_email\">Email address for the daily record</label>");
+    let base = [("org_name", "Riverside Housing Association"), ("region", "scotland")];
+    let with = |anchor: &'static str| {
+        let mut v = base.to_vec();
+        v.push(("audit_anchor_email", anchor));
+        v
+    };
+    env.post(admin, "/settings", &with("trustee at example"))
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_has("<a href=\"#audit_anchor_email\">The address for the audit log&#39;s daily record is not");
+    assert_eq!(env.app.audit_anchor_email(&steward_app::Context::cli()).expect("read"), None);
+    env.post(admin, "/settings", &with("Trustee@Example.NET")).assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(
+        env.app.audit_anchor_email(&steward_app::Context::cli()).expect("read").as_deref(),
+        Some("trustee@example.net")
+    );
+    env.get(admin, "/settings").assert_has("value=\"trustee@example.net\"");
+    let audited = env.audit("settings.update");
+    assert!(audited.iter().any(|e| e.event.detail == "fields=audit_anchor_email"));
+    assert!(audited.iter().all(|e| !e.event.detail.contains("example.net")));
+    env.post(admin, "/settings", &with("")).assert_status(StatusCode::SEE_OTHER);
+    assert_eq!(env.app.audit_anchor_email(&steward_app::Context::cli()).expect("read"), None);
+}
+
 // ---------------------------------------------------------------------------------
 // Forgery, escaping, the inbox, and every role on every page
 // ---------------------------------------------------------------------------------

@@ -261,16 +261,36 @@ enum JobsCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Recompute the whole chain; exits 3 naming the first entry altered, removed or reordered.
+    /// Recompute the whole chain, writing nothing (a read-only copy of the data directory
+    /// will do); exits 3 naming the first entry altered, removed or reordered, or when
+    /// the log no longer holds a head kept earlier.
     Verify {
         #[command(flatten)]
         dir: DataDir,
+        /// The head hash kept earlier (from `audit head` or the daily email): some entry
+        /// must still have it (with --expect-entries, that entry).
+        #[arg(long, value_name = "HASH", value_parser = parse_head_hash)]
+        expect_head: Option<String>,
+        /// The number of entries kept earlier: the log must have at least as many.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(i64).range(0..))]
+        expect_entries: Option<i64>,
     },
-    /// Print the number of entries and the head hash, to keep somewhere else.
+    /// Check the chain, then print its number of entries and head hash, to keep
+    /// somewhere else (writes nothing).
     Head {
         #[command(flatten)]
         dir: DataDir,
     },
+}
+
+/// A head hash as `audit head` prints it: 64 hexadecimal digits (case ignored).
+fn parse_head_hash(s: &str) -> Result<String, String> {
+    let h = s.trim();
+    if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(h.to_ascii_lowercase())
+    } else {
+        Err("expected the head hash as `steward audit head` prints it: 64 hexadecimal digits".into())
+    }
 }
 
 fn parse_region(s: &str) -> Result<Region, String> {
@@ -415,28 +435,30 @@ fn run(cmd: Command) -> Result<(), Failure> {
             }
         },
         Command::Audit { command } => match command {
-            AuditCommand::Verify { dir } => {
-                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
-                let report = app.verify_audit(&Context::cli())?;
-                match report.problem {
-                    None => {
-                        println!("Audit log intact: {} entries, head {}", report.entries, report.head_hash);
-                        Ok(())
-                    }
-                    Some(p) => Err(Failure(
-                        format!(
-                            "audit log broken at entry {}: {} ({} entries before it verified)",
-                            p.seq, p.message, report.entries
-                        ),
-                        EXIT_AUDIT_BROKEN,
-                    )),
+            AuditCommand::Verify { dir, expect_head, expect_entries } => {
+                let expect = steward_store::AuditExpectation { entries: expect_entries, head: expect_head };
+                let report = verify_read_only(&dir.data_dir, &expect)?;
+                audit_failure(&report)?;
+                println!("Audit log intact: {} entries, head {}", report.entries, report.head_hash);
+                print_keying(&report);
+                if let Some(seq) = report.kept_head_seq {
+                    println!("The head kept earlier is entry {seq}'s: nothing up to it was removed or changed.");
+                } else if let Some(n) = expect_entries {
+                    println!("The log holds at least the {n} entries kept earlier.");
                 }
+                Ok(())
             }
             AuditCommand::Head { dir } => {
-                let (app, _) = open(&dir.data_dir, &Overrides::default())?;
-                let (count, hash) = app.store().audit_head()?;
-                println!("entries: {count}");
-                println!("head: {hash}");
+                let report = verify_read_only(&dir.data_dir, &steward_store::AuditExpectation::default())?;
+                audit_failure(&report)?;
+                print_keying(&report);
+                println!("entries={} head={}", report.entries, report.head_hash);
+                println!(
+                    "Keep this line somewhere else. To check later that nothing up to here changed:\n  steward audit verify --data-dir {} --expect-entries {} --expect-head {}",
+                    dir.data_dir.display(),
+                    report.entries,
+                    report.head_hash
+                );
                 Ok(())
             }
         },
@@ -481,6 +503,55 @@ fn run(cmd: Command) -> Result<(), Failure> {
             };
             deadline(&clock, region, explain)
         }
+    }
+}
+
+/// Check the audit chain of `data_dir` opened read-only, against `expect`.
+fn verify_read_only(
+    data_dir: &Path,
+    expect: &steward_store::AuditExpectation,
+) -> Result<steward_store::VerifyReport, Failure> {
+    let config = check_data_dir(data_dir, &Overrides::default())?;
+    let key = master_key(&config, data_dir)?;
+    let store = match &config.database_url {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Store::open_postgres_read_only(url, None)?
+        }
+        Some(_) => return Err(Failure("database_url must start with postgres:// or postgresql://".into(), 1)),
+        None => Store::open_sqlite_read_only(&data_dir.join(DB_FILE))?,
+    };
+    Ok(steward_app::verify_audit_read_only(store, &key, expect)?)
+}
+
+/// Exit 3 with the first problem of `report`, if it has one.
+fn audit_failure(report: &steward_store::VerifyReport) -> Result<(), Failure> {
+    let Some(p) = &report.problem else { return Ok(()) };
+    let message = match p.kind {
+        steward_store::ProblemKind::Chain => format!(
+            "audit log broken at entry {}: {} ({} entries before it verified)",
+            p.seq, p.message, report.entries
+        ),
+        steward_store::ProblemKind::KeptHead => format!(
+            "the audit log does not hold the head kept earlier: {} (its {} entries verify among themselves)",
+            p.message, report.entries
+        ),
+    };
+    Err(Failure(message, EXIT_AUDIT_BROKEN))
+}
+
+/// Say which entries the audit key covers, when not all of them.
+fn print_keying(report: &steward_store::VerifyReport) {
+    if !report.keyed {
+        println!(
+            "Note: none of these {} entries is keyed yet (they were written by an older Steward); any command that opens the data directory keys them. Until then only a head kept earlier shows they were not rewritten.",
+            report.entries
+        );
+    } else if report.legacy_entries > 0 {
+        println!(
+            "Entries 1 to {} were written before the audit log was keyed; entry {} keyed them, and every entry from it on carries a MAC under the audit key.",
+            report.legacy_entries,
+            report.legacy_entries + 1
+        );
     }
 }
 
@@ -594,6 +665,27 @@ fn master_key(config: &Config, data_dir: &Path) -> Result<MasterKey, Failure> {
 }
 
 fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
+    let config = check_data_dir(data_dir, flags)?;
+    datadir::hold_shared(data_dir, false).map_err(|m| Failure(m, 1))?;
+    let schedule = data_dir.join(SCHEDULE_FILE);
+    if schedule.exists() {
+        load_schedule(&schedule)?;
+    }
+    // A directory that shows an earlier installation must have its database: a new,
+    // empty one in its place would silently lose everything (and make the audit log
+    // look intact). A configuration alone may be new (written by hand for a first start).
+    let signs = datadir::signs_of_installation(data_dir, &data_dir.join(JOURNAL_FILE));
+    let mode = if signs.is_empty() { OpenMode::Create } else { OpenMode::Existing };
+    let opened = open_with(data_dir, &config, mode)?;
+    // Directories initialised before the marker existed get one now.
+    if let Err(e) = datadir::write_marker(data_dir) {
+        tracing::warn!(error = %e, "cannot mark the data directory");
+    }
+    Ok(opened)
+}
+
+/// The configuration of `data_dir`, once it is known to be an initialised data directory.
+fn check_data_dir(data_dir: &Path, flags: &Overrides) -> Result<Config, Failure> {
     if !data_dir.is_dir() {
         return Err(Failure(
             format!(
@@ -614,23 +706,7 @@ fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
             1,
         ));
     }
-    datadir::hold_shared(data_dir, false).map_err(|m| Failure(m, 1))?;
-    let config = Config::load(data_dir, flags)?;
-    let schedule = data_dir.join(SCHEDULE_FILE);
-    if schedule.exists() {
-        load_schedule(&schedule)?;
-    }
-    // A directory that shows an earlier installation must have its database: a new,
-    // empty one in its place would silently lose everything (and make the audit log
-    // look intact). A configuration alone may be new (written by hand for a first start).
-    let signs = datadir::signs_of_installation(data_dir, &data_dir.join(JOURNAL_FILE));
-    let mode = if signs.is_empty() { OpenMode::Create } else { OpenMode::Existing };
-    let opened = open_with(data_dir, &config, mode)?;
-    // Directories initialised before the marker existed get one now.
-    if let Err(e) = datadir::write_marker(data_dir) {
-        tracing::warn!(error = %e, "cannot mark the data directory");
-    }
-    Ok(opened)
+    Ok(Config::load(data_dir, flags)?)
 }
 
 /// Why Steward will not start on `data_dir` whose database (`what`) is gone, and what to do.

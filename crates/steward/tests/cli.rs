@@ -761,10 +761,84 @@ fn dir_with_cli_activity() -> (tempfile::TempDir, PathBuf) {
     let (tmp, dir) = init_dir();
     create_token(&dir, "Housing CRM", "dpo");
     create_token(&dir, "Auditor", "auditor");
+    create_token(&dir, "Reporting", "staff");
     cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
-    let n: i64 = sqlite(&dir).query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0)).expect("count");
+    let n = audit_count(&dir);
     assert!(n >= 4, "enough entries to tamper with: {n}");
     (tmp, dir)
+}
+
+fn audit_count(dir: &Path) -> i64 {
+    sqlite(dir).query_row("SELECT COUNT(*) FROM audit_log", [], |r| r.get(0)).expect("count")
+}
+
+/// `steward audit head`: the entry count and head hash from its `entries=N head=HASH` line.
+fn audit_head(dir: &Path) -> (i64, String) {
+    let out = cli(["audit", "head", "--data-dir", s(dir)]);
+    out.code(0);
+    let line = out.stdout.lines().find(|l| l.starts_with("entries=")).expect("an entries= line");
+    let (n, h) = line.split_once(' ').expect("two fields");
+    let n = n.strip_prefix("entries=").expect("entries=").parse().expect("a number");
+    let h = h.strip_prefix("head=").expect("head=").to_string();
+    (n, h)
+}
+
+/// Rewrite the log from entry `from` on as someone with write access to the database but
+/// without the master key would: change that entry's detail (unless `detail` is `None`),
+/// recompute its hash and every later one with plain SHA-256, and fix the head.
+fn rewrite_with_plain_hashes(dir: &Path, from: i64, detail: Option<&str>) {
+    rewrite_range_with_plain_hashes(dir, from, i64::MAX, detail);
+}
+
+/// [`rewrite_with_plain_hashes`] for entries `from` to `to` only; the entry after `to`
+/// (if any) is relinked to the new hash of entry `to`, the head fixed otherwise.
+fn rewrite_range_with_plain_hashes(dir: &Path, from: i64, to: i64, detail: Option<&str>) {
+    use steward_core::audit::{AuditEvent, canonical};
+    let db = sqlite(dir);
+    let rows: Vec<(i64, AuditEvent)> = db
+        .prepare("SELECT seq, at, actor, action, object_type, object_id, request_id, outcome, detail FROM audit_log ORDER BY seq")
+        .expect("prepare")
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                AuditEvent {
+                    at: r.get(1)?,
+                    actor: r.get(2)?,
+                    action: r.get(3)?,
+                    object_type: r.get(4)?,
+                    object_id: r.get(5)?,
+                    request_id: r.get(6)?,
+                    outcome: r.get(7)?,
+                    detail: r.get(8)?,
+                },
+            ))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let mut prev: String = if from == 1 {
+        steward_core::audit::GENESIS_HASH.to_string()
+    } else {
+        db.query_row("SELECT hash FROM audit_log WHERE seq = ?1", [from - 1], |r| r.get(0)).expect("previous")
+    };
+    for (seq, mut ev) in rows.into_iter().filter(|(seq, _)| *seq >= from && *seq <= to) {
+        if let (true, Some(d)) = (seq == from, detail) {
+            ev.detail = d.to_string();
+        }
+        let hash = steward_crypto::chain_hash(&prev, &canonical(seq, &ev));
+        db.execute(
+            "UPDATE audit_log SET detail = ?1, prev_hash = ?2, hash = ?3 WHERE seq = ?4",
+            rusqlite::params![ev.detail, prev, hash, seq],
+        )
+        .expect("rewrite");
+        prev = hash;
+    }
+    let relinked = db
+        .execute("UPDATE audit_log SET prev_hash = ?1 WHERE seq = ?2", rusqlite::params![prev, to.saturating_add(1)])
+        .expect("relink");
+    if relinked == 0 {
+        db.execute("UPDATE audit_head SET hash = ?1 WHERE id = 1", [&prev]).expect("head");
+    }
 }
 
 #[test]
@@ -824,15 +898,8 @@ fn reordered_audit_entries_are_found() {
 fn audit_head_prints_the_count_and_hash() {
     let (_tmp, dir) = dir_with_cli_activity();
     let out = cli(["audit", "head", "--data-dir", s(&dir)]);
-    out.code(0);
-    let count: i64 = out
-        .stdout
-        .lines()
-        .find_map(|l| l.strip_prefix("entries: "))
-        .expect("an entries line")
-        .parse()
-        .expect("a number");
-    let hash = out.stdout.lines().find_map(|l| l.strip_prefix("head: ")).expect("a head line");
+    out.code(0).stdout_has("steward audit verify --data-dir").stdout_has("--expect-entries");
+    let (count, hash) = audit_head(&dir);
     assert_eq!(hash.len(), 64, "{hash}");
     assert!(hash.bytes().all(|b| b.is_ascii_hexdigit()), "{hash}");
     let (max_seq, last_hash): (i64, String) = sqlite(&dir)
@@ -840,6 +907,204 @@ fn audit_head_prints_the_count_and_hash() {
         .expect("last entry");
     assert_eq!(count, max_seq);
     assert_eq!(hash, last_hash);
+    // What it prints can be pasted back.
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-entries", &count.to_string(), "--expect-head", &hash])
+        .code(0)
+        .stdout_has(&format!("The head kept earlier is entry {count}'s"));
+    // Printing it records nothing.
+    assert_eq!(audit_count(&dir), count);
+    // A malformed head is refused as a usage error, naming the flag.
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-head", "abc"]).code(2).stderr_has("--expect-head");
+}
+
+/// (a) The newest entries deleted straight from the database and the head row fixed to
+/// the new last entry: the shortened chain is consistent, but a head kept earlier shows
+/// what happened.
+#[test]
+fn a_log_cut_short_fails_against_the_head_kept_earlier() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    let (kept_n, kept_head) = audit_head(&dir);
+    let n = kept_n.to_string();
+    // The log grows; the kept head is still found where it was.
+    create_token(&dir, "Later integration", "staff");
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-head", &kept_head])
+        .code(0)
+        .stdout_has(&format!("The head kept earlier is entry {kept_n}'s"));
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-entries", &n, "--expect-head", &kept_head]).code(0);
+
+    let db = sqlite(&dir);
+    db.execute("DELETE FROM audit_log WHERE seq > ?1", [kept_n - 2]).expect("delete the newest");
+    db.execute(
+        "UPDATE audit_head SET seq = ?1, hash = (SELECT hash FROM audit_log WHERE seq = ?1) WHERE id = 1",
+        [kept_n - 2],
+    )
+    .expect("fix the head");
+    drop(db);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-head", &kept_head])
+        .code(3)
+        .stderr_has("no entry's hash is the head kept earlier");
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-entries", &n, "--expect-head", &kept_head])
+        .code(3)
+        .stderr_has(&format!(
+            "the log is shorter than the head kept earlier: {} entries now, {kept_n} expected",
+            kept_n - 2
+        ));
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-entries", &n]).code(3).stderr_has("shorter");
+}
+
+/// (b) An entry's detail rewritten and every later hash recomputed with plain SHA-256,
+/// head fixed: without the master key the chain cannot be made consistent.
+#[test]
+fn a_log_rewritten_with_plain_hashes_fails_verification() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    let (kept_n, kept_head) = audit_head(&dir);
+    rewrite_with_plain_hashes(&dir, 2, Some("fields=nothing"));
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(3).stderr_has("broken at entry 2:").stderr_has("altered");
+    // Rewritten from the first entry, the log no longer claims to be keyed, and the head
+    // kept earlier shows the rewrite.
+    rewrite_with_plain_hashes(&dir, 1, None);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("none of these");
+    cli([
+        "audit",
+        "verify",
+        "--data-dir",
+        s(&dir),
+        "--expect-entries",
+        &kept_n.to_string(),
+        "--expect-head",
+        &kept_head,
+    ])
+    .code(3)
+    .stderr_has(&format!("entry {kept_n}'s hash differs from the head kept earlier (the log was rewritten)"));
+}
+
+/// Every file of `dir` with its contents, sorted by name.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_file())
+        .map(|p| (p.file_name().expect("name").to_string_lossy().into_owned(), std::fs::read(&p).expect("read")))
+        .collect();
+    out.sort();
+    out
+}
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// (c) `audit verify` and `audit head` record nothing and work on a read-only copy of the
+/// data directory, leaving every file as it was.
+#[cfg(unix)]
+#[test]
+fn verification_works_on_a_read_only_copy_and_writes_nothing() {
+    let (tmp, dir) = dir_with_cli_activity();
+    let before = audit_count(&dir);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0);
+    audit_head(&dir);
+    assert_eq!(audit_count(&dir), before, "checking the live directory records nothing");
+
+    let copy = tmp.path().join("copy");
+    std::fs::create_dir(&copy).expect("mkdir");
+    for (name, bytes) in files(&dir) {
+        std::fs::write(copy.join(&name), bytes).expect("copy");
+        set_mode(&copy.join(&name), 0o400);
+    }
+    set_mode(&copy, 0o500);
+    let snapshot = files(&copy);
+    let (n, head) = audit_head(&copy);
+    assert_eq!(n, before);
+    cli(["audit", "verify", "--data-dir", s(&copy), "--expect-entries", &n.to_string(), "--expect-head", &head])
+        .code(0)
+        .stdout_has("intact");
+    set_mode(&copy, 0o700);
+    assert_eq!(files(&copy), snapshot, "no file was changed or added");
+    // Tampering in the copy is found there too.
+    set_mode(&copy.join("steward.db"), 0o600);
+    let changed = sqlite(&copy).execute("UPDATE audit_log SET detail = 'x' WHERE seq = 2", []).expect("tamper");
+    assert_eq!(changed, 1);
+    set_mode(&copy.join("steward.db"), 0o400);
+    cli(["audit", "verify", "--data-dir", s(&copy)]).code(3).stderr_has("broken at entry 2:");
+}
+
+/// (d) A log written by an older Steward (plain SHA-256 hashes) verifies as it is, is
+/// keyed once by the next command that opens the data directory, and keeps verifying,
+/// the older part included.
+#[test]
+fn an_older_plain_log_is_keyed_once_and_keeps_verifying() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    // What an older Steward wrote: the same entries with plain hashes.
+    rewrite_with_plain_hashes(&dir, 1, None);
+    let (legacy_n, legacy_head) = audit_head(&dir);
+    cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("none of these");
+
+    cli(["token", "list", "--data-dir", s(&dir)]).code(0);
+    let (action, detail): (String, String) = sqlite(&dir)
+        .query_row("SELECT action, detail FROM audit_log WHERE seq = ?1", [legacy_n + 1], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .expect("the keying entry");
+    assert_eq!(action, "audit.rekey");
+    assert_eq!(detail, format!("legacy_entries={legacy_n} legacy_head={legacy_head} legacy_check=intact"));
+    cli(["token", "list", "--data-dir", s(&dir)]).code(0);
+    let rekeys: i64 = sqlite(&dir)
+        .query_row("SELECT COUNT(*) FROM audit_log WHERE action = 'audit.rekey'", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(rekeys, 1, "keyed once");
+
+    create_token(&dir, "After the upgrade", "staff");
+    cli([
+        "audit",
+        "verify",
+        "--data-dir",
+        s(&dir),
+        "--expect-entries",
+        &legacy_n.to_string(),
+        "--expect-head",
+        &legacy_head,
+    ])
+    .code(0)
+    .stdout_has(&format!("Entries 1 to {legacy_n} were written before the audit log was keyed"));
+    // The older part is now covered by the key: rewriting it (and relinking the
+    // keying entry to its new head) is found at the keying entry.
+    rewrite_range_with_plain_hashes(&dir, 2, legacy_n, Some("fields=nothing"));
+    cli(["audit", "verify", "--data-dir", s(&dir)])
+        .code(3)
+        .stderr_has(&format!("broken at entry {}:", legacy_n + 1))
+        .stderr_has("altered");
+}
+
+/// The daily record: `jobs run audit_anchor` emails the count and head hash to the
+/// address in the settings, and the hash in the email verifies.
+#[test]
+fn the_audit_anchor_job_emails_a_head_that_verifies() {
+    let (_tmp, dir) = dir_with_cli_activity();
+    let sink = smtp_sink::SmtpSink::start();
+    let with_mail = |args: &[&str]| {
+        let mut cmd = steward(args);
+        cmd.env("STEWARD_SMTP_HOST", "127.0.0.1")
+            .env("STEWARD_SMTP_PORT", sink.port.to_string())
+            .env("STEWARD_SMTP_SECURITY", "none")
+            .env("STEWARD_SMTP_FROM", "steward@example.org");
+        run(&mut cmd)
+    };
+    with_mail(&["jobs", "run", "audit_anchor", "--data-dir", s(&dir)]).code(1).stderr_has("no address is set");
+    sqlite(&dir)
+        .execute("INSERT INTO settings (key, value) VALUES ('audit_anchor_email', 'trustee@example.net')", [])
+        .expect("set the address");
+    with_mail(&["jobs", "run", "audit_anchor", "--data-dir", s(&dir)]).code(0).stdout_has("audit_anchor: success");
+    let mails = sink.mails();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec!["trustee@example.net".to_string()]);
+    let body = mails[0].data.replace("=\r\n", "").replace("=3D", "=").replace("\r\n", "\n");
+    let head = body.lines().find_map(|l| l.strip_prefix("Head hash: ")).expect("a head hash line").trim().to_string();
+    let entries = body.lines().find_map(|l| l.strip_prefix("Entries: ")).expect("an entries line").trim().to_string();
+    assert!(body.contains("--expect-head"), "{body}");
+    cli(["audit", "verify", "--data-dir", s(&dir), "--expect-entries", &entries, "--expect-head", &head]).code(0);
 }
 
 // ---------------------------------------------------------------------------------

@@ -62,6 +62,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("token.revoke", "Revoked an API token"),
     ("settings.update", "Changed settings"),
     ("audit.verify", "Checked the audit log"),
+    ("audit.rekey", "Keyed the audit log (entries before it were written by an older Steward)"),
     ("backup.export", "Made a backup"),
     ("backup.restore", "Restored a backup"),
 ];
@@ -175,6 +176,10 @@ struct VerifyView {
     head_hash: String,
     problem_seq: i64,
     problem: String,
+    /// Entries written before the log was keyed (0 when keyed from the start).
+    legacy_entries: i64,
+    /// Whether the newest entry is covered by the audit key.
+    keyed: bool,
 }
 
 #[derive(Template)]
@@ -339,6 +344,8 @@ fn build(
         head_hash: v.head_hash,
         problem_seq: v.problem.as_ref().map_or(0, |p| p.seq),
         problem: v.problem.map(|p| p.message).unwrap_or_default(),
+        legacy_entries: v.legacy_entries,
+        keyed: v.keyed,
     });
     let filtered = q.is_filtered();
     Ok((
@@ -424,6 +431,8 @@ mod tests {
                 head_hash: "ab".into(),
                 problem_seq: 42,
                 problem: "entry 42 was altered: its contents no longer match its hash".into(),
+                legacy_entries: 0,
+                keyed: true,
             }),
         };
         let html = page.render().expect("renders");

@@ -1,6 +1,6 @@
 //! The settings page: the organisation's name, its part of the UK (whose bank holidays
-//! deadlines skip), the data protection officer's contact details, and whether
-//! everyone must use two-factor sign-in.
+//! deadlines skip), the data protection officer's contact details, whether everyone
+//! must use two-factor sign-in, and where the audit log's daily record is emailed.
 
 use crate::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
+use steward_app::audit_anchor::check_anchor_email;
 use steward_app::{AppError, check_dpo_contact};
 use steward_core::{Permission, Region};
 
@@ -38,7 +39,11 @@ pub struct SettingsForm {
     dpo_name: String,
     dpo_email: String,
     require_2fa: Option<String>,
+    audit_anchor_email: String,
 }
+
+/// The anchor address's label, for error messages.
+const ANCHOR_LABEL: &str = "The address for the audit log's daily record";
 
 #[derive(Template)]
 #[template(path = "pages/settings.html")]
@@ -68,11 +73,12 @@ async fn settings_page(
         app.require(&session.ctx, Permission::ManageSettings, "settings", "organisation")?;
         let org = app.org_settings()?;
         let two_factor = app.two_factor_enforced()?;
-        Ok((page(&app, &session, "settings"), org, two_factor))
+        let anchor = app.audit_anchor_email(&session.ctx)?;
+        Ok((page(&app, &session, "settings"), org, two_factor, anchor))
     })
     .await;
     match loaded {
-        Ok((mut page, org, two_factor)) => {
+        Ok((mut page, org, two_factor, anchor)) => {
             if saved {
                 page.flash = Some("Settings saved".into());
             }
@@ -82,6 +88,7 @@ async fn settings_page(
                 dpo_name: org.dpo_name.unwrap_or_default(),
                 dpo_email: org.dpo_email.unwrap_or_default(),
                 require_2fa: None,
+                audit_anchor_email: anchor.unwrap_or_default(),
             };
             render(&SettingsPage { page, errors: FormErrors::new(), form, require_2fa: two_factor, regions: REGIONS })
         }
@@ -106,6 +113,9 @@ fn check(form: &SettingsForm) -> (FormErrors, Option<Region>) {
         for p in problems {
             errors.add(p.field.clone(), sentence(&field_label(&p.field), &p.message));
         }
+    }
+    if let Err(p) = check_anchor_email(&form.audit_anchor_email) {
+        errors.add(p.field.clone(), sentence(ANCHOR_LABEL, &p.message));
     }
     (errors, region)
 }
@@ -142,6 +152,10 @@ async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response 
                 Err(e) => return Err(e),
             }
         }
+        let anchor = check_anchor_email(&form.audit_anchor_email).unwrap_or_default();
+        if anchor != app.audit_anchor_email(ctx)? {
+            app.set_audit_anchor_email(ctx, &form.audit_anchor_email)?;
+        }
         let want_2fa = form.require_2fa.is_some();
         if want_2fa != app.two_factor_enforced()? {
             app.set_two_factor_enforced(ctx, want_2fa)?;
@@ -165,11 +179,17 @@ mod tests {
 
     #[test]
     fn every_problem_is_listed_in_form_order() {
-        let form =
-            SettingsForm { dpo_email: "not an email".into(), dpo_name: "a\u{7}".into(), ..SettingsForm::default() };
+        let form = SettingsForm {
+            dpo_email: "not an email".into(),
+            dpo_name: "a\u{7}".into(),
+            audit_anchor_email: "auditor at example".into(),
+            ..SettingsForm::default()
+        };
         let (errors, region) = check(&form);
         let ids: Vec<&str> = errors.items().iter().map(|(f, _)| f.as_str()).collect();
-        assert_eq!(ids, ["org_name", "region", "dpo_name", "dpo_email"]);
+        assert_eq!(ids, ["org_name", "region", "dpo_name", "dpo_email", "audit_anchor_email"]);
+        assert!(errors.items()[4].1.starts_with("The address for the audit log's daily record is not"));
+        assert!(!errors.items()[4].1.contains("auditor at example"));
         assert!(region.is_none());
         assert!(errors.items()[3].1.starts_with("Data protection officer's email address is not an email address"));
         let good = SettingsForm {
