@@ -437,6 +437,12 @@ impl App {
         Ok(self.store.category_counts()?.into_iter().collect())
     }
 
+    /// The audit chain's length and head hash, to keep elsewhere (those who read the log).
+    pub fn audit_head(&self, ctx: &Context) -> AppResult<(i64, String)> {
+        self.require(ctx, Permission::AuditRead, "audit", "head")?;
+        Ok(self.store.audit_head()?)
+    }
+
     /// Browse the audit log.
     pub fn audit_entries(
         &self,

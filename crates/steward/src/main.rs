@@ -518,7 +518,14 @@ fn verify_read_only(
             Store::open_postgres_read_only(url, None)?
         }
         Some(_) => return Err(Failure("database_url must start with postgres:// or postgresql://".into(), 1)),
-        None => Store::open_sqlite_read_only(&data_dir.join(DB_FILE))?,
+        None => {
+            let path = data_dir.join(DB_FILE);
+            // A missing database is a lost installation to recover, not a log to check.
+            if !path.exists() && !datadir::signs_of_installation(data_dir, &data_dir.join(JOURNAL_FILE)).is_empty() {
+                return Err(missing_database(data_dir, &path.display().to_string()));
+            }
+            Store::open_sqlite_read_only(&path)?
+        }
     };
     Ok(steward_app::verify_audit_read_only(store, &key, expect)?)
 }
