@@ -21,7 +21,7 @@ use steward_app::{Context, SearchQuery, SubjectHit, SubjectView};
 use steward_core::audit::AuditRecord;
 use steward_core::request::{RequestEvent, RequestStatus};
 use steward_core::subject::{LinkKind, NewSubject, SubjectPatch};
-use steward_core::{Permission, Role};
+use steward_core::Role;
 use steward_store::{AuditFilter, Tombstone, VerifyReport};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi, ToSchema};
