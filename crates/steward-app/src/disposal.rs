@@ -719,9 +719,10 @@ impl App {
         Ok(out)
     }
 
-    /// Say who is to destroy a task's record, how and by when (administrator or DPO).
+    /// Say who is to destroy a task's record, how and by when (DPO only:
+    /// `ManageRetention`).
     pub fn assign_disposal(&self, ctx: &Context, id: &str, a: &Assignment) -> AppResult<Disposal> {
-        self.require(ctx, Permission::ManageRegisters, "disposal", id)?;
+        self.require(ctx, Permission::ManageRetention, "disposal", id)?;
         let mut d = self.store.disposal(id)?.ok_or_else(|| AppError::NotFound(format!("disposal {id}")))?;
         if d.status != "task" {
             return Err(AppError::Conflict(format!(

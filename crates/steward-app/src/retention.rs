@@ -490,12 +490,12 @@ impl App {
         let _ = self.schedule_file.set(path);
     }
 
-    /// Save a new schedule (DPO or administrator): checked first (every problem named by
+    /// Save a new schedule (DPO only: `ManageRetention`): checked first (every problem named by
     /// record type and field), refused if it drops a record type records still use,
     /// audited, mirrored to the data directory's file, and every record whose rule
     /// changed is recomputed.
     pub fn save_schedule(&self, ctx: &Context, toml: &str, source: &str) -> AppResult<ScheduleSaved> {
-        self.require(ctx, Permission::ManageRegisters, "retention_schedule", "")?;
+        self.require(ctx, Permission::ManageRetention, "retention_schedule", "")?;
         if toml.len() > MAX_SCHEDULE {
             return Err(invalid("schedule", format!("is larger than {} KiB", MAX_SCHEDULE / 1024)));
         }

@@ -57,6 +57,13 @@ pub enum Permission {
     /// Edit the wording of the letters sent to requesters (DPO only: what the
     /// organisation tells people about their rights is the DPO's to decide).
     ManageLetters,
+    /// Change the retention schedule and say who destroys a record that is due (DPO
+    /// only: how long personal data is kept is the storage-limitation principle, UK
+    /// GDPR Art 5(1)(e), whose compliance the DPO monitors, Art 39(1)(b)).
+    ManageRetention,
+    /// Change or reset the step lists rights requests follow (DPO only: how requests
+    /// under UK GDPR Art 15–22 are handled is the DPO's to decide, Art 39(1)(b)).
+    ManageChecklists,
 }
 
 impl Role {
@@ -157,6 +164,14 @@ mod tests {
     fn only_dpo_edits_letters() {
         for role in Role::ALL {
             assert_eq!(role.can(Permission::ManageLetters), role == Role::Dpo, "{role}");
+        }
+    }
+
+    #[test]
+    fn only_dpo_decides_retention_and_checklists() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::ManageRetention), role == Role::Dpo, "{role}");
+            assert_eq!(role.can(Permission::ManageChecklists), role == Role::Dpo, "{role}");
         }
     }
 
