@@ -66,6 +66,58 @@ pub enum Permission {
     ManageChecklists,
 }
 
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 17] = [
+        Permission::SubjectRead,
+        Permission::SubjectCreate,
+        Permission::SubjectUpdate,
+        Permission::SubjectErase,
+        Permission::AuditRead,
+        Permission::ManageAccess,
+        Permission::ManageSettings,
+        Permission::ReadStatistics,
+        Permission::AssignCases,
+        Permission::CheckSuppression,
+        Permission::ManageSuppression,
+        Permission::ReadRegisters,
+        Permission::ManageRegisters,
+        Permission::ManageHolds,
+        Permission::ManageLetters,
+        Permission::ManageRetention,
+        Permission::ManageChecklists,
+    ];
+
+    /// The stable snake_case name, as written in the audit log (`subject_read`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::SubjectRead => "subject_read",
+            Permission::SubjectCreate => "subject_create",
+            Permission::SubjectUpdate => "subject_update",
+            Permission::SubjectErase => "subject_erase",
+            Permission::AuditRead => "audit_read",
+            Permission::ManageAccess => "manage_access",
+            Permission::ManageSettings => "manage_settings",
+            Permission::ReadStatistics => "read_statistics",
+            Permission::AssignCases => "assign_cases",
+            Permission::CheckSuppression => "check_suppression",
+            Permission::ManageSuppression => "manage_suppression",
+            Permission::ReadRegisters => "read_registers",
+            Permission::ManageRegisters => "manage_registers",
+            Permission::ManageHolds => "manage_holds",
+            Permission::ManageLetters => "manage_letters",
+            Permission::ManageRetention => "manage_retention",
+            Permission::ManageChecklists => "manage_checklists",
+        }
+    }
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Role {
     /// All roles.
     pub const ALL: [Role; 5] = [Role::Admin, Role::Dpo, Role::Caseworker, Role::Staff, Role::Auditor];
@@ -173,6 +225,14 @@ mod tests {
             assert_eq!(role.can(Permission::ManageRetention), role == Role::Dpo, "{role}");
             assert_eq!(role.can(Permission::ManageChecklists), role == Role::Dpo, "{role}");
         }
+    }
+
+    #[test]
+    fn permission_names_are_distinct_snake_case() {
+        let names: std::collections::BTreeSet<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(names.len(), Permission::ALL.len());
+        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        assert_eq!(Permission::SubjectRead.as_str(), "subject_read");
     }
 
     #[test]
