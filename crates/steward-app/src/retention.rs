@@ -200,10 +200,20 @@ pub struct RecordQuery {
     /// Only records with this status (`kept`, `disposing`, `destroyed`).
     pub status: Option<String>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
-    /// Rows skipped.
+    /// Rows skipped (default 0, at most 1,000,000).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: Option<usize>,
 }
+
+/// Most records on one page of the inventory.
+pub const MAX_RECORD_LIMIT: usize = 1000;
+
+/// Most records skipped to reach a page: far beyond any inventory, small enough for
+/// every database (a larger number is refused, naming `offset`, rather than failing
+/// in the query; OWASP ASVS 5.0 V1.4.2 range checks against integer overflow).
+pub const MAX_RECORD_OFFSET: usize = 1_000_000;
 
 /// A page of the inventory.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -1033,8 +1043,16 @@ impl App {
             due_to: q.due_before.map(|d| d.to_string()),
             missing: q.missing,
             status: q.status.clone(),
-            limit: q.limit.unwrap_or(100).clamp(1, 1000),
-            offset: q.offset.unwrap_or(0),
+            limit: match q.limit {
+                None => 100,
+                Some(n) if (1..=MAX_RECORD_LIMIT).contains(&n) => n,
+                Some(_) => return Err(invalid("limit", format!("must be a number from 1 to {MAX_RECORD_LIMIT}"))),
+            },
+            offset: match q.offset {
+                None => 0,
+                Some(n) if n <= MAX_RECORD_OFFSET => n,
+                Some(_) => return Err(invalid("offset", format!("must be a number from 0 to {MAX_RECORD_OFFSET}"))),
+            },
             ..RecordFilter::default()
         };
         if let Some(m) = q.due_month.as_deref().filter(|m| !m.is_empty()) {

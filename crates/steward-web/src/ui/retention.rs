@@ -569,7 +569,8 @@ async fn records_list(
     let app = s.app.clone();
     let built = run(move || {
         let filters = Filters::from_pairs(&pairs);
-        let page_no = value(&pairs, "page").parse::<usize>().unwrap_or(1).clamp(1, 100_000);
+        let last_page = steward_app::retention::MAX_RECORD_OFFSET / PAGE_SIZE + 1;
+        let page_no = value(&pairs, "page").parse::<usize>().unwrap_or(1).clamp(1, last_page);
         let info = app.schedule_info(&session.ctx)?;
         let (query, errors) = filters.query(page_no);
         let (lines, total) = if info.is_some() {
