@@ -145,6 +145,7 @@ impl From<DisposalRow> for Disposal {
 
 /// Filters for the disposal list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DisposalQuery {
     /// Only disposals due on or before this day (`YYYY-MM-DD`).

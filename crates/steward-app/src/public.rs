@@ -660,7 +660,11 @@ impl App {
     /// anti-automation).
     fn use_form_token(&self, sig: &str) -> Result<(), SubmitError> {
         let bucket = format!("{BUCKET_PREFIX}sent:{sig}");
-        if self.store.hit_rate_limit(&bucket, MAX_FORM_SECONDS + 60, 1)? { Ok(()) } else { Err(SubmitError::AlreadySent) }
+        if self.store.hit_rate_limit(&bucket, MAX_FORM_SECONDS + 60, 1)? {
+            Ok(())
+        } else {
+            Err(SubmitError::AlreadySent)
+        }
     }
 
     /// Count a submission from `client_key` against both windows.

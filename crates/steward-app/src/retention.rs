@@ -176,6 +176,7 @@ pub struct Record {
 
 /// Filters for the inventory.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RecordQuery {
     /// Only this record type.

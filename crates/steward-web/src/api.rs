@@ -121,15 +121,9 @@ pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError>
     Ok(Json(Health { status: "ok", database, schema_version, version: env!("CARGO_PKG_VERSION") }))
 }
 
-/// The OpenAPI 3.1 document.
+/// The OpenAPI 3.1 document ([`crate::openapi::document`]).
 pub async fn openapi_json() -> impl IntoResponse {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(crate::api_work::WorkDoc::openapi());
-    doc.merge(crate::api_records::RecordsDoc::openapi());
-    doc.merge(crate::api_disposals::DisposalsDoc::openapi());
-    doc.merge(crate::api_import::ImportDoc::openapi());
-    doc.merge(crate::api_scans::ScansDoc::openapi());
-    Json(doc)
+    Json(crate::openapi::document())
 }
 
 /// Record a new data subject. Personal fields are encrypted with the subject's own key.

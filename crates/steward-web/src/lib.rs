@@ -11,6 +11,7 @@ pub mod api_statistics;
 pub mod api_work;
 pub mod assets;
 pub mod error;
+pub mod openapi;
 pub mod packs_api;
 pub mod session;
 pub mod ui;
