@@ -338,15 +338,13 @@ pub const MAX_AUDIT_LIMIT: usize = 500;
 
 /// An audit filter's time as the log stores it, from an RFC 3339 timestamp or a date
 /// (midnight at its start, UK time); anything else is a 422 naming `field`.
-fn audit_time(field: &'static str, value: Option<String>) -> Result<Option<String>, ApiError> {
+fn audit_time(field: &'static str, value: Option<String>) -> Result<Option<String>, steward_app::AppError> {
     let Some(v) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else { return Ok(None) };
     let invalid = || {
-        ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
+        steward_app::AppError::Invalid(steward_core::FieldError::new(
+            field,
             "must be a date (2026-01-05) or an RFC 3339 timestamp (2026-01-05T09:00:00Z)",
-        )
-        .field(field)
+        ))
     };
     let at = match v.parse::<jiff::Timestamp>() {
         Ok(t) => t,

@@ -25,7 +25,7 @@ on_both_backends!(
     wildcards_in_a_location_match_only_themselves,
 );
 
-fn header<'a>(h: &'a HeaderMap, name: header::HeaderName) -> &'a str {
+fn header(h: &HeaderMap, name: header::HeaderName) -> &str {
     h.get(&name).and_then(|v| v.to_str().ok()).unwrap_or_default()
 }
 
@@ -41,7 +41,7 @@ fn template(env: &Env) {
 
 /// The error's status and field, from a JSON error body.
 fn refusal(env: &Env, uri: &str) -> (StatusCode, String, String) {
-    let (s, _, body) = env.raw(Some(Role::Dpo), Method::GET, uri);
+    let (s, _, body) = env.call_with_headers(Some(Role::Dpo), Method::GET, uri);
     let v: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
     let field = v["error"]["field"].as_str().unwrap_or_default().to_string();
     let message = v["error"]["message"].as_str().unwrap_or_default().to_string();
@@ -68,7 +68,7 @@ fn api_answers_are_never_cached_sniffed_or_framed(env: &Env) {
         (None, "/api/v2/subjects".to_string(), StatusCode::NOT_FOUND),
     ];
     for (role, uri, status) in calls {
-        let (s, h, body) = env.raw(role, Method::GET, &uri);
+        let (s, h, body) = env.call_with_headers(role, Method::GET, &uri);
         assert_eq!(s, status, "{uri}: {body}");
         assert_eq!(header(&h, header::CACHE_CONTROL), "no-store", "{uri}");
         assert_eq!(header(&h, header::X_CONTENT_TYPE_OPTIONS), "nosniff", "{uri}");
@@ -79,7 +79,7 @@ fn api_answers_are_never_cached_sniffed_or_framed(env: &Env) {
 }
 
 fn the_api_docs_page_has_a_policy_it_works_under(env: &Env) {
-    let (s, h, html) = env.raw(None, Method::GET, "/api/v1/docs/");
+    let (s, h, html) = env.call_with_headers(None, Method::GET, "/api/v1/docs/");
     assert_eq!(s, StatusCode::OK);
     assert_eq!(header(&h, header::X_FRAME_OPTIONS), "DENY");
     assert_eq!(header(&h, header::X_CONTENT_TYPE_OPTIONS), "nosniff");
@@ -99,7 +99,7 @@ fn the_api_docs_page_has_a_policy_it_works_under(env: &Env) {
         assert!(body.trim_start().starts_with("</script"), "inline code in <script{tag}>");
     }
     // The settings file names no outside validator to fetch a badge from.
-    let (s, h, init) = env.raw(None, Method::GET, "/api/v1/docs/swagger-initializer.js");
+    let (s, h, init) = env.call_with_headers(None, Method::GET, "/api/v1/docs/swagger-initializer.js");
     assert_eq!(s, StatusCode::OK);
     assert!(header(&h, header::CONTENT_SECURITY_POLICY).contains("frame-ancestors 'none'"));
     assert!(init.contains("/api/v1/openapi.json") && init.contains("\"validatorUrl\": \"none\""), "{init}");
@@ -134,7 +134,7 @@ fn paging_numbers_out_of_range_are_refused_by_name(env: &Env) {
     }
     // The largest values allowed still answer.
     for uri in ["/api/v1/records?offset=1000000&limit=1000", "/api/v1/audit?limit=500&before=9223372036854775807"] {
-        let (s, _, body) = env.raw(Some(Role::Dpo), Method::GET, uri);
+        let (s, _, body) = env.call_with_headers(Some(Role::Dpo), Method::GET, uri);
         assert_eq!(s, StatusCode::OK, "{uri}: {body}");
     }
 }

@@ -80,7 +80,7 @@ impl Env {
 
     /// A call with the role's token (or none), answering the status, the headers and
     /// the body as text.
-    pub fn raw(&self, role: Option<Role>, method: Method, uri: &str) -> (StatusCode, HeaderMap, String) {
+    pub fn call_with_headers(&self, role: Option<Role>, method: Method, uri: &str) -> (StatusCode, HeaderMap, String) {
         let mut b = Request::builder().method(method).uri(uri);
         if let Some(role) = role {
             b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
