@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check Steward has: formatting, lints, the whole test suite against SQLite
-# and PostgreSQL, and the browser tests in headless Chromium. On a fresh machine it
-# installs and starts PostgreSQL and Chromium from Debian's packages first.
+# and PostgreSQL, the browser tests in headless Chromium, and Schemathesis against the
+# API's OpenAPI document. On a fresh machine it installs and starts PostgreSQL and
+# Chromium from Debian's packages first (and Schemathesis from PyPI into target/).
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,3 +74,6 @@ fi
 
 log "Browser and accessibility tests (headless Chromium)"
 e2e/run.sh
+
+log "API conformance to its OpenAPI document (Schemathesis)"
+scripts/schemathesis.sh

@@ -123,3 +123,45 @@ test('the users and tokens pages work for the DPO and pass the accessibility che
   assert.match(await page.locator('.notice code.secret').textContent(), /^stw_/);
   await page.context().close();
 });
+
+test('the API documentation works under its content security policy and cannot be framed', async () => {
+  // No bypassCSP here: the page must work under the policy it is served with.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`script error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP: ${e.violatedDirective}`));
+  });
+  const resp = await page.goto(`${demo.base}/api/v1/docs/`);
+  assert.equal(resp.status(), 200);
+  assert.equal(resp.headers()['x-frame-options'], 'DENY');
+  assert.match(resp.headers()['content-security-policy'], /frame-ancestors 'none'/);
+  // Swagger UI loads the document and lists every operation.
+  await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
+  assert.ok(await page.locator('.opblock').count() > 50);
+  // Trying an operation with the demo's token works (the call goes to this server only).
+  await page.getByRole('button', { name: 'Authorize' }).first().click();
+  await page.locator('.modal-ux input[type=text]').fill(demo.token);
+  await page.locator('.modal-ux button.authorize').click();
+  await page.locator('.modal-ux button.btn-done').click();
+  const head = page.locator('#operations-audit-audit_head');
+  await head.locator('.opblock-summary').click();
+  await head.getByRole('button', { name: 'Try it out' }).click();
+  await head.getByRole('button', { name: 'Execute' }).click();
+  const status = head.locator('.live-responses-table .response .response-col_status').first();
+  await status.waitFor();
+  assert.match(await status.textContent(), /200/);
+  assert.deepEqual(problems, []);
+
+  // Another site cannot show it in a frame.
+  const framed = await context.newPage();
+  await framed.route('http://framer.invalid/', (route) =>
+    route.fulfill({ contentType: 'text/html', body: `<iframe src="${demo.base}/api/v1/docs/"></iframe>` }));
+  await framed.goto('http://framer.invalid/');
+  const frame = framed.frames().find((f) => f.url().includes('/api/v1/docs'));
+  const shown = frame ? await frame.locator('#swagger-ui').count().catch(() => 0) : 0;
+  assert.equal(shown, 0, 'the documentation must not load inside another site');
+  await context.close();
+});

@@ -86,9 +86,9 @@ impl App {
         }
     }
 
-    /// Every kind's step list (organisation settings: `ManageSettings`).
+    /// Every kind's step list (the DPO's: `ManageChecklists`).
     pub fn checklists(&self, ctx: &Context) -> AppResult<Vec<ChecklistView>> {
-        self.require(ctx, Permission::ManageSettings, "checklist", "")?;
+        self.require(ctx, Permission::ManageChecklists, "checklist", "")?;
         RequestKind::ALL.iter().map(|k| self.checklist_view(*k)).collect()
     }
 
@@ -102,7 +102,7 @@ impl App {
     /// theirs). `text` is one `ID|Title` or `ID|Title|Description` per line; every
     /// problem is refused naming its line. Audited with the kind and count only.
     pub fn set_checklist(&self, ctx: &Context, kind: RequestKind, text: &str) -> AppResult<ChecklistView> {
-        self.require(ctx, Permission::ManageSettings, "checklist", kind.as_str())?;
+        self.require(ctx, Permission::ManageChecklists, "checklist", kind.as_str())?;
         if text.len() > 40_000 {
             return Err(AppError::Invalid(FieldError::new("checklist", "is too long (at most 40,000 characters)")));
         }
@@ -123,7 +123,7 @@ impl App {
 
     /// Go back to Steward's default list for `kind`.
     pub fn reset_checklist(&self, ctx: &Context, kind: RequestKind) -> AppResult<ChecklistView> {
-        self.require(ctx, Permission::ManageSettings, "checklist", kind.as_str())?;
+        self.require(ctx, Permission::ManageChecklists, "checklist", kind.as_str())?;
         let ev = ctx.event("checklist.reset", "checklist", kind.as_str(), Outcome::Success, "");
         self.store.put_settings(&[(&setting_key(kind), "")], Some(&ev))?;
         self.checklist_view(kind)

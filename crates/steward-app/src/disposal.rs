@@ -145,6 +145,7 @@ impl From<DisposalRow> for Disposal {
 
 /// Filters for the disposal list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DisposalQuery {
     /// Only disposals due on or before this day (`YYYY-MM-DD`).
@@ -726,9 +727,10 @@ impl App {
         Ok(out)
     }
 
-    /// Say who is to destroy a task's record, how and by when (administrator or DPO).
+    /// Say who is to destroy a task's record, how and by when (DPO only:
+    /// `ManageRetention`).
     pub fn assign_disposal(&self, ctx: &Context, id: &str, a: &Assignment) -> AppResult<Disposal> {
-        self.require(ctx, Permission::ManageRegisters, "disposal", id)?;
+        self.require(ctx, Permission::ManageRetention, "disposal", id)?;
         let mut d = self.store.disposal(id)?.ok_or_else(|| AppError::NotFound(format!("disposal {id}")))?;
         if d.status != "task" {
             return Err(AppError::Conflict(format!(

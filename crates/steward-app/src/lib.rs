@@ -246,6 +246,12 @@ pub fn check_dpo_contact(name: &str, email: &str) -> Result<(Option<String>, Opt
     if problems.is_empty() { Ok(((!name.is_empty()).then(|| name.to_string()), email)) } else { Err(problems) }
 }
 
+/// The audit action of an attempt refused for want of `p` on an `object_type`:
+/// `subject.denied_subject_read`.
+pub fn denied_action(object_type: &str, p: Permission) -> String {
+    format!("{object_type}.denied_{}", p.as_str())
+}
+
 /// The application: a store, the keys derived from the master key, and where the
 /// erasure journal lives.
 pub struct App {
@@ -320,12 +326,15 @@ impl App {
         self.journal.path().to_path_buf()
     }
 
-    /// Refuse unless `ctx` may do `p`; denied attempts are audited.
+    /// Refuse unless `ctx` may do `p`; denied attempts are audited as
+    /// `<object type>.denied_<permission>` (`subject.denied_subject_read`), a stable name
+    /// the audit page turns into plain English (OWASP ASVS 5.0 V16.3.2: failed
+    /// authorisation attempts are logged).
     pub fn require(&self, ctx: &Context, p: Permission, object_type: &str, object_id: &str) -> AppResult<()> {
         if ctx.role.can(p) {
             return Ok(());
         }
-        let ev = ctx.event(&format!("{object_type}.{p:?}").to_lowercase(), object_type, object_id, Outcome::Denied, "");
+        let ev = ctx.event(&denied_action(object_type, p), object_type, object_id, Outcome::Denied, "");
         self.store.audit(&ev)?;
         Err(AppError::Forbidden(ctx.role))
     }

@@ -341,6 +341,10 @@ pub enum SubmitError {
     /// The form token is missing, not ours, or older than [`MAX_FORM_SECONDS`].
     #[error("the form has expired")]
     Expired,
+    /// A form with this token was already sent: each form is sent once, so a second
+    /// press of Send, a reload or a replay makes no duplicate.
+    #[error("this form was already sent")]
+    AlreadySent,
     /// Too many submissions from this client recently; try after `retry_after_secs`.
     #[error("too many submissions from this address; try again later")]
     RateLimited {
@@ -619,21 +623,28 @@ impl App {
         self.public_form_token_at(jiff::Timestamp::now())
     }
 
-    /// A token for a public form shown at `shown_at`.
+    /// A token for a public form shown at `shown_at`: `<seconds>.<nonce>.<signature>`,
+    /// the nonce random so that every form shown is told apart from every other, even
+    /// in the same second, and can be sent only once.
     pub fn public_form_token_at(&self, shown_at: jiff::Timestamp) -> String {
-        let secs = shown_at.as_second().to_string();
-        let sig = self.keys.sign(FORM_PURPOSE, &secs);
-        format!("{secs}.{sig}")
+        let payload = format!("{}.{}", shown_at.as_second(), uuid::Uuid::new_v4().simple());
+        let sig = self.keys.sign(FORM_PURPOSE, &payload);
+        format!("{payload}.{sig}")
     }
 
-    fn check_form_token(&self, token: &str, now: jiff::Timestamp) -> Result<(), SubmitError> {
-        let Some((secs, sig)) = token.trim().split_once('.') else {
+    /// Check a form token's signature and age; `Ok` carries its signature, which names
+    /// the token when it is used up.
+    fn check_form_token<'t>(&self, token: &'t str, now: jiff::Timestamp) -> Result<&'t str, SubmitError> {
+        let Some((payload, sig)) = token.trim().rsplit_once('.') else {
+            return Err(SubmitError::Expired);
+        };
+        let Some((secs, nonce)) = payload.split_once('.') else {
             return Err(SubmitError::Expired);
         };
         let Ok(shown) = secs.parse::<i64>() else {
             return Err(SubmitError::Expired);
         };
-        if !self.keys.verify(FORM_PURPOSE, secs, sig) {
+        if nonce.is_empty() || !self.keys.verify(FORM_PURPOSE, payload, sig) {
             return Err(SubmitError::Expired);
         }
         let age = now.as_second() - shown;
@@ -642,7 +653,21 @@ impl App {
         } else if age > MAX_FORM_SECONDS {
             Err(SubmitError::Expired)
         } else {
+            Ok(sig)
+        }
+    }
+
+    /// Use up the form token signed `sig`: the first use is allowed, any other within
+    /// the token's lifetime is [`SubmitError::AlreadySent`]. Recorded as a one-hit
+    /// rate-limit window (one transaction, so two sends at once cannot both pass),
+    /// purged with the others (OWASP ASVS 5.0 V2.3.4: nothing is booked twice, V2.4.1
+    /// anti-automation).
+    fn use_form_token(&self, sig: &str) -> Result<(), SubmitError> {
+        let bucket = format!("{BUCKET_PREFIX}sent:{sig}");
+        if self.store.hit_rate_limit(&bucket, MAX_FORM_SECONDS + 60, 1)? {
             Ok(())
+        } else {
+            Err(SubmitError::AlreadySent)
         }
     }
 
@@ -665,8 +690,8 @@ impl App {
     ///
     /// If the honeypot field is filled the sender is a machine: it is answered with a
     /// receipt like any other, and nothing is stored or audited. Otherwise the form
-    /// token must be between [`MIN_FORM_SECONDS`] and [`MAX_FORM_SECONDS`] old, the
-    /// answers valid, and the client within its rate limits. The personal data is sealed
+    /// token must be between [`MIN_FORM_SECONDS`] and [`MAX_FORM_SECONDS`] old and not
+    /// used before, the answers valid, and the client within its rate limits. The personal data is sealed
     /// under a fresh data key; the audit entry (actor `public`) names only the kind.
     pub fn submit(&self, input: PublicInput, client_key: &str) -> Result<Receipt, SubmitError> {
         let now = jiff::Timestamp::now();
@@ -682,8 +707,11 @@ impl App {
                 due_by: kind.due_by(received_on),
             });
         }
-        self.check_form_token(&input.form_token, now)?;
+        let token = self.check_form_token(&input.form_token, now)?;
         let (kind, sealed) = validate(&input).map_err(SubmitError::Invalid)?;
+        // Used up only once the answers are right, so a form sent back for corrections
+        // can be sent again; a duplicate is refused before it counts against the rate.
+        self.use_form_token(token)?;
         self.check_rate(client_key)?;
 
         let id = uuid::Uuid::now_v7().to_string();

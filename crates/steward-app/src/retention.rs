@@ -176,6 +176,7 @@ pub struct Record {
 
 /// Filters for the inventory.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RecordQuery {
     /// Only this record type.
@@ -200,10 +201,20 @@ pub struct RecordQuery {
     /// Only records with this status (`kept`, `disposing`, `destroyed`).
     pub status: Option<String>,
     /// Page size (default 100, at most 1000).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<usize>,
-    /// Rows skipped.
+    /// Rows skipped (default 0, at most 1,000,000).
+    #[param(minimum = 0, maximum = 1_000_000)]
     pub offset: Option<usize>,
 }
+
+/// Most records on one page of the inventory.
+pub const MAX_RECORD_LIMIT: usize = 1000;
+
+/// Most records skipped to reach a page: far beyond any inventory, small enough for
+/// every database (a larger number is refused, naming `offset`, rather than failing
+/// in the query; OWASP ASVS 5.0 V1.4.2 range checks against integer overflow).
+pub const MAX_RECORD_OFFSET: usize = 1_000_000;
 
 /// A page of the inventory.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -490,12 +501,12 @@ impl App {
         let _ = self.schedule_file.set(path);
     }
 
-    /// Save a new schedule (DPO or administrator): checked first (every problem named by
+    /// Save a new schedule (DPO only: `ManageRetention`): checked first (every problem named by
     /// record type and field), refused if it drops a record type records still use,
     /// audited, mirrored to the data directory's file, and every record whose rule
     /// changed is recomputed.
     pub fn save_schedule(&self, ctx: &Context, toml: &str, source: &str) -> AppResult<ScheduleSaved> {
-        self.require(ctx, Permission::ManageRegisters, "retention_schedule", "")?;
+        self.require(ctx, Permission::ManageRetention, "retention_schedule", "")?;
         if toml.len() > MAX_SCHEDULE {
             return Err(invalid("schedule", format!("is larger than {} KiB", MAX_SCHEDULE / 1024)));
         }
@@ -1033,8 +1044,16 @@ impl App {
             due_to: q.due_before.map(|d| d.to_string()),
             missing: q.missing,
             status: q.status.clone(),
-            limit: q.limit.unwrap_or(100).clamp(1, 1000),
-            offset: q.offset.unwrap_or(0),
+            limit: match q.limit {
+                None => 100,
+                Some(n) if (1..=MAX_RECORD_LIMIT).contains(&n) => n,
+                Some(_) => return Err(invalid("limit", format!("must be a number from 1 to {MAX_RECORD_LIMIT}"))),
+            },
+            offset: match q.offset {
+                None => 0,
+                Some(n) if n <= MAX_RECORD_OFFSET => n,
+                Some(_) => return Err(invalid("offset", format!("must be a number from 0 to {MAX_RECORD_OFFSET}"))),
+            },
             ..RecordFilter::default()
         };
         if let Some(m) = q.due_month.as_deref().filter(|m| !m.is_empty()) {

@@ -280,13 +280,15 @@ fn a_task_is_assigned_and_confirmed_once() {
     app.approve_disposals(&dpo, &Approval { ids: Some(vec![id.clone()]), month: None }).unwrap();
 
     let a = Assignment { assignee: staff.actor.clone(), method: Some("crypto_shred".into()), due_on: None };
-    match app.assign_disposal(&admin, &id, &a) {
+    match app.assign_disposal(&dpo, &id, &a) {
         Err(AppError::Invalid(f)) => assert_eq!(f.field, "method"),
         other => panic!("expected a method problem, got {other:?}"),
     }
     let a = Assignment { method: Some("confidential_waste".into()), ..a };
     assert!(matches!(app.assign_disposal(&staff, &id, &a), Err(AppError::Forbidden(_))));
-    let d = app.assign_disposal(&admin, &id, &a).unwrap();
+    // Who destroys a record is the DPO's decision, not an administrator's.
+    assert!(matches!(app.assign_disposal(&admin, &id, &a), Err(AppError::Forbidden(_))));
+    let d = app.assign_disposal(&dpo, &id, &a).unwrap();
     assert_eq!(d.assignee.as_deref(), Some(staff.actor.as_str()));
 
     // Only the assignee (or an administrator or DPO) confirms.

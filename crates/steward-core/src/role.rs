@@ -57,11 +57,18 @@ pub enum Permission {
     /// Edit the wording of the letters sent to requesters (DPO only: what the
     /// organisation tells people about their rights is the DPO's to decide).
     ManageLetters,
+    /// Change the retention schedule and say who destroys a record that is due (DPO
+    /// only: how long personal data is kept is the storage-limitation principle, UK
+    /// GDPR Art 5(1)(e), whose compliance the DPO monitors, Art 39(1)(b)).
+    ManageRetention,
+    /// Change or reset the step lists rights requests follow (DPO only: how requests
+    /// under UK GDPR Art 15–22 are handled is the DPO's to decide, Art 39(1)(b)).
+    ManageChecklists,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::SubjectRead,
         Permission::SubjectCreate,
         Permission::SubjectUpdate,
@@ -77,7 +84,38 @@ impl Permission {
         Permission::ManageRegisters,
         Permission::ManageHolds,
         Permission::ManageLetters,
+        Permission::ManageRetention,
+        Permission::ManageChecklists,
     ];
+
+    /// The stable snake_case name, as written in the audit log (`subject_read`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::SubjectRead => "subject_read",
+            Permission::SubjectCreate => "subject_create",
+            Permission::SubjectUpdate => "subject_update",
+            Permission::SubjectErase => "subject_erase",
+            Permission::AuditRead => "audit_read",
+            Permission::ManageAccess => "manage_access",
+            Permission::ManageSettings => "manage_settings",
+            Permission::ReadStatistics => "read_statistics",
+            Permission::AssignCases => "assign_cases",
+            Permission::CheckSuppression => "check_suppression",
+            Permission::ManageSuppression => "manage_suppression",
+            Permission::ReadRegisters => "read_registers",
+            Permission::ManageRegisters => "manage_registers",
+            Permission::ManageHolds => "manage_holds",
+            Permission::ManageLetters => "manage_letters",
+            Permission::ManageRetention => "manage_retention",
+            Permission::ManageChecklists => "manage_checklists",
+        }
+    }
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Role {
@@ -207,6 +245,22 @@ mod tests {
         assert_eq!(issuable(Role::Caseworker), [Role::Caseworker, Role::Staff]);
         assert_eq!(issuable(Role::Staff), [Role::Staff]);
         assert_eq!(issuable(Role::Auditor), [Role::Auditor]);
+    }
+
+    #[test]
+    fn only_dpo_decides_retention_and_checklists() {
+        for role in Role::ALL {
+            assert_eq!(role.can(Permission::ManageRetention), role == Role::Dpo, "{role}");
+            assert_eq!(role.can(Permission::ManageChecklists), role == Role::Dpo, "{role}");
+        }
+    }
+
+    #[test]
+    fn permission_names_are_distinct_snake_case() {
+        let names: std::collections::BTreeSet<&str> = Permission::ALL.iter().map(|p| p.as_str()).collect();
+        assert_eq!(names.len(), Permission::ALL.len());
+        assert!(names.iter().all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        assert_eq!(Permission::SubjectRead.as_str(), "subject_read");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! of names, and facts are event dates and flags about a pseudonymous record.
 
 use crate::audit::append_in;
-use crate::sql::{Row, Tx, Val};
+use crate::sql::{LIKE_ESCAPE, Row, Tx, Val, like_escape};
 use crate::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use steward_core::audit::AuditEvent;
@@ -432,7 +432,29 @@ pub(crate) fn export_records(
 /// The tables of this module, for emptying before a restore.
 pub(crate) const TABLES: [&str; 3] = ["retention_schedules", "retention_records", "disposals"];
 
-fn push_filter<'a>(f: &'a RecordFilter, clauses: &mut Vec<String>, params: &mut Vec<Val<'a>>) {
+/// The `LIKE` patterns of a filter, built from its values with the wildcards escaped
+/// (see [`like_escape`]) so that `%` or `_` in a location or an id matches only itself.
+struct LikePatterns {
+    /// `%<location, lower case>%`.
+    location: Option<String>,
+    /// `%,<subject id>,%`, for the other subjects a record names.
+    subject: Option<String>,
+    /// The same for every subject under a standing hold.
+    held_subjects: Vec<String>,
+}
+
+impl LikePatterns {
+    fn of(f: &RecordFilter) -> Self {
+        let listed = |id: &str| format!("%,{},%", like_escape(id));
+        Self {
+            location: f.location.as_ref().map(|l| format!("%{}%", like_escape(&l.to_lowercase()))),
+            subject: f.subject_id.as_deref().map(listed),
+            held_subjects: f.held.as_ref().map(|h| h.subjects.iter().map(|s| listed(s)).collect()).unwrap_or_default(),
+        }
+    }
+}
+
+fn push_filter<'a>(f: &'a RecordFilter, like: &'a LikePatterns, clauses: &mut Vec<String>, params: &mut Vec<Val<'a>>) {
     fn add<'a>(clause: &str, v: Val<'a>, params: &mut Vec<Val<'a>>, clauses: &mut Vec<String>) {
         params.push(v);
         clauses.push(clause.replace('?', &format!("${}", params.len())));
@@ -443,10 +465,11 @@ fn push_filter<'a>(f: &'a RecordFilter, clauses: &mut Vec<String>, params: &mut 
     if let Some(s) = &f.system_id {
         add("system_id = ?", Val::Text(s), params, clauses);
     }
-    if let Some(s) = &f.subject_id {
+    if let (Some(s), Some(pattern)) = (&f.subject_id, &like.subject) {
         params.push(Val::Text(s));
+        params.push(Val::Text(pattern));
         let n = params.len();
-        clauses.push(format!("(subject_id = ${n} OR ',' || other_subjects || ',' LIKE '%,' || ${n} || ',%')"));
+        clauses.push(format!("(subject_id = ${} OR ',' || other_subjects || ',' LIKE ${n} {LIKE_ESCAPE})", n - 1));
     }
     if let Some(d) = &f.due_from {
         add("destroy_on >= ?", Val::Text(d), params, clauses);
@@ -460,8 +483,8 @@ fn push_filter<'a>(f: &'a RecordFilter, clauses: &mut Vec<String>, params: &mut 
     if f.missing {
         clauses.push("missing <> ''".into());
     }
-    if let Some(loc) = &f.location {
-        add("LOWER(location) LIKE ?", Val::Text(loc), params, clauses);
+    if let Some(pattern) = &like.location {
+        add(&format!("LOWER(location) LIKE ? {LIKE_ESCAPE}"), Val::Text(pattern), params, clauses);
     }
     if let Some(held) = &f.held {
         let mut ors = Vec::new();
@@ -476,9 +499,9 @@ fn push_filter<'a>(f: &'a RecordFilter, clauses: &mut Vec<String>, params: &mut 
             }
             ors.push(format!("{col} IN ({})", marks.join(", ")));
         }
-        for v in &held.subjects {
-            params.push(Val::Text(v));
-            ors.push(format!("',' || other_subjects || ',' LIKE '%,' || ${} || ',%'", params.len()));
+        for pattern in &like.held_subjects {
+            params.push(Val::Text(pattern));
+            ors.push(format!("',' || other_subjects || ',' LIKE ${} {LIKE_ESCAPE}", params.len()));
         }
         if ors.is_empty() {
             clauses.push("1 = 0".into());
@@ -580,9 +603,8 @@ impl Store {
         self.read(|tx| {
             let mut clauses = Vec::new();
             let mut params = Vec::new();
-            let pattern = f.location.as_ref().map(|l| format!("%{}%", l.to_lowercase()));
-            let f2 = RecordFilter { location: pattern.clone(), ..f.clone() };
-            push_filter(&f2, &mut clauses, &mut params);
+            let like = LikePatterns::of(f);
+            push_filter(f, &like, &mut clauses, &mut params);
             let filter = if clauses.is_empty() { String::new() } else { format!(" WHERE {}", clauses.join(" AND ")) };
             let total = tx.query(&format!("SELECT COUNT(*) FROM retention_records{filter}"), &params)?;
             let total = total.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);

@@ -3125,3 +3125,74 @@ fn retention_inventory(db: &TestDb) {
     assert_eq!(target.store.disposal("disp-1").unwrap().unwrap().status, "task");
     assert_clean(s);
 }
+
+conformance! {
+    record_filters_match_wildcards_literally
+        => sqlite_record_filters_match_wildcards_literally, postgres_record_filters_match_wildcards_literally;
+}
+
+/// `%`, `_` and `\` typed into a location or an id match only themselves: the store
+/// escapes them in every `LIKE` pattern it builds from a filter.
+fn record_filters_match_wildcards_literally(db: &TestDb) {
+    use steward_store::retention::HeldSets;
+    use steward_store::{RecordFilter, RecordRow};
+    let s = &db.store;
+    let record = |id: &str, location: &str, subject: Option<&str>, others: &str| RecordRow {
+        id: id.into(),
+        record_type: "volunteer-file".into(),
+        reference: id.to_uppercase(),
+        subject_id: subject.map(String::from),
+        other_subjects: others.into(),
+        system_id: None,
+        location: location.into(),
+        storage: "external".into(),
+        document_id: None,
+        facts: r#"{"events":{"left":"2024-03-15"},"flags":[]}"#.into(),
+        destroy_on: Some("2030-06-01".into()),
+        permanent: false,
+        missing: String::new(),
+        rule: "2 years after left".into(),
+        explanation: "2 years after leaving".into(),
+        schedule_version: 1,
+        status: "kept".into(),
+        created_at: at(1, 9),
+        created_by: "cli".into(),
+        updated_at: at(1, 9),
+        destroyed_on: None,
+    };
+    let rows = vec![
+        record("rec-1", "Cabinet 3", Some("subj-a"), ""),
+        record("rec-2", "Shelf 50% full", None, "subj-a,subj-b"),
+        record("rec-3", "Room_A", None, "subjXb"),
+        record("rec-4", "Back\\office", None, ""),
+    ];
+    s.insert_records(&rows, &[event("record.import", "record", "")]).unwrap();
+    let ids = |f: RecordFilter| -> Vec<String> {
+        let (found, total) = s.records(&RecordFilter { limit: 50, ..f }).unwrap();
+        assert_eq!(usize::try_from(total).unwrap(), found.len());
+        found.into_iter().map(|r| r.id).collect()
+    };
+    let at_location = |l: &str| ids(RecordFilter { location: Some(l.into()), ..Default::default() });
+    assert_eq!(at_location("%"), ["rec-2"], "% matches only a percent sign");
+    assert_eq!(at_location("_"), ["rec-3"], "_ matches only an underscore");
+    assert_eq!(at_location("\\"), ["rec-4"], "the escape character matches itself");
+    assert_eq!(at_location("50% F"), ["rec-2"], "still a case-insensitive substring search");
+    assert!(at_location("%%").is_empty());
+    assert_eq!(at_location("cabinet"), ["rec-1"]);
+
+    let about = |id: &str| sorted(ids(RecordFilter { subject_id: Some(id.into()), ..Default::default() }));
+    assert_eq!(about("subj-a"), ["rec-1", "rec-2"]);
+    assert_eq!(about("subj-b"), ["rec-2"]);
+    assert!(about("%").is_empty(), "% is not every subject");
+    assert!(about("subj_b").is_empty(), "_ is not any one character");
+
+    let held = |subjects: &[&str]| {
+        ids(RecordFilter {
+            held: Some(HeldSets { subjects: subjects.iter().map(|s| s.to_string()).collect(), ..Default::default() }),
+            ..Default::default()
+        })
+    };
+    assert_eq!(held(&["subj-b"]), ["rec-2"]);
+    assert!(held(&["subj_b", "%"]).is_empty());
+    assert_clean(s);
+}

@@ -130,15 +130,9 @@ pub async fn health(State(s): State<AppState>) -> Result<Json<Health>, ApiError>
     Ok(Json(Health { status, database, schema_version, version: env!("CARGO_PKG_VERSION"), problems }))
 }
 
-/// The OpenAPI 3.1 document.
+/// The OpenAPI 3.1 document ([`crate::openapi::document`]).
 pub async fn openapi_json() -> impl IntoResponse {
-    let mut doc = ApiDoc::openapi();
-    doc.merge(crate::api_work::WorkDoc::openapi());
-    doc.merge(crate::api_records::RecordsDoc::openapi());
-    doc.merge(crate::api_disposals::DisposalsDoc::openapi());
-    doc.merge(crate::api_import::ImportDoc::openapi());
-    doc.merge(crate::api_scans::ScansDoc::openapi());
-    Json(doc)
+    Json(crate::openapi::document())
 }
 
 /// Record a new data subject. Personal fields are encrypted with the subject's own key.
@@ -331,14 +325,41 @@ pub struct AuditQuery {
     pub object_type: Option<String>,
     /// Object id.
     pub object_id: Option<String>,
-    /// From this time (RFC 3339 or a date).
+    /// From this time: an RFC 3339 timestamp (`2026-01-05T09:00:00Z`) or a date
+    /// (`2026-01-05`, from midnight UK time).
     pub since: Option<String>,
-    /// Before this time.
+    /// Before this time, written the same way.
     pub until: Option<String>,
     /// Entries before this sequence number (paging).
+    #[param(minimum = 1)]
     pub before: Option<i64>,
     /// At most this many (default 100, at most 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<usize>,
+}
+
+/// Most audit entries on one page.
+pub const MAX_AUDIT_LIMIT: usize = 500;
+
+/// An audit filter's time as the log stores it, from an RFC 3339 timestamp or a date
+/// (midnight at its start, UK time); anything else is a 422 naming `field`.
+fn audit_time(field: &'static str, value: Option<String>) -> Result<Option<String>, steward_app::AppError> {
+    let Some(v) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else { return Ok(None) };
+    let invalid = || {
+        steward_app::AppError::Invalid(steward_core::FieldError::new(
+            field,
+            "must be a date (2026-01-05) or an RFC 3339 timestamp (2026-01-05T09:00:00Z)",
+        ))
+    };
+    let at = match v.parse::<jiff::Timestamp>() {
+        Ok(t) => t,
+        Err(_) => {
+            let day: jiff::civil::Date = v.parse().map_err(|_| invalid())?;
+            let uk = jiff::tz::TimeZone::get("Europe/London").map_err(|_| invalid())?;
+            day.to_zoned(uk).map_err(|_| invalid())?.timestamp()
+        }
+    };
+    Ok(Some(steward_core::audit::format_time(at)))
 }
 
 /// Audit entries.
@@ -358,15 +379,41 @@ pub async fn audit_entries(
     q: Result<Query<AuditQuery>, QueryRejection>,
 ) -> Result<Json<AuditPage>, ApiError> {
     let Query(q) = q?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=MAX_AUDIT_LIMIT).contains(&limit) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!("must be a number from 1 to {MAX_AUDIT_LIMIT}"),
+        )
+        .field("limit"));
+    }
+    if q.before.is_some_and(|b| b < 1) {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "must be a sequence number (1 or more)",
+        )
+        .field("before"));
+    }
+    let since = audit_time("since", q.since)?;
+    let until = audit_time("until", q.until)?;
+    if let (Some(s), Some(u)) = (&since, &until)
+        && u <= s
+    {
+        return Err(
+            ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "must be later than since").field("until")
+        );
+    }
     let filter = AuditFilter {
         actor: q.actor,
         action: q.action,
         object_type: q.object_type,
         object_id: q.object_id,
-        since: q.since,
-        until: q.until,
+        since,
+        until,
         before_seq: q.before,
-        limit: q.limit.unwrap_or(100),
+        limit,
     };
     let app = s.app.clone();
     let entries = blocking(move || app.audit_entries(&ctx, &filter)).await?;

@@ -118,6 +118,7 @@ pub async fn confirm(
 
 /// The certificate's period and format.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateQuery {
     /// First day (`YYYY-MM-DD`).

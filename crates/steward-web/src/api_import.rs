@@ -28,6 +28,7 @@ pub fn routes() -> axum::Router<AppState> {
 
 /// Whether to only check the file.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImportQuery {
     /// `true`: check every row and write nothing; `false` (the default): import.
@@ -40,7 +41,9 @@ pub struct ImportQuery {
 pub struct ImportRefused {
     /// `invalid`, with how many rows have problems.
     pub error: ErrorDetail,
-    /// The report, with every problem by line and column.
+    /// The report, with every problem by line and column (absent when the file itself
+    /// cannot be read: then the body is an ErrorBody).
+    #[schema(required = false)]
     pub report: ImportReport,
 }
 

@@ -379,6 +379,7 @@ pub async fn update_system(
 
 /// Filters for listing holds.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HoldQuery {
     /// Only holds on this subject (otherwise holds of every scope).

@@ -243,8 +243,14 @@ fn field_at_fault(detail: &str) -> Option<String> {
 }
 
 impl From<QueryRejection> for ApiError {
+    /// A 400 naming the parameter at fault when there is one (`limit: invalid digit
+    /// found in string`), without the value.
     fn from(r: QueryRejection) -> Self {
-        ApiError::new(StatusCode::BAD_REQUEST, "bad_query", strip_values(&r.body_text()))
+        let text = r.body_text();
+        let detail = text.split_once(": ").map_or(text.as_str(), |(_, d)| d);
+        let mut err = ApiError::new(StatusCode::BAD_REQUEST, "bad_query", strip_values(&text));
+        err.field = field_at_fault(detail);
+        err
     }
 }
 

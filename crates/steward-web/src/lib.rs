@@ -11,6 +11,7 @@ pub mod api_statistics;
 pub mod api_work;
 pub mod assets;
 pub mod error;
+pub mod openapi;
 pub mod packs_api;
 pub mod session;
 pub mod ui;
@@ -70,10 +71,10 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
     Router::new()
         .nest("/api/v1", api)
         // The browsable API page, reading the document served at /api/v1/openapi.json.
-        .merge(
-            utoipa_swagger_ui::SwaggerUi::new("/api/v1/docs")
-                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
-        )
+        .merge(utoipa_swagger_ui::SwaggerUi::new(API_DOCS).config(
+            // No badge fetched from validator.swagger.io: the page talks to this server only.
+            utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"),
+        ))
         .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
         .route("/api/{*rest}", axum::routing::any(api::not_found))
         .merge(assets::routes())
@@ -91,7 +92,50 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
         .merge(ui::disposals::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
+        .layer(axum::middleware::from_fn(api_headers))
         .with_state(state)
+}
+
+/// Where the browsable API page (Swagger UI) is served.
+pub const API_DOCS: &str = "/api/v1/docs";
+
+/// The browsable API page's content security policy: the vendored Swagger UI loads its
+/// scripts, styles and the OpenAPI document from this server only, and its icons are
+/// `data:` images; its React components set `style` attributes, hence
+/// `style-src 'unsafe-inline'` (styles only: no inline script runs). Never framed
+/// (OWASP ASVS 5.0 V3.4.3 CSP, V3.4.6 frame-ancestors).
+pub const API_DOCS_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+    img-src 'self' data:; connect-src 'self'; font-src 'self'; form-action 'none'; frame-ancestors 'none'; \
+    base-uri 'none'; object-src 'none'";
+
+/// The content security policy of every other API response: JSON and files, never a
+/// page, so nothing may load or frame them (OWASP ASVS 5.0 V3.4.3, V3.4.6).
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/// Headers on every response under `/api/`: never cached, since API answers carry
+/// personal data, and never sniffed as another type (OWASP ASVS 5.0 V14.3.2
+/// anti-caching, V3.4.4 `nosniff`), with a content security policy that forbids
+/// framing: [`API_CSP`], or [`API_DOCS_CSP`] with `X-Frame-Options: DENY` for the
+/// Swagger UI page.
+async fn api_headers(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
+    use axum::http::{HeaderValue, header};
+    let path = req.uri().path();
+    let api = path.starts_with("/api/") || path == "/api";
+    let docs = path == API_DOCS || path.starts_with(&format!("{API_DOCS}/"));
+    let mut resp = next.run(req).await;
+    if api {
+        let h = resp.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        if docs {
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(API_DOCS_CSP));
+            h.insert(header::REFERRER_POLICY, HeaderValue::from_static("same-origin"));
+        } else {
+            h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(API_CSP));
+        }
+    }
+    resp
 }
 
 async fn page_not_found() -> axum::response::Response {

@@ -975,12 +975,12 @@ fn roles(env: &Env) {
     let denied = env.audit(&format!("object_id={id}"));
     let denied: Vec<&Value> = denied.iter().filter(|e| e["outcome"] == "denied").collect();
     let by = |tok: &Tok, action: &str| denied.iter().any(|e| e["actor"] == tok.actor() && e["action"] == action);
-    assert!(by(&t.auditor, "subject.subjectread"), "{denied:?}");
-    assert!(by(&t.caseworker, "subject.subjecterase"), "{denied:?}");
-    assert!(by(&t.admin, "subject.subjectread"), "{denied:?}");
-    assert!(by(&t.staff, "subject.subjectupdate"), "{denied:?}");
+    assert!(by(&t.auditor, "subject.denied_subject_read"), "{denied:?}");
+    assert!(by(&t.caseworker, "subject.denied_subject_erase"), "{denied:?}");
+    assert!(by(&t.admin, "subject.denied_subject_read"), "{denied:?}");
+    assert!(by(&t.staff, "subject.denied_subject_update"), "{denied:?}");
     let auditor_entries = env.audit(&format!("actor={}", t.auditor.actor()));
-    assert!(auditor_entries.iter().any(|e| e["outcome"] == "denied" && e["action"] == "token.manageaccess"));
+    assert!(auditor_entries.iter().any(|e| e["outcome"] == "denied" && e["action"] == "token.denied_manage_access"));
     // The denials were refused: she is still there, unerased.
     env.get(&uri).assert_status(StatusCode::OK);
     assert_eq!(env.post("/api/v1/audit/verify", &json!({})).body["problem"], Value::Null);

@@ -111,7 +111,10 @@ fn month_list_approved_and_tasks_confirmed(env: &Env) {
     assert_eq!((out["tasks"].as_u64(), out["destroyed"].as_u64()), (Some(1), Some(0)), "{out}");
 
     let assign = json!({"assignee": "Office manager", "method": "confidential_waste", "due_on": uk_today().last_of_month().to_string()});
-    let a = env.ok(Role::Admin, Method::POST, &format!("/api/v1/disposals/{id}/assign"), Some(assign));
+    // Who destroys a record is the DPO's decision; an administrator may confirm it done.
+    let (s, _) = env.call(Role::Admin, Method::POST, &format!("/api/v1/disposals/{id}/assign"), Some(assign.clone()));
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let a = env.ok(Role::Dpo, Method::POST, &format!("/api/v1/disposals/{id}/assign"), Some(assign));
     assert_eq!((a["status"].as_str(), a["assignee"].as_str()), (Some("task"), Some("Office manager")));
     let confirm = json!({"done_on": uk_today().to_string(), "note": "Shred-it certificate 88412"});
     let c = env.ok(Role::Admin, Method::POST, &format!("/api/v1/disposals/{id}/confirm"), Some(confirm.clone()));
@@ -248,7 +251,7 @@ fn bad_input_and_permissions(env: &Env) {
     );
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, _) = env.call(
-        Role::Admin,
+        Role::Dpo,
         Method::POST,
         &format!("/api/v1/disposals/{id}/assign"),
         Some(json!({"assignee": "Office manager"})),
@@ -256,14 +259,14 @@ fn bad_input_and_permissions(env: &Env) {
     assert_eq!(s, StatusCode::CONFLICT);
     env.ok(Role::Dpo, Method::POST, "/api/v1/disposals/approve", Some(json!({"ids": [id]})));
     let (s, v) = env.call(
-        Role::Admin,
+        Role::Dpo,
         Method::POST,
         &format!("/api/v1/disposals/{id}/assign"),
         Some(json!({"assignee": "Office manager", "method": "crypto_shred"})),
     );
     assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "method".into()), "{v}");
     let (s, v) =
-        env.call(Role::Admin, Method::POST, &format!("/api/v1/disposals/{id}/assign"), Some(json!({"assignee": ""})));
+        env.call(Role::Dpo, Method::POST, &format!("/api/v1/disposals/{id}/assign"), Some(json!({"assignee": ""})));
     assert_eq!((s, field(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "assignee".into()), "{v}");
     let (s, v) = env.call(
         Role::Admin,

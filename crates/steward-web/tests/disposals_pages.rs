@@ -51,13 +51,17 @@ fn the_month_list_approval_tasks_and_certificate() {
     r.assert_status(StatusCode::SEE_OTHER);
     assert!(r.location().starts_with("/disposals?month="), "{}", r.location());
     let id = client.app.disposals(&cli, &DisposalQuery::default()).unwrap()[0].id.clone();
+    // Who destroys a record is the DPO's decision: an administrator sees the task and
+    // may confirm it done, but neither sees the assignment form nor may send it.
     let tasks = client.get(&admin, &format!("/disposals?month={month}"));
+    tasks.assert_lacks(&format!("action=\"/disposals/{id}/assign\"")).assert_has(&format!("for=\"done_on-{id}\""));
+    let tasks = client.get(&dpo, &format!("/disposals?month={month}"));
     tasks.assert_has(&format!("action=\"/disposals/{id}/assign\"")).assert_has(&format!("for=\"done_on-{id}\""));
 
     let assign = format!("/disposals/{id}/assign");
-    client
-        .post(&admin, &assign, &[("assignee", "Office manager"), ("method", "shredding"), ("month", &month)])
-        .assert_status(StatusCode::SEE_OTHER);
+    let fields = [("assignee", "Office manager"), ("method", "shredding"), ("month", &month)];
+    client.post(&admin, &assign, &fields).assert_status(StatusCode::FORBIDDEN);
+    client.post(&dpo, &assign, &fields).assert_status(StatusCode::SEE_OTHER);
     let confirm = format!("/disposals/{id}/confirm");
     let tomorrow = (uk_today() + jiff::Span::new().days(1)).to_string();
     client

@@ -24,9 +24,9 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageHolds, ManageLetters, ManageRegisters,
-    ManageSettings, ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate, SubjectErase, SubjectRead,
-    SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageChecklists, ManageHolds, ManageLetters,
+    ManageRegisters, ManageRetention, ManageSettings, ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate,
+    SubjectErase, SubjectRead, SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -356,8 +356,8 @@ const ROUTES: &[Route] = &[
         .at("/subjects/{fresh-subject}/holds"),
     form("/subjects/{id}/holds/{hold}/lift", Needs(ManageHolds), "hold-{last-hold}-reason=Claim+settled")
         .at("/subjects/{fresh-held}/holds/{last-hold}/lift"),
-    get("/settings/checklists", Needs(ManageSettings)),
-    form("/settings/checklists/{kind}", Needs(ManageSettings), "action=save&text-erasure=A|Log+it%0AB|Erase+it")
+    get("/settings/checklists", Needs(ManageChecklists)),
+    form("/settings/checklists/{kind}", Needs(ManageChecklists), "action=save&text-erasure=A|Log+it%0AB|Erase+it")
         .at("/settings/checklists/erasure"),
     get("/systems", Needs(ReadRegisters)),
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
@@ -365,8 +365,8 @@ const ROUTES: &[Route] = &[
     form("/systems/{id}", Needs(ManageRegisters), "name=Matrix+case+files&kind=system").at("/systems/{system}"),
     get("/retention/schedule", Needs(ReadRegisters)),
     get("/retention/schedule", Needs(ReadRegisters)).at("/retention/schedule?template=generic").note("a template"),
-    form("/retention/schedule", Needs(ManageRegisters), "action=check&schedule=version+%3D+1"),
-    form("/retention/schedule", Needs(ManageRegisters), "action=save&schedule=name+%3D+1").note("refused"),
+    form("/retention/schedule", Needs(ManageRetention), "action=check&schedule=version+%3D+1"),
+    form("/retention/schedule", Needs(ManageRetention), "action=save&schedule=name+%3D+1").note("refused"),
     get("/records", Needs(ReadRegisters)),
     get("/records", Needs(ReadRegisters)).at("/records?due_month=2027-01&held=yes&missing=yes&page=2").note("filtered"),
     get("/records", Needs(ReadRegisters)).at("/records?due_before=soon&page=x").note("nonsense"),
@@ -396,7 +396,7 @@ const ROUTES: &[Route] = &[
     get("/disposals", Needs(ReadRegisters)),
     get("/disposals/certificate", Needs(ReadRegisters)).at("/disposals/certificate?from=2026-01-01&to=2026-01-31"),
     form("/disposals/approve", Needs(ManageHolds), "month=2000-01"),
-    form("/disposals/{id}/assign", Needs(ManageRegisters), "assignee=Office+manager&month=2026-01")
+    form("/disposals/{id}/assign", Needs(ManageRetention), "assignee=Office+manager&month=2026-01")
         .at("/disposals/{disposal}/assign"),
     form("/disposals/{id}/confirm", Needs(ManageRegisters), "done_on=2026-01-06&month=2026-01")
         .at("/disposals/{disposal}/confirm"),
@@ -488,10 +488,10 @@ const ROUTES: &[Route] = &[
     .at("/api/v1/requests/{fresh-erasure}/erasure-tasks/{erasure-task}"),
     api("GET", "/api/v1/requests/{id}/erasure-certificate", Only(CERTIFICATE_READERS), "")
         .at("/api/v1/requests/{request}/erasure-certificate"),
-    api("GET", "/api/v1/checklists", Needs(ManageSettings), ""),
-    api("PUT", "/api/v1/checklists/{kind}", Needs(ManageSettings), r#"{"text":"A|Log it\nB|Erase it"}"#)
+    api("GET", "/api/v1/checklists", Needs(ManageChecklists), ""),
+    api("PUT", "/api/v1/checklists/{kind}", Needs(ManageChecklists), r#"{"text":"A|Log it\nB|Erase it"}"#)
         .at("/api/v1/checklists/erasure"),
-    api("DELETE", "/api/v1/checklists/{kind}", Needs(ManageSettings), "").at("/api/v1/checklists/erasure"),
+    api("DELETE", "/api/v1/checklists/{kind}", Needs(ManageChecklists), "").at("/api/v1/checklists/erasure"),
     api("GET", "/api/v1/systems", Needs(ReadRegisters), ""),
     api("POST", "/api/v1/systems", Needs(ManageRegisters), r#"{"name":"Matrix system {n}","kind":"system"}"#),
     api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),
@@ -508,12 +508,12 @@ const ROUTES: &[Route] = &[
     api("PATCH", "/api/v1/records/{id}", Needs(ManageRegisters), r#"{"flags":["reference_consent"]}"#)
         .at("/api/v1/records/{fresh-record}"),
     api("GET", "/api/v1/retention/schedule", Needs(ReadRegisters), ""),
-    api("PUT", "/api/v1/retention/schedule", Needs(ManageRegisters), r#"{"toml":"version = 1"}"#),
+    api("PUT", "/api/v1/retention/schedule", Needs(ManageRetention), r#"{"toml":"version = 1"}"#),
     api("POST", "/api/v1/retention/schedule/check", SignedIn, r#"{"toml":"version = 1"}"#),
     api(
         "POST",
         "/api/v1/retention/schedule/template",
-        Needs(ManageRegisters),
+        Needs(ManageRetention),
         r#"{"template":"family-support-charity"}"#,
     ),
     api("GET", "/api/v1/retention/schedule/versions", Needs(ReadRegisters), ""),
@@ -521,7 +521,7 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/disposals", Needs(ReadRegisters), "").at("/api/v1/disposals?due_before=2026-12-31"),
     api("GET", "/api/v1/disposals/{id}", Needs(ReadRegisters), "").at("/api/v1/disposals/{disposal}"),
     api("POST", "/api/v1/disposals/approve", Needs(ManageHolds), r#"{"month":"2000-01"}"#),
-    api("POST", "/api/v1/disposals/{id}/assign", Needs(ManageRegisters), r#"{"assignee":"Office manager"}"#)
+    api("POST", "/api/v1/disposals/{id}/assign", Needs(ManageRetention), r#"{"assignee":"Office manager"}"#)
         .at("/api/v1/disposals/{disposal}/assign"),
     api("POST", "/api/v1/disposals/{id}/confirm", Needs(ManageRegisters), r#"{"done_on":"2026-01-06"}"#)
         .at("/api/v1/disposals/{disposal}/confirm"),

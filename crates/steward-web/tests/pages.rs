@@ -799,7 +799,11 @@ fn the_audit_log_filters_pages_and_verifies() {
         env.get(user, "/audit").assert_status(StatusCode::FORBIDDEN);
         env.post(user, "/audit/verify", &[]).assert_status(StatusCode::FORBIDDEN);
     }
-    assert!(!env.audit("audit.auditread").is_empty());
+    assert!(!env.audit("audit.denied_audit_read").is_empty());
+    // …under a readable name, shown in plain English.
+    env.get(auditor, "/audit?action=audit.denied_audit_read")
+        .assert_status(StatusCode::OK)
+        .assert_has("Was refused: tried to read the audit log");
     env.get(&env.users.admin, "/audit").assert_status(StatusCode::OK);
     env.get(&env.users.dpo, "/audit").assert_status(StatusCode::OK).assert_has(&format!("href=\"/subjects/{id}\""));
 }

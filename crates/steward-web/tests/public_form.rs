@@ -260,6 +260,7 @@ on_both_backends! {
     missing_contact_keeps_values_escaped,
     honeypot_pretends_and_stores_nothing,
     form_token_timing_is_enforced,
+    a_form_is_sent_once,
     rate_limited_after_five_in_ten_minutes,
     unicode_names_round_trip,
     over_long_details_are_named,
@@ -533,6 +534,46 @@ fn form_token_timing_is_enforced(env: &Env) {
     assert!(r.status.is_client_error(), "{}", r.status);
     let big = format!("details={}", "a".repeat(200 * 1024));
     env.post_raw(None, big.into_bytes()).assert_status(StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+fn a_form_is_sent_once(env: &Env) {
+    // Two forms shown in the same second have different tokens.
+    let now = jiff::Timestamp::now() - jiff::SignedDuration::from_secs(10);
+    assert_ne!(env.app.public_form_token_at(now), env.app.public_form_token_at(now));
+
+    let fields = good(env);
+    let first = env.post(&refs(&fields));
+    first.assert_status(StatusCode::OK);
+    assert_eq!(env.submission_count(), 1);
+    // Send pressed twice, the page reloaded, or the form replayed: no second submission.
+    let again = env.post(&refs(&fields));
+    again.assert_status(StatusCode::CONFLICT);
+    assert!(again.text.contains("<h1>This form has already been sent</h1>"), "{}", again.text);
+    assert!(again.text.contains("href=\"/request\""));
+    assert!(!again.text.contains(NAME) && !again.text.contains(&first.reference()));
+    let changed = env.post(&refs(&with(fields.clone(), &[("kind", "complaint"), ("right", "")])));
+    changed.assert_status(StatusCode::CONFLICT);
+    assert_eq!(env.submission_count(), 1);
+    assert_eq!(env.audit_actions("submission.create").len(), 1);
+
+    // A form sent back for corrections keeps its token until it is sent.
+    let token = env.token(10);
+    let fixed = with(good(env), &[("form_token", &token)]);
+    env.post(&refs(&with(fixed.clone(), &[("name", "")]))).assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    env.post(&refs(&fixed)).assert_status(StatusCode::OK);
+    env.post(&refs(&fixed)).assert_status(StatusCode::CONFLICT);
+    assert_eq!(env.submission_count(), 2);
+
+    // The same form sent twice at once is accepted once.
+    let token = env.token(10);
+    let fields = with(good(env), &[("form_token", &token)]);
+    let statuses: Vec<StatusCode> = std::thread::scope(|scope| {
+        let sends: Vec<_> = (0..4).map(|_| scope.spawn(|| env.post(&refs(&fields)).status)).collect();
+        sends.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::OK).count(), 1, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::CONFLICT).count(), 3, "{statuses:?}");
+    assert_eq!(env.submission_count(), 3);
 }
 
 fn rate_limited_after_five_in_ten_minutes(env: &Env) {

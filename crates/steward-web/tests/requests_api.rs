@@ -239,6 +239,12 @@ fn organisations_edit_their_checklists(env: &Env) {
     assert!(s.is_client_error(), "{s}");
     let (s, _) = env.call(Role::Caseworker, Method::PUT, "/api/v1/checklists/erasure", Some(json!({"text": "A|One"})));
     assert_eq!(s, StatusCode::FORBIDDEN);
+    // How requests are worked is the DPO's decision: an administrator may not change
+    // or reset a checklist.
+    let (s, _) = env.call(Role::Admin, Method::PUT, "/api/v1/checklists/erasure", Some(json!({"text": "A|One"})));
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = env.call(Role::Admin, Method::DELETE, "/api/v1/checklists/erasure", None);
+    assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, v) = env.call(Role::Dpo, Method::DELETE, "/api/v1/checklists/erasure", None);
     assert_eq!((s, v["customised"].as_bool()), (StatusCode::OK, Some(false)));
 }

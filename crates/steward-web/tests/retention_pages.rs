@@ -23,6 +23,7 @@ struct Env {
     dpo: User,
     caseworker: User,
     staff: User,
+    admin: User,
 }
 
 impl std::ops::Deref for Env {
@@ -38,11 +39,13 @@ impl Env {
             (Role::Dpo, "dpo@example.org", "Dana Okafor"),
             (Role::Caseworker, "case@example.org", "Cai Morgan"),
             (Role::Staff, "staff@example.org", "Sam Patel"),
+            (Role::Admin, "admin@example.org", "Alex Reid"),
         ]);
         let dpo = client.sign_in("dpo@example.org");
         let caseworker = client.sign_in("case@example.org");
         let staff = client.sign_in("staff@example.org");
-        Self { client, dpo, caseworker, staff }
+        let admin = client.sign_in("admin@example.org");
+        Self { client, dpo, caseworker, staff, admin }
     }
 
     /// The same, with the family-support charity's schedule in force.
@@ -111,8 +114,14 @@ fn the_schedule_is_started_from_a_template_checked_and_saved_and_problems_are_ea
 
     let page = env.get(&env.caseworker, "/retention/schedule");
     page.assert_status(StatusCode::OK).assert_has("18 months after support_ended").assert_has("History");
-    page.assert_lacks(r#"name="schedule""#).assert_has("Only the data protection officer or an administrator");
+    page.assert_lacks(r#"name="schedule""#).assert_has("Only the data protection officer can change the schedule");
     env.post(&env.caseworker, "/retention/schedule", &[("action", "save"), ("schedule", text)])
+        .assert_status(StatusCode::FORBIDDEN);
+    // How long records are kept is the DPO's decision: an administrator sees the
+    // schedule but not the editor, and a save is refused.
+    let page = env.get(&env.admin, "/retention/schedule");
+    page.assert_status(StatusCode::OK).assert_lacks(r#"name="schedule""#);
+    env.post(&env.admin, "/retention/schedule", &[("action", "save"), ("schedule", &changed)])
         .assert_status(StatusCode::FORBIDDEN);
 }
 

@@ -79,19 +79,35 @@ const OBJECT_TYPES: &[(&str, &str)] = &[
     ("stats", "Statistics"),
 ];
 
-/// What an attempt that was refused was trying to do, from the permission's name.
-fn refused(permission: &str) -> &'static str {
-    match permission {
-        "subjectread" => "see someone's personal data",
-        "subjectcreate" => "add a subject",
-        "subjectupdate" => "change a subject",
-        "subjecterase" => "erase a subject",
-        "auditread" => "read the audit log",
-        "manageaccess" => "manage users or API tokens",
-        "managesettings" => "change settings",
-        "readstatistics" => "read statistics",
-        _ => "do something their role does not allow",
+/// What someone refused for want of `p` was trying to do, in plain English.
+fn refused(p: Permission) -> &'static str {
+    match p {
+        Permission::SubjectRead => "see someone's personal data",
+        Permission::SubjectCreate => "add a subject or log a request",
+        Permission::SubjectUpdate => "change a subject or a request",
+        Permission::SubjectErase => "erase a subject",
+        Permission::AuditRead => "read the audit log",
+        Permission::ManageAccess => "manage users or API tokens",
+        Permission::ManageSettings => "change settings",
+        Permission::ReadStatistics => "read statistics",
+        Permission::AssignCases => "give someone a case",
+        Permission::CheckSuppression => "check the marketing suppression list",
+        Permission::ManageSuppression => "add to the marketing suppression list",
+        Permission::ReadRegisters => "read the registers of systems and records",
+        Permission::ManageRegisters => "change the registers of systems and records",
+        Permission::ManageHolds => "place or lift a legal hold or a restriction",
+        Permission::ManageLetters => "change the wording of letters",
+        Permission::ManageRetention => "change the retention schedule or assign a disposal",
+        Permission::ManageChecklists => "change the steps requests follow",
     }
+}
+
+/// The permission a refused action names: `denied_subject_read`, or the older form
+/// without separators (`subjectread`) that entries written before the names were
+/// stable carry.
+fn refused_permission(name: &str) -> Option<Permission> {
+    let name = name.strip_prefix("denied_").unwrap_or(name);
+    Permission::ALL.into_iter().find(|p| p.as_str() == name || p.as_str().replace('_', "") == name)
 }
 
 /// What an audit entry records, in plain English, from its action and outcome.
@@ -105,10 +121,13 @@ pub fn action_label(action: &str, outcome: &str) -> String {
         (Some(l), "success") => l.to_string(),
         (Some(l), "failure") => format!("{l} (failed)"),
         (Some(l), _) => format!("{l} (refused)"),
-        (None, "denied") => {
-            let permission = action.rsplit('.').next().unwrap_or("");
-            format!("Was refused: tried to {}", refused(permission))
-        }
+        (None, "denied") => match refused_permission(action.rsplit('.').next().unwrap_or("")) {
+            Some(p) => format!("Was refused: tried to {}", refused(p)),
+            None if action.ends_with(".grant_dpo") => {
+                "Was refused: tried to give or change a data protection officer's rights".to_string()
+            }
+            None => "Was refused: tried to do something their role does not allow".to_string(),
+        },
         (None, "failure") => format!("{action} (failed)"),
         (None, _) => action.to_string(),
     }
@@ -409,6 +428,25 @@ mod tests {
         assert_eq!(action_label("subject.erase", "success"), "Erased a subject");
         assert_eq!(action_label("user.sign_in", "denied"), "Failed to sign in");
         assert_eq!(action_label("subject.subjectread", "denied"), "Was refused: tried to see someone's personal data");
+        assert_eq!(action_label("something.new", "success"), "something.new");
+    }
+
+    #[test]
+    fn every_refused_permission_reads_as_plain_english() {
+        for p in Permission::ALL {
+            let action = steward_app::denied_action("subject", p);
+            let label = action_label(&action, "denied");
+            assert!(label.starts_with("Was refused: tried to "), "{action}: {label}");
+            assert!(!label.contains('_') && !label.contains("their role does not allow"), "{action}: {label}");
+        }
+        assert_eq!(
+            action_label("retention_schedule.denied_manage_retention", "denied"),
+            "Was refused: tried to change the retention schedule or assign a disposal"
+        );
+        assert_eq!(
+            action_label("subject.denied_nothing_known", "denied"),
+            "Was refused: tried to do something their role does not allow"
+        );
         assert_eq!(action_label("something.new", "success"), "something.new");
     }
 

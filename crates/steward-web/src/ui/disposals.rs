@@ -129,6 +129,8 @@ struct ListPage {
     done: Vec<Line>,
     can_approve: bool,
     can_assign: bool,
+    /// Confirming a task done: administrators and the DPO (and the task's assignee).
+    can_confirm: bool,
     actor: String,
     methods: Vec<MethodChoice>,
 }
@@ -202,7 +204,8 @@ fn list_page(
         held,
         done,
         can_approve: session.user.role.can(Permission::ManageHolds),
-        can_assign: session.user.role.can(Permission::ManageRegisters),
+        can_assign: session.user.role.can(Permission::ManageRetention),
+        can_confirm: session.user.role.can(Permission::ManageRegisters),
         actor: ctx.actor.clone(),
         methods: DISPOSAL_METHODS.iter().map(|(value, label)| MethodChoice { value, label }).collect(),
     })

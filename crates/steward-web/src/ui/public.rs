@@ -208,6 +208,21 @@ async fn submit_form(State(s): State<AppState>, req: Request) -> Response {
             e.add("send", "The form had expired (forms last 2 hours), so it was not sent. Your answers are below: check them and select Send again.");
             again(e)
         }
+        Err(SubmitError::AlreadySent) => {
+            // The answers are not shown again: the first send was accepted.
+            let page = MessagePage {
+                page: PageContext::public(org),
+                heading: "This form has already been sent".into(),
+                paragraphs: vec![
+                    "We received this form the first time it was sent, so it has not been sent again.".into(),
+                    "Your reference was on the page shown after you sent it. Keep it: we will use it when we contact you."
+                        .into(),
+                    "If you want to make another request or complaint, start a new form.".into(),
+                ],
+                link: Some(("/request".into(), "Start a new form".into())),
+            };
+            render_status(StatusCode::CONFLICT, &page)
+        }
         Err(SubmitError::RateLimited { retry_after_secs }) => {
             let minutes = (retry_after_secs + 59) / 60;
             let wait = if minutes >= 60 * 24 { "a day".to_string() } else { format!("{minutes} minutes") };

@@ -224,7 +224,7 @@ fn schedule_for(
             by: who(&names, &v.saved_by),
         })
         .collect();
-    let can_manage = session.user.role.can(Permission::ManageRegisters);
+    let can_manage = session.user.role.can(Permission::ManageRetention);
     let from_template = TEMPLATES.iter().find(|(n, _)| *n == template).map(|(_, t)| (*t).to_string());
     let text = text.or(from_template).or_else(|| info.as_ref().map(|i| i.toml.clone())).unwrap_or_default();
     let current = info.map(|i| Current {
@@ -311,7 +311,7 @@ async fn schedule_submit(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Respo
     let action = value(&f.form, "action").to_string();
     let text = value(&f.form, "schedule").replace("\r\n", "\n");
     let result = run(move || {
-        app.require(&session.ctx, Permission::ManageRegisters, "retention_schedule", "")?;
+        app.require(&session.ctx, Permission::ManageRetention, "retention_schedule", "")?;
         if text.trim().is_empty() {
             let mut errors = FormErrors::new();
             errors.add("schedule", "Enter the schedule, or start from a template");
@@ -569,7 +569,8 @@ async fn records_list(
     let app = s.app.clone();
     let built = run(move || {
         let filters = Filters::from_pairs(&pairs);
-        let page_no = value(&pairs, "page").parse::<usize>().unwrap_or(1).clamp(1, 100_000);
+        let last_page = steward_app::retention::MAX_RECORD_OFFSET / PAGE_SIZE + 1;
+        let page_no = value(&pairs, "page").parse::<usize>().unwrap_or(1).clamp(1, last_page);
         let info = app.schedule_info(&session.ctx)?;
         let (query, errors) = filters.query(page_no);
         let (lines, total) = if info.is_some() {

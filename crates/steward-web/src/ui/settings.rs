@@ -53,6 +53,8 @@ struct SettingsPage {
     form: SettingsForm,
     require_2fa: bool,
     regions: [Choice; 3],
+    /// Link to the request checklists (the DPO's to change).
+    can_edit_checklists: bool,
 }
 
 /// `?saved=1` after a successful save.
@@ -69,6 +71,7 @@ async fn settings_page(
 ) -> Response {
     let app = s.app.clone();
     let saved = q.is_ok_and(|Query(q)| q.saved == "1");
+    let can_edit_checklists = session.user.role.can(Permission::ManageChecklists);
     let loaded = run(move || {
         app.require(&session.ctx, Permission::ManageSettings, "settings", "organisation")?;
         let org = app.org_settings()?;
@@ -90,7 +93,14 @@ async fn settings_page(
                 require_2fa: None,
                 audit_anchor_email: anchor.unwrap_or_default(),
             };
-            render(&SettingsPage { page, errors: FormErrors::new(), form, require_2fa: two_factor, regions: REGIONS })
+            render(&SettingsPage {
+                page,
+                errors: FormErrors::new(),
+                form,
+                require_2fa: two_factor,
+                regions: REGIONS,
+                can_edit_checklists,
+            })
         }
         Err(r) => r,
     }
@@ -124,6 +134,7 @@ async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response 
     let app = s.app.clone();
     let session = f.session;
     let form = f.form;
+    let can_edit_checklists = session.user.role.can(Permission::ManageChecklists);
     let result = run(move || {
         let ctx = &session.ctx;
         app.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
@@ -167,7 +178,7 @@ async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response 
         Ok(None) => redirect("/settings?saved=1"),
         Ok(Some((page, errors, form, require_2fa))) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &SettingsPage { page, errors, form, require_2fa, regions: REGIONS },
+            &SettingsPage { page, errors, form, require_2fa, regions: REGIONS, can_edit_checklists },
         ),
         Err(r) => r,
     }

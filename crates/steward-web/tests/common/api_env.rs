@@ -4,7 +4,7 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
 use std::sync::Arc;
@@ -93,6 +93,23 @@ impl Env {
             let status = resp.status();
             let bytes = resp.into_body().collect().await.expect("body").to_bytes();
             (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+        })
+    }
+
+    /// A call with the role's token (or none), answering the status, the headers and
+    /// the body as text.
+    pub fn call_with_headers(&self, role: Option<Role>, method: Method, uri: &str) -> (StatusCode, HeaderMap, String) {
+        let mut b = Request::builder().method(method).uri(uri);
+        if let Some(role) = role {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {}", self.token(role)));
+        }
+        let req = b.body(Body::empty()).expect("request");
+        let router = self.router.clone();
+        self.rt.block_on(async move {
+            let resp = router.oneshot(req).await.expect("router");
+            let (status, headers) = (resp.status(), resp.headers().clone());
+            let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+            (status, headers, String::from_utf8_lossy(&bytes).into_owned())
         })
     }
 
