@@ -298,6 +298,7 @@ on_both_backends! {
     tokens_api,
     links,
     backup_and_restore,
+    special_category_through_the_api,
 }
 
 // ---------------------------------------------------------------------------------
@@ -328,6 +329,63 @@ const JANE_SECRETS: [&str; 7] = ["Jane", "Smith", "jane@example.org", "07700", "
 // ---------------------------------------------------------------------------------
 // Scenarios
 // ---------------------------------------------------------------------------------
+
+/// Special-category data (UK GDPR Art 9, Art 10) through the API: recorded and read only
+/// with a token granted it, withheld (and said so) from a DPO token without the grant,
+/// each view audited without the text; tokens cannot be given more than their maker has.
+fn special_category_through_the_api(env: &Env) {
+    let (_, granted) = env
+        .app
+        .create_token_for(&Context::cli(), None, Some(Role::Dpo), "Safeguarding lead", true)
+        .expect("a token granted special-category data");
+    let plain = env.tokens.dpo.secret.as_str();
+    let mut body = jane();
+    body["special_category"] = json!({"health": "Type 1 diabetes", "religious_or_philosophical_beliefs": "Quaker"});
+    env.post_as(plain, "/api/v1/subjects", &body)
+        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+        .assert_field("special_category");
+    let created = env.post_as(&granted, "/api/v1/subjects", &body);
+    created.assert_status(StatusCode::CREATED);
+    assert_eq!(created.body["special_category"]["health"], "Type 1 diabetes");
+    let id = created.body["id"].as_str().expect("id").to_string();
+    let uri = format!("/api/v1/subjects/{id}");
+
+    let withheld = env.get_as(plain, &uri);
+    withheld.assert_status(StatusCode::OK);
+    assert_eq!(withheld.body["special_category_withheld"], true);
+    assert!(withheld.body.get("special_category").is_none(), "{}", withheld.text);
+    assert!(!withheld.text.contains("diabetes"));
+    let shown = env.get_as(&granted, &uri);
+    assert_eq!(shown.body["special_category"]["religious_or_philosophical_beliefs"], "Quaker");
+    assert_eq!(shown.body["special_category_withheld"], false);
+    let views = env.audit(&format!("action=subject.view_special_category&object_id={id}"));
+    assert_eq!(views.len(), 2, "the create answer and the read");
+    assert!(views.iter().all(|e| !e.to_string().contains("diabetes") && !e.to_string().contains("Quaker")));
+
+    // Only the ten headings; a token without the grant cannot change them either.
+    let mut unknown = jane();
+    unknown["special_category"] = json!({"disability": "x"});
+    let r = env.post_as(&granted, "/api/v1/subjects", &unknown);
+    assert!(r.status.is_client_error() && !r.text.contains("\"x\""), "{} {}", r.status, r.text);
+    env.call(Method::PATCH, &uri, plain, Some(&json!({"special_category": null}))).assert_field("special_category");
+    let cleared = env.call(Method::PATCH, &uri, &granted, Some(&json!({"special_category": null})));
+    cleared.assert_status(StatusCode::OK);
+    assert!(cleared.body.get("special_category").is_none());
+
+    // Tokens: never more than their maker.
+    let want = json!({"name": "Reports", "role": "dpo", "special_category": true});
+    env.post_as(plain, "/api/v1/tokens", &want).assert_field("special_category");
+    let made = env.post_as(&granted, "/api/v1/tokens", &want);
+    made.assert_status(StatusCode::CREATED);
+    assert_eq!(made.body["token"]["special_category"], true);
+    let admin = env.tokens.admin.secret.as_str();
+    env.post_as(admin, "/api/v1/tokens", &json!({"name": "x", "role": "caseworker"}))
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let auditor = env.post_as(admin, "/api/v1/tokens", &json!({"name": "Board pack", "role": "auditor"}));
+    auditor.assert_status(StatusCode::CREATED);
+    let auditor = auditor.body["secret"].as_str().expect("secret").to_string();
+    env.get_as(&auditor, &uri).assert_error(StatusCode::FORBIDDEN, "forbidden");
+}
 
 fn health(env: &Env) {
     let r = env.raw(Method::GET, "/api/v1/health", None, None, Vec::new());
