@@ -53,17 +53,24 @@ test('a user sets up two-factor sign-in by QR code and then signs in with a code
   await page.getByLabel('Code from the app').fill('000000' === totp(secret) ? '111111' : '000000');
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
   await page.locator('.error-summary').waitFor();
-  await page.getByLabel('Code from the app').fill(totp(secret));
+  const enrolmentCode = totp(secret);
+  await page.getByLabel('Code from the app').fill(enrolmentCode);
   await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
   await page.getByRole('heading', { name: 'Save your recovery codes' }).waitFor();
   const codes = await page.locator('ul.codes code').allTextContents();
   assert.equal(codes.length, 10);
   await page.getByRole('link', { name: /continue/ }).click();
 
-  // Sign out, then in again: the code is now asked for.
+  // Sign out, then in again: the code is now asked for, and the one that switched
+  // two-factor on is spent (a code works once); the next step's code signs in.
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.waitForURL(/\/sign-in$/);
-  await signIn(page, demo.base, account, secret);
+  await signIn(page, demo.base, account);
+  await page.getByLabel('Security code').fill(enrolmentCode);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  assert.match(await page.locator('.error-summary').textContent(), /already been used/);
+  await page.getByLabel('Security code').fill(totp(secret, Date.now() + 30_000));
+  await page.getByRole('button', { name: 'Continue' }).click();
   await page.waitForURL(`${demo.base}/`);
   assert.match(await page.locator('.header__user').textContent(), /Callum Reid/);
 
