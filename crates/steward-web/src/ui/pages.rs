@@ -224,6 +224,12 @@ pub fn actor_names(app: &App, ctx: &steward_app::Context) -> AppResult<HashMap<S
     app.actor_names(ctx)
 }
 
+/// Who a case is assigned to, for people: a user id, or `token:<id>` for an
+/// organisation's caseworker token.
+pub fn assignee_name(names: &HashMap<String, String>, key: &str) -> String {
+    if key.starts_with("token:") { who(names, key) } else { who(names, &format!("user:{key}")) }
+}
+
 /// Who an audit actor is, for people.
 pub fn who(names: &HashMap<String, String>, actor: &str) -> String {
     if let Some(n) = names.get(actor) {
@@ -233,10 +239,9 @@ pub fn who(names: &HashMap<String, String>, actor: &str) -> String {
         "cli" => "Command line".into(),
         "system" => "Steward (automatic)".into(),
         "public" => "Member of the public (web form)".into(),
-        a => match a.strip_prefix("user:") {
-            Some(id) => format!("Removed user ({id})"),
-            None => a.to_string(),
-        },
+        a if a.starts_with("user:") => "A removed account".into(),
+        a if a.starts_with("token:") => "A removed API token".into(),
+        a => a.to_string(),
     }
 }
 

@@ -6,7 +6,7 @@
 use crate::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
 use crate::ui::auth::page;
-use crate::ui::pages::{actor_names, run, sentence, uk_time, uk_today, who};
+use crate::ui::pages::{actor_names, assignee_name, run, sentence, uk_time, uk_today, who};
 use crate::ui::{Choice, FormErrors, MessagePage, PageContext, SelectOption, long_date, render, render_status};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -1024,7 +1024,7 @@ fn request_page(
         scans: Vec::new(),
         can_scan: false,
         systems: Vec::new(),
-        assigned: r.assigned_to.as_deref().map_or_else(|| "Nobody".into(), |u| who(names, &format!("user:{u}"))),
+        assigned: r.assigned_to.as_deref().map_or_else(|| "Nobody".into(), |u| assignee_name(names, u)),
         can_assign: false,
         assignees: Vec::new(),
         assignee: r.assigned_to.clone().unwrap_or_default(),
