@@ -368,42 +368,72 @@ pub fn inspect(items: &mut dyn Iterator<Item = Result<BackupItem, StoreError>>) 
     };
     let (created_at, schema_version, header_audit) = check_header(first?)?;
     let mut facts = BackupFacts { created_at, schema_version, ..BackupFacts::default() };
-    let mut last_audit: (i64, String) = (0, steward_core::audit::GENESIS_HASH.to_string());
-    let mut ended = false;
+    let mut framing = Framing::new(header_audit);
     for (item, lines) in items.zip(1u64..) {
         let item = item?;
-        if ended {
+        framing.check(&item, lines)?;
+        match item {
+            BackupItem::Setting { key, value } if key == KEY_CHECK_SETTING => facts.master_key_check = Some(value),
+            BackupItem::Subject { .. } => facts.subjects += 1,
+            _ => {}
+        }
+    }
+    facts.lines = framing.finish()?.1;
+    Ok(facts)
+}
+
+/// The framing every reader of a backup checks, line by line after the header: no
+/// second header, the end marker's count, nothing after it, and the last audit entry
+/// agreeing with the header's head.
+struct Framing {
+    header_audit: (i64, String),
+    last_audit: (i64, String),
+    /// Lines read when the end marker came.
+    ended_at: Option<u64>,
+}
+
+impl Framing {
+    fn new(header_audit: (i64, String)) -> Self {
+        Self { header_audit, last_audit: (0, steward_core::audit::GENESIS_HASH.to_string()), ended_at: None }
+    }
+
+    /// Check `item`, the `lines`-th line after the header.
+    fn check(&mut self, item: &BackupItem, lines: u64) -> Result<(), StoreError> {
+        if self.ended_at.is_some() {
             return Err(StoreError::BadBackup("there is data after the end marker".into()));
         }
         match item {
             BackupItem::Header { .. } => {
                 return Err(StoreError::BadBackup(format!("a second header at line {}", lines + 1)));
             }
-            BackupItem::Setting { key, value } if key == KEY_CHECK_SETTING => facts.master_key_check = Some(value),
-            BackupItem::Subject { .. } => facts.subjects += 1,
-            BackupItem::Audit(a) => last_audit = (a.seq, a.hash),
+            BackupItem::Audit(a) => self.last_audit = (a.seq, a.hash.clone()),
             BackupItem::End { lines: n } => {
-                if n != lines {
+                if *n != lines {
                     return Err(StoreError::BadBackup(format!(
                         "the end marker counts {n} lines but {lines} were read"
                     )));
                 }
-                facts.lines = lines + 1;
-                ended = true;
+                self.ended_at = Some(lines);
             }
             _ => {}
         }
+        Ok(())
     }
-    if !ended {
-        return Err(StoreError::BadBackup("the file is truncated (no end marker)".into()));
+
+    /// After the last line: the file was complete and its audit entries match the
+    /// header. Returns the audit head and the number of lines read, header included.
+    fn finish(self) -> Result<((i64, String), u64), StoreError> {
+        let Some(lines) = self.ended_at else {
+            return Err(StoreError::BadBackup("the file is truncated (no end marker)".into()));
+        };
+        if self.last_audit != self.header_audit {
+            return Err(StoreError::BadBackup(format!(
+                "the header records {} audit entries but the last audit line is entry {}",
+                self.header_audit.0, self.last_audit.0
+            )));
+        }
+        Ok((self.last_audit, lines + 1))
     }
-    if last_audit != header_audit {
-        return Err(StoreError::BadBackup(format!(
-            "the header records {} audit entries but the last audit line is entry {}",
-            header_audit.0, last_audit.0
-        )));
-    }
-    Ok(facts)
 }
 
 /// Check a backup's first line: its creation time, schema version and audit head.
@@ -580,17 +610,12 @@ fn import_in(
     {
         tx.exec(&format!("DELETE FROM {table}"), &[])?;
     }
-    let mut last_audit: (i64, String) = (0, steward_core::audit::GENESIS_HASH.to_string());
-    let mut ended = false;
+    let mut framing = Framing::new(header_audit);
     for (item, lines) in items.zip(1u64..) {
         let item = item?;
-        if ended {
-            return Err(StoreError::BadBackup("there is data after the end marker".into()));
-        }
+        framing.check(&item, lines)?;
         match item {
-            BackupItem::Header { .. } => {
-                return Err(StoreError::BadBackup(format!("a second header at line {}", lines + 1)));
-            }
+            BackupItem::Header { .. } | BackupItem::End { .. } => {}
             BackupItem::Setting { key, value } => {
                 tx.exec("INSERT INTO settings (key, value) VALUES ($1, $2)", &[Val::Text(&key), Val::Text(&value)])?;
             }
@@ -704,28 +729,11 @@ fn import_in(
                         Val::Text(&a.hash),
                     ],
                 )?;
-                last_audit = (a.seq, a.hash);
                 summary.audit_entries += 1;
-            }
-            BackupItem::End { lines: n } => {
-                if n != lines {
-                    return Err(StoreError::BadBackup(format!(
-                        "the end marker counts {n} lines but {lines} were read"
-                    )));
-                }
-                ended = true;
             }
         }
     }
-    if !ended {
-        return Err(StoreError::BadBackup("the file is truncated (no end marker)".into()));
-    }
-    if (last_audit.0, last_audit.1.as_str()) != (header_audit.0, header_audit.1.as_str()) {
-        return Err(StoreError::BadBackup(format!(
-            "the header records {} audit entries but the last audit line is entry {}",
-            header_audit.0, last_audit.0
-        )));
-    }
+    let (last_audit, _) = framing.finish()?;
     tx.exec(
         "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
         &[Val::Int(last_audit.0), Val::Text(&last_audit.1)],
