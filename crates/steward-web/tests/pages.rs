@@ -1135,3 +1135,53 @@ fn every_role_on_every_page() {
         }
     }
 }
+
+/// OWASP ASVS 5.0 3.3.1, 3.4.3–3.4.6 and 13.4.4: every page (and its refusals) carries
+/// a content security policy that forbids framing, plugins and base changes, nosniff,
+/// a referrer policy and no caching; the session cookie is Secure, HttpOnly and
+/// SameSite; TRACE is not served.
+#[test]
+fn pages_carry_their_security_headers_and_the_session_cookie_its_attributes() {
+    let env = Env::new();
+    let anonymous = |uri: &str| env.send(Request::builder().uri(uri).body(Body::empty()).expect("request"));
+    let pages = [
+        anonymous("/sign-in"),
+        anonymous("/request"),
+        env.get(&env.users.dpo, "/"),
+        env.get(&env.users.dpo, "/subjects"),
+        env.get(&env.users.staff, "/settings"),
+        env.get(&env.users.dpo, "/subjects/no-such-person"),
+    ];
+    for r in &pages {
+        let h = |name: header::HeaderName| r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+        let csp = h(header::CONTENT_SECURITY_POLICY);
+        for directive in ["frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'", "script-src 'self'"] {
+            assert!(csp.contains(directive), "{} lacks {directive}: {csp}", r.status);
+        }
+        assert_eq!(h(header::X_CONTENT_TYPE_OPTIONS), "nosniff");
+        assert_eq!(h(header::X_FRAME_OPTIONS), "DENY");
+        assert_eq!(h(header::REFERRER_POLICY), "same-origin");
+        assert_eq!(h(header::CACHE_CONTROL), "no-store");
+    }
+    assert!(pages.iter().any(|r| r.status == StatusCode::FORBIDDEN), "a refusal page is among them");
+    assert!(pages.iter().any(|r| r.status == StatusCode::NOT_FOUND), "and a not-found page");
+
+    let body = encode(&[("email", "dpo@example.org"), ("password", PASSWORD)]);
+    let r = env.send(
+        Request::builder()
+            .method(Method::POST)
+            .uri("/sign-in")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request"),
+    );
+    let cookie = r.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a session cookie");
+    for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
+        assert!(cookie.contains(attribute), "the session cookie lacks {attribute}: {cookie}");
+    }
+
+    for uri in ["/sign-in", "/subjects", "/api/v1/health"] {
+        let r = env.send(Request::builder().method("TRACE").uri(uri).body(Body::empty()).expect("request"));
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "TRACE {uri}");
+    }
+}
