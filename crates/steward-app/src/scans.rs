@@ -629,14 +629,15 @@ impl App {
             .store
             .request_scan(request_id, scan_id)?
             .ok_or_else(|| AppError::NotFound(format!("search {scan_id} of this request")))?;
-        let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &s.subject_id)?;
+        let (subject, key) = self.subject_key(ctx, Permission::SubjectRead, &s.subject_id)?;
+        let recorded = self.recorded_cue_categories(ctx, &subject, request_id)?;
         let meta: ScanMeta = serde_json::from_slice(&key.open(&meta_aad(&s.subject_id, &s.id), &s.meta)?)
             .map_err(|_| AppError::Undecryptable)?;
         let rows = self.store.scan_documents(&s.id)?;
         let mut documents = Vec::with_capacity(rows.len());
         for r in &rows {
             let k = open_document(&key, r)?;
-            documents.push(document_view(r, &k));
+            documents.push(document_view(r, &k, &recorded));
         }
         let ev = ctx.event(
             "request.scan_view",
@@ -672,7 +673,7 @@ impl App {
             .store
             .request_scan(request_id, scan_id)?
             .ok_or_else(|| AppError::NotFound(format!("search {scan_id} of this request")))?;
-        let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &s.subject_id)?;
+        let (subject, key) = self.subject_key(ctx, Permission::SubjectRead, &s.subject_id)?;
         let mut row = self
             .store
             .scan_document(&s.id, doc_id)?
@@ -727,7 +728,8 @@ impl App {
         row.decided_at = Some(decided_at);
         self.store.update_scan_document(&row, &ev)?;
         let k = open_document(&key, &row)?;
-        Ok(document_view(&row, &k))
+        let recorded = self.recorded_cue_categories(ctx, &subject, request_id)?;
+        Ok(document_view(&row, &k, &recorded))
     }
 
     /// The documents chosen from searches for a request's response pack, opened, with
@@ -819,7 +821,66 @@ fn summary(s: &ScanRow, docs: &[ScanDocumentRow]) -> ScanSummary {
     }
 }
 
-fn document_view(r: &ScanDocumentRow, k: &KeptDocument) -> ScanDocumentView {
+/// The scanner's special-category cue categories (`data/special_category.txt`) and the
+/// headings of a subject's recorded special-category data (UK GDPR Art 9(1), Art 10)
+/// each stands for.
+const CUE_HEADINGS: [(&str, &[&str]); 7] = [
+    ("health", &["health"]),
+    ("ethnicity", &["racial_or_ethnic_origin"]),
+    ("religion", &["religious_or_philosophical_beliefs"]),
+    ("trade union", &["trade_union_membership"]),
+    ("genetic or biometric", &["genetic", "biometric"]),
+    ("sexuality", &["sex_life", "sexual_orientation"]),
+    ("criminal", &["criminal_offence"]),
+];
+
+impl App {
+    /// The cue categories under which the subject has special-category data on record,
+    /// for a reviewer who may see it (otherwise none, so nothing is revealed): a cue of
+    /// such a category in a document found for them may be their own data, to disclose
+    /// to them rather than redact as someone else's. Using it is audited as a view of
+    /// their special-category data.
+    fn recorded_cue_categories(
+        &self,
+        ctx: &Context,
+        subject: &steward_store::SubjectRow,
+        request_id: &str,
+    ) -> AppResult<Vec<&'static str>> {
+        if !ctx.special_category {
+            return Ok(Vec::new());
+        }
+        let Some(sc) = self.open_row(subject)?.special_category else { return Ok(Vec::new()) };
+        let recorded: Vec<&str> =
+            sc.entries().into_iter().filter(|(_, _, t)| !t.is_empty()).map(|(k, _, _)| k).collect();
+        let cues: Vec<&'static str> = CUE_HEADINGS
+            .iter()
+            .filter(|(_, headings)| headings.iter().any(|h| recorded.contains(h)))
+            .map(|(cue, _)| *cue)
+            .collect();
+        if !cues.is_empty() {
+            let ev = ctx.event(
+                "subject.view_special_category",
+                "subject",
+                &subject.id,
+                Outcome::Success,
+                format!("via=scan request={request_id}"),
+            );
+            self.store.audit(&ev)?;
+        }
+        Ok(cues)
+    }
+}
+
+/// What a reviewer is told about a special-category cue whose category the subject has
+/// on record (see [`App::recorded_cue_categories`]).
+fn cue_note(why: &str, recorded: &[&str]) -> String {
+    match recorded.iter().find(|c| why.contains(&format!("({c})"))) {
+        Some(_) => format!("{why}; this person has data of this kind on their record, so it may be theirs to disclose"),
+        None => why.to_string(),
+    }
+}
+
+fn document_view(r: &ScanDocumentRow, k: &KeptDocument, recorded: &[&str]) -> ScanDocumentView {
     let segs = &k.document.segments;
     let at = |i: usize| segs.get(i).map(|s| describe_location(&s.location)).unwrap_or_default();
     let text_of = |i: usize| segs.get(i).map_or("", |s| s.text.as_str());
@@ -847,7 +908,11 @@ fn document_view(r: &ScanDocumentRow, k: &KeptDocument) -> ScanDocumentView {
             text: p.detection.text.clone(),
             snippet: snippet(text_of(p.segment), &p.detection),
             confidence: p.detection.confidence,
-            why: p.detection.why.clone(),
+            why: if p.detection.entity == Entity::SpecialCategory {
+                cue_note(&p.detection.why, recorded)
+            } else {
+                p.detection.why.clone()
+            },
             exemption: p.exemption.clone(),
             decision: RedactionDecision::from_code(codes.next().unwrap_or('?')),
         })

@@ -293,3 +293,55 @@ fn erasing_the_subject_takes_the_kept_documents_with_it() {
     // no values of the erased person.
     assert_eq!(app.request_searches(&cli, &access).unwrap().len(), 1);
 }
+
+/// The scanner's review uses the person's recorded special-category data (UK GDPR Art
+/// 9): a health cue in a document found for someone with health data on record is
+/// marked as possibly theirs, for a reviewer who may see such data (and that use is
+/// audited); a reviewer who may not is told nothing about what is recorded.
+#[test]
+fn special_category_cues_the_person_has_on_record_are_marked_as_possibly_theirs() {
+    let (_d, app) = app();
+    let cli = Context::cli();
+    let id = subject(&app);
+    let health: steward_core::subject::SubjectPatch =
+        serde_json::from_value(serde_json::json!({"special_category": {"health": "Asthma; uses an inhaler"}})).unwrap();
+    app.update_subject(&cli, &id, health).unwrap();
+    let access = request(&app, RequestKind::Access, &id);
+    let input = NewScan {
+        system: "Housing shared mailbox".into(),
+        files: vec![ScanFile {
+            name: "visit.txt".into(),
+            bytes: b"Visit to Rosalind Achterberg at 14 Quarry Lane: medication kept by the door.\n".to_vec(),
+        }],
+        ..Default::default()
+    };
+    let scan = app.run_request_scan(&cli, &access, input).unwrap();
+    let before = app
+        .store()
+        .audit_entries(&steward_store::AuditFilter {
+            action: Some("subject.view_special_category".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap()
+        .len();
+    let view = app.request_scan(&cli, &access, &scan.id).unwrap();
+    let cue = view.documents[0].proposals.iter().find(|p| p.entity == "SPECIAL_CATEGORY").expect("a health cue");
+    assert!(cue.why.contains("(health)") && cue.why.contains("on their record"), "{}", cue.why);
+    let after = app
+        .store()
+        .audit_entries(&steward_store::AuditFilter {
+            action: Some("subject.view_special_category".into()),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(after.len(), before + 1);
+    assert!(after[0].event.detail.starts_with("via=scan"), "{}", after[0].event.detail);
+
+    // A reviewer without special-category access sees the cue, and nothing of the record.
+    let untrained = Context::new("user:reviewer", steward_core::Role::Dpo, "r");
+    let view = app.request_scan(&untrained, &access, &scan.id).unwrap();
+    let cue = view.documents[0].proposals.iter().find(|p| p.entity == "SPECIAL_CATEGORY").expect("a health cue");
+    assert!(!cue.why.contains("record"), "{}", cue.why);
+}
