@@ -148,17 +148,22 @@ impl Env {
         })
     }
 
-    /// Sign in through the form and read the session's CSRF token from a page.
-    fn sign_in(&self, email: &str, id: &str) -> User {
+    /// Post the sign-in form with `email` and the shared password, from a fresh browser.
+    fn post_sign_in(&self, email: &str) -> Resp {
         let body = encode(&[("email", email), ("password", PASSWORD)]);
-        let r = self.send(
+        self.send(
             Request::builder()
                 .method(Method::POST)
                 .uri("/sign-in")
                 .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .body(Body::from(body))
                 .expect("request"),
-        );
+        )
+    }
+
+    /// Sign in through the form and read the session's CSRF token from a page.
+    fn sign_in(&self, email: &str, id: &str) -> User {
+        let r = self.post_sign_in(email);
         r.assert_status(StatusCode::SEE_OTHER);
         assert_eq!(r.location(), "/", "signed straight in");
         let set_cookie = r.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a session cookie");
@@ -1166,15 +1171,7 @@ fn pages_carry_their_security_headers_and_the_session_cookie_its_attributes() {
     assert!(pages.iter().any(|r| r.status == StatusCode::FORBIDDEN), "a refusal page is among them");
     assert!(pages.iter().any(|r| r.status == StatusCode::NOT_FOUND), "and a not-found page");
 
-    let body = encode(&[("email", "dpo@example.org"), ("password", PASSWORD)]);
-    let r = env.send(
-        Request::builder()
-            .method(Method::POST)
-            .uri("/sign-in")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .expect("request"),
-    );
+    let r = env.post_sign_in("dpo@example.org");
     let cookie = r.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).expect("a session cookie");
     for attribute in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/"] {
         assert!(cookie.contains(attribute), "the session cookie lacks {attribute}: {cookie}");
