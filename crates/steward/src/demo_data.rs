@@ -1993,6 +1993,17 @@ mod tests {
         assert_ne!(json(&a), json(&c));
     }
 
+    /// SHA-256 of the demo data (subjects and links, as JSON) for seed 20261123 on
+    /// 2026-03-01: moving or tidying the generator must not change what it makes.
+    const DIGEST_20261123_20260301: &str = "843c031db8d998d44a722c1ded982bcc1d583618b0a49ee4c4afd42bbd96a69f";
+
+    #[test]
+    fn the_demo_data_for_a_fixed_seed_and_date_is_unchanged() {
+        let d = generate(20_261_123, date(2026, 3, 1));
+        let json = serde_json::to_string(&(&d.subjects, &d.links)).expect("json");
+        assert_eq!(steward_crypto::sha256_hex(json.as_bytes()), DIGEST_20261123_20260301);
+    }
+
     #[test]
     fn contact_details_stay_in_reserved_ranges() {
         for (seed, today) in cases() {
