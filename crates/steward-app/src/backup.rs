@@ -191,7 +191,7 @@ pub fn write_backup(store: &steward_store::Store, out: &Path) -> AppResult<Backu
     let file = create_private(&tmp)?;
     let mut w = BufWriter::new(file);
     let mut bytes = 0u64;
-    let result = store.export(&mut |item| {
+    let result = store.export(&steward_store::now(), &mut |item| {
         let mut line =
             serde_json::to_vec(&item).map_err(|e| StoreError::Backend(format!("cannot encode backup line: {e}")))?;
         line.push(b'\n');

@@ -299,8 +299,8 @@ impl App {
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
         // Only after the key check: a wrong key must not key the chain.
-        let store = store.with_audit_key(keys.audit_key());
-        store.key_audit_chain()?;
+        let store = store.with_audit_key(keys.audit_key()).with_clock(std::sync::Arc::new(jiff::Timestamp::now));
+        store.key_audit_chain(&steward_store::now())?;
         Ok(Self {
             store,
             keys,

@@ -664,7 +664,7 @@ impl App {
     /// anti-automation).
     fn use_form_token(&self, sig: &str) -> Result<(), SubmitError> {
         let bucket = format!("{BUCKET_PREFIX}sent:{sig}");
-        if self.store.hit_rate_limit(&bucket, MAX_FORM_SECONDS + 60, 1)? {
+        if self.store.hit_rate_limit_at(&bucket, MAX_FORM_SECONDS + 60, 1, jiff::Timestamp::now())? {
             Ok(())
         } else {
             Err(SubmitError::AlreadySent)
@@ -678,7 +678,7 @@ impl App {
         for (name, window, max) in
             [("10m", SHORT_WINDOW_SECONDS, SHORT_WINDOW_MAX), ("day", DAY_WINDOW_SECONDS, DAY_WINDOW_MAX)]
         {
-            if !self.store.hit_rate_limit(&format!("{BUCKET_PREFIX}{name}:{client}"), window, max)? {
+            if !self.store.hit_rate_limit_at(&format!("{BUCKET_PREFIX}{name}:{client}"), window, max, jiff::Timestamp::now())? {
                 return Err(SubmitError::RateLimited { retry_after_secs: window });
             }
         }

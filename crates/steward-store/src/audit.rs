@@ -35,7 +35,8 @@ fn no_key() -> StoreError {
 
 /// Append `events` in order at the head of the chain, inside `tx`, each hashed with the
 /// store's audit key. A chain written before Steward keyed it is first verified and
-/// keyed by a [`REKEY_ACTION`] entry, in the same transaction.
+/// keyed by a [`REKEY_ACTION`] entry, in the same transaction, at the time of the first
+/// event (with no events there is nothing to append, and the keying waits).
 ///
 /// The head row is read under a lock (PostgreSQL `FOR UPDATE`; SQLite write
 /// transactions are exclusive from their start), so two writers — threads or whole
@@ -43,8 +44,10 @@ fn no_key() -> StoreError {
 pub(crate) fn append_in(tx: &mut dyn Tx, events: &[AuditEvent]) -> Result<Vec<AuditRecord>, StoreError> {
     let key = tx.audit_key().cloned().ok_or_else(no_key)?;
     let (mut seq, mut prev) = locked_head(tx)?;
-    if !head_is_keyed(tx, &key, seq, &prev)? {
-        let rekey = rekey_in(tx, &key, seq, &prev)?;
+    if let Some(first) = events.first()
+        && !head_is_keyed(tx, &key, seq, &prev)?
+    {
+        let rekey = rekey_in(tx, &key, seq, &prev, &first.at)?;
         (seq, prev) = (rekey.seq, rekey.hash);
     }
     let mut out = Vec::with_capacity(events.len());
@@ -64,6 +67,18 @@ fn locked_head(tx: &mut dyn Tx) -> Result<(i64, String), StoreError> {
     let head = tx.query(&format!("SELECT seq, hash FROM audit_head WHERE id = 1{lock}"), &[])?;
     let head = head.first().ok_or_else(|| StoreError::Corrupt("the audit head row is missing".into()))?;
     Ok((head.int(0)?, head.text(1)?))
+}
+
+/// Every entry, in order, as backup lines.
+pub(crate) fn export_entries(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"), &[], &mut |r| {
+        emit(crate::BackupItem::Audit(record(&r)?))
+    })
+}
+
+/// Add one entry as it is (a restore, into an emptied log; the head row is the caller's).
+pub(crate) fn insert_audit_row(tx: &mut dyn Tx, r: &AuditRecord) -> Result<(), StoreError> {
+    insert_entry(tx, r.seq, &r.event, &r.prev_hash, &r.hash)
 }
 
 fn insert_entry(tx: &mut dyn Tx, seq: i64, ev: &AuditEvent, prev: &str, hash: &str) -> Result<(), StoreError> {
@@ -104,8 +119,8 @@ fn head_is_keyed(tx: &mut dyn Tx, key: &AuditKey, seq: i64, hash: &str) -> Resul
 /// Key the chain ending at (`seq`, `hash`): verify it as it was written (plain SHA-256),
 /// then append the [`REKEY_ACTION`] entry, keyed, whose detail names the number of
 /// entries before it, their head and the result of the check. The head row is left to
-/// the caller.
-fn rekey_in(tx: &mut dyn Tx, key: &AuditKey, seq: i64, hash: &str) -> Result<AuditRecord, StoreError> {
+/// the caller. The entry is dated `at`.
+fn rekey_in(tx: &mut dyn Tx, key: &AuditKey, seq: i64, hash: &str, at: &str) -> Result<AuditRecord, StoreError> {
     let report = walk(
         &mut |from, to| {
             tx.query(
@@ -126,7 +141,7 @@ fn rekey_in(tx: &mut dyn Tx, key: &AuditKey, seq: i64, hash: &str) -> Result<Aud
     };
     let outcome = if report.problem.is_none() { "success" } else { "failure" };
     let ev = AuditEvent {
-        at: crate::now(),
+        at: at.to_string(),
         actor: "system".into(),
         action: REKEY_ACTION.into(),
         object_type: "audit".into(),
@@ -467,8 +482,8 @@ impl Store {
     /// written (plain SHA-256) and append the [`REKEY_ACTION`] entry, whose MAC covers
     /// its head. Returns that entry, or `None` when the chain is already keyed (or
     /// empty). Appending does the same on its own; the application calls this on open
-    /// so that the change happens once, at a known time.
-    pub fn key_audit_chain(&self) -> Result<Option<AuditRecord>, StoreError> {
+    /// so that the change happens once, at a known time: `at`, the entry's time.
+    pub fn key_audit_chain(&self, at: &str) -> Result<Option<AuditRecord>, StoreError> {
         let key = self.audit_key.clone().ok_or_else(no_key)?;
         let keyed = self.read(|tx| {
             let rows = tx.query("SELECT seq, hash FROM audit_head WHERE id = 1", &[])?;
@@ -484,7 +499,7 @@ impl Store {
             if head_is_keyed(tx, &key, seq, &hash)? {
                 return Ok(None);
             }
-            let rec = rekey_in(tx, &key, seq, &hash)?;
+            let rec = rekey_in(tx, &key, seq, &hash, at)?;
             tx.exec(
                 "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1",
                 &[Val::Int(rec.seq), Val::Text(&rec.hash)],

@@ -169,7 +169,15 @@ pub struct Store {
     /// The key of the audit chain's MACs (never the master key): appending to the audit
     /// log and checking its keyed entries need it.
     audit_key: Option<AuditKey>,
+    /// The caller's clock, for the one time the store notes on its own: when a write
+    /// failed for storage reasons ([`Store::with_clock`]).
+    clock: Option<Clock>,
 }
+
+/// A clock handed to the store by its caller ([`Store::with_clock`]). The store reads no
+/// clock of its own: every time it writes comes from its caller, as a parameter, from an
+/// audit event or row it is given, or from this clock.
+pub type Clock = std::sync::Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 
 /// Whether opening may create a new, empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -182,7 +190,7 @@ pub enum OpenMode {
 
 impl Store {
     fn new(db: Box<dyn Backend>) -> Self {
-        Self { db, last_failure: std::sync::Mutex::new(None), audit_key: None }
+        Self { db, last_failure: std::sync::Mutex::new(None), audit_key: None, clock: None }
     }
 
     /// Open the SQLite database at `path` (creating it if needed) and bring its schema
@@ -245,7 +253,9 @@ impl Store {
             Ok(()) => *last = None,
             Err(StoreError::Storage(fault)) => {
                 tracing::warn!(fault = fault.as_str(), "a database write failed: {}", fault.advice());
-                *last = Some(StorageFailure { fault: *fault, at: now() });
+                // The time comes from the caller's clock; without one it is unknown (empty).
+                let at = self.clock.as_ref().map(|c| steward_core::audit::format_time(c())).unwrap_or_default();
+                *last = Some(StorageFailure { fault: *fault, at });
             }
             Err(_) => {}
         }
@@ -283,6 +293,13 @@ impl Store {
     /// appended to the audit log.
     pub fn with_audit_key(mut self, key: AuditKey) -> Self {
         self.audit_key = Some(key);
+        self
+    }
+
+    /// Hand the store its caller's clock, for the time of a write that fails for storage
+    /// reasons ([`Store::last_storage_failure`]); without one that time is left empty.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = Some(clock);
         self
     }
 
@@ -360,9 +377,17 @@ impl Store {
                 for stmt in m.statements(dialect) {
                     tx.exec(&stmt, &[])?;
                 }
+                // When it was applied is the database's own record, in its own clock (the
+                // store has no caller's time while it opens), in the stored time format.
+                let applied_at = match dialect {
+                    sql::Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z'",
+                    sql::Dialect::Postgres => {
+                        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
+                    }
+                };
                 tx.exec(
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-                    &[Val::Int(m.version), Val::Text(m.name), Val::Text(&now())],
+                    &format!("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, {applied_at})"),
+                    &[Val::Int(m.version), Val::Text(m.name)],
                 )?;
                 Ok(())
             })?;
@@ -388,12 +413,7 @@ impl Store {
 
     /// All settings, sorted by key.
     pub fn settings(&self) -> Result<Vec<(String, String)>, StoreError> {
-        self.read(|tx| {
-            tx.query("SELECT key, value FROM settings ORDER BY key", &[])?
-                .iter()
-                .map(|r| Ok((r.text(0)?, r.text(1)?)))
-                .collect()
-        })
+        self.read(all_settings)
     }
 
     /// Set several settings at once, recording `event` in the audit log.
@@ -435,6 +455,17 @@ impl Store {
     }
 }
 
+/// Add one setting (a restore, into an emptied table).
+pub(crate) fn insert_setting_row(tx: &mut dyn Tx, key: &str, value: &str) -> Result<(), StoreError> {
+    tx.exec("INSERT INTO settings (key, value) VALUES ($1, $2)", &[Val::Text(key), Val::Text(value)])?;
+    Ok(())
+}
+
+/// Every setting, sorted by key (a backup).
+pub(crate) fn all_settings(tx: &mut dyn Tx) -> Result<Vec<(String, String)>, StoreError> {
+    tx.query("SELECT key, value FROM settings ORDER BY key", &[])?.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+}
+
 fn upsert_setting(tx: &mut dyn Tx, key: &str, value: &str) -> Result<(), StoreError> {
     tx.exec(
         "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -443,7 +474,8 @@ fn upsert_setting(tx: &mut dyn Tx, key: &str, value: &str) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The current time as stored in timestamp columns.
+/// The current time as stored in timestamp columns, for callers until the app's clock is
+/// used everywhere. The store itself never calls it: it takes every time from its caller.
 pub fn now() -> String {
     steward_core::audit::format_time(jiff::Timestamp::now())
 }

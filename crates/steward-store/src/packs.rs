@@ -282,30 +282,35 @@ pub(crate) fn shred_records(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Every row of this module's tables, for backups, in a stable order.
-pub(crate) fn export_records(
-    tx: &mut dyn Tx,
-    emit: &mut dyn FnMut(crate::BackupItem) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    use crate::BackupItem;
+/// Every case note, by id, as backup lines.
+pub(crate) fn export_notes(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
     tx.for_each(&format!("SELECT {NOTE_COLUMNS} FROM subject_notes ORDER BY id"), &[], &mut |r| {
-        emit(BackupItem::SubjectNote(note(&r)?))
-    })?;
-    tx.for_each(&format!("SELECT {DOC_COLUMNS} FROM subject_documents ORDER BY id"), &[], &mut |r| {
-        emit(BackupItem::SubjectDocument(document(&r)?))
-    })?;
-    tx.for_each(
-        &format!("SELECT {ITEM_COLUMNS} FROM request_pack_items ORDER BY request_id, item_key"),
-        &[],
-        &mut |r| emit(BackupItem::PackItem(item(&r)?)),
-    )?;
-    tx.for_each(&format!("SELECT {PACK_COLUMNS} FROM response_packs ORDER BY id"), &[], &mut |r| {
-        emit(BackupItem::ResponsePack(pack(&r)?))
+        emit(crate::BackupItem::SubjectNote(note(&r)?))
     })
 }
 
-/// The tables of this module, for emptying before a restore.
-pub(crate) const TABLES: [&str; 4] = ["subject_notes", "subject_documents", "request_pack_items", "response_packs"];
+/// Every document, by id, as backup lines.
+pub(crate) fn export_documents(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {DOC_COLUMNS} FROM subject_documents ORDER BY id"), &[], &mut |r| {
+        emit(crate::BackupItem::SubjectDocument(document(&r)?))
+    })
+}
+
+/// Every reviewer's decision on a pack item, by request and item, as backup lines.
+pub(crate) fn export_items(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+    tx.for_each(
+        &format!("SELECT {ITEM_COLUMNS} FROM request_pack_items ORDER BY request_id, item_key"),
+        &[],
+        &mut |r| emit(crate::BackupItem::PackItem(item(&r)?)),
+    )
+}
+
+/// Every built response pack, by id, as backup lines.
+pub(crate) fn export_packs(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {PACK_COLUMNS} FROM response_packs ORDER BY id"), &[], &mut |r| {
+        emit(crate::BackupItem::ResponsePack(pack(&r)?))
+    })
+}
 
 /// Refuse unless subject `id` is present (not erased, not unknown).
 fn subject_present(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError> {

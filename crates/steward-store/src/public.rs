@@ -223,15 +223,11 @@ impl Store {
         })
     }
 
-    /// Count one hit against `bucket`, a fixed window of `window_secs` seconds allowing
-    /// `max` hits. Returns `true` if the hit is allowed (and counted), `false` if the
-    /// window is already full. One transaction; concurrent hits on the same bucket are
-    /// serialised (a row lock on PostgreSQL, the write lock on SQLite), so none is lost.
-    pub fn hit_rate_limit(&self, bucket: &str, window_secs: i64, max: i64) -> Result<bool, StoreError> {
-        self.hit_rate_limit_at(bucket, window_secs, max, jiff::Timestamp::now())
-    }
-
-    /// [`Store::hit_rate_limit`] as if the time were `now`.
+    /// Count one hit at time `now` against `bucket`, a fixed window of `window_secs`
+    /// seconds allowing `max` hits. Returns `true` if the hit is allowed (and counted),
+    /// `false` if the window is already full. One transaction; concurrent hits on the same
+    /// bucket are serialised (a row lock on PostgreSQL, the write lock on SQLite), so none
+    /// is lost.
     pub fn hit_rate_limit_at(
         &self,
         bucket: &str,

@@ -162,30 +162,27 @@ pub(crate) fn insert_document_row(tx: &mut dyn Tx, d: &ScanDocumentRow) -> Resul
 
 /// Delete every scan about subject `id` (inside an erasure).
 pub(crate) fn shred_records(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError> {
-    for table in TABLES {
+    for table in ["request_scans", "request_scan_documents"] {
         tx.exec(&format!("DELETE FROM {table} WHERE subject_id = $1"), &[Val::Text(id)])?;
     }
     Ok(())
 }
 
-/// Every row of this module's tables, for backups, in a stable order.
-pub(crate) fn export_records(
-    tx: &mut dyn Tx,
-    emit: &mut dyn FnMut(crate::BackupItem) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
-    use crate::BackupItem;
+/// Every scan, by id, as backup lines.
+pub(crate) fn export_scans(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
     tx.for_each(&format!("SELECT {SCAN_COLUMNS} FROM request_scans ORDER BY id"), &[], &mut |r| {
-        emit(BackupItem::RequestScan(Box::new(scan(&r)?)))
-    })?;
+        emit(crate::BackupItem::RequestScan(Box::new(scan(&r)?)))
+    })
+}
+
+/// Every document of a scan, by scan and position, as backup lines.
+pub(crate) fn export_documents(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
     tx.for_each(
         &format!("SELECT {DOC_COLUMNS} FROM request_scan_documents ORDER BY scan_id, position"),
         &[],
-        &mut |r| emit(BackupItem::RequestScanDocument(Box::new(document(&r)?))),
+        &mut |r| emit(crate::BackupItem::RequestScanDocument(Box::new(document(&r)?))),
     )
 }
-
-/// The tables of this module, for emptying before a restore.
-pub(crate) const TABLES: [&str; 2] = ["request_scans", "request_scan_documents"];
 
 impl Store {
     /// Record a scan run from a request: its search-log entry, the scan and the documents

@@ -131,6 +131,46 @@ fn tombstone(r: &Row) -> Result<Tombstone, StoreError> {
     })
 }
 
+/// Every tombstone, by subject id (a backup).
+pub(crate) fn all_tombstones(tx: &mut dyn Tx) -> Result<Vec<Tombstone>, StoreError> {
+    tx.query("SELECT subject_id, erased_at, reason, actor, request_ref FROM tombstones ORDER BY subject_id", &[])?
+        .iter()
+        .map(tombstone)
+        .collect()
+}
+
+/// Add a tombstone as it is (a restore, into an emptied table).
+pub(crate) fn insert_tombstone_row(tx: &mut dyn Tx, t: &Tombstone) -> Result<(), StoreError> {
+    tx.exec(
+        "INSERT INTO tombstones (subject_id, erased_at, reason, actor, request_ref) VALUES ($1, $2, $3, $4, $5)",
+        &[
+            Val::Text(&t.subject_id),
+            Val::Text(&t.erased_at),
+            Val::Text(&t.reason),
+            Val::Text(&t.actor),
+            Val::OptText(t.request_ref.as_deref()),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Every link, by its two ends (a backup).
+pub(crate) fn all_links(tx: &mut dyn Tx) -> Result<Vec<LinkRow>, StoreError> {
+    tx.query("SELECT from_id, to_id, kind, created_at FROM subject_links ORDER BY from_id, to_id", &[])?
+        .iter()
+        .map(|r| Ok(LinkRow { from_id: r.text(0)?, to_id: r.text(1)?, kind: r.text(2)?, created_at: r.text(3)? }))
+        .collect()
+}
+
+/// Add a link as it is (a restore, into an emptied table).
+pub(crate) fn insert_link_row(tx: &mut dyn Tx, l: &LinkRow) -> Result<(), StoreError> {
+    tx.exec(
+        "INSERT INTO subject_links (from_id, to_id, kind, created_at) VALUES ($1, $2, $3, $4)",
+        &[Val::Text(&l.from_id), Val::Text(&l.to_id), Val::Text(&l.kind), Val::Text(&l.created_at)],
+    )?;
+    Ok(())
+}
+
 fn get_tombstone(tx: &mut dyn Tx, id: &str) -> Result<Option<Tombstone>, StoreError> {
     tx.query(
         "SELECT subject_id, erased_at, reason, actor, request_ref FROM tombstones WHERE subject_id = $1",
@@ -599,4 +639,21 @@ impl Store {
 
 pub(crate) fn access_row(r: &Row) -> Result<AccessRow, StoreError> {
     Ok(AccessRow { subject_id: r.text(0)?, user_id: r.text(1)?, reason: r.text(2)?, granted_at: r.text(3)? })
+}
+
+/// Every grant of access, by subject and user (a backup).
+pub(crate) fn all_access(tx: &mut dyn Tx) -> Result<Vec<AccessRow>, StoreError> {
+    tx.query("SELECT subject_id, user_id, reason, granted_at FROM subject_access ORDER BY subject_id, user_id", &[])?
+        .iter()
+        .map(access_row)
+        .collect()
+}
+
+/// Add a grant of access as it is (a restore, into an emptied table).
+pub(crate) fn insert_access_row(tx: &mut dyn Tx, a: &AccessRow) -> Result<(), StoreError> {
+    tx.exec(
+        "INSERT INTO subject_access (subject_id, user_id, reason, granted_at) VALUES ($1, $2, $3, $4)",
+        &[Val::Text(&a.subject_id), Val::Text(&a.user_id), Val::Text(&a.reason), Val::Text(&a.granted_at)],
+    )?;
+    Ok(())
 }

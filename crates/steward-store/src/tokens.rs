@@ -45,6 +45,11 @@ pub(crate) fn token(r: &Row) -> Result<TokenRow, StoreError> {
     })
 }
 
+/// Every token, by id (a backup).
+pub(crate) fn all_tokens(tx: &mut dyn crate::sql::Tx) -> Result<Vec<TokenRow>, StoreError> {
+    tx.query(&format!("SELECT {COLUMNS} FROM api_tokens ORDER BY id"), &[])?.iter().map(token).collect()
+}
+
 pub(crate) fn insert_token_row(tx: &mut dyn crate::sql::Tx, t: &TokenRow) -> Result<(), StoreError> {
     tx.exec(
         &format!("INSERT INTO api_tokens ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),

@@ -422,7 +422,7 @@ fn all_requests(s: &Store) -> Vec<(RequestRow, Vec<RequestEventRow>)> {
 fn export_all(s: &Store) -> Vec<BackupItem> {
     let mut items = Vec::new();
     let n = s
-        .export(&mut |item| {
+        .export(&steward_store::now(), &mut |item| {
             items.push(item);
             Ok(())
         })
@@ -1069,14 +1069,14 @@ fn audit_legacy_chain_is_keyed_once(db: &TestDb) {
     let before = s.verify_audit().unwrap();
     assert_eq!((before.problem, before.keyed, before.legacy_entries, before.entries), (None, false, 5, 5));
 
-    let rekey = s.key_audit_chain().unwrap().expect("a legacy chain is keyed");
+    let rekey = s.key_audit_chain(&steward_store::now()).unwrap().expect("a legacy chain is keyed");
     assert_eq!(rekey.seq, 6);
     assert_eq!(rekey.event.action, REKEY_ACTION);
     assert_eq!(rekey.prev_hash, legacy_head);
     assert_eq!(rekey.event.outcome, "success");
     assert_eq!(rekey.event.detail, format!("legacy_entries=5 legacy_head={legacy_head} legacy_check=intact"));
-    assert!(s.key_audit_chain().unwrap().is_none(), "only once");
-    assert!(db.reopen().key_audit_chain().unwrap().is_none(), "also from another store");
+    assert!(s.key_audit_chain(&steward_store::now()).unwrap().is_none(), "only once");
+    assert!(db.reopen().key_audit_chain(&steward_store::now()).unwrap().is_none(), "also from another store");
 
     s.audit(&event("subject.view", "subject", "after")).unwrap();
     let report = s.verify_audit().unwrap();
@@ -1089,7 +1089,7 @@ fn audit_legacy_chain_is_keyed_once(db: &TestDb) {
     let other = db.fresh();
     legacy_chain(&other, 3);
     other.raw().exec("UPDATE audit_log SET detail = 'changed' WHERE seq = 2");
-    let rekey = other.store.key_audit_chain().unwrap().expect("keyed");
+    let rekey = other.store.key_audit_chain(&steward_store::now()).unwrap().expect("keyed");
     assert_eq!(rekey.event.outcome, "failure");
     assert!(rekey.event.detail.ends_with("legacy_check=broken_at=2"), "{}", rekey.event.detail);
     assert_eq!(other.store.verify_audit().unwrap().problem.expect("still broken").seq, 2);
@@ -1112,7 +1112,7 @@ fn audit_legacy_chain_keyed_by_first_append(db: &TestDb) {
 fn audit_legacy_part_cannot_be_rewritten(db: &TestDb) {
     let s = &db.store;
     legacy_chain(db, 5);
-    s.key_audit_chain().unwrap();
+    s.key_audit_chain(&steward_store::now()).unwrap();
     s.audit(&event("subject.view", "subject", "after")).unwrap();
     // Rewrite entry 2 and recompute the legacy hashes, then relink the rekey entry.
     let all = all_entries(s);
@@ -1155,7 +1155,7 @@ fn audit_verify_read_only(db: &TestDb) {
     let other = db.fresh();
     legacy_chain(&other, 2);
     let ro = other.open_read_only();
-    assert!(ro.key_audit_chain().is_err());
+    assert!(ro.key_audit_chain(&steward_store::now()).is_err());
     let report = ro.verify_audit().unwrap();
     assert_eq!((report.problem, report.keyed, report.entries), (None, false, 2));
     assert_eq!(head_seq(&other.store), 2);
@@ -1514,7 +1514,7 @@ fn backup_export_is_a_snapshot(db: &TestDb) {
     let (seq, _) = s.audit_head().unwrap();
     let late = sealed_row(&PEOPLE[4], &at(6, 9), &["staff"]);
     let mut items = Vec::new();
-    s.export(&mut |item| {
+    s.export(&steward_store::now(), &mut |item| {
         if matches!(item, BackupItem::Header { .. }) {
             // Another writer commits while the export is running.
             insert(s, std::slice::from_ref(&late));
@@ -1783,7 +1783,7 @@ fn rate_limits(db: &TestDb) {
     // A clock that went backwards opens a new window rather than shutting the bucket.
     assert!(s.hit_rate_limit_at("public-form:10m:abc", 60, 3, t(-3600)).unwrap());
     // The real clock works too.
-    assert!(s.hit_rate_limit("public-form:10m:now", 600, 5).unwrap());
+    assert!(s.hit_rate_limit_at("public-form:10m:now", 600, 5, jiff::Timestamp::now()).unwrap());
     assert_eq!(head_seq(s), head0, "rate limits are not audited");
 
     // Purging removes old windows of the prefix only (LIKE wildcards are literal).
@@ -1814,7 +1814,7 @@ fn concurrent_rate_limit_hits(db: &TestDb) {
                     for _ in 0..EACH {
                         // A busy database may refuse a transaction; the caller retries.
                         loop {
-                            match st.hit_rate_limit("public-form:race", 600, MAX) {
+                            match st.hit_rate_limit_at("public-form:race", 600, MAX, jiff::Timestamp::now()) {
                                 Ok(true) => {
                                     ok += 1;
                                     break;
@@ -1832,7 +1832,7 @@ fn concurrent_rate_limit_hits(db: &TestDb) {
         handles.into_iter().map(|h| h.join().expect("thread")).sum()
     });
     assert_eq!(allowed as i64, MAX, "exactly the allowance is granted under contention");
-    assert!(!db.store.hit_rate_limit("public-form:race", 600, MAX).unwrap());
+    assert!(!db.store.hit_rate_limit_at("public-form:race", 600, MAX, jiff::Timestamp::now()).unwrap());
 }
 
 fn user_row(email: &str) -> steward_store::UserRow {

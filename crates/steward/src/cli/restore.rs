@@ -5,7 +5,8 @@
 //! complete, and the database it replaces is kept. See docs/adr/0013-safe-restore.md.
 
 use crate::config::{self, Config, DB_FILE, JOURNAL_FILE, Overrides};
-use crate::{Failure, datadir};
+use super::Failure;
+use crate::datadir;
 use std::path::{Path, PathBuf};
 use steward_app::{App, AppError, Context};
 use steward_crypto::MasterKey;
@@ -65,11 +66,11 @@ pub fn run(r: &Restore) -> Result<(), Failure> {
     // 1. The key, and the backup checked against it: nothing is written before this.
     let key = match &r.master_key_file {
         Some(path) => read_key_file(path)?,
-        None => crate::master_key(&config, dir)?,
+        None => super::open::master_key(&config, dir)?,
     };
     let from_env = std::env::var("STEWARD_MASTER_KEY").is_ok();
     if from_env && r.master_key_file.is_some() {
-        let env_key = crate::master_key(&config, dir)?;
+        let env_key = super::open::master_key(&config, dir)?;
         if env_key.keyring().key_check() != key.keyring().key_check() {
             return Err(Failure(
                 "STEWARD_MASTER_KEY is set to a different key from --master-key-file; unset one of them".into(),
@@ -156,10 +157,10 @@ pub fn run(r: &Restore) -> Result<(), Failure> {
                 .map_err(|e| Failure(format!("cannot move {} aside: {e}", key_path.display()), 1))?;
             println!("The master key that was here is kept as {}.", aside.display());
         }
-        crate::write_private(&key_path, &format!("{}\n", key.to_hex()))?;
+        super::init::write_private(&key_path, &format!("{}\n", key.to_hex()))?;
     }
     if !initialised {
-        crate::write_private(&dir.join(config::CONFIG_FILE), &config.to_toml()?)?;
+        super::init::write_private(&dir.join(config::CONFIG_FILE), &config.to_toml()?)?;
     }
     datadir::write_marker(dir).map_err(|m| Failure(m, 1))?;
 
