@@ -398,7 +398,12 @@ impl App {
         previous: Option<&str>,
     ) -> AppResult<NewSession> {
         let bucket = format!("sign-in:{}", self.keys.sign("rate-limit bucket", client));
-        if !self.store.hit_rate_limit_at(&bucket, SIGN_IN_WINDOW_SECS, SIGN_IN_ATTEMPTS_PER_WINDOW, jiff::Timestamp::now())? {
+        if !self.store.hit_rate_limit_at(
+            &bucket,
+            SIGN_IN_WINDOW_SECS,
+            SIGN_IN_ATTEMPTS_PER_WINDOW,
+            jiff::Timestamp::now(),
+        )? {
             return Err(AppError::RateLimited);
         }
         let email = email.trim().to_lowercase();

@@ -678,7 +678,12 @@ impl App {
         for (name, window, max) in
             [("10m", SHORT_WINDOW_SECONDS, SHORT_WINDOW_MAX), ("day", DAY_WINDOW_SECONDS, DAY_WINDOW_MAX)]
         {
-            if !self.store.hit_rate_limit_at(&format!("{BUCKET_PREFIX}{name}:{client}"), window, max, jiff::Timestamp::now())? {
+            if !self.store.hit_rate_limit_at(
+                &format!("{BUCKET_PREFIX}{name}:{client}"),
+                window,
+                max,
+                jiff::Timestamp::now(),
+            )? {
                 return Err(SubmitError::RateLimited { retry_after_secs: window });
             }
         }

@@ -381,9 +381,7 @@ impl Store {
                 // store has no caller's time while it opens), in the stored time format.
                 let applied_at = match dialect {
                     sql::Dialect::Sqlite => "strftime('%Y-%m-%dT%H:%M:%f', 'now') || '000Z'",
-                    sql::Dialect::Postgres => {
-                        "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-                    }
+                    sql::Dialect::Postgres => "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')",
                 };
                 tx.exec(
                     &format!("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, {applied_at})"),
@@ -463,7 +461,10 @@ pub(crate) fn insert_setting_row(tx: &mut dyn Tx, key: &str, value: &str) -> Res
 
 /// Every setting, sorted by key (a backup).
 pub(crate) fn all_settings(tx: &mut dyn Tx) -> Result<Vec<(String, String)>, StoreError> {
-    tx.query("SELECT key, value FROM settings ORDER BY key", &[])?.iter().map(|r| Ok((r.text(0)?, r.text(1)?))).collect()
+    tx.query("SELECT key, value FROM settings ORDER BY key", &[])?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .collect()
 }
 
 fn upsert_setting(tx: &mut dyn Tx, key: &str, value: &str) -> Result<(), StoreError> {

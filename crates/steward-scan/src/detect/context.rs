@@ -74,7 +74,8 @@ pub(super) const NINO_WORDS: &[&[u8]] = &[
 ];
 pub(super) const NINO_CONTEXT: &[&[u8]] = &[b"ni ", b"ni:", b"ni no", b"n.i", b"nino", b"insurance"];
 
-pub(super) const NOT_NHS: &[&[u8]] = &[b"order", b"invoice", b"ref", b"account", b"tracking", b"po ", b"receipt", b"customer"];
+pub(super) const NOT_NHS: &[&[u8]] =
+    &[b"order", b"invoice", b"ref", b"account", b"tracking", b"po ", b"receipt", b"customer"];
 pub(super) const NHS_WORDS: &[&[u8]] = &[b"nhs", b"patient", b"chi "];
 pub(super) const ACCOUNT_WORDS: &[&[u8]] = &[b"account", b"acc", b"a/c"];
 pub(super) const SORT_WORDS: &[&[u8]] = &[b"sort code", b"sort"];

@@ -48,7 +48,8 @@ pub(super) fn emails(text: &str, out: &mut Vec<Detection>) {
 /// `In-Reply-To` and `References` (RFC 5322 section 3.6.4: `msg-id` is
 /// `"<" id-left "@" id-right ">"`, unique to a message, naming no one), their `Resent-`
 /// form (section 3.6.6) and MIME's `Content-ID` (RFC 2045 section 7).
-pub(super) const MSG_ID_HEADERS: &[&[u8]] = &[b"message-id", b"in-reply-to", b"references", b"resent-message-id", b"content-id"];
+pub(super) const MSG_ID_HEADERS: &[&[u8]] =
+    &[b"message-id", b"in-reply-to", b"references", b"resent-message-id", b"content-id"];
 
 /// Whether byte `s` is in the value of a message-identifier header ([`MSG_ID_HEADERS`]):
 /// the logical header line holding it (unfolded: lines starting with a space or tab

@@ -37,10 +37,9 @@ use numbers::phone;
 use rustc_hash::FxHashMap;
 use text::{is_word, latin1_upper, push, word_end};
 use words::{
-    EXTRA_FIRST_NAMES, FIRST, FIRST_NAMES, GREETING, GREETINGS, MONTH, MONTHS, STOP, STOPWORDS, STREET, STREETS,
-    SPECIAL, SURNAME, SURNAMES, TITLE, TITLES,
+    EXTRA_FIRST_NAMES, FIRST, FIRST_NAMES, GREETING, GREETINGS, MONTH, MONTHS, SPECIAL, STOP, STOPWORDS, STREET,
+    STREETS, SURNAME, SURNAMES, TITLE, TITLES,
 };
-
 
 /// The name Presidio (and the redaction labels) use for an entity.
 pub fn entity_label(e: Entity) -> &'static str {

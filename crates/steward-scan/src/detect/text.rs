@@ -52,7 +52,15 @@ pub(super) fn ordinal(b: &[u8], i: usize) -> bool {
         || w.eq_ignore_ascii_case(b"th")
 }
 
-pub(super) fn push(out: &mut Vec<Detection>, text: &str, entity: Entity, start: usize, end: usize, confidence: f32, why: String) {
+pub(super) fn push(
+    out: &mut Vec<Detection>,
+    text: &str,
+    entity: Entity,
+    start: usize,
+    end: usize,
+    confidence: f32,
+    why: String,
+) {
     if let Some(t) = text.get(start..end) {
         out.push(Detection { entity, start, end, text: t.to_owned(), confidence, why });
     }

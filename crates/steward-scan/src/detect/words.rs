@@ -20,7 +20,8 @@ pub(crate) const NICKNAMES: &str = include_str!("../../data/nicknames.txt");
 
 pub(super) const TITLES: &[&str] =
     &["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lady", "lord", "rev"];
-pub(super) const GREETINGS: &[&str] = &["dear", "signed", "regards", "from", "to", "cc", "hi", "hello", "thanks", "sincerely"];
+pub(super) const GREETINGS: &[&str] =
+    &["dear", "signed", "regards", "from", "to", "cc", "hi", "hello", "thanks", "sincerely"];
 pub(super) const STREETS: &[&str] = &[
     "street",
     "st",

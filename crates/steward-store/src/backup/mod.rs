@@ -205,7 +205,7 @@ impl Store {
                     export(tx, &mut emit)?;
                 }
             }
-            drop(emit);
+            // The end marker counts every line before it.
             sink(BackupItem::End { lines })?;
             Ok(lines + 1)
         })
@@ -250,7 +250,6 @@ pub const KEY_CHECK_SETTING: &str = "master_key_check";
 /// Why a backup from another installation is refused.
 pub const ANOTHER_KEY: &str =
     "it was made by another installation: its master key is not this data directory's master key";
-
 
 /// What a restore brought back.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -12,10 +12,10 @@ mod records;
 mod rows;
 mod schedule;
 
+pub use rows::{RECORD_COLUMNS, record_from_row};
 pub(crate) use rows::{
     export_disposals, export_records, export_schedules, insert_disposal_row, insert_record_row, insert_schedule_row,
 };
-pub use rows::{RECORD_COLUMNS, record_from_row};
 use serde::{Deserialize, Serialize};
 
 /// One saved version of the retention schedule.

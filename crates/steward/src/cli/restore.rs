@@ -4,8 +4,8 @@
 //! database is built beside the live one and swapped in by an atomic rename only when
 //! complete, and the database it replaces is kept. See docs/adr/0013-safe-restore.md.
 
-use crate::config::{self, Config, DB_FILE, JOURNAL_FILE, Overrides};
 use super::Failure;
+use crate::config::{self, Config, DB_FILE, JOURNAL_FILE, Overrides};
 use crate::datadir;
 use std::path::{Path, PathBuf};
 use steward_app::{App, AppError, Context};

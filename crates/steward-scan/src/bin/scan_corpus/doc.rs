@@ -1,6 +1,5 @@
 //! A document being written: its text and the labelled spans in it.
 
-
 /// Subject or third party, as in the scanner's output.
 #[derive(Clone, Copy, PartialEq)]
 pub(crate) enum Kind {

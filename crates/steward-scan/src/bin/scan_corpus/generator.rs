@@ -2,7 +2,9 @@
 //! about the subject and third parties, every personal-data span labelled.
 
 use crate::doc::{Doc, Kind};
-use crate::people::{Person, bad_nino, card, date_text, dob_form, iban, nhs_form, nino_form, order_number, phone_form, pick};
+use crate::people::{
+    Person, bad_nino, card, date_text, dob_form, iban, nhs_form, nino_form, order_number, phone_form, pick,
+};
 use crate::words::{HEALTH, MONTHS, ROLES, SENTENCES};
 
 /// The generator: the subject, a pool of third parties, and the random source.

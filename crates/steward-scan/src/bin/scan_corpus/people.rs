@@ -70,7 +70,13 @@ pub(crate) fn postcode(rng: &mut fastrand::Rng, area: &str) -> String {
     format!("{area}{} {}{l1}{l2}", rng.u32(90..100), rng.u32(1..10))
 }
 
-pub(crate) fn driving_licence(rng: &mut fastrand::Rng, last: &str, first: &str, dob: (u32, u32, u32), female: bool) -> String {
+pub(crate) fn driving_licence(
+    rng: &mut fastrand::Rng,
+    last: &str,
+    first: &str,
+    dob: (u32, u32, u32),
+    female: bool,
+) -> String {
     let mut sur: String = last.chars().filter(|c| c.is_ascii_alphabetic()).take(5).collect::<String>().to_uppercase();
     while sur.len() < 5 {
         sur.push('9');

@@ -78,7 +78,8 @@ pub(crate) const HEALTH: &[(&str, &str)] = &[
     ("a ", "criminal conviction"),
     ("", "pregnancy"),
 ];
-pub(crate) const ROLES: &[&str] = &["Housing Officer", "Case Worker", "Tenancy Manager", "Support Worker", "Customer Adviser"];
+pub(crate) const ROLES: &[&str] =
+    &["Housing Officer", "Case Worker", "Tenancy Manager", "Support Worker", "Customer Adviser"];
 pub(crate) const MONTHS: &[&str] = &[
     "January",
     "February",
