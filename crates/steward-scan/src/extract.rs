@@ -3,6 +3,7 @@
 //! attachments within [`Limits`].
 
 mod archive;
+mod entries;
 mod mail;
 mod markup;
 mod office;
@@ -10,7 +11,7 @@ mod pdf;
 
 use std::borrow::Cow;
 
-use crate::walk::Limits;
+use crate::limits::Limits;
 use crate::{Document, Item, Location, Segment, Skip};
 
 /// Extracts the text of one input (`bytes`, named `name`, reported as `source`) and

@@ -10,6 +10,7 @@
 
 pub mod detect;
 pub mod extract;
+mod limits;
 pub mod profile;
 pub mod redact;
 pub mod walk;

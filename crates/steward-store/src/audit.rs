@@ -69,11 +69,12 @@ fn locked_head(tx: &mut dyn Tx) -> Result<(i64, String), StoreError> {
     Ok((head.int(0)?, head.text(1)?))
 }
 
-/// Every entry, in order, as backup lines.
-pub(crate) fn export_entries(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
-    tx.for_each(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"), &[], &mut |r| {
-        emit(crate::BackupItem::Audit(record(&r)?))
-    })
+/// Every entry, in order, one at a time (a backup).
+pub(crate) fn for_each_entry(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(AuditRecord) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {COLUMNS} FROM audit_log ORDER BY seq"), &[], &mut |r| f(record(&r)?))
 }
 
 /// Add one entry as it is (a restore, into an emptied log; the head row is the caller's).

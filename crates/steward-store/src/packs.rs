@@ -282,34 +282,40 @@ pub(crate) fn shred_records(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Every case note, by id, as backup lines.
-pub(crate) fn export_notes(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
-    tx.for_each(&format!("SELECT {NOTE_COLUMNS} FROM subject_notes ORDER BY id"), &[], &mut |r| {
-        emit(crate::BackupItem::SubjectNote(note(&r)?))
-    })
+/// Every case note, by id, one at a time (a backup).
+pub(crate) fn for_each_note(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(NoteRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {NOTE_COLUMNS} FROM subject_notes ORDER BY id"), &[], &mut |r| f(note(&r)?))
 }
 
-/// Every document, by id, as backup lines.
-pub(crate) fn export_documents(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
-    tx.for_each(&format!("SELECT {DOC_COLUMNS} FROM subject_documents ORDER BY id"), &[], &mut |r| {
-        emit(crate::BackupItem::SubjectDocument(document(&r)?))
-    })
+/// Every document, by id, one at a time (a backup).
+pub(crate) fn for_each_document(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(DocumentRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {DOC_COLUMNS} FROM subject_documents ORDER BY id"), &[], &mut |r| f(document(&r)?))
 }
 
-/// Every reviewer's decision on a pack item, by request and item, as backup lines.
-pub(crate) fn export_items(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+/// Every reviewer's decision on a pack item, by request and item, one at a time (a backup).
+pub(crate) fn for_each_item(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(PackItemRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     tx.for_each(
         &format!("SELECT {ITEM_COLUMNS} FROM request_pack_items ORDER BY request_id, item_key"),
         &[],
-        &mut |r| emit(crate::BackupItem::PackItem(item(&r)?)),
+        &mut |r| f(item(&r)?),
     )
 }
 
-/// Every built response pack, by id, as backup lines.
-pub(crate) fn export_packs(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
-    tx.for_each(&format!("SELECT {PACK_COLUMNS} FROM response_packs ORDER BY id"), &[], &mut |r| {
-        emit(crate::BackupItem::ResponsePack(pack(&r)?))
-    })
+/// Every built response pack, by id, one at a time (a backup).
+pub(crate) fn for_each_pack(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(PackRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {PACK_COLUMNS} FROM response_packs ORDER BY id"), &[], &mut |r| f(pack(&r)?))
 }
 
 /// Refuse unless subject `id` is present (not erased, not unknown).

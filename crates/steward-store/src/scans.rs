@@ -168,19 +168,23 @@ pub(crate) fn shred_records(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Every scan, by id, as backup lines.
-pub(crate) fn export_scans(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
-    tx.for_each(&format!("SELECT {SCAN_COLUMNS} FROM request_scans ORDER BY id"), &[], &mut |r| {
-        emit(crate::BackupItem::RequestScan(Box::new(scan(&r)?)))
-    })
+/// Every scan, by id, one at a time (a backup).
+pub(crate) fn for_each_scan(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(ScanRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {SCAN_COLUMNS} FROM request_scans ORDER BY id"), &[], &mut |r| f(scan(&r)?))
 }
 
-/// Every document of a scan, by scan and position, as backup lines.
-pub(crate) fn export_documents(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+/// Every document of a scan, by scan and position, one at a time (a backup).
+pub(crate) fn for_each_document(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(ScanDocumentRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     tx.for_each(
         &format!("SELECT {DOC_COLUMNS} FROM request_scan_documents ORDER BY scan_id, position"),
         &[],
-        &mut |r| emit(crate::BackupItem::RequestScanDocument(Box::new(document(&r)?))),
+        &mut |r| f(document(&r)?),
     )
 }
 

@@ -6,7 +6,7 @@
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
 
-use super::archive::{Zip, read_entry};
+use super::entries::{Zip, read_entry};
 use super::{Cx, push_split};
 use crate::{Location, Segment, Skip};
 

@@ -89,15 +89,27 @@ pub const TABLES: &[TableSpec] = &[
     backed_up("suppressions", |tx, emit| {
         each(crate::suppression::all_suppressions(tx)?, BackupItem::Suppression, emit)
     }),
-    backed_up("subject_notes", packs::export_notes),
-    backed_up("subject_documents", packs::export_documents),
-    backed_up("request_pack_items", packs::export_items),
-    backed_up("response_packs", packs::export_packs),
-    backed_up("retention_schedules", retention::export_schedules),
-    backed_up("retention_records", retention::export_records),
-    backed_up("disposals", retention::export_disposals),
-    backed_up("request_scans", scans::export_scans),
-    backed_up("request_scan_documents", scans::export_documents),
+    backed_up("subject_notes", |tx, emit| packs::for_each_note(tx, &mut |r| emit(BackupItem::SubjectNote(r)))),
+    backed_up("subject_documents", |tx, emit| {
+        packs::for_each_document(tx, &mut |r| emit(BackupItem::SubjectDocument(r)))
+    }),
+    backed_up("request_pack_items", |tx, emit| packs::for_each_item(tx, &mut |r| emit(BackupItem::PackItem(r)))),
+    backed_up("response_packs", |tx, emit| packs::for_each_pack(tx, &mut |r| emit(BackupItem::ResponsePack(r)))),
+    backed_up("retention_schedules", |tx, emit| {
+        retention::for_each_schedule(tx, &mut |r| emit(BackupItem::RetentionSchedule(r)))
+    }),
+    backed_up("retention_records", |tx, emit| {
+        retention::for_each_record(tx, &mut |r| emit(BackupItem::RetentionRecord(Box::new(r))))
+    }),
+    backed_up("disposals", |tx, emit| {
+        retention::for_each_disposal(tx, &mut |r| emit(BackupItem::Disposal(Box::new(r))))
+    }),
+    backed_up("request_scans", |tx, emit| {
+        scans::for_each_scan(tx, &mut |r| emit(BackupItem::RequestScan(Box::new(r))))
+    }),
+    backed_up("request_scan_documents", |tx, emit| {
+        scans::for_each_document(tx, &mut |r| emit(BackupItem::RequestScanDocument(Box::new(r))))
+    }),
     not_backed_up(
         "job_leases",
         Treatment::Emptied("a lease belongs to a job running on the server the backup was taken from"),
@@ -105,7 +117,7 @@ pub const TABLES: &[TableSpec] = &[
     backed_up("job_runs", |tx, emit| each(jobs::all_runs(tx)?, BackupItem::JobRun, emit)),
     backed_up("reminder_sends", |tx, emit| each(jobs::all_sends(tx)?, BackupItem::ReminderSend, emit)),
     backed_up("calendar_feeds", |tx, emit| each(jobs::all_feeds(tx)?, BackupItem::CalendarFeed, emit)),
-    backed_up("audit_log", crate::audit::export_entries),
+    backed_up("audit_log", |tx, emit| crate::audit::for_each_entry(tx, &mut |r| emit(BackupItem::Audit(r)))),
     not_backed_up("audit_head", Treatment::Reset("set to the last audit entry restored, which the header names too")),
     not_backed_up(
         "rate_limits",

@@ -14,7 +14,7 @@ mod schedule;
 
 pub use rows::{RECORD_COLUMNS, record_from_row};
 pub(crate) use rows::{
-    export_disposals, export_records, export_schedules, insert_disposal_row, insert_record_row, insert_schedule_row,
+    for_each_disposal, for_each_record, for_each_schedule, insert_disposal_row, insert_record_row, insert_schedule_row,
 };
 use serde::{Deserialize, Serialize};
 

@@ -220,23 +220,30 @@ pub(super) fn update_disposal_in(tx: &mut dyn Tx, d: &DisposalRow) -> Result<u64
     )
 }
 
-/// Every saved schedule version, oldest first, as backup lines.
-pub(crate) fn export_schedules(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+/// Every saved schedule version, oldest first, one at a time (a backup).
+pub(crate) fn for_each_schedule(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(ScheduleRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     tx.for_each(&format!("SELECT {SCHEDULE_COLUMNS} FROM retention_schedules ORDER BY version"), &[], &mut |r| {
-        emit(crate::BackupItem::RetentionSchedule(schedule(&r)?))
+        f(schedule(&r)?)
     })
 }
 
-/// Every record of the inventory, by id, as backup lines.
-pub(crate) fn export_records(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
+/// Every record of the inventory, by id, one at a time (a backup).
+pub(crate) fn for_each_record(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(RecordRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     tx.for_each(&format!("SELECT {RECORD_COLUMNS} FROM retention_records ORDER BY id"), &[], &mut |r| {
-        emit(crate::BackupItem::RetentionRecord(Box::new(record_from_row(&r)?)))
+        f(record_from_row(&r)?)
     })
 }
 
-/// Every disposal, by id, as backup lines.
-pub(crate) fn export_disposals(tx: &mut dyn Tx, emit: crate::backup::Emit<'_>) -> Result<(), StoreError> {
-    tx.for_each(&format!("SELECT {DISPOSAL_COLUMNS} FROM disposals ORDER BY id"), &[], &mut |r| {
-        emit(crate::BackupItem::Disposal(Box::new(disposal(&r)?)))
-    })
+/// Every disposal, by id, one at a time (a backup).
+pub(crate) fn for_each_disposal(
+    tx: &mut dyn Tx,
+    f: &mut dyn FnMut(DisposalRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    tx.for_each(&format!("SELECT {DISPOSAL_COLUMNS} FROM disposals ORDER BY id"), &[], &mut |r| f(disposal(&r)?))
 }
