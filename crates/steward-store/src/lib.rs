@@ -17,12 +17,14 @@ pub mod sqlite;
 pub mod suppression;
 
 mod audit;
+mod clock;
 mod subjects;
 mod tokens;
 mod users;
 
 pub use audit::{AuditExpectation, AuditFilter, ProblemKind, REKEY_ACTION, VerifyProblem, VerifyReport};
 pub use backup::BackupItem;
+pub use clock::Clock;
 pub use jobs::{CalendarFeedRow, JobRunRow, ReminderSendRow};
 pub use packs::{DocumentRow, NoteRow, PackItemRow, PackRow, SubjectRecords};
 pub use public::{SubmissionRow, SubmissionSummary};
@@ -173,11 +175,6 @@ pub struct Store {
     /// failed for storage reasons ([`Store::with_clock`]).
     clock: Option<Clock>,
 }
-
-/// A clock handed to the store by its caller ([`Store::with_clock`]). The store reads no
-/// clock of its own: every time it writes comes from its caller, as a parameter, from an
-/// audit event or row it is given, or from this clock.
-pub type Clock = std::sync::Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
 
 /// Whether opening may create a new, empty database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

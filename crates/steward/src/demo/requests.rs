@@ -106,7 +106,7 @@ pub fn seed(app: &App, ctx: &Context, subjects: &[String], today: Date) -> AppRe
                 3 => DecisionOutcome::Refused,
                 6 => DecisionOutcome::PartlyGranted,
                 // Erasure is the DPO's to approve and shreds the record: the demo's erasure
-                // requests are answered in part (ADR 0008), its full erasure is in demo_work.
+                // requests are answered in part (ADR 0008), its full erasure is in the `work` module.
                 _ if kind == RequestKind::Erasure => DecisionOutcome::PartlyGranted,
                 _ => DecisionOutcome::Granted,
             };
