@@ -274,10 +274,12 @@ pub(crate) fn parse_head_hash(s: &str) -> Result<String, String> {
     }
 }
 
+/// A UK region by its name (`england-and-wales`, `scotland`, `northern-ireland`).
 pub(crate) fn parse_region(s: &str) -> Result<Region, String> {
     s.parse().map_err(|e: steward_core::CoreError| e.to_string())
 }
 
+/// A role by its name (`dpo`, `caseworker`, `staff`, `auditor`, `admin`).
 pub(crate) fn parse_role(s: &str) -> Result<Role, String> {
     s.parse().map_err(|e: steward_core::CoreError| e.to_string())
 }

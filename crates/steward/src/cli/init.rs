@@ -26,6 +26,8 @@ pub(super) fn run(
     Ok(())
 }
 
+/// Create `path` readable by its owner alone (0600) with `contents`, flushed to disk;
+/// never over an existing file.
 pub(crate) fn write_private(path: &Path, contents: &str) -> Result<(), Failure> {
     use std::io::Write;
     let mut opts = std::fs::OpenOptions::new();
@@ -41,6 +43,9 @@ pub(crate) fn write_private(path: &Path, contents: &str) -> Result<(), Failure> 
         .map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))
 }
 
+/// Create the data directory `data_dir` (0700): master key (unless it comes from
+/// `STEWARD_MASTER_KEY`), database, organisation settings, installation marker and
+/// configuration file. Refused if it is already initialised.
 pub(crate) fn init(
     data_dir: &Path,
     database_url: Option<String>,

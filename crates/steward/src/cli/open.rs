@@ -13,6 +13,8 @@ use steward_store::{OpenMode, Store};
 /// The retention schedule's file in the data directory.
 pub(crate) const SCHEDULE_FILE: &str = "retention-schedule.toml";
 
+/// The master key: from `STEWARD_MASTER_KEY`, or the configured key file (with a
+/// warning when others may read it).
 pub(crate) fn master_key(config: &Config, data_dir: &Path) -> Result<MasterKey, Failure> {
     if let Ok(text) = std::env::var("STEWARD_MASTER_KEY") {
         return MasterKey::parse(&text).map_err(|e| Failure(format!("STEWARD_MASTER_KEY: {e}"), 1));
@@ -39,6 +41,8 @@ pub(crate) fn master_key(config: &Config, data_dir: &Path) -> Result<MasterKey, 
     MasterKey::parse(&text).map_err(|e| Failure(format!("{}: {e}", path.display()), 1))
 }
 
+/// Open the initialised data directory `data_dir` (holding its shared lock): its
+/// configuration with `flags` over it, the schedule file checked, and the application.
 pub(crate) fn open(data_dir: &Path, flags: &Overrides) -> Result<(App, Config), Failure> {
     let config = check_data_dir(data_dir, flags)?;
     datadir::hold_shared(data_dir, false).map_err(|m| Failure(m, 1))?;
@@ -109,6 +113,8 @@ pub(crate) fn load_schedule(path: &Path) -> Result<steward_core::retention::Sche
         .map_err(|e| Failure(format!("{} is not a valid retention schedule:\n{e}", path.display()), 1))
 }
 
+/// Open the database of `data_dir` (`mode` says whether it may be created) and the
+/// application over it, with the schedule file synced and the mail server configured.
 pub(crate) fn open_with(data_dir: &Path, config: &Config, mode: OpenMode) -> Result<(App, Config), Failure> {
     let key = master_key(config, data_dir)?;
     let opened = match &config.database_url {
