@@ -148,7 +148,7 @@ impl std::fmt::Display for StorageFault {
 pub struct StorageFailure {
     /// What went wrong.
     pub fault: StorageFault,
-    /// When (RFC 3339).
+    /// When (RFC 3339), by the caller's clock ([`Store::with_clock`]); empty without one.
     pub at: String,
 }
 
