@@ -23,14 +23,13 @@ use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use steward_core::audit::{AuditEvent, Outcome};
+use steward_core::audit::{Action, AuditEvent, ObjectType, Outcome};
 use steward_core::retention::schedule::DISPOSAL_METHODS;
 use steward_core::{FieldError, Permission};
 use steward_store::{DisposalFilter, DisposalRow, RecordRow};
 use utoipa::ToSchema;
 
-/// The daily disposal sweep's job name.
-pub const DISPOSALS: &str = "disposals";
+pub use crate::job_catalogue::DISPOSALS;
 /// Who the sweep records as having destroyed a record under an automatic rule.
 pub const AUTOMATIC: &str = "system (automatic rule)";
 /// Who the sweep records as having released a held disposal.
@@ -345,7 +344,7 @@ impl App {
     /// records of an automatic type) destroyed at once. One transaction; idempotent on
     /// the same day. Standing holds are read once; only due records are read.
     pub fn run_disposal_sweep(&self, ctx: &Context, today: Date) -> AppResult<SweepReport> {
-        self.require(ctx, Permission::ManageHolds, "disposal", "")?;
+        self.require(ctx, Permission::ManageHolds, ObjectType::Disposal, "")?;
         let mut report = SweepReport::default();
         let Some((_, schedule)) = self.active_schedule()? else { return Ok(report) };
         // (a) A schedule change's recompute may have been cut short: finish it (only the
@@ -359,7 +358,7 @@ impl App {
         }
         let holds = HoldIndex::new(&self.store.standing_holds()?);
         let day = today.to_string();
-        let now = steward_store::now();
+        let now = self.now_text();
         let mut new = Vec::new();
         let mut changed = Vec::new();
         let mut records: Vec<RecordRow> = Vec::new();
@@ -384,9 +383,9 @@ impl App {
                     d.status = "released".into();
                     d.done_on = Some(day.clone());
                     d.done_by = Some(RELEASED_BY.into());
-                    events.push(ctx.event(
-                        "disposal.released",
-                        "disposal",
+                    events.push(self.event(
+                        ctx,
+                        Action::DisposalReleased,
                         &d.id,
                         Outcome::Success,
                         format!(
@@ -409,9 +408,9 @@ impl App {
             } else if let Some(h) = covering.first() {
                 d.status = "held".into();
                 d.hold_id = Some(h.clone());
-                events.push(ctx.event(
-                    "disposal.held",
-                    "disposal",
+                events.push(self.event(
+                    ctx,
+                    Action::DisposalHeld,
                     &d.id,
                     Outcome::Success,
                     format!("record={} type={} hold={h}", d.record_id, d.record_type),
@@ -477,9 +476,9 @@ impl App {
                     d.hold_id = Some(h.clone());
                     r.status = "disposing".into();
                     report.held += 1;
-                    events.push(ctx.event(
-                        "disposal.held",
-                        "disposal",
+                    events.push(self.event(
+                        ctx,
+                        Action::DisposalHeld,
                         &d.id,
                         Outcome::Success,
                         format!("record={} type={} hold={h}", r.id, r.record_type),
@@ -494,15 +493,15 @@ impl App {
                     if let (Some(doc), Some(s)) = (&r.document_id, &r.subject_id) {
                         // Journalled with the change, so a restore of an older backup
                         // destroys it again.
-                        shreds.extend(Self::document_destruction(&r));
+                        shreds.extend(self.document_destruction(&r));
                         documents.push((doc.clone(), s.clone()));
                     }
                     r.status = "destroyed".into();
                     r.destroyed_on = Some(day.clone());
                     report.destroyed += 1;
-                    events.push(ctx.event(
-                        "disposal.done",
-                        "disposal",
+                    events.push(self.event(
+                        ctx,
+                        Action::DisposalDone,
                         &d.id,
                         Outcome::Success,
                         format!("record={} type={} method=crypto_shred automatic=true", r.id, r.record_type),
@@ -515,9 +514,9 @@ impl App {
                     }
                     r.status = "disposing".into();
                     report.awaiting_approval += 1;
-                    events.push(ctx.event(
-                        "disposal.due",
-                        "disposal",
+                    events.push(self.event(
+                        ctx,
+                        Action::DisposalDue,
                         &d.id,
                         Outcome::Success,
                         format!("record={} type={} storage={}", r.id, r.record_type, r.storage),
@@ -545,9 +544,9 @@ impl App {
             }
         }
         if report.due + report.released + report.newly_held > 0 || !events.is_empty() {
-            events.push(ctx.event(
-                "disposal.sweep",
-                "disposal",
+            events.push(self.event(
+                ctx,
+                Action::DisposalSweep,
                 "",
                 Outcome::Success,
                 format!(
@@ -561,10 +560,10 @@ impl App {
     }
 
     /// The `disposals` job: the sweep as of `today`, as counts.
-    pub(crate) fn run_disposals_job(&self, today: Date) -> AppResult<crate::jobs::JobReport> {
+    pub(crate) fn run_disposals_job(&self, today: Date) -> AppResult<crate::job_catalogue::JobReport> {
         let r = self.run_disposal_sweep(&Context::system(), today)?;
         let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
-        Ok(crate::jobs::JobReport {
+        Ok(crate::job_catalogue::JobReport {
             counts: vec![
                 ("recomputed".into(), n(r.recomputed)),
                 ("due".into(), n(r.due)),
@@ -579,7 +578,7 @@ impl App {
 
     /// Disposals, filtered, by due date.
     pub fn disposals(&self, ctx: &Context, q: &DisposalQuery) -> AppResult<Vec<Disposal>> {
-        self.require(ctx, Permission::ReadRegisters, "disposal", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::Disposal, "")?;
         let mut f = DisposalFilter::default();
         if let Some(d) = q.due_before.as_deref().filter(|d| !d.trim().is_empty()) {
             f.due_before = Some(parse_date("due_before", d)?.to_string());
@@ -598,7 +597,7 @@ impl App {
 
     /// One disposal.
     pub fn disposal(&self, ctx: &Context, id: &str) -> AppResult<Disposal> {
-        self.require(ctx, Permission::ReadRegisters, "disposal", id)?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::Disposal, id)?;
         Ok(self.store.disposal(id)?.ok_or_else(|| AppError::NotFound(format!("disposal {id}")))?.into())
     }
 
@@ -606,8 +605,8 @@ impl App {
     /// checked again: a held record is not destroyed, one no longer due is cancelled.
     /// Vault records are crypto-shredded now; records kept elsewhere become tasks.
     pub fn approve_disposals(&self, ctx: &Context, approval: &Approval) -> AppResult<ApprovalOutcome> {
-        self.require(ctx, Permission::ManageHolds, "disposal", "")?;
-        let today = crate::requests::uk_today();
+        self.require(ctx, Permission::ManageHolds, ObjectType::Disposal, "")?;
+        let today = self.today();
         let list = match (&approval.month, &approval.ids) {
             (Some(m), None) => {
                 let (_, last) = month_bounds("month", m)?;
@@ -633,7 +632,7 @@ impl App {
             _ => return Err(invalid("month", "give either month (YYYY-MM) or a non-empty ids list")),
         };
         let holds = HoldIndex::new(&self.store.standing_holds()?);
-        let now = steward_store::now();
+        let now = self.now_text();
         let day = today.to_string();
         let mut out = ApprovalOutcome::default();
         for mut d in list {
@@ -650,9 +649,9 @@ impl App {
             let (ok, counter) = if let Some(h) = covering.first() {
                 d.status = "held".into();
                 d.hold_id = Some(h.clone());
-                let ev = ctx.event(
-                    "disposal.held",
-                    "disposal",
+                let ev = self.event(
+                    ctx,
+                    Action::DisposalHeld,
                     &d.id,
                     Outcome::Success,
                     format!("record={} type={} hold={h} at=approval", d.record_id, d.record_type),
@@ -664,9 +663,9 @@ impl App {
                 d.done_by = Some(ctx.actor.clone());
                 d.note = "no longer due: the record's destroy-by date changed".into();
                 rec.status = "kept".into();
-                let ev = ctx.event(
-                    "disposal.cancelled",
-                    "disposal",
+                let ev = self.event(
+                    ctx,
+                    Action::DisposalCancelled,
                     &d.id,
                     Outcome::Success,
                     format!("record={} type={} reason=date_changed", d.record_id, d.record_type),
@@ -682,23 +681,23 @@ impl App {
                 rec.status = "destroyed".into();
                 rec.destroyed_on = Some(day.clone());
                 let evs = [
-                    ctx.event(
-                        "disposal.approve",
-                        "disposal",
+                    self.event(
+                        ctx,
+                        Action::DisposalApprove,
                         &d.id,
                         Outcome::Success,
                         format!("record={} type={}", d.record_id, d.record_type),
                     ),
-                    ctx.event(
-                        "disposal.done",
-                        "disposal",
+                    self.event(
+                        ctx,
+                        Action::DisposalDone,
                         &d.id,
                         Outcome::Success,
                         format!("record={} type={} method=crypto_shred", d.record_id, d.record_type),
                     ),
                 ];
                 // Journalled with the change, so a restore of an older backup destroys it again.
-                let shreds: Vec<_> = Self::document_destruction(&rec).into_iter().collect();
+                let shreds: Vec<_> = self.document_destruction(&rec).into_iter().collect();
                 let destroyed =
                     self.journalled(&shreds, || Ok(self.store.destroy_vault_document(&d, &rec, &evs)?))?;
                 (destroyed.unwrap_or(true), &mut out.destroyed)
@@ -709,9 +708,9 @@ impl App {
                 if d.task_due_on.as_deref().is_none_or(|t| t < day.as_str()) {
                     d.task_due_on = Some(today.last_of_month().to_string());
                 }
-                let ev = ctx.event(
-                    "disposal.approve",
-                    "disposal",
+                let ev = self.event(
+                    ctx,
+                    Action::DisposalApprove,
                     &d.id,
                     Outcome::Success,
                     format!("record={} type={} task=true", d.record_id, d.record_type),
@@ -730,7 +729,7 @@ impl App {
     /// Say who is to destroy a task's record, how and by when (DPO only:
     /// `ManageRetention`).
     pub fn assign_disposal(&self, ctx: &Context, id: &str, a: &Assignment) -> AppResult<Disposal> {
-        self.require(ctx, Permission::ManageRetention, "disposal", id)?;
+        self.require(ctx, Permission::ManageRetention, ObjectType::Disposal, id)?;
         let mut d = self.store.disposal(id)?.ok_or_else(|| AppError::NotFound(format!("disposal {id}")))?;
         if d.status != "task" {
             return Err(AppError::Conflict(format!(
@@ -749,9 +748,9 @@ impl App {
             }
             d.task_due_on = Some(due.to_string());
         }
-        let ev = ctx.event(
-            "disposal.assign",
-            "disposal",
+        let ev = self.event(
+            ctx,
+            Action::DisposalAssign,
             id,
             Outcome::Success,
             format!("method={}", d.method.as_deref().unwrap_or("")),
@@ -768,7 +767,7 @@ impl App {
         let mut d = self.store.disposal(id)?;
         let is_assignee = d.as_ref().is_some_and(|d| d.assignee.as_deref() == Some(ctx.actor.as_str()));
         if !is_assignee {
-            self.require(ctx, Permission::ManageRegisters, "disposal", id)?;
+            self.require(ctx, Permission::ManageRegisters, ObjectType::Disposal, id)?;
         }
         let Some(mut row) = d.take() else { return Err(AppError::NotFound(format!("disposal {id}"))) };
         match row.status.as_str() {
@@ -781,7 +780,7 @@ impl App {
             other => return Err(AppError::Conflict(format!("this disposal is {other}; there is nothing to confirm"))),
         }
         let done_on = parse_date("done_on", &c.done_on)?;
-        if done_on > crate::requests::uk_today() {
+        if done_on > self.today() {
             return Err(invalid("done_on", "is in the future"));
         }
         if done_on.to_string() < row.found_on {
@@ -806,10 +805,10 @@ impl App {
         row.note = note;
         rec.status = "destroyed".into();
         rec.destroyed_on = Some(done_on.to_string());
-        rec.updated_at = steward_store::now();
-        let ev = ctx.event(
-            "disposal.done",
-            "disposal",
+        rec.updated_at = self.now_text();
+        let ev = self.event(
+            ctx,
+            Action::DisposalDone,
             id,
             Outcome::Success,
             format!("record={} type={} method={}", row.record_id, row.record_type, row.method.as_deref().unwrap_or("")),
@@ -824,7 +823,7 @@ impl App {
     /// from a hold or cancelled in the period, and those held now. Holds no personal
     /// data, so auditors may read it; producing it is audited.
     pub fn disposal_certificate(&self, ctx: &Context, from: Date, to: Date) -> AppResult<DisposalCertificate> {
-        self.require(ctx, Permission::ReadRegisters, "disposal", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::Disposal, "")?;
         if to < from {
             return Err(invalid("to", "is before from"));
         }
@@ -862,9 +861,9 @@ impl App {
                 hold_id: d.hold_id,
             })
             .collect();
-        self.store.audit(&ctx.event(
-            "disposal.certificate",
-            "disposal",
+        self.store.audit(&self.event(
+            ctx,
+            Action::DisposalCertificate,
             "",
             Outcome::Success,
             format!("from={from} to={to} entries={}", entries.len()),
@@ -878,7 +877,7 @@ impl App {
             destroyed,
             held,
             released,
-            issued_at: steward_store::now(),
+            issued_at: self.now_text(),
             issued_by: ctx.actor.clone(),
             audit_seq,
             audit_hash,
@@ -887,7 +886,7 @@ impl App {
 
     /// Counts for the dashboard as of `today`.
     pub fn disposal_summary(&self, ctx: &Context, today: Date) -> AppResult<DisposalSummary> {
-        self.require(ctx, Permission::ReadRegisters, "disposal", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::Disposal, "")?;
         let (first, last) = (today.first_of_month(), today.last_of_month());
         let (due_this_month, overdue) = self.store.records_due_counts(&first.to_string(), &last.to_string())?;
         let open = self.store.disposals(&DisposalFilter {

@@ -33,7 +33,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::{fmt, str::FromStr};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::request::{DecisionOutcome, EventKind, MadeBy, RequestKind};
 use steward_core::{CoreError, FieldError, Permission};
 use steward_store::SubjectLookup;
@@ -371,7 +371,7 @@ impl App {
         if ctx.role.can(Permission::ManageLetters) {
             return Ok(());
         }
-        self.require(ctx, Permission::SubjectRead, "letter", "")
+        self.require(ctx, Permission::SubjectRead, ObjectType::Letter, "")
     }
 
     /// Every letter template in force (for those who send letters, and the DPO).
@@ -394,27 +394,27 @@ impl App {
     /// Replace a letter's wording (DPO only), after [`check_letter`]. Audited as
     /// `letter.update` with the name and length, never the text.
     pub fn save_letter(&self, ctx: &Context, kind: LetterKind, text: &str) -> AppResult<LetterTemplate> {
-        self.require(ctx, Permission::ManageLetters, "letter", kind.as_str())?;
+        self.require(ctx, Permission::ManageLetters, ObjectType::Letter, kind.as_str())?;
         let text = text.replace("\r\n", "\n");
         check_letter(&text).map_err(AppError::Invalid)?;
         let detail = format!("letter={kind} chars={}", text.chars().count());
-        let ev = ctx.event("letter.update", "letter", kind.as_str(), Outcome::Success, detail);
+        let ev = self.event(ctx, Action::LetterUpdate, kind.as_str(), Outcome::Success, detail);
         self.store.put_settings(&[(&kind.setting_key(), &text)], Some(&ev))?;
         self.template_of(kind)
     }
 
     /// Go back to Steward's wording (DPO only; audited as `letter.update`).
     pub fn restore_letter(&self, ctx: &Context, kind: LetterKind) -> AppResult<LetterTemplate> {
-        self.require(ctx, Permission::ManageLetters, "letter", kind.as_str())?;
+        self.require(ctx, Permission::ManageLetters, ObjectType::Letter, kind.as_str())?;
         let ev =
-            ctx.event("letter.update", "letter", kind.as_str(), Outcome::Success, format!("letter={kind} default"));
+            self.event(ctx, Action::LetterUpdate, kind.as_str(), Outcome::Success, format!("letter={kind} default"));
         self.store.put_settings(&[(&kind.setting_key(), "")], Some(&ev))?;
         self.template_of(kind)
     }
 
     /// `text` rendered against the fictional sample (DPO only), or the problem with it.
     pub fn preview_letter(&self, ctx: &Context, text: &str) -> AppResult<String> {
-        self.require(ctx, Permission::ManageLetters, "letter", "")?;
+        self.require(ctx, Permission::ManageLetters, ObjectType::Letter, "")?;
         let text = text.replace("\r\n", "\n");
         check_letter(&text).map_err(AppError::Invalid)?;
         let mut values = sample_values();
@@ -429,7 +429,7 @@ impl App {
     /// from the subject's record when the caller may open it. Audited as
     /// `letter.render` (request, letter and subject ids only).
     pub fn render_letter(&self, ctx: &Context, request_id: &str, kind: LetterKind) -> AppResult<RenderedLetter> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         let view = self.get_request(ctx, request_id)?;
         let org = self.org_settings()?;
         let (text, _) = self.letter_text(kind)?;
@@ -450,7 +450,7 @@ impl App {
         put("extension_reason", extension.and_then(|e| e.event.reason.clone()).unwrap_or_default());
         put("decision_outcome", decision.and_then(|e| e.event.outcome).map(outcome_words).unwrap_or_default().into());
         put("decision_reason", decision.and_then(|e| e.event.reason.clone()).unwrap_or_default());
-        put("today", letter_date(crate::requests::uk_today()));
+        put("today", letter_date(self.today()));
         let (mut name, mut address, mut subject_read) = (String::new(), String::new(), None);
         if let Some(sid) = &view.subject_id
             && self.may_open_subject(ctx, sid)?
@@ -480,7 +480,7 @@ impl App {
             Some(s) => format!("letter={kind} subject={s}"),
             None => format!("letter={kind}"),
         };
-        self.store.audit(&ctx.event("letter.render", "request", request_id, Outcome::Success, detail))?;
+        self.store.audit(&self.event(ctx, Action::LetterRender, request_id, Outcome::Success, detail))?;
         Ok(RenderedLetter {
             name: kind,
             title: kind.title(),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;
 use std::io::Write as _;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::exemption::{self, Exemption, Treatment};
 use steward_core::request::RequestKind;
 use steward_core::{FieldError, Permission};
@@ -372,9 +372,9 @@ impl App {
         if let Some(sc) = &p.special_category {
             if ctx.special_category {
                 identity.insert("special_category".into(), serde_json::to_value(sc).unwrap_or(Value::Null));
-                let ev = ctx.event(
-                    "subject.view_special_category",
-                    "subject",
+                let ev = self.event(
+                    ctx,
+                    Action::SubjectViewSpecialCategory,
                     subject,
                     Outcome::Success,
                     format!("via=pack request={request_id}"),
@@ -528,16 +528,16 @@ impl App {
     /// What the pack of an access or portability request will hold, with the decisions
     /// made so far (audited as a view, with counts).
     pub fn pack_review(&self, ctx: &Context, request_id: &str) -> AppResult<PackReview> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         let (_, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
         let entries = self.pack_entries(ctx, request_id, &subject, &key, false)?;
         let mut reviews = self.open_reviews(&key, self.store.pack_items(request_id)?)?;
         let decided = reviews.len();
         let items = Self::candidates(&entries, &mut reviews);
-        let ev = ctx.event(
-            "request.pack_review_view",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestPackReviewView,
             request_id,
             Outcome::Success,
             format!("items={} decisions={decided}", items.len()),
@@ -549,7 +549,7 @@ impl App {
     /// Record a decision to withhold (part of) one item (audited with the item, treatment
     /// and exemption code).
     pub fn set_pack_decision(&self, ctx: &Context, request_id: &str, d: PackDecision) -> AppResult<PackItemReview> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let (_, subject) = self.pack_request(ctx, request_id)?;
         // Reviewing the subject's own pack goes on while processing is restricted (it
         // answers their request); the request permission above covers the change.
@@ -605,11 +605,11 @@ impl App {
             fields: fields.join(","),
             note: key.seal(&review_aad(request_id, &entry.key), note.as_bytes())?,
             decided_by: ctx.actor.clone(),
-            decided_at: steward_store::now(),
+            decided_at: self.now_text(),
         };
-        let ev = ctx.event(
-            "request.pack_item_set",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestPackItemSet,
             request_id,
             Outcome::Success,
             format!("item={} treatment={} exemption={}", row.item_key, row.treatment, row.exemption),
@@ -621,12 +621,12 @@ impl App {
 
     /// Remove a decision, so the item goes into the pack in full (audited).
     pub fn clear_pack_decision(&self, ctx: &Context, request_id: &str, item: &str) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let (_, subject) = self.pack_request(ctx, request_id)?;
         self.require_need_to_know(ctx, &subject)?;
         let safe_item: String = item.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ':' || *c == '-').collect();
         let ev =
-            ctx.event("request.pack_item_clear", "request", request_id, Outcome::Success, format!("item={safe_item}"));
+            self.event(ctx, Action::RequestPackItemClear, request_id, Outcome::Success, format!("item={safe_item}"));
         Ok(self.store.remove_pack_item(request_id, item, &ev)?)
     }
 
@@ -635,7 +635,7 @@ impl App {
     /// AES-256-encrypted zip. The passphrase is returned this once and never stored or
     /// logged. Audited with the pack id and counts.
     pub fn build_pack(&self, ctx: &Context, request_id: &str) -> AppResult<BuiltPack> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let (q, subject) = self.pack_request(ctx, request_id)?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &subject)?;
         let mut entries = self.pack_entries(ctx, request_id, &subject, &key, true)?;
@@ -649,7 +649,7 @@ impl App {
         }
         let org = self.org_settings()?;
         let passphrase = new_passphrase()?;
-        let zip = write_pack(&q, &subject, &org, &entries, &passphrase)?;
+        let zip = write_pack(&q, &subject, &org, &entries, &passphrase, self.now())?;
         let id = uuid::Uuid::now_v7().to_string();
         let sha256 = steward_crypto::sha256_hex(&zip);
         let withheld = entries.iter().filter(|e| e.decision.is_some()).count();
@@ -659,15 +659,15 @@ impl App {
             id: id.clone(),
             request_id: request_id.into(),
             subject_id: subject.clone(),
-            created_at: steward_store::now(),
+            created_at: self.now_text(),
             created_by: ctx.actor.clone(),
             sha256: sha256.clone(),
             bytes: zip.len() as i64,
             items: entries.len() as i64,
         };
-        let ev = ctx.event(
-            "request.pack_build",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestPackBuild,
             request_id,
             Outcome::Success,
             format!("pack={id} items={} withheld={withheld} documents={documents}", entries.len()),
@@ -685,21 +685,21 @@ impl App {
 
     /// The packs built for a request (no contents).
     pub fn packs(&self, ctx: &Context, request_id: &str) -> AppResult<Vec<PackInfo>> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         self.load_request(ctx, request_id)?;
         Ok(self.store.packs_of(request_id)?.iter().map(PackInfo::from).collect())
     }
 
     /// A built pack's encrypted zip, for download (audited).
     pub fn download_pack(&self, ctx: &Context, request_id: &str, pack_id: &str) -> AppResult<(PackInfo, Vec<u8>)> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         self.load_request(ctx, request_id)?;
         let row = self.store.pack(request_id, pack_id)?.ok_or_else(|| AppError::NotFound(format!("pack {pack_id}")))?;
         let (_, key) = self.subject_key(ctx, Permission::SubjectRead, &row.subject_id)?;
         let zip = key.open(&pack_aad(&row.subject_id, &row.id), &row.data)?;
-        let ev = ctx.event(
-            "request.pack_download",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestPackDownload,
             request_id,
             Outcome::Success,
             format!("pack={pack_id} bytes={}", zip.len()),
@@ -714,15 +714,16 @@ fn io(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Write the zip: `data.json`, `data.csv`, `index.html` and each disclosed document,
-/// every entry encrypted with AES-256 under `passphrase`.
+/// every entry encrypted with AES-256 under `passphrase`, made at `at`.
 fn write_pack(
     q: &RequestRow,
     subject: &str,
     org: &crate::OrgSettings,
     entries: &[Entry],
     passphrase: &str,
+    at: jiff::Timestamp,
 ) -> AppResult<Vec<u8>> {
-    let generated_at = steward_store::now();
+    let generated_at = steward_core::audit::format_time(at);
     let mut json_items = Vec::with_capacity(entries.len());
     let mut csv = csv::Writer::from_writer(Vec::new());
     csv.write_record(["item", "kind", "source", "created_at", "status", "exemption", "citation", "field", "value"])
@@ -856,7 +857,8 @@ fn write_pack(
     .render()
     .map_err(io)?;
 
-    let now = jiff::Zoned::now();
+    // The zip's entries carry the local time of the server, as a file system would.
+    let now = at.to_zoned(jiff::tz::TimeZone::system());
     let when = zip::DateTime::from_date_and_time(
         u16::try_from(now.year()).unwrap_or(2026),
         u8::try_from(now.month()).unwrap_or(1),

@@ -10,7 +10,7 @@
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use steward_core::audit::{AuditEvent, Outcome, format_time};
+use steward_core::audit::{Action, AuditEvent, ObjectType, Outcome, format_time};
 use steward_core::{FieldError, Permission, normalise};
 use steward_crypto::DataKey;
 use steward_store::{StoreError, SubmissionRow};
@@ -451,14 +451,14 @@ fn aad(id: &str) -> String {
 }
 
 /// The date in the United Kingdom at `t` (the system time zone if the time-zone
-/// database is missing).
+/// database is missing). Prefer [`App::today`] for today's date.
 pub fn uk_date(t: jiff::Timestamp) -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get("Europe/London").unwrap_or_else(|_| jiff::tz::TimeZone::system());
-    t.to_zoned(tz).date()
+    steward_core::time::uk_date(t)
 }
 
-fn received_on(stored: &str) -> jiff::civil::Date {
-    stored.parse::<jiff::Timestamp>().map(uk_date).unwrap_or_else(|_| uk_date(jiff::Timestamp::now()))
+/// The UK date a submission stored at `stored` was received (`today` if unreadable).
+fn received_on(stored: &str, today: jiff::civil::Date) -> jiff::civil::Date {
+    stored.parse::<jiff::Timestamp>().map_or(today, uk_date)
 }
 
 /// A single line: control characters become spaces, runs of spaces collapse, trimmed.
@@ -604,12 +604,14 @@ fn new_reference(kind: SubmissionKind, year: i16) -> AppResult<String> {
     Ok(out)
 }
 
-fn public_event(action: &str, object_id: &str, detail: String) -> AuditEvent {
+/// The audit event of a member of the public doing `action` at `at` (a request id of
+/// its own, as there is no session).
+fn public_event(at: jiff::Timestamp, action: Action, object_id: &str, detail: String) -> AuditEvent {
     AuditEvent {
-        at: format_time(jiff::Timestamp::now()),
+        at: format_time(at),
         actor: "public".into(),
-        action: action.into(),
-        object_type: "submission".into(),
+        action: action.as_str().into(),
+        object_type: action.object_type().as_str().into(),
         object_id: object_id.into(),
         request_id: uuid::Uuid::new_v4().to_string(),
         outcome: Outcome::Success.as_str().into(),
@@ -620,7 +622,7 @@ fn public_event(action: &str, object_id: &str, detail: String) -> AuditEvent {
 impl App {
     /// A token for a public form shown now: the time, signed. Put it in the form.
     pub fn public_form_token(&self) -> String {
-        self.public_form_token_at(jiff::Timestamp::now())
+        self.public_form_token_at(self.now())
     }
 
     /// A token for a public form shown at `shown_at`: `<seconds>.<nonce>.<signature>`,
@@ -694,7 +696,7 @@ impl App {
     /// used before, the answers valid, and the client within its rate limits. The personal data is sealed
     /// under a fresh data key; the audit entry (actor `public`) names only the kind.
     pub fn submit(&self, input: PublicInput, client_key: &str) -> Result<Receipt, SubmitError> {
-        let now = jiff::Timestamp::now();
+        let now = self.now();
         let received_on = uk_date(now);
         if !input.website.trim().is_empty() {
             tracing::info!("public form: the honeypot field was filled; nothing stored");
@@ -727,7 +729,7 @@ impl App {
             id,
             assigned_to: None,
         };
-        let event = public_event("submission.create", &row.id, format!("kind={}", kind.as_str()));
+        let event = public_event(now, Action::SubmissionCreate, &row.id, format!("kind={}", kind.as_str()));
         // References are random; on the rare clash with an existing one, draw again.
         let mut attempts = 0;
         loop {
@@ -755,7 +757,7 @@ impl App {
     /// dates, no personal data. A caseworker (in person or by token) sees only the
     /// submissions assigned to them (need to know, UK GDPR Art 5(1)(f)).
     pub fn list_submissions(&self, ctx: &Context, page: usize) -> AppResult<SubmissionPage> {
-        self.require(ctx, Permission::SubjectRead, "submission", "")?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Submission, "")?;
         let assignee = ctx.need_to_know_key();
         let mut counts: BTreeMap<String, i64> =
             SubmissionStatus::ALL.iter().map(|s| (s.as_str().to_string(), 0)).collect();
@@ -765,6 +767,7 @@ impl App {
         let page = page.clamp(1, pages);
         let rows = self.store.submissions(None, assignee, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
         let mut items = Vec::with_capacity(rows.len());
+        let today = self.today();
         for r in rows {
             let (Some(kind), Some(status)) = (SubmissionKind::parse(&r.kind), SubmissionStatus::parse(&r.status))
             else {
@@ -773,7 +776,7 @@ impl App {
                     r.id
                 ))));
             };
-            let received_on = received_on(&r.submitted_at);
+            let received_on = received_on(&r.submitted_at, today);
             items.push(SubmissionListItem {
                 id: r.id,
                 reference: r.reference,
@@ -790,7 +793,7 @@ impl App {
 
     /// A submission with its personal data. Every view is audited before it is returned.
     pub fn get_submission(&self, ctx: &Context, id: &str) -> AppResult<SubmissionView> {
-        self.require(ctx, Permission::SubjectRead, "submission", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Submission, id)?;
         let row = self.submission_for(ctx, id)?;
         let (Some(wrapped), Some(data)) = (&row.wrapped_key, &row.data) else {
             return Err(AppError::NotFound(format!("the personal data of submission {id}")));
@@ -802,8 +805,8 @@ impl App {
         else {
             return Err(AppError::Store(StoreError::Corrupt(format!("submission {id} has an unknown kind or status"))));
         };
-        self.store.audit(&ctx.event("submission.view", "submission", id, Outcome::Success, ""))?;
-        let received_on = received_on(&row.submitted_at);
+        self.store.audit(&self.event(ctx, Action::SubmissionView, id, Outcome::Success, ""))?;
+        let received_on = received_on(&row.submitted_at, self.today());
         Ok(SubmissionView {
             assigned_to: row.assigned_to,
             id: row.id,
@@ -827,10 +830,9 @@ impl App {
 
     /// Mark a submission new, acknowledged or closed (audited with the new status).
     pub fn set_submission_status(&self, ctx: &Context, id: &str, status: SubmissionStatus) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "submission", id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Submission, id)?;
         self.submission_for(ctx, id)?;
-        let ev =
-            ctx.event("submission.status", "submission", id, Outcome::Success, format!("status={}", status.as_str()));
+        let ev = self.event(ctx, Action::SubmissionStatus, id, Outcome::Success, format!("status={}", status.as_str()));
         self.store.set_submission_status(id, status.as_str(), &ev)?;
         Ok(())
     }
@@ -844,7 +846,7 @@ impl App {
         if let Some(key) = ctx.need_to_know_key()
             && row.assigned_to.as_deref() != Some(key)
         {
-            self.store.audit(&ctx.event("submission.need_to_know", "submission", id, Outcome::Denied, ""))?;
+            self.store.audit(&self.event(ctx, Action::SubmissionNeedToKnow, id, Outcome::Denied, ""))?;
             return Err(AppError::Forbidden(ctx.role));
         }
         Ok(row)
@@ -853,12 +855,12 @@ impl App {
     /// Give a submission to a caseworker (or to a caseworker token that acts for the
     /// organisation), or take it back with `None` (the DPO; audited with ids only).
     pub fn assign_submission(&self, ctx: &Context, id: &str, assignee: Option<&str>) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, "submission", id)?;
+        self.require(ctx, Permission::AssignCases, ObjectType::Submission, id)?;
         if let Some(a) = assignee {
             self.check_case_assignee(a, "assigned_to")?;
         }
         let detail = format!("assigned_to={}", assignee.unwrap_or("nobody"));
-        let ev = ctx.event("submission.assign", "submission", id, Outcome::Success, detail);
+        let ev = self.event(ctx, Action::SubmissionAssign, id, Outcome::Success, detail);
         Ok(self.store.assign_submission(id, assignee, &ev)?)
     }
 }

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::retention::{Facts, Schedule, format_date};
 use steward_core::{FieldError, Permission};
 use steward_store::{HoldRow, RecordFilter, RecordRow, SubjectLookup};
@@ -436,7 +436,7 @@ impl App {
 
     /// The schedule in force, for reading.
     pub fn schedule_info(&self, ctx: &Context) -> AppResult<Option<ScheduleInfo>> {
-        self.require(ctx, Permission::ReadRegisters, "retention_schedule", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::RetentionSchedule, "")?;
         let Some(row) = self.store.current_schedule()? else { return Ok(None) };
         let (_, s) = self.require_schedule()?;
         Ok(Some(ScheduleInfo {
@@ -481,7 +481,7 @@ impl App {
 
     /// Every saved version, newest first.
     pub fn schedule_versions(&self, ctx: &Context) -> AppResult<Vec<ScheduleVersion>> {
-        self.require(ctx, Permission::ReadRegisters, "retention_schedule", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::RetentionSchedule, "")?;
         Ok(self
             .store
             .schedule_versions()?
@@ -506,7 +506,7 @@ impl App {
     /// audited, mirrored to the data directory's file, and every record whose rule
     /// changed is recomputed.
     pub fn save_schedule(&self, ctx: &Context, toml: &str, source: &str) -> AppResult<ScheduleSaved> {
-        self.require(ctx, Permission::ManageRetention, "retention_schedule", "")?;
+        self.require(ctx, Permission::ManageRetention, ObjectType::RetentionSchedule, "")?;
         if toml.len() > MAX_SCHEDULE {
             return Err(invalid("schedule", format!("is larger than {} KiB", MAX_SCHEDULE / 1024)));
         }
@@ -544,7 +544,7 @@ impl App {
             all = true;
         }
         let detail = format!("source={source} name_len={} changed_types={}", new.name.len(), changed.len());
-        let ev = ctx.event("retention.schedule.save", "retention_schedule", "", Outcome::Success, detail);
+        let ev = self.event(ctx, Action::RetentionScheduleSave, "", Outcome::Success, detail);
         // Noted first, so that a recompute cut short is finished by the daily sweep.
         let pending = if all { "*".to_string() } else { changed.join(",") };
         self.store.put_settings(&[(PENDING_RECOMPUTE, &pending)], None)?;
@@ -650,9 +650,9 @@ impl App {
             Err(e)
         })?;
         if total > 0 {
-            self.store.audit(&ctx.event(
-                "retention.recompute",
-                "retention_schedule",
+            self.store.audit(&self.event(
+                ctx,
+                Action::RetentionRecompute,
                 "",
                 Outcome::Success,
                 format!("version={version} records={total}"),
@@ -896,9 +896,9 @@ impl App {
             explanation: String::new(),
             schedule_version: version,
             status: "kept".into(),
-            created_at: steward_store::now(),
+            created_at: self.now_text(),
             created_by: ctx.actor.clone(),
-            updated_at: steward_store::now(),
+            updated_at: self.now_text(),
             destroyed_on: None,
         };
         self.compute(schedule, &mut row, input.events.clone(), flags, dob)?;
@@ -946,12 +946,12 @@ impl App {
 
     /// Add a record to the inventory; its destroy-by date is computed at once.
     pub fn create_record(&self, ctx: &Context, input: NewRecord) -> AppResult<Record> {
-        self.require(ctx, Permission::ManageRegisters, "record", "")?;
+        self.require(ctx, Permission::ManageRegisters, ObjectType::Record, "")?;
         let (version, schedule) = self.require_schedule()?;
         let row = self.prepare_record(ctx, &schedule, version, &input)?;
-        let ev = ctx.event(
-            "record.create",
-            "record",
+        let ev = self.event(
+            ctx,
+            Action::RecordCreate,
             &row.id,
             Outcome::Success,
             format!("type={} storage={}", row.record_type, row.storage),
@@ -962,7 +962,7 @@ impl App {
 
     /// One record.
     pub fn record(&self, ctx: &Context, id: &str) -> AppResult<Record> {
-        self.require(ctx, Permission::ReadRegisters, "record", id)?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::Record, id)?;
         let row = self.store.record(id)?.ok_or_else(|| AppError::NotFound(format!("record {id}")))?;
         let (_, schedule) = self.require_schedule()?;
         self.record_view(&schedule, row, &HoldIndex::new(&self.store.standing_holds()?))
@@ -970,7 +970,7 @@ impl App {
 
     /// Change a record's facts, reference, location or type; the date is recomputed.
     pub fn update_record(&self, ctx: &Context, id: &str, patch: RecordPatch) -> AppResult<Record> {
-        self.require(ctx, Permission::ManageRegisters, "record", id)?;
+        self.require(ctx, Permission::ManageRegisters, ObjectType::Record, id)?;
         let (version, schedule) = self.require_schedule()?;
         let mut row = self.store.record(id)?.ok_or_else(|| AppError::NotFound(format!("record {id}")))?;
         if row.status == "destroyed" {
@@ -1016,11 +1016,11 @@ impl App {
         };
         self.compute(&schedule, &mut row, events, flags, dob)?;
         row.schedule_version = version;
-        row.updated_at = steward_store::now();
+        row.updated_at = self.now_text();
         let moved = before != (row.destroy_on.clone(), row.permanent);
-        let ev = ctx.event(
-            "record.update",
-            "record",
+        let ev = self.event(
+            ctx,
+            Action::RecordUpdate,
             id,
             Outcome::Success,
             format!("type={} date_changed={moved}", row.record_type),
@@ -1033,7 +1033,7 @@ impl App {
 
     /// The inventory, filtered.
     pub fn records(&self, ctx: &Context, q: &RecordQuery) -> AppResult<RecordPage> {
-        self.require(ctx, Permission::ReadRegisters, "record", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::Record, "")?;
         let (_, schedule) = self.require_schedule()?;
         let holds = self.store.standing_holds()?;
         let mut f = RecordFilter {
@@ -1085,7 +1085,7 @@ impl App {
     /// The erasure-journal entry for destroying a vault record's document (none for a
     /// record kept elsewhere), so a restore of an older backup destroys it again (ADR
     /// 0003's guarantee, for retention disposals). Made with [`App::journalled`].
-    pub(crate) fn document_destruction(record: &RecordRow) -> Option<crate::journal::Entry> {
+    pub(crate) fn document_destruction(&self, record: &RecordRow) -> Option<crate::journal::Entry> {
         let (Some(document_id), Some(subject_id)) = (&record.document_id, &record.subject_id) else {
             return None;
         };
@@ -1093,7 +1093,7 @@ impl App {
             document_id: document_id.clone(),
             subject_id: subject_id.clone(),
             record_id: record.id.clone(),
-            destroyed_at: steward_store::now(),
+            destroyed_at: self.now_text(),
         }))
     }
 

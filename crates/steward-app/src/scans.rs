@@ -12,7 +12,7 @@
 use crate::checklists::aad as search_aad;
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::request::RequestKind;
 use steward_core::subject::PersonalData;
 use steward_core::{FieldError, Permission};
@@ -473,7 +473,7 @@ impl App {
     /// each document where the subject was found (sealed under their key) with its
     /// proposed redactions, and audits the run with counts.
     pub fn run_request_scan(&self, ctx: &Context, request_id: &str, input: NewScan) -> AppResult<ScanSummary> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let (q, _) = self.load_request(ctx, request_id)?;
         let Some(subject) = q.subject_id.clone() else {
             return Err(AppError::Invalid(FieldError::new(
@@ -523,13 +523,13 @@ impl App {
 
         let scan_id = uuid::Uuid::now_v7().to_string();
         let search_id = uuid::Uuid::now_v7().to_string();
-        let now = steward_store::now();
+        let now = self.now_text();
         let found = outcome.kept.len() as i64;
         let search = SearchRow {
             id: search_id.clone(),
             request_id: request_id.into(),
             system: system.clone(),
-            searched_on: crate::requests::uk_today().to_string(),
+            searched_on: self.today().to_string(),
             searched_by: ctx.actor.clone(),
             terms: self
                 .keys
@@ -584,9 +584,9 @@ impl App {
             third_party: outcome.third_party,
             meta: key.seal(&meta_aad(&subject, &scan_id), &meta_json)?,
         };
-        let ev = ctx.event(
-            "request.scan",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestScan,
             request_id,
             Outcome::Success,
             format!(
@@ -605,13 +605,13 @@ impl App {
     /// Whether `ctx` may search files for request `request_id` (checked before an upload
     /// is read).
     pub fn check_request_scan(&self, ctx: &Context, request_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         self.load_request_for(ctx, request_id)
     }
 
     /// The searches of files run for a request: counts only (nothing personal is opened).
     pub fn request_scans(&self, ctx: &Context, request_id: &str) -> AppResult<Vec<ScanSummary>> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         self.load_request_for(ctx, request_id)?;
         self.store
             .request_scans(request_id)?
@@ -623,7 +623,7 @@ impl App {
     /// One search of files in full: the files, what was skipped, each document with the
     /// subject's hits, the proposed redactions and the redacted text (audited as a view).
     pub fn request_scan(&self, ctx: &Context, request_id: &str, scan_id: &str) -> AppResult<ScanView> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         self.load_request_for(ctx, request_id)?;
         let s = self
             .store
@@ -639,9 +639,9 @@ impl App {
             let k = open_document(&key, r)?;
             documents.push(document_view(r, &k, &recorded));
         }
-        let ev = ctx.event(
-            "request.scan_view",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestScanView,
             request_id,
             Outcome::Success,
             format!("scan={} documents={}", s.id, documents.len()),
@@ -667,7 +667,7 @@ impl App {
         doc_id: &str,
         review: ScanDocumentReview,
     ) -> AppResult<ScanDocumentView> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let (q, _) = self.load_request(ctx, request_id)?;
         let s = self
             .store
@@ -708,12 +708,12 @@ impl App {
             row.included = inc;
         }
         row.decisions = codes.into_iter().collect();
-        let decided_at = steward_store::now();
+        let decided_at = self.now_text();
         let accepted = row.decisions.chars().filter(|c| *c == 'a').count();
         let rejected = row.decisions.chars().filter(|c| *c == 'r').count();
-        let ev = ctx.event(
-            "request.scan_review",
-            "request",
+        let ev = self.event(
+            ctx,
+            Action::RequestScanReview,
             request_id,
             Outcome::Success,
             format!(
@@ -858,9 +858,9 @@ impl App {
             .map(|(cue, _)| *cue)
             .collect();
         if !cues.is_empty() {
-            let ev = ctx.event(
-                "subject.view_special_category",
-                "subject",
+            let ev = self.event(
+                ctx,
+                Action::SubjectViewSpecialCategory,
                 &subject.id,
                 Outcome::Success,
                 format!("via=scan request={request_id}"),

@@ -4,7 +4,7 @@
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::subject::{
     Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SpecialCategory, SubjectPatch, ValidSubject,
     index_terms, reference_term, surname_dob_term,
@@ -140,10 +140,6 @@ fn aad(id: &str) -> Vec<u8> {
     format!("subject:{id}").into_bytes()
 }
 
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
 impl App {
     fn seal(
         &self,
@@ -173,7 +169,7 @@ impl App {
         let id = uuid::Uuid::now_v7().to_string();
         let key = DataKey::generate()?;
         let wrapped = self.keys.wrap(&key, &id)?;
-        let now = steward_store::now();
+        let now = self.now_text();
         self.seal(&id, v, &key, wrapped, now.clone(), now)
     }
 
@@ -197,7 +193,7 @@ impl App {
         if ctx.special_category {
             return Ok(());
         }
-        self.store.audit(&ctx.event("subject.special_category", "subject", object_id, Outcome::Denied, ""))?;
+        self.store.audit(&self.event(ctx, Action::SubjectSpecialCategory, object_id, Outcome::Denied, ""))?;
         Err(AppError::Invalid(FieldError::new(
             "special_category",
             "you may not record special-category data: it needs a DPO or caseworker role with current \
@@ -212,7 +208,7 @@ impl App {
         let special = p.special_category.take();
         let special_category = if ctx.special_category { special } else { None };
         if special_category.is_some() {
-            self.store.audit(&ctx.event("subject.view_special_category", "subject", &row.id, Outcome::Success, ""))?;
+            self.store.audit(&self.event(ctx, Action::SubjectViewSpecialCategory, &row.id, Outcome::Success, ""))?;
         }
         let links = self
             .store
@@ -250,13 +246,13 @@ impl App {
 
     /// Create one subject. The response shows what was stored, so it counts as a view.
     pub fn create_subject(&self, ctx: &Context, input: NewSubject) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
-        let v = input.validate(today())?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Subject, "")?;
+        let v = input.validate(self.today())?;
         if v.personal.special_category.is_some() {
             self.require_special_category(ctx, "")?;
         }
         let row = self.new_row(&v)?;
-        let ev = ctx.event("subject.create", "subject", &row.id, Outcome::Success, "");
+        let ev = self.event(ctx, Action::SubjectCreate, &row.id, Outcome::Success, "");
         self.store.insert_subjects(std::slice::from_ref(&row), &[ev])?;
         self.grant_to_creator(ctx, std::slice::from_ref(&row.id))?;
         self.view(ctx, &row, v.personal)
@@ -271,7 +267,7 @@ impl App {
         offset: usize,
         threads: usize,
     ) -> AppResult<Vec<SubjectRow>> {
-        let today = today();
+        let today = self.today();
         if let Some(i) = inputs.iter().position(|s| s.special_category.is_some())
             && !ctx.special_category
         {
@@ -319,14 +315,14 @@ impl App {
 
     fn insert_prepared(&self, ctx: &Context, rows: &[SubjectRow]) -> AppResult<()> {
         let events: Vec<_> =
-            rows.iter().map(|r| ctx.event("subject.create", "subject", &r.id, Outcome::Success, "bulk")).collect();
+            rows.iter().map(|r| self.event(ctx, Action::SubjectCreate, &r.id, Outcome::Success, "bulk")).collect();
         Ok(self.store.insert_subjects(rows, &events)?)
     }
 
     /// Create many subjects in one transaction (demo data, small imports): all or none.
     /// A validation failure names the zero-based index of the subject at fault.
     pub fn create_subjects(&self, ctx: &Context, inputs: Vec<NewSubject>) -> AppResult<Vec<String>> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Subject, "")?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let rows = self.prepare(ctx, &inputs, 0, threads)?;
         self.insert_prepared(ctx, &rows)?;
@@ -345,7 +341,7 @@ impl App {
         inputs: impl Iterator<Item = NewSubject> + Send,
         batch: usize,
     ) -> AppResult<Vec<String>> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Subject, "")?;
         let batch = batch.clamp(1, 100_000);
         // One core writes; the others seal.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).clamp(1, 8);
@@ -390,7 +386,7 @@ impl App {
         if self.store.has_subject_access(id, user)? {
             return Ok(());
         }
-        self.store.audit(&ctx.event("subject.need_to_know", "subject", id, Outcome::Denied, ""))?;
+        self.store.audit(&self.event(ctx, Action::SubjectNeedToKnow, id, Outcome::Denied, ""))?;
         Err(AppError::Forbidden(ctx.role))
     }
 
@@ -410,7 +406,7 @@ impl App {
                 subject_id: id.clone(),
                 user_id: user.into(),
                 reason: "created".into(),
-                granted_at: steward_store::now(),
+                granted_at: self.now_text(),
             };
             self.store.grant_subject_access(&row, None)?;
         }
@@ -437,7 +433,7 @@ impl App {
     /// caseworker tokens that act for the organisation (`token:<id>`), as pairs of key
     /// and the name people read, caseworkers first, each group by name.
     pub fn case_assignees(&self, ctx: &Context) -> AppResult<Vec<(String, String)>> {
-        self.require(ctx, Permission::AssignCases, "user", "")?;
+        self.require(ctx, Permission::AssignCases, ObjectType::User, "")?;
         let mut people: Vec<(String, String)> = self
             .store
             .users()?
@@ -461,16 +457,16 @@ impl App {
     /// Give a caseworker (or an organisation's caseworker token, `token:<id>`) access to
     /// a subject (DPO only; audited).
     pub fn assign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
+        self.require(ctx, Permission::AssignCases, ObjectType::Subject, subject_id)?;
         self.check_case_assignee(user_id, "user_id")?;
         self.load(subject_id)?;
         let row = AccessRow {
             subject_id: subject_id.into(),
             user_id: user_id.into(),
             reason: "assigned".into(),
-            granted_at: steward_store::now(),
+            granted_at: self.now_text(),
         };
-        let ev = ctx.event("subject.assign", "subject", subject_id, Outcome::Success, format!("user={user_id}"));
+        let ev = self.event(ctx, Action::SubjectAssign, subject_id, Outcome::Success, format!("user={user_id}"));
         Ok(self.store.grant_subject_access(&row, Some(&ev))?)
     }
 
@@ -489,11 +485,11 @@ impl App {
             subject_id: subject_id.into(),
             user_id: user_id.into(),
             reason: format!("request {reference}"),
-            granted_at: steward_store::now(),
+            granted_at: self.now_text(),
         };
-        let ev = Context::system().event(
-            "subject.assign",
-            "subject",
+        let ev = self.event(
+            &Context::system(),
+            Action::SubjectAssign,
             subject_id,
             Outcome::Success,
             format!("user={user_id} via=request"),
@@ -503,14 +499,14 @@ impl App {
 
     /// Take a caseworker's access to a subject away (DPO only; audited).
     pub fn unassign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
-        let ev = ctx.event("subject.unassign", "subject", subject_id, Outcome::Success, format!("user={user_id}"));
+        self.require(ctx, Permission::AssignCases, ObjectType::Subject, subject_id)?;
+        let ev = self.event(ctx, Action::SubjectUnassign, subject_id, Outcome::Success, format!("user={user_id}"));
         Ok(self.store.revoke_subject_access(subject_id, user_id, &ev)?)
     }
 
     /// Who else may see a subject, with their names (DPO only).
     pub fn subject_access_list(&self, ctx: &Context, subject_id: &str) -> AppResult<Vec<(AccessRow, String)>> {
-        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
+        self.require(ctx, Permission::AssignCases, ObjectType::Subject, subject_id)?;
         let mut out = Vec::new();
         for a in self.store.subject_access(subject_id)? {
             let name = match a.user_id.strip_prefix("token:") {
@@ -527,11 +523,11 @@ impl App {
 
     /// Read a subject's personal data. Every view is audited before the data is returned.
     pub fn get_subject(&self, ctx: &Context, id: &str) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectRead, "subject", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Subject, id)?;
         self.require_need_to_know(ctx, id)?;
         let row = self.load(id)?;
         let p = self.open_row(&row)?;
-        self.store.audit(&ctx.event("subject.view", "subject", id, Outcome::Success, ""))?;
+        self.store.audit(&self.event(ctx, Action::SubjectView, id, Outcome::Success, ""))?;
         self.view(ctx, &row, p)
     }
 
@@ -540,7 +536,7 @@ impl App {
     /// out anyone not found. Seeing a name is seeing personal data, so each name shown
     /// is audited as `subject.view_name` on that person, naming `from` in the detail.
     pub fn linked_names(&self, ctx: &Context, from: &str, ids: &[String]) -> AppResult<Vec<(String, String)>> {
-        self.require(ctx, Permission::SubjectRead, "subject", from)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Subject, from)?;
         self.require_need_to_know(ctx, from)?;
         let mut visible = Vec::with_capacity(ids.len());
         for id in ids {
@@ -557,9 +553,9 @@ impl App {
         for id in ids {
             let Some(row) = rows.iter().find(|r| &r.id == id) else { continue };
             let name = self.open_row(row)?.display_name();
-            self.store.audit(&ctx.event(
-                "subject.view_name",
-                "subject",
+            self.store.audit(&self.event(
+                ctx,
+                Action::SubjectViewName,
                 id,
                 Outcome::Success,
                 format!("via=link from={from}"),
@@ -571,7 +567,7 @@ impl App {
 
     /// Change a subject. The audit entry names the fields changed, never their values.
     pub fn update_subject(&self, ctx: &Context, id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, id)?;
         self.require_need_to_know(ctx, id)?;
         self.load(id)?;
         self.ensure_not_restricted(id, "changing their record")?;
@@ -583,7 +579,7 @@ impl App {
     /// processing is restricted (correcting contested data is why it was restricted,
     /// Art 18(1)(a)). The audit entry names the fields and the request, never the values.
     pub fn rectify_subject(&self, ctx: &Context, request_id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let q = self.request_row_for(ctx, request_id)?;
         if q.kind != "rectification" {
             return Err(AppError::Invalid(FieldError::new("kind", "only a rectification request corrects a record")));
@@ -612,15 +608,14 @@ impl App {
         let current = self.open_row(&row)?;
         let current_categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
         let fields = patch.changed_fields().join(",");
-        let v = patch.apply(&current, &current_categories).validate(today())?;
+        let v = patch.apply(&current, &current_categories).validate(self.today())?;
         let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
-        let new =
-            self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), steward_store::now())?;
+        let new = self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), self.now_text())?;
         let detail = match request_id {
             Some(r) => format!("fields={fields} request={r}"),
             None => format!("fields={fields}"),
         };
-        let ev = ctx.event("subject.update", "subject", id, Outcome::Success, detail);
+        let ev = self.event(ctx, Action::SubjectUpdate, id, Outcome::Success, detail);
         self.store.update_subject(&new, &row.updated_at, &ev)?;
         self.view(ctx, &new, v.personal)
     }
@@ -628,7 +623,7 @@ impl App {
     /// Find subjects by one criterion through the blind indexes. The search is audited
     /// with the criterion's name, the number of results and their ids — never the terms.
     pub fn search_subjects(&self, ctx: &Context, q: &SearchQuery) -> AppResult<Vec<SubjectHit>> {
-        self.require(ctx, Permission::SubjectRead, "subject", "")?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Subject, "")?;
         let (criterion, mut ids) = self.resolve(q)?;
         if let Some(user) = ctx.need_to_know_key() {
             let mut mine = Vec::with_capacity(ids.len());
@@ -657,7 +652,7 @@ impl App {
             hits.len(),
             hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(",")
         );
-        self.store.audit(&ctx.event("subject.search", "subject", "", Outcome::Success, detail))?;
+        self.store.audit(&self.event(ctx, Action::SubjectSearch, "", Outcome::Success, detail))?;
         Ok(hits)
     }
 
@@ -756,7 +751,7 @@ impl App {
 
     /// Link two subjects (`parent_of`: `from` is the parent of `to`).
     pub fn link_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, from)?;
         self.require_need_to_know(ctx, from)?;
         self.require_need_to_know(ctx, to)?;
         if from == to {
@@ -766,24 +761,20 @@ impl App {
             self.load(id)?;
             self.ensure_not_restricted(id, "linking them to someone")?;
         }
-        let link = LinkRow {
-            from_id: from.into(),
-            to_id: to.into(),
-            kind: kind.as_str().into(),
-            created_at: steward_store::now(),
-        };
+        let link =
+            LinkRow { from_id: from.into(), to_id: to.into(), kind: kind.as_str().into(), created_at: self.now_text() };
         let ev =
-            ctx.event("subject.link", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
+            self.event(ctx, Action::SubjectLink, from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
         Ok(self.store.add_link(&link, &ev)?)
     }
 
     /// Remove a link.
     pub fn unlink_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, from)?;
         self.require_need_to_know(ctx, from)?;
-        let ev = ctx.event(
-            "subject.unlink",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectUnlink,
             from,
             Outcome::Success,
             format!("kind={} other={to}", kind.as_str()),
@@ -793,7 +784,7 @@ impl App {
 
     /// What erasing `id` will destroy, for a confirmation page: counts, not contents.
     pub fn erasure_preview(&self, ctx: &Context, id: &str) -> AppResult<ErasurePreview> {
-        self.require(ctx, Permission::SubjectErase, "subject", id)?;
+        self.require(ctx, Permission::SubjectErase, ObjectType::Subject, id)?;
         let row = self.load(id)?;
         Ok(ErasurePreview {
             subject_id: row.id.clone(),
@@ -816,7 +807,7 @@ impl App {
         reason: &str,
         request_ref: Option<&str>,
     ) -> AppResult<Tombstone> {
-        self.require(ctx, Permission::SubjectErase, "subject", id)?;
+        self.require(ctx, Permission::SubjectErase, ObjectType::Subject, id)?;
         if !ERASURE_REASONS.iter().any(|(code, _)| *code == reason) {
             return Err(AppError::Invalid(FieldError::new(
                 "reason",
@@ -839,12 +830,12 @@ impl App {
         self.ensure_no_hold(id)?;
         let t = Tombstone {
             subject_id: id.into(),
-            erased_at: steward_store::now(),
+            erased_at: self.now_text(),
             reason: reason.into(),
             actor: ctx.actor.clone(),
             request_ref,
         };
-        let ev = ctx.event("subject.erase", "subject", id, Outcome::Success, format!("reason={reason}"));
+        let ev = self.event(ctx, Action::SubjectErase, id, Outcome::Success, format!("reason={reason}"));
         self.journalled(&[crate::journal::Entry::Subject(t.clone())], || Ok(self.store.erase_subject(&t, &ev)?))?;
         Ok(t)
     }
