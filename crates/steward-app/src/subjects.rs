@@ -3,16 +3,18 @@
 
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
 use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::subject::{
     Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SpecialCategory, SubjectPatch, ValidSubject,
-    index_terms, reference_term, surname_dob_term,
+    index_terms,
 };
-use steward_core::{FieldError, Permission, Role, normalise};
+use steward_core::{FieldError, Permission};
 use steward_crypto::DataKey;
-use steward_store::{AccessRow, LinkRow, SubjectLookup, SubjectRow, Tombstone};
+use steward_store::{LinkRow, SubjectLookup, SubjectRow, Tombstone};
 use utoipa::{IntoParams, ToSchema};
+
+mod assign;
+mod search;
 
 /// A subject as shown to someone allowed to see their personal data.
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
@@ -375,152 +377,6 @@ impl App {
             Ok(ids)
         })
     }
-
-    /// Need to know (UK GDPR Art 5(1)(c) data minimisation and 5(1)(f) confidentiality;
-    /// Art 32(4)): a caseworker — signed in, or through a token — sees only the subjects
-    /// the DPO assigned to them or that they recorded themselves (see
-    /// [`Context::need_to_know_key`]). Refusals are audited and do not reveal whether the
-    /// subject exists.
-    pub fn require_need_to_know(&self, ctx: &Context, id: &str) -> AppResult<()> {
-        let Some(user) = ctx.need_to_know_key() else { return Ok(()) };
-        if self.store.has_subject_access(id, user)? {
-            return Ok(());
-        }
-        self.store.audit(&self.event(ctx, Action::SubjectNeedToKnow, id, Outcome::Denied, ""))?;
-        Err(AppError::Forbidden(ctx.role))
-    }
-
-    /// Whether `ctx` may open subject `id` (for deciding what to show, without auditing).
-    pub fn may_open_subject(&self, ctx: &Context, id: &str) -> AppResult<bool> {
-        Ok(match ctx.need_to_know_key() {
-            Some(user) => self.store.has_subject_access(id, user)?,
-            None => ctx.role.can(Permission::SubjectRead),
-        })
-    }
-
-    /// Record that the caseworker who created subjects may see them.
-    fn grant_to_creator(&self, ctx: &Context, ids: &[String]) -> AppResult<()> {
-        let Some(user) = ctx.need_to_know_key() else { return Ok(()) };
-        for id in ids {
-            let row = AccessRow {
-                subject_id: id.clone(),
-                user_id: user.into(),
-                reason: "created".into(),
-                granted_at: self.now_text(),
-            };
-            self.store.grant_subject_access(&row, None)?;
-        }
-        Ok(())
-    }
-
-    /// Check that `key` can be given cases: an active caseworker's user id, or
-    /// `token:<id>` for a live caseworker token that acts for the organisation (a
-    /// person's token sees its owner's cases instead). `field` names the input.
-    pub(crate) fn check_case_assignee(&self, key: &str, field: &str) -> AppResult<()> {
-        let ok = match key.strip_prefix("token:") {
-            Some(token_id) => self
-                .store
-                .token(token_id)?
-                .is_some_and(|t| t.role == Role::Caseworker.as_str() && t.revoked_at.is_none() && t.user_id.is_none()),
-            None => {
-                self.store.user(key)?.is_some_and(|u| u.role == Role::Caseworker.as_str() && u.disabled_at.is_none())
-            }
-        };
-        if ok { Ok(()) } else { Err(AppError::Invalid(FieldError::new(field, "choose an active caseworker"))) }
-    }
-
-    /// Who cases can be given to (the DPO only): active caseworkers (their user id) and
-    /// caseworker tokens that act for the organisation (`token:<id>`), as pairs of key
-    /// and the name people read, caseworkers first, each group by name.
-    pub fn case_assignees(&self, ctx: &Context) -> AppResult<Vec<(String, String)>> {
-        self.require(ctx, Permission::AssignCases, ObjectType::User, "")?;
-        let mut people: Vec<(String, String)> = self
-            .store
-            .users()?
-            .into_iter()
-            .filter(|u| u.role == Role::Caseworker.as_str() && u.disabled_at.is_none())
-            .map(|u| (u.id, u.display_name))
-            .collect();
-        people.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut tokens: Vec<(String, String)> = self
-            .store
-            .tokens()?
-            .into_iter()
-            .filter(|t| t.user_id.is_none() && t.revoked_at.is_none() && t.role == Role::Caseworker.as_str())
-            .map(|t| (format!("token:{}", t.id), format!("{} (API token)", t.name)))
-            .collect();
-        tokens.sort_by(|a, b| a.1.cmp(&b.1));
-        people.extend(tokens);
-        Ok(people)
-    }
-
-    /// Give a caseworker (or an organisation's caseworker token, `token:<id>`) access to
-    /// a subject (DPO only; audited).
-    pub fn assign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, ObjectType::Subject, subject_id)?;
-        self.check_case_assignee(user_id, "user_id")?;
-        self.load(subject_id)?;
-        let row = AccessRow {
-            subject_id: subject_id.into(),
-            user_id: user_id.into(),
-            reason: "assigned".into(),
-            granted_at: self.now_text(),
-        };
-        let ev = self.event(ctx, Action::SubjectAssign, subject_id, Outcome::Success, format!("user={user_id}"));
-        Ok(self.store.grant_subject_access(&row, Some(&ev))?)
-    }
-
-    /// Give a caseworker access to the subject of a request assigned to them (audited).
-    /// Other roles see subjects by role, so nothing is recorded for them.
-    pub(crate) fn grant_subject_for_request(&self, subject_id: &str, user_id: &str, reference: &str) -> AppResult<()> {
-        let caseworker = if user_id.starts_with("token:") {
-            self.check_case_assignee(user_id, "assigned_to").is_ok()
-        } else {
-            self.store.user(user_id)?.is_some_and(|u| u.role == Role::Caseworker.as_str())
-        };
-        if !caseworker || self.store.has_subject_access(subject_id, user_id)? {
-            return Ok(());
-        }
-        let row = AccessRow {
-            subject_id: subject_id.into(),
-            user_id: user_id.into(),
-            reason: format!("request {reference}"),
-            granted_at: self.now_text(),
-        };
-        let ev = self.event(
-            &Context::system(),
-            Action::SubjectAssign,
-            subject_id,
-            Outcome::Success,
-            format!("user={user_id} via=request"),
-        );
-        Ok(self.store.grant_subject_access(&row, Some(&ev))?)
-    }
-
-    /// Take a caseworker's access to a subject away (DPO only; audited).
-    pub fn unassign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, ObjectType::Subject, subject_id)?;
-        let ev = self.event(ctx, Action::SubjectUnassign, subject_id, Outcome::Success, format!("user={user_id}"));
-        Ok(self.store.revoke_subject_access(subject_id, user_id, &ev)?)
-    }
-
-    /// Who else may see a subject, with their names (DPO only).
-    pub fn subject_access_list(&self, ctx: &Context, subject_id: &str) -> AppResult<Vec<(AccessRow, String)>> {
-        self.require(ctx, Permission::AssignCases, ObjectType::Subject, subject_id)?;
-        let mut out = Vec::new();
-        for a in self.store.subject_access(subject_id)? {
-            let name = match a.user_id.strip_prefix("token:") {
-                Some(t) => self
-                    .store
-                    .token(t)?
-                    .map_or_else(|| "A removed API token".into(), |t| format!("{} (API token)", t.name)),
-                None => self.store.user(&a.user_id)?.map_or_else(|| "A removed account".into(), |u| u.display_name),
-            };
-            out.push((a, name));
-        }
-        Ok(out)
-    }
-
     /// Read a subject's personal data. Every view is audited before the data is returned.
     pub fn get_subject(&self, ctx: &Context, id: &str) -> AppResult<SubjectView> {
         self.require(ctx, Permission::SubjectRead, ObjectType::Subject, id)?;
@@ -619,136 +475,6 @@ impl App {
         self.store.update_subject(&new, &row.updated_at, &ev)?;
         self.view(ctx, &new, v.personal)
     }
-
-    /// Find subjects by one criterion through the blind indexes. The search is audited
-    /// with the criterion's name, the number of results and their ids — never the terms.
-    pub fn search_subjects(&self, ctx: &Context, q: &SearchQuery) -> AppResult<Vec<SubjectHit>> {
-        self.require(ctx, Permission::SubjectRead, ObjectType::Subject, "")?;
-        let (criterion, mut ids) = self.resolve(q)?;
-        if let Some(user) = ctx.need_to_know_key() {
-            let mut mine = Vec::with_capacity(ids.len());
-            for id in ids {
-                if self.store.has_subject_access(&id, user)? {
-                    mine.push(id);
-                }
-            }
-            ids = mine;
-        }
-        let rows = self.store.subjects_by_ids(&ids)?;
-        let mut hits = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let p = self.open_row(row)?;
-            hits.push(SubjectHit {
-                id: row.id.clone(),
-                name: p.display_name(),
-                date_of_birth: p.date_of_birth,
-                postcode: p.addresses.iter().find_map(|a| a.postcode.clone()),
-                categories: row.categories.iter().filter_map(|c| c.parse().ok()).collect(),
-            });
-        }
-        hits.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        let detail = format!(
-            "criterion={criterion} results={} ids={}",
-            hits.len(),
-            hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(",")
-        );
-        self.store.audit(&self.event(ctx, Action::SubjectSearch, "", Outcome::Success, detail))?;
-        Ok(hits)
-    }
-
-    fn lookup(&self, tag: &str, term: &str) -> AppResult<Vec<String>> {
-        Ok(self.store.find_by_index(&self.keys.blind_index(tag, term), SEARCH_LIMIT)?)
-    }
-
-    fn resolve(&self, q: &SearchQuery) -> AppResult<(&'static str, Vec<String>)> {
-        use steward_core::subject::IndexKind as K;
-        let given = [
-            q.email.is_some(),
-            q.phone.is_some(),
-            q.ni_number.is_some(),
-            q.nhs_number.is_some(),
-            q.name.is_some(),
-            q.surname.is_some() || q.date_of_birth.is_some(),
-            q.reference.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if given != 1 {
-            return Err(AppError::Invalid(FieldError::new(
-                "query",
-                "give exactly one of email, phone, ni_number, nhs_number, name, reference, or surname with date_of_birth",
-            )));
-        }
-        if let Some(e) = &q.email {
-            return Ok(("email", self.lookup(K::Email.tag(), &normalise::email("email", e)?)?));
-        }
-        if let Some(p) = &q.phone {
-            return Ok(("phone", self.lookup(K::Phone.tag(), &normalise::phone("phone", p)?)?));
-        }
-        if let Some(n) = &q.ni_number {
-            return Ok(("ni_number", self.lookup(K::NiNumber.tag(), &normalise::ni_number("ni_number", n)?)?));
-        }
-        if let Some(n) = &q.nhs_number {
-            return Ok(("nhs_number", self.lookup(K::NhsNumber.tag(), &normalise::nhs_number("nhs_number", n)?)?));
-        }
-        if let Some(r) = &q.reference {
-            let term = reference_term(r);
-            if term.is_empty() {
-                return Err(AppError::Invalid(FieldError::new("reference", "is empty")));
-            }
-            return Ok(("reference", self.lookup(K::Reference.tag(), &term)?));
-        }
-        if let Some(name) = &q.name {
-            return Ok(("name", self.find_by_name(name)?));
-        }
-        match (&q.surname, q.date_of_birth) {
-            (Some(s), Some(dob)) if !normalise::fold_name(s).is_empty() => {
-                Ok(("surname_dob", self.lookup(K::SurnameDob.tag(), &surname_dob_term(s, dob))?))
-            }
-            (None, _) | (Some(_), Some(_)) => {
-                Err(AppError::Invalid(FieldError::new("surname", "is required with date_of_birth")))
-            }
-            (Some(_), None) => Err(AppError::Invalid(FieldError::new("date_of_birth", "is required with surname"))),
-        }
-    }
-
-    /// Whole-name match first; otherwise every word must match a name word, the words
-    /// by their prefixes (3 letters or more, or the whole of a shorter word).
-    fn find_by_name(&self, name: &str) -> AppResult<Vec<String>> {
-        use steward_core::subject::IndexKind as K;
-        let folded = normalise::fold_name(name);
-        if folded.is_empty() {
-            return Err(AppError::Invalid(FieldError::new("name", "needs at least one letter")));
-        }
-        if folded.chars().count() > 200 {
-            return Err(AppError::Invalid(FieldError::new("name", "is too long")));
-        }
-        let exact = self.lookup(K::FullName.tag(), &folded)?;
-        let mut result: Option<BTreeSet<String>> = None;
-        for token in folded.split(' ') {
-            let found: BTreeSet<String> = self
-                .store
-                .find_by_index(&self.keys.blind_index(K::NamePrefix.tag(), token), 5_000)?
-                .into_iter()
-                .collect();
-            result = Some(match result {
-                None => found,
-                Some(r) => r.intersection(&found).cloned().collect(),
-            });
-        }
-        let mut ids = exact.clone();
-        for id in result.unwrap_or_default() {
-            if ids.len() >= SEARCH_LIMIT {
-                break;
-            }
-            if !exact.contains(&id) {
-                ids.push(id);
-            }
-        }
-        Ok(ids)
-    }
-
     /// Link two subjects (`parent_of`: `from` is the parent of `to`).
     pub fn link_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
         self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, from)?;
