@@ -8,15 +8,14 @@
 //! The email carries the organisation's name, the date, the count, the hash and the
 //! result of the check: never personal data.
 
-use crate::jobs::JobReport;
+use crate::job_catalogue::JobReport;
 use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{CoreError, FieldError, Permission};
 use steward_store::VerifyReport;
 
-/// The daily anchor job's name.
-pub const AUDIT_ANCHOR: &str = "audit_anchor";
+pub use crate::job_catalogue::AUDIT_ANCHOR;
 
 /// Setting key: the address the daily anchor is sent to (blank or absent: not sent).
 pub const ANCHOR_EMAIL: &str = "audit_anchor_email";
@@ -77,7 +76,7 @@ pub fn anchor_message(org: &str, today: Date, report: &VerifyReport) -> (String,
 impl App {
     /// The address the daily audit record is sent to, if any (administrators).
     pub fn audit_anchor_email(&self, ctx: &Context) -> AppResult<Option<String>> {
-        self.require(ctx, Permission::ManageSettings, "settings", "audit")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "audit")?;
         self.anchor_email_unchecked()
     }
 
@@ -88,9 +87,9 @@ impl App {
     /// Set (or, blank, clear) the address the daily audit record is sent to, checked by
     /// [`check_anchor_email`]. Audited with the field's name only.
     pub fn set_audit_anchor_email(&self, ctx: &Context, email: &str) -> AppResult<()> {
-        self.require(ctx, Permission::ManageSettings, "settings", "audit")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "audit")?;
         let email = check_anchor_email(email).map_err(AppError::Invalid)?;
-        let ev = ctx.event("settings.update", "settings", "audit", Outcome::Success, format!("fields={ANCHOR_EMAIL}"));
+        let ev = self.event(ctx, Action::SettingsUpdate, "audit", Outcome::Success, format!("fields={ANCHOR_EMAIL}"));
         self.store.put_settings(&[(ANCHOR_EMAIL, email.as_deref().unwrap_or(""))], Some(&ev))?;
         Ok(())
     }

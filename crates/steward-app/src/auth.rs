@@ -11,10 +11,12 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use std::sync::OnceLock;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{FieldError, Permission, Role, normalise};
 use steward_crypto::{random_bytes, token_hash};
 use steward_store::{SessionRow, UserRow};
+
+mod users;
 
 /// Minutes without activity after which a session ends.
 pub const IDLE_TIMEOUT_MINUTES: i64 = 30;
@@ -157,10 +159,6 @@ pub struct Enrolment {
     pub qr_svg: String,
 }
 
-fn now() -> Timestamp {
-    Timestamp::now()
-}
-
 fn ts(t: Timestamp) -> String {
     steward_core::audit::format_time(t)
 }
@@ -241,8 +239,9 @@ fn matching_step(totp: &totp_rs::TOTP, code: &str, time: u64) -> Option<u64> {
         .find(|step| steward_crypto::constant_time_eq(&totp.generate(step * totp.step), code))
 }
 
-fn unix_now() -> u64 {
-    u64::try_from(now().as_second()).unwrap_or(0)
+/// Seconds since 1970 at `t` (for time-based codes).
+fn unix_seconds(t: Timestamp) -> u64 {
+    u64::try_from(t.as_second()).unwrap_or(0)
 }
 
 impl App {
@@ -287,9 +286,9 @@ impl App {
         let email = normalise::email("email", email)?;
         let display_name = check_name(display_name)?;
         check_password_rules(password, &email)?;
-        let row = new_user(email, display_name, role, Some(hash_password(password)?), None, None, ts(now()));
+        let row = new_user(email, display_name, role, Some(hash_password(password)?), None, None, ts(self.now()));
         let ctx = Context::new(format!("user:{}", row.id), role, uuid::Uuid::new_v4().to_string());
-        let ev = ctx.event("user.setup", "user", &row.id, Outcome::Success, format!("role={role}"));
+        let ev = self.event(&ctx, Action::UserSetup, &row.id, Outcome::Success, format!("role={role}"));
         self.store.insert_first_user(&row, &ev)?;
         self.store.put_settings(&[(SETUP_CODE, "")], None)?;
         Ok(info(&row))
@@ -304,8 +303,8 @@ impl App {
         display_name: &str,
         role: Role,
     ) -> AppResult<(UserInfo, String)> {
-        self.require(ctx, Permission::ManageAccess, "user", "")?;
-        self.require_dpo_for_dpo(ctx, role == Role::Dpo, "user", "")?;
+        self.require(ctx, Permission::ManageAccess, ObjectType::User, "")?;
+        self.require_dpo_for_dpo(ctx, role == Role::Dpo, ObjectType::User, "")?;
         let email = normalise::email("email", email)?;
         let display_name = check_name(display_name)?;
         if self.store.user_by_email(&email)?.is_some() {
@@ -315,7 +314,7 @@ impl App {
             )));
         }
         let invite = random_text(24)?;
-        let created = now();
+        let created = self.now();
         let row = new_user(
             email,
             display_name,
@@ -325,7 +324,7 @@ impl App {
             Some(ts(created + SignedDuration::from_hours(24 * INVITE_DAYS))),
             ts(created),
         );
-        let ev = ctx.event("user.invite", "user", &row.id, Outcome::Success, format!("role={role}"));
+        let ev = self.event(ctx, Action::UserInvite, &row.id, Outcome::Success, format!("role={role}"));
         self.store.insert_user(&row, &ev)?;
         Ok((info(&row), invite))
     }
@@ -333,7 +332,7 @@ impl App {
     /// The account an invitation token belongs to, if the invitation is still open.
     pub fn invitation(&self, token: &str) -> AppResult<Option<UserInfo>> {
         let Some(u) = self.store.user_by_invite(&token_hash(token.trim()))? else { return Ok(None) };
-        let open = u.invite_expires_at.as_deref().and_then(parse_ts).is_some_and(|t| t > now());
+        let open = u.invite_expires_at.as_deref().and_then(parse_ts).is_some_and(|t| t > self.now());
         Ok(if open && u.disabled_at.is_none() { Some(info(&u)) } else { None })
     }
 
@@ -346,7 +345,8 @@ impl App {
             ))
         };
         let mut u = self.store.user_by_invite(&token_hash(token.trim()))?.ok_or_else(invalid)?;
-        if u.invite_expires_at.as_deref().and_then(parse_ts).is_none_or(|t| t <= now()) || u.disabled_at.is_some() {
+        if u.invite_expires_at.as_deref().and_then(parse_ts).is_none_or(|t| t <= self.now()) || u.disabled_at.is_some()
+        {
             return Err(invalid());
         }
         check_password_rules(password, &u.email)?;
@@ -354,7 +354,7 @@ impl App {
         u.invite_hash = None;
         u.invite_expires_at = None;
         let ctx = Context::new(format!("user:{}", u.id), info(&u).role, uuid::Uuid::new_v4().to_string());
-        self.store.save_user(&u, Some(&ctx.event("user.accept_invite", "user", &u.id, Outcome::Success, "")))?;
+        self.store.save_user(&u, Some(&self.event(&ctx, Action::UserAcceptInvite, &u.id, Outcome::Success, "")))?;
         Ok(info(&u))
     }
 
@@ -364,7 +364,7 @@ impl App {
 
     fn new_session(&self, user_id: &str, stage: Stage, replaces: Option<&str>) -> AppResult<NewSession> {
         let token = steward_crypto::new_token()?;
-        let at = ts(now());
+        let at = ts(self.now());
         let row = SessionRow {
             token_hash: token_hash(&token),
             user_id: user_id.into(),
@@ -398,12 +398,7 @@ impl App {
         previous: Option<&str>,
     ) -> AppResult<NewSession> {
         let bucket = format!("sign-in:{}", self.keys.sign("rate-limit bucket", client));
-        if !self.store.hit_rate_limit_at(
-            &bucket,
-            SIGN_IN_WINDOW_SECS,
-            SIGN_IN_ATTEMPTS_PER_WINDOW,
-            jiff::Timestamp::now(),
-        )? {
+        if !self.store.hit_rate_limit_at(&bucket, SIGN_IN_WINDOW_SECS, SIGN_IN_ATTEMPTS_PER_WINDOW, self.now())? {
             return Err(AppError::RateLimited);
         }
         let email = email.trim().to_lowercase();
@@ -412,13 +407,13 @@ impl App {
             return Err(AppError::SignInFailed);
         };
         let ctx = Context::new(format!("user:{}", u.id), info(&u).role, request_id);
-        let locked = u.locked_until.as_deref().and_then(parse_ts).is_some_and(|t| t > now());
+        let locked = u.locked_until.as_deref().and_then(parse_ts).is_some_and(|t| t > self.now());
         let ok = u.password_hash.as_deref().is_some_and(|h| password_matches(password, h));
         if locked || !ok || u.disabled_at.is_some() {
             if !locked && !ok {
                 u.failed_logins += 1;
                 if u.failed_logins >= MAX_FAILED_SIGN_INS {
-                    u.locked_until = Some(ts(now() + SignedDuration::from_mins(LOCK_MINUTES)));
+                    u.locked_until = Some(ts(self.now() + SignedDuration::from_mins(LOCK_MINUTES)));
                     u.failed_logins = 0;
                 }
             }
@@ -429,7 +424,7 @@ impl App {
             } else {
                 "wrong password"
             };
-            self.store.save_user(&u, Some(&ctx.event("user.sign_in", "user", &u.id, Outcome::Denied, detail)))?;
+            self.store.save_user(&u, Some(&self.event(&ctx, Action::UserSignIn, &u.id, Outcome::Denied, detail)))?;
             return Err(AppError::SignInFailed);
         }
         u.failed_logins = 0;
@@ -443,7 +438,7 @@ impl App {
             Stage::Full
         };
         if stage == Stage::Full {
-            self.store.audit(&ctx.event("user.sign_in", "user", &u.id, Outcome::Success, "password"))?;
+            self.store.audit(&self.event(&ctx, Action::UserSignIn, &u.id, Outcome::Success, "password"))?;
         }
         let previous = previous.filter(|p| p.len() <= 200);
         self.new_session(&u.id, stage, previous)
@@ -456,7 +451,7 @@ impl App {
         }
         let hash = token_hash(token);
         let Some(s) = self.store.session(&hash)? else { return Ok(None) };
-        let t = now();
+        let t = self.now();
         let idle = parse_ts(&s.last_seen_at).is_none_or(|l| t > l + SignedDuration::from_mins(IDLE_TIMEOUT_MINUTES));
         let old = parse_ts(&s.created_at).is_none_or(|c| t > c + SignedDuration::from_hours(ABSOLUTE_TIMEOUT_HOURS));
         let Some(u) = self.store.user(&s.user_id)? else { return Ok(None) };
@@ -477,7 +472,7 @@ impl App {
             self.store.touch_session(&hash, &ts(t))?;
         }
         let user = info(&u);
-        let special_category = stage == Stage::Full && user.may_see_special_category(crate::public::uk_date(t));
+        let special_category = stage == Stage::Full && user.may_see_special_category(steward_core::time::uk_date(t));
         Ok(Some(SessionInfo {
             ctx: Context { special_category, ..Context::new(format!("user:{}", u.id), user.role, request_id) },
             user,
@@ -504,7 +499,7 @@ impl App {
         let by_app = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()) && {
             let secret = u.totp_secret.as_deref().ok_or(AppError::SignInFailed)?;
             let secret = self.keys.open_secret(&format!("totp:{}", u.id), secret)?;
-            match matching_step(&totp(secret, &u.email)?, &code, unix_now()) {
+            match matching_step(&totp(secret, &u.email)?, &code, unix_seconds(self.now())) {
                 // A code is good once: its step (or an earlier one) spent is a replay
                 // (OWASP ASVS 5.0 V6.5.1).
                 Some(step) => {
@@ -527,12 +522,12 @@ impl App {
         if !by_app && !by_recovery {
             u.failed_logins += 1;
             if u.failed_logins >= MAX_FAILED_SIGN_INS {
-                u.locked_until = Some(ts(now() + SignedDuration::from_mins(LOCK_MINUTES)));
+                u.locked_until = Some(ts(self.now() + SignedDuration::from_mins(LOCK_MINUTES)));
                 u.failed_logins = 0;
                 self.store.delete_session(&token_hash(token))?;
             }
             let detail = if replayed { "code already used" } else { "wrong code" };
-            self.store.save_user(&u, Some(&ctx.event("user.sign_in", "user", &u.id, Outcome::Denied, detail)))?;
+            self.store.save_user(&u, Some(&self.event(&ctx, Action::UserSignIn, &u.id, Outcome::Denied, detail)))?;
             let message = if replayed {
                 "that code has already been used; wait for your app to show a new code and enter that"
             } else {
@@ -542,7 +537,7 @@ impl App {
         }
         u.failed_logins = 0;
         let detail = if by_app { "totp" } else { "recovery code" };
-        self.store.save_user(&u, Some(&ctx.event("user.sign_in", "user", &u.id, Outcome::Success, detail)))?;
+        self.store.save_user(&u, Some(&self.event(&ctx, Action::UserSignIn, &u.id, Outcome::Success, detail)))?;
         self.new_session(&u.id, Stage::Full, Some(token))
     }
 
@@ -589,7 +584,7 @@ impl App {
             .ok_or_else(|| AppError::Invalid(FieldError::new("code", "start again: no set-up is in progress")))?;
         let secret = self.keys.open_secret(&format!("totp:{}", u.id), sealed)?;
         let code = code.trim().replace(' ', "");
-        let Some(step) = matching_step(&totp(secret, &u.email)?, &code, unix_now()) else {
+        let Some(step) = matching_step(&totp(secret, &u.email)?, &code, unix_seconds(self.now())) else {
             return Err(AppError::Invalid(FieldError::new(
                 "code",
                 "that code is not right; enter the 6-digit code your app shows now",
@@ -607,17 +602,17 @@ impl App {
         u.totp_pending = None;
         u.totp_enabled = true;
         let ctx = Context::new(format!("user:{}", u.id), info(&u).role, request_id);
-        self.store.save_user(&u, Some(&ctx.event("user.enrol_2fa", "user", &u.id, Outcome::Success, "")))?;
-        self.store.audit(&ctx.event("user.sign_in", "user", &u.id, Outcome::Success, "totp enrolment"))?;
+        self.store.save_user(&u, Some(&self.event(&ctx, Action::UserEnrol2fa, &u.id, Outcome::Success, "")))?;
+        self.store.audit(&self.event(&ctx, Action::UserSignIn, &u.id, Outcome::Success, "totp enrolment"))?;
         Ok((self.new_session(&u.id, Stage::Full, Some(token))?, codes))
     }
 
     /// Sign out of this browser.
     pub fn sign_out(&self, token: &str, ctx: &Context) -> AppResult<()> {
         self.store.delete_session(&token_hash(token))?;
-        self.store.audit(&ctx.event(
-            "user.sign_out",
-            "user",
+        self.store.audit(&self.event(
+            ctx,
+            Action::UserSignOut,
             ctx.actor.trim_start_matches("user:"),
             Outcome::Success,
             "",
@@ -628,181 +623,8 @@ impl App {
     /// Sign out everywhere: end every session of the acting user.
     pub fn sign_out_everywhere(&self, ctx: &Context) -> AppResult<u64> {
         let id = ctx.actor.trim_start_matches("user:");
-        let ev = ctx.event("user.sign_out_everywhere", "user", id, Outcome::Success, "");
+        let ev = self.event(ctx, Action::UserSignOutEverywhere, id, Outcome::Success, "");
         Ok(self.store.delete_user_sessions(id, &ev)?)
-    }
-
-    /// The names of everyone who can act in Steward, for showing who did what: `user:<id>`
-    /// → the person's name, `token:<id>` → the API token's name. Colleagues' names, not
-    /// data subjects': any signed-in role may read them (the audit log, a record's
-    /// history and a hold all name who acted), but an actor with no role here cannot.
-    pub fn actor_names(&self, ctx: &Context) -> AppResult<std::collections::HashMap<String, String>> {
-        if ctx.actor.is_empty() {
-            return Err(AppError::Forbidden(ctx.role));
-        }
-        let mut names = std::collections::HashMap::new();
-        for u in self.store.users()? {
-            names.insert(format!("user:{}", u.id), u.display_name);
-        }
-        for t in self.store.tokens()? {
-            names.insert(format!("token:{}", t.id), format!("API token “{}”", t.name));
-        }
-        Ok(names)
-    }
-
-    /// Every account, for administrators.
-    pub fn list_users(&self, ctx: &Context) -> AppResult<Vec<(UserInfo, i64)>> {
-        self.require(ctx, Permission::ManageAccess, "user", "")?;
-        let counts = self.store.session_counts()?;
-        Ok(self.store.users()?.iter().map(|u| (info(u), counts.get(&u.id).copied().unwrap_or(0))).collect())
-    }
-
-    /// One account.
-    pub fn get_user(&self, ctx: &Context, id: &str) -> AppResult<UserInfo> {
-        self.require(ctx, Permission::ManageAccess, "user", id)?;
-        self.store.user(id)?.map(|u| info(&u)).ok_or_else(|| AppError::NotFound(format!("user {id}")))
-    }
-
-    fn admin_change(
-        &self,
-        ctx: &Context,
-        id: &str,
-        action: &str,
-        detail: String,
-        f: impl FnOnce(&mut UserRow) -> AppResult<()>,
-    ) -> AppResult<UserInfo> {
-        self.require(ctx, Permission::ManageAccess, "user", id)?;
-        let mut u = self.store.user(id)?.ok_or_else(|| AppError::NotFound(format!("user {id}")))?;
-        // Only a DPO may change a DPO's account or make someone a DPO.
-        self.require_dpo_for_dpo(ctx, u.role == "dpo" || detail.contains("role=dpo"), "user", id)?;
-        f(&mut u)?;
-        self.store.save_user(&u, Some(&ctx.event(action, "user", id, Outcome::Success, detail)))?;
-        Ok(info(&u))
-    }
-
-    /// Change someone's role.
-    pub fn set_user_role(&self, ctx: &Context, id: &str, role: Role) -> AppResult<UserInfo> {
-        if ctx.actor == format!("user:{id}") {
-            return Err(AppError::Invalid(FieldError::new(
-                "role",
-                "you cannot change your own role; ask another administrator",
-            )));
-        }
-        self.admin_change(ctx, id, "user.set_role", format!("role={role}"), |u| {
-            u.role = role.as_str().into();
-            Ok(())
-        })
-    }
-
-    /// Record when someone's data-protection training runs out (the hook that gates
-    /// special-category data).
-    pub fn set_user_training(
-        &self,
-        ctx: &Context,
-        id: &str,
-        valid_until: Option<jiff::civil::Date>,
-    ) -> AppResult<UserInfo> {
-        self.admin_change(ctx, id, "user.set_training", "training".into(), |u| {
-            u.training_valid_until = valid_until.map(|d| d.to_string());
-            Ok(())
-        })
-    }
-
-    /// Reset someone's two-factor sign-in (they set it up again next time) and end their sessions.
-    pub fn reset_user_2fa(&self, ctx: &Context, id: &str) -> AppResult<UserInfo> {
-        let user = self.admin_change(ctx, id, "user.reset_2fa", String::new(), |u| {
-            u.totp_enabled = false;
-            u.totp_secret = None;
-            u.totp_pending = None;
-            u.recovery_codes.clear();
-            Ok(())
-        })?;
-        self.store
-            .delete_user_sessions(id, &ctx.event("user.revoke_sessions", "user", id, Outcome::Success, "2fa reset"))?;
-        Ok(user)
-    }
-
-    /// Unlock an account locked after failed sign-ins.
-    pub fn unlock_user(&self, ctx: &Context, id: &str) -> AppResult<UserInfo> {
-        self.admin_change(ctx, id, "user.unlock", String::new(), |u| {
-            u.locked_until = None;
-            u.failed_logins = 0;
-            Ok(())
-        })
-    }
-
-    /// End all of someone's sessions.
-    pub fn revoke_user_sessions(&self, ctx: &Context, id: &str) -> AppResult<u64> {
-        self.require(ctx, Permission::ManageAccess, "user", id)?;
-        Ok(self.store.delete_user_sessions(id, &ctx.event("user.revoke_sessions", "user", id, Outcome::Success, ""))?)
-    }
-
-    /// Disable or re-enable an account (disabling also ends its sessions).
-    pub fn set_user_disabled(&self, ctx: &Context, id: &str, disabled: bool) -> AppResult<UserInfo> {
-        if disabled && ctx.actor == format!("user:{id}") {
-            return Err(AppError::Invalid(FieldError::new("user", "you cannot disable your own account")));
-        }
-        let action = if disabled { "user.disable" } else { "user.enable" };
-        let user = self.admin_change(ctx, id, action, String::new(), |u| {
-            u.disabled_at = if disabled { Some(ts(now())) } else { None };
-            Ok(())
-        })?;
-        if disabled {
-            self.store.delete_user_sessions(
-                id,
-                &ctx.event("user.revoke_sessions", "user", id, Outcome::Success, "disabled"),
-            )?;
-        }
-        Ok(user)
-    }
-
-    /// Whether two-factor sign-in is compulsory for everyone.
-    pub fn two_factor_enforced(&self) -> AppResult<bool> {
-        self.two_factor_required()
-    }
-
-    /// Make two-factor sign-in compulsory, or not (administrators; audited).
-    pub fn set_two_factor_enforced(&self, ctx: &Context, on: bool) -> AppResult<()> {
-        self.require(ctx, Permission::ManageSettings, "settings", REQUIRE_2FA)?;
-        let ev = ctx.event("settings.update", "settings", REQUIRE_2FA, Outcome::Success, format!("{REQUIRE_2FA}={on}"));
-        self.store.put_settings(&[(REQUIRE_2FA, if on { "true" } else { "false" })], Some(&ev))?;
-        Ok(())
-    }
-
-    /// Set someone's password directly (the command line and the demo), clearing any
-    /// lock-out. Audited; the password is never logged.
-    pub fn set_password_by_email(&self, ctx: &Context, email: &str, password: &str) -> AppResult<()> {
-        self.require(ctx, Permission::ManageAccess, "user", "")?;
-        let email = normalise::email("email", email)?;
-        let mut u = self.store.user_by_email(&email)?.ok_or_else(|| AppError::NotFound("user".into()))?;
-        check_password_rules(password, &u.email)?;
-        u.password_hash = Some(hash_password(password)?);
-        u.failed_logins = 0;
-        u.locked_until = None;
-        u.invite_hash = None;
-        u.invite_expires_at = None;
-        self.store.save_user(&u, Some(&ctx.event("user.set_password", "user", &u.id, Outcome::Success, "")))?;
-        Ok(())
-    }
-
-    /// Create an account with a password directly (the command line and the demo;
-    /// people are otherwise invited).
-    pub fn create_user_with_password(
-        &self,
-        ctx: &Context,
-        email: &str,
-        display_name: &str,
-        role: Role,
-        password: &str,
-    ) -> AppResult<UserInfo> {
-        self.require(ctx, Permission::ManageAccess, "user", "")?;
-        let email = normalise::email("email", email)?;
-        check_password_rules(password, &email)?;
-        let row =
-            new_user(email, check_name(display_name)?, role, Some(hash_password(password)?), None, None, ts(now()));
-        self.store
-            .insert_user(&row, &ctx.event("user.create", "user", &row.id, Outcome::Success, format!("role={role}")))?;
-        Ok(info(&row))
     }
 }
 

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
 use steward_core::Permission;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_store::{BackupItem, StoreError};
 
 /// What a backup wrote.
@@ -32,11 +32,11 @@ impl App {
     /// Write a backup of everything to `out` (created with owner-only permissions;
     /// written to a temporary file first, so a failure leaves no partial backup).
     pub fn backup(&self, ctx: &Context, out: &Path) -> AppResult<BackupSummary> {
-        self.require(ctx, Permission::ManageSettings, "backup", "")?;
-        let summary = write_backup(&self.store, out)?;
-        self.store.audit(&ctx.event(
-            "backup.export",
-            "backup",
+        self.require(ctx, Permission::ManageSettings, ObjectType::Backup, "")?;
+        let summary = write_backup(&self.store, out, self.now())?;
+        self.store.audit(&self.event(
+            ctx,
+            Action::BackupExport,
             "",
             Outcome::Success,
             format!("lines={}", summary.lines),
@@ -54,15 +54,15 @@ impl App {
     /// commits. Erasures still pending in the journal are applied (the database they
     /// were made in is being replaced, so whether they took effect there cannot matter).
     pub fn restore(&self, ctx: &Context, from: &Path) -> AppResult<RestoreSummary> {
-        self.require(ctx, Permission::ManageSettings, "backup", "")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Backup, "")?;
         let facts = inspect_backup(from)?;
         if facts.master_key_check.as_deref() != Some(self.keys.key_check()) {
             return Err(StoreError::BadBackup(steward_store::backup::ANOTHER_KEY.into()).into());
         }
         let imported = self.store.import_checked(&mut backup_lines(from)?, Some(self.keys.key_check()))?;
-        self.store.audit(&ctx.event(
-            "backup.restore",
-            "backup",
+        self.store.audit(&self.event(
+            ctx,
+            Action::BackupRestore,
             "",
             Outcome::Success,
             format!("backup_created_at={} subjects={}", imported.backup_created_at, imported.subjects),
@@ -152,9 +152,9 @@ impl App {
             }
             let changed = match &recorded.entry {
                 crate::journal::Entry::Subject(t) => {
-                    let ev = ctx.event(
-                        "subject.erase_reapplied",
-                        "subject",
+                    let ev = self.event(
+                        ctx,
+                        Action::SubjectEraseReapplied,
                         &t.subject_id,
                         Outcome::Success,
                         format!("erased_at={}", t.erased_at),
@@ -162,9 +162,9 @@ impl App {
                     self.store.reapply_erasure(t, &ev)?
                 }
                 crate::journal::Entry::Document(d) => {
-                    let ev = ctx.event(
-                        "document.destroy_reapplied",
-                        "record",
+                    let ev = self.event(
+                        ctx,
+                        Action::DocumentDestroyReapplied,
                         &d.record_id,
                         Outcome::Success,
                         format!("destroyed_at={}", d.destroyed_at),
@@ -185,13 +185,13 @@ impl App {
 
 /// Write a backup of `store` to `out`, as [`App::backup`] does but without an
 /// application (a restore keeps the database it replaces this way, even one that no
-/// longer matches the master key). Not audited.
-pub fn write_backup(store: &steward_store::Store, out: &Path) -> AppResult<BackupSummary> {
+/// longer matches the master key), dated `created_at`. Not audited.
+pub fn write_backup(store: &steward_store::Store, out: &Path, created_at: jiff::Timestamp) -> AppResult<BackupSummary> {
     let tmp = out.with_extension("partial");
     let file = create_private(&tmp)?;
     let mut w = BufWriter::new(file);
     let mut bytes = 0u64;
-    let result = store.export(&steward_store::now(), &mut |item| {
+    let result = store.export(&steward_core::audit::format_time(created_at), &mut |item| {
         let mut line =
             serde_json::to_vec(&item).map_err(|e| StoreError::Backend(format!("cannot encode backup line: {e}")))?;
         line.push(b'\n');

@@ -8,7 +8,7 @@ use crate::reminders::is_open;
 use crate::{App, AppError, AppResult, Context};
 use icalendar::{Calendar, Component, Event, EventLike};
 use steward_core::Role;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, Outcome};
 use steward_store::{CalendarFeedRow, RequestRow};
 
 /// Prefix of calendar feed secrets.
@@ -71,9 +71,9 @@ impl App {
         let row = CalendarFeedRow {
             user_id: user.into(),
             token_hash: steward_crypto::token_hash(&secret),
-            created_at: steward_store::now(),
+            created_at: self.now_text(),
         };
-        self.store.put_calendar_feed(&row, &ctx.event("calendar.feed_create", "user", user, Outcome::Success, ""))?;
+        self.store.put_calendar_feed(&row, &self.event(ctx, Action::CalendarFeedCreate, user, Outcome::Success, ""))?;
         Ok(secret)
     }
 
@@ -82,7 +82,7 @@ impl App {
         let user = user_of(ctx)?;
         Ok(self
             .store
-            .delete_calendar_feed(user, &ctx.event("calendar.feed_revoke", "user", user, Outcome::Success, ""))?)
+            .delete_calendar_feed(user, &self.event(ctx, Action::CalendarFeedRevoke, user, Outcome::Success, ""))?)
     }
 
     /// When the signed-in user's calendar feed was made, if they have one.
@@ -113,9 +113,9 @@ impl App {
             .filter(|q| role == Role::Dpo || q.assigned_to.as_deref() == Some(user.id.as_str()))
             .collect();
         let base = self.mail_settings_unchecked()?.base_url;
-        self.store.audit(&ctx.event(
-            "calendar.feed",
-            "user",
+        self.store.audit(&self.event(
+            &ctx,
+            Action::CalendarFeed,
             &user.id,
             Outcome::Success,
             format!("events={}", mine.len()),

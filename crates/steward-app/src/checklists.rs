@@ -4,7 +4,7 @@
 
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::checklist::{Step, default_steps, parse_override, setting_key, to_override};
 use steward_core::request::RequestKind;
 use steward_core::{FieldError, Permission};
@@ -88,7 +88,7 @@ impl App {
 
     /// Every kind's step list (the DPO's: `ManageChecklists`).
     pub fn checklists(&self, ctx: &Context) -> AppResult<Vec<ChecklistView>> {
-        self.require(ctx, Permission::ManageChecklists, "checklist", "")?;
+        self.require(ctx, Permission::ManageChecklists, ObjectType::Checklist, "")?;
         RequestKind::ALL.iter().map(|k| self.checklist_view(*k)).collect()
     }
 
@@ -102,7 +102,7 @@ impl App {
     /// theirs). `text` is one `ID|Title` or `ID|Title|Description` per line; every
     /// problem is refused naming its line. Audited with the kind and count only.
     pub fn set_checklist(&self, ctx: &Context, kind: RequestKind, text: &str) -> AppResult<ChecklistView> {
-        self.require(ctx, Permission::ManageChecklists, "checklist", kind.as_str())?;
+        self.require(ctx, Permission::ManageChecklists, ObjectType::Checklist, kind.as_str())?;
         if text.len() > 40_000 {
             return Err(AppError::Invalid(FieldError::new("checklist", "is too long (at most 40,000 characters)")));
         }
@@ -110,21 +110,16 @@ impl App {
             let message = errors.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("; ");
             AppError::Invalid(FieldError::new("checklist", message))
         })?;
-        let ev = ctx.event(
-            "checklist.update",
-            "checklist",
-            kind.as_str(),
-            Outcome::Success,
-            format!("steps={}", steps.len()),
-        );
+        let ev =
+            self.event(ctx, Action::ChecklistUpdate, kind.as_str(), Outcome::Success, format!("steps={}", steps.len()));
         self.store.put_settings(&[(&setting_key(kind), &to_override(&steps))], Some(&ev))?;
         self.checklist_view(kind)
     }
 
     /// Go back to Steward's default list for `kind`.
     pub fn reset_checklist(&self, ctx: &Context, kind: RequestKind) -> AppResult<ChecklistView> {
-        self.require(ctx, Permission::ManageChecklists, "checklist", kind.as_str())?;
-        let ev = ctx.event("checklist.reset", "checklist", kind.as_str(), Outcome::Success, "");
+        self.require(ctx, Permission::ManageChecklists, ObjectType::Checklist, kind.as_str())?;
+        let ev = self.event(ctx, Action::ChecklistReset, kind.as_str(), Outcome::Success, "");
         self.store.put_settings(&[(&setting_key(kind), "")], Some(&ev))?;
         self.checklist_view(kind)
     }
@@ -161,27 +156,27 @@ impl App {
 
     /// A request's steps in order.
     pub fn request_steps(&self, ctx: &Context, id: &str) -> AppResult<Vec<StepRow>> {
-        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, id)?;
         self.load_request_for(ctx, id)?;
         Ok(self.store.request_steps(id)?)
     }
 
     /// Mark a step done (by the caller, now) or not done.
     pub fn set_request_step(&self, ctx: &Context, id: &str, step: &str, done: bool) -> AppResult<Vec<StepRow>> {
-        self.require(ctx, Permission::SubjectUpdate, "request", id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, id)?;
         self.load_request_for(ctx, id)?;
-        let now = steward_store::now();
-        let ev = ctx.event("request.step", "request", id, Outcome::Success, format!("step={step} done={done}"));
+        let now = self.now_text();
+        let ev = self.event(ctx, Action::RequestStep, id, Outcome::Success, format!("step={step} done={done}"));
         self.store.set_request_step(id, step, done.then_some((now.as_str(), ctx.actor.as_str())), &ev)?;
         Ok(self.store.request_steps(id)?)
     }
 
     /// Add a search-log entry.
     pub fn add_request_search(&self, ctx: &Context, id: &str, input: NewSearch) -> AppResult<SearchView> {
-        self.require(ctx, Permission::SubjectUpdate, "request", id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, id)?;
         self.load_request_for(ctx, id)?;
         let (system, processor) = self.searched_system(input.system_id.as_deref(), &input.system, input.processor)?;
-        if input.searched_on > crate::requests::uk_today() {
+        if input.searched_on > self.today() {
             return Err(AppError::Invalid(FieldError::new("searched_on", "is in the future")));
         }
         if input.hits < 0 {
@@ -201,7 +196,7 @@ impl App {
             answer: self.keys.seal_secret(&aad(&sid), answer.as_bytes()).map_err(AppError::from)?,
             system_id: input.system_id.filter(|s| !s.is_empty()),
         };
-        let ev = ctx.event("request.search", "request", id, Outcome::Success, format!("search={sid}"));
+        let ev = self.event(ctx, Action::RequestSearch, id, Outcome::Success, format!("search={sid}"));
         self.store.insert_request_search(&row, &ev)?;
         self.open_search(row)
     }
@@ -235,7 +230,7 @@ impl App {
 
     /// A request's search log, opened.
     pub fn request_searches(&self, ctx: &Context, id: &str) -> AppResult<Vec<SearchView>> {
-        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, id)?;
         self.load_request_for(ctx, id)?;
         self.store.request_searches(id)?.into_iter().map(|r| self.open_search(r)).collect()
     }

@@ -13,10 +13,12 @@
 use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{FieldError, Permission};
-use steward_store::{ErasureTaskRow, HoldRow, RestrictionRow, SubjectLookup, SystemRow};
+use steward_store::{HoldRow, RestrictionRow, SubjectLookup, SystemRow};
 use utoipa::ToSchema;
+
+mod tasks;
 
 /// Longest system name accepted (characters).
 pub const MAX_SYSTEM_NAME: usize = 120;
@@ -386,20 +388,20 @@ fn store_conflict(e: steward_store::StoreError) -> AppError {
 impl App {
     /// The register of systems and processors, by name.
     pub fn systems(&self, ctx: &Context) -> AppResult<Vec<System>> {
-        self.require(ctx, Permission::ReadRegisters, "system", "")?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::System, "")?;
         self.store.systems()?.into_iter().map(System::from_row).collect()
     }
 
     /// One system or processor.
     pub fn system(&self, ctx: &Context, id: &str) -> AppResult<System> {
-        self.require(ctx, Permission::ReadRegisters, "system", id)?;
+        self.require(ctx, Permission::ReadRegisters, ObjectType::System, id)?;
         let row = self.store.system(id)?.ok_or_else(|| AppError::NotFound(format!("system {id}")))?;
         System::from_row(row)
     }
 
     /// Add a system or processor to the register.
     pub fn create_system(&self, ctx: &Context, input: NewSystem) -> AppResult<System> {
-        self.require(ctx, Permission::ManageRegisters, "system", "")?;
+        self.require(ctx, Permission::ManageRegisters, ObjectType::System, "")?;
         let row = SystemRow {
             id: uuid::Uuid::now_v7().to_string(),
             name: text_field("name", &input.name, MAX_SYSTEM_NAME, true)?,
@@ -407,21 +409,21 @@ impl App {
             holds_all_subjects: input.holds_all_subjects,
             contact: text_field("contact", &input.contact, MAX_NOTE, false)?,
             notes: text_field("notes", &input.notes, MAX_NOTE, false)?,
-            created_at: steward_store::now(),
-            retired_at: input.retired.then(steward_store::now),
+            created_at: self.now_text(),
+            retired_at: input.retired.then(|| self.now_text()),
         };
-        let ev = ctx.event("system.create", "system", &row.id, Outcome::Success, format!("kind={}", row.kind));
+        let ev = self.event(ctx, Action::SystemCreate, &row.id, Outcome::Success, format!("kind={}", row.kind));
         self.store.insert_system(&row, &ev).map_err(store_conflict)?;
         System::from_row(row)
     }
 
     /// Change a system or processor (all fields replaced).
     pub fn update_system(&self, ctx: &Context, id: &str, input: NewSystem) -> AppResult<System> {
-        self.require(ctx, Permission::ManageRegisters, "system", id)?;
+        self.require(ctx, Permission::ManageRegisters, ObjectType::System, id)?;
         let old = self.store.system(id)?.ok_or_else(|| AppError::NotFound(format!("system {id}")))?;
         let retired_at = match (input.retired, old.retired_at.clone()) {
             (true, Some(at)) => Some(at),
-            (true, None) => Some(steward_store::now()),
+            (true, None) => Some(self.now_text()),
             (false, _) => None,
         };
         let row = SystemRow {
@@ -433,7 +435,7 @@ impl App {
             retired_at,
             ..old
         };
-        let ev = ctx.event("system.update", "system", id, Outcome::Success, format!("retired={}", input.retired));
+        let ev = self.event(ctx, Action::SystemUpdate, id, Outcome::Success, format!("retired={}", input.retired));
         if !self.store.update_system(&row, &ev).map_err(store_conflict)? {
             return Err(AppError::NotFound(format!("system {id}")));
         }
@@ -479,7 +481,7 @@ impl App {
     /// Holds (standing only, unless `include_lifted`), newest first: those on one subject,
     /// or every hold of every scope.
     pub fn holds(&self, ctx: &Context, subject_id: Option<&str>, include_lifted: bool) -> AppResult<Vec<Hold>> {
-        self.require(ctx, Permission::SubjectRead, "hold", subject_id.unwrap_or(""))?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Hold, subject_id.unwrap_or(""))?;
         if let Some(s) = subject_id {
             self.require_need_to_know(ctx, s)?;
             return Ok(self.store.holds("subject", Some(s), include_lifted)?.into_iter().map(Hold::from).collect());
@@ -494,7 +496,7 @@ impl App {
 
     /// Place a legal hold on a subject, a record or a record type (DPO).
     pub fn place_hold(&self, ctx: &Context, input: NewHold) -> AppResult<Hold> {
-        self.require(ctx, Permission::ManageHolds, "hold", "")?;
+        self.require(ctx, Permission::ManageHolds, ObjectType::Hold, "")?;
         let nonempty = |v: &Option<String>| v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from);
         let (scope, target) =
             match (nonempty(&input.subject_id), nonempty(&input.record_id), nonempty(&input.record_type)) {
@@ -546,26 +548,26 @@ impl App {
             reason: text_field("reason", &input.reason, MAX_NOTE, true)?,
             approved_by: text_field("approved_by", &input.approved_by, MAX_SYSTEM_NAME, true)?,
             placed_by: ctx.actor.clone(),
-            placed_at: steward_store::now(),
+            placed_at: self.now_text(),
             lifted_at: None,
             lifted_by: None,
             lift_reason: None,
         };
-        let ev = ctx.event("hold.place", "hold", &row.id, Outcome::Success, format!("{scope}={target}"));
+        let ev = self.event(ctx, Action::HoldPlace, &row.id, Outcome::Success, format!("{scope}={target}"));
         self.store.insert_hold(&row, &ev)?;
         Ok(row.into())
     }
 
     /// Lift a standing hold (DPO), with a reason.
     pub fn lift_hold(&self, ctx: &Context, id: &str, reason: &str) -> AppResult<Hold> {
-        self.require(ctx, Permission::ManageHolds, "hold", id)?;
+        self.require(ctx, Permission::ManageHolds, ObjectType::Hold, id)?;
         let reason = text_field("reason", reason, MAX_NOTE, true)?;
         let h = self.store.hold(id)?.ok_or_else(|| AppError::NotFound(format!("hold {id}")))?;
         if h.lifted_at.is_some() {
             return Err(AppError::Conflict("the hold was already lifted".into()));
         }
-        let ev = ctx.event("hold.lift", "hold", id, Outcome::Success, format!("{}={}", h.scope, h.target));
-        if !self.store.lift_hold(id, &steward_store::now(), &ctx.actor, &reason, &ev)? {
+        let ev = self.event(ctx, Action::HoldLift, id, Outcome::Success, format!("{}={}", h.scope, h.target));
+        if !self.store.lift_hold(id, &self.now_text(), &ctx.actor, &reason, &ev)? {
             return Err(AppError::Conflict("the hold was already lifted".into()));
         }
         Ok(self.store.hold(id)?.ok_or_else(|| AppError::NotFound(format!("hold {id}")))?.into())
@@ -608,7 +610,7 @@ impl App {
         ground: RestrictionGround,
         request_id: Option<&str>,
     ) -> AppResult<Restriction> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", subject_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, subject_id)?;
         self.require_need_to_know(ctx, subject_id)?;
         self.load(subject_id)?;
         let row = RestrictionRow {
@@ -616,10 +618,10 @@ impl App {
             request_id: request_id.map(str::to_string),
             ground: ground.as_str().into(),
             placed_by: ctx.actor.clone(),
-            placed_at: steward_store::now(),
+            placed_at: self.now_text(),
         };
         let detail = format!("ground={} request={}", ground.as_str(), request_id.unwrap_or("-"));
-        let ev = ctx.event("restriction.place", "subject", subject_id, Outcome::Success, detail);
+        let ev = self.event(ctx, Action::RestrictionPlace, subject_id, Outcome::Success, detail);
         if !self.store.insert_restriction(&row, &ev)? {
             return Err(AppError::Conflict("processing of this subject is already restricted".into()));
         }
@@ -629,13 +631,13 @@ impl App {
     /// Lift a restriction (DPO). The subject must be told before it is lifted (Art 18(3)):
     /// `informed_on` is the day they were told.
     pub fn lift_restriction(&self, ctx: &Context, subject_id: &str, informed_on: Date) -> AppResult<()> {
-        self.require(ctx, Permission::ManageHolds, "subject", subject_id)?;
-        if informed_on > crate::requests::uk_today() {
+        self.require(ctx, Permission::ManageHolds, ObjectType::Subject, subject_id)?;
+        if informed_on > self.today() {
             return Err(AppError::Invalid(FieldError::new("informed_on", "is in the future")));
         }
-        let ev = ctx.event(
-            "restriction.lift",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::RestrictionLift,
             subject_id,
             Outcome::Success,
             format!("informed_on={informed_on}"),
@@ -644,209 +646,5 @@ impl App {
             return Err(AppError::NotFound(format!("restriction on subject {subject_id}")));
         }
         Ok(())
-    }
-
-    /// Erasure tasks for a request, with their systems' names.
-    pub fn erasure_tasks(&self, ctx: &Context, request_id: &str) -> AppResult<Vec<ErasureTask>> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
-        self.load_request_for(ctx, request_id)?;
-        self.task_views(request_id)
-    }
-
-    fn task_views(&self, request_id: &str) -> AppResult<Vec<ErasureTask>> {
-        let systems = self.store.systems()?;
-        self.store
-            .erasure_tasks(request_id)?
-            .into_iter()
-            .map(|t| {
-                let sys = systems.iter().find(|s| s.id == t.system_id).cloned().map(System::from_row).transpose()?;
-                Ok(ErasureTask {
-                    system_name: sys.as_ref().map_or_else(|| "(removed)".into(), |s| s.name.clone()),
-                    system_kind: sys.as_ref().map_or(SystemKind::System, |s| s.kind),
-                    contact: sys.map(|s| s.contact).unwrap_or_default(),
-                    status: TaskStatus::parse(&t.status)?,
-                    confirmed_on: t
-                        .confirmed_on
-                        .as_deref()
-                        .map(str::parse)
-                        .transpose()
-                        .map_err(|_| AppError::Store(steward_store::StoreError::Corrupt("erasure task date".into())))?,
-                    id: t.id,
-                    system_id: t.system_id,
-                    created_at: t.created_at,
-                    confirmed_by: t.confirmed_by,
-                    note: t.note,
-                })
-            })
-            .collect()
-    }
-
-    /// Create a pending task for each of `system_ids` not already tasked on the request.
-    pub(crate) fn create_erasure_tasks(
-        &self,
-        ctx: &Context,
-        request_id: &str,
-        subject_id: &str,
-        system_ids: &[String],
-    ) -> AppResult<usize> {
-        let existing: Vec<String> = self.store.erasure_tasks(request_id)?.into_iter().map(|t| t.system_id).collect();
-        let now = steward_store::now();
-        let mut rows = Vec::new();
-        for id in system_ids {
-            if existing.contains(id) || rows.iter().any(|r: &ErasureTaskRow| &r.system_id == id) {
-                continue;
-            }
-            rows.push(ErasureTaskRow {
-                id: uuid::Uuid::now_v7().to_string(),
-                request_id: request_id.into(),
-                subject_id: subject_id.into(),
-                system_id: id.clone(),
-                status: TaskStatus::Pending.as_str().into(),
-                created_at: now.clone(),
-                created_by: ctx.actor.clone(),
-                confirmed_on: None,
-                confirmed_by: None,
-                note: String::new(),
-            });
-        }
-        if rows.is_empty() {
-            return Ok(0);
-        }
-        let ev = ctx.event("erasure.tasks", "request", request_id, Outcome::Success, format!("tasks={}", rows.len()));
-        self.store.insert_erasure_tasks(&rows, &ev)?;
-        Ok(rows.len())
-    }
-
-    /// The systems an approved erasure must reach: every active system marked as holding
-    /// every subject, and every active one a logged search found the subject in.
-    pub(crate) fn systems_to_erase(&self, subject_id: &str) -> AppResult<Vec<String>> {
-        let hits = self.store.systems_with_hits(subject_id)?;
-        Ok(self
-            .store
-            .systems()?
-            .into_iter()
-            .filter(|s| s.retired_at.is_none() && (s.holds_all_subjects || hits.contains(&s.id)))
-            .map(|s| s.id)
-            .collect())
-    }
-
-    /// Add a task for one more system on an erasure request (e.g. a recipient found later).
-    pub fn add_erasure_task(&self, ctx: &Context, request_id: &str, system_id: &str) -> AppResult<Vec<ErasureTask>> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
-        let q = self.request_row_for(ctx, request_id)?;
-        if q.kind != "erasure" {
-            return Err(AppError::Invalid(FieldError::new("kind", "erasure tasks belong to erasure requests")));
-        }
-        let Some(subject) = q.subject_id else {
-            return Err(AppError::Invalid(FieldError::new("subject_id", "the request names no subject")));
-        };
-        match self.store.system(system_id)? {
-            Some(s) if s.retired_at.is_none() => {}
-            Some(_) => return Err(AppError::Invalid(FieldError::new("system_id", "names a retired system"))),
-            None => return Err(AppError::Invalid(FieldError::new("system_id", "names no system on the register"))),
-        }
-        if self.create_erasure_tasks(ctx, request_id, &subject, &[system_id.to_string()])? == 0 {
-            return Err(AppError::Conflict("that system already has a task on this request".into()));
-        }
-        self.task_views(request_id)
-    }
-
-    /// Record a task's outcome (once).
-    pub fn confirm_erasure_task(
-        &self,
-        ctx: &Context,
-        request_id: &str,
-        task_id: &str,
-        c: TaskConfirmation,
-    ) -> AppResult<Vec<ErasureTask>> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
-        self.request_row_for(ctx, request_id)?;
-        if c.status == TaskStatus::Pending {
-            return Err(AppError::Invalid(FieldError::new("status", "must be erased, not_held or refused")));
-        }
-        if c.confirmed_on > crate::requests::uk_today() {
-            return Err(AppError::Invalid(FieldError::new("confirmed_on", "is in the future")));
-        }
-        let note = text_field("note", &c.note, MAX_NOTE, c.status == TaskStatus::Refused)?;
-        let ev = ctx.event(
-            "erasure.confirm",
-            "request",
-            request_id,
-            Outcome::Success,
-            format!("task={task_id} status={}", c.status.as_str()),
-        );
-        let update = ErasureTaskRow {
-            id: task_id.into(),
-            request_id: request_id.into(),
-            subject_id: String::new(),
-            system_id: String::new(),
-            status: c.status.as_str().into(),
-            created_at: String::new(),
-            created_by: String::new(),
-            confirmed_on: Some(c.confirmed_on.to_string()),
-            confirmed_by: Some(ctx.actor.clone()),
-            note,
-        };
-        if !self.store.confirm_erasure_task(&update, &ev)? {
-            return Err(AppError::NotFound(format!("pending erasure task {task_id}")));
-        }
-        self.task_views(request_id)
-    }
-
-    /// The erasure certificate of an erasure request: what was erased where and when.
-    /// Available once erasure was approved; `complete` says whether every task is confirmed.
-    /// It holds no personal data, so auditors (who read the audit log) may see it too.
-    pub fn erasure_certificate(&self, ctx: &Context, request_id: &str) -> AppResult<ErasureCertificate> {
-        if !ctx.role.can(Permission::AuditRead) {
-            self.require(ctx, Permission::SubjectRead, "request", request_id)?;
-        }
-        let view = self.get_request_quiet(ctx, request_id)?;
-        if view.kind != steward_core::request::RequestKind::Erasure {
-            return Err(AppError::Invalid(FieldError::new("kind", "erasure certificates belong to erasure requests")));
-        }
-        let approval = view.events.iter().find(|e| {
-            e.event.kind == steward_core::request::EventKind::Decision
-                && matches!(
-                    e.event.outcome,
-                    Some(
-                        steward_core::request::DecisionOutcome::Granted
-                            | steward_core::request::DecisionOutcome::PartlyGranted
-                    )
-                )
-        });
-        let Some(approval) = approval else {
-            return Err(AppError::Conflict("erasure has not been approved on this request".into()));
-        };
-        let tomb = match &view.subject_id {
-            Some(s) => match self.store.subject(s)? {
-                SubjectLookup::Erased(t) => Some(t),
-                _ => None,
-            },
-            None => None,
-        };
-        let tasks = self.task_views(request_id)?;
-        let suppressed =
-            self.store.suppressions()?.iter().filter(|r| r.request_id.as_deref() == Some(request_id)).count();
-        let (audit_seq, audit_hash) = self.store.audit_head()?;
-        let complete = tasks.iter().all(|t| t.status != TaskStatus::Pending)
-            && (tomb.is_some()
-                || approval.event.outcome == Some(steward_core::request::DecisionOutcome::PartlyGranted));
-        self.store.audit(&ctx.event("erasure.certificate", "request", request_id, Outcome::Success, ""))?;
-        Ok(ErasureCertificate {
-            request_id: view.id,
-            reference: view.reference,
-            subject_id: view.subject_id,
-            received_on: view.received_on,
-            approved_on: Some(approval.event.on),
-            approved_by: Some(approval.actor.clone()),
-            erased_in_steward_at: tomb.as_ref().map(|t| t.erased_at.clone()),
-            erased_in_steward_by: tomb.map(|t| t.actor),
-            tasks,
-            suppressed_identifiers: suppressed,
-            complete,
-            issued_at: steward_store::now(),
-            audit_seq,
-            audit_hash,
-        })
     }
 }

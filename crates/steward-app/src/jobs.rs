@@ -9,24 +9,12 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 use steward_core::Permission;
-use steward_core::audit::{Outcome, format_time};
+use steward_core::audit::{Action, ObjectType, Outcome, format_time};
+use steward_core::time::{Clock, SystemClock, uk_zone};
 use steward_store::JobRunRow;
 
-/// The reminders job: emails assignees and DPOs about requests falling due.
-pub const REMINDERS: &str = "reminders";
-
-/// Every job, by name.
-pub const JOBS: &[(&str, &str)] = &[
-    (REMINDERS, "emails reminders of rights requests falling due or overdue"),
-    (
-        crate::disposal::DISPOSALS,
-        "finds records past their destroy-by date, stops those under a legal hold and lists the rest for disposal",
-    ),
-    (
-        crate::audit_anchor::AUDIT_ANCHOR,
-        "checks the audit log and emails its entry count and head hash to the address in the settings",
-    ),
-];
+use crate::job_catalogue::{AUDIT_ANCHOR, DISPOSALS};
+pub use crate::job_catalogue::{JOBS, JobReport, REMINDERS};
 
 /// How long a lease lasts: far longer than a run takes, short enough that a crashed
 /// server's lease lapses before the next day's run.
@@ -57,19 +45,10 @@ impl Cause {
     }
 }
 
-/// What a job reports: counts by name, and a problem when it did not fully succeed.
-#[derive(Debug, Clone, Default)]
-pub struct JobReport {
-    /// Counts (`emails`, `requests`, …).
-    pub counts: Vec<(String, i64)>,
-    /// Why the run failed, if it did (no personal data).
-    pub problem: Option<String>,
-}
-
-/// The UK local time now (the system's zone if the time-zone database lacks London).
+/// The UK local time now by the system clock (the system's zone if the time-zone
+/// database lacks London). Prefer [`App::uk_now`], which reads the app's clock.
 pub fn uk_now() -> Zoned {
-    let now = Zoned::now();
-    now.in_tz("Europe/London").unwrap_or(now)
+    SystemClock.now().to_zoned(uk_zone())
 }
 
 /// A label for this server process, holding leases.
@@ -78,17 +57,22 @@ pub fn new_holder() -> String {
 }
 
 impl App {
+    /// The UK local time now, by the app's clock.
+    pub fn uk_now(&self) -> Zoned {
+        self.now().to_zoned(uk_zone())
+    }
+
     /// Run `job` now, if no other server holds its lease: `Ok(None)` when one does, or
     /// (for scheduled runs) when the day's run has already succeeded.
     /// The run is recorded (started, finished, outcome, counts) and audited as
     /// `job.run` with counts only.
     pub fn run_job(&self, ctx: &Context, job: &str, cause: Cause, holder: &str) -> AppResult<Option<JobRunRow>> {
-        self.require(ctx, Permission::ManageSettings, "job", job)?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Job, job)?;
         if !JOBS.iter().any(|(name, _)| *name == job) {
             let names: Vec<&str> = JOBS.iter().map(|(n, _)| *n).collect();
             return Err(AppError::NotFound(format!("job {job} (jobs: {})", names.join(", "))));
         }
-        let now = Timestamp::now();
+        let now = self.now();
         let until = now.checked_add(LEASE).map_err(|_| AppError::Io("clock out of range".into()))?;
         if !self.store.acquire_lease(job, holder, &format_time(now), &format_time(until))? {
             return Ok(None);
@@ -96,7 +80,7 @@ impl App {
         // Another server may have finished the day's run between our check and the lease.
         let result = match cause {
             Cause::Manual => self.run_job_leased(ctx, job, cause).map(Some),
-            _ => match self.store.job_succeeded_on(job, &uk_now().date().to_string()) {
+            _ => match self.store.job_succeeded_on(job, &self.today().to_string()) {
                 Ok(true) => Ok(None),
                 Ok(false) => self.run_job_leased(ctx, job, cause).map(Some),
                 Err(e) => Err(e.into()),
@@ -109,13 +93,13 @@ impl App {
     }
 
     fn run_job_leased(&self, ctx: &Context, job: &str, cause: Cause) -> AppResult<JobRunRow> {
-        let today = uk_now().date();
+        let today = self.today();
         let mut run = JobRunRow {
             id: uuid::Uuid::now_v7().to_string(),
             job: job.into(),
             run_on: today.to_string(),
             cause: cause.as_str().into(),
-            started_at: steward_store::now(),
+            started_at: self.now_text(),
             finished_at: None,
             outcome: "running".into(),
             counts: "{}".into(),
@@ -126,28 +110,28 @@ impl App {
         self.store.insert_job_run(&run)?;
         let report = match job {
             REMINDERS => self.run_reminders(today),
-            crate::disposal::DISPOSALS => self.run_disposals_job(today),
-            crate::audit_anchor::AUDIT_ANCHOR => self.run_audit_anchor(today),
+            DISPOSALS => self.run_disposals_job(today),
+            AUDIT_ANCHOR => self.run_audit_anchor(today),
             _ => Err(AppError::NotFound(format!("job {job}"))),
         };
         let report = report.unwrap_or_else(|e| JobReport { counts: Vec::new(), problem: Some(e.to_string()) });
         let counts: serde_json::Map<String, serde_json::Value> =
             report.counts.iter().map(|(k, v)| (k.clone(), serde_json::Value::from(*v))).collect();
         run.counts = serde_json::Value::Object(counts).to_string();
-        run.finished_at = Some(steward_store::now());
+        run.finished_at = Some(self.now_text());
         run.outcome = if report.problem.is_some() { "failed" } else { "success" }.into();
         run.message = report.problem.unwrap_or_default();
         let summary: Vec<String> = report.counts.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let detail = format!("job={job} cause={} outcome={} {}", run.cause, run.outcome, summary.join(" "));
         let outcome = if run.outcome == "success" { Outcome::Success } else { Outcome::Failure };
-        let ev = ctx.event("job.run", "job", &run.id, outcome, detail.trim_end());
+        let ev = self.event(ctx, Action::JobRun, &run.id, outcome, detail.trim_end());
         self.store.finish_job_run(&run, &ev)?;
         Ok(run)
     }
 
     /// The latest runs of every job, newest first (administrators).
     pub fn job_runs(&self, ctx: &Context, limit: usize) -> AppResult<Vec<JobRunRow>> {
-        self.require(ctx, Permission::ManageSettings, "job", "")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Job, "")?;
         Ok(self.store.job_runs(None, limit)?)
     }
 
@@ -162,11 +146,11 @@ impl App {
             return Ok(None);
         }
         // Without a retention schedule in force no record has a date: nothing to sweep.
-        if job == crate::disposal::DISPOSALS && self.active_schedule()?.is_none() {
+        if job == DISPOSALS && self.active_schedule()?.is_none() {
             return Ok(None);
         }
         // Without email or an address for it, there is nowhere to send the audit record.
-        if job == crate::audit_anchor::AUDIT_ANCHOR && !self.audit_anchor_ready()? {
+        if job == AUDIT_ANCHOR && !self.audit_anchor_ready()? {
             return Ok(None);
         }
         let (h, m) =
@@ -219,7 +203,7 @@ impl Scheduler {
                         Ok(()) | Err(mpsc::RecvTimeoutError::Disconnected) => return,
                     }
                     wait = every;
-                    let now = uk_now();
+                    let now = app.uk_now();
                     for (job, _) in JOBS {
                         match app.job_due(job, &now, first_check) {
                             Ok(Some(cause)) => match app.run_job(&Context::system(), job, cause, &holder) {

@@ -33,7 +33,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::{fmt, str::FromStr};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::request::{DecisionOutcome, EventKind, MadeBy, RequestKind};
 use steward_core::{CoreError, FieldError, Permission};
 use steward_store::SubjectLookup;
@@ -371,7 +371,7 @@ impl App {
         if ctx.role.can(Permission::ManageLetters) {
             return Ok(());
         }
-        self.require(ctx, Permission::SubjectRead, "letter", "")
+        self.require(ctx, Permission::SubjectRead, ObjectType::Letter, "")
     }
 
     /// Every letter template in force (for those who send letters, and the DPO).
@@ -394,27 +394,27 @@ impl App {
     /// Replace a letter's wording (DPO only), after [`check_letter`]. Audited as
     /// `letter.update` with the name and length, never the text.
     pub fn save_letter(&self, ctx: &Context, kind: LetterKind, text: &str) -> AppResult<LetterTemplate> {
-        self.require(ctx, Permission::ManageLetters, "letter", kind.as_str())?;
+        self.require(ctx, Permission::ManageLetters, ObjectType::Letter, kind.as_str())?;
         let text = text.replace("\r\n", "\n");
         check_letter(&text).map_err(AppError::Invalid)?;
         let detail = format!("letter={kind} chars={}", text.chars().count());
-        let ev = ctx.event("letter.update", "letter", kind.as_str(), Outcome::Success, detail);
+        let ev = self.event(ctx, Action::LetterUpdate, kind.as_str(), Outcome::Success, detail);
         self.store.put_settings(&[(&kind.setting_key(), &text)], Some(&ev))?;
         self.template_of(kind)
     }
 
     /// Go back to Steward's wording (DPO only; audited as `letter.update`).
     pub fn restore_letter(&self, ctx: &Context, kind: LetterKind) -> AppResult<LetterTemplate> {
-        self.require(ctx, Permission::ManageLetters, "letter", kind.as_str())?;
+        self.require(ctx, Permission::ManageLetters, ObjectType::Letter, kind.as_str())?;
         let ev =
-            ctx.event("letter.update", "letter", kind.as_str(), Outcome::Success, format!("letter={kind} default"));
+            self.event(ctx, Action::LetterUpdate, kind.as_str(), Outcome::Success, format!("letter={kind} default"));
         self.store.put_settings(&[(&kind.setting_key(), "")], Some(&ev))?;
         self.template_of(kind)
     }
 
     /// `text` rendered against the fictional sample (DPO only), or the problem with it.
     pub fn preview_letter(&self, ctx: &Context, text: &str) -> AppResult<String> {
-        self.require(ctx, Permission::ManageLetters, "letter", "")?;
+        self.require(ctx, Permission::ManageLetters, ObjectType::Letter, "")?;
         let text = text.replace("\r\n", "\n");
         check_letter(&text).map_err(AppError::Invalid)?;
         let mut values = sample_values();
@@ -429,7 +429,7 @@ impl App {
     /// from the subject's record when the caller may open it. Audited as
     /// `letter.render` (request, letter and subject ids only).
     pub fn render_letter(&self, ctx: &Context, request_id: &str, kind: LetterKind) -> AppResult<RenderedLetter> {
-        self.require(ctx, Permission::SubjectRead, "request", request_id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, request_id)?;
         let view = self.get_request(ctx, request_id)?;
         let org = self.org_settings()?;
         let (text, _) = self.letter_text(kind)?;
@@ -450,7 +450,7 @@ impl App {
         put("extension_reason", extension.and_then(|e| e.event.reason.clone()).unwrap_or_default());
         put("decision_outcome", decision.and_then(|e| e.event.outcome).map(outcome_words).unwrap_or_default().into());
         put("decision_reason", decision.and_then(|e| e.event.reason.clone()).unwrap_or_default());
-        put("today", letter_date(crate::requests::uk_today()));
+        put("today", letter_date(self.today()));
         let (mut name, mut address, mut subject_read) = (String::new(), String::new(), None);
         if let Some(sid) = &view.subject_id
             && self.may_open_subject(ctx, sid)?
@@ -480,7 +480,7 @@ impl App {
             Some(s) => format!("letter={kind} subject={s}"),
             None => format!("letter={kind}"),
         };
-        self.store.audit(&ctx.event("letter.render", "request", request_id, Outcome::Success, detail))?;
+        self.store.audit(&self.event(ctx, Action::LetterRender, request_id, Outcome::Success, detail))?;
         Ok(RenderedLetter {
             name: kind,
             title: kind.title(),
@@ -649,64 +649,4 @@ If you think anything is missing or wrong, please tell us{% if dpo_email %} at {
 );
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_default_checks_and_renders() {
-        for k in LetterKind::ALL {
-            check_letter(k.default_text()).unwrap_or_else(|e| panic!("{k}: {e}"));
-            let text = render_text(k.default_text(), &sample_values()).expect("renders");
-            assert!(text.contains("Dear Jordan Sample,"), "{k}: {text}");
-            assert!(text.contains("REQ-2026-000123"), "{k}");
-            assert!(!text.contains("{{") && !text.contains("{%"), "{k}");
-            assert_eq!(k.as_str().parse::<LetterKind>().ok(), Some(*k));
-        }
-        let refusal = render_text(REFUSAL, &sample_values()).expect("renders");
-        for must in ["Wycliffe House", "SK9 5AF", "0303 123 1113", "ico.org.uk/make-a-complaint", "judicial remedy"] {
-            assert!(refusal.contains(must), "{must}");
-        }
-        let ext = render_text(EXTENSION_NOTICE, &sample_values()).expect("renders");
-        assert!(ext.contains("2 February 2027") && ext.contains("twelve years of records"));
-    }
-
-    #[test]
-    fn complaints_read_as_complaints() {
-        let mut v = sample_values();
-        v.insert("is_complaint", Value::from(true));
-        v.insert("kind", Value::from(kind_words(RequestKind::Complaint)));
-        let text = render_text(ACKNOWLEDGEMENT, &v).expect("renders");
-        assert!(text.contains("outcome without undue delay"), "{text}");
-        assert!(!text.contains("one month"));
-    }
-
-    #[test]
-    fn a_representative_is_not_addressed_by_the_subject_s_name() {
-        let mut v = sample_values();
-        v.insert("on_behalf", Value::from(true));
-        let text = render_text(ACKNOWLEDGEMENT, &v).expect("renders");
-        assert!(text.contains("Dear Sir or Madam,") && text.contains("About: Jordan Sample"), "{text}");
-        assert!(!text.contains("12 Example Road"), "the subject's address is not the representative's");
-    }
-
-    #[test]
-    fn mistakes_are_refused_with_their_line() {
-        let e = check_letter("Dear {{ requester_name }},\n\n{% if today %}\nno end").expect_err("syntax");
-        assert!(e.message.contains("line"), "{}", e.message);
-        let e = check_letter("Dear {{ requestor_name }},").expect_err("unknown");
-        assert_eq!(e.field, "text");
-        assert!(e.message.contains("requestor_name"), "{}", e.message);
-        assert!(check_letter("   ").is_err());
-        assert!(
-            check_letter("{% for i in range(10000) %}{% for j in range(10000) %}x{% endfor %}{% endfor %}").is_err()
-        );
-        assert!(check_letter("{{ requester_name.first }}").is_err(), "strict: no made-up attributes");
-        assert!(check_letter(&"a".repeat(MAX_LETTER + 1)).is_err());
-        assert!(check_letter("{{ today }} for {{ reference }}").is_ok());
-        assert_eq!(letter_date(jiff::civil::date(2026, 11, 23)), "23 November 2026");
-        // Letters are plain text: nothing is HTML-escaped here (pages escape on display).
-        let mut v = sample_values();
-        v.insert("requester_name", Value::from("Siobhán O'Brien & <Co>"));
-        assert_eq!(render_text("{{ requester_name }}", &v).expect("renders"), "Siobhán O'Brien & <Co>");
-    }
-}
+mod tests;

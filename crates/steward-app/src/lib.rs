@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod disposal;
 pub mod erasure;
 pub mod health;
+pub mod job_catalogue;
 pub mod jobs;
 pub mod journal;
 pub mod letters;
@@ -25,8 +26,15 @@ pub mod subjects;
 pub mod suppression;
 pub mod tokens;
 
+#[cfg(test)]
+mod app_clock_tests;
+#[cfg(test)]
+mod audit_action_tests;
+
 use std::path::{Path, PathBuf};
-use steward_core::audit::{AuditEvent, Outcome, format_time};
+use std::sync::Arc;
+use steward_core::audit::{Action, AuditEvent, ObjectType, Outcome, Refusal, format_time};
+use steward_core::time::{Clock, SystemClock};
 use steward_core::{CoreError, FieldError, Permission, Region, Role};
 use steward_crypto::{CryptoError, Keyring, MasterKey};
 use steward_store::{Store, StoreError, Tombstone};
@@ -176,24 +184,60 @@ impl Context {
         Some(self.actor.strip_prefix("user:").unwrap_or(&self.actor))
     }
 
-    /// An audit event for this context.
-    pub fn event(
+    /// An audit event of `action` by this actor on `object_type` `object_id`, at `at`.
+    /// Use cases record through [`App::event`], which stamps it by the app's clock.
+    pub fn event_at(
         &self,
-        action: &str,
-        object_type: &str,
+        at: jiff::Timestamp,
+        action: Action,
+        object_type: ObjectType,
         object_id: &str,
         outcome: Outcome,
         detail: impl Into<String>,
     ) -> AuditEvent {
+        self.entry(at, action.as_str().into(), object_type.as_str(), object_id, outcome, detail.into())
+    }
+
+    /// The audit event of an attempt by this actor on `object_type` `object_id`,
+    /// refused (see [`Refusal`]), at `at`.
+    pub fn refused_at(&self, at: jiff::Timestamp, refusal: Refusal, object_type: &str, object_id: &str) -> AuditEvent {
+        self.entry(at, refusal.code(object_type), object_type, object_id, Outcome::Denied, String::new())
+    }
+
+    /// An audit event by this actor stamped now by the system clock, for tools and tests
+    /// that write to the store themselves: an [`Action`] on an [`ObjectType`], or the
+    /// codes an entry stores. Use cases record through [`App::event`] instead, so that
+    /// every action they record is an [`Action`] stamped by the app's clock.
+    pub fn event(
+        &self,
+        action: impl AsRef<str>,
+        object_type: impl AsRef<str>,
+        object_id: &str,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
+        let at = SystemClock.now();
+        self.entry(at, action.as_ref().into(), object_type.as_ref(), object_id, outcome, detail.into())
+    }
+
+    fn entry(
+        &self,
+        at: jiff::Timestamp,
+        action: String,
+        object_type: &str,
+        object_id: &str,
+        outcome: Outcome,
+        detail: String,
+    ) -> AuditEvent {
         AuditEvent {
-            at: format_time(jiff::Timestamp::now()),
+            at: format_time(at),
             actor: self.actor.clone(),
-            action: action.into(),
+            action,
             object_type: object_type.into(),
             object_id: object_id.into(),
             request_id: self.request_id.clone(),
             outcome: outcome.as_str().into(),
-            detail: detail.into(),
+            detail,
         }
     }
 }
@@ -247,9 +291,9 @@ pub fn check_dpo_contact(name: &str, email: &str) -> Result<(Option<String>, Opt
 }
 
 /// The audit action of an attempt refused for want of `p` on an `object_type`:
-/// `subject.denied_subject_read`.
+/// `subject.denied_subject_read` (see [`steward_core::audit::denied_code`]).
 pub fn denied_action(object_type: &str, p: Permission) -> String {
-    format!("{object_type}.denied_{}", p.as_str())
+    steward_core::audit::denied_code(object_type, p)
 }
 
 /// The application: a store, the keys derived from the master key, and where the
@@ -264,6 +308,8 @@ pub struct App {
     schedule_cache: std::sync::Mutex<Option<(i64, std::sync::Arc<steward_core::retention::Schedule>)>>,
     /// The data directory's schedule file, mirrored on every save.
     schedule_file: std::sync::OnceLock<PathBuf>,
+    /// Where "now" and "today" come from.
+    clock: Arc<dyn Clock>,
 }
 
 impl App {
@@ -299,8 +345,9 @@ impl App {
             None => store.put_settings(&[(KEY_CHECK, keys.key_check())], None)?,
         }
         // Only after the key check: a wrong key must not key the chain.
-        let store = store.with_audit_key(keys.audit_key()).with_clock(std::sync::Arc::new(jiff::Timestamp::now));
-        store.key_audit_chain(&steward_store::now())?;
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let store = store.with_audit_key(keys.audit_key()).with_clock(clock.clone());
+        store.key_audit_chain(&format_time(clock.now()))?;
         Ok(Self {
             store,
             keys,
@@ -308,7 +355,73 @@ impl App {
             mail_config: std::sync::OnceLock::new(),
             schedule_cache: std::sync::Mutex::new(None),
             schedule_file: std::sync::OnceLock::new(),
+            clock,
         })
+    }
+
+    /// The application reading the time from `clock` rather than the system's (tests set
+    /// the date this way).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.set_clock(clock);
+        self
+    }
+
+    /// Read the time from `clock` from now on (the store's too, for the time of a
+    /// storage failure).
+    pub fn set_clock(&mut self, clock: Arc<dyn Clock>) {
+        self.store.set_clock(clock.clone());
+        self.clock = clock;
+    }
+
+    /// This instant, by the app's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
+    }
+
+    /// Today's date in the United Kingdom, by the app's clock.
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.today()
+    }
+
+    /// This instant as stored (RFC 3339 UTC with microseconds).
+    pub(crate) fn now_text(&self) -> String {
+        format_time(self.now())
+    }
+
+    /// The audit event of `ctx` doing `action` to `object_id` (of the action's object
+    /// type), stamped by the app's clock.
+    pub fn event(
+        &self,
+        ctx: &Context,
+        action: Action,
+        object_id: &str,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
+        ctx.event_at(self.now(), action, action.object_type(), object_id, outcome, detail)
+    }
+
+    /// As [`App::event`], for an action recorded against another `object_type` than
+    /// its own (a suppression-list import has no subject).
+    pub fn event_on(
+        &self,
+        ctx: &Context,
+        action: Action,
+        object_type: ObjectType,
+        object_id: &str,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> AuditEvent {
+        ctx.event_at(self.now(), action, object_type, object_id, outcome, detail)
+    }
+
+    /// Record that `ctx` was refused (`refusal`) on `object_type` `object_id`, and
+    /// return the error that says so.
+    fn refuse(&self, ctx: &Context, refusal: Refusal, object_type: &str, object_id: &str) -> AppError {
+        match self.store.audit(&ctx.refused_at(self.now(), refusal, object_type, object_id)) {
+            Ok(_) => AppError::Forbidden(ctx.role),
+            Err(e) => e.into(),
+        }
     }
 
     /// The master key's check value, as recorded in the database and in backups.
@@ -330,13 +443,17 @@ impl App {
     /// `<object type>.denied_<permission>` (`subject.denied_subject_read`), a stable name
     /// the audit page turns into plain English (OWASP ASVS 5.0 V16.3.2: failed
     /// authorisation attempts are logged).
-    pub fn require(&self, ctx: &Context, p: Permission, object_type: &str, object_id: &str) -> AppResult<()> {
+    pub fn require(
+        &self,
+        ctx: &Context,
+        p: Permission,
+        object_type: impl AsRef<str>,
+        object_id: &str,
+    ) -> AppResult<()> {
         if ctx.role.can(p) {
             return Ok(());
         }
-        let ev = ctx.event(&denied_action(object_type, p), object_type, object_id, Outcome::Denied, "");
-        self.store.audit(&ev)?;
-        Err(AppError::Forbidden(ctx.role))
+        Err(self.refuse(ctx, Refusal::Permission(p), object_type.as_ref(), object_id))
     }
 
     /// Refuse to grant or touch a DPO's rights unless `ctx` is a DPO (an administrator
@@ -346,15 +463,13 @@ impl App {
         &self,
         ctx: &Context,
         involves_dpo: bool,
-        object_type: &str,
+        object_type: ObjectType,
         object_id: &str,
     ) -> AppResult<()> {
         if !involves_dpo || ctx.role == Role::Dpo {
             return Ok(());
         }
-        let ev = ctx.event(&format!("{object_type}.grant_dpo"), object_type, object_id, Outcome::Denied, "");
-        self.store.audit(&ev)?;
-        Err(AppError::Forbidden(ctx.role))
+        Err(self.refuse(ctx, Refusal::GrantDpo, object_type.as_str(), object_id))
     }
 
     /// Organisation name, region and DPO contact, read in one query.
@@ -381,12 +496,11 @@ impl App {
     /// [`check_dpo_contact`] (the first problem is returned). Audited with the field
     /// names only.
     pub fn set_dpo_contact(&self, ctx: &Context, name: &str, email: &str) -> AppResult<()> {
-        self.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "organisation")?;
         let (name, email) = check_dpo_contact(name, email).map_err(|p| {
             AppError::Invalid(p.into_iter().next().unwrap_or_else(|| FieldError::new("dpo_email", "is not valid")))
         })?;
-        let ev =
-            ctx.event("settings.update", "settings", "organisation", Outcome::Success, "fields=dpo_name,dpo_email");
+        let ev = self.event(ctx, Action::SettingsUpdate, "organisation", Outcome::Success, "fields=dpo_name,dpo_email");
         self.store.put_settings(
             &[("dpo_name", name.as_deref().unwrap_or("")), ("dpo_email", email.as_deref().unwrap_or(""))],
             Some(&ev),
@@ -396,7 +510,7 @@ impl App {
 
     /// Change organisation settings (name, region), audited.
     pub fn set_org_settings(&self, ctx: &Context, org_name: Option<&str>, region: Option<Region>) -> AppResult<()> {
-        self.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "organisation")?;
         let mut pairs: Vec<(&str, String)> = Vec::new();
         let mut changed = Vec::new();
         if let Some(n) = org_name {
@@ -415,9 +529,9 @@ impl App {
             return Ok(());
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let ev = ctx.event(
-            "settings.update",
-            "settings",
+        let ev = self.event(
+            ctx,
+            Action::SettingsUpdate,
             "organisation",
             Outcome::Success,
             format!("fields={}", changed.join(",")),
@@ -430,25 +544,25 @@ impl App {
     /// the API's check, which records who ran it. The command line checks without
     /// recording anything, through [`verify_audit_read_only`].
     pub fn verify_audit(&self, ctx: &Context) -> AppResult<steward_store::VerifyReport> {
-        self.require(ctx, Permission::AuditRead, "audit", "chain")?;
+        self.require(ctx, Permission::AuditRead, ObjectType::Audit, "chain")?;
         let report = self.store.verify_audit()?;
         let detail = match &report.problem {
             None => format!("entries={} ok", report.entries),
             Some(p) => format!("entries={} first_problem={}", report.entries, p.seq),
         };
-        self.store.audit(&ctx.event("audit.verify", "audit", "chain", Outcome::Success, detail))?;
+        self.store.audit(&self.event(ctx, Action::AuditVerify, "chain", Outcome::Success, detail))?;
         Ok(report)
     }
 
     /// How many subjects there are by category (`*` for all), from the running counts.
     pub fn subject_category_counts(&self, ctx: &Context) -> AppResult<std::collections::BTreeMap<String, i64>> {
-        self.require(ctx, Permission::ReadStatistics, "stats", "subjects")?;
+        self.require(ctx, Permission::ReadStatistics, ObjectType::Stats, "subjects")?;
         Ok(self.store.category_counts()?.into_iter().collect())
     }
 
     /// The audit chain's length and head hash, to keep elsewhere (those who read the log).
     pub fn audit_head(&self, ctx: &Context) -> AppResult<(i64, String)> {
-        self.require(ctx, Permission::AuditRead, "audit", "head")?;
+        self.require(ctx, Permission::AuditRead, ObjectType::Audit, "head")?;
         Ok(self.store.audit_head()?)
     }
 
@@ -458,7 +572,7 @@ impl App {
         ctx: &Context,
         filter: &steward_store::AuditFilter,
     ) -> AppResult<Vec<steward_core::audit::AuditRecord>> {
-        self.require(ctx, Permission::AuditRead, "audit", "log")?;
+        self.require(ctx, Permission::AuditRead, ObjectType::Audit, "log")?;
         Ok(self.store.audit_entries(filter)?)
     }
 }

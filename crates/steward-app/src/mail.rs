@@ -9,7 +9,7 @@ use lettre::message::{Mailbox, Message};
 use lettre::transport::smtp::SmtpTransport;
 use lettre::transport::smtp::authentication::Credentials;
 use serde::Serialize;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{CoreError, FieldError, Permission};
 
 /// Setting keys.
@@ -406,7 +406,7 @@ impl App {
 
     /// The email and reminder settings, for administrators.
     pub fn mail_settings(&self, ctx: &Context) -> AppResult<MailSettings> {
-        self.require(ctx, Permission::ManageSettings, "settings", "email")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "email")?;
         self.mail_settings_unchecked()
     }
 
@@ -414,7 +414,7 @@ impl App {
     /// problem is returned). A blank password keeps the stored one. Audited with the
     /// names of the fields only.
     pub fn set_mail_settings(&self, ctx: &Context, input: &MailInput) -> AppResult<()> {
-        self.require(ctx, Permission::ManageSettings, "settings", "email")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "email")?;
         let c = check_mail(input).map_err(|p| {
             AppError::Invalid(p.into_iter().next().unwrap_or_else(|| FieldError::new("host", "is not valid")))
         })?;
@@ -440,7 +440,7 @@ impl App {
             fields.push_str(",smtp.password");
         }
         let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let ev = ctx.event("settings.update", "settings", "email", Outcome::Success, format!("fields={fields}"));
+        let ev = self.event(ctx, Action::SettingsUpdate, "email", Outcome::Success, format!("fields={fields}"));
         self.store.put_settings(&refs, Some(&ev))?;
         Ok(())
     }
@@ -484,7 +484,7 @@ impl App {
     /// Send a test message to `to` with the stored settings (administrators). Audited
     /// without the address.
     pub fn send_test_email(&self, ctx: &Context, to: &str) -> AppResult<()> {
-        self.require(ctx, Permission::ManageSettings, "settings", "email")?;
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "email")?;
         let to = steward_core::normalise::email("to", to.trim()).map_err(|e| match e {
             CoreError::Invalid(f) => AppError::Invalid(f),
             _ => AppError::Invalid(FieldError::new("to", "is not an email address (expected name@example.org)")),
@@ -499,7 +499,7 @@ impl App {
         );
         let result = mailer.send(&to, "Steward test message", body);
         let outcome = if result.is_ok() { Outcome::Success } else { Outcome::Failure };
-        self.store.audit(&ctx.event("mail.test", "settings", "email", outcome, ""))?;
+        self.store.audit(&self.event(ctx, Action::MailTest, "email", outcome, ""))?;
         result
     }
 }

@@ -18,7 +18,7 @@ use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::retention::EVENTS;
 use steward_core::{FieldError, Permission};
 use utoipa::ToSchema;
@@ -202,7 +202,7 @@ impl App {
     /// row is clean. Row problems are in the report; a file that cannot be read as a whole
     /// (too large, not UTF-8, wrong columns, too many rows) is refused with an error.
     pub fn import_records(&self, ctx: &Context, bytes: &[u8], dry_run: bool) -> AppResult<ImportReport> {
-        self.require(ctx, Permission::ManageRegisters, "record", "")?;
+        self.require(ctx, Permission::ManageRegisters, ObjectType::Record, "")?;
         if bytes.len() > MAX_IMPORT_BYTES {
             return Err(invalid(
                 "file",
@@ -333,9 +333,9 @@ impl App {
             return Err(invalid("file", "has a header but no rows to import"));
         }
         let types: Vec<String> = report.by_record_type.iter().map(|(t, n)| format!("{t}:{n}")).collect();
-        let ev = ctx.event(
-            "record.import",
-            "record",
+        let ev = self.event(
+            ctx,
+            Action::RecordImport,
             "",
             Outcome::Success,
             format!(

@@ -5,7 +5,7 @@
 
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, Outcome};
 use steward_core::{FieldError, Permission};
 use steward_crypto::DataKey;
 use steward_store::{DocumentRow, NoteRow, SubjectRow};
@@ -253,7 +253,7 @@ impl App {
             id,
             subject_id: subject_id.into(),
             category: (*category).into(),
-            created_at: steward_store::now(),
+            created_at: self.now_text(),
             created_by: ctx.actor.clone(),
         })
     }
@@ -276,9 +276,9 @@ impl App {
     pub fn add_note(&self, ctx: &Context, subject_id: &str, input: NewNote) -> AppResult<NoteView> {
         let (_, key) = self.subject_key(ctx, Permission::SubjectUpdate, subject_id)?;
         let row = self.seal_note(&key, subject_id, ctx, &input)?;
-        let ev = ctx.event(
-            "subject.note_add",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectNoteAdd,
             subject_id,
             Outcome::Success,
             format!("note={} category={}", row.id, row.category),
@@ -292,8 +292,7 @@ impl App {
     pub fn add_notes(&self, ctx: &Context, subject_id: &str, inputs: &[NewNote]) -> AppResult<usize> {
         let (_, key) = self.subject_key(ctx, Permission::SubjectUpdate, subject_id)?;
         let rows = inputs.iter().map(|n| self.seal_note(&key, subject_id, ctx, n)).collect::<AppResult<Vec<_>>>()?;
-        let ev =
-            ctx.event("subject.note_add", "subject", subject_id, Outcome::Success, format!("notes={}", rows.len()));
+        let ev = self.event(ctx, Action::SubjectNoteAdd, subject_id, Outcome::Success, format!("notes={}", rows.len()));
         self.store.insert_notes(&rows, std::slice::from_ref(&ev))?;
         Ok(rows.len())
     }
@@ -308,7 +307,7 @@ impl App {
             .map(|n| self.open_note(&key, n))
             .collect::<AppResult<Vec<_>>>()?;
         let ev =
-            ctx.event("subject.notes_view", "subject", subject_id, Outcome::Success, format!("notes={}", notes.len()));
+            self.event(ctx, Action::SubjectNotesView, subject_id, Outcome::Success, format!("notes={}", notes.len()));
         self.store.audit(&ev)?;
         Ok(notes)
     }
@@ -343,7 +342,7 @@ impl App {
             size: d.content.len() as i64,
             id,
             subject_id: subject_id.into(),
-            created_at: steward_store::now(),
+            created_at: self.now_text(),
             created_by: ctx.actor.clone(),
         })
     }
@@ -372,9 +371,9 @@ impl App {
     pub fn add_document(&self, ctx: &Context, subject_id: &str, input: NewDocument) -> AppResult<DocumentInfo> {
         let (_, key) = self.subject_key(ctx, Permission::SubjectUpdate, subject_id)?;
         let row = self.seal_document(&key, subject_id, ctx, &input)?;
-        let ev = ctx.event(
-            "subject.document_add",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectDocumentAdd,
             subject_id,
             Outcome::Success,
             format!("document={} bytes={}", row.id, row.size),
@@ -393,9 +392,9 @@ impl App {
         let (_, key) = self.subject_key(ctx, Permission::SubjectUpdate, subject_id)?;
         let rows =
             inputs.iter().map(|d| self.seal_document(&key, subject_id, ctx, d)).collect::<AppResult<Vec<_>>>()?;
-        let ev = ctx.event(
-            "subject.document_add",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectDocumentAdd,
             subject_id,
             Outcome::Success,
             format!("documents={}", rows.len()),
@@ -413,9 +412,9 @@ impl App {
             .iter()
             .map(|d| self.open_document_info(&key, d))
             .collect::<AppResult<Vec<_>>>()?;
-        let ev = ctx.event(
-            "subject.documents_view",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectDocumentsView,
             subject_id,
             Outcome::Success,
             format!("documents={}", docs.len()),
@@ -440,9 +439,9 @@ impl App {
             .iter()
             .map(|d| self.open_document_info(&key, d))
             .collect::<AppResult<Vec<_>>>()?;
-        let ev = ctx.event(
-            "subject.case_file_view",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectCaseFileView,
             subject_id,
             Outcome::Success,
             format!("notes={} documents={}", notes.len(), docs.len()),
@@ -457,7 +456,7 @@ impl App {
         let row = self.store.document(subject_id, id)?.ok_or_else(|| AppError::NotFound(format!("document {id}")))?;
         let info = self.open_document_info(&key, &row)?;
         let content = self.open_document_content(&key, &row)?;
-        let ev = ctx.event("subject.document_view", "subject", subject_id, Outcome::Success, format!("document={id}"));
+        let ev = self.event(ctx, Action::SubjectDocumentView, subject_id, Outcome::Success, format!("document={id}"));
         self.store.audit(&ev)?;
         Ok((info, content))
     }

@@ -3,7 +3,7 @@
 //! digest of unassigned and overdue requests in the same email. Emails carry references, kinds, dates and
 //! links only: never a subject's name or any free text.
 
-use crate::jobs::JobReport;
+use crate::job_catalogue::JobReport;
 use crate::mail::Mailer;
 use crate::{App, AppError, AppResult};
 use jiff::civil::Date;
@@ -168,7 +168,7 @@ impl App {
             user_id: u.id.clone(),
             sent_on: today.to_string(),
             kind: KIND_DAILY.into(),
-            sent_at: steward_store::now(),
+            sent_at: self.now_text(),
             requests: i64::try_from(n).unwrap_or(i64::MAX),
         };
         self.store.record_reminder(&row)?;

@@ -5,12 +5,13 @@
 use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::calendar::Calendar;
 use steward_core::request::{
     Assessment, Channel, DecisionOutcome, DueBasis, EventKind, MadeBy, PolicyTarget, RequestEvent, RequestKind,
     RequestStatus, assess,
 };
+use steward_core::time::{Clock, SystemClock};
 use steward_core::{FieldError, Permission, Region};
 use steward_store::{RequestEventRow, RequestFilter, RequestRow, SubjectLookup};
 use utoipa::ToSchema;
@@ -218,11 +219,10 @@ pub struct RequestQuery {
     pub due_before: Option<Date>,
 }
 
-/// Today in the UK (Europe/London), for "received in the future"; the system's own
-/// zone if the time-zone database lacks it.
+/// Today in the UK (Europe/London) by the system clock; the system's own zone if the
+/// time-zone database lacks it. Prefer [`App::today`], which reads the app's clock.
 pub fn uk_today() -> Date {
-    let now = jiff::Zoned::now();
-    now.in_tz("Europe/London").map_or_else(|_| now.date(), |z| z.date())
+    SystemClock.today()
 }
 
 /// Setting key of the policy target for `kind` (`30d` or `72h`).
@@ -389,7 +389,7 @@ impl App {
     pub(crate) fn load_request(&self, ctx: &Context, id: &str) -> AppResult<(RequestRow, Vec<RequestEventRow>)> {
         let (q, events) = self.store.request(id)?.ok_or_else(|| AppError::NotFound(format!("request {id}")))?;
         if !self.may_see_request(ctx, &q)? {
-            self.store.audit(&ctx.event("request.need_to_know", "request", id, Outcome::Denied, ""))?;
+            self.store.audit(&self.event(ctx, Action::RequestNeedToKnow, id, Outcome::Denied, ""))?;
             return Err(AppError::NotFound(format!("request {id}")));
         }
         Ok((q, events))
@@ -397,7 +397,7 @@ impl App {
 
     /// Log a new request (staff may). The subject, when given, must exist.
     pub fn create_request(&self, ctx: &Context, input: NewRequest) -> AppResult<RequestView> {
-        self.require(ctx, Permission::SubjectCreate, "request", "")?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Request, "")?;
         if let Some(s) = &input.subject_id {
             match self.store.subject(s)? {
                 SubjectLookup::Found(_) => {}
@@ -416,10 +416,10 @@ impl App {
             Some(r) => r,
             None => self.org_settings()?.region,
         };
-        let representative = check_representative(input.made_by, input.representative, uk_today())?;
+        let representative = check_representative(input.made_by, input.representative, self.today())?;
         let policy = self.policy_target(input.kind)?;
-        let a = assess(input.kind, input.received_on, &[], &Calendar::new(region), policy, uk_today())?;
-        let now = steward_store::now();
+        let a = assess(input.kind, input.received_on, &[], &Calendar::new(region), policy, self.today())?;
+        let now = self.now_text();
         let mut row = RequestRow {
             id: uuid::Uuid::now_v7().to_string(),
             reference: String::new(),
@@ -443,7 +443,7 @@ impl App {
             row.representative =
                 Some(self.keys.seal_secret(&representative_aad(&row.id), &json).map_err(AppError::from)?);
         }
-        let ev = ctx.event("request.create", "request", &row.id, Outcome::Success, format!("kind={}", input.kind));
+        let ev = self.event(ctx, Action::RequestCreate, &row.id, Outcome::Success, format!("kind={}", input.kind));
         row.reference = self.store.insert_request(&row, &ev)?;
         self.create_request_steps(&row.id, input.kind)?;
         self.request_view(row, &[], true)
@@ -451,12 +451,12 @@ impl App {
 
     /// Record what happened to a request; its status and due dates follow.
     pub fn record_request_event(&self, ctx: &Context, id: &str, event: RequestEvent) -> AppResult<RequestView> {
-        self.require(ctx, Permission::SubjectUpdate, "request", id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, id)?;
         let (q, rows) = self.load_request(ctx, id)?;
         let mut events = rows.iter().map(|e| self.to_event(e)).collect::<AppResult<Vec<_>>>()?;
         let kind: EventKind = event.kind;
         events.push(event.clone());
-        let (a, _) = self.assess_row(&q, &events, uk_today())?;
+        let (a, _) = self.assess_row(&q, &events, self.today())?;
         let event_id = uuid::Uuid::now_v7().to_string();
         let detail = Detail {
             reason_sealed: self.seal_text(&event_aad(&event_id, "reason"), event.reason.as_ref())?,
@@ -464,7 +464,7 @@ impl App {
             ground: event.ground,
             note_sealed: self.seal_text(&event_aad(&event_id, "note"), event.note.as_ref())?,
         };
-        let now = steward_store::now();
+        let now = self.now_text();
         let row = RequestEventRow {
             id: event_id,
             request_id: q.id.clone(),
@@ -500,14 +500,14 @@ impl App {
         {
             let rows = self.subject_suppression_rows(subject, Some(id), "objection_granted")?;
             let detail = format!("reason=objection_granted request={id} identifiers={}", rows.len());
-            let sev = ctx.event("suppression.add", "subject", subject, Outcome::Success, detail);
+            let sev = self.event(ctx, Action::SuppressionAdd, subject, Outcome::Success, detail);
             self.store.add_suppressions(&rows, &sev)?;
         }
         // Approving erasure (Art 17) is the DPO's decision; a legal hold stops it, and the
         // subject's contacts are read for the suppression list while they still can be.
         let mut erase: Option<(String, Vec<steward_store::SuppressionRow>)> = None;
         if request_kind == RequestKind::Erasure && approved {
-            self.require(ctx, Permission::SubjectErase, "request", id)?;
+            self.require(ctx, Permission::SubjectErase, ObjectType::Request, id)?;
             let Some(subject) = updated.subject_id.clone() else {
                 return Err(AppError::Invalid(FieldError::new(
                     "subject_id",
@@ -527,7 +527,7 @@ impl App {
                 "link the request to the subject on record before granting restriction",
             )));
         }
-        let ev = ctx.event("request.event", "request", id, Outcome::Success, format!("kind={kind} seq={}", row.seq));
+        let ev = self.event(ctx, Action::RequestEvent, id, Outcome::Success, format!("kind={kind} seq={}", row.seq));
         self.store.append_request_event(&row, &updated, &ev)?;
         if let Some((subject, rows)) = erase {
             if granted && matches!(self.store.subject(&subject)?, SubjectLookup::Found(_)) {
@@ -535,7 +535,7 @@ impl App {
             }
             if !rows.is_empty() {
                 let detail = format!("reason=erased request={id} identifiers={}", rows.len());
-                let sev = ctx.event("suppression.add", "subject", &subject, Outcome::Success, detail);
+                let sev = self.event(ctx, Action::SuppressionAdd, &subject, Outcome::Success, detail);
                 self.store.add_suppressions(&rows, &sev)?;
             }
             let systems = self.systems_to_erase(&subject)?;
@@ -599,14 +599,14 @@ impl App {
     /// Assign a request to a user (or unassign with `None`); a caseworker assigned also
     /// gets access to the request's subject (need to know follows the work).
     pub fn assign_request(&self, ctx: &Context, id: &str, user_id: Option<&str>) -> AppResult<RequestView> {
-        self.require(ctx, Permission::AssignCases, "request", id)?;
+        self.require(ctx, Permission::AssignCases, ObjectType::Request, id)?;
         let (q, _) = self.load_request(ctx, id)?;
         if let Some(u) = user_id {
             self.check_request_assignee(u)?;
         }
         let ev =
-            ctx.event("request.assign", "request", id, Outcome::Success, format!("user={}", user_id.unwrap_or("-")));
-        self.store.assign_request(id, user_id, &steward_store::now(), &ev)?;
+            self.event(ctx, Action::RequestAssign, id, Outcome::Success, format!("user={}", user_id.unwrap_or("-")));
+        self.store.assign_request(id, user_id, &self.now_text(), &ev)?;
         if let (Some(u), Some(subject)) = (user_id, &q.subject_id)
             && matches!(self.store.subject(subject)?, SubjectLookup::Found(_))
         {
@@ -620,7 +620,7 @@ impl App {
     /// forms need to decide what to offer. Not recorded as a view (it shows no personal
     /// data); need to know still applies.
     pub fn request_outline(&self, ctx: &Context, id: &str) -> AppResult<RequestView> {
-        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, id)?;
         let (q, rows) = self.load_request(ctx, id)?;
         self.request_view(q, &rows, false)
     }
@@ -639,15 +639,15 @@ impl App {
 
     /// One request with its events (audited as a view).
     pub fn get_request(&self, ctx: &Context, id: &str) -> AppResult<RequestView> {
-        self.require(ctx, Permission::SubjectRead, "request", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, id)?;
         let (q, rows) = self.load_request(ctx, id)?;
-        self.store.audit(&ctx.event("request.view", "request", id, Outcome::Success, ""))?;
+        self.store.audit(&self.event(ctx, Action::RequestView, id, Outcome::Success, ""))?;
         self.request_view(q, &rows, true)
     }
 
     /// Requests the caller may see, nearest due date first (at most 500).
     pub fn list_requests(&self, ctx: &Context, query: &RequestQuery) -> AppResult<Vec<RequestView>> {
-        self.require(ctx, Permission::SubjectRead, "request", "")?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Request, "")?;
         let filter = RequestFilter {
             status: query.status.map(|s| s.as_str().to_string()),
             due_before: query.due_before.map(|d| d.to_string()),

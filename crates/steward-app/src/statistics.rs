@@ -6,6 +6,7 @@
 use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+use steward_core::audit::ObjectType;
 use steward_core::statistics::{OpenNow, Period, PeriodFigures, RequestFacts, figures, open_now};
 use steward_core::{FieldError, Permission};
 use utoipa::ToSchema;
@@ -61,7 +62,7 @@ fn parse_date(s: &str) -> AppResult<Date> {
 impl App {
     /// The board's figures for `q` as of `today` (refused without `ReadStatistics`).
     pub fn request_statistics(&self, ctx: &Context, q: &StatisticsQuery, today: Date) -> AppResult<Statistics> {
-        self.require(ctx, Permission::ReadStatistics, "statistics", "requests")?;
+        self.require(ctx, Permission::ReadStatistics, ObjectType::Statistics, "requests")?;
         let year_start = q.year_start.unwrap_or(1);
         if !(1..=12).contains(&year_start) {
             return Err(AppError::Invalid(FieldError::new("year_start", "must be a month number from 1 to 12")));

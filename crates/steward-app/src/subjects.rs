@@ -3,16 +3,18 @@
 
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::subject::{
     Address, Category, Identifiers, LinkKind, NewSubject, PersonalData, SpecialCategory, SubjectPatch, ValidSubject,
-    index_terms, reference_term, surname_dob_term,
+    index_terms,
 };
-use steward_core::{FieldError, Permission, Role, normalise};
+use steward_core::{FieldError, Permission};
 use steward_crypto::DataKey;
-use steward_store::{AccessRow, LinkRow, SubjectLookup, SubjectRow, Tombstone};
+use steward_store::{LinkRow, SubjectLookup, SubjectRow, Tombstone};
 use utoipa::{IntoParams, ToSchema};
+
+mod assign;
+mod search;
 
 /// A subject as shown to someone allowed to see their personal data.
 #[derive(Clone, Serialize, Deserialize, ToSchema)]
@@ -140,10 +142,6 @@ fn aad(id: &str) -> Vec<u8> {
     format!("subject:{id}").into_bytes()
 }
 
-fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
-}
-
 impl App {
     fn seal(
         &self,
@@ -173,7 +171,7 @@ impl App {
         let id = uuid::Uuid::now_v7().to_string();
         let key = DataKey::generate()?;
         let wrapped = self.keys.wrap(&key, &id)?;
-        let now = steward_store::now();
+        let now = self.now_text();
         self.seal(&id, v, &key, wrapped, now.clone(), now)
     }
 
@@ -197,7 +195,7 @@ impl App {
         if ctx.special_category {
             return Ok(());
         }
-        self.store.audit(&ctx.event("subject.special_category", "subject", object_id, Outcome::Denied, ""))?;
+        self.store.audit(&self.event(ctx, Action::SubjectSpecialCategory, object_id, Outcome::Denied, ""))?;
         Err(AppError::Invalid(FieldError::new(
             "special_category",
             "you may not record special-category data: it needs a DPO or caseworker role with current \
@@ -212,7 +210,7 @@ impl App {
         let special = p.special_category.take();
         let special_category = if ctx.special_category { special } else { None };
         if special_category.is_some() {
-            self.store.audit(&ctx.event("subject.view_special_category", "subject", &row.id, Outcome::Success, ""))?;
+            self.store.audit(&self.event(ctx, Action::SubjectViewSpecialCategory, &row.id, Outcome::Success, ""))?;
         }
         let links = self
             .store
@@ -250,13 +248,13 @@ impl App {
 
     /// Create one subject. The response shows what was stored, so it counts as a view.
     pub fn create_subject(&self, ctx: &Context, input: NewSubject) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
-        let v = input.validate(today())?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Subject, "")?;
+        let v = input.validate(self.today())?;
         if v.personal.special_category.is_some() {
             self.require_special_category(ctx, "")?;
         }
         let row = self.new_row(&v)?;
-        let ev = ctx.event("subject.create", "subject", &row.id, Outcome::Success, "");
+        let ev = self.event(ctx, Action::SubjectCreate, &row.id, Outcome::Success, "");
         self.store.insert_subjects(std::slice::from_ref(&row), &[ev])?;
         self.grant_to_creator(ctx, std::slice::from_ref(&row.id))?;
         self.view(ctx, &row, v.personal)
@@ -271,7 +269,7 @@ impl App {
         offset: usize,
         threads: usize,
     ) -> AppResult<Vec<SubjectRow>> {
-        let today = today();
+        let today = self.today();
         if let Some(i) = inputs.iter().position(|s| s.special_category.is_some())
             && !ctx.special_category
         {
@@ -319,14 +317,14 @@ impl App {
 
     fn insert_prepared(&self, ctx: &Context, rows: &[SubjectRow]) -> AppResult<()> {
         let events: Vec<_> =
-            rows.iter().map(|r| ctx.event("subject.create", "subject", &r.id, Outcome::Success, "bulk")).collect();
+            rows.iter().map(|r| self.event(ctx, Action::SubjectCreate, &r.id, Outcome::Success, "bulk")).collect();
         Ok(self.store.insert_subjects(rows, &events)?)
     }
 
     /// Create many subjects in one transaction (demo data, small imports): all or none.
     /// A validation failure names the zero-based index of the subject at fault.
     pub fn create_subjects(&self, ctx: &Context, inputs: Vec<NewSubject>) -> AppResult<Vec<String>> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Subject, "")?;
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8);
         let rows = self.prepare(ctx, &inputs, 0, threads)?;
         self.insert_prepared(ctx, &rows)?;
@@ -345,7 +343,7 @@ impl App {
         inputs: impl Iterator<Item = NewSubject> + Send,
         batch: usize,
     ) -> AppResult<Vec<String>> {
-        self.require(ctx, Permission::SubjectCreate, "subject", "")?;
+        self.require(ctx, Permission::SubjectCreate, ObjectType::Subject, "")?;
         let batch = batch.clamp(1, 100_000);
         // One core writes; the others seal.
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1).clamp(1, 8);
@@ -379,159 +377,13 @@ impl App {
             Ok(ids)
         })
     }
-
-    /// Need to know (UK GDPR Art 5(1)(c) data minimisation and 5(1)(f) confidentiality;
-    /// Art 32(4)): a caseworker — signed in, or through a token — sees only the subjects
-    /// the DPO assigned to them or that they recorded themselves (see
-    /// [`Context::need_to_know_key`]). Refusals are audited and do not reveal whether the
-    /// subject exists.
-    pub fn require_need_to_know(&self, ctx: &Context, id: &str) -> AppResult<()> {
-        let Some(user) = ctx.need_to_know_key() else { return Ok(()) };
-        if self.store.has_subject_access(id, user)? {
-            return Ok(());
-        }
-        self.store.audit(&ctx.event("subject.need_to_know", "subject", id, Outcome::Denied, ""))?;
-        Err(AppError::Forbidden(ctx.role))
-    }
-
-    /// Whether `ctx` may open subject `id` (for deciding what to show, without auditing).
-    pub fn may_open_subject(&self, ctx: &Context, id: &str) -> AppResult<bool> {
-        Ok(match ctx.need_to_know_key() {
-            Some(user) => self.store.has_subject_access(id, user)?,
-            None => ctx.role.can(Permission::SubjectRead),
-        })
-    }
-
-    /// Record that the caseworker who created subjects may see them.
-    fn grant_to_creator(&self, ctx: &Context, ids: &[String]) -> AppResult<()> {
-        let Some(user) = ctx.need_to_know_key() else { return Ok(()) };
-        for id in ids {
-            let row = AccessRow {
-                subject_id: id.clone(),
-                user_id: user.into(),
-                reason: "created".into(),
-                granted_at: steward_store::now(),
-            };
-            self.store.grant_subject_access(&row, None)?;
-        }
-        Ok(())
-    }
-
-    /// Check that `key` can be given cases: an active caseworker's user id, or
-    /// `token:<id>` for a live caseworker token that acts for the organisation (a
-    /// person's token sees its owner's cases instead). `field` names the input.
-    pub(crate) fn check_case_assignee(&self, key: &str, field: &str) -> AppResult<()> {
-        let ok = match key.strip_prefix("token:") {
-            Some(token_id) => self
-                .store
-                .token(token_id)?
-                .is_some_and(|t| t.role == Role::Caseworker.as_str() && t.revoked_at.is_none() && t.user_id.is_none()),
-            None => {
-                self.store.user(key)?.is_some_and(|u| u.role == Role::Caseworker.as_str() && u.disabled_at.is_none())
-            }
-        };
-        if ok { Ok(()) } else { Err(AppError::Invalid(FieldError::new(field, "choose an active caseworker"))) }
-    }
-
-    /// Who cases can be given to (the DPO only): active caseworkers (their user id) and
-    /// caseworker tokens that act for the organisation (`token:<id>`), as pairs of key
-    /// and the name people read, caseworkers first, each group by name.
-    pub fn case_assignees(&self, ctx: &Context) -> AppResult<Vec<(String, String)>> {
-        self.require(ctx, Permission::AssignCases, "user", "")?;
-        let mut people: Vec<(String, String)> = self
-            .store
-            .users()?
-            .into_iter()
-            .filter(|u| u.role == Role::Caseworker.as_str() && u.disabled_at.is_none())
-            .map(|u| (u.id, u.display_name))
-            .collect();
-        people.sort_by(|a, b| a.1.cmp(&b.1));
-        let mut tokens: Vec<(String, String)> = self
-            .store
-            .tokens()?
-            .into_iter()
-            .filter(|t| t.user_id.is_none() && t.revoked_at.is_none() && t.role == Role::Caseworker.as_str())
-            .map(|t| (format!("token:{}", t.id), format!("{} (API token)", t.name)))
-            .collect();
-        tokens.sort_by(|a, b| a.1.cmp(&b.1));
-        people.extend(tokens);
-        Ok(people)
-    }
-
-    /// Give a caseworker (or an organisation's caseworker token, `token:<id>`) access to
-    /// a subject (DPO only; audited).
-    pub fn assign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
-        self.check_case_assignee(user_id, "user_id")?;
-        self.load(subject_id)?;
-        let row = AccessRow {
-            subject_id: subject_id.into(),
-            user_id: user_id.into(),
-            reason: "assigned".into(),
-            granted_at: steward_store::now(),
-        };
-        let ev = ctx.event("subject.assign", "subject", subject_id, Outcome::Success, format!("user={user_id}"));
-        Ok(self.store.grant_subject_access(&row, Some(&ev))?)
-    }
-
-    /// Give a caseworker access to the subject of a request assigned to them (audited).
-    /// Other roles see subjects by role, so nothing is recorded for them.
-    pub(crate) fn grant_subject_for_request(&self, subject_id: &str, user_id: &str, reference: &str) -> AppResult<()> {
-        let caseworker = if user_id.starts_with("token:") {
-            self.check_case_assignee(user_id, "assigned_to").is_ok()
-        } else {
-            self.store.user(user_id)?.is_some_and(|u| u.role == Role::Caseworker.as_str())
-        };
-        if !caseworker || self.store.has_subject_access(subject_id, user_id)? {
-            return Ok(());
-        }
-        let row = AccessRow {
-            subject_id: subject_id.into(),
-            user_id: user_id.into(),
-            reason: format!("request {reference}"),
-            granted_at: steward_store::now(),
-        };
-        let ev = Context::system().event(
-            "subject.assign",
-            "subject",
-            subject_id,
-            Outcome::Success,
-            format!("user={user_id} via=request"),
-        );
-        Ok(self.store.grant_subject_access(&row, Some(&ev))?)
-    }
-
-    /// Take a caseworker's access to a subject away (DPO only; audited).
-    pub fn unassign_subject(&self, ctx: &Context, subject_id: &str, user_id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
-        let ev = ctx.event("subject.unassign", "subject", subject_id, Outcome::Success, format!("user={user_id}"));
-        Ok(self.store.revoke_subject_access(subject_id, user_id, &ev)?)
-    }
-
-    /// Who else may see a subject, with their names (DPO only).
-    pub fn subject_access_list(&self, ctx: &Context, subject_id: &str) -> AppResult<Vec<(AccessRow, String)>> {
-        self.require(ctx, Permission::AssignCases, "subject", subject_id)?;
-        let mut out = Vec::new();
-        for a in self.store.subject_access(subject_id)? {
-            let name = match a.user_id.strip_prefix("token:") {
-                Some(t) => self
-                    .store
-                    .token(t)?
-                    .map_or_else(|| "A removed API token".into(), |t| format!("{} (API token)", t.name)),
-                None => self.store.user(&a.user_id)?.map_or_else(|| "A removed account".into(), |u| u.display_name),
-            };
-            out.push((a, name));
-        }
-        Ok(out)
-    }
-
     /// Read a subject's personal data. Every view is audited before the data is returned.
     pub fn get_subject(&self, ctx: &Context, id: &str) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectRead, "subject", id)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Subject, id)?;
         self.require_need_to_know(ctx, id)?;
         let row = self.load(id)?;
         let p = self.open_row(&row)?;
-        self.store.audit(&ctx.event("subject.view", "subject", id, Outcome::Success, ""))?;
+        self.store.audit(&self.event(ctx, Action::SubjectView, id, Outcome::Success, ""))?;
         self.view(ctx, &row, p)
     }
 
@@ -540,7 +392,7 @@ impl App {
     /// out anyone not found. Seeing a name is seeing personal data, so each name shown
     /// is audited as `subject.view_name` on that person, naming `from` in the detail.
     pub fn linked_names(&self, ctx: &Context, from: &str, ids: &[String]) -> AppResult<Vec<(String, String)>> {
-        self.require(ctx, Permission::SubjectRead, "subject", from)?;
+        self.require(ctx, Permission::SubjectRead, ObjectType::Subject, from)?;
         self.require_need_to_know(ctx, from)?;
         let mut visible = Vec::with_capacity(ids.len());
         for id in ids {
@@ -557,9 +409,9 @@ impl App {
         for id in ids {
             let Some(row) = rows.iter().find(|r| &r.id == id) else { continue };
             let name = self.open_row(row)?.display_name();
-            self.store.audit(&ctx.event(
-                "subject.view_name",
-                "subject",
+            self.store.audit(&self.event(
+                ctx,
+                Action::SubjectViewName,
                 id,
                 Outcome::Success,
                 format!("via=link from={from}"),
@@ -571,7 +423,7 @@ impl App {
 
     /// Change a subject. The audit entry names the fields changed, never their values.
     pub fn update_subject(&self, ctx: &Context, id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, id)?;
         self.require_need_to_know(ctx, id)?;
         self.load(id)?;
         self.ensure_not_restricted(id, "changing their record")?;
@@ -583,7 +435,7 @@ impl App {
     /// processing is restricted (correcting contested data is why it was restricted,
     /// Art 18(1)(a)). The audit entry names the fields and the request, never the values.
     pub fn rectify_subject(&self, ctx: &Context, request_id: &str, patch: SubjectPatch) -> AppResult<SubjectView> {
-        self.require(ctx, Permission::SubjectUpdate, "request", request_id)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Request, request_id)?;
         let q = self.request_row_for(ctx, request_id)?;
         if q.kind != "rectification" {
             return Err(AppError::Invalid(FieldError::new("kind", "only a rectification request corrects a record")));
@@ -612,151 +464,20 @@ impl App {
         let current = self.open_row(&row)?;
         let current_categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
         let fields = patch.changed_fields().join(",");
-        let v = patch.apply(&current, &current_categories).validate(today())?;
+        let v = patch.apply(&current, &current_categories).validate(self.today())?;
         let key = self.keys.unwrap_key(&row.wrapped_key, &row.id)?;
-        let new =
-            self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), steward_store::now())?;
+        let new = self.seal(&row.id, &v, &key, row.wrapped_key.clone(), row.created_at.clone(), self.now_text())?;
         let detail = match request_id {
             Some(r) => format!("fields={fields} request={r}"),
             None => format!("fields={fields}"),
         };
-        let ev = ctx.event("subject.update", "subject", id, Outcome::Success, detail);
+        let ev = self.event(ctx, Action::SubjectUpdate, id, Outcome::Success, detail);
         self.store.update_subject(&new, &row.updated_at, &ev)?;
         self.view(ctx, &new, v.personal)
     }
-
-    /// Find subjects by one criterion through the blind indexes. The search is audited
-    /// with the criterion's name, the number of results and their ids — never the terms.
-    pub fn search_subjects(&self, ctx: &Context, q: &SearchQuery) -> AppResult<Vec<SubjectHit>> {
-        self.require(ctx, Permission::SubjectRead, "subject", "")?;
-        let (criterion, mut ids) = self.resolve(q)?;
-        if let Some(user) = ctx.need_to_know_key() {
-            let mut mine = Vec::with_capacity(ids.len());
-            for id in ids {
-                if self.store.has_subject_access(&id, user)? {
-                    mine.push(id);
-                }
-            }
-            ids = mine;
-        }
-        let rows = self.store.subjects_by_ids(&ids)?;
-        let mut hits = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let p = self.open_row(row)?;
-            hits.push(SubjectHit {
-                id: row.id.clone(),
-                name: p.display_name(),
-                date_of_birth: p.date_of_birth,
-                postcode: p.addresses.iter().find_map(|a| a.postcode.clone()),
-                categories: row.categories.iter().filter_map(|c| c.parse().ok()).collect(),
-            });
-        }
-        hits.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-        let detail = format!(
-            "criterion={criterion} results={} ids={}",
-            hits.len(),
-            hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>().join(",")
-        );
-        self.store.audit(&ctx.event("subject.search", "subject", "", Outcome::Success, detail))?;
-        Ok(hits)
-    }
-
-    fn lookup(&self, tag: &str, term: &str) -> AppResult<Vec<String>> {
-        Ok(self.store.find_by_index(&self.keys.blind_index(tag, term), SEARCH_LIMIT)?)
-    }
-
-    fn resolve(&self, q: &SearchQuery) -> AppResult<(&'static str, Vec<String>)> {
-        use steward_core::subject::IndexKind as K;
-        let given = [
-            q.email.is_some(),
-            q.phone.is_some(),
-            q.ni_number.is_some(),
-            q.nhs_number.is_some(),
-            q.name.is_some(),
-            q.surname.is_some() || q.date_of_birth.is_some(),
-            q.reference.is_some(),
-        ]
-        .iter()
-        .filter(|b| **b)
-        .count();
-        if given != 1 {
-            return Err(AppError::Invalid(FieldError::new(
-                "query",
-                "give exactly one of email, phone, ni_number, nhs_number, name, reference, or surname with date_of_birth",
-            )));
-        }
-        if let Some(e) = &q.email {
-            return Ok(("email", self.lookup(K::Email.tag(), &normalise::email("email", e)?)?));
-        }
-        if let Some(p) = &q.phone {
-            return Ok(("phone", self.lookup(K::Phone.tag(), &normalise::phone("phone", p)?)?));
-        }
-        if let Some(n) = &q.ni_number {
-            return Ok(("ni_number", self.lookup(K::NiNumber.tag(), &normalise::ni_number("ni_number", n)?)?));
-        }
-        if let Some(n) = &q.nhs_number {
-            return Ok(("nhs_number", self.lookup(K::NhsNumber.tag(), &normalise::nhs_number("nhs_number", n)?)?));
-        }
-        if let Some(r) = &q.reference {
-            let term = reference_term(r);
-            if term.is_empty() {
-                return Err(AppError::Invalid(FieldError::new("reference", "is empty")));
-            }
-            return Ok(("reference", self.lookup(K::Reference.tag(), &term)?));
-        }
-        if let Some(name) = &q.name {
-            return Ok(("name", self.find_by_name(name)?));
-        }
-        match (&q.surname, q.date_of_birth) {
-            (Some(s), Some(dob)) if !normalise::fold_name(s).is_empty() => {
-                Ok(("surname_dob", self.lookup(K::SurnameDob.tag(), &surname_dob_term(s, dob))?))
-            }
-            (None, _) | (Some(_), Some(_)) => {
-                Err(AppError::Invalid(FieldError::new("surname", "is required with date_of_birth")))
-            }
-            (Some(_), None) => Err(AppError::Invalid(FieldError::new("date_of_birth", "is required with surname"))),
-        }
-    }
-
-    /// Whole-name match first; otherwise every word must match a name word, the words
-    /// by their prefixes (3 letters or more, or the whole of a shorter word).
-    fn find_by_name(&self, name: &str) -> AppResult<Vec<String>> {
-        use steward_core::subject::IndexKind as K;
-        let folded = normalise::fold_name(name);
-        if folded.is_empty() {
-            return Err(AppError::Invalid(FieldError::new("name", "needs at least one letter")));
-        }
-        if folded.chars().count() > 200 {
-            return Err(AppError::Invalid(FieldError::new("name", "is too long")));
-        }
-        let exact = self.lookup(K::FullName.tag(), &folded)?;
-        let mut result: Option<BTreeSet<String>> = None;
-        for token in folded.split(' ') {
-            let found: BTreeSet<String> = self
-                .store
-                .find_by_index(&self.keys.blind_index(K::NamePrefix.tag(), token), 5_000)?
-                .into_iter()
-                .collect();
-            result = Some(match result {
-                None => found,
-                Some(r) => r.intersection(&found).cloned().collect(),
-            });
-        }
-        let mut ids = exact.clone();
-        for id in result.unwrap_or_default() {
-            if ids.len() >= SEARCH_LIMIT {
-                break;
-            }
-            if !exact.contains(&id) {
-                ids.push(id);
-            }
-        }
-        Ok(ids)
-    }
-
     /// Link two subjects (`parent_of`: `from` is the parent of `to`).
     pub fn link_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, from)?;
         self.require_need_to_know(ctx, from)?;
         self.require_need_to_know(ctx, to)?;
         if from == to {
@@ -766,24 +487,20 @@ impl App {
             self.load(id)?;
             self.ensure_not_restricted(id, "linking them to someone")?;
         }
-        let link = LinkRow {
-            from_id: from.into(),
-            to_id: to.into(),
-            kind: kind.as_str().into(),
-            created_at: steward_store::now(),
-        };
+        let link =
+            LinkRow { from_id: from.into(), to_id: to.into(), kind: kind.as_str().into(), created_at: self.now_text() };
         let ev =
-            ctx.event("subject.link", "subject", from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
+            self.event(ctx, Action::SubjectLink, from, Outcome::Success, format!("kind={} other={to}", kind.as_str()));
         Ok(self.store.add_link(&link, &ev)?)
     }
 
     /// Remove a link.
     pub fn unlink_subjects(&self, ctx: &Context, from: &str, to: &str, kind: LinkKind) -> AppResult<()> {
-        self.require(ctx, Permission::SubjectUpdate, "subject", from)?;
+        self.require(ctx, Permission::SubjectUpdate, ObjectType::Subject, from)?;
         self.require_need_to_know(ctx, from)?;
-        let ev = ctx.event(
-            "subject.unlink",
-            "subject",
+        let ev = self.event(
+            ctx,
+            Action::SubjectUnlink,
             from,
             Outcome::Success,
             format!("kind={} other={to}", kind.as_str()),
@@ -793,7 +510,7 @@ impl App {
 
     /// What erasing `id` will destroy, for a confirmation page: counts, not contents.
     pub fn erasure_preview(&self, ctx: &Context, id: &str) -> AppResult<ErasurePreview> {
-        self.require(ctx, Permission::SubjectErase, "subject", id)?;
+        self.require(ctx, Permission::SubjectErase, ObjectType::Subject, id)?;
         let row = self.load(id)?;
         Ok(ErasurePreview {
             subject_id: row.id.clone(),
@@ -816,7 +533,7 @@ impl App {
         reason: &str,
         request_ref: Option<&str>,
     ) -> AppResult<Tombstone> {
-        self.require(ctx, Permission::SubjectErase, "subject", id)?;
+        self.require(ctx, Permission::SubjectErase, ObjectType::Subject, id)?;
         if !ERASURE_REASONS.iter().any(|(code, _)| *code == reason) {
             return Err(AppError::Invalid(FieldError::new(
                 "reason",
@@ -839,12 +556,12 @@ impl App {
         self.ensure_no_hold(id)?;
         let t = Tombstone {
             subject_id: id.into(),
-            erased_at: steward_store::now(),
+            erased_at: self.now_text(),
             reason: reason.into(),
             actor: ctx.actor.clone(),
             request_ref,
         };
-        let ev = ctx.event("subject.erase", "subject", id, Outcome::Success, format!("reason={reason}"));
+        let ev = self.event(ctx, Action::SubjectErase, id, Outcome::Success, format!("reason={reason}"));
         self.journalled(&[crate::journal::Entry::Subject(t.clone())], || Ok(self.store.erase_subject(&t, &ev)?))?;
         Ok(t)
     }

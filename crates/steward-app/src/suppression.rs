@@ -11,7 +11,7 @@
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{FieldError, Permission, normalise};
 use steward_store::{SubjectLookup, SuppressionRow};
 use utoipa::{IntoParams, ToSchema};
@@ -107,7 +107,7 @@ impl App {
         request_id: Option<&str>,
         reason: &str,
     ) -> Vec<SuppressionRow> {
-        let added_on = crate::requests::uk_today().to_string();
+        let added_on = self.today().to_string();
         let kinds = emails.iter().map(|e| ("email", e)).chain(phones.iter().map(|p| ("phone", p)));
         kinds
             .map(|(kind, term)| SuppressionRow {
@@ -148,11 +148,11 @@ impl App {
         request_id: Option<&str>,
         reason: &str,
     ) -> AppResult<SuppressionAdded> {
-        self.require(ctx, Permission::ManageSuppression, "subject", subject_id)?;
+        self.require(ctx, Permission::ManageSuppression, ObjectType::Subject, subject_id)?;
         self.load(subject_id)?;
         let rows = self.subject_suppression_rows(subject_id, request_id, reason)?;
         let detail = format!("reason={reason} request={} identifiers={}", request_id.unwrap_or("-"), rows.len());
-        let ev = ctx.event("suppression.add", "subject", subject_id, Outcome::Success, detail);
+        let ev = self.event(ctx, Action::SuppressionAdd, subject_id, Outcome::Success, detail);
         let added = self.store.add_suppressions(&rows, &ev)?;
         Ok(SuppressionAdded { identifiers: rows.len() as u64, added })
     }
@@ -165,7 +165,7 @@ impl App {
         phones: &[String],
         reason: &str,
     ) -> AppResult<SuppressionAdded> {
-        self.require(ctx, Permission::ManageSuppression, "suppression", "")?;
+        self.require(ctx, Permission::ManageSuppression, ObjectType::Suppression, "")?;
         check_reason(reason)?;
         if emails.is_empty() && phones.is_empty() {
             return Err(AppError::Invalid(FieldError::new(
@@ -185,14 +185,14 @@ impl App {
             .collect::<Result<BTreeSet<_>, _>>()?;
         let rows = self.suppression_rows(&emails, &phones, None, reason);
         let detail = format!("reason={reason} emails={} phones={}", emails.len(), phones.len());
-        let ev = ctx.event("suppression.add", "suppression", "", Outcome::Success, detail);
+        let ev = self.event_on(ctx, Action::SuppressionAdd, ObjectType::Suppression, "", Outcome::Success, detail);
         let added = self.store.add_suppressions(&rows, &ev)?;
         Ok(SuppressionAdded { identifiers: rows.len() as u64, added })
     }
 
     /// Whether one email address or phone number (any UK format) is suppressed, and since when.
     pub fn is_suppressed(&self, ctx: &Context, q: &SuppressionQuery) -> AppResult<SuppressionStatus> {
-        self.require(ctx, Permission::CheckSuppression, "suppression", "")?;
+        self.require(ctx, Permission::CheckSuppression, ObjectType::Suppression, "")?;
         let (kind, term) = match (q.email.as_deref(), q.phone.as_deref()) {
             (Some(e), None) => ("email", normalise::email("email", e)?),
             (None, Some(p)) => ("phone", normalise::phone("phone", p)?),

@@ -9,7 +9,7 @@
 
 use crate::{App, AppError, AppResult, Context};
 use serde::Serialize;
-use steward_core::audit::Outcome;
+use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{FieldError, Permission, Role};
 use steward_store::{TokenRow, UserRow};
 use utoipa::ToSchema;
@@ -83,9 +83,9 @@ impl App {
     /// again. A token may see special-category data only if asked for and the creator
     /// may see it themselves now.
     pub fn create_token_with(&self, ctx: &Context, new: NewToken<'_>) -> AppResult<(TokenInfo, String)> {
-        self.require(ctx, Permission::ManageAccess, "token", "")?;
+        self.require(ctx, Permission::ManageAccess, ObjectType::Token, "")?;
         if !ctx.role.may_issue_token(new.role) {
-            let ev = ctx.event("token.create", "token", "", Outcome::Denied, format!("role={}", new.role));
+            let ev = self.event(ctx, Action::TokenCreate, "", Outcome::Denied, format!("role={}", new.role));
             self.store.audit(&ev)?;
             return Err(AppError::Forbidden(ctx.role));
         }
@@ -93,7 +93,7 @@ impl App {
         if new.special_category {
             special_category_role_check(new.role)?;
             if !ctx.special_category {
-                let ev = ctx.event("token.create", "token", "", Outcome::Denied, "special_category");
+                let ev = self.event(ctx, Action::TokenCreate, "", Outcome::Denied, "special_category");
                 self.store.audit(&ev)?;
                 return Err(AppError::Invalid(FieldError::new(
                     "special_category",
@@ -127,7 +127,7 @@ impl App {
         name: &str,
         special_category: bool,
     ) -> AppResult<(TokenInfo, String)> {
-        self.require(ctx, Permission::ManageAccess, "token", "")?;
+        self.require(ctx, Permission::ManageAccess, ObjectType::Token, "")?;
         let name = check_token_name(name)?;
         let (owner, role) = match user_email {
             Some(email) => {
@@ -174,7 +174,7 @@ impl App {
             name: name.into(),
             role: role.as_str().into(),
             token_hash: steward_crypto::token_hash(&secret),
-            created_at: steward_store::now(),
+            created_at: self.now_text(),
             revoked_at: None,
             user_id: owner,
             special_category,
@@ -186,7 +186,7 @@ impl App {
         if special_category {
             detail.push_str(" special_category=true");
         }
-        let ev = ctx.event("token.create", "token", &row.id, Outcome::Success, detail);
+        let ev = self.event(ctx, Action::TokenCreate, &row.id, Outcome::Success, detail);
         self.store.insert_token(&row, &ev)?;
         Ok((row.into(), secret))
     }
@@ -214,7 +214,7 @@ impl App {
         {
             return Ok(None);
         }
-        let today = crate::public::uk_date(jiff::Timestamp::now());
+        let today = self.today();
         let special_category = row.special_category
             && role.may_see_special_category()
             && owner_info.as_ref().is_none_or(|u| u.may_see_special_category(today));
@@ -227,14 +227,14 @@ impl App {
 
     /// Every token.
     pub fn list_tokens(&self, ctx: &Context) -> AppResult<Vec<TokenInfo>> {
-        self.require(ctx, Permission::ManageAccess, "token", "")?;
+        self.require(ctx, Permission::ManageAccess, ObjectType::Token, "")?;
         Ok(self.store.tokens()?.into_iter().map(TokenInfo::from).collect())
     }
 
     /// Revoke a token.
     pub fn revoke_token(&self, ctx: &Context, id: &str) -> AppResult<()> {
-        self.require(ctx, Permission::ManageAccess, "token", id)?;
-        let ev = ctx.event("token.revoke", "token", id, Outcome::Success, "");
-        Ok(self.store.revoke_token(id, &steward_store::now(), &ev)?)
+        self.require(ctx, Permission::ManageAccess, ObjectType::Token, id)?;
+        let ev = self.event(ctx, Action::TokenRevoke, id, Outcome::Success, "");
+        Ok(self.store.revoke_token(id, &self.now_text(), &ev)?)
     }
 }

@@ -1,8 +1,12 @@
-//! Audit-log entries and their canonical encoding, which the hash chain covers.
+//! Audit-log entries and their canonical encoding, which the hash chain covers, and the
+//! actions they record ([`Action`]).
 //!
 //! Entries carry ids and names of actions, never personal data (UK GDPR Art 5(2)
 //! accountability; Art 30 and 32 call for evidence of processing and of security).
 
+mod action;
+
+pub use action::{Action, ObjectType, Refusal, action_label, denied_code, grant_dpo_code, refused};
 use serde::{Deserialize, Serialize};
 
 /// Hash that precedes the first entry of a chain.

@@ -1,4 +1,5 @@
-//! Pure data-protection rules and domain types for Steward: no I/O, no clocks (callers pass `now`).
+//! Pure data-protection rules and domain types for Steward: no I/O, and no reading of the
+//! clock (callers pass `now`; [`time`] holds the clock callers read it from).
 
 pub mod audit;
 pub mod calendar;
@@ -14,6 +15,7 @@ pub mod retention;
 pub mod role;
 pub mod statistics;
 pub mod subject;
+pub mod time;
 
 pub use error::{CoreError, FieldError};
 pub use region::Region;

@@ -6,7 +6,7 @@
 //! the database's clock, since the store opens before any caller's time exists.
 
 /// A clock handed to the store by its caller ([`crate::Store::with_clock`]).
-pub type Clock = std::sync::Arc<dyn Fn() -> jiff::Timestamp + Send + Sync>;
+pub type Clock = std::sync::Arc<dyn steward_core::time::Clock>;
 
 #[cfg(test)]
 mod tests {
@@ -39,7 +39,7 @@ mod tests {
     #[test]
     fn a_storage_failure_is_dated_by_the_callers_clock() {
         let dir = tempfile::tempdir().expect("tmp");
-        let clock: Clock = std::sync::Arc::new(|| at(42));
+        let clock: Clock = std::sync::Arc::new(steward_core::time::FixedClock::at(at(42)));
         let store = store(&dir).with_clock(clock);
         store.restrict_sqlite_writer(None, true).expect("read-only");
         assert!(matches!(store.put_settings(&[("org_name", "Little Acorns")], None), Err(StoreError::Storage(_))));

@@ -251,7 +251,7 @@ impl Store {
             Err(StoreError::Storage(fault)) => {
                 tracing::warn!(fault = fault.as_str(), "a database write failed: {}", fault.advice());
                 // The time comes from the caller's clock; without one it is unknown (empty).
-                let at = self.clock.as_ref().map(|c| steward_core::audit::format_time(c())).unwrap_or_default();
+                let at = self.clock.as_ref().map(|c| steward_core::audit::format_time(c.now())).unwrap_or_default();
                 *last = Some(StorageFailure { fault: *fault, at });
             }
             Err(_) => {}
@@ -296,8 +296,13 @@ impl Store {
     /// Hand the store its caller's clock, for the time of a write that fails for storage
     /// reasons ([`Store::last_storage_failure`]); without one that time is left empty.
     pub fn with_clock(mut self, clock: Clock) -> Self {
-        self.clock = Some(clock);
+        self.set_clock(clock);
         self
+    }
+
+    /// Read the time of storage failures from `clock` from now on.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = Some(clock);
     }
 
     /// A database opened read-only is not migrated: refuse one newer than this build

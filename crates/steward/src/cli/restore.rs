@@ -308,7 +308,7 @@ fn restore_postgres(
     match Store::open_postgres_with(url, None, OpenMode::Existing) {
         Ok(store) => {
             let keep = dir.join(format!("{}{stamp}.jsonl", datadir::KEPT_PREFIX));
-            steward_app::backup::write_backup(&store, &keep).map_err(|e| {
+            steward_app::backup::write_backup(&store, &keep, jiff::Timestamp::now()).map_err(|e| {
                 Failure(format!("cannot keep a copy of the database being replaced, so nothing was changed: {e}"), 1)
             })?;
             kept = Some(keep);
