@@ -22,7 +22,7 @@ mod tests {
         AuditEvent {
             at: when.into(),
             actor: "cli".into(),
-            action: "retention.schedule".into(),
+            action: "retention.schedule.save".into(),
             object_type: "schedule".into(),
             object_id: String::new(),
             request_id: String::new(),
