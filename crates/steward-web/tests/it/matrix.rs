@@ -1428,7 +1428,7 @@ fn role_route_access_matrix(env: &Env) {
         marks.push(env.forged_cell(route));
         rows.push((route.label(), marks));
     }
-    special_category_gate(&env, &mut rows);
+    special_category_gate(env, &mut rows);
     let cells = rows.iter().flat_map(|(_, m)| m).filter(|m| m.text != "-").count();
     let failed = rows.iter().flat_map(|(_, m)| m).filter(|m| m.problem.is_some()).count();
     if failed > 0 || std::env::var_os("MATRIX_TABLE").is_some() {

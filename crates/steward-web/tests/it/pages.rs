@@ -1032,7 +1032,7 @@ fn submit(env: &Env, name: &str) -> String {
 }
 
 fn the_requests_inbox(env: &Env) {
-    let reference = submit(&env, "Mary <em>Jones</em>");
+    let reference = submit(env, "Mary <em>Jones</em>");
     let dpo = &env.users.dpo;
 
     env.get(dpo, "/").assert_has("1 new request or complaint has not been acknowledged").assert_has("href=\"/inbox\"");
@@ -1104,7 +1104,7 @@ fn every_role_on_every_page(env: &Env) {
     use steward_core::Permission::{self, *};
     let id = env.jane();
     env.app.assign_subject(&Context::cli(), &id, &env.users.caseworker.id).expect("assign");
-    submit(&env, "Mary Jones");
+    submit(env, "Mary Jones");
     let submission = env.app.list_submissions(&Context::cli(), 1).expect("list").items[0].id.clone();
     env.app.assign_submission(&Context::cli(), &submission, Some(&env.users.caseworker.id)).expect("assign");
     let routes: [(String, Option<Permission>); 10] = [

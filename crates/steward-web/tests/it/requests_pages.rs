@@ -193,11 +193,11 @@ fn an_extension_in_the_first_month_moves_the_statutory_date_and_a_late_one_is_re
             steward_store::AuditFilter { action: Some("request.view".into()), limit: 1000, ..Default::default() };
         env.app.store().audit_entries(&filter).expect("audit").len()
     };
-    let viewed = views(&env);
+    let viewed = views(env);
     let r = env.post(&env.dpo, &format!("/requests/{id}/events"), &fields);
     r.assert_status(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), format!("/requests/{id}?done=extended"));
-    assert_eq!(views(&env), viewed, "recording an event is not also recorded as viewing the request");
+    assert_eq!(views(env), viewed, "recording an event is not also recorded as viewing the request");
     let after = env.app.get_request(&Context::cli(), &id).expect("request").statutory_due_on;
     assert!(after > before.checked_add(1.month()).expect("in range"), "{before} → {after}");
     let page = env.get(&env.dpo, r.location());
