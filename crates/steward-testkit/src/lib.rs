@@ -44,22 +44,28 @@ fn non_empty(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-/// The PostgreSQL URL the tests use (`STEWARD_TEST_POSTGRES_URL`). When it is not set:
-/// under CI (`CI` set to anything) this panics, naming the variable; otherwise it prints
-/// a one-line notice and answers `None`, and the caller skips its PostgreSQL part.
+/// The PostgreSQL URL the tests use (`STEWARD_TEST_POSTGRES_URL`). When it is not set,
+/// the caller's PostgreSQL part is skipped (see [`skip_postgres`]: a notice, or under CI
+/// a panic naming the variable) and this answers `None`.
 pub fn postgres_url() -> Option<String> {
     if let Some(url) = non_empty(PG_URL_VAR) {
         return Some(url);
     }
+    skip_postgres(&format!("{PG_URL_VAR} is not set"));
+    None
+}
+
+/// Skip the PostgreSQL part of a test because of `reason`: locally a one-line notice;
+/// under CI (`CI` set to anything) a panic, as a CI run must never pass without it.
+pub fn skip_postgres(reason: &str) {
     if non_empty(CI_VAR).is_some() {
         panic!(
-            "{PG_URL_VAR} is not set, but {CI_VAR} is: in CI the PostgreSQL tests must run. Set {PG_URL_VAR} \
-             to a PostgreSQL URL (postgres://user:password@host:port/database) whose role may create schemas \
-             and databases; scripts/test.sh sets it."
+            "{reason}, but {CI_VAR} is set: in CI the PostgreSQL tests must run. Set {PG_URL_VAR} to a PostgreSQL \
+             URL (postgres://user:password@host:port/database) whose role may create schemas and databases; \
+             scripts/test.sh sets it."
         );
     }
-    eprintln!("NOTICE: {PG_URL_VAR} not set; the PostgreSQL part of this test skipped");
-    None
+    eprintln!("NOTICE: {reason}; the PostgreSQL part of this test skipped");
 }
 
 /// What a scenario runs against, made from a fresh [`Database`] it then owns. A
