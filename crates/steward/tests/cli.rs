@@ -11,8 +11,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-
-const PG_URL_VAR: &str = "STEWARD_TEST_POSTGRES_URL";
+use steward_testkit::{PgDatabase, smtp_sink};
 
 /// How long a server may take to answer its health check.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
@@ -1111,55 +1110,19 @@ fn the_audit_anchor_job_emails_a_head_that_verifies() {
 // 7. PostgreSQL
 // ---------------------------------------------------------------------------------
 
-/// A database made for one test, dropped when the test ends.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        match postgres::Client::connect(&self.admin_url, postgres::NoTls) {
-            Ok(mut c) => {
-                if let Err(e) = c.batch_execute(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)) {
-                    eprintln!("warning: could not drop test database {}: {e}", self.name);
-                }
-            }
-            Err(e) => eprintln!("warning: could not connect to drop test database {}: {e}", self.name),
-        }
-    }
-}
-
-/// `url` with its database name replaced by `db`, keeping any query parameters.
-fn url_with_database(url: &str, db: &str) -> Option<String> {
-    let scheme_end = url.find("://")? + 3;
-    let rest = &url[scheme_end..];
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let after = &rest[authority_end..];
-    let query = after.find('?').map_or("", |q| &after[q..]);
-    Some(format!("{}{}/{db}{query}", &url[..scheme_end], &rest[..authority_end]))
-}
-
 #[test]
 fn postgresql_serve_erase_and_verify() {
-    let Ok(url) = std::env::var(PG_URL_VAR) else {
-        eprintln!("NOTICE: {PG_URL_VAR} is not set; the PostgreSQL end-to-end test did not run");
-        return;
-    };
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect to PostgreSQL");
+    let Some(url) = steward_testkit::postgres_url() else { return };
     let name = format!("steward_cli_{:016x}", fastrand::u64(..));
-    if let Err(e) = admin.batch_execute(&format!("CREATE DATABASE {name}")) {
-        if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
-            println!(
-                "NOTICE: this PostgreSQL role may not create databases; the PostgreSQL end-to-end test did not run"
-            );
+    let db = match PgDatabase::create(&url, &name) {
+        Ok(db) => db,
+        Err(e) if e.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) => {
+            steward_testkit::skip_postgres("this PostgreSQL role may not create databases");
             return;
         }
-        panic!("CREATE DATABASE failed: {e}");
-    }
-    drop(admin);
-    let _db = PgDatabase { admin_url: url.clone(), name: name.clone() };
-    let db_url = url_with_database(&url, &name).expect("a postgres:// URL");
+        Err(e) => panic!("CREATE DATABASE failed: {e}"),
+    };
+    let db_url = db.url.clone();
 
     let tmp = tempfile::tempdir().expect("tmp");
     let dir = tmp.path().join("data");
@@ -1199,12 +1162,8 @@ fn postgresql_serve_erase_and_verify() {
     cli(["audit", "verify", "--data-dir", s(&dir)]).code(0).stdout_has("intact");
 
     // Onto a new machine and a new, empty PostgreSQL database, with the old key and journal.
-    let mut admin = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
-    let second = format!("{name}_new");
-    admin.batch_execute(&format!("CREATE DATABASE {second}")).expect("create the second database");
-    drop(admin);
-    let _db2 = PgDatabase { admin_url: url.clone(), name: second.clone() };
-    let new_url = url_with_database(&url, &second).expect("URL");
+    let second = PgDatabase::create(&url, &format!("{name}_new")).expect("create the second database");
+    let new_url = second.url.clone();
     let new = tmp.path().join("new-machine");
     std::fs::create_dir(&new).expect("mkdir");
     std::fs::copy(dir.join("erasures.jsonl"), new.join("erasures.jsonl")).expect("copy the journal");
@@ -1506,9 +1465,6 @@ fn deadline_refuses_bad_dates_and_impossible_orders_naming_the_flag() {
 // ---------------------------------------------------------------------------------
 // Scheduled jobs
 // ---------------------------------------------------------------------------------
-
-#[path = "../../steward-web/tests/common/smtp_sink.rs"]
-mod smtp_sink;
 
 #[test]
 fn jobs_run_reminders_now_and_are_listed() {
