@@ -80,10 +80,7 @@ mod tests {
     #[test]
     fn a_complaint_is_only_decided_answered_and_closed() {
         assert_eq!(next_events(RequestKind::Complaint, RequestStatus::Open, &[]), [Decision, ResponseSent]);
-        assert_eq!(
-            next_events(RequestKind::Complaint, RequestStatus::Responded, &[Decision, ResponseSent]),
-            [Closed]
-        );
+        assert_eq!(next_events(RequestKind::Complaint, RequestStatus::Responded, &[Decision, ResponseSent]), [Closed]);
     }
 
     #[test]

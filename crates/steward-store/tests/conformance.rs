@@ -739,7 +739,7 @@ fn failed_insert_is_atomic(db: &TestDb) {
     let mut second = sealed_row(&PEOPLE[1], &at(2, 9), &["volunteer"]);
     second.id = first.id.clone();
     match s.insert_subjects(&[first.clone(), second.clone()], &[created(&first.id), created(&second.id)]) {
-        Err(StoreError::Conflict(_)) => {}
+        Err(StoreError::Constraint(_)) => {}
         other => panic!("a duplicate id must be a Conflict, got {other:?}"),
     }
     assert!(matches!(s.subject(&first.id).unwrap(), SubjectLookup::NotFound));
@@ -753,7 +753,7 @@ fn failed_insert_is_atomic(db: &TestDb) {
     let mut clash = sealed_row(&PEOPLE[3], &at(3, 9), &["tenant"]);
     clash.id = existing.id.clone();
     match s.insert_subjects(&[fresh.clone(), clash.clone()], &[created(&fresh.id), created(&clash.id)]) {
-        Err(StoreError::Conflict(_)) => {}
+        Err(StoreError::Constraint(_)) => {}
         other => panic!("an id clash must be a Conflict, got {other:?}"),
     }
     assert!(matches!(s.subject(&fresh.id).unwrap(), SubjectLookup::NotFound));
@@ -1264,7 +1264,7 @@ fn tokens(db: &TestDb) {
         TokenRow { token_hash: steward_crypto::token_hash("stw_another"), ..payroll.clone() },
     ] {
         match s.insert_token(&dup, &event("token.create", "token", &dup.id)) {
-            Err(StoreError::Conflict(_)) => {}
+            Err(StoreError::Constraint(_)) => {}
             other => panic!("a duplicate token must be a Conflict, got {other:?}"),
         }
     }
@@ -1723,7 +1723,7 @@ fn public_submissions(db: &TestDb) {
         SubmissionRow { reference: "SR-2026-NEW222".into(), ..third.clone() },
     ] {
         match s.insert_submission(&dup, &public_event("submission.create", &dup.id)) {
-            Err(StoreError::Conflict(_)) => {}
+            Err(StoreError::Constraint(_)) => {}
             other => panic!("a duplicate submission must be a Conflict, got {other:?}"),
         }
     }
@@ -1868,7 +1868,7 @@ fn users_and_sessions(db: &TestDb) {
         Err(StoreError::Conflict(_))
     ));
     let dup = user_row("dana.okafor@example.org");
-    assert!(matches!(s.insert_user(&dup, &event("user.invite", "user", &dup.id)), Err(StoreError::Conflict(_))));
+    assert!(matches!(s.insert_user(&dup, &event("user.invite", "user", &dup.id)), Err(StoreError::Constraint(_))));
     assert_eq!(s.user_count().unwrap(), 1);
     let mut read = s.user_by_email("dana.okafor@example.org").unwrap().expect("found");
     assert!(read == dana, "reads back field for field");
@@ -2018,7 +2018,7 @@ fn requests_insert_and_read(db: &TestDb) {
     // The same id twice is refused and writes nothing, not even its audit entry.
     let head1 = head_seq(s);
     match s.insert_request(&bare, &request_created(&bare)) {
-        Err(StoreError::Conflict(_)) => {}
+        Err(StoreError::Constraint(_)) => {}
         other => panic!("a duplicate request id must be a Conflict, got {other:?}"),
     }
     assert_eq!(head_seq(s), head1);
