@@ -291,8 +291,6 @@ pub(super) async fn subject_page(
     }
 }
 
-/// The link form.
-
 /// A subject's page answering a form on it with problems (`422`), after `fill` puts
 /// back what was typed; the `410` page if the person was erased meanwhile.
 pub(super) fn again(
