@@ -380,7 +380,9 @@ fn text_field(field: &str, value: &str, max: usize, required: bool) -> AppResult
 
 fn store_conflict(e: steward_store::StoreError) -> AppError {
     match e {
-        steward_store::StoreError::Conflict(m) => AppError::Invalid(FieldError::new("name", m)),
+        steward_store::StoreError::Conflict(m) | steward_store::StoreError::Constraint(m) => {
+            AppError::Invalid(FieldError::new("name", m))
+        }
         other => AppError::Store(other),
     }
 }
@@ -592,7 +594,7 @@ impl App {
     pub fn ensure_not_restricted(&self, subject_id: &str, action: &str) -> AppResult<()> {
         if let Some(r) = self.restriction(subject_id)? {
             let since = r.placed_at.get(..10).unwrap_or(&r.placed_at);
-            return Err(AppError::Conflict(format!(
+            return Err(AppError::Restricted(format!(
                 "processing of this subject is restricted since {since} ({}, UK GDPR Art 18): {action} is refused \
                  until the restriction is lifted",
                 r.ground.label()
@@ -623,7 +625,7 @@ impl App {
         let detail = format!("ground={} request={}", ground.as_str(), request_id.unwrap_or("-"));
         let ev = self.event(ctx, Action::RestrictionPlace, subject_id, Outcome::Success, detail);
         if !self.store.insert_restriction(&row, &ev)? {
-            return Err(AppError::Conflict("processing of this subject is already restricted".into()));
+            return Err(AppError::Restricted("processing of this subject is already restricted".into()));
         }
         self.restriction(subject_id)?.ok_or_else(|| AppError::NotFound(format!("restriction {subject_id}")))
     }

@@ -37,7 +37,7 @@ use steward_core::audit::{Action, AuditEvent, ObjectType, Outcome, Refusal, form
 use steward_core::time::{Clock, SystemClock};
 use steward_core::{CoreError, FieldError, Permission, Region, Role};
 use steward_crypto::{CryptoError, Keyring, MasterKey};
-use steward_store::{Store, StoreError, Tombstone};
+use steward_store::Store;
 
 pub use subjects::{LinkView, SearchQuery, SubjectHit, SubjectView};
 
@@ -65,6 +65,14 @@ pub enum AppError {
     /// The change conflicts with the current state.
     #[error("{0}")]
     Conflict(String),
+    /// The database refused the change (a duplicate or a missing reference, usually
+    /// from a concurrent change): the message names the constraint, never a value.
+    #[error("{0}")]
+    Constraint(String),
+    /// Processing of the subject is restricted (UK GDPR Art 18(2)): the change is
+    /// refused until the restriction is lifted; the message says since when and why.
+    #[error("{0}")]
+    Restricted(String),
     /// The master key does not match the database.
     #[error("the master key does not match this database (wrong key file or STEWARD_MASTER_KEY)")]
     WrongMasterKey,
@@ -105,6 +113,7 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(s) => AppError::NotFound(s),
             StoreError::Gone(t) => AppError::Gone(t),
             StoreError::Conflict(s) => AppError::Conflict(s),
+            StoreError::Constraint(s) => AppError::Constraint(s),
             StoreError::Storage(f) => AppError::Storage(f),
             other => AppError::Store(other),
         }
@@ -597,3 +606,6 @@ pub fn verify_audit_read_only(
 }
 
 pub mod checklists;
+
+/// Store types the web layer shows.
+pub use steward_store::{AuditFilter, BackendKind, JobRunRow, StepRow, StoreError, Tombstone, VerifyReport};

@@ -11,6 +11,7 @@ pub mod normalise;
 pub mod pension;
 pub mod region;
 pub mod request;
+pub mod request_flow;
 pub mod retention;
 pub mod role;
 pub mod statistics;

@@ -50,9 +50,16 @@ pub enum StoreError {
     /// The subject was erased; the tombstone says when.
     #[error("erased")]
     Gone(Box<Tombstone>),
-    /// A uniqueness or integrity constraint refused the change.
+    /// The change conflicts with what is stored, as the store's own rules say (a stale
+    /// version, a name already taken, something done once only): the message says what,
+    /// in words for people.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// The database itself refused the change: a uniqueness, foreign-key, check or
+    /// not-null constraint (a duplicate id, a missing reference). The message names the
+    /// constraint, never a value.
+    #[error("constraint: {0}")]
+    Constraint(String),
     /// The database cannot be reached, opened or is busy.
     #[error("{0}")]
     Unavailable(String),

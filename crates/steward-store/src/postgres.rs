@@ -162,7 +162,7 @@ fn map_err(e: &postgres::Error) -> StoreError {
         let code = db.code().code();
         let msg = format!("{} (SQLSTATE {code})", db.message());
         return match code {
-            "23505" | "23503" | "23514" | "23502" => StoreError::Conflict(msg),
+            "23505" | "23503" | "23514" | "23502" => StoreError::Constraint(msg),
             "40001" | "40P01" | "55P03" => StoreError::Unavailable(format!("the database is busy; try again: {msg}")),
             "53100" => storage(StorageFault::Full, &msg),
             "25006" => storage(StorageFault::ReadOnly, &msg),

@@ -275,7 +275,7 @@ fn map_err(e: &rusqlite::Error) -> StoreError {
     match e {
         rusqlite::Error::SqliteFailure(f, msg) => match f.code {
             rusqlite::ErrorCode::ConstraintViolation => {
-                StoreError::Conflict(msg.clone().unwrap_or_else(|| "constraint violated".into()))
+                StoreError::Constraint(msg.clone().unwrap_or_else(|| "constraint violated".into()))
             }
             rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked => {
                 StoreError::Unavailable("the database is busy; try again".into())

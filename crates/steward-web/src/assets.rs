@@ -1,7 +1,7 @@
 //! Static assets of the web UI — the stylesheet and htmx with its licence — compiled
 //! into the binary, so Steward needs no CDN and no build step beyond cargo.
 
-use crate::AppState;
+use crate::state::AppState;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;

@@ -1,14 +1,34 @@
-//! The API's error body `{"error":{"code","message","field"}}` and the one place
-//! application errors become HTTP statuses.
+//! The API's error body `{"error":{"code","message","field"}}`, the one place
+//! application errors become HTTP statuses, and running a blocking application call off
+//! the async threads with its error mapped.
 
+use crate::state::BODY_LIMIT;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
-use steward_app::AppError;
-use steward_store::{StoreError, Tombstone};
+use steward_app::{AppError, StoreError, Tombstone};
 use utoipa::ToSchema;
+
+/// Run a blocking application call on the blocking pool and map its error.
+pub async fn blocking<T, F>(f: F) -> Result<T, ApiError>
+where
+    F: FnOnce() -> Result<T, AppError> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(r) => r.map_err(ApiError::from),
+        Err(_) => {
+            tracing::error!("a request handler stopped unexpectedly");
+            Err(ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "something went wrong on the server; the error has been logged",
+            ))
+        }
+    }
+}
 
 /// The body of every error response.
 #[derive(Debug, Serialize, ToSchema)]
@@ -120,7 +140,9 @@ impl From<AppError> for ApiError {
                 err.tombstone = Some(*t);
                 err
             }
-            AppError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, "conflict", m),
+            AppError::Conflict(m) | AppError::Constraint(m) | AppError::Restricted(m) => {
+                ApiError::new(StatusCode::CONFLICT, "conflict", m)
+            }
             AppError::Mail(m) => ApiError::new(StatusCode::BAD_GATEWAY, "mail_failed", m),
             AppError::SignInFailed => ApiError::new(StatusCode::UNAUTHORIZED, "sign_in_failed", e.to_string()),
             AppError::RateLimited => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", e.to_string()),
@@ -178,7 +200,7 @@ impl From<JsonRejection> for ApiError {
             JsonRejection::BytesRejection(_) => ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("the body is larger than the limit of {} bytes", crate::BODY_LIMIT),
+                format!("the body is larger than the limit of {} bytes", BODY_LIMIT),
             ),
             other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
         }
@@ -291,7 +313,7 @@ where
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "too_large",
-                format!("the body is larger than the limit of {} bytes", crate::BODY_LIMIT),
+                format!("the body is larger than the limit of {} bytes", BODY_LIMIT),
             )
         })?;
         if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {

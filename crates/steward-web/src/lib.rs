@@ -2,18 +2,11 @@
 //! API under `/api/v1` with its OpenAPI document and bearer-token authentication.
 
 pub mod api;
-pub mod api_disposals;
-pub mod api_import;
-pub mod api_letters;
-pub mod api_records;
-pub mod api_scans;
-pub mod api_statistics;
-pub mod api_work;
 pub mod assets;
 pub mod error;
-pub mod openapi;
-pub mod packs_api;
+pub mod files;
 pub mod session;
+pub mod state;
 pub mod ui;
 
 use axum::Router;
@@ -21,39 +14,8 @@ use axum::extract::DefaultBodyLimit;
 use std::sync::Arc;
 use steward_app::App;
 
-pub use error::ApiError;
-
-/// Largest request body accepted, in bytes.
-pub const BODY_LIMIT: usize = 256 * 1024;
-
-/// Shared state of the server.
-#[derive(Clone)]
-pub struct AppState {
-    /// The application.
-    pub app: Arc<App>,
-    /// Whether the session cookie is marked `Secure` (sent over HTTPS only; browsers
-    /// also treat `http://localhost` and `127.0.0.1` as secure).
-    pub cookie_secure: bool,
-}
-
-/// Run a blocking application call on the blocking pool and map its error.
-pub async fn blocking<T, F>(f: F) -> Result<T, ApiError>
-where
-    F: FnOnce() -> Result<T, steward_app::AppError> + Send + 'static,
-    T: Send + 'static,
-{
-    match tokio::task::spawn_blocking(f).await {
-        Ok(r) => r.map_err(ApiError::from),
-        Err(_) => {
-            tracing::error!("a request handler stopped unexpectedly");
-            Err(ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "something went wrong on the server; the error has been logged",
-            ))
-        }
-    }
-}
+pub use error::{ApiError, blocking};
+pub use state::{AppState, BODY_LIMIT};
 
 /// The whole HTTP application, with `Secure` session cookies.
 pub fn router(app: Arc<App>) -> Router {
@@ -75,21 +37,10 @@ pub fn router_with(app: Arc<App>, cookie_secure: bool) -> Router {
             // No badge fetched from validator.swagger.io: the page talks to this server only.
             utoipa_swagger_ui::Config::from("/api/v1/openapi.json").validator_url("none"),
         ))
-        .route("/api/v1/{*rest}", axum::routing::any(api::not_found))
-        .route("/api/{*rest}", axum::routing::any(api::not_found))
+        .route("/api/v1/{*rest}", axum::routing::any(api::kit::not_found))
+        .route("/api/{*rest}", axum::routing::any(api::kit::not_found))
         .merge(assets::routes())
-        .merge(ui::auth::routes())
-        .merge(ui::admin::routes())
-        .merge(ui::public::routes())
-        .merge(ui::pages::routes())
-        .merge(ui::requests::routes())
-        .merge(ui::letters::routes())
-        .merge(ui::statistics::routes())
-        .merge(ui::records::routes())
-        .merge(ui::packs::routes())
-        .merge(ui::scans::routes())
-        .merge(ui::notify::routes())
-        .merge(ui::disposals::routes())
+        .merge(ui::routes())
         .fallback(page_not_found)
         .layer(axum::middleware::from_fn(same_origin_forms))
         .layer(axum::middleware::from_fn(api_headers))
@@ -139,7 +90,7 @@ async fn api_headers(req: axum::extract::Request, next: axum::middleware::Next) 
 }
 
 async fn page_not_found() -> axum::response::Response {
-    ui::error_page(
+    ui::kit::error_page(
         axum::http::StatusCode::NOT_FOUND,
         "Page not found",
         "If you typed the web address, check it is correct.",
@@ -164,7 +115,7 @@ async fn same_origin_forms(req: axum::extract::Request, next: axum::middleware::
         if let Some(source) = source {
             let authority = source.split("://").nth(1).unwrap_or("").split('/').next().unwrap_or("");
             if authority != host {
-                return ui::error_page(
+                return ui::kit::error_page(
                     axum::http::StatusCode::FORBIDDEN,
                     "This form came from another website",
                     "For your security it was not accepted. Open Steward directly and try again.",
@@ -180,12 +131,12 @@ async fn same_origin_forms(req: axum::extract::Request, next: axum::middleware::
 /// declared length over the cap is refused at once; a longer body fails when read.
 async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
-    let import = req.uri().path().ends_with(api_import::IMPORT_PATH);
-    let scan = api_scans::is_scan_upload(req.method(), req.uri().path());
+    let import = req.uri().path().ends_with(api::import::IMPORT_PATH);
+    let scan = files::is_scan_upload(req.method(), req.uri().path());
     let limit = if import {
         steward_app::record_import::MAX_IMPORT_BYTES
     } else if scan {
-        api_scans::SCAN_BODY_LIMIT
+        files::SCAN_BODY_LIMIT
     } else {
         BODY_LIMIT * 4
     };
@@ -196,9 +147,9 @@ async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::N
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
         return if import {
-            api_import::too_large().into_response()
+            api::import::too_large().into_response()
         } else if scan {
-            api_scans::too_large().into_response()
+            files::scan_too_large().into_response()
         } else {
             // Rewritten as the API's JSON error by `json_error_bodies`.
             axum::http::StatusCode::PAYLOAD_TOO_LARGE.into_response()

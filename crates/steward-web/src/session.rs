@@ -6,7 +6,8 @@
 //! the only thing stored (OWASP ASVS v4 §3.2–3.4). Every state-changing form carries
 //! the session's CSRF token, compared in constant time (§4.2.2).
 
-use crate::{AppState, blocking};
+use crate::error::blocking;
+use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;

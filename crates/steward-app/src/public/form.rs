@@ -288,7 +288,7 @@ impl App {
             row.reference = new_reference(kind, received_on.year())?;
             match self.store.insert_submission(&row, &event) {
                 Ok(()) => break,
-                Err(StoreError::Conflict(_)) if attempts < 5 => attempts += 1,
+                Err(StoreError::Constraint(_)) if attempts < 5 => attempts += 1,
                 Err(e) => return Err(e.into()),
             }
         }

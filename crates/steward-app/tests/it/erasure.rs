@@ -85,7 +85,7 @@ fn finish_steps(app: &App, id: &str) {
 
 fn conflict(e: AppError) -> String {
     match e {
-        AppError::Conflict(m) => m,
+        AppError::Conflict(m) | AppError::Restricted(m) => m,
         other => panic!("expected a conflict, got {other:?}"),
     }
 }

@@ -2,9 +2,10 @@
 //! sessions, disable) and API tokens (create, revoke).
 
 use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::{Choice, FormErrors, PageContext, error_page, render, render_status};
-use crate::{ApiError, AppState, blocking};
+use crate::error::{ApiError, blocking};
+use crate::state::AppState;
+use crate::ui::form::{Choice, EmptyForm, FormErrors};
+use crate::ui::kit::{PageContext, forbidden_page, long_date, not_found_page, page, render, render_status, uk_time};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -13,7 +14,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use steward_app::AppError;
 use steward_app::auth::{INVITE_DAYS, UserInfo};
-use steward_core::Role;
+use steward_core::{FieldError, Permission, Role};
 
 /// The administration routes.
 pub fn routes() -> axum::Router<AppState> {
@@ -47,18 +48,13 @@ pub const ROLES: [Choice; 5] = [
     Choice { value: "admin", label: "Administrator", hint: "Manages users, settings and tokens; no personal data." },
 ];
 
+/// The page for an error: the refusal and not-found pages, or the error itself.
 fn failed(e: ApiError) -> Response {
-    if e.status() == StatusCode::FORBIDDEN {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "You cannot use this page",
-            "Your role does not allow it. Ask your data protection officer if you need access.",
-        );
+    match e.status() {
+        StatusCode::FORBIDDEN => forbidden_page(),
+        StatusCode::NOT_FOUND => not_found_page(),
+        _ => e.into_response(),
     }
-    if e.status() == StatusCode::NOT_FOUND {
-        return error_page(StatusCode::NOT_FOUND, "Page not found", "There is nothing here. It may have been removed.");
-    }
-    e.into_response()
 }
 
 struct UserRowView {
@@ -136,7 +132,7 @@ struct InvitePage {
 async fn invite_page(State(s): State<AppState>, SignedIn(session): SignedIn) -> Response {
     let app = s.app.clone();
     let result = blocking(move || {
-        app.require(&session.ctx, steward_core::Permission::ManageAccess, "user", "")?;
+        app.require(&session.ctx, Permission::ManageAccess, "user", "")?;
         Ok(page(&app, &session, "users"))
     })
     .await;
@@ -189,7 +185,7 @@ async fn invite(State(s): State<AppState>, headers: HeaderMap, f: CsrfForm<Invit
     let result = blocking(move || {
         let page = page(&app, &session, "users");
         let Ok(role) = form.role.parse::<Role>() else {
-            return Ok(Err((page, steward_core::FieldError::new("role", "choose a role"))));
+            return Ok(Err((page, FieldError::new("role", "choose a role"))));
         };
         match app.invite_user(&session.ctx, &form.email, &form.display_name, role) {
             Ok((u, token)) => Ok(Ok((page, u, token))),
@@ -240,7 +236,7 @@ fn user_page_for(page: PageContext, errors: FormErrors, user: UserInfo, sessions
         role_label: user.role.label().into(),
         role: user.role.as_str().into(),
         status: status_of(&user),
-        training: user.training_valid_until.map(crate::ui::long_date),
+        training: user.training_valid_until.map(long_date),
         training_value: user.training_valid_until.map(|d| d.to_string()).unwrap_or_default(),
         sessions,
         user,
@@ -285,7 +281,7 @@ async fn user_action(
         let outcome: Result<(), AppError> = match action.as_str() {
             "role" => match form.role.parse::<Role>() {
                 Ok(role) => app.set_user_role(ctx, &id, role).map(|_| ()),
-                Err(_) => Err(AppError::Invalid(steward_core::FieldError::new("role", "choose a role"))),
+                Err(_) => Err(AppError::Invalid(FieldError::new("role", "choose a role"))),
             },
             "training" => {
                 let d = form.valid_until.trim();
@@ -294,7 +290,7 @@ async fn user_action(
                 } else {
                     match d.parse::<jiff::civil::Date>() {
                         Ok(date) => app.set_user_training(ctx, &id, Some(date)).map(|_| ()),
-                        Err(_) => Err(AppError::Invalid(steward_core::FieldError::new(
+                        Err(_) => Err(AppError::Invalid(FieldError::new(
                             "valid_until",
                             "enter a real date, for example 2027-03-31",
                         ))),
@@ -374,8 +370,8 @@ fn tokens_page(
             },
             role: t.role.parse::<Role>().map_or("Unknown role", Role::label),
             special_category: t.special_category,
-            created: crate::ui::pages::uk_time(&t.created_at),
-            revoked: t.revoked_at.as_deref().map(crate::ui::pages::uk_time),
+            created: uk_time(&t.created_at),
+            revoked: t.revoked_at.as_deref().map(uk_time),
             id: t.id,
             name: t.name,
         })
@@ -428,7 +424,7 @@ async fn create_token(State(s): State<AppState>, f: CsrfForm<TokenForm>) -> Resp
                     special_category: form.special_category.as_deref() == Some("yes"),
                 },
             ),
-            Err(_) => Err(AppError::Invalid(steward_core::FieldError::new("role", "choose a role"))),
+            Err(_) => Err(AppError::Invalid(FieldError::new("role", "choose a role"))),
         };
         let (errors, secret) = match created {
             Ok((_, secret)) => (FormErrors::new(), Some(secret)),
@@ -454,7 +450,7 @@ async fn create_token(State(s): State<AppState>, f: CsrfForm<TokenForm>) -> Resp
 async fn revoke_token(
     State(s): State<AppState>,
     Path(id): Path<String>,
-    f: CsrfForm<crate::ui::auth::EmptyForm>,
+    f: CsrfForm<EmptyForm>,
 ) -> Response {
     let app = s.app.clone();
     let ctx = f.session.ctx;

@@ -2,11 +2,10 @@
 //! (ids, never personal data, so the filters may sit in the address), paged backwards
 //! by sequence number, and a button that recomputes the whole hash chain.
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::session::{CsrfForm, SignedIn};
-use crate::ui::auth::{EmptyForm, page};
-use crate::ui::pages::{actor_names, run, thousands, uk_time, who};
-use crate::ui::{FormErrors, PageContext, error_page, render_status};
+use crate::ui::form::{EmptyForm, FormErrors};
+use crate::ui::kit::{PageContext, actor_names, error_page, page, render_status, run, thousands, uk_time, who};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -15,10 +14,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use steward_app::auth::SessionInfo;
-use steward_app::{App, AppResult};
+use steward_app::{App, AppResult, AuditFilter, VerifyReport};
 use steward_core::Permission;
 use steward_core::audit::format_time;
-use steward_store::{AuditFilter, VerifyReport};
 
 /// Entries per page.
 pub const PAGE_SIZE: usize = 50;

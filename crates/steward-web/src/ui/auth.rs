@@ -5,8 +5,10 @@
 use crate::session::{
     AnySession, CsrfForm, PendingForm, SignedIn, clear_cookie, redirect, redirect_with_cookie, set_cookie,
 };
-use crate::ui::{FormErrors, PageContext, UserBadge, render, render_status};
-use crate::{AppState, blocking};
+use crate::error::{ApiError, blocking};
+use crate::state::AppState;
+use crate::ui::form::{EmptyForm, FormErrors};
+use crate::ui::kit::{PageContext, error_page, long_date, org_name, page, render, render_status};
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -17,7 +19,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 use steward_app::auth::{SessionInfo, Stage};
 use steward_app::{App, AppError};
-use steward_core::{Permission, Role};
+use steward_core::Role;
 
 /// The sign-in routes.
 pub fn routes() -> axum::Router<AppState> {
@@ -30,31 +32,6 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/setup", get(setup_page).post(setup))
         .route("/invitation", get(invitation_page).post(accept_invitation))
         .route("/account", get(account))
-}
-
-/// The header badge for a signed-in user.
-pub fn badge(s: &SessionInfo) -> UserBadge {
-    let role = s.user.role;
-    UserBadge {
-        display_name: s.user.display_name.clone(),
-        role_label: role.label().into(),
-        can_see_subjects: role.can(Permission::SubjectRead),
-        can_see_audit: role.can(Permission::AuditRead),
-        is_admin: role.can(Permission::ManageAccess),
-        can_see_statistics: role.can(Permission::ReadStatistics),
-        can_edit_letters: role.can(Permission::ManageLetters),
-        can_see_registers: role.can(Permission::ReadRegisters),
-    }
-}
-
-/// The layout context for a signed-in page.
-pub fn page(app: &App, s: &SessionInfo, nav: &'static str) -> PageContext {
-    PageContext { org_name: org_name(app), user: Some(badge(s)), csrf: s.csrf.clone(), nav, flash: None }
-}
-
-/// The organisation's name, or Steward's when not set.
-pub fn org_name(app: &App) -> String {
-    app.org_settings().ok().map(|o| o.org_name).filter(|n| !n.is_empty()).unwrap_or_else(|| "Steward".into())
 }
 
 /// A page whose session is still signing in (no navigation, but a CSRF token).
@@ -135,7 +112,7 @@ async fn sign_in(
             errors.add("email", e.to_string());
             render_status(status, &SignInPage { page: PageContext::public(org), errors, email })
         }
-        Ok((Err(e), _)) => crate::ApiError::from(e).into_response(),
+        Ok((Err(e), _)) => ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -182,7 +159,7 @@ async fn code(State(s): State<AppState>, f: PendingForm<CodeForm>) -> Response {
             render_status(StatusCode::UNPROCESSABLE_ENTITY, &CodePage { page, errors })
         }
         Ok((Err(AppError::SignInFailed), _)) => redirect_with_cookie("/sign-in", clear_cookie(s.cookie_secure)),
-        Ok((Err(e), _)) => crate::ApiError::from(e).into_response(),
+        Ok((Err(e), _)) => ApiError::from(e).into_response(),
         Err(e) => e.into_response(),
     }
 }
@@ -261,10 +238,6 @@ async fn enrol(State(s): State<AppState>, f: PendingForm<CodeForm>) -> Response 
         Err(e) => e.into_response(),
     }
 }
-
-/// A form with nothing but its CSRF token.
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn sign_out(State(s): State<AppState>, f: CsrfForm<EmptyForm>) -> Response {
     let app = s.app.clone();
@@ -407,7 +380,7 @@ async fn invitation_page(State(s): State<AppState>, Query(q): Query<TokenQuery>)
             email: u.email,
             role_label: u.role.label().into(),
         }),
-        Ok((None, _)) => crate::ui::error_page(
+        Ok((None, _)) => error_page(
             StatusCode::NOT_FOUND,
             "This invitation has expired",
             "The link has expired or was already used. Ask your Steward administrator for a new invitation.",
@@ -451,7 +424,7 @@ async fn accept_invitation(State(s): State<AppState>, Form(f): Form<InviteForm>)
                 },
             )
         }
-        Ok(Err((_, None, _))) => crate::ui::error_page(
+        Ok(Err((_, None, _))) => error_page(
             StatusCode::NOT_FOUND,
             "This invitation has expired",
             "The link has expired or was already used. Ask your Steward administrator for a new invitation.",
@@ -475,7 +448,7 @@ async fn account(State(s): State<AppState>, SignedIn(session): SignedIn) -> Resp
     match blocking(move || Ok(page(&app, &info, "account"))).await {
         Ok(page) => {
             let user = session.user;
-            let training = user.training_valid_until.map(crate::ui::long_date);
+            let training = user.training_valid_until.map(long_date);
             let role_label = user.role.label().to_string();
             render(&AccountPage { page, user, role_label, training })
         }

@@ -2,16 +2,14 @@
 //! policy's subject access checklist A–M by default), which an organisation may reword,
 //! reorder, add to or restore. Requests already logged keep the steps they started with.
 
-use crate::AppState;
-use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::run;
-use crate::ui::requests::kind_label;
-use crate::ui::{FormErrors, PageContext, render, render_status};
+use crate::state::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::form::{FormErrors, Outcome, Pairs, answer};
+use crate::ui::requests::words::kind_label;
+use crate::ui::kit::{PageContext, page, render, run};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use serde::Deserialize;
@@ -85,22 +83,12 @@ async fn list(
     }
 }
 
-enum Saved {
-    Done,
-    Failed(Box<ChecklistsPage>),
-}
-
 /// The form: `action=save` with `text-<kind>`, or `action=reset`.
-async fn save(
-    State(s): State<AppState>,
-    Path(kind): Path<String>,
-    f: CsrfForm<std::collections::HashMap<String, String>>,
-) -> Response {
+async fn save(State(s): State<AppState>, Path(kind): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let action = f.form.get("action").cloned().unwrap_or_default();
-    let text = f.form.get(&format!("text-{kind}")).cloned().unwrap_or_default();
-    let target = kind.clone();
+    let action = f.form.value("action").to_string();
+    let text = f.form.value(&format!("text-{kind}")).to_string();
     let result = run(move || {
         let Ok(kind) = kind.parse::<RequestKind>() else {
             return Err(AppError::NotFound(format!("checklist {kind}")));
@@ -111,23 +99,18 @@ async fn save(
             app.set_checklist(&session.ctx, kind, &text)
         };
         match outcome {
-            Ok(_) => Ok(Saved::Done),
+            Ok(_) => Ok(Outcome::done(format!("/settings/checklists?saved={kind}"))),
             Err(AppError::Invalid(fe)) => {
-                let mut errors = FormErrors::new();
-                errors.add(format!("text-{}", kind.as_str()), format!("The checklist: {}", fe.message));
+                let errors = FormErrors::one(format!("text-{}", kind.as_str()), format!("The checklist: {}", fe.message));
                 let mut rows = rows(app.checklists(&session.ctx)?);
                 if let Some(r) = rows.iter_mut().find(|r| r.kind == kind.as_str()) {
                     r.text = text.clone();
                 }
-                Ok(Saved::Failed(Box::new(ChecklistsPage { page: page(&app, &session, "settings"), errors, rows })))
+                Ok(Outcome::refused(&ChecklistsPage { page: page(&app, &session, "settings"), errors, rows }))
             }
             Err(e) => Err(e),
         }
     })
     .await;
-    match result {
-        Ok(Saved::Done) => redirect(&format!("/settings/checklists?saved={target}")),
-        Ok(Saved::Failed(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
-        Err(r) => r,
-    }
+    answer(result)
 }

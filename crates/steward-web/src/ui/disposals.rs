@@ -4,11 +4,10 @@
 //! Sources: UK GDPR Art 5(1)(e) (storage limitation) and Art 5(2) (accountability); ICO
 //! guidance "Principle (e): Storage limitation".
 
-use crate::AppState;
-use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{failure_page, run, sentence, uk_time, uk_today};
-use crate::ui::{FormErrors, PageContext, render, render_status};
+use crate::state::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::form::{FormErrors, Outcome, Pairs, answer, flash};
+use crate::ui::kit::{CLASH, PageContext, failure_page, page, render, render_status, run, sentence, uk_time, uk_today};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -32,12 +31,6 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/disposals/certificate", get(certificate))
         .route("/disposals/{id}/assign", post(assign))
         .route("/disposals/{id}/confirm", post(confirm))
-}
-
-type Pairs = Vec<(String, String)>;
-
-fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
 }
 
 fn day(d: &str) -> String {
@@ -219,14 +212,12 @@ pub struct ListQuery {
     done: String,
 }
 
-fn flash(done: &str) -> Option<String> {
-    match done {
-        "approved" => Some("The disposal list was approved".into()),
-        "assigned" => Some("The task was assigned".into()),
-        "confirmed" => Some("The disposal was confirmed and the record marked destroyed".into()),
-        _ => None,
-    }
-}
+/// The message after each change.
+const DONE: &[(&str, &str)] = &[
+    ("approved", "The disposal list was approved"),
+    ("assigned", "The task was assigned"),
+    ("confirmed", "The disposal was confirmed and the record marked destroyed"),
+];
 
 fn this_month() -> String {
     uk_today().strftime("%Y-%m").to_string()
@@ -250,7 +241,7 @@ async fn list(
             (this_month(), e, StatusCode::BAD_REQUEST)
         };
         let mut p = list_page(&app, &session, &month, errors)?;
-        p.page.flash = flash(&q.done);
+        p.page.flash = flash(&q.done, DONE);
         Ok((status, p))
     })
     .await;
@@ -272,6 +263,7 @@ fn refused(
     let message = match e {
         AppError::Invalid(fe) => sentence(label, &fe.message),
         AppError::Conflict(m) => m,
+        AppError::Constraint(_) => CLASH.into(),
         other => return Err(other),
     };
     let mut errors = FormErrors::new();
@@ -280,7 +272,7 @@ fn refused(
 }
 
 fn form_month(pairs: &Pairs) -> String {
-    let m = value(pairs, "month").trim();
+    let m = pairs.trimmed("month");
     if month_bounds("month", m).is_ok() { m.to_string() } else { this_month() }
 }
 
@@ -288,38 +280,32 @@ async fn approve(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
     let month = form_month(&f.form);
-    let back = month.clone();
     let result = run(move || {
         let approval = Approval { month: Some(month.clone()), ids: None };
         match app.approve_disposals(&session.ctx, &approval) {
-            Ok(_) => Ok(None),
-            Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
-                Ok(Some(refused(&app, &session, &month, "approve", "The approval", e)?))
+            Ok(_) => Ok(Outcome::done(format!("/disposals?month={month}&done=approved"))),
+            Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Constraint(_))) => {
+                Ok(Outcome::refused(&refused(&app, &session, &month, "approve", "The approval", e)?))
             }
             Err(e) => Err(e),
         }
     })
     .await;
-    match result {
-        Ok(None) => redirect(&format!("/disposals?month={back}&done=approved")),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
     let month = form_month(&f.form);
-    let back = month.clone();
     let a = Assignment {
-        assignee: value(&f.form, "assignee").into(),
-        method: Some(value(&f.form, "method").to_string()).filter(|m| !m.is_empty()),
-        due_on: Some(value(&f.form, "due_on").to_string()).filter(|m| !m.is_empty()),
+        assignee: f.form.value("assignee").into(),
+        method: Some(f.form.value("method").to_string()).filter(|m| !m.is_empty()),
+        due_on: Some(f.form.value("due_on").to_string()).filter(|m| !m.is_empty()),
     };
     let result = run(move || match app.assign_disposal(&session.ctx, &id, &a) {
-        Ok(_) => Ok(None),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+        Ok(_) => Ok(Outcome::done(format!("/disposals?month={month}&done=assigned"))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Constraint(_))) => {
             let field = match &e {
                 AppError::Invalid(fe) if fe.field == "method" => "method",
                 AppError::Invalid(fe) if fe.field == "due_on" => "due_on",
@@ -330,31 +316,26 @@ async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
                 "due_on" => "The date",
                 _ => "Who will do it",
             };
-            Ok(Some(refused(&app, &session, &month, &format!("{field}-{id}"), label, e)?))
+            Ok(Outcome::refused(&refused(&app, &session, &month, &format!("{field}-{id}"), label, e)?))
         }
         Err(e) => Err(e),
     })
     .await;
-    match result {
-        Ok(None) => redirect(&format!("/disposals?month={back}&done=assigned")),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 async fn confirm(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
     let month = form_month(&f.form);
-    let back = month.clone();
     let c = Confirmation {
-        done_on: value(&f.form, "done_on").into(),
-        method: Some(value(&f.form, "method").to_string()).filter(|m| !m.is_empty()),
-        note: value(&f.form, "note").into(),
+        done_on: f.form.value("done_on").into(),
+        method: Some(f.form.value("method").to_string()).filter(|m| !m.is_empty()),
+        note: f.form.value("note").into(),
     };
     let result = run(move || match app.confirm_disposal(&session.ctx, &id, &c) {
-        Ok(_) => Ok(None),
-        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_))) => {
+        Ok(_) => Ok(Outcome::done(format!("/disposals?month={month}&done=confirmed"))),
+        Err(e @ (AppError::Invalid(_) | AppError::Conflict(_) | AppError::Constraint(_))) => {
             let field = match &e {
                 AppError::Invalid(fe) if fe.field == "method" => "confirm-method",
                 AppError::Invalid(fe) if fe.field == "note" => "note",
@@ -365,16 +346,12 @@ async fn confirm(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<
                 "note" => "The note",
                 _ => "The day it was destroyed",
             };
-            Ok(Some(refused(&app, &session, &month, &format!("{field}-{id}"), label, e)?))
+            Ok(Outcome::refused(&refused(&app, &session, &month, &format!("{field}-{id}"), label, e)?))
         }
         Err(e) => Err(e),
     })
     .await;
-    match result {
-        Ok(None) => redirect(&format!("/disposals?month={back}&done=confirmed")),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 /// A certificate line, for the page.

@@ -2,11 +2,10 @@
 //! newest first (references, kinds, dates and statuses only), one submission with its
 //! personal data (every view audited by the application), and its status.
 
-use crate::AppState;
-use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{failure_page, run, thousands, uk_time};
-use crate::ui::{Choice, FormErrors, PageContext, SelectOption, error_page, long_date, render, render_status};
+use crate::state::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::form::{Choice, FormErrors, Outcome, SelectOption, answer};
+use crate::ui::kit::{PageContext, error_page, failure_page, long_date, page, render, run, thousands, uk_time};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -262,25 +261,20 @@ async fn set_status(State(s): State<AppState>, Path(id): Path<String>, f: CsrfFo
     let app = s.app.clone();
     let session = f.session;
     let role = session.user.role;
-    let target = id.clone();
     let result = run_inbox(role, move || {
         let Some(status) = SubmissionStatus::parse(&f.form.status) else {
             // Check the permission first, so a role that may not change it is told so.
             app.require(&session.ctx, Permission::SubjectUpdate, "submission", &id)?;
             let view = app.get_submission(&session.ctx, &id)?;
-            let mut errors = FormErrors::new();
-            errors.add("status", "Choose the new status");
-            return Ok(Some(submission_page_for(&app, &session, page(&app, &session, "inbox"), errors, view)?));
+            let errors = FormErrors::one("status", "Choose the new status");
+            let p = submission_page_for(&app, &session, page(&app, &session, "inbox"), errors, view)?;
+            return Ok(Outcome::refused(&p));
         };
         app.set_submission_status(&session.ctx, &id, status)?;
-        Ok(None)
+        Ok(Outcome::done(format!("/inbox/{id}?saved=1")))
     })
     .await;
-    match result {
-        Ok(None) => redirect(&format!("/inbox/{target}?saved=1")),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 /// The assignment form.
@@ -296,24 +290,19 @@ async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<A
     let app = s.app.clone();
     let session = f.session;
     let role = session.user.role;
-    let target = id.clone();
     let result = run_inbox(role, move || {
         let who = f.form.assigned_to.trim();
         match app.assign_submission(&session.ctx, &id, (!who.is_empty()).then_some(who)) {
-            Ok(()) => Ok(None),
+            Ok(()) => Ok(Outcome::done(format!("/inbox/{id}?saved=assigned"))),
             Err(AppError::Invalid(fe)) => {
                 let view = app.get_submission(&session.ctx, &id)?;
-                let mut errors = FormErrors::new();
-                errors.add("assigned_to", fe.message);
-                Ok(Some(submission_page_for(&app, &session, page(&app, &session, "inbox"), errors, view)?))
+                let errors = FormErrors::one("assigned_to", fe.message);
+                let p = submission_page_for(&app, &session, page(&app, &session, "inbox"), errors, view)?;
+                Ok(Outcome::refused(&p))
             }
             Err(e) => Err(e),
         }
     })
     .await;
-    match result {
-        Ok(None) => redirect(&format!("/inbox/{target}?saved=assigned")),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }

@@ -3,16 +3,14 @@
 //! requester), and a letter rendered for one request, ready to print or copy (viewing
 //! it shows the requester's name and address, so it is audited).
 
-use crate::AppState;
-use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{run, sentence};
-use crate::ui::requests::kind_label;
-use crate::ui::{FormErrors, PageContext, render, render_status};
+use crate::state::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::form::{DoneQuery, FormErrors, Outcome, answer};
+use crate::ui::kit::{PageContext, page, render, run, sentence};
+use crate::ui::requests::words::kind_label;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -110,12 +108,8 @@ struct EditPage {
     variables: &'static [Variable],
 }
 
-/// `?done=saved` or `?done=restored` after a change.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
-}
+/// The message after a change.
+const DONE: &[(&str, &str)] = &[("saved", "Letter saved"), ("restored", "The default wording was restored")];
 
 async fn edit(
     State(s): State<AppState>,
@@ -123,7 +117,7 @@ async fn edit(
     Path(name): Path<String>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let done = q.map(|Query(q)| q.done).unwrap_or_default();
+    let done = q.map(|Query(q)| q).unwrap_or_default();
     let app = s.app.clone();
     match run(move || {
         app.require(&session.ctx, Permission::ManageLetters, "letter", &name)?;
@@ -138,11 +132,7 @@ async fn edit(
             Err(e) => return Err(e),
         };
         let mut page = page(&app, &session, "letters");
-        page.flash = match done.as_str() {
-            "saved" => Some("Letter saved".into()),
-            "restored" => Some("The default wording was restored".into()),
-            _ => None,
-        };
+        page.flash = done.flash(DONE);
         Ok(EditPage { page, errors, text: letter.text.clone(), letter, preview, variables: VARIABLES })
     })
     .await
@@ -176,7 +166,7 @@ async fn save(State(s): State<AppState>, Path(name): Path<String>, f: CsrfForm<L
         };
         let mut errors = FormErrors::new();
         let preview = match outcome {
-            Ok(Some(done)) => return Ok(Err(format!("/letters/{kind}?done={done}"))),
+            Ok(Some(done)) => return Ok(Outcome::done(format!("/letters/{kind}?done={done}"))),
             Ok(None) => Some(app.preview_letter(ctx, &form.text)?),
             Err(AppError::Invalid(f)) => {
                 errors.add("text", sentence("The letter", &f.message));
@@ -185,15 +175,12 @@ async fn save(State(s): State<AppState>, Path(name): Path<String>, f: CsrfForm<L
             Err(e) => return Err(e),
         };
         let page = page(&app, &session, "letters");
-        Ok(Ok(EditPage { page, errors, letter, text: form.text, preview, variables: VARIABLES }))
+        let p = EditPage { page, errors, letter, text: form.text, preview, variables: VARIABLES };
+        // A preview shows the letter; a refusal shows the problem.
+        Ok(if p.errors.is_empty() { Outcome::show(&p) } else { Outcome::refused(&p) })
     })
     .await;
-    match result {
-        Ok(Err(to)) => redirect(&to),
-        Ok(Ok(p)) if p.errors.is_empty() => render(&p),
-        Ok(Ok(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 #[derive(Template)]

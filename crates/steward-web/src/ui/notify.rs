@@ -3,11 +3,10 @@
 //! feed page, and the feed itself at `/calendar/{secret}.ics` (no session: calendar
 //! apps cannot sign in, so the secret in the address is the key).
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{run, sentence};
-use crate::ui::{Choice, FormErrors, PageContext, error_page, render, render_status};
+use crate::ui::form::{Choice, EmptyForm, FormErrors, Outcome, answer};
+use crate::ui::kit::{PageContext, error_page, page, render, run, sentence, uk_time};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -18,7 +17,7 @@ use serde::Deserialize;
 use steward_app::AppError;
 use steward_app::mail::{MailInput, check_mail};
 use steward_core::Permission;
-use steward_store::JobRunRow;
+use steward_app::JobRunRow;
 
 /// The routes of this module.
 pub fn routes() -> axum::Router<AppState> {
@@ -109,7 +108,7 @@ impl From<JobRunRow> for RunLine {
             job: r.job,
             run_on: r.run_on,
             cause: r.cause.replace('_', " "),
-            started_at: crate::ui::pages::uk_time(&r.started_at),
+            started_at: uk_time(&r.started_at),
             outcome: r.outcome,
             counts,
             message: r.message,
@@ -201,7 +200,7 @@ async fn save_email(State(s): State<AppState>, f: CsrfForm<EmailForm>) -> Respon
         let input = MailInput::from(&form);
         let errors = match check_mail(&input) {
             Ok(_) => match app.set_mail_settings(&session.ctx, &input) {
-                Ok(()) => return Ok(None),
+                Ok(()) => return Ok(Outcome::done("/settings/email?saved=1")),
                 Err(AppError::Invalid(fe)) => vec![fe],
                 Err(e) => return Err(e),
             },
@@ -215,14 +214,19 @@ async fn save_email(State(s): State<AppState>, f: CsrfForm<EmailForm>) -> Respon
         let test_to = session.user.email.clone();
         // The password typed is never sent back into the page.
         let form = EmailForm { password: String::new(), ..form };
-        Ok(Some(EmailPage { page, errors: fe, form, password_set, security: SECURITY, runs, test_to, from_config }))
+        Ok(Outcome::refused(&EmailPage {
+            page,
+            errors: fe,
+            form,
+            password_set,
+            security: SECURITY,
+            runs,
+            test_to,
+            from_config,
+        }))
     })
     .await;
-    match result {
-        Ok(None) => redirect("/settings/email?saved=1"),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 /// The test form.
@@ -239,22 +243,26 @@ async fn test_email(State(s): State<AppState>, f: CsrfForm<TestForm>) -> Respons
     let result = run(move || {
         app.require(&session.ctx, Permission::ManageSettings, "settings", "email")?;
         let problem = match app.send_test_email(&session.ctx, &to) {
-            Ok(()) => return Ok(None),
+            Ok(()) => return Ok(Outcome::done("/settings/email?sent=1")),
             Err(AppError::Invalid(fe)) => (fe.field.clone(), sentence(label(&fe.field), &fe.message)),
             Err(AppError::Mail(m)) => ("to".to_string(), format!("The test message was not sent: {m}")),
             Err(e) => return Err(e),
         };
-        let mut errors = FormErrors::new();
-        errors.add(problem.0, problem.1);
+        let errors = FormErrors::one(problem.0, problem.1);
         let (page, form, password_set, runs, from_config) = load_email_page(&app, &session)?;
-        Ok(Some(EmailPage { page, errors, form, password_set, security: SECURITY, runs, test_to: to, from_config }))
+        Ok(Outcome::refused(&EmailPage {
+            page,
+            errors,
+            form,
+            password_set,
+            security: SECURITY,
+            runs,
+            test_to: to,
+            from_config,
+        }))
     })
     .await;
-    match result {
-        Ok(None) => redirect("/settings/email?sent=1"),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 #[derive(Template)]
@@ -288,18 +296,14 @@ async fn calendar_page(
             if revoked {
                 page.flash = Some("Calendar address turned off".into());
             }
-            let created = created.map(|c| crate::ui::pages::uk_time(&c));
+            let created = created.map(|c| uk_time(&c));
             render(&CalendarPage { page, created, new_url: None })
         }
         Err(r) => r,
     }
 }
 
-/// An empty form (CSRF token only).
-#[derive(Debug, Default, Deserialize)]
-pub struct Empty {}
-
-async fn create_feed(State(s): State<AppState>, headers: HeaderMap, f: CsrfForm<Empty>) -> Response {
+async fn create_feed(State(s): State<AppState>, headers: HeaderMap, f: CsrfForm<EmptyForm>) -> Response {
     let app = s.app.clone();
     let session = f.session;
     let result = run(move || {
@@ -312,14 +316,14 @@ async fn create_feed(State(s): State<AppState>, headers: HeaderMap, f: CsrfForm<
     match result {
         Ok((page, secret, base, created)) => {
             let url = format!("{}/calendar/{secret}.ics", site(&base, &headers));
-            let created = created.map(|c| crate::ui::pages::uk_time(&c));
+            let created = created.map(|c| uk_time(&c));
             render(&CalendarPage { page, created, new_url: Some(url) })
         }
         Err(r) => r,
     }
 }
 
-async fn revoke_feed(State(s): State<AppState>, f: CsrfForm<Empty>) -> Response {
+async fn revoke_feed(State(s): State<AppState>, f: CsrfForm<EmptyForm>) -> Response {
     let app = s.app.clone();
     let session = f.session;
     match run(move || app.revoke_calendar_feed(&session.ctx)).await {

@@ -2,11 +2,10 @@
 //! (withhold under an exemption, or undo), building the pack (the passphrase is shown
 //! once, on the page that answers the build) and downloading built packs.
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{actor_names, run, sentence, uk_time, who};
-use crate::ui::{FormErrors, PageContext, render, render_status};
+use crate::ui::form::{DoneQuery, FormErrors, Outcome, answer};
+use crate::ui::kit::{PageContext, actor_names, field_label, page, render, render_status, run, sentence, uk_time, who};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -81,12 +80,8 @@ fn size_label(bytes: i64) -> String {
     }
 }
 
-/// `?done=` after a decision.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
-}
+/// The message after a decision.
+const DONE: &[(&str, &str)] = &[("decided", "Decision recorded"), ("cleared", "The item will be given in full")];
 
 fn review(
     app: &App,
@@ -157,15 +152,11 @@ async fn review_page(
     Path(id): Path<String>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let done = q.map(|Query(q)| q.done).unwrap_or_default();
+    let done = q.map(|Query(q)| q).unwrap_or_default();
     let app = s.app.clone();
     match run(move || review(&app, &session, &id, FormErrors::new())).await {
         Ok(mut p) => {
-            p.page.flash = match done.as_str() {
-                "decided" => Some("Decision recorded".into()),
-                "cleared" => Some("The item will be given in full".into()),
-                _ => None,
-            };
+            p.page.flash = done.flash(DONE);
             render(p.as_ref())
         }
         Err(r) => r,
@@ -187,7 +178,6 @@ async fn decide(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<D
     let app = s.app.clone();
     let session = f.session;
     let form = f.form;
-    let target = id.clone();
     let result = run(move || {
         let mut errors = FormErrors::new();
         let treatment = match form.treatment.as_str() {
@@ -207,22 +197,18 @@ async fn decide(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<D
                 note: form.note.clone(),
             };
             match app.set_pack_decision(&session.ctx, &id, d) {
-                Ok(_) => return Ok(None),
+                Ok(_) => return Ok(Outcome::done(format!("/requests/{id}/pack?done=decided"))),
                 Err(AppError::Invalid(f)) => {
                     let field = if f.field == "item" { "exemption".to_string() } else { f.field.clone() };
-                    errors.add(field, sentence(&crate::ui::pages::field_label(&f.field), &f.message));
+                    errors.add(field, sentence(&field_label(&f.field), &f.message));
                 }
                 Err(e) => return Err(e),
             }
         }
-        Ok(Some(review(&app, &session, &id, errors)?))
+        Ok(Outcome::refused(review(&app, &session, &id, errors)?.as_ref()))
     })
     .await;
-    match result {
-        Ok(None) => redirect(&format!("/requests/{target}/pack?done=decided")),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, p.as_ref()),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 /// The undo form.
@@ -242,7 +228,7 @@ async fn clear(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Cl
     }
 }
 
-async fn build(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<crate::ui::auth::EmptyForm>) -> Response {
+async fn build(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<crate::ui::form::EmptyForm>) -> Response {
     let app = s.app.clone();
     let session = f.session;
     let result = run(move || {
@@ -275,7 +261,7 @@ async fn download(
 ) -> Response {
     let app = s.app.clone();
     match run(move || app.download_pack(&session.ctx, &id, &pack)).await {
-        Ok((info, zip)) => crate::packs_api::pack_download(&info, zip),
+        Ok((info, zip)) => crate::files::pack_download(&info, zip),
         Err(r) => r,
     }
 }

@@ -2,17 +2,17 @@
 //! `POST /request` sends it. The confirmation is the answer to the POST, so no
 //! personal data or reference ever appears in a URL.
 
-use super::{Choice, FormErrors, MessagePage, PageContext, error_page, long_date, render, render_status};
-use crate::AppState;
+use crate::state::AppState;
+use crate::ui::form::{Choice, FormErrors};
+use crate::ui::kit::{MessagePage, PageContext, error_page, long_date, render, render_status};
 use askama::Template;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use std::net::SocketAddr;
-use steward_app::AppError;
+use steward_app::{AppError, StoreError};
 use steward_app::public::{PublicInput, Receipt, Right, SubmissionKind, SubmitError};
-use steward_store::StoreError;
 
 /// Largest form body accepted: 5,000 characters of details at up to 9 bytes each
 /// once UTF-8 and URL-encoded, and room for the rest.

@@ -3,20 +3,20 @@
 //! each document where the person was found, the hits, the proposed redactions with a
 //! decision on each, whether it goes in the response pack, and a redacted preview.
 
-use crate::AppState;
-use crate::api_scans::{SCAN_BODY_LIMIT, read_scan_upload};
+use crate::state::AppState;
+use crate::files::{SCAN_BODY_LIMIT, read_scan_upload};
 use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{actor_names, run, uk_time, who};
-use crate::ui::records::{open_upload, size_label};
-use crate::ui::{PageContext, error_page, render};
+use crate::ui::form::{DoneQuery, Pairs, open_upload};
+use crate::ui::kit::{
+    PageContext, actor_names, error_page, failure_page, field_label, page, render, run, sentence, size_label, uk_time,
+    who,
+};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
-use serde::Deserialize;
 use steward_app::scans::{MAX_SCAN_BYTES, ProposalDecision, RedactionDecision, ScanDocumentReview, ScanView};
 use steward_app::{App, AppError, AppResult};
 use steward_core::Permission;
@@ -64,12 +64,11 @@ fn scan_page(app: &App, session: &steward_app::auth::SessionInfo, id: &str, scan
     })
 }
 
-/// `?done=` after an action.
-#[derive(Default, Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
-}
+/// The message after an action.
+const DONE: &[(&str, &str)] = &[
+    ("searched", "The files were searched and the search recorded in the log"),
+    ("saved", "Decisions saved"),
+];
 
 async fn show(
     State(s): State<AppState>,
@@ -77,15 +76,11 @@ async fn show(
     Path((id, scan)): Path<(String, String)>,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let done = q.map(|Query(q)| q.done).unwrap_or_default();
+    let done = q.map(|Query(q)| q).unwrap_or_default();
     let app = s.app.clone();
     match run(move || scan_page(&app, &session, &id, &scan)).await {
         Ok(mut p) => {
-            p.page.flash = match done.as_str() {
-                "searched" => Some("The files were searched and the search recorded in the log".into()),
-                "saved" => Some("Decisions saved".into()),
-                _ => None,
-            };
+            p.page.flash = done.flash(DONE);
             render(&p)
         }
         Err(r) => r,
@@ -134,9 +129,9 @@ async fn upload(
         Ok(Ok(summary)) => redirect(&format!("/requests/{target}/scans/{}?done=searched", summary.id)),
         Ok(Err(AppError::Invalid(f))) => problem(
             StatusCode::UNPROCESSABLE_ENTITY,
-            &crate::ui::pages::sentence(&crate::ui::pages::field_label(&f.field), &f.message),
+            &sentence(&field_label(&f.field), &f.message),
         ),
-        Ok(Err(e)) => crate::ui::pages::failure_page(e),
+        Ok(Err(e)) => failure_page(e),
         Err(_) => problem(StatusCode::INTERNAL_SERVER_ERROR, "Try again later. The error has been logged."),
     }
 }
@@ -144,7 +139,7 @@ async fn upload(
 /// The review form of one document, read as pairs: `included` (`no`, then `yes` when
 /// ticked), `all` (`accept`/`reject`, from the buttons that decide every proposal) and
 /// `p<N>` per proposal.
-fn review_of(pairs: &[(String, String)]) -> Result<ScanDocumentReview, String> {
+fn review_of(pairs: &Pairs) -> Result<ScanDocumentReview, String> {
     let decision = |v: &str| match v {
         "accept" => Ok(RedactionDecision::Accept),
         "reject" => Ok(RedactionDecision::Reject),
@@ -152,7 +147,7 @@ fn review_of(pairs: &[(String, String)]) -> Result<ScanDocumentReview, String> {
         _ => Err(format!("“{v}” is not a decision; choose redact or disclose")),
     };
     let mut review = ScanDocumentReview::default();
-    for (k, v) in pairs {
+    for (k, v) in &pairs.0 {
         match k.as_str() {
             "included" => review.included = Some(v == "yes" || review.included == Some(true)),
             "all" if !v.is_empty() => review.all = Some(decision(v)?),
@@ -173,7 +168,7 @@ fn review_of(pairs: &[(String, String)]) -> Result<ScanDocumentReview, String> {
 async fn review(
     State(s): State<AppState>,
     Path((id, scan, doc)): Path<(String, String, String)>,
-    f: CsrfForm<Vec<(String, String)>>,
+    f: CsrfForm<Pairs>,
 ) -> Response {
     let review = match review_of(&f.form) {
         Ok(r) => r,
@@ -192,7 +187,7 @@ async fn review(
 mod tests {
     use super::*;
 
-    fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+    fn pairs(v: &[(&str, &str)]) -> Pairs {
         v.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
     }
 

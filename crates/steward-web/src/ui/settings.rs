@@ -2,15 +2,13 @@
 //! deadlines skip), the data protection officer's contact details, whether everyone
 //! must use two-factor sign-in, and where the audit log's daily record is emailed.
 
-use crate::AppState;
-use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{field_label, run, sentence};
-use crate::ui::{Choice, FormErrors, PageContext, render, render_status};
+use crate::state::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::form::{Choice, FormErrors, Outcome, REGIONS, answer};
+use crate::ui::kit::{PageContext, field_label, page, render, run, sentence};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use serde::Deserialize;
@@ -22,13 +20,6 @@ use steward_core::{Permission, Region};
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/settings", get(settings_page).post(save))
 }
-
-/// The regions, for the radios.
-const REGIONS: [Choice; 3] = [
-    Choice { value: "england-and-wales", label: "England and Wales", hint: "" },
-    Choice { value: "scotland", label: "Scotland", hint: "" },
-    Choice { value: "northern-ireland", label: "Northern Ireland", hint: "" },
-];
 
 /// The settings form, as sent.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -138,10 +129,14 @@ async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response 
     let result = run(move || {
         let ctx = &session.ctx;
         app.require(ctx, Permission::ManageSettings, "settings", "organisation")?;
+        let refused = |errors: FormErrors, form: SettingsForm| {
+            let require_2fa = form.require_2fa.is_some();
+            let page = page(&app, &session, "settings");
+            Outcome::refused(&SettingsPage { page, errors, form, require_2fa, regions: REGIONS, can_edit_checklists })
+        };
         let (errors, region) = check(&form);
         let (Some(region), true) = (region, errors.is_empty()) else {
-            let two_factor = form.require_2fa.is_some();
-            return Ok(Some((page(&app, &session, "settings"), errors, form, two_factor)));
+            return Ok(refused(errors, form));
         };
         let current = app.org_settings()?;
         let name = form.org_name.trim();
@@ -155,10 +150,8 @@ async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response 
             match app.set_dpo_contact(ctx, &form.dpo_name, &form.dpo_email) {
                 Ok(()) => {}
                 Err(AppError::Invalid(fe)) => {
-                    let mut errors = FormErrors::new();
-                    errors.add(fe.field.clone(), sentence(&field_label(&fe.field), &fe.message));
-                    let two_factor = form.require_2fa.is_some();
-                    return Ok(Some((page(&app, &session, "settings"), errors, form, two_factor)));
+                    let errors = FormErrors::one(fe.field.clone(), sentence(&field_label(&fe.field), &fe.message));
+                    return Ok(refused(errors, form));
                 }
                 Err(e) => return Err(e),
             }
@@ -171,17 +164,10 @@ async fn save(State(s): State<AppState>, f: CsrfForm<SettingsForm>) -> Response 
         if want_2fa != app.two_factor_enforced()? {
             app.set_two_factor_enforced(ctx, want_2fa)?;
         }
-        Ok(None)
+        Ok(Outcome::done("/settings?saved=1"))
     })
     .await;
-    match result {
-        Ok(None) => redirect("/settings?saved=1"),
-        Ok(Some((page, errors, form, require_2fa))) => render_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &SettingsPage { page, errors, form, require_2fa, regions: REGIONS, can_edit_checklists },
-        ),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 #[cfg(test)]

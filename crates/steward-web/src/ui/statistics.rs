@@ -3,12 +3,10 @@
 //! and text labels; the monthly table is its accessible equivalent), a year selector
 //! and a CSV download. Counts only, no personal data.
 
-use crate::AppState;
+use crate::state::AppState;
 use crate::session::SignedIn;
-use crate::ui::auth::page;
-use crate::ui::pages::run;
-use crate::ui::requests::kind_label;
-use crate::ui::{PageContext, error_page, long_date, render};
+use crate::ui::requests::words::kind_label;
+use crate::ui::kit::{PageContext, error_page, long_date, page, render, run};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};

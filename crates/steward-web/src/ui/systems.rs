@@ -3,18 +3,15 @@
 //! these entries and approved erasures make a task for each one that holds the person's
 //! data. Everyone signed in may read it; administrators and the DPO change it.
 
-use crate::AppState;
-use crate::session::{CsrfForm, SignedIn, redirect};
-use crate::ui::auth::page;
-use crate::ui::pages::{run, sentence, uk_time};
-use crate::ui::{Choice, FormErrors, PageContext, render, render_status};
+use crate::state::AppState;
+use crate::session::{CsrfForm, SignedIn};
+use crate::ui::form::{Choice, DoneQuery, FormErrors, Outcome, Pairs, answer};
+use crate::ui::kit::{PageContext, page, render, run, sentence, uk_time};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use serde::Deserialize;
 use steward_app::AppError;
 use steward_app::erasure::{NewSystem, System, SystemKind};
 use steward_core::Permission;
@@ -37,12 +34,6 @@ const KINDS: [Choice; 2] = [
     },
 ];
 
-type Pairs = Vec<(String, String)>;
-
-fn value<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs.iter().find(|(k, _)| k == name).map_or("", |(_, v)| v.as_str())
-}
-
 /// What was typed into the system form.
 #[derive(Debug, Clone, Default)]
 struct SystemForm {
@@ -57,12 +48,12 @@ struct SystemForm {
 impl SystemForm {
     fn from_pairs(p: &Pairs) -> Self {
         Self {
-            name: value(p, "name").trim().into(),
-            kind: value(p, "kind").into(),
-            holds_all: !value(p, "holds_all_subjects").is_empty(),
-            contact: value(p, "contact").into(),
-            notes: value(p, "notes").into(),
-            retired: !value(p, "retired").is_empty(),
+            name: p.trimmed("name").into(),
+            kind: p.value("kind").into(),
+            holds_all: p.ticked("holds_all_subjects"),
+            contact: p.value("contact").into(),
+            notes: p.value("notes").into(),
+            retired: p.ticked("retired"),
         }
     }
 
@@ -113,9 +104,7 @@ fn form_errors(e: AppError) -> Result<FormErrors, AppError> {
                 "notes" => ("notes", "The notes"),
                 _ => ("name", "The name"),
             };
-            let mut errors = FormErrors::new();
-            errors.add(id, sentence(label, &fe.message));
-            Ok(errors)
+            Ok(FormErrors::one(id, sentence(label, &fe.message)))
         }
         other => Err(other),
     }
@@ -143,7 +132,8 @@ struct ListPage {
     kinds: [Choice; 2],
 }
 
-fn kind_label(k: SystemKind) -> &'static str {
+/// A register entry's kind, in words.
+pub fn kind_label(k: SystemKind) -> &'static str {
     match k {
         SystemKind::System => "Our system",
         SystemKind::Processor => "Processor",
@@ -177,32 +167,20 @@ fn list_page(
     })
 }
 
-/// `?done=` after a change.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct DoneQuery {
-    done: String,
-}
-
-fn flash(done: &str) -> Option<String> {
-    match done {
-        "added" => Some("Added to the register".into()),
-        "saved" => Some("Changes saved".into()),
-        _ => None,
-    }
-}
+/// The message after a change.
+const DONE: &[(&str, &str)] = &[("added", "Added to the register"), ("saved", "Changes saved")];
 
 async fn list(
     State(s): State<AppState>,
     SignedIn(session): SignedIn,
     q: Result<Query<DoneQuery>, QueryRejection>,
 ) -> Response {
-    let done = q.map(|Query(q)| q.done).unwrap_or_default();
+    let done = q.map(|Query(q)| q).unwrap_or_default();
     let app = s.app.clone();
     let form = SystemForm { kind: "system".into(), ..SystemForm::default() };
     match run(move || list_page(&app, &session, FormErrors::new(), form)).await {
         Ok(mut p) => {
-            p.page.flash = flash(&done);
+            p.page.flash = done.flash(DONE);
             render(&p)
         }
         Err(r) => r,
@@ -217,19 +195,15 @@ async fn create(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
         app.require(&session.ctx, Permission::ManageRegisters, "system", "")?;
         let errors = match form.to_new() {
             Ok(input) => match app.create_system(&session.ctx, input) {
-                Ok(_) => return Ok(None),
+                Ok(_) => return Ok(Outcome::done("/systems?done=added")),
                 Err(e) => form_errors(e)?,
             },
             Err(errors) => errors,
         };
-        Ok(Some(list_page(&app, &session, errors, form)?))
+        Ok(Outcome::refused(&list_page(&app, &session, errors, form)?))
     })
     .await;
-    match result {
-        Ok(None) => redirect("/systems?done=added"),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }
 
 #[derive(Template)]
@@ -281,17 +255,13 @@ async fn update(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
         app.require(&session.ctx, Permission::ManageRegisters, "system", &id)?;
         let errors = match form.to_new() {
             Ok(input) => match app.update_system(&session.ctx, &id, input) {
-                Ok(_) => return Ok(None),
+                Ok(_) => return Ok(Outcome::done("/systems?done=saved")),
                 Err(e) => form_errors(e)?,
             },
             Err(errors) => errors,
         };
-        Ok(Some(edit_for(&app, &session, &id, errors, Some(form))?))
+        Ok(Outcome::refused(&edit_for(&app, &session, &id, errors, Some(form))?))
     })
     .await;
-    match result {
-        Ok(None) => redirect("/systems?done=saved"),
-        Ok(Some(p)) => render_status(StatusCode::UNPROCESSABLE_ENTITY, &p),
-        Err(r) => r,
-    }
+    answer(result)
 }

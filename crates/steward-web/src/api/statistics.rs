@@ -1,14 +1,21 @@
 //! The statistics API: the board's figures about rights requests (counts, medians and
 //! shares on time; no personal data).
 
-use crate::error::{ApiError, ErrorBody};
-use crate::{AppState, api::Authed, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, blocking};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
+use axum::routing::get;
 use serde::Deserialize;
 use steward_app::statistics::{Statistics, StatisticsQuery};
-use utoipa::IntoParams;
+use utoipa::{IntoParams, OpenApi};
+
+/// The routes, relative to `/api/v1`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new().route("/statistics", get(statistics))
+}
 
 /// Which figures.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -45,3 +52,11 @@ pub async fn statistics(
     let today = steward_app::requests::uk_today();
     Ok(Json(blocking(move || app.request_statistics(&ctx, &query, today)).await?))
 }
+
+/// The OpenAPI description of this area.
+#[derive(OpenApi)]
+#[openapi(
+    paths(statistics),
+    tags((name = "statistics", description = "Figures about rights requests for the board"))
+)]
+pub struct Doc;

@@ -1,11 +1,11 @@
-//! The JSON API for importing the records inventory from a CSV file (under `/api/v1`,
-//! merged into the main API): a dry run that checks every row, and the real import that
-//! adds every row or none. The body is the CSV file itself, up to
+//! Importing the records inventory from a CSV file: a dry run that checks every row,
+//! and the real import that adds every row or none. The body is the CSV file itself, up to
 //! [`MAX_IMPORT_BYTES`](steward_app::record_import::MAX_IMPORT_BYTES).
 
-use crate::api::Authed;
-use crate::error::{ApiError, ErrorBody, ErrorDetail};
-use crate::{AppState, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, ErrorDetail, blocking};
+use crate::files::over_limit;
+use crate::state::AppState;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -107,13 +107,7 @@ pub async fn import_records(
         return Err(too_large());
     }
     let bytes = axum::body::to_bytes(body, MAX_IMPORT_BYTES).await.map_err(|e| {
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        let mut over = false;
-        while let Some(err) = source {
-            over |= err.is::<http_body_util::LengthLimitError>();
-            source = err.source();
-        }
-        if over {
+        if over_limit(&e) {
             too_large()
         } else {
             ApiError::new(StatusCode::BAD_REQUEST, "bad_request", "the body could not be read")
@@ -134,8 +128,8 @@ pub async fn import_records(
     Ok((status, Json(report)).into_response())
 }
 
-/// The OpenAPI document of these routes, merged into the API's.
+/// The OpenAPI description of this area.
 #[derive(OpenApi)]
 #[openapi(paths(import_records), components(schemas(ImportReport, ImportRefused)),
     tags((name = "retention", description = "The records inventory and its retention schedule")))]
-pub struct ImportDoc;
+pub struct Doc;

@@ -1,10 +1,10 @@
-//! The JSON API for the retention schedule and the records inventory (under `/api/v1`,
-//! merged into the main API): the schedule in force, its versions, checking and saving
-//! it; records with their computed destroy-by dates, and changes to their facts.
+//! The retention schedule and the records inventory: the schedule in force, its
+//! versions, checking and saving it; records with their computed destroy-by dates, and
+//! changes to their facts.
 
-use crate::api::Authed;
-use crate::error::{ApiError, ErrorBody, JsonObject};
-use crate::{AppState, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, JsonObject, blocking};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -226,11 +226,11 @@ pub async fn list_templates(Authed(_ctx): Authed) -> Json<TemplateList> {
     })
 }
 
-/// The OpenAPI document of these routes, merged into the API's.
+/// The OpenAPI description of this area.
 #[derive(OpenApi)]
 #[openapi(
     paths(list_records, create_record, get_record, update_record, get_schedule, save_schedule, check_schedule,
         use_template, list_versions, list_templates),
     tags((name = "retention", description = "The retention schedule and the records inventory"))
 )]
-pub struct RecordsDoc;
+pub struct Doc;

@@ -1,29 +1,20 @@
-//! The JSON API for searching files for a request's subject (under `/api/v1`, merged
-//! into the main API): upload mailboxes, documents and archives to search, list the
-//! searches, open one with its hits and proposed redactions, and record the reviewer's
-//! choices (into the response pack; accept or reject each redaction).
+//! Searching files for a request's subject: upload mailboxes, documents and archives to
+//! search, list the searches, open one with its hits and proposed redactions, and
+//! record the reviewer's choices (into the response pack; accept or reject each
+//! redaction).
 
-use crate::api::Authed;
-use crate::error::{ApiError, ErrorBody, JsonObject};
-use crate::{AppState, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, JsonObject, blocking};
+use crate::state::AppState;
 use axum::Json;
-use axum::extract::multipart::{Multipart, MultipartError, MultipartRejection};
+use crate::files::{SCAN_BODY_LIMIT, read_scan_upload};
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Serialize;
-use steward_app::scans::{
-    MAX_SCAN_BYTES, MAX_SCAN_FILES, NewScan, ScanDocumentReview, ScanDocumentView, ScanFile, ScanSummary, ScanView,
-};
+use steward_app::scans::{ScanDocumentReview, ScanDocumentView, ScanSummary, ScanView};
 use utoipa::{OpenApi, ToSchema};
-
-/// The largest body of a search upload: the files' limit and room for the form's parts.
-pub const SCAN_BODY_LIMIT: usize = MAX_SCAN_BYTES as usize + 2 * 1024 * 1024;
-
-/// Whether a request is a search upload (its body limit is [`SCAN_BODY_LIMIT`]).
-pub fn is_scan_upload(method: &axum::http::Method, path: &str) -> bool {
-    method == axum::http::Method::POST && path.contains("/requests/") && path.ends_with("/scans")
-}
 
 /// The routes, relative to `/api/v1`.
 pub fn routes() -> axum::Router<AppState> {
@@ -34,80 +25,6 @@ pub fn routes() -> axum::Router<AppState> {
         )
         .route("/requests/{id}/scans/{scan}", get(get_scan))
         .route("/requests/{id}/scans/{scan}/documents/{doc}", post(review_document))
-}
-
-/// 413 for files over the limit.
-pub fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        format!(
-            "the files are larger than the limit of {} MB for one search; search them in several goes",
-            MAX_SCAN_BYTES / 1_048_576
-        ),
-    )
-    .field("file")
-}
-
-fn limit_or(e: MultipartError, message: &str) -> ApiError {
-    // The body limit shows either as multer's own status or as a length-limit error
-    // somewhere down the chain of sources.
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-    let mut over = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-    while let Some(err) = source {
-        over |= err.is::<http_body_util::LengthLimitError>();
-        source = err.source();
-    }
-    if over { too_large() } else { ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message.to_string()) }
-}
-
-/// Read a search upload: `file` parts (one per file; repeat the part) and optional
-/// `system_id` and `system` parts naming where the files came from. Other parts are
-/// ignored.
-pub async fn read_scan_upload(mut mp: Multipart) -> Result<NewScan, ApiError> {
-    let mut scan = NewScan::default();
-    let mut total = 0usize;
-    while let Some(mut field) =
-        mp.next_field().await.map_err(|e| limit_or(e, "the body is not readable multipart/form-data"))?
-    {
-        match field.name() {
-            Some("file") => {
-                let name = field.file_name().unwrap_or("").to_string();
-                let mut bytes = Vec::new();
-                while let Some(chunk) = field.chunk().await.map_err(|e| limit_or(e, "a file part could not be read"))? {
-                    total += chunk.len();
-                    if total > MAX_SCAN_BYTES as usize {
-                        return Err(too_large());
-                    }
-                    bytes.extend_from_slice(&chunk);
-                }
-                // A browser sends an empty, nameless part when no file was chosen.
-                if name.is_empty() && bytes.is_empty() {
-                    continue;
-                }
-                if scan.files.len() == MAX_SCAN_FILES {
-                    return Err(ApiError::new(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "invalid",
-                        format!("search at most {MAX_SCAN_FILES} files at once (put more in a zip archive)"),
-                    )
-                    .field("files"));
-                }
-                scan.files.push(ScanFile { name, bytes });
-            }
-            Some(part @ ("system_id" | "system")) => {
-                let is_id = part == "system_id";
-                let text = field.text().await.map_err(|e| limit_or(e, "the system part could not be read"))?;
-                if is_id {
-                    scan.system_id = Some(text.trim().to_string()).filter(|s| !s.is_empty());
-                } else {
-                    scan.system = text;
-                }
-            }
-            _ => {}
-        }
-    }
-    Ok(scan)
 }
 
 /// Search files for the subject of a request, as `multipart/form-data`: one `file` part
@@ -203,7 +120,7 @@ pub async fn review_document(
     Ok(Json(blocking(move || app.review_scan_document(&ctx, &id, &scan, &doc, review)).await?))
 }
 
-/// The OpenAPI document of these routes, merged into the API's.
+/// The OpenAPI description of this area.
 #[derive(OpenApi)]
 #[openapi(paths(run_scan, list_scans, get_scan, review_document))]
-pub struct ScansDoc;
+pub struct Doc;

@@ -2,14 +2,24 @@
 //! a letter rendered for a request (audited, as it shows the requester's name and
 //! address).
 
-use crate::error::{ApiError, ErrorBody, JsonObject};
-use crate::{AppState, api::Authed, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, JsonObject, blocking};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::routing::{get, post, put};
 use serde::{Deserialize, Serialize};
 use steward_app::letters::{LetterKind, LetterTemplate, RenderedLetter, VARIABLES, Variable};
-use utoipa::ToSchema;
+use utoipa::{OpenApi, ToSchema};
+
+/// The routes, relative to `/api/v1`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/letters", get(list_letters))
+        .route("/letters/{name}", put(update_letter).delete(restore_letter))
+        .route("/requests/{id}/letters/{name}", post(render_letter))
+}
 
 fn no_such_letter() -> ApiError {
     let names: Vec<&str> = LetterKind::ALL.iter().map(|k| k.as_str()).collect();
@@ -93,3 +103,11 @@ pub async fn render_letter(
     let app = s.app.clone();
     Ok(Json(blocking(move || app.render_letter(&ctx, &id, kind)).await?))
 }
+
+/// The OpenAPI description of this area.
+#[derive(OpenApi)]
+#[openapi(
+    paths(list_letters, update_letter, restore_letter, render_letter),
+    tags((name = "letters", description = "Letters to requesters: templates the DPO may reword, rendered for a request"))
+)]
+pub struct Doc;

@@ -1,11 +1,35 @@
-//! The OpenAPI document served at `/api/v1/openapi.json`: the handlers' annotations,
-//! merged, then completed in one place so that it describes every answer the API
-//! really gives: the shared error responses on every operation, and response schemas
-//! that accept the fields really returned.
+//! The OpenAPI document served at `/api/v1/openapi.json`: every area's annotations
+//! merged into the document's own description, then completed in one place so that it
+//! describes every answer the API really gives: the shared error responses on every
+//! operation, and response schemas that accept the fields really returned.
 
+use crate::error::{ErrorBody, ErrorDetail};
 use serde_json::{Map, Value, json};
-use std::sync::OnceLock;
-use utoipa::OpenApi;
+use steward_app::Tombstone;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+/// Bearer-token authentication, which every secured operation names.
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The document's own description, which every area's is merged into.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Steward API", description = "Data protection management: the encrypted subject vault, erasure, audit log and access tokens."),
+    components(schemas(ErrorBody, ErrorDetail, Tombstone)),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
 
 /// The error responses every operation may give, with why; added to each operation
 /// that does not already describe them. `401` and `403` only where a token is needed,
@@ -23,19 +47,13 @@ const SHARED_ERRORS: &[(&str, &str)] = &[
     ("503", "The database is busy or unreachable; try again shortly"),
 ];
 
-/// The document, built once.
-pub fn document() -> &'static Value {
-    static DOC: OnceLock<Value> = OnceLock::new();
-    DOC.get_or_init(build)
-}
-
-fn build() -> Value {
-    let mut doc = crate::api::ApiDoc::openapi();
-    doc.merge(crate::api_work::WorkDoc::openapi());
-    doc.merge(crate::api_records::RecordsDoc::openapi());
-    doc.merge(crate::api_disposals::DisposalsDoc::openapi());
-    doc.merge(crate::api_import::ImportDoc::openapi());
-    doc.merge(crate::api_scans::ScansDoc::openapi());
+/// The whole document: `areas` (each area's annotations) merged into the document's
+/// own description, completed with the shared errors.
+pub fn complete(areas: Vec<utoipa::openapi::OpenApi>) -> Value {
+    let mut doc = ApiDoc::openapi();
+    for area in areas {
+        doc.merge(area);
+    }
     let mut v = match serde_json::to_value(&doc) {
         Ok(v) => v,
         Err(e) => {
@@ -49,7 +67,7 @@ fn build() -> Value {
     v
 }
 
-/// Add [`SHARED_ERRORS`] to every operation, each as an [`crate::error::ErrorBody`].
+/// Add [`SHARED_ERRORS`] to every operation, each as an [`ErrorBody`].
 fn add_shared_errors(doc: &mut Value) {
     let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
     for (path, item) in paths.iter_mut() {
@@ -137,57 +155,4 @@ fn open_closed_refs_in_all_of(doc: &mut Value) {
         }
     }
     walk(doc, &schemas);
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_operation_documents_the_shared_errors() {
-        let doc = document();
-        let paths = doc["paths"].as_object().expect("paths");
-        assert!(paths.len() > 40);
-        for (path, item) in paths {
-            for (method, op) in item.as_object().expect("path item") {
-                let responses = op["responses"].as_object().expect("responses");
-                for status in ["400", "404", "422", "503"] {
-                    assert!(responses.contains_key(status), "{method} {path} lacks {status}");
-                }
-                if op.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty()) {
-                    assert!(responses.contains_key("401") && responses.contains_key("403"), "{method} {path}");
-                }
-                if op.get("requestBody").is_some() {
-                    assert!(responses.contains_key("415"), "{method} {path}");
-                }
-                for (status, r) in responses {
-                    assert!(!r["description"].as_str().unwrap_or_default().is_empty(), "{method} {path} {status}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn parameters_are_where_the_handlers_read_them() {
-        let doc = document();
-        for (path, item) in doc["paths"].as_object().expect("paths") {
-            for (method, op) in item.as_object().expect("path item") {
-                for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
-                    let (name, place) = (p["name"].as_str().unwrap_or_default(), p["in"].as_str().unwrap_or_default());
-                    let in_template = path.contains(&format!("{{{name}}}"));
-                    assert_eq!(place == "path", in_template, "{method} {path}: {name} is documented in {place}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_flattened_closed_struct_accepts_the_fields_beside_it() {
-        let doc = document();
-        let event_view = &doc["components"]["schemas"]["EventView"];
-        let text = event_view.to_string();
-        assert!(!text.contains("\"additionalProperties\":false"), "{text}");
-        // The request body itself still refuses unknown fields.
-        assert_eq!(doc["components"]["schemas"]["RequestEvent"]["additionalProperties"], Value::Bool(false));
-    }
 }

@@ -1,11 +1,10 @@
-//! The disposal API (under `/api/v1`, merged into the main API): the disposals the daily
-//! sweep found, the DPO's approval of a month's list, tasks assigned and confirmed, and
+//! Disposals: the disposals the daily sweep found, the DPO's approval of a month's list, tasks assigned and confirmed, and
 //! the destruction certificate as JSON or CSV. Sources: UK GDPR Art 5(1)(e) and 5(2);
 //! ICO guidance on storage limitation.
 
-use crate::api::Authed;
-use crate::error::{ApiError, ErrorBody, JsonObject};
-use crate::{AppState, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, JsonObject, blocking};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -173,10 +172,10 @@ pub async fn certificate(
         .into_response())
 }
 
-/// The OpenAPI document of these routes, merged into the API's.
+/// The OpenAPI description of this area.
 #[derive(OpenApi)]
 #[openapi(
     paths(list_disposals, get_disposal, approve, assign, confirm, certificate),
     tags((name = "disposals", description = "Records past their retention date: approval, destruction and certificates"))
 )]
-pub struct DisposalsDoc;
+pub struct Doc;

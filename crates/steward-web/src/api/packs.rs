@@ -1,55 +1,39 @@
-//! API handlers for subjects' case notes and documents, the exemptions catalogue, the
-//! review of a request's response pack and the packs themselves (routes in `api.rs`).
+//! Subjects' case notes and documents, the exemptions catalogue, the review of a
+//! request's response pack and the packs themselves.
 
-use crate::api::Authed;
-use crate::error::{ApiError, ErrorBody, JsonObject};
-use crate::{AppState, blocking};
+use crate::api::kit::Authed;
+use crate::error::{ApiError, ErrorBody, JsonObject, blocking};
+use crate::state::AppState;
 use axum::Json;
+use crate::files::{attachment, pack_download, read_upload};
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
 use serde::Serialize;
 use steward_app::packs::{BuiltPack, PackDecision, PackInfo, PackItemReview, PackReview};
-use steward_app::records::{DocumentInfo, MAX_DOCUMENT_BYTES, NewDocument, NewNote, NoteView};
+use steward_app::records::{DocumentInfo, NewNote, NoteView};
 use steward_core::exemption::{EXEMPTIONS, Exemption};
-use utoipa::ToSchema;
+use utoipa::{OpenApi, ToSchema};
 
-/// Media types a document may be served as; anything else is served as
-/// `application/octet-stream`, so an uploaded web page or script never runs in Steward's origin.
-const SAFE_TYPES: [&str; 12] = [
-    "application/pdf",
-    "image/png",
-    "image/jpeg",
-    "image/gif",
-    "image/webp",
-    "text/plain",
-    "text/csv",
-    "application/msword",
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "application/vnd.ms-excel",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "application/vnd.oasis.opendocument.text",
-];
-
-/// A download response: attachment, never sniffed, never run.
-pub fn attachment(filename: &str, media_type: &str, bytes: Vec<u8>) -> Response {
-    let media_type = if SAFE_TYPES.contains(&media_type) { media_type } else { "application/octet-stream" };
-    let ascii: String =
-        filename.chars().map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' { c } else { '_' }).collect();
-    let mut resp = (StatusCode::OK, bytes).into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(media_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{ascii}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp
+/// The routes, relative to `/api/v1`.
+pub fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/exemptions", get(list_exemptions))
+        .route("/subjects/{id}/notes", post(add_note).get(list_notes))
+        .route(
+            "/subjects/{id}/documents",
+            post(upload_document)
+                .get(list_documents)
+                .layer(axum::extract::DefaultBodyLimit::max(crate::state::BODY_LIMIT * 4)),
+        )
+        .route("/subjects/{id}/documents/{doc}", get(get_document))
+        .route("/requests/{id}/pack-items", get(pack_review).post(set_pack_item))
+        .route("/requests/{id}/pack-items/{item}", delete(clear_pack_item))
+        .route("/requests/{id}/pack", post(build_pack))
+        .route("/requests/{id}/packs", get(list_packs))
+        .route("/requests/{id}/packs/{pack}", get(download_pack))
 }
 
 /// The exemptions catalogue.
@@ -110,64 +94,6 @@ pub async fn list_notes(
 pub struct DocumentList {
     /// Oldest first, without contents.
     pub documents: Vec<DocumentInfo>,
-}
-
-fn too_large() -> ApiError {
-    ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "too_large",
-        format!("the document is larger than the limit of {MAX_DOCUMENT_BYTES} bytes"),
-    )
-    .field("file")
-}
-
-/// Read the `file` part (and an optional `source` part) of a document upload.
-pub async fn read_upload(mut mp: Multipart) -> Result<NewDocument, ApiError> {
-    let bad = |m: &str| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m.to_string());
-    let mut doc: Option<NewDocument> = None;
-    let mut source = None;
-    let limit_or = |e: axum::extract::multipart::MultipartError, m: &str| {
-        // The body limit shows either as multer's own status or as a length-limit error
-        // somewhere down the chain of sources.
-        let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&e);
-        let mut over = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-        while let Some(err) = source {
-            over |= err.is::<http_body_util::LengthLimitError>();
-            source = err.source();
-        }
-        if over { too_large() } else { bad(m) }
-    };
-    while let Some(mut field) =
-        mp.next_field().await.map_err(|e| limit_or(e, "the body is not readable multipart/form-data"))?
-    {
-        match field.name() {
-            Some("file") => {
-                let filename = field.file_name().unwrap_or("").to_string();
-                let media_type = field.content_type().map(str::to_string);
-                let mut content = Vec::new();
-                while let Some(chunk) =
-                    field.chunk().await.map_err(|e| limit_or(e, "the file part could not be read"))?
-                {
-                    if content.len() + chunk.len() > MAX_DOCUMENT_BYTES {
-                        return Err(too_large());
-                    }
-                    content.extend_from_slice(&chunk);
-                }
-                doc = Some(NewDocument { filename, media_type, source: None, content });
-            }
-            Some("source") => {
-                let text = field.text().await.map_err(|_| bad("the source part could not be read"))?;
-                source = Some(text);
-            }
-            _ => {}
-        }
-    }
-    let mut doc = doc.ok_or_else(|| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", "send the document as a part named file")
-            .field("file")
-    })?;
-    doc.source = source;
-    Ok(doc)
 }
 
 /// Upload a document about a subject as `multipart/form-data` with the file in a part
@@ -332,9 +258,20 @@ pub async fn download_pack(
     Ok(pack_download(&info, zip))
 }
 
-/// The download response of a pack.
-pub fn pack_download(info: &PackInfo, zip: Vec<u8>) -> Response {
-    let mut resp = attachment(&format!("response-pack-{}.zip", info.id), "application/pdf", zip);
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
-    resp
-}
+/// The OpenAPI description of this area.
+#[derive(OpenApi)]
+#[openapi(paths(
+    list_exemptions,
+    add_note,
+    list_notes,
+    upload_document,
+    list_documents,
+    get_document,
+    pack_review,
+    set_pack_item,
+    clear_pack_item,
+    build_pack,
+    list_packs,
+    download_pack
+))]
+pub struct Doc;

@@ -1,11 +1,11 @@
-//! The JSON API for working a request and what its outcome does (under `/api/v1`, merged
-//! into the main API): checklist steps, the search log, assignment, rectification,
-//! erasure tasks and certificates, legal holds, restrictions and the register of
-//! systems and processors.
+//! Working a request and what its outcome does: checklist steps, the search log,
+//! assignment, rectification, erasure tasks and certificates, legal holds, restrictions,
+//! the register of systems and processors, and the request checklists.
 
-use crate::api::Authed;
-use crate::error::{ApiError, ErrorBody, JsonObject};
-use crate::{AppState, blocking};
+use crate::api::kit::Authed;
+use crate::api::requests::RequestDetail;
+use crate::error::{ApiError, ErrorBody, JsonObject, blocking};
+use crate::state::AppState;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -17,7 +17,6 @@ use steward_app::checklists::{ChecklistView, NewSearch, SearchView};
 use steward_app::erasure::{
     ErasureCertificate, ErasureTask, Hold, NewHold, NewSystem, Restriction, RestrictionGround, System, TaskConfirmation,
 };
-use steward_app::requests::RequestView;
 use steward_core::subject::SubjectPatch;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -124,7 +123,7 @@ pub struct StepUpdate {
     pub done: bool,
 }
 
-fn steps(rows: Vec<steward_store::StepRow>) -> StepList {
+fn steps(rows: Vec<steward_app::StepRow>) -> StepList {
     StepList {
         steps: rows
             .into_iter()
@@ -212,17 +211,17 @@ pub struct Assignee {
 /// Assign a request to a user (a caseworker also gets access to its subject), or unassign.
 #[utoipa::path(put, path = "/api/v1/requests/{id}/assignee", tag = "requests", request_body = Assignee,
     security(("bearer" = [])), params(("id" = String, Path, description = "Request id")),
-    responses((status = 200, body = RequestView), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    responses((status = 200, body = RequestDetail), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn assign(
     State(s): State<AppState>,
     Authed(ctx): Authed,
     Path(id): Path<String>,
     body: JsonObject<Assignee>,
-) -> Result<Json<RequestView>, ApiError> {
+) -> Result<Json<RequestDetail>, ApiError> {
     let JsonObject(a) = body;
     let app = s.app.clone();
-    Ok(Json(blocking(move || app.assign_request(&ctx, &id, a.user_id.as_deref())).await?))
+    Ok(Json(blocking(move || app.assign_request(&ctx, &id, a.user_id.as_deref())).await?.into()))
 }
 
 /// Correct the subject's record under a rectification request (UK GDPR Art 16). The
@@ -530,7 +529,7 @@ pub async fn lift_restriction(
     Ok(Json(RestrictionStatus { restricted: false, restriction: None }))
 }
 
-/// The OpenAPI document of these routes, merged into the API's.
+/// The OpenAPI description of this area.
 #[derive(OpenApi)]
 #[openapi(
     paths(list_steps, set_step, list_searches, add_search, assign, rectify, list_tasks, add_task, confirm_task,
@@ -540,4 +539,4 @@ pub async fn lift_restriction(
         (name = "registers", description = "Systems and processors that hold personal data"),
         (name = "holds", description = "Legal holds: nothing they cover is erased or disposed of"))
 )]
-pub struct WorkDoc;
+pub struct Doc;
