@@ -67,8 +67,8 @@ fn tokens(db: &TestDb) {
         TokenRow { token_hash: steward_crypto::token_hash("stw_another"), ..payroll.clone() },
     ] {
         match s.insert_token(&dup, &event("token.create", "token", &dup.id)) {
-            Err(StoreError::Conflict(_)) => {}
-            other => panic!("a duplicate token must be a Conflict, got {other:?}"),
+            Err(StoreError::Constraint(_)) => {}
+            other => panic!("a duplicate token must be a Constraint error, got {other:?}"),
         }
     }
     assert_eq!(s.tokens().unwrap().len(), 2);
@@ -163,7 +163,7 @@ fn users_and_sessions(db: &TestDb) {
         Err(StoreError::Conflict(_))
     ));
     let dup = user_row("dana.okafor@example.org");
-    assert!(matches!(s.insert_user(&dup, &event("user.invite", "user", &dup.id)), Err(StoreError::Conflict(_))));
+    assert!(matches!(s.insert_user(&dup, &event("user.invite", "user", &dup.id)), Err(StoreError::Constraint(_))));
     assert_eq!(s.user_count().unwrap(), 1);
     let mut read = s.user_by_email("dana.okafor@example.org").unwrap().expect("found");
     assert!(read == dana, "reads back field for field");

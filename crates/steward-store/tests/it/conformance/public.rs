@@ -108,8 +108,8 @@ fn public_submissions(db: &TestDb) {
         SubmissionRow { reference: "SR-2026-NEW222".into(), ..third.clone() },
     ] {
         match s.insert_submission(&dup, &public_event("submission.create", &dup.id)) {
-            Err(StoreError::Conflict(_)) => {}
-            other => panic!("a duplicate submission must be a Conflict, got {other:?}"),
+            Err(StoreError::Constraint(_)) => {}
+            other => panic!("a duplicate submission must be a Constraint error, got {other:?}"),
         }
     }
     assert_eq!(head_seq(s), head2);

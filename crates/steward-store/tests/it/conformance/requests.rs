@@ -124,8 +124,8 @@ fn requests_insert_and_read(db: &TestDb) {
     // The same id twice is refused and writes nothing, not even its audit entry.
     let head1 = head_seq(s);
     match s.insert_request(&bare, &request_created(&bare)) {
-        Err(StoreError::Conflict(_)) => {}
-        other => panic!("a duplicate request id must be a Conflict, got {other:?}"),
+        Err(StoreError::Constraint(_)) => {}
+        other => panic!("a duplicate request id must be a Constraint error, got {other:?}"),
     }
     assert_eq!(head_seq(s), head1);
     assert_eq!(all_requests(s).len(), 2);
@@ -295,14 +295,14 @@ fn stale_request_event(db: &TestDb) {
     let stale_update = with_status(&q, "closed", "2026-03-06", "2026-03-06", &at(6, 9));
     match s.append_request_event(&stale, &stale_update, &event_recorded(&q, 2)) {
         Err(StoreError::Conflict(_)) => {}
-        other => panic!("a stale event must be a Conflict, got {other:?}"),
+        other => panic!("a stale event must be a Constraint error, got {other:?}"),
     }
     // Neither may an event skip ahead or go back to the start.
     for seq in [4, 1, 0] {
         match s.append_request_event(&RequestEventRow { seq, ..stale.clone() }, &stale_update, &event_recorded(&q, seq))
         {
             Err(StoreError::Conflict(_)) => {}
-            other => panic!("an event numbered {seq} after 2 must be a Conflict, got {other:?}"),
+            other => panic!("an event numbered {seq} after 2 must be a Constraint error, got {other:?}"),
         }
     }
     assert_eq!(all_requests(s), before, "refused events change nothing");

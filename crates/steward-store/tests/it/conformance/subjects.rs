@@ -130,7 +130,7 @@ fn update_subject(db: &TestDb) {
     stale.index_hashes = vec![email_hash("olivia@example.net")];
     match s.update_subject(&stale, &row.updated_at, &event("subject.update", "subject", &row.id)) {
         Err(StoreError::Conflict(_)) => {}
-        other => panic!("a stale update must be a Conflict, got {other:?}"),
+        other => panic!("a stale update must be a Constraint error, got {other:?}"),
     }
     assert_eq!(snapshot(s), before, "a refused update changes nothing, audit included");
     assert!(s.find_by_index(&email_hash("olivia@example.net"), 10).unwrap().is_empty());
@@ -254,8 +254,8 @@ fn failed_insert_is_atomic(db: &TestDb) {
     let mut second = sealed_row(&PEOPLE[1], &at(2, 9), &["volunteer"]);
     second.id = first.id.clone();
     match s.insert_subjects(&[first.clone(), second.clone()], &[created(&first.id), created(&second.id)]) {
-        Err(StoreError::Conflict(_)) => {}
-        other => panic!("a duplicate id must be a Conflict, got {other:?}"),
+        Err(StoreError::Constraint(_)) => {}
+        other => panic!("a duplicate id must be a Constraint error, got {other:?}"),
     }
     assert!(matches!(s.subject(&first.id).unwrap(), SubjectLookup::NotFound));
     assert!(s.find_by_index(&email_hash(PEOPLE[0].email), 10).unwrap().is_empty());
@@ -268,8 +268,8 @@ fn failed_insert_is_atomic(db: &TestDb) {
     let mut clash = sealed_row(&PEOPLE[3], &at(3, 9), &["tenant"]);
     clash.id = existing.id.clone();
     match s.insert_subjects(&[fresh.clone(), clash.clone()], &[created(&fresh.id), created(&clash.id)]) {
-        Err(StoreError::Conflict(_)) => {}
-        other => panic!("an id clash must be a Conflict, got {other:?}"),
+        Err(StoreError::Constraint(_)) => {}
+        other => panic!("an id clash must be a Constraint error, got {other:?}"),
     }
     assert!(matches!(s.subject(&fresh.id).unwrap(), SubjectLookup::NotFound));
     assert_eq!(found(s, &existing.id), existing);
@@ -307,7 +307,7 @@ fn links(db: &TestDb) {
     assert_eq!(head_seq(s), head0 + 3);
     match s.add_link(&link(&mum, &son, "parent_of", &at(3, 9)), &event("subject.link", "subject", &mum.id)) {
         Err(StoreError::Conflict(_)) => {}
-        other => panic!("a duplicate link must be a Conflict, got {other:?}"),
+        other => panic!("a duplicate link must be a Constraint error, got {other:?}"),
     }
     assert_eq!(head_seq(s), head0 + 3);
 
