@@ -49,7 +49,7 @@ pub async fn statistics(
     let Query(p) = q?;
     let query = StatisticsQuery { year: p.year, year_start: p.year_start, from: p.from, to: p.to };
     let app = s.app.clone();
-    let today = steward_app::requests::uk_today();
+    let today = app.today();
     Ok(Json(blocking(move || app.request_statistics(&ctx, &query, today)).await?))
 }
 

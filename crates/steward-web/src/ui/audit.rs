@@ -16,7 +16,7 @@ use serde::Deserialize;
 use steward_app::auth::SessionInfo;
 use steward_app::{App, AppResult, AuditFilter, VerifyReport};
 use steward_core::Permission;
-use steward_core::audit::format_time;
+use steward_core::audit::{Action, ObjectType, format_time};
 
 /// Entries per page.
 pub const PAGE_SIZE: usize = 50;
@@ -26,109 +26,24 @@ pub fn routes() -> axum::Router<AppState> {
     axum::Router::new().route("/audit", get(audit_page)).route("/audit/verify", post(verify))
 }
 
-/// Every action Steward records, with what it means in plain English.
-pub const ACTIONS: &[(&str, &str)] = &[
-    ("subject.create", "Added a subject"),
-    ("subject.view", "Viewed a subject"),
-    ("subject.view_name", "Saw a linked person's name"),
-    ("subject.search", "Searched for subjects"),
-    ("subject.update", "Changed a subject"),
-    ("subject.link", "Linked two subjects"),
-    ("subject.unlink", "Removed a link between subjects"),
-    ("subject.erase", "Erased a subject"),
-    ("subject.erase_reapplied", "Erased a subject again after a restore"),
-    ("submission.create", "Received a request or complaint"),
-    ("submission.view", "Viewed a request or complaint"),
-    ("submission.status", "Changed the status of a request or complaint"),
-    ("user.setup", "Set up Steward"),
-    ("user.create", "Created a user account"),
-    ("user.invite", "Invited a user"),
-    ("user.accept_invite", "Accepted an invitation"),
-    ("user.sign_in", "Signed in"),
-    ("user.sign_out", "Signed out"),
-    ("user.sign_out_everywhere", "Signed out everywhere"),
-    ("user.enrol_2fa", "Set up two-factor sign-in"),
-    ("user.reset_2fa", "Reset someone's two-factor sign-in"),
-    ("user.set_role", "Changed someone's role"),
-    ("user.set_training", "Recorded someone's training date"),
-    ("user.set_password", "Set someone's password"),
-    ("user.unlock", "Unlocked an account"),
-    ("user.revoke_sessions", "Ended someone's sessions"),
-    ("user.disable", "Disabled an account"),
-    ("user.enable", "Enabled an account"),
-    ("token.create", "Created an API token"),
-    ("token.revoke", "Revoked an API token"),
-    ("settings.update", "Changed settings"),
-    ("audit.verify", "Checked the audit log"),
-    ("audit.rekey", "Keyed the audit log (entries before it were written by an older Steward)"),
-    ("backup.export", "Made a backup"),
-    ("backup.restore", "Restored a backup"),
-];
+/// What an audit entry records, in plain English (the core's one table of actions).
+pub use steward_core::audit::action_label;
 
-/// Object types, for the filter.
-const OBJECT_TYPES: &[(&str, &str)] = &[
-    ("subject", "Subjects"),
-    ("submission", "Requests and complaints"),
-    ("user", "Users"),
-    ("token", "API tokens"),
-    ("settings", "Settings"),
-    ("audit", "Audit log"),
-    ("backup", "Backups"),
-    ("stats", "Statistics"),
-];
-
-/// What someone refused for want of `p` was trying to do, in plain English.
-fn refused(p: Permission) -> &'static str {
-    match p {
-        Permission::SubjectRead => "see someone's personal data",
-        Permission::SubjectCreate => "add a subject or log a request",
-        Permission::SubjectUpdate => "change a subject or a request",
-        Permission::SubjectErase => "erase a subject",
-        Permission::AuditRead => "read the audit log",
-        Permission::ManageAccess => "manage users or API tokens",
-        Permission::ManageSettings => "change settings",
-        Permission::ReadStatistics => "read statistics",
-        Permission::AssignCases => "give someone a case",
-        Permission::CheckSuppression => "check the marketing suppression list",
-        Permission::ManageSuppression => "add to the marketing suppression list",
-        Permission::ReadRegisters => "read the registers of systems and records",
-        Permission::ManageRegisters => "change the registers of systems and records",
-        Permission::ManageHolds => "place or lift a legal hold or a restriction",
-        Permission::ManageLetters => "change the wording of letters",
-        Permission::ManageRetention => "change the retention schedule or assign a disposal",
-        Permission::ManageChecklists => "change the steps requests follow",
-    }
-}
-
-/// The permission a refused action names: `denied_subject_read`, or the older form
-/// without separators (`subjectread`) that entries written before the names were
-/// stable carry.
-fn refused_permission(name: &str) -> Option<Permission> {
-    let name = name.strip_prefix("denied_").unwrap_or(name);
-    Permission::ALL.into_iter().find(|p| p.as_str() == name || p.as_str().replace('_', "") == name)
-}
-
-/// What an audit entry records, in plain English, from its action and outcome.
-/// Unknown actions are shown as they are (they are fixed names, never personal data).
-pub fn action_label(action: &str, outcome: &str) -> String {
-    if action == "user.sign_in" && outcome == "denied" {
-        return "Failed to sign in".into();
-    }
-    let known = ACTIONS.iter().find(|(a, _)| *a == action).map(|(_, l)| *l);
-    match (known, outcome) {
-        (Some(l), "success") => l.to_string(),
-        (Some(l), "failure") => format!("{l} (failed)"),
-        (Some(l), _) => format!("{l} (refused)"),
-        (None, "denied") => match refused_permission(action.rsplit('.').next().unwrap_or("")) {
-            Some(p) => format!("Was refused: tried to {}", refused(p)),
-            None if action.ends_with(".grant_dpo") => {
-                "Was refused: tried to give or change a data protection officer's rights".to_string()
-            }
-            None => "Was refused: tried to do something their role does not allow".to_string(),
-        },
-        (None, "failure") => format!("{action} (failed)"),
-        (None, _) => action.to_string(),
-    }
+/// The action filter's choices: every action Steward records, grouped by what it is
+/// about, each group and action in the order people read them.
+fn action_groups() -> Vec<OptGroup> {
+    ObjectType::ALL
+        .iter()
+        .filter_map(|&t| {
+            let mut options: Vec<Opt> = Action::ALL
+                .iter()
+                .filter(|a| a.object_type() == t)
+                .map(|a| Opt { value: a.as_str().to_string(), label: a.label().to_string() })
+                .collect();
+            options.sort_by(|a, b| a.label.cmp(&b.label));
+            (!options.is_empty()).then(|| OptGroup { label: t.label().to_string(), options })
+        })
+        .collect()
 }
 
 /// The filters, as sent in the address. Every value is an id or a fixed name.
@@ -172,6 +87,12 @@ struct Opt {
     label: String,
 }
 
+/// A group of choices in a list (`<optgroup>`).
+struct OptGroup {
+    label: String,
+    options: Vec<Opt>,
+}
+
 struct EntryRow {
     seq: i64,
     when: String,
@@ -207,6 +128,7 @@ struct AuditPage {
     q: AuditQuery,
     actors: Vec<Opt>,
     actions: Vec<Opt>,
+    action_groups: Vec<OptGroup>,
     object_types: Vec<Opt>,
     rows: Vec<EntryRow>,
     filtered: bool,
@@ -352,9 +274,14 @@ fn build(
         ("public".to_string(), "Member of the public (web form)".to_string()),
     ]);
     let actors = options(people, &q.actor, "Anyone");
-    let actions = options(ACTIONS.iter().map(|(a, l)| (a.to_string(), l.to_string())), &q.action, "Anything");
-    let object_types =
-        options(OBJECT_TYPES.iter().map(|(a, l)| (a.to_string(), l.to_string())), &q.object_type, "Any kind");
+    let action_groups = action_groups();
+    let listed = action_groups.iter().flat_map(|g| g.options.iter()).any(|o| o.value == q.action);
+    let actions = options(std::iter::empty(), if listed { "" } else { &q.action }, "Anything");
+    let object_types = options(
+        ObjectType::ALL.iter().map(|t| (t.as_str().to_string(), t.label().to_string())),
+        &q.object_type,
+        "Any kind",
+    );
     let verify = verify.map(|v| VerifyView {
         intact: v.problem.is_none(),
         entries: thousands(v.entries),
@@ -373,6 +300,7 @@ fn build(
             q,
             actors,
             actions,
+            action_groups,
             object_types,
             rows,
             filtered,
@@ -456,6 +384,7 @@ mod tests {
             q: AuditQuery::default(),
             actors: Vec::new(),
             actions: Vec::new(),
+            action_groups: Vec::new(),
             object_types: Vec::new(),
             rows: Vec::new(),
             filtered: false,

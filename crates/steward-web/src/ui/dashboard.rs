@@ -5,7 +5,7 @@
 use crate::session::SignedIn;
 use crate::state::AppState;
 use crate::ui::audit::action_label;
-use crate::ui::kit::{PageContext, actor_names, long_date, page, render, run, thousands, uk_time, uk_today, who};
+use crate::ui::kit::{PageContext, actor_names, long_date, page, render, run, thousands, uk_time , who};
 use crate::ui::requests::list::due_soon;
 use crate::ui::requests::words::kind_label;
 use crate::ui::retention::panel::{RetentionPanel, dashboard_panel};
@@ -156,7 +156,7 @@ fn request_tasks(app: &App, session: &SessionInfo) -> AppResult<Vec<AttentionIte
     if !session.user.role.can(Permission::SubjectRead) {
         return Ok(Vec::new());
     }
-    let today = uk_today();
+    let today = app.today();
     let due = due_soon(app, session, today)?;
     if due.is_empty() {
         return Ok(Vec::new());

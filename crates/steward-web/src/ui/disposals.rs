@@ -7,7 +7,7 @@
 use crate::state::AppState;
 use crate::session::{CsrfForm, SignedIn};
 use crate::ui::form::{FormErrors, Outcome, Pairs, answer, flash};
-use crate::ui::kit::{CLASH, PageContext, failure_page, page, render, render_status, run, sentence, uk_time, uk_today};
+use crate::ui::kit::{CLASH, PageContext, failure_page, page, render, render_status, run, sentence, uk_time};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -135,7 +135,7 @@ fn list_page(
     errors: FormErrors,
 ) -> AppResult<ListPage> {
     let ctx = &session.ctx;
-    let today = uk_today();
+    let today = app.today();
     let (first, last) = month_bounds("month", month)?;
     let summary = app.disposal_summary(ctx, today)?;
     let page_of = app.records(
@@ -219,8 +219,8 @@ const DONE: &[(&str, &str)] = &[
     ("confirmed", "The disposal was confirmed and the record marked destroyed"),
 ];
 
-fn this_month() -> String {
-    uk_today().strftime("%Y-%m").to_string()
+fn this_month(app: &App) -> String {
+    app.today().strftime("%Y-%m").to_string()
 }
 
 async fn list(
@@ -232,13 +232,13 @@ async fn list(
     let app = s.app.clone();
     let result = run(move || {
         let (month, errors, status) = if q.month.trim().is_empty() {
-            (this_month(), FormErrors::new(), StatusCode::OK)
+            (this_month(&app), FormErrors::new(), StatusCode::OK)
         } else if month_bounds("month", &q.month).is_ok() {
             (q.month.trim().to_string(), FormErrors::new(), StatusCode::OK)
         } else {
             let mut e = FormErrors::new();
             e.add("month", "Month must be a month as YYYY-MM, for example 2026-11");
-            (this_month(), e, StatusCode::BAD_REQUEST)
+            (this_month(&app), e, StatusCode::BAD_REQUEST)
         };
         let mut p = list_page(&app, &session, &month, errors)?;
         p.page.flash = flash(&q.done, DONE);
@@ -271,15 +271,15 @@ fn refused(
     list_page(app, session, month, errors)
 }
 
-fn form_month(pairs: &Pairs) -> String {
+fn form_month(app: &App, pairs: &Pairs) -> String {
     let m = pairs.trimmed("month");
-    if month_bounds("month", m).is_ok() { m.to_string() } else { this_month() }
+    if month_bounds("month", m).is_ok() { m.to_string() } else { this_month(app) }
 }
 
 async fn approve(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let month = form_month(&f.form);
+    let month = form_month(&s.app, &f.form);
     let result = run(move || {
         let approval = Approval { month: Some(month.clone()), ids: None };
         match app.approve_disposals(&session.ctx, &approval) {
@@ -297,7 +297,7 @@ async fn approve(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Response {
 async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let month = form_month(&f.form);
+    let month = form_month(&s.app, &f.form);
     let a = Assignment {
         assignee: f.form.value("assignee").into(),
         method: Some(f.form.value("method").to_string()).filter(|m| !m.is_empty()),
@@ -327,7 +327,7 @@ async fn assign(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<P
 async fn confirm(State(s): State<AppState>, Path(id): Path<String>, f: CsrfForm<Pairs>) -> Response {
     let app = s.app.clone();
     let session = f.session;
-    let month = form_month(&f.form);
+    let month = form_month(&s.app, &f.form);
     let c = Confirmation {
         done_on: f.form.value("done_on").into(),
         method: Some(f.form.value("method").to_string()).filter(|m| !m.is_empty()),
@@ -405,7 +405,7 @@ async fn certificate(
     q: Result<Query<CertificateQuery>, QueryRejection>,
 ) -> Response {
     let q = q.map(|Query(q)| q).unwrap_or_default();
-    let today = uk_today();
+    let today = s.app.today();
     let (from, to) = match (parse_day("from", &q.from, today.first_of_month()), parse_day("to", &q.to, today)) {
         (Ok(f), Ok(t)) => (f, t),
         (Err(e), _) | (_, Err(e)) => return failure_page(e),

@@ -199,7 +199,7 @@ async fn show(
 ) -> Response {
     let Some(query) = q.ok().and_then(|Query(q)| q.parse()) else { return bad_year() };
     let app = s.app.clone();
-    let today = steward_app::requests::uk_today();
+    let today = app.today();
     match run(move || {
         let stats = app.request_statistics(&session.ctx, &query, today)?;
         Ok((page(&app, &session, "statistics"), stats))
@@ -273,7 +273,7 @@ async fn csv(
 ) -> Response {
     let Some(query) = q.ok().and_then(|Query(q)| q.parse()) else { return bad_year() };
     let app = s.app.clone();
-    let today = steward_app::requests::uk_today();
+    let today = app.today();
     match run(move || app.request_statistics(&session.ctx, &query, today)).await {
         Ok(stats) => {
             let mut resp = to_csv(&stats).into_response();

@@ -14,5 +14,5 @@ pub use errors::{CLASH, conflict_message, failure_page, forbidden_page, not_foun
 pub use layout::{PageContext, UserBadge, badge, org_name, page};
 pub use render::{MessagePage, error_page, render, render_status};
 pub use words::{
-    actor_names, assignee_name, day_of, field_label, long_date, sentence, size_label, thousands, uk_time, uk_today, who,
+    actor_names, assignee_name, day_of, field_label, long_date, sentence, size_label, thousands, uk_time, who,
 };

@@ -81,11 +81,6 @@ pub fn uk_time(stored: &str) -> String {
     t.to_zoned(tz).strftime("%-d %b %Y, %H:%M").to_string()
 }
 
-/// Today's date in the UK.
-pub fn uk_today() -> jiff::civil::Date {
-    steward_app::public::uk_date(jiff::Timestamp::now())
-}
-
 /// A date as people in the UK write it: `3 October 2026`.
 pub fn long_date(d: jiff::civil::Date) -> String {
     d.strftime("%-d %B %Y").to_string()

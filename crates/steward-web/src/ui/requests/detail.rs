@@ -12,7 +12,7 @@ use crate::session::SignedIn;
 use crate::state::AppState;
 use crate::ui::form::{Choice, DoneQuery, FormErrors, SelectOption};
 use crate::ui::kit::{
-    PageContext, actor_names, assignee_name, day_of, long_date, page, render, run, uk_time, uk_today, who,
+    PageContext, actor_names, assignee_name, day_of, long_date, page, render, run, uk_time , who,
 };
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -189,7 +189,7 @@ pub(super) fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErro
     let names = actor_names(app, &session.ctx)?;
     let can_record = session.user.role.can(Permission::SubjectUpdate);
     let kind = view.kind;
-    let mut p = request_page(page(app, session, "requests"), errors, view, &names, can_record, uk_today());
+    let mut p = request_page(page(app, session, "requests"), errors, view, &names, can_record, app.today());
     let described = app.checklist(kind).unwrap_or_default();
     p.steps = app
         .request_steps(&session.ctx, id)?
@@ -244,7 +244,7 @@ pub(super) fn build(app: &App, session: &SessionInfo, id: &str, errors: FormErro
         });
     }
     if kind == RequestKind::Erasure {
-        let today = uk_today();
+        let today = app.today();
         let approved = p.r.events.iter().any(|e| {
             e.event.kind == EventKind::Decision
                 && matches!(e.event.outcome, Some(DecisionOutcome::Granted | DecisionOutcome::PartlyGranted))

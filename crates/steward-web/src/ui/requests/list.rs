@@ -6,7 +6,7 @@ use super::words::{STATUS_FILTERS, due_words, kind_label, status_class, status_l
 use crate::session::SignedIn;
 use crate::state::AppState;
 use crate::ui::form::Choice;
-use crate::ui::kit::{PageContext, long_date, page, render, run, uk_today};
+use crate::ui::kit::{PageContext, long_date, page, render, run};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -90,6 +90,7 @@ pub(super) async fn list(
         _ => "open",
     };
     let app = s.app.clone();
+    let today = app.today();
     let can_create = session.user.role.can(Permission::SubjectCreate);
     let loaded = run(move || {
         app.require(&session.ctx, Permission::SubjectRead, "request", "")?;
@@ -109,7 +110,6 @@ pub(super) async fn list(
         Ok(v) => v,
         Err(r) => return r,
     };
-    let today = uk_today();
     let rows = views
         .into_iter()
         .map(|v| Row {

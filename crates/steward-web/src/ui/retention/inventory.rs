@@ -6,7 +6,7 @@ use super::words::{RecordLine, STATUSES, line};
 use crate::session::SignedIn;
 use crate::state::AppState;
 use crate::ui::form::{FormErrors, Pairs, SelectOption, system_options, type_options};
-use crate::ui::kit::{PageContext, page, render, render_status, run, uk_today};
+use crate::ui::kit::{PageContext, page, render, render_status, run};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -169,8 +169,8 @@ pub(super) async fn records_list(
             types: type_options(info.as_ref(), "Any type"),
             systems: system_options(&app, &session, "Any system")?,
             statuses: STATUSES.iter().map(|(v, l)| SelectOption::new(*v, *l)).collect(),
-            this_month: uk_today().strftime("%Y-%m").to_string(),
-            month_hint: format!("Year and month, for example {}", uk_today().strftime("%Y-%m")),
+            this_month: app.today().strftime("%Y-%m").to_string(),
+            month_hint: format!("Year and month, for example {}", app.today().strftime("%Y-%m")),
             filters,
             can_add: session.user.role.can(Permission::ManageRegisters),
         })

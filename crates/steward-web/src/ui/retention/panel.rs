@@ -1,7 +1,6 @@
 //! The dashboard's retention panel: records due for disposal this month and overdue,
 //! and the disposals waiting on someone.
 
-use crate::ui::kit::uk_today;
 use steward_app::auth::SessionInfo;
 use steward_app::{App, AppResult};
 use steward_core::Permission;
@@ -34,7 +33,7 @@ pub fn dashboard_panel(app: &App, session: &SessionInfo) -> AppResult<Option<Ret
     if !session.user.role.can(Permission::ReadRegisters) {
         return Ok(None);
     }
-    let today = uk_today();
+    let today = app.today();
     let has_schedule = app.active_schedule()?.is_some();
     let s = if has_schedule { app.disposal_summary(&session.ctx, today)? } else { Default::default() };
     Ok(Some(RetentionPanel {

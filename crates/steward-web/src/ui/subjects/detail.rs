@@ -7,7 +7,7 @@ use crate::session::SignedIn;
 use crate::state::AppState;
 use crate::ui::form::{Choice, DateParts, DoneQuery, FormErrors, Outcome, SelectOption};
 use crate::ui::holds::{Change, HoldForm, HoldHost, HoldLine, Typed, hold_lines};
-use crate::ui::kit::{PageContext, actor_names, long_date, page, render, render_status, run, uk_time, uk_today, who};
+use crate::ui::kit::{PageContext, actor_names, long_date, page, render, render_status, run, uk_time , who};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -246,7 +246,7 @@ pub(super) fn show(
                 by: who(&actors, &r.placed_by),
                 request_id: r.request_id,
             });
-            p.informed = DateParts::of(uk_today());
+            p.informed = DateParts::of(app.today());
             let (standing, lifted): (Vec<HoldLine>, Vec<HoldLine>) =
                 hold_lines(app, session, &actors, Some(id), true)?.into_iter().partition(|h| h.standing);
             (p.holds, p.lifted_holds) = (standing, lifted);

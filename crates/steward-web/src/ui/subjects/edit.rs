@@ -45,7 +45,7 @@ pub(super) async fn create(State(s): State<AppState>, f: CsrfForm<Pairs>) -> Res
     let result = run(move || {
         app.require(&session.ctx, Permission::SubjectCreate, "subject", "")?;
         let failed = |errors, form| Outcome::refused(&FormPage::new(page(&app, &session, "subjects"), errors, form, None));
-        let (input, blocks) = match form.to_new() {
+        let (input, blocks) = match form.to_new(app.today()) {
             Ok(v) => v,
             Err(errors) => return Ok(failed(errors, form)),
         };
@@ -121,6 +121,7 @@ pub(super) async fn edit(State(s): State<AppState>, Path(id): Path<String>, f: C
                 Outcome::refused(&FormPage::new(page(&app, &session, "subjects"), errors, form, Some((&id, &name))))
             },
             |done| format!("/subjects/{id}?done={done}"),
+            app.today(),
         )
     })
     .await;

@@ -104,6 +104,7 @@ pub(super) async fn rectify(State(s): State<AppState>, Path(id): Path<String>, f
             |patch| app.rectify_subject(ctx, &id, patch).map(|_| ()),
             |errors, form| Outcome::refused(&rectify_form(page, errors, form, &id, &reference, &name)),
             |done| format!("/requests/{id}?done={}", if done == "saved" { "rectified" } else { done }),
+            app.today(),
         )
     })
     .await;

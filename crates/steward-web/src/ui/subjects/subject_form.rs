@@ -4,7 +4,7 @@
 //! special-category data; reading it back with every problem, and what changed.
 
 use crate::ui::form::{DateParts, Example, FormErrors, Outcome, Pairs};
-use crate::ui::kit::{PageContext, field_label, refusal, sentence, uk_today};
+use crate::ui::kit::{PageContext, field_label, refusal, sentence};
 use askama::Template;
 use std::collections::BTreeSet;
 use steward_app::{AppError, AppResult, SubjectView};
@@ -183,7 +183,7 @@ impl SubjectForm {
     /// holds (blank blocks are left out), or every problem found: those of the form
     /// itself, and then the first the rules find in the rest, so that people see them
     /// together.
-    pub(super) fn to_new(&self) -> Result<(NewSubject, Vec<usize>), FormErrors> {
+    pub(super) fn to_new(&self, today: jiff::civil::Date) -> Result<(NewSubject, Vec<usize>), FormErrors> {
         let mut errors = FormErrors::new();
         let date_of_birth = self.dob.optional(&mut errors, "date_of_birth", "Date of birth", Example::Birth);
         let mut categories = Vec::new();
@@ -235,7 +235,7 @@ impl SubjectForm {
             return Ok((subject, blocks));
         }
         // Check the rest as well, so one round trip shows what else needs changing.
-        if let Err(CoreError::Invalid(fe)) = subject.validate(uk_today()) {
+        if let Err(CoreError::Invalid(fe)) = subject.validate(today) {
             let (id, message) = form_error(&fe, &blocks, self.several_addresses());
             if !errors.has(&id) {
                 errors.add(id, message);
@@ -336,9 +336,9 @@ impl FormPage {
 }
 
 /// The fields that differ between what is stored and what was sent (validated), as a patch.
-pub(super) fn diff(current: &SubjectView, new: NewSubject) -> Result<SubjectPatch, CoreError> {
+pub(super) fn diff(current: &SubjectView, new: NewSubject, today: jiff::civil::Date) -> Result<SubjectPatch, CoreError> {
     let sent_special = new.special_category.is_some();
-    let v = new.validate(uk_today())?;
+    let v = new.validate(today)?;
     let p = v.personal;
     let mut patch = SubjectPatch::default();
     if p.given_name != current.given_name {
@@ -390,12 +390,13 @@ pub(super) fn save_changes(
     apply: impl FnOnce(SubjectPatch) -> AppResult<()>,
     failed: impl FnOnce(FormErrors, SubjectForm) -> Outcome,
     done: impl Fn(&str) -> String,
+    today: jiff::civil::Date,
 ) -> AppResult<Outcome> {
-    let (input, blocks) = match form.to_new() {
+    let (input, blocks) = match form.to_new(today) {
         Ok(v) => v,
         Err(errors) => return Ok(failed(errors, form)),
     };
-    let patch = match diff(current, input) {
+    let patch = match diff(current, input, today) {
         Ok(p) => p,
         Err(CoreError::Invalid(fe)) => return Ok(failed(errors_of(&fe, &blocks, &form), form)),
         Err(e) => return Err(e.into()),
@@ -443,7 +444,7 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        let errors = SubjectForm::from_pairs(&p).to_new().expect_err("no name and no such date");
+        let errors = SubjectForm::from_pairs(&p).to_new(jiff::civil::date(2026, 12, 7)).expect_err("no name and no such date");
         assert!(errors.has("date_of_birth"), "{errors:?}");
         assert!(errors.has("family_name"), "the name is missing too: {errors:?}");
     }
