@@ -15,98 +15,17 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::{FieldError, Permission};
-use steward_store::{HoldRow, RestrictionRow, SubjectLookup, SystemRow};
+use steward_store::{HoldRow, RestrictionRow, SubjectLookup};
 use utoipa::ToSchema;
 
 mod tasks;
 
-/// Longest system name accepted (characters).
-pub const MAX_SYSTEM_NAME: usize = 120;
+pub use crate::systems::System;
+pub use steward_core::register::MAX_NAME as MAX_SYSTEM_NAME;
+pub use steward_core::register::system::{NewSystem, SystemKind};
+
 /// Longest free text (contact, notes, reasons) accepted (characters).
 pub const MAX_NOTE: usize = 2000;
-
-/// Whether a register entry is the organisation's own system or a processor's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SystemKind {
-    /// A system the organisation runs (case management, shared drive, email).
-    System,
-    /// A processor acting on the organisation's instructions (Art 28).
-    Processor,
-}
-
-impl SystemKind {
-    /// Machine name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SystemKind::System => "system",
-            SystemKind::Processor => "processor",
-        }
-    }
-}
-
-/// A system or processor to add, or the new values of one.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewSystem {
-    /// Name, unique.
-    pub name: String,
-    /// `system` or `processor`.
-    pub kind: SystemKind,
-    /// Whether every subject's data is there (every erasure then gets a task for it).
-    #[serde(default)]
-    pub holds_all_subjects: bool,
-    /// Who to ask: a team, or the processor's contact point.
-    #[serde(default)]
-    pub contact: String,
-    /// Notes.
-    #[serde(default)]
-    pub notes: String,
-    /// Retire it (kept for history, no new tasks or searches); un-retire with `false`.
-    #[serde(default)]
-    pub retired: bool,
-}
-
-/// A system or processor on the register.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
-pub struct System {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// `system` or `processor`.
-    pub kind: SystemKind,
-    /// Whether every subject's data is there.
-    pub holds_all_subjects: bool,
-    /// Who to ask.
-    pub contact: String,
-    /// Notes.
-    pub notes: String,
-    /// Created (RFC 3339).
-    pub created_at: String,
-    /// Retired (RFC 3339), if it has been.
-    pub retired_at: Option<String>,
-}
-
-impl System {
-    fn from_row(r: SystemRow) -> AppResult<Self> {
-        let kind = match r.kind.as_str() {
-            "system" => SystemKind::System,
-            "processor" => SystemKind::Processor,
-            _ => return Err(AppError::Store(steward_store::StoreError::Corrupt("system kind".into()))),
-        };
-        Ok(Self {
-            id: r.id,
-            name: r.name,
-            kind,
-            holds_all_subjects: r.holds_all_subjects,
-            contact: r.contact,
-            notes: r.notes,
-            created_at: r.created_at,
-            retired_at: r.retired_at,
-        })
-    }
-}
 
 /// The outcome of an erasure task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -364,7 +283,7 @@ pub struct ErasureCertificate {
     pub audit_hash: String,
 }
 
-fn text_field(field: &str, value: &str, max: usize, required: bool) -> AppResult<String> {
+pub(crate) fn text_field(field: &str, value: &str, max: usize, required: bool) -> AppResult<String> {
     let v = value.trim();
     if required && v.is_empty() {
         return Err(AppError::Invalid(FieldError::new(field, "is required")));
@@ -378,72 +297,7 @@ fn text_field(field: &str, value: &str, max: usize, required: bool) -> AppResult
     Ok(v.to_string())
 }
 
-fn store_conflict(e: steward_store::StoreError) -> AppError {
-    match e {
-        steward_store::StoreError::Conflict(m) | steward_store::StoreError::Constraint(m) => {
-            AppError::Invalid(FieldError::new("name", m))
-        }
-        other => AppError::Store(other),
-    }
-}
-
 impl App {
-    /// The register of systems and processors, by name.
-    pub fn systems(&self, ctx: &Context) -> AppResult<Vec<System>> {
-        self.require(ctx, Permission::ReadRegisters, ObjectType::System, "")?;
-        self.store.systems()?.into_iter().map(System::from_row).collect()
-    }
-
-    /// One system or processor.
-    pub fn system(&self, ctx: &Context, id: &str) -> AppResult<System> {
-        self.require(ctx, Permission::ReadRegisters, ObjectType::System, id)?;
-        let row = self.store.system(id)?.ok_or_else(|| AppError::NotFound(format!("system {id}")))?;
-        System::from_row(row)
-    }
-
-    /// Add a system or processor to the register.
-    pub fn create_system(&self, ctx: &Context, input: NewSystem) -> AppResult<System> {
-        self.require(ctx, Permission::ManageRegisters, ObjectType::System, "")?;
-        let row = SystemRow {
-            id: uuid::Uuid::now_v7().to_string(),
-            name: text_field("name", &input.name, MAX_SYSTEM_NAME, true)?,
-            kind: input.kind.as_str().into(),
-            holds_all_subjects: input.holds_all_subjects,
-            contact: text_field("contact", &input.contact, MAX_NOTE, false)?,
-            notes: text_field("notes", &input.notes, MAX_NOTE, false)?,
-            created_at: self.now_text(),
-            retired_at: input.retired.then(|| self.now_text()),
-        };
-        let ev = self.event(ctx, Action::SystemCreate, &row.id, Outcome::Success, format!("kind={}", row.kind));
-        self.store.insert_system(&row, &ev).map_err(store_conflict)?;
-        System::from_row(row)
-    }
-
-    /// Change a system or processor (all fields replaced).
-    pub fn update_system(&self, ctx: &Context, id: &str, input: NewSystem) -> AppResult<System> {
-        self.require(ctx, Permission::ManageRegisters, ObjectType::System, id)?;
-        let old = self.store.system(id)?.ok_or_else(|| AppError::NotFound(format!("system {id}")))?;
-        let retired_at = match (input.retired, old.retired_at.clone()) {
-            (true, Some(at)) => Some(at),
-            (true, None) => Some(self.now_text()),
-            (false, _) => None,
-        };
-        let row = SystemRow {
-            name: text_field("name", &input.name, MAX_SYSTEM_NAME, true)?,
-            kind: input.kind.as_str().into(),
-            holds_all_subjects: input.holds_all_subjects,
-            contact: text_field("contact", &input.contact, MAX_NOTE, false)?,
-            notes: text_field("notes", &input.notes, MAX_NOTE, false)?,
-            retired_at,
-            ..old
-        };
-        let ev = self.event(ctx, Action::SystemUpdate, id, Outcome::Success, format!("retired={}", input.retired));
-        if !self.store.update_system(&row, &ev).map_err(store_conflict)? {
-            return Err(AppError::NotFound(format!("system {id}")));
-        }
-        System::from_row(row)
-    }
-
     /// Legal holds standing on a subject (the hook every erasure and disposal checks).
     pub fn subject_holds(&self, subject_id: &str) -> AppResult<Vec<Hold>> {
         Ok(self.store.holds("subject", Some(subject_id), false)?.into_iter().map(Hold::from).collect())

@@ -24,6 +24,7 @@ pub mod scans;
 pub mod statistics;
 pub mod subjects;
 pub mod suppression;
+pub mod systems;
 pub mod tokens;
 
 #[cfg(test)]

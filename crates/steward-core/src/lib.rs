@@ -10,6 +10,7 @@ pub mod exemption;
 pub mod normalise;
 pub mod pension;
 pub mod region;
+pub mod register;
 pub mod request;
 pub mod request_flow;
 pub mod retention;

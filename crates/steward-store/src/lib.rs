@@ -493,7 +493,9 @@ pub fn now() -> String {
 pub mod checklists;
 pub use checklists::{SearchRow, StepRow};
 pub mod erasure;
-pub use erasure::{ErasureTaskRow, HoldRow, RestrictionRow, SystemRow};
+pub use erasure::{ErasureTaskRow, HoldRow, RestrictionRow};
+pub mod systems;
+pub use systems::SystemRow;
 pub mod scans;
 pub use scans::{ScanDocumentRow, ScanRow};
 pub mod statistics;

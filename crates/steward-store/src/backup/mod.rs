@@ -134,7 +134,7 @@ pub enum BackupItem {
     /// A search-log entry of a request, terms and answer still sealed (schema version 6 on).
     RequestSearch(crate::checklists::SearchRow),
     /// A system or processor on the register (schema version 7 on).
-    System(crate::erasure::SystemRow),
+    System(crate::systems::SystemRow),
     /// An erasure task (schema version 7 on).
     ErasureTask(crate::erasure::ErasureTaskRow),
     /// A legal hold (schema version 7 on).
@@ -341,7 +341,7 @@ fn import_in(
             BackupItem::RequestEvent(e) => insert_event_row(tx, &e)?,
             BackupItem::RequestStep(r) => crate::checklists::insert_step_row(tx, &r)?,
             BackupItem::RequestSearch(r) => crate::checklists::insert_search_row(tx, &r)?,
-            BackupItem::System(r) => crate::erasure::insert_system_row(tx, &r)?,
+            BackupItem::System(r) => crate::systems::insert_system_row(tx, &r)?,
             BackupItem::ErasureTask(r) => crate::erasure::insert_task_row(tx, &r)?,
             BackupItem::Hold(r) => crate::erasure::insert_hold_row(tx, &r)?,
             BackupItem::Restriction(r) => crate::erasure::insert_restriction_row(tx, &r)?,

@@ -5,7 +5,7 @@
 
 use super::{BackupItem, b64};
 use crate::sql::Tx;
-use crate::{StoreError, checklists, erasure, jobs, packs, public, requests, retention, scans, subjects};
+use crate::{StoreError, checklists, erasure, jobs, packs, public, requests, retention, scans, subjects, systems};
 
 /// Where an exporter sends each line of a backup.
 pub type Emit<'a> = &'a mut dyn FnMut(BackupItem) -> Result<(), StoreError>;
@@ -82,7 +82,7 @@ pub const TABLES: &[TableSpec] = &[
     backed_up("request_events", |tx, emit| each(requests::all_events(tx)?, BackupItem::RequestEvent, emit)),
     backed_up("request_steps", |tx, emit| each(checklists::all_steps(tx)?, BackupItem::RequestStep, emit)),
     backed_up("request_searches", |tx, emit| each(checklists::all_searches(tx)?, BackupItem::RequestSearch, emit)),
-    backed_up("systems", |tx, emit| each(erasure::all_systems(tx)?, BackupItem::System, emit)),
+    backed_up("systems", |tx, emit| each(systems::all_systems(tx)?, BackupItem::System, emit)),
     backed_up("erasure_tasks", |tx, emit| each(erasure::all_tasks(tx)?, BackupItem::ErasureTask, emit)),
     backed_up("legal_holds", |tx, emit| each(erasure::all_holds(tx)?, BackupItem::Hold, emit)),
     backed_up("restrictions", |tx, emit| each(erasure::all_restrictions(tx)?, BackupItem::Restriction, emit)),

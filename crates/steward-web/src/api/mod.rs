@@ -46,6 +46,7 @@ areas!(
     letters,
     statistics,
     work,
+    systems,
     records,
     disposals,
     import,

@@ -1,6 +1,6 @@
 //! Working a request and what its outcome does: checklist steps, the search log,
 //! assignment, rectification, erasure tasks and certificates, legal holds, restrictions,
-//! the register of systems and processors, and the request checklists.
+//! and the request checklists.
 
 use crate::api::kit::Authed;
 use crate::api::requests::RequestDetail;
@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use steward_app::SubjectView;
 use steward_app::checklists::{ChecklistView, NewSearch, SearchView};
 use steward_app::erasure::{
-    ErasureCertificate, ErasureTask, Hold, NewHold, NewSystem, Restriction, RestrictionGround, System, TaskConfirmation,
+    ErasureCertificate, ErasureTask, Hold, NewHold, Restriction, RestrictionGround, TaskConfirmation,
 };
 use steward_core::subject::SubjectPatch;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -31,8 +31,6 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/requests/{id}/erasure-tasks", get(list_tasks).post(add_task))
         .route("/requests/{id}/erasure-tasks/{task}", post(confirm_task))
         .route("/requests/{id}/erasure-certificate", get(certificate))
-        .route("/systems", get(list_systems).post(create_system))
-        .route("/systems/{id}", get(get_system).put(update_system))
         .route("/holds", get(list_holds).post(place_hold))
         .route("/holds/{id}", axum::routing::delete(lift_hold))
         .route("/subjects/{id}/restriction", get(get_restriction).put(restrict).delete(lift_restriction))
@@ -319,63 +317,6 @@ pub async fn certificate(
     Ok(Json(blocking(move || app.erasure_certificate(&ctx, &id)).await?))
 }
 
-/// The register of systems and processors.
-#[derive(Serialize, ToSchema)]
-pub struct SystemList {
-    /// By name, retired ones included.
-    pub systems: Vec<System>,
-}
-
-/// Every system and processor on the register.
-#[utoipa::path(get, path = "/api/v1/systems", tag = "registers", security(("bearer" = [])),
-    responses((status = 200, body = SystemList), (status = 403, body = ErrorBody)))]
-pub async fn list_systems(State(s): State<AppState>, Authed(ctx): Authed) -> Result<Json<SystemList>, ApiError> {
-    let app = s.app.clone();
-    Ok(Json(SystemList { systems: blocking(move || app.systems(&ctx)).await? }))
-}
-
-/// Add a system or processor.
-#[utoipa::path(post, path = "/api/v1/systems", tag = "registers", request_body = NewSystem, security(("bearer" = [])),
-    responses((status = 201, body = System), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub async fn create_system(
-    State(s): State<AppState>,
-    Authed(ctx): Authed,
-    body: JsonObject<NewSystem>,
-) -> Result<(StatusCode, Json<System>), ApiError> {
-    let JsonObject(n) = body;
-    let app = s.app.clone();
-    Ok((StatusCode::CREATED, Json(blocking(move || app.create_system(&ctx, n)).await?)))
-}
-
-/// One system or processor.
-#[utoipa::path(get, path = "/api/v1/systems/{id}", tag = "registers", security(("bearer" = [])),
-    params(("id" = String, Path, description = "System id")),
-    responses((status = 200, body = System), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-pub async fn get_system(
-    State(s): State<AppState>,
-    Authed(ctx): Authed,
-    Path(id): Path<String>,
-) -> Result<Json<System>, ApiError> {
-    let app = s.app.clone();
-    Ok(Json(blocking(move || app.system(&ctx, &id)).await?))
-}
-
-/// Replace a system's details (retire it with `"retired": true`).
-#[utoipa::path(put, path = "/api/v1/systems/{id}", tag = "registers", request_body = NewSystem,
-    security(("bearer" = [])), params(("id" = String, Path, description = "System id")),
-    responses((status = 200, body = System), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 422, body = ErrorBody)))]
-pub async fn update_system(
-    State(s): State<AppState>,
-    Authed(ctx): Authed,
-    Path(id): Path<String>,
-    body: JsonObject<NewSystem>,
-) -> Result<Json<System>, ApiError> {
-    let JsonObject(n) = body;
-    let app = s.app.clone();
-    Ok(Json(blocking(move || app.update_system(&ctx, &id, n)).await?))
-}
-
 /// Filters for listing holds.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -533,10 +474,9 @@ pub async fn lift_restriction(
 #[derive(OpenApi)]
 #[openapi(
     paths(list_steps, set_step, list_searches, add_search, assign, rectify, list_tasks, add_task, confirm_task,
-        certificate, list_systems, create_system, get_system, update_system, list_holds, place_hold, lift_hold,
+        certificate, list_holds, place_hold, lift_hold,
         get_restriction, restrict, lift_restriction, list_checklists, set_checklist, reset_checklist),
     tags((name = "erasure", description = "Erasure tasks per system and processor, and erasure certificates"),
-        (name = "registers", description = "Systems and processors that hold personal data"),
         (name = "holds", description = "Legal holds: nothing they cover is erased or disposed of"))
 )]
 pub struct Doc;

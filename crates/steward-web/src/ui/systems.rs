@@ -13,7 +13,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use steward_app::AppError;
-use steward_app::erasure::{NewSystem, System, SystemKind};
+use steward_app::systems::System;
+use steward_core::register::system::{NewSystem, SystemKind};
 use steward_core::Permission;
 
 /// `GET /systems`, `POST /systems`, `GET /systems/{id}` and `POST /systems/{id}`.

@@ -4,9 +4,10 @@
 
 use jiff::ToSpan;
 use jiff::civil::Date;
-use steward_app::erasure::{NewHold, NewSystem, SystemKind, TaskConfirmation, TaskStatus};
+use steward_app::erasure::{NewHold, TaskConfirmation, TaskStatus};
 use steward_app::requests::NewRequest;
 use steward_app::{App, AppResult, Context};
+use steward_core::register::system::{NewSystem, SystemKind};
 use steward_core::request::{Channel, DecisionOutcome, EventKind, MadeBy, RequestEvent, RequestKind};
 
 /// The demo register: (name, kind, holds every subject's data, contact, notes).

@@ -22,7 +22,7 @@ use jiff::civil::Date;
 use std::collections::HashMap;
 use steward_app::auth::SessionInfo;
 use steward_app::checklists::SearchView;
-use steward_app::erasure::SystemKind;
+use steward_core::register::system::SystemKind;
 use steward_app::requests::RequestView;
 use steward_app::{App, AppResult};
 use steward_core::Permission;
