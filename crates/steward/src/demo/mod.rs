@@ -17,6 +17,7 @@ mod notes;
 mod people;
 mod places;
 mod records;
+mod registers;
 mod requests;
 mod seed;
 #[cfg(test)]

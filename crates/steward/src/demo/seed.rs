@@ -67,7 +67,8 @@ pub(crate) fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     }
     super::requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
     let examples: Vec<String> = [11, 23, 37, 52, 64].iter().filter_map(|&i| ids.get(i).cloned()).collect();
-    super::work::seed(&app, &examples, steward_app::requests::uk_today())?;
+    let registers = super::registers::seed(&app)?;
+    super::work::seed(&app, &examples, &registers.systems, steward_app::requests::uk_today())?;
     let staff: Vec<String> = adults.iter().skip(100).filter_map(|&i| ids.get(i).cloned()).collect();
     let child = child.and_then(|i| ids.get(i));
     super::records::seed(&app, &staff, child, steward_app::requests::uk_today())?;

@@ -1,62 +1,13 @@
-//! The demo organisation's register of systems and processors, and a few requests whose
-//! outcomes show what Steward does with them: an approved erasure with its tasks part
+//! A few demo requests whose outcomes show what Steward does with them: an approved erasure with its tasks part
 //! confirmed, a granted restriction, an open rectification and a legal hold. All fictional.
 
+use super::registers::SYSTEMS;
 use jiff::ToSpan;
 use jiff::civil::Date;
 use steward_app::erasure::{NewHold, TaskConfirmation, TaskStatus};
 use steward_app::requests::NewRequest;
 use steward_app::{App, AppResult, Context};
-use steward_core::register::system::{NewSystem, SystemKind};
 use steward_core::request::{Channel, DecisionOutcome, EventKind, MadeBy, RequestEvent, RequestKind};
-
-/// The demo register: (name, kind, holds every subject's data, contact, notes).
-pub const SYSTEMS: [(&str, SystemKind, bool, &str, &str); 8] = [
-    (
-        "Housing management system",
-        SystemKind::System,
-        true,
-        "Housing systems team",
-        "Tenancies, rent accounts, repairs and contact history.",
-    ),
-    ("Shared drive (Housing)", SystemKind::System, false, "IT service desk", "Letters, photos and case folders."),
-    ("Email (Microsoft 365)", SystemKind::System, true, "IT service desk", "Staff mailboxes and shared inboxes."),
-    (
-        "Family support case records",
-        SystemKind::System,
-        false,
-        "Family support manager",
-        "Referrals, assessments and support plans.",
-    ),
-    (
-        "Northgate Rent Collection Ltd",
-        SystemKind::Processor,
-        false,
-        "dpo@northgate-rent.example",
-        "Rent collection and arrears letters under contract.",
-    ),
-    (
-        "Brightwell Payroll Bureau",
-        SystemKind::Processor,
-        false,
-        "privacy@brightwell.example",
-        "Payroll for staff and sessional workers.",
-    ),
-    (
-        "Repairs contractor portal (Fixwell)",
-        SystemKind::Processor,
-        false,
-        "data.protection@fixwell.example",
-        "Repair jobs with tenant name, address and phone.",
-    ),
-    (
-        "Paper files (Cabinet 3, head office)",
-        SystemKind::System,
-        false,
-        "Office manager",
-        "Pre-2019 tenancy files awaiting digitisation.",
-    ),
-];
 
 fn request(app: &App, kind: RequestKind, subject: &str, received: Date, channel: Channel) -> AppResult<String> {
     let input = NewRequest {
@@ -76,21 +27,10 @@ fn event(kind: EventKind, on: Date) -> RequestEvent {
     RequestEvent { kind, on, reason: None, outcome: None, ground: None, note: None }
 }
 
-/// Add the register and the example requests about `subjects` (at least four needed).
-pub fn seed(app: &App, subjects: &[String], today: Date) -> AppResult<()> {
+/// Add the example requests about `subjects` (at least four needed), naming the
+/// systems of the demo register (`ids`, in the order of [`SYSTEMS`]).
+pub fn seed(app: &App, subjects: &[String], ids: &[String], today: Date) -> AppResult<()> {
     let ctx = Context::cli();
-    let mut ids = Vec::new();
-    for (name, kind, all, contact, notes) in SYSTEMS {
-        let s = NewSystem {
-            name: name.into(),
-            kind,
-            holds_all_subjects: all,
-            contact: contact.into(),
-            notes: notes.into(),
-            retired: false,
-        };
-        ids.push(app.create_system(&ctx, s)?.id);
-    }
     let [erased, restricted, corrected, held, rest @ ..] = subjects else { return Ok(()) };
     let day = |n: i64| today.checked_sub(n.days()).unwrap_or(today);
 
