@@ -37,6 +37,7 @@ mod retention;
 mod scans;
 mod subjects;
 mod suppression;
+mod systems;
 
 /// A fresh database with a store open on it (keyed with the test audit key). Fields
 /// drop in order: the store (and its connections) first, then the database.
