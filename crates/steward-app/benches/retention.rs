@@ -99,7 +99,13 @@ impl Seeder {
             cumulative.push(sum);
         }
         assert_eq!(sum, 1000);
-        Self { periods, cumulative, subjects, today: jiff::Zoned::now().date(), now: steward_store::now() }
+        Self {
+            periods,
+            cumulative,
+            subjects,
+            today: jiff::Zoned::now().date(),
+            now: steward_core::audit::format_time(jiff::Timestamp::now()),
+        }
     }
 
     fn row(&self, i: u64) -> RecordRow {

@@ -484,12 +484,6 @@ fn upsert_setting(tx: &mut dyn Tx, key: &str, value: &str) -> Result<(), StoreEr
     Ok(())
 }
 
-/// The current time as stored in timestamp columns, for callers until the app's clock is
-/// used everywhere. The store itself never calls it: it takes every time from its caller.
-pub fn now() -> String {
-    steward_core::audit::format_time(jiff::Timestamp::now())
-}
-
 pub mod checklists;
 pub use checklists::{SearchRow, StepRow};
 pub mod erasure;

@@ -117,7 +117,7 @@ pub fn write_marker(data_dir: &Path) -> Result<(), String> {
          # installation, so that a missing database is reported instead of replaced by an empty one.\n\
          installation_id = \"{}\"\ninitialised_at = \"{}\"\n",
         uuid::Uuid::new_v4(),
-        steward_store::now()
+        steward_core::audit::format_time(jiff::Timestamp::now())
     );
     let mut opts = OpenOptions::new();
     opts.write(true).create_new(true);

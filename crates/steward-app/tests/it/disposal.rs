@@ -348,7 +348,7 @@ fn the_sweep_scales_with_due_records_not_the_inventory() {
     let (_d, app) = app();
     let n: usize = std::env::var("STEWARD_SWEEP_RECORDS").ok().and_then(|v| v.parse().ok()).unwrap_or(200_000);
     let (version, _) = app.active_schedule().unwrap().unwrap();
-    let now = steward_store::now();
+    let now = steward_core::audit::format_time(jiff::Timestamp::now());
     let rows: Vec<steward_store::RecordRow> = (0..n)
         .map(|i| steward_store::RecordRow {
             id: format!("{i:012}"),

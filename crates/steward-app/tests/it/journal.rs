@@ -53,7 +53,7 @@ fn person(app: &App, family: &str) -> String {
 fn tombstone(id: &str) -> Tombstone {
     Tombstone {
         subject_id: id.into(),
-        erased_at: steward_store::now(),
+        erased_at: steward_core::audit::format_time(jiff::Timestamp::now()),
         reason: "request".into(),
         actor: "cli".into(),
         request_ref: None,

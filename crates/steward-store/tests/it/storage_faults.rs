@@ -90,7 +90,7 @@ fn import_of_a_foreign_backup_changes_nothing(source: &Store, target: &Store) {
     target.put_settings(&[("master_key_check", "ours"), ("org_name", "Little Acorns")], None).unwrap();
     let mut items: Vec<BackupItem> = Vec::new();
     source
-        .export(&steward_store::now(), &mut |item| {
+        .export(&steward_core::audit::format_time(jiff::Timestamp::now()), &mut |item| {
             items.push(item);
             Ok(())
         })

@@ -199,7 +199,7 @@ impl Env {
     /// A fully signed-in session of `id`, stored directly (as after a second factor).
     fn full_session(&self, id: &str) -> User {
         let token = steward_crypto::new_token().expect("token");
-        let at = steward_store::now();
+        let at = steward_core::audit::format_time(jiff::Timestamp::now());
         let row = steward_store::SessionRow {
             token_hash: steward_crypto::token_hash(&token),
             user_id: id.into(),

@@ -185,10 +185,7 @@ mod tests {
 
     #[test]
     fn a_postgresql_dump_of_the_demo_holds_no_personal_data_in_clear() {
-        let Ok(url) = std::env::var("STEWARD_TEST_POSTGRES_URL") else {
-            eprintln!("NOTICE: STEWARD_TEST_POSTGRES_URL not set; PostgreSQL demo dump check skipped");
-            return;
-        };
+        let Some(url) = steward_testkit::postgres_url() else { return };
         let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
         let store = Store::open_postgres(&url, Some(&schema)).expect("postgres");
         let dir = tempfile::tempdir().expect("tmp");

@@ -146,7 +146,7 @@ fn user_row(email: &str) -> steward_store::UserRow {
         invite_hash: None,
         invite_expires_at: None,
         training_valid_until: Some("2027-03-31".into()),
-        created_at: steward_store::now(),
+        created_at: steward_core::audit::format_time(jiff::Timestamp::now()),
         disabled_at: None,
         totp_last_step: 0,
     }
@@ -185,8 +185,8 @@ fn users_and_sessions(db: &TestDb) {
         user_id: dana.id.clone(),
         stage: "full".into(),
         csrf: "c".into(),
-        created_at: steward_store::now(),
-        last_seen_at: steward_store::now(),
+        created_at: steward_core::audit::format_time(jiff::Timestamp::now()),
+        last_seen_at: steward_core::audit::format_time(jiff::Timestamp::now()),
         revoked_at: None,
     };
     s.insert_session(&session, None).unwrap();

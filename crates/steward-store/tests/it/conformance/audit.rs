@@ -320,14 +320,23 @@ fn audit_legacy_chain_is_keyed_once(db: &TestDb) {
     let before = s.verify_audit().unwrap();
     assert_eq!((before.problem, before.keyed, before.legacy_entries, before.entries), (None, false, 5, 5));
 
-    let rekey = s.key_audit_chain(&steward_store::now()).unwrap().expect("a legacy chain is keyed");
+    let rekey = s
+        .key_audit_chain(&steward_core::audit::format_time(jiff::Timestamp::now()))
+        .unwrap()
+        .expect("a legacy chain is keyed");
     assert_eq!(rekey.seq, 6);
     assert_eq!(rekey.event.action, REKEY_ACTION);
     assert_eq!(rekey.prev_hash, legacy_head);
     assert_eq!(rekey.event.outcome, "success");
     assert_eq!(rekey.event.detail, format!("legacy_entries=5 legacy_head={legacy_head} legacy_check=intact"));
-    assert!(s.key_audit_chain(&steward_store::now()).unwrap().is_none(), "only once");
-    assert!(db.reopen().key_audit_chain(&steward_store::now()).unwrap().is_none(), "also from another store");
+    assert!(
+        s.key_audit_chain(&steward_core::audit::format_time(jiff::Timestamp::now())).unwrap().is_none(),
+        "only once"
+    );
+    assert!(
+        db.reopen().key_audit_chain(&steward_core::audit::format_time(jiff::Timestamp::now())).unwrap().is_none(),
+        "also from another store"
+    );
 
     s.audit(&event("subject.view", "subject", "after")).unwrap();
     let report = s.verify_audit().unwrap();
@@ -340,7 +349,8 @@ fn audit_legacy_chain_is_keyed_once(db: &TestDb) {
     let other = db.fresh();
     legacy_chain(&other, 3);
     other.raw().exec("UPDATE audit_log SET detail = 'changed' WHERE seq = 2");
-    let rekey = other.store.key_audit_chain(&steward_store::now()).unwrap().expect("keyed");
+    let rekey =
+        other.store.key_audit_chain(&steward_core::audit::format_time(jiff::Timestamp::now())).unwrap().expect("keyed");
     assert_eq!(rekey.event.outcome, "failure");
     assert!(rekey.event.detail.ends_with("legacy_check=broken_at=2"), "{}", rekey.event.detail);
     assert_eq!(other.store.verify_audit().unwrap().problem.expect("still broken").seq, 2);
@@ -363,7 +373,7 @@ fn audit_legacy_chain_keyed_by_first_append(db: &TestDb) {
 fn audit_legacy_part_cannot_be_rewritten(db: &TestDb) {
     let s = &db.store;
     legacy_chain(db, 5);
-    s.key_audit_chain(&steward_store::now()).unwrap();
+    s.key_audit_chain(&steward_core::audit::format_time(jiff::Timestamp::now())).unwrap();
     s.audit(&event("subject.view", "subject", "after")).unwrap();
     // Rewrite entry 2 and recompute the legacy hashes, then relink the rekey entry.
     let all = all_entries(s);
@@ -406,7 +416,7 @@ fn audit_verify_read_only(db: &TestDb) {
     let other = db.fresh();
     legacy_chain(&other, 2);
     let ro = other.open_read_only();
-    assert!(ro.key_audit_chain(&steward_store::now()).is_err());
+    assert!(ro.key_audit_chain(&steward_core::audit::format_time(jiff::Timestamp::now())).is_err());
     let report = ro.verify_audit().unwrap();
     assert_eq!((report.problem, report.keyed, report.entries), (None, false, 2));
     assert_eq!(head_seq(&other.store), 2);

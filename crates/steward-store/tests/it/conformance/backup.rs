@@ -194,7 +194,7 @@ fn backup_export_is_a_snapshot(db: &TestDb) {
     let (seq, _) = s.audit_head().unwrap();
     let late = sealed_row(&PEOPLE[4], &at(6, 9), &["staff"]);
     let mut items = Vec::new();
-    s.export(&steward_store::now(), &mut |item| {
+    s.export(&steward_core::audit::format_time(jiff::Timestamp::now()), &mut |item| {
         if matches!(item, BackupItem::Header { .. }) {
             // Another writer commits while the export is running.
             insert(s, std::slice::from_ref(&late));

@@ -66,7 +66,7 @@ pub(super) fn sealed_row(p: &Person, created_at: &str, categories: &[&str]) -> S
 
 pub(super) fn event(action: &str, object_type: &str, object_id: &str) -> AuditEvent {
     AuditEvent {
-        at: steward_store::now(),
+        at: steward_core::audit::format_time(jiff::Timestamp::now()),
         actor: "cli".into(),
         action: action.into(),
         object_type: object_type.into(),
@@ -192,7 +192,7 @@ pub(super) fn all_requests(s: &Store) -> Vec<(RequestRow, Vec<RequestEventRow>)>
 pub(super) fn export_all(s: &Store) -> Vec<BackupItem> {
     let mut items = Vec::new();
     let n = s
-        .export(&steward_store::now(), &mut |item| {
+        .export(&steward_core::audit::format_time(jiff::Timestamp::now()), &mut |item| {
             items.push(item);
             Ok(())
         })
