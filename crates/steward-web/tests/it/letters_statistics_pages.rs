@@ -10,21 +10,15 @@ use axum::http::{StatusCode, header};
 use jiff::ToSpan;
 use steward_app::Context;
 use steward_app::requests::{NewRequest, uk_today};
-use steward_core::Role;
 use steward_core::request::{EventKind, RequestEvent};
 use steward_core::subject::{Address, NewSubject};
 use steward_store::AuditFilter;
 use steward_testkit::{Database, Fixture, on_both_backends};
 
-use crate::common::page_client::{Client, User, long};
+use crate::common::page_client::{Team, long};
 
-struct Env {
-    client: Client,
-    dpo: User,
-    staff: User,
-    auditor: User,
-    _db: Database,
-}
+/// The shared cast, with this module's helpers.
+struct Env(Team);
 
 on_both_backends!(
     the_dpo_edits_previews_saves_and_restores_a_letter,
@@ -33,34 +27,19 @@ on_both_backends!(
 );
 
 impl std::ops::Deref for Env {
-    type Target = Client;
-    fn deref(&self) -> &Client {
-        &self.client
+    type Target = Team;
+    fn deref(&self) -> &Team {
+        &self.0
     }
 }
 
 impl Fixture for Env {
     fn open(db: Database) -> Self {
-        Self::new(db)
+        Self(Team::new(db))
     }
 }
 
 impl Env {
-    fn new(db: Database) -> Self {
-        let (client, _) = Client::new(
-            &db,
-            &[
-                (Role::Dpo, "dpo@example.org", "Dana Okafor"),
-                (Role::Staff, "staff@example.org", "Sam Patel"),
-                (Role::Auditor, "audit@example.org", "Ade Brown"),
-            ],
-        );
-        let dpo = client.sign_in("dpo@example.org");
-        let staff = client.sign_in("staff@example.org");
-        let auditor = client.sign_in("audit@example.org");
-        Self { client, dpo, staff, auditor, _db: db }
-    }
-
     fn subject(&self) -> String {
         let s = NewSubject {
             given_name: "Jane".into(),

@@ -10,21 +10,13 @@ use axum::http::StatusCode;
 use jiff::ToSpan;
 use steward_app::Context;
 use steward_app::requests::{NewRequest, uk_today};
-use steward_core::Role;
 use steward_core::subject::NewSubject;
 use steward_testkit::{Database, Fixture, on_both_backends};
 
-use crate::common::page_client::{Client, Resp, User, date_fields, encode, long};
+use crate::common::page_client::{Resp, Team, User, date_fields, encode, long};
 
-struct Env {
-    client: Client,
-    dpo: User,
-    staff: User,
-    auditor: User,
-    caseworker: User,
-    caseworker_id: String,
-    db: Database,
-}
+/// The shared cast, with this module's helpers.
+struct Env(Team);
 
 on_both_backends!(
     the_list_is_nearest_due_first_and_overdue_is_impossible_to_miss,
@@ -46,36 +38,19 @@ on_both_backends!(
 );
 
 impl std::ops::Deref for Env {
-    type Target = Client;
-    fn deref(&self) -> &Client {
-        &self.client
+    type Target = Team;
+    fn deref(&self) -> &Team {
+        &self.0
     }
 }
 
 impl Fixture for Env {
     fn open(db: Database) -> Self {
-        Self::new(db)
+        Self(Team::new(db))
     }
 }
 
 impl Env {
-    fn new(db: Database) -> Self {
-        let (client, ids) = Client::new(
-            &db,
-            &[
-                (Role::Dpo, "dpo@example.org", "Dana Okafor"),
-                (Role::Staff, "staff@example.org", "Sam Patel"),
-                (Role::Auditor, "audit@example.org", "Ade Brown"),
-                (Role::Caseworker, "case@example.org", "Cai Morgan"),
-            ],
-        );
-        let caseworker = client.sign_in("case@example.org");
-        let dpo = client.sign_in("dpo@example.org");
-        let staff = client.sign_in("staff@example.org");
-        let auditor = client.sign_in("audit@example.org");
-        Self { client, dpo, staff, auditor, caseworker, caseworker_id: ids[3].clone(), db }
-    }
-
     fn subject(&self) -> String {
         let s = NewSubject { given_name: "Jane".into(), family_name: "Smith".into(), ..NewSubject::default() };
         self.app.create_subject(&Context::cli(), s).expect("create subject").id

@@ -10,20 +10,13 @@ use axum::http::StatusCode;
 use jiff::ToSpan;
 use steward_app::Context;
 use steward_app::requests::uk_today;
-use steward_core::Role;
 use steward_core::retention::schedule::template;
 use steward_testkit::{Database, Fixture, on_both_backends};
 
-use crate::common::page_client::{Client, User, date_fields, long};
+use crate::common::page_client::{Team, date_fields, long};
 
-struct Env {
-    client: Client,
-    dpo: User,
-    caseworker: User,
-    staff: User,
-    admin: User,
-    _db: Database,
-}
+/// The shared cast, with this module's helpers.
+struct Env(Team);
 
 on_both_backends!(
     the_schedule_is_started_from_a_template_checked_and_saved_and_problems_are_each_named,
@@ -34,36 +27,19 @@ on_both_backends!(
 );
 
 impl std::ops::Deref for Env {
-    type Target = Client;
-    fn deref(&self) -> &Client {
-        &self.client
+    type Target = Team;
+    fn deref(&self) -> &Team {
+        &self.0
     }
 }
 
 impl Fixture for Env {
     fn open(db: Database) -> Self {
-        Self::new(db)
+        Self(Team::new(db))
     }
 }
 
 impl Env {
-    fn new(db: Database) -> Self {
-        let (client, _) = Client::new(
-            &db,
-            &[
-                (Role::Dpo, "dpo@example.org", "Dana Okafor"),
-                (Role::Caseworker, "case@example.org", "Cai Morgan"),
-                (Role::Staff, "staff@example.org", "Sam Patel"),
-                (Role::Admin, "admin@example.org", "Alex Reid"),
-            ],
-        );
-        let dpo = client.sign_in("dpo@example.org");
-        let caseworker = client.sign_in("case@example.org");
-        let staff = client.sign_in("staff@example.org");
-        let admin = client.sign_in("admin@example.org");
-        Self { client, dpo, caseworker, staff, admin, _db: db }
-    }
-
     /// Put the family-support charity's schedule in force.
     fn with_schedule(&self) {
         self.app.use_schedule_template(&Context::cli(), "family-support-charity").expect("template");

@@ -175,3 +175,48 @@ impl Client {
         )
     }
 }
+
+/// A client with one signed-in person in each role: the cast the page tests share
+/// (Dana Okafor the DPO, Alex Reid the administrator, Sam Patel of staff, Cai Morgan the
+/// caseworker, Ade Brown the auditor). Every password is [`PASSWORD`].
+pub struct Team {
+    pub client: Client,
+    pub dpo: User,
+    pub admin: User,
+    pub staff: User,
+    pub caseworker: User,
+    pub auditor: User,
+    /// The caseworker's user id, for giving them cases.
+    pub caseworker_id: String,
+    /// The database, kept for as long as the team (and for raw reads).
+    pub db: Database,
+}
+
+impl Team {
+    /// The team on a fresh app over `db`, everyone signed in.
+    pub fn new(db: Database) -> Self {
+        let (client, ids) = Client::new(
+            &db,
+            &[
+                (Role::Dpo, "dpo@example.org", "Dana Okafor"),
+                (Role::Admin, "admin@example.org", "Alex Reid"),
+                (Role::Staff, "staff@example.org", "Sam Patel"),
+                (Role::Caseworker, "case@example.org", "Cai Morgan"),
+                (Role::Auditor, "audit@example.org", "Ade Brown"),
+            ],
+        );
+        let dpo = client.sign_in("dpo@example.org");
+        let admin = client.sign_in("admin@example.org");
+        let staff = client.sign_in("staff@example.org");
+        let caseworker = client.sign_in("case@example.org");
+        let auditor = client.sign_in("audit@example.org");
+        Self { client, dpo, admin, staff, caseworker, auditor, caseworker_id: ids[3].clone(), db }
+    }
+}
+
+impl std::ops::Deref for Team {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
