@@ -98,6 +98,11 @@ ids = {
     "disposals": (d := first("/api/v1/disposals", "disposals")) and {"id": d[0]},
     "holds": (h := first("/api/v1/holds", "holds")) and {"id": h[0]},
 }
+# A subject that was erased answers 410 Gone to every call about it, whatever the body:
+# that is the right refusal for a schema-violating call too.
+print("[checks.negative_data_rejection]")
+print('expected-statuses = ["400", "401", "403", "404", "405", "406", "409", "410", "413", "415", "422", "428", "429"]')
+print()
 for resource, params in ids.items():
     if not params:
         continue
