@@ -214,20 +214,12 @@ impl Context {
         self.entry(at, refusal.code(object_type), object_type, object_id, Outcome::Denied, String::new())
     }
 
-    /// An audit event by this actor stamped now by the system clock, for tools and tests
-    /// that write to the store themselves: an [`Action`] on an [`ObjectType`], or the
-    /// codes an entry stores. Use cases record through [`App::event`] instead, so that
-    /// every action they record is an [`Action`] stamped by the app's clock.
-    pub fn event(
-        &self,
-        action: impl AsRef<str>,
-        object_type: impl AsRef<str>,
-        object_id: &str,
-        outcome: Outcome,
-        detail: impl Into<String>,
-    ) -> AuditEvent {
+    /// An audit event of `action` by this actor, stamped now by the system clock, for
+    /// tools and tests that write to the store themselves. Use cases record through
+    /// [`App::event`] instead, stamped by the app's clock.
+    pub fn event(&self, action: Action, object_id: &str, outcome: Outcome, detail: impl Into<String>) -> AuditEvent {
         let at = SystemClock.now();
-        self.entry(at, action.as_ref().into(), object_type.as_ref(), object_id, outcome, detail.into())
+        self.entry(at, action.as_str().into(), action.object_type().as_str(), object_id, outcome, detail.into())
     }
 
     fn entry(

@@ -79,7 +79,8 @@ fn an_erasure_left_pending_after_its_commit_is_settled_as_made_and_survives_a_re
     // The erasure commits, then the process dies before the journal is settled.
     let t = tombstone(&id);
     s.journal().begin(&Entry::Subject(t.clone())).unwrap();
-    let ev = Context::cli().event("subject.erase", "subject", &id, steward_core::audit::Outcome::Success, "");
+    let ev =
+        Context::cli().event(steward_core::audit::Action::SubjectErase, &id, steward_core::audit::Outcome::Success, "");
     app.store().erase_subject(&t, &ev).unwrap();
     drop(app);
     assert!(s.journal().read_all().unwrap()[0].pending.is_some());

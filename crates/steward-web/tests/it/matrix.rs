@@ -956,7 +956,7 @@ impl Env {
             disabled_at: None,
             totp_last_step: 0,
         };
-        let ev = Context::cli().event("user.create", "user", &id, Outcome::Success, "matrix fixture");
+        let ev = Context::cli().event(steward_core::audit::Action::UserCreate, &id, Outcome::Success, "matrix fixture");
         self.app.store().insert_user(&row, &ev).expect("insert user");
         id
     }

@@ -51,7 +51,7 @@ fn user(env: &Env, n: &str, role: Role) -> (String, Context) {
         disabled_at: None,
         totp_last_step: 0,
     };
-    let ev = Context::cli().event("user.create", "user", &id, Outcome::Success, "test");
+    let ev = Context::cli().event(steward_core::audit::Action::UserCreate, &id, Outcome::Success, "test");
     env.app.store().insert_user(&row, &ev).unwrap();
     let ctx = Context::new(format!("user:{id}"), role, "test");
     (id, ctx)
