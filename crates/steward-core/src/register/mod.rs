@@ -5,6 +5,7 @@
 //! Sources: UK GDPR Art 5(2) (accountability: the controller shows compliance, so the
 //! registers must hold what it did and why) and Art 30 (records of processing activities).
 
+pub mod lawful_basis;
 pub mod system;
 
 use crate::FieldError;
