@@ -6,13 +6,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::PASSWORD;
 use steward_app::tokens::NewToken;
 use steward_app::{App, AppError, Context, SearchQuery};
 use steward_core::Role;
 use steward_core::subject::{NewSubject, SpecialCategory, SubjectPatch};
 use steward_testkit::Database;
-
-const PASSWORD: &str = "plum kettle harbour lantern";
 
 fn app() -> (Database, App) {
     let dir = Database::sqlite();

@@ -4,18 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::{PASSWORD, app};
 use steward_app::auth::{MAX_FAILED_SIGN_INS, SIGN_IN_ATTEMPTS_PER_WINDOW, Stage};
 use steward_app::{App, AppError, Context};
 use steward_core::Role;
 use steward_testkit::Database;
-
-const PASSWORD: &str = "plum kettle harbour lantern";
-
-fn app() -> (Database, App) {
-    let dir = Database::sqlite();
-    let app = dir.open_app();
-    (dir, app)
-}
 
 fn with_user(role: Role) -> (Database, App, String) {
     let (dir, app) = app();

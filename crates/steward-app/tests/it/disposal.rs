@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::user;
 use std::collections::BTreeMap;
 use steward_app::disposal::{AUTOMATIC, Approval, Assignment, Confirmation, DisposalQuery, certificate_csv};
 use steward_app::erasure::NewHold;
@@ -17,18 +18,11 @@ use steward_core::Role;
 use steward_core::subject::NewSubject;
 use steward_testkit::Database;
 
-const PASSWORD: &str = "plum kettle harbour lantern";
-
 fn app() -> (Database, App) {
     let dir = Database::sqlite();
     let app = dir.open_app();
     app.use_schedule_template(&Context::cli(), "family-support-charity").unwrap();
     (dir, app)
-}
-
-fn user(app: &App, email: &str, name: &str, role: Role) -> Context {
-    let u = app.create_user_with_password(&Context::cli(), email, name, role, PASSWORD).unwrap();
-    Context::new(format!("user:{}", u.id), role, "r")
 }
 
 fn subject(app: &App, given: &str, family: &str) -> String {

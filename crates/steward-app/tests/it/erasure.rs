@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::{app, user};
 use steward_app::checklists::NewSearch;
 use steward_app::erasure::{NewHold, NewSystem, RestrictionGround, SystemKind, TaskConfirmation, TaskStatus};
 use steward_app::requests::{NewRequest, uk_today};
@@ -16,20 +17,6 @@ use steward_core::request::{
     Channel, DecisionOutcome, EventKind, MadeBy, RefusalGround, RequestEvent, RequestKind, RequestStatus,
 };
 use steward_core::subject::{LinkKind, NewSubject, SubjectPatch};
-use steward_testkit::Database;
-
-const PASSWORD: &str = "plum kettle harbour lantern";
-
-fn app() -> (Database, App) {
-    let dir = Database::sqlite();
-    let app = dir.open_app();
-    (dir, app)
-}
-
-fn user(app: &App, email: &str, name: &str, role: Role) -> Context {
-    let u = app.create_user_with_password(&Context::cli(), email, name, role, PASSWORD).unwrap();
-    Context::new(format!("user:{}", u.id), role, "r")
-}
 
 fn subject(app: &App) -> String {
     let s = NewSubject {

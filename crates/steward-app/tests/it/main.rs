@@ -3,6 +3,8 @@
 //! `cargo nextest run -p steward-app -E 'test(/^erasure::/)'`. The application is opened
 //! on a fresh SQLite database from `steward-testkit`.
 
+mod common;
+
 mod access;
 mod auth;
 mod disposal;

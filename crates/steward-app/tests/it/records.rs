@@ -4,21 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::{PASSWORD, app};
 use steward_app::records::{NewDocument, NewNote};
 use steward_app::requests::{NewRequest, uk_today};
 use steward_app::{App, AppError, Context};
 use steward_core::Role;
 use steward_core::request::{Channel, MadeBy, RequestKind};
 use steward_core::subject::NewSubject;
-use steward_testkit::Database;
-
-const PASSWORD: &str = "plum kettle harbour lantern";
-
-fn app() -> (Database, App) {
-    let dir = Database::sqlite();
-    let app = dir.open_app();
-    (dir, app)
-}
 
 fn user(app: &App, email: &str, role: Role) -> Context {
     let u = app.create_user_with_password(&Context::cli(), email, "Casey Worker", role, PASSWORD).unwrap();

@@ -4,29 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::{app, user, user_id};
 use steward_app::requests::{NewRequest, RequestQuery, uk_today};
 use steward_app::{App, AppError, Context};
 use steward_core::Role;
 use steward_core::request::{Channel, EventKind, MadeBy, RequestEvent, RequestKind, RequestStatus};
 use steward_core::subject::NewSubject;
-use steward_testkit::Database;
-
-const PASSWORD: &str = "plum kettle harbour lantern";
-
-fn app() -> (Database, App) {
-    let dir = Database::sqlite();
-    let app = dir.open_app();
-    (dir, app)
-}
-
-fn user(app: &App, email: &str, name: &str, role: Role) -> Context {
-    let u = app.create_user_with_password(&Context::cli(), email, name, role, PASSWORD).unwrap();
-    Context::new(format!("user:{}", u.id), role, "r")
-}
-
-fn user_id(ctx: &Context) -> String {
-    ctx.actor.strip_prefix("user:").unwrap().to_string()
-}
 
 fn subject(app: &App, given: &str, family: &str) -> String {
     let s = NewSubject { given_name: given.into(), family_name: family.into(), ..Default::default() };

@@ -6,6 +6,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::app;
 use std::collections::BTreeMap;
 use steward_app::erasure::NewHold;
 use steward_app::retention::{LocationInput, NewRecord, RecordPatch, RecordQuery};
@@ -13,12 +14,6 @@ use steward_app::{App, AppError, Context};
 use steward_core::Role;
 use steward_core::subject::NewSubject;
 use steward_testkit::Database;
-
-fn app() -> (Database, App) {
-    let dir = Database::sqlite();
-    let app = dir.open_app();
-    (dir, app)
-}
 
 fn with_schedule() -> (Database, App) {
     let (dir, app) = app();

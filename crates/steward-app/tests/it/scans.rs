@@ -6,19 +6,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use crate::common::app;
 use std::io::Read as _;
 use steward_app::requests::{NewRequest, uk_today};
 use steward_app::scans::{NewScan, ProposalDecision, RedactionDecision, ScanDocumentReview, ScanFile};
 use steward_app::{App, AppError, Context};
 use steward_core::request::{Channel, MadeBy, RequestKind};
 use steward_core::subject::{Address, Identifiers, NewSubject};
-use steward_testkit::Database;
-
-fn app() -> (Database, App) {
-    let dir = Database::sqlite();
-    let app = dir.open_app();
-    (dir, app)
-}
 
 fn subject(app: &App) -> String {
     let s = NewSubject {

@@ -15,10 +15,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use steward_app::public::PublicInput;
 use steward_app::{App, Context};
-use steward_core::audit::{Outcome, format_time};
+use steward_core::audit::format_time;
 use steward_core::subject::{LinkKind, NewSubject};
 use steward_core::{Permission, Role};
-use steward_store::{SessionRow, UserRow};
+use steward_store::SessionRow;
 use steward_testkit::{Database, Fixture, Web, on_both_backends};
 use tower::ServiceExt;
 
@@ -936,29 +936,7 @@ impl Env {
     /// A user of `role`, stored directly (no password hashing).
     fn new_user(&self, role: Role) -> String {
         let n = self.next();
-        let id = uuid::Uuid::now_v7().to_string();
-        let row = UserRow {
-            id: id.clone(),
-            email: format!("throwaway-{n}@example.org"),
-            display_name: format!("Throwaway {n}"),
-            role: role.as_str().into(),
-            password_hash: Some("$argon2id$not-a-real-hash".into()),
-            totp_secret: None,
-            totp_pending: None,
-            totp_enabled: false,
-            recovery_codes: Vec::new(),
-            failed_logins: 0,
-            locked_until: None,
-            invite_hash: None,
-            invite_expires_at: None,
-            training_valid_until: None,
-            created_at: format_time(jiff::Timestamp::now()),
-            disabled_at: None,
-            totp_last_step: 0,
-        };
-        let ev = Context::cli().event(steward_core::audit::Action::UserCreate, &id, Outcome::Success, "matrix fixture");
-        self.app.store().insert_user(&row, &ev).expect("insert user");
-        id
+        crate::common::stored_user(&self.app, &format!("throwaway-{n}@example.org"), &format!("Throwaway {n}"), role)
     }
 
     /// A session of `user_id` at `stage`, stored directly: its cookie token and CSRF token.

@@ -15,10 +15,9 @@ use steward_app::mail::MailInput;
 use steward_app::requests::{NewRequest, policy_setting_key, uk_today};
 use steward_app::{AppError, Context};
 use steward_core::Role;
-use steward_core::audit::{Outcome, format_time};
+use steward_core::audit::format_time;
 use steward_core::request::{Channel, MadeBy, RequestKind};
 use steward_core::subject::NewSubject;
-use steward_store::UserRow;
 use tower::ServiceExt;
 
 use crate::common::api_env::Env;
@@ -31,28 +30,7 @@ const SMTP_PASSWORD: &str = "relay-password-never-shown";
 
 /// A user stored directly (no password hashing, which is slow in a debug build).
 fn user(env: &Env, n: &str, role: Role) -> (String, Context) {
-    let id = uuid::Uuid::now_v7().to_string();
-    let row = UserRow {
-        id: id.clone(),
-        email: format!("{n}@example.org"),
-        display_name: format!("Person {n}"),
-        role: role.as_str().into(),
-        password_hash: Some("$argon2id$not-a-real-hash".into()),
-        totp_secret: None,
-        totp_pending: None,
-        totp_enabled: false,
-        recovery_codes: Vec::new(),
-        failed_logins: 0,
-        locked_until: None,
-        invite_hash: None,
-        invite_expires_at: None,
-        training_valid_until: None,
-        created_at: format_time(jiff::Timestamp::now()),
-        disabled_at: None,
-        totp_last_step: 0,
-    };
-    let ev = Context::cli().event(steward_core::audit::Action::UserCreate, &id, Outcome::Success, "test");
-    env.app.store().insert_user(&row, &ev).unwrap();
+    let id = crate::common::stored_user(&env.app, &format!("{n}@example.org"), &format!("Person {n}"), role);
     let ctx = Context::new(format!("user:{id}"), role, "test");
     (id, ctx)
 }
