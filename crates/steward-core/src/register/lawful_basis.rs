@@ -291,7 +291,7 @@ pub fn check(purposes: &[PurposeInput], special: &[SpecialInput]) -> Vec<FieldEr
 }
 
 /// A right people have over their data (UK GDPR Arts 15–22).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Right {
     /// To be informed (Art 13, 14).

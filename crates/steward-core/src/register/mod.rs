@@ -5,6 +5,8 @@
 //! Sources: UK GDPR Art 5(2) (accountability: the controller shows compliance, so the
 //! registers must hold what it did and why) and Art 30 (records of processing activities).
 
+pub mod activity;
+pub mod entry;
 pub mod lawful_basis;
 pub mod system;
 
