@@ -6,8 +6,10 @@
 //! registers must hold what it did and why) and Art 30 (records of processing activities).
 
 pub mod activity;
+pub mod dates;
 pub mod entry;
 pub mod lawful_basis;
+pub mod organisation;
 pub mod system;
 
 use crate::FieldError;
