@@ -6,11 +6,14 @@
 //! registers must hold what it did and why) and Art 30 (records of processing activities).
 
 pub mod activity;
+pub mod adequacy;
+pub mod country;
 pub mod dates;
 pub mod entry;
 pub mod lawful_basis;
 pub mod organisation;
 pub mod system;
+pub mod transfer;
 
 use crate::FieldError;
 
