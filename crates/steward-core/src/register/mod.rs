@@ -12,6 +12,7 @@ pub mod dates;
 pub mod entry;
 pub mod lawful_basis;
 pub mod organisation;
+pub mod processor;
 pub mod system;
 pub mod transfer;
 
