@@ -11,6 +11,7 @@ pub mod country;
 pub mod dates;
 pub mod entry;
 pub mod lawful_basis;
+pub mod notice;
 pub mod organisation;
 pub mod processor;
 pub mod sharing;
