@@ -13,6 +13,7 @@ pub mod entry;
 pub mod lawful_basis;
 pub mod notice;
 pub mod organisation;
+pub mod policy;
 pub mod processor;
 pub mod sharing;
 pub mod system;
