@@ -17,6 +17,7 @@ pub mod policy;
 pub mod processor;
 pub mod sharing;
 pub mod system;
+pub mod training;
 pub mod transfer;
 
 use crate::FieldError;
