@@ -17,6 +17,7 @@ pub mod packs;
 pub mod public;
 pub mod record_import;
 pub mod records;
+pub mod registers;
 pub mod reminders;
 pub mod requests;
 pub mod retention;
@@ -51,6 +52,9 @@ pub enum AppError {
     /// Input failed validation.
     #[error("{0}")]
     Invalid(FieldError),
+    /// Input failed validation in several places: every problem, at least one.
+    #[error("{}", .0.first().map(|f| f.to_string()).unwrap_or_default())]
+    InvalidAll(Vec<FieldError>),
     /// An unknown name in a fixed vocabulary.
     #[error("{0}")]
     Unknown(CoreError),

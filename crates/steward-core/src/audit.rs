@@ -6,7 +6,7 @@
 
 mod action;
 
-pub use action::{Action, ObjectType, Refusal, action_label, denied_code, grant_dpo_code, refused};
+pub use action::{Action, ObjectType, Refusal, RegisterChange, action_label, denied_code, grant_dpo_code, refused};
 use serde::{Deserialize, Serialize};
 
 /// Hash that precedes the first entry of a chain.

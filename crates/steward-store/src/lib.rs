@@ -490,6 +490,8 @@ pub mod erasure;
 pub use erasure::{ErasureTaskRow, HoldRow, RestrictionRow};
 pub mod systems;
 pub use systems::SystemRow;
+pub mod registers;
+pub use registers::EntryRow;
 pub mod scans;
 pub use scans::{ScanDocumentRow, ScanRow};
 pub mod statistics;

@@ -498,6 +498,24 @@ ALTER TABLE public_submissions ADD COLUMN assigned_to TEXT NULL;
 CREATE INDEX public_submissions_assigned ON public_submissions (assigned_to)
 "#,
     },
+    Migration {
+        version: 13,
+        name: "versioned registers: the record of processing, organisations, processors, agreements, transfers, notices, policies, training",
+        sql: r#"
+CREATE TABLE register_versions (
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    version BIGINT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    retired BIGINT NOT NULL,
+    changed_at TEXT NOT NULL,
+    changed_by TEXT NOT NULL,
+    PRIMARY KEY (kind, id, version)
+);
+CREATE INDEX register_versions_changed ON register_versions (kind, changed_at)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

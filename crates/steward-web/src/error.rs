@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use steward_app::{AppError, StoreError, Tombstone};
+use steward_core::FieldError;
 use utoipa::ToSchema;
 
 /// Run a blocking application call on the blocking pool and map its error.
@@ -51,6 +52,18 @@ pub struct ErrorDetail {
     /// The field at fault, when one is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// When several fields are at fault: every one, the first repeated above.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<Problem>,
+}
+
+/// One field at fault and what is wrong with it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// The field (`purposes[0].lawful_basis`).
+    pub field: String,
+    /// What is wrong, in plain English.
+    pub message: String,
 }
 
 /// An error response.
@@ -60,6 +73,7 @@ pub struct ApiError {
     code: &'static str,
     message: String,
     field: Option<String>,
+    problems: Vec<Problem>,
     tombstone: Option<Tombstone>,
     retry_after: Option<u32>,
 }
@@ -71,7 +85,15 @@ pub const STORAGE_RETRY_AFTER: u32 = 120;
 impl ApiError {
     /// A new error.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), field: None, tombstone: None, retry_after: None }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            field: None,
+            problems: Vec::new(),
+            tombstone: None,
+            retry_after: None,
+        }
     }
 
     /// Ask the client to try again after `seconds` (`Retry-After`).
@@ -109,7 +131,7 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            error: ErrorDetail { code: self.code, message: self.message, field: self.field },
+            error: ErrorDetail { code: self.code, message: self.message, field: self.field, problems: self.problems },
             tombstone: self.tombstone,
         };
         let mut resp = (self.status, Json(body)).into_response();
@@ -130,6 +152,15 @@ impl From<AppError> for ApiError {
         match e {
             AppError::Invalid(f) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", f.message).field(f.field)
+            }
+            AppError::InvalidAll(all) => {
+                let first = all.first().cloned().unwrap_or_else(|| FieldError::new("", "is not valid"));
+                let mut err =
+                    ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", first.message).field(first.field);
+                if all.len() > 1 {
+                    err.problems = all.into_iter().map(|f| Problem { field: f.field, message: f.message }).collect();
+                }
+                err
             }
             AppError::Unknown(c) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", c.to_string()),
             AppError::Forbidden(_) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string()),

@@ -60,6 +60,16 @@ object_types! {
     Letter => ("letter", "Letters"),
     Checklist => ("checklist", "Request steps"),
     Job => ("job", "Scheduled jobs"),
+    Organisation => ("organisation", "Organisations"),
+    Activity => ("activity", "Record of processing"),
+    Processor => ("processor", "Processors"),
+    SharingAgreement => ("sharing_agreement", "Data sharing agreements"),
+    Transfer => ("transfer", "International transfers"),
+    Notice => ("notice", "Privacy notices"),
+    Policy => ("policy", "Policies"),
+    Training => ("training", "Training"),
+    Consent => ("consent", "Consents"),
+    Compliance => ("compliance", "Compliance check"),
 }
 
 impl ObjectType {
@@ -201,6 +211,37 @@ actions! {
     BackupRestore => ("backup.restore", Backup, "Restored a backup"),
     SystemCreate => ("system.create", System, "Added a system to the register"),
     SystemUpdate => ("system.update", System, "Changed a system in the register"),
+    OrganisationCreate => ("organisation.create", Organisation, "Added an organisation"),
+    OrganisationUpdate => ("organisation.update", Organisation, "Changed an organisation"),
+    OrganisationRetire => ("organisation.retire", Organisation, "Retired an organisation"),
+    ActivityCreate => ("activity.create", Activity, "Added a processing activity to the record"),
+    ActivityUpdate => ("activity.update", Activity, "Changed a processing activity"),
+    ActivityRetire => ("activity.retire", Activity, "Retired a processing activity"),
+    RopaExport => ("activity.export", Activity, "Exported the record of processing"),
+    RopaImport => ("activity.import", Activity, "Imported the record of processing"),
+    ProcessorCreate => ("processor.create", Processor, "Added a processor"),
+    ProcessorUpdate => ("processor.update", Processor, "Changed a processor"),
+    ProcessorRetire => ("processor.retire", Processor, "Retired a processor"),
+    SharingAgreementCreate => ("sharing_agreement.create", SharingAgreement, "Added a data sharing agreement"),
+    SharingAgreementUpdate => ("sharing_agreement.update", SharingAgreement, "Changed a data sharing agreement"),
+    SharingAgreementRetire => ("sharing_agreement.retire", SharingAgreement, "Ended a data sharing agreement"),
+    TransferCreate => ("transfer.create", Transfer, "Added an international transfer"),
+    TransferUpdate => ("transfer.update", Transfer, "Changed an international transfer"),
+    TransferRetire => ("transfer.retire", Transfer, "Ended an international transfer"),
+    NoticeCreate => ("notice.create", Notice, "Added a privacy notice version"),
+    NoticeUpdate => ("notice.update", Notice, "Changed a privacy notice version"),
+    NoticeRetire => ("notice.retire", Notice, "Withdrew a privacy notice version"),
+    NoticeGiven => ("notice.given", Notice, "Recorded that a person received a privacy notice"),
+    PolicyCreate => ("policy.create", Policy, "Added a policy"),
+    PolicyUpdate => ("policy.update", Policy, "Changed a policy"),
+    PolicyRetire => ("policy.retire", Policy, "Retired a policy"),
+    TrainingCreate => ("training.create", Training, "Recorded training"),
+    TrainingUpdate => ("training.update", Training, "Changed a training record"),
+    TrainingRetire => ("training.retire", Training, "Removed a training record"),
+    ConsentRecord => ("consent.record", Consent, "Recorded a person's consent"),
+    ConsentWithdraw => ("consent.withdraw", Consent, "Recorded the withdrawal of a consent"),
+    ConsentView => ("consent.view", Consent, "Viewed a person's consents"),
+    ComplianceCheck => ("compliance.check", Compliance, "Ran the compliance check"),
     HoldPlace => ("hold.place", Hold, "Placed a legal hold"),
     HoldLift => ("hold.lift", Hold, "Lifted a legal hold"),
     RecordCreate => ("record.create", Record, "Added a record to the register"),
@@ -351,3 +392,48 @@ pub fn action_label(code: &str, outcome: &str) -> String {
 #[cfg(test)]
 #[path = "action_tests.rs"]
 mod tests;
+
+/// What was done to a versioned register entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegisterChange {
+    /// Added.
+    Create,
+    /// Changed.
+    Update,
+    /// Retired (kept for history).
+    Retire,
+}
+
+impl Action {
+    /// The action recording `change` to an entry of the versioned register `kind`.
+    pub fn for_register(kind: crate::register::entry::RegisterKind, change: RegisterChange) -> Action {
+        use crate::register::entry::RegisterKind as K;
+        use RegisterChange as C;
+        match (kind, change) {
+            (K::Organisation, C::Create) => Action::OrganisationCreate,
+            (K::Organisation, C::Update) => Action::OrganisationUpdate,
+            (K::Organisation, C::Retire) => Action::OrganisationRetire,
+            (K::Activity, C::Create) => Action::ActivityCreate,
+            (K::Activity, C::Update) => Action::ActivityUpdate,
+            (K::Activity, C::Retire) => Action::ActivityRetire,
+            (K::Processor, C::Create) => Action::ProcessorCreate,
+            (K::Processor, C::Update) => Action::ProcessorUpdate,
+            (K::Processor, C::Retire) => Action::ProcessorRetire,
+            (K::SharingAgreement, C::Create) => Action::SharingAgreementCreate,
+            (K::SharingAgreement, C::Update) => Action::SharingAgreementUpdate,
+            (K::SharingAgreement, C::Retire) => Action::SharingAgreementRetire,
+            (K::Transfer, C::Create) => Action::TransferCreate,
+            (K::Transfer, C::Update) => Action::TransferUpdate,
+            (K::Transfer, C::Retire) => Action::TransferRetire,
+            (K::Notice, C::Create) => Action::NoticeCreate,
+            (K::Notice, C::Update) => Action::NoticeUpdate,
+            (K::Notice, C::Retire) => Action::NoticeRetire,
+            (K::Policy, C::Create) => Action::PolicyCreate,
+            (K::Policy, C::Update) => Action::PolicyUpdate,
+            (K::Policy, C::Retire) => Action::PolicyRetire,
+            (K::Training, C::Create) => Action::TrainingCreate,
+            (K::Training, C::Update) => Action::TrainingUpdate,
+            (K::Training, C::Retire) => Action::TrainingRetire,
+        }
+    }
+}

@@ -196,7 +196,6 @@ impl Activity {
         }
         out
     }
-
 }
 
 impl Entry for Activity {

@@ -134,6 +134,8 @@ pub enum BackupItem {
     RequestSearch(crate::checklists::SearchRow),
     /// A system or processor on the register (schema version 7 on).
     System(crate::systems::SystemRow),
+    /// One version of an entry of a versioned register.
+    RegisterEntry(crate::registers::EntryRow),
     /// An erasure task (schema version 7 on).
     ErasureTask(crate::erasure::ErasureTaskRow),
     /// A legal hold (schema version 7 on).
@@ -341,6 +343,7 @@ fn import_in(
             BackupItem::RequestStep(r) => crate::checklists::insert_step_row(tx, &r)?,
             BackupItem::RequestSearch(r) => crate::checklists::insert_search_row(tx, &r)?,
             BackupItem::System(r) => crate::systems::insert_system_row(tx, &r)?,
+            BackupItem::RegisterEntry(r) => crate::registers::insert_entry_row(tx, &r)?,
             BackupItem::ErasureTask(r) => crate::erasure::insert_task_row(tx, &r)?,
             BackupItem::Hold(r) => crate::erasure::insert_hold_row(tx, &r)?,
             BackupItem::Restriction(r) => crate::erasure::insert_restriction_row(tx, &r)?,
@@ -456,6 +459,9 @@ pub const TABLES: &[TableSpec] = &[
     backed_up("request_steps", |tx, emit| each(checklists::all_steps(tx)?, BackupItem::RequestStep, emit)),
     backed_up("request_searches", |tx, emit| each(checklists::all_searches(tx)?, BackupItem::RequestSearch, emit)),
     backed_up("systems", |tx, emit| each(systems::all_systems(tx)?, BackupItem::System, emit)),
+    backed_up("register_versions", |tx, emit| {
+        each(crate::registers::all_entry_rows(tx)?, BackupItem::RegisterEntry, emit)
+    }),
     backed_up("erasure_tasks", |tx, emit| each(erasure::all_tasks(tx)?, BackupItem::ErasureTask, emit)),
     backed_up("legal_holds", |tx, emit| each(erasure::all_holds(tx)?, BackupItem::Hold, emit)),
     backed_up("restrictions", |tx, emit| each(erasure::all_restrictions(tx)?, BackupItem::Restriction, emit)),

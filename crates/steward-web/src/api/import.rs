@@ -121,7 +121,7 @@ pub async fn import_records(
             "{} of {} rows have problems; nothing was imported (see report.errors, by line)",
             report.error_count, report.rows
         );
-        let error = ErrorDetail { code: "invalid", message, field: Some("file".into()) };
+        let error = ErrorDetail { code: "invalid", message, field: Some("file".into()), problems: Vec::new() };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(ImportRefused { error, report })).into_response());
     }
     let status = if report.imported { StatusCode::CREATED } else { StatusCode::OK };

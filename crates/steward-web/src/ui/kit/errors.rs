@@ -59,6 +59,11 @@ pub fn failure_page(e: AppError) -> Response {
             "There is a problem with what was sent",
             &sentence(&field_label(&f.field), &f.message),
         ),
+        AppError::InvalidAll(all) => error_page(
+            StatusCode::BAD_REQUEST,
+            "There is a problem with what was sent",
+            &all.iter().map(|f| sentence(&field_label(&f.field), &f.message)).collect::<Vec<_>>().join(" "),
+        ),
         AppError::Unknown(_) => error_page(
             StatusCode::BAD_REQUEST,
             "There is a problem with what was sent",
