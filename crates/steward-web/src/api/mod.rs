@@ -3,10 +3,12 @@
 //! the `areas!` list below; [`kit`] holds what every area shares and [`openapi`]
 //! completes the document served at `/api/v1/openapi.json`.
 //!
-//! A new area is a new file with `routes()` and `Doc`, and its name in the list.
+//! A new area is a new file with `routes()` and `Doc`, and its name in the list; the
+//! versioned registers' areas are declared in [`registers`] and listed after the `;`.
 
 pub mod kit;
 pub mod openapi;
+pub mod registers;
 
 use crate::state::AppState;
 use axum::Json;
@@ -17,7 +19,7 @@ use utoipa::OpenApi;
 
 /// Declares the areas, and from the one list builds [`routes`] and [`docs`].
 macro_rules! areas {
-    ($($area:ident),* $(,)?) => {
+    ($($area:ident),* $(,)? ; $($outer:ident :: $inner:ident),* $(,)?) => {
         $(pub mod $area;)*
 
         /// The routes under `/api/v1`: every area's, the OpenAPI document, and
@@ -26,12 +28,13 @@ macro_rules! areas {
             axum::Router::new()
                 .route("/openapi.json", axum::routing::get(openapi_json))
                 $(.merge($area::routes()))*
+                $(.merge($outer::$inner::routes()))*
                 .fallback(kit::not_found)
         }
 
         /// Every area's OpenAPI description, in the order of the list.
         pub fn docs() -> Vec<utoipa::openapi::OpenApi> {
-            vec![$(<$area::Doc as OpenApi>::openapi()),*]
+            vec![$(<$area::Doc as OpenApi>::openapi(),)* $(<$outer::$inner::Doc as OpenApi>::openapi(),)*]
         }
     };
 }
@@ -51,7 +54,15 @@ areas!(
     disposals,
     import,
     scans,
-    packs,
+    packs;
+    registers::activities,
+    registers::organisations,
+    registers::processors,
+    registers::sharing_agreements,
+    registers::transfers,
+    registers::notices,
+    registers::policies,
+    registers::training,
 );
 
 /// The OpenAPI 3.1 document: every area's description, completed ([`openapi::complete`]),
