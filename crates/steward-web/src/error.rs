@@ -74,7 +74,7 @@ pub struct ApiError {
     message: String,
     field: Option<String>,
     problems: Vec<Problem>,
-    tombstone: Option<Tombstone>,
+    tombstone: Option<Box<Tombstone>>,
     retry_after: Option<u32>,
 }
 
@@ -132,7 +132,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
             error: ErrorDetail { code: self.code, message: self.message, field: self.field, problems: self.problems },
-            tombstone: self.tombstone,
+            tombstone: self.tombstone.map(|t| *t),
         };
         let mut resp = (self.status, Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
@@ -168,7 +168,7 @@ impl From<AppError> for ApiError {
             AppError::Gone(t) => {
                 let mut err =
                     ApiError::new(StatusCode::GONE, "gone", format!("this subject was erased on {}", t.erased_at));
-                err.tombstone = Some(*t);
+                err.tombstone = Some(t);
                 err
             }
             AppError::Conflict(m) | AppError::Constraint(m) | AppError::Restricted(m) => {
