@@ -146,6 +146,76 @@ impl Schedule1Condition {
     }
 }
 
+/// Every DPA 2018 Schedule 1 condition with its heading in the Act, by code: Part 1
+/// (conditions relating to employment, health and research), Part 2 (substantial public
+/// interest conditions), Part 3 (additional conditions relating to criminal convictions).
+pub const SCHEDULE1_CONDITIONS: &[(&str, &str)] = &[
+    ("part1_para1", "Part 1 para 1: Employment, social security and social protection"),
+    ("part1_para2", "Part 1 para 2: Health or social care purposes"),
+    ("part1_para3", "Part 1 para 3: Public health"),
+    ("part1_para4", "Part 1 para 4: Research etc"),
+    ("part2_para6", "Part 2 para 6: Statutory and government purposes"),
+    ("part2_para7", "Part 2 para 7: Administration of justice and parliamentary purposes"),
+    ("part2_para8", "Part 2 para 8: Equality of opportunity or treatment"),
+    ("part2_para9", "Part 2 para 9: Racial and ethnic diversity at senior levels of organisations"),
+    ("part2_para10", "Part 2 para 10: Preventing or detecting unlawful acts"),
+    ("part2_para11", "Part 2 para 11: Protecting the public"),
+    ("part2_para12", "Part 2 para 12: Regulatory requirements"),
+    ("part2_para13", "Part 2 para 13: Journalism, academia, art and literature"),
+    ("part2_para14", "Part 2 para 14: Preventing fraud"),
+    ("part2_para15", "Part 2 para 15: Suspicion of terrorist financing or money laundering"),
+    ("part2_para16", "Part 2 para 16: Support for individuals with a particular disability or medical condition"),
+    ("part2_para17", "Part 2 para 17: Counselling"),
+    ("part2_para18", "Part 2 para 18: Safeguarding of children and individuals at risk"),
+    ("part2_para19", "Part 2 para 19: Safeguarding of economic well-being of certain individuals"),
+    ("part2_para20", "Part 2 para 20: Insurance"),
+    ("part2_para21", "Part 2 para 21: Occupational pensions"),
+    ("part2_para22", "Part 2 para 22: Political parties"),
+    ("part2_para23", "Part 2 para 23: Elected representatives responding to requests"),
+    ("part2_para24", "Part 2 para 24: Disclosure to elected representatives"),
+    ("part2_para25", "Part 2 para 25: Informing elected representatives about prisoners"),
+    ("part2_para26", "Part 2 para 26: Publication of legal judgments"),
+    ("part2_para27", "Part 2 para 27: Anti-doping in sport"),
+    ("part2_para28", "Part 2 para 28: Standards of behaviour in sport"),
+    ("part3_para29", "Part 3 para 29: Consent"),
+    ("part3_para30", "Part 3 para 30: Protecting an individual's vital interests"),
+    ("part3_para31", "Part 3 para 31: Processing by not-for-profit bodies"),
+    ("part3_para32", "Part 3 para 32: Personal data in the public domain"),
+    ("part3_para33", "Part 3 para 33: Legal claims"),
+    ("part3_para34", "Part 3 para 34: Judicial acts"),
+    (
+        "part3_para35",
+        "Part 3 para 35: Administration of accounts used in commission of indecency offences involving children",
+    ),
+    ("part3_para36", "Part 3 para 36: Extension of conditions in Part 2 referring to substantial public interest"),
+    ("part3_para37", "Part 3 para 37: Extension of insurance conditions"),
+];
+
+/// Every Art 9(2) condition with its words, by letter.
+pub const ART9_CONDITIONS: &[(&str, &str)] = &[
+    ("a", "(a) Explicit consent"),
+    ("b", "(b) Employment, social security and social protection"),
+    ("c", "(c) Vital interests, where consent cannot be given"),
+    ("d", "(d) Not-for-profit body's members and contacts"),
+    ("e", "(e) Made manifestly public by the person"),
+    ("f", "(f) Legal claims or judicial acts"),
+    ("g", "(g) Reasons of substantial public interest"),
+    ("h", "(h) Health or social care"),
+    ("i", "(i) Public health"),
+    ("j", "(j) Archiving, research or statistics"),
+];
+
+/// Every Art 6(1) basis code with its words.
+pub const BASES: &[(&str, &str)] = &[
+    ("consent", "Consent (Art 6(1)(a))"),
+    ("contract", "Contract (Art 6(1)(b))"),
+    ("legal_obligation", "Legal obligation (Art 6(1)(c))"),
+    ("vital_interests", "Vital interests (Art 6(1)(d))"),
+    ("public_task", "Public task (Art 6(1)(e))"),
+    ("legitimate_interests", "Legitimate interests (Art 6(1)(f))"),
+    ("recognised_legitimate_interest", "Recognised legitimate interest (Art 6(1)(ea))"),
+];
+
 /// One purpose of an activity as stated: what for, and on which basis.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct PurposeInput {
@@ -310,6 +380,22 @@ pub enum Right {
     Object,
     /// To withdraw consent at any time (Art 7(3)).
     WithdrawConsent,
+}
+
+impl Right {
+    /// The right in words ("To object").
+    pub fn label(self) -> &'static str {
+        match self {
+            Right::BeInformed => "To be informed",
+            Right::Access => "Of access",
+            Right::Rectification => "To rectification",
+            Right::Erasure => "To erasure",
+            Right::Restriction => "To restrict processing",
+            Right::Portability => "To data portability",
+            Right::Object => "To object",
+            Right::WithdrawConsent => "To withdraw consent at any time",
+        }
+    }
 }
 
 /// The rights people have over processing on `bases` (ICO "A guide to individual

@@ -152,3 +152,17 @@ fn rights_follow_from_the_bases() {
         [BeInformed, Access, Rectification, Erasure, Restriction, Object]
     );
 }
+
+#[test]
+fn the_labelled_lists_name_every_code_the_parsers_accept() {
+    assert_eq!(SCHEDULE1_CONDITIONS.len(), 4 + 23 + 9);
+    for (code, _) in SCHEDULE1_CONDITIONS {
+        assert!(Schedule1Condition::parse(code).is_some(), "{code}");
+    }
+    for (code, _) in ART9_CONDITIONS {
+        assert!(Art9Condition::parse(code).is_some(), "{code}");
+    }
+    for (code, label) in BASES {
+        assert_eq!(LawfulBasis::parse(code).map(LawfulBasis::label), Some(*label));
+    }
+}
