@@ -167,6 +167,13 @@ impl App {
             .collect()
     }
 
+    /// The names of every entry of register `kind` (retired ones too), by name: id, name
+    /// and whether it is retired. For pickers and for naming linked entries.
+    pub fn register_titles(&self, ctx: &Context, kind: RegisterKind) -> AppResult<Vec<(String, String, bool)>> {
+        self.require(ctx, Permission::ReadRegisters, object_type(kind), "")?;
+        Ok(self.store.entries(kind.as_str(), None)?.into_iter().map(|r| (r.id, r.title, r.retired)).collect())
+    }
+
     /// One entry of register `E`, as it stands.
     pub fn register_entry<E: Entry>(&self, ctx: &Context, id: &str) -> AppResult<StoredOf<E>> {
         self.require(ctx, Permission::ReadRegisters, object_type(E::KIND), id)?;

@@ -13,6 +13,7 @@ use utoipa::IntoParams;
 
 /// Filters of a register's list.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Show the register as it stood at the end of this day (UK time), `YYYY-MM-DD`.
@@ -25,6 +26,7 @@ pub struct ListQuery {
 
 /// The two dates of a comparison.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct DiffQuery {
     /// The earlier date, `YYYY-MM-DD` (end of that day, UK time).
@@ -35,6 +37,7 @@ pub struct DiffQuery {
 
 /// Which version a change is made to.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct VersionQuery {
     /// The version the change was made from: if the entry has changed since, the change

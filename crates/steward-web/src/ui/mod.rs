@@ -26,6 +26,6 @@ macro_rules! pages {
 }
 
 pages!(
-    auth, admin, public, dashboard, subjects, requests, inbox, holds, retention, disposals, systems, audit, statistics,
-    letters, packs, scans, settings, checklists, notify,
+    auth, admin, public, dashboard, subjects, requests, inbox, holds, retention, disposals, systems, registers, audit,
+    statistics, letters, packs, scans, settings, checklists, notify,
 );

@@ -22,6 +22,7 @@ mod pack_api;
 mod pages;
 mod public_form;
 mod records_api;
+mod registers_api;
 mod request_flow_api;
 mod requests_api;
 mod requests_pages;

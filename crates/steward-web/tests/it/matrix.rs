@@ -359,6 +359,62 @@ const ROUTES: &[Route] = &[
     get("/settings/checklists", Needs(ManageChecklists)),
     form("/settings/checklists/{kind}", Needs(ManageChecklists), "action=save&text-erasure=A|Log+it%0AB|Erase+it")
         .at("/settings/checklists/erasure"),
+    get("/activities", Needs(ReadRegisters)),
+    form("/activities", Needs(ManageRegisters), "name=Matrix+activity+{n}&purposes[0].purpose=Tenancy&purposes[0].lawful_basis=contract"),
+    get("/activities/new", Needs(ManageRegisters)),
+    get("/activities/{id}", Needs(ReadRegisters)).at("/activities/{fresh-activity}"),
+    form("/activities/{id}", Needs(ManageRegisters), "name=Matrix+activity+{n}&purposes[0].purpose=Tenancy&purposes[0].lawful_basis=contract").at("/activities/{fresh-activity}"),
+    get("/activities/{id}/edit", Needs(ManageRegisters)).at("/activities/{fresh-activity}/edit"),
+    form("/activities/{id}/retire", Needs(ManageRegisters), "").at("/activities/{fresh-activity}/retire"),
+    get("/organisations", Needs(ReadRegisters)),
+    form("/organisations", Needs(ManageRegisters), "name=Matrix+organisation+{n}"),
+    get("/organisations/new", Needs(ManageRegisters)),
+    get("/organisations/{id}", Needs(ReadRegisters)).at("/organisations/{fresh-organisation}"),
+    form("/organisations/{id}", Needs(ManageRegisters), "name=Matrix+organisation+{n}").at("/organisations/{fresh-organisation}"),
+    get("/organisations/{id}/edit", Needs(ManageRegisters)).at("/organisations/{fresh-organisation}/edit"),
+    form("/organisations/{id}/retire", Needs(ManageRegisters), "").at("/organisations/{fresh-organisation}/retire"),
+    get("/processors", Needs(ReadRegisters)),
+    form("/processors", Needs(ManageRegisters), "name=Matrix+processor+{n}"),
+    get("/processors/new", Needs(ManageRegisters)),
+    get("/processors/{id}", Needs(ReadRegisters)).at("/processors/{fresh-processor}"),
+    form("/processors/{id}", Needs(ManageRegisters), "name=Matrix+processor+{n}").at("/processors/{fresh-processor}"),
+    get("/processors/{id}/edit", Needs(ManageRegisters)).at("/processors/{fresh-processor}/edit"),
+    form("/processors/{id}/retire", Needs(ManageRegisters), "").at("/processors/{fresh-processor}/retire"),
+    get("/sharing-agreements", Needs(ReadRegisters)),
+    form("/sharing-agreements", Needs(ManageRegisters), "title=Matrix+agreement+{n}&parties=Borough+council&purpose=Safeguarding&lawful_basis=public_task"),
+    get("/sharing-agreements/new", Needs(ManageRegisters)),
+    get("/sharing-agreements/{id}", Needs(ReadRegisters)).at("/sharing-agreements/{fresh-sharing-agreement}"),
+    form("/sharing-agreements/{id}", Needs(ManageRegisters), "title=Matrix+agreement+{n}&parties=Borough+council&purpose=Safeguarding&lawful_basis=public_task").at("/sharing-agreements/{fresh-sharing-agreement}"),
+    get("/sharing-agreements/{id}/edit", Needs(ManageRegisters)).at("/sharing-agreements/{fresh-sharing-agreement}/edit"),
+    form("/sharing-agreements/{id}/retire", Needs(ManageRegisters), "").at("/sharing-agreements/{fresh-sharing-agreement}/retire"),
+    get("/transfers", Needs(ReadRegisters)),
+    form("/transfers", Needs(ManageRegisters), "recipient=Matrix+recipient+{n}&destination_country=FR&mechanism=uk_adequacy"),
+    get("/transfers/new", Needs(ManageRegisters)),
+    get("/transfers/{id}", Needs(ReadRegisters)).at("/transfers/{fresh-transfer}"),
+    form("/transfers/{id}", Needs(ManageRegisters), "recipient=Matrix+recipient+{n}&destination_country=FR&mechanism=uk_adequacy").at("/transfers/{fresh-transfer}"),
+    get("/transfers/{id}/edit", Needs(ManageRegisters)).at("/transfers/{fresh-transfer}/edit"),
+    form("/transfers/{id}/retire", Needs(ManageRegisters), "").at("/transfers/{fresh-transfer}/retire"),
+    get("/notices", Needs(ReadRegisters)),
+    form("/notices", Needs(ManageRegisters), "title=Matrix+notice+{n}&version=1&effective_on=1&effective_on-month=1&effective_on-year=2026&text=How+we+use+your+data"),
+    get("/notices/new", Needs(ManageRegisters)),
+    get("/notices/{id}", Needs(ReadRegisters)).at("/notices/{fresh-notice}"),
+    form("/notices/{id}", Needs(ManageRegisters), "title=Matrix+notice+{n}&version=1&effective_on=1&effective_on-month=1&effective_on-year=2026&text=How+we+use+your+data").at("/notices/{fresh-notice}"),
+    get("/notices/{id}/edit", Needs(ManageRegisters)).at("/notices/{fresh-notice}/edit"),
+    form("/notices/{id}/retire", Needs(ManageRegisters), "").at("/notices/{fresh-notice}/retire"),
+    get("/policies", Needs(ReadRegisters)),
+    form("/policies", Needs(ManageRegisters), "title=Matrix+policy+{n}"),
+    get("/policies/new", Needs(ManageRegisters)),
+    get("/policies/{id}", Needs(ReadRegisters)).at("/policies/{fresh-policy}"),
+    form("/policies/{id}", Needs(ManageRegisters), "title=Matrix+policy+{n}").at("/policies/{fresh-policy}"),
+    get("/policies/{id}/edit", Needs(ManageRegisters)).at("/policies/{fresh-policy}/edit"),
+    form("/policies/{id}/retire", Needs(ManageRegisters), "").at("/policies/{fresh-policy}/retire"),
+    get("/training", Needs(ReadRegisters)),
+    form("/training", Needs(ManageRegisters), "user_id={user}&course=Matrix+course+{n}&completed_on=1&completed_on-month=1&completed_on-year=2026"),
+    get("/training/new", Needs(ManageRegisters)),
+    get("/training/{id}", Needs(ReadRegisters)).at("/training/{fresh-training}"),
+    form("/training/{id}", Needs(ManageRegisters), "user_id={user}&course=Matrix+course+{n}&completed_on=1&completed_on-month=1&completed_on-year=2026").at("/training/{fresh-training}"),
+    get("/training/{id}/edit", Needs(ManageRegisters)).at("/training/{fresh-training}/edit"),
+    form("/training/{id}/retire", Needs(ManageRegisters), "").at("/training/{fresh-training}/retire"),
     get("/systems", Needs(ReadRegisters)),
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
     get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
@@ -1733,12 +1789,23 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// item, history, diff)`), with the methods the macro gives each.
 fn register_routes(text: &str) -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
+    let methods = |m: &[&str]| m.iter().map(|m| m.to_string()).collect::<Vec<_>>();
+    // The pages of every versioned register, made by `pages::<E>()` from its path.
+    if text.contains("fn pages<E: Entry>()") {
+        for kind in steward_core::register::entry::RegisterKind::ALL {
+            let base = format!("/{}", kind.path());
+            out.push((base.clone(), methods(&["GET", "POST"])));
+            out.push((format!("{base}/new"), methods(&["GET"])));
+            out.push((format!("{base}/{{id}}"), methods(&["GET", "POST"])));
+            out.push((format!("{base}/{{id}}/edit"), methods(&["GET"])));
+            out.push((format!("{base}/{{id}}/retire"), methods(&["POST"])));
+        }
+    }
     for decl in text.split("routes: (").skip(1) {
         let literals: Vec<&str> = decl.split(')').next().unwrap_or_default().split('"').skip(1).step_by(2).collect();
         if literals.len() != 4 || !literals.iter().all(|l| l.starts_with('/')) {
             continue;
         }
-        let methods = |m: &[&str]| m.iter().map(|m| m.to_string()).collect::<Vec<_>>();
         out.push((literals[0].to_string(), methods(&["GET", "POST"])));
         out.push((literals[1].to_string(), methods(&["GET", "PUT", "DELETE"])));
         out.push((literals[2].to_string(), methods(&["GET"])));

@@ -641,8 +641,8 @@ fn searches_are_logged_against_the_register_or_a_typed_name(env: &Env) {
 
 fn the_register_of_systems_is_read_by_all_and_changed_by_the_dpo_and_administrators(env: &Env) {
     let page = env.get(&env.staff, "/systems");
-    page.assert_status(StatusCode::OK).assert_has("<h1>Systems and processors</h1>");
-    page.assert_has(r#"aria-current="page">Systems and processors</a>"#);
+    page.assert_status(StatusCode::OK).assert_has("<h1>Systems</h1>");
+    page.assert_has(r#"aria-current="page">Systems</a>"#);
     assert!(!page.text.contains(r#"action="/systems""#), "no add form for staff");
     env.post(&env.staff, "/systems", &[("name", "CRM"), ("kind", "system")]).assert_status(StatusCode::FORBIDDEN);
 

@@ -59,7 +59,17 @@ pub const MENU: &[MenuSection] = &[
     MenuSection {
         id: "registers",
         title: "Registers",
-        items: &[item("Systems and processors", "/systems", "systems", Some(Permission::ReadRegisters))],
+        items: &[
+            item("Record of processing", "/activities", "activity", Some(Permission::ReadRegisters)),
+            item("Systems", "/systems", "systems", Some(Permission::ReadRegisters)),
+            item("Processors", "/processors", "processor", Some(Permission::ReadRegisters)),
+            item("Sharing agreements", "/sharing-agreements", "sharing_agreement", Some(Permission::ReadRegisters)),
+            item("International transfers", "/transfers", "transfer", Some(Permission::ReadRegisters)),
+            item("Privacy notices", "/notices", "notice", Some(Permission::ReadRegisters)),
+            item("Policies", "/policies", "policy", Some(Permission::ReadRegisters)),
+            item("Training", "/training", "training", Some(Permission::ReadRegisters)),
+            item("Organisation", "/organisations", "organisation", Some(Permission::ReadRegisters)),
+        ],
     },
     MenuSection { id: "incidents", title: "Incidents", items: &[] },
     MenuSection {
@@ -131,7 +141,8 @@ pub fn shown_menu(role: Role, current: &str) -> Vec<ShownSection> {
 mod tests {
     use super::*;
 
-    /// Who saw which link before the menu had sections: the same roles see them now.
+    /// Who sees which link: the roles that saw a link before the menu had sections still
+    /// see it, and the registers are seen by everyone who may read registers.
     const BEFORE: &[(&str, Option<Permission>)] = &[
         ("/", None),
         ("/subjects", Some(Permission::SubjectRead)),
@@ -141,6 +152,14 @@ mod tests {
         ("/statistics", Some(Permission::ReadStatistics)),
         ("/letters", Some(Permission::ManageLetters)),
         ("/systems", Some(Permission::ReadRegisters)),
+        ("/activities", Some(Permission::ReadRegisters)),
+        ("/processors", Some(Permission::ReadRegisters)),
+        ("/sharing-agreements", Some(Permission::ReadRegisters)),
+        ("/transfers", Some(Permission::ReadRegisters)),
+        ("/notices", Some(Permission::ReadRegisters)),
+        ("/policies", Some(Permission::ReadRegisters)),
+        ("/training", Some(Permission::ReadRegisters)),
+        ("/organisations", Some(Permission::ReadRegisters)),
         ("/records", Some(Permission::ReadRegisters)),
         ("/retention/schedule", Some(Permission::ReadRegisters)),
         ("/disposals", Some(Permission::ReadRegisters)),

@@ -36,6 +36,17 @@ impl Fixture for Env {
 }
 
 impl Env {
+    /// An app on `db` whose clock is `clock`, with a token for every role.
+    pub fn with_clock(db: Database, clock: Arc<dyn steward_core::time::Clock>) -> Self {
+        let app = db.open_app().with_clock(clock);
+        let tokens = Role::ALL
+            .iter()
+            .map(|&r| (r, app.create_token(&Context::cli(), &format!("test {r}"), r).expect("token").1))
+            .collect();
+        let Web { router, app, rt } = Web::new(app);
+        Self { router, app, tokens, rt, db }
+    }
+
     /// Give subject `id` to the caseworker token (it acts for the organisation, so it
     /// sees only the cases assigned to it).
     pub fn assign_to_caseworker(&self, id: &str) {
