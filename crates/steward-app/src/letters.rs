@@ -27,6 +27,7 @@
 //! Information Commissioners Office" and its third parties "acting on behalf of that
 //! individual" with clear evidence (004).
 
+use crate::about_processing::ProcessingFacts;
 use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -35,6 +36,7 @@ use std::collections::BTreeMap;
 use std::{fmt, str::FromStr};
 use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::request::{DecisionOutcome, EventKind, MadeBy, RequestKind};
+use steward_core::subject::Category;
 use steward_core::{CoreError, FieldError, Permission};
 use steward_store::SubjectLookup;
 use utoipa::ToSchema;
@@ -219,6 +221,56 @@ pub const VARIABLES: &[Variable] = &[
         meaning: "Their first postal address from their record, one line each (empty if none)",
         sample: "12 Example Road\nRiverside\nExampletown EX1 2MP",
     },
+    Variable {
+        name: "passphrase_route",
+        meaning: "How the response's passphrase reaches them: by text message when their record has a phone number, otherwise by separate letter",
+        sample: "by text message to the phone number we hold for you",
+    },
+    Variable {
+        name: "purposes",
+        meaning: "Why their data is used, from the record of processing for their categories (empty if it says nothing yet)",
+        sample: "managing your tenancy; collecting rent",
+    },
+    Variable {
+        name: "data_categories",
+        meaning: "The kinds of personal data held, from the record of processing (empty if it says nothing yet)",
+        sample: "contact details; tenancy records; rent account",
+    },
+    Variable {
+        name: "recipients",
+        meaning: "Who it is shared with, from the record of processing (empty if it says nothing yet)",
+        sample: "repairs contractors; the local council",
+    },
+    Variable {
+        name: "retention",
+        meaning: "How long each kind of record is kept, from the record of processing and the retention schedule (empty if it says nothing yet)",
+        sample: "Tenancy files: 6 years after leaving",
+    },
+    Variable {
+        name: "sources",
+        meaning: "Where the data came from, from the record of processing (empty if it says nothing yet)",
+        sample: "from you, and from the council's housing register",
+    },
+    Variable {
+        name: "automated_decisions",
+        meaning: "Automated decisions with their logic and effects, from the record of processing (empty if none)",
+        sample: "",
+    },
+    Variable {
+        name: "transfers",
+        meaning: "Transfers outside the UK with their safeguards, from the record of processing (empty if none)",
+        sample: "",
+    },
+    Variable {
+        name: "rights",
+        meaning: "What they can ask for over this processing, from its lawful bases (empty if the record says nothing yet)",
+        sample: "to correct your personal data, to erase it, to restrict how we use it or to stop using it (to object)",
+    },
+    Variable {
+        name: "register_complete",
+        meaning: "True when the record of processing covers them fully: purposes, data, recipients, retention and sources (for {% if %})",
+        sample: "true",
+    },
 ];
 
 /// A letter template as the DPO sees it.
@@ -257,6 +309,15 @@ impl fmt::Display for RenderedLetter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Never print the letter's text (it holds personal data).
         write!(f, "{} for {}", self.name, self.request_id)
+    }
+}
+
+/// Items as a sentence lists them: "a, b or c".
+pub fn or_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -318,8 +379,11 @@ pub fn sample_values() -> BTreeMap<&'static str, Value> {
     VARIABLES
         .iter()
         .map(|v| {
-            let value =
-                if matches!(v.name, "is_complaint" | "on_behalf") { Value::from(false) } else { Value::from(v.sample) };
+            let value = match v.name {
+                "is_complaint" | "on_behalf" => Value::from(false),
+                "register_complete" => Value::from(true),
+                _ => Value::from(v.sample),
+            };
             (v.name, value)
         })
         .collect()
@@ -452,6 +516,8 @@ impl App {
         put("decision_reason", decision.and_then(|e| e.event.reason.clone()).unwrap_or_default());
         put("today", letter_date(self.today()));
         let (mut name, mut address, mut subject_read) = (String::new(), String::new(), None);
+        let mut by_text = false;
+        let mut facts = ProcessingFacts::default();
         if let Some(sid) = &view.subject_id
             && self.may_open_subject(ctx, sid)?
             && let SubjectLookup::Found(row) = self.store.subject(sid)?
@@ -463,11 +529,26 @@ impl App {
                 lines.extend(a.postcode.clone());
                 address = lines.join("\n");
             }
+            by_text = !p.phones.is_empty();
+            let categories: Vec<Category> = row.categories.iter().filter_map(|c| c.parse().ok()).collect();
+            facts = self.processing_facts(&categories)?;
             subject_read = Some(sid.clone());
         }
+        let route =
+            if by_text { "by text message to the phone number we hold for you" } else { "in a separate letter" };
+        put("passphrase_route", route.into());
+        put("purposes", facts.purposes.join("; "));
+        put("data_categories", facts.data_categories.join("; "));
+        put("recipients", facts.recipients.join("; "));
+        put("retention", facts.retention.join("; "));
+        put("sources", facts.sources.join("; "));
+        put("automated_decisions", facts.automated_decisions.join("; "));
+        put("transfers", facts.transfers.join("; "));
+        put("rights", or_list(&facts.rights));
         put("requester_name", name);
         put("requester_address", address);
         values.insert("is_complaint", Value::from(view.kind == RequestKind::Complaint));
+        values.insert("register_complete", Value::from(facts.complete()));
         values.insert("on_behalf", Value::from(view.made_by == MadeBy::Representative));
         let rendered = render_text(&text, &values).map_err(|f| {
             AppError::Conflict(format!(
@@ -619,29 +700,38 @@ const RESPONSE_COVER: &str = letter!(
 {% if is_complaint %}
 Thank you for your complaint, which we received on {{ received_date }}. We have looked into it and this letter tells you the outcome.
 
-[Explain what you found, what you have done or will do, and why.]
+{{ decision_reason or \"[Explain what you found, what you have done or will do, and why.]\" }}
 
 If you are not satisfied, you have the right to complain to the Information Commissioner's Office: Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF; 0303 123 1113; ico.org.uk/make-a-complaint.
 {% else %}
 We enclose our response to your {{ kind }}, which we received on {{ received_date }}.
 
 What is enclosed
-[List what is enclosed: for example, a copy of your personal data as an encrypted file, with an index of what it contains and where each item came from.]
+A copy of your personal data as an encrypted file, with an index of what it contains and where each item came from.
 
-The file is protected by a passphrase. For your security we will send you the passphrase separately, [by text message to the phone number we hold for you / in a separate letter]. Please do not share it with anyone.
+The file is protected by a passphrase. For your security we will send you the passphrase separately, {{ passphrase_route }}. Please do not share it with anyone.
 {% if decision_outcome == \"partly granted\" %}
 
-Some information has not been included. [Explain which exemption in the Data Protection Act 2018 applies, and why, for example information about other people.]
+Some information has not been included. {{ decision_reason or \"[Explain which exemption in the Data Protection Act 2018 applies, and why, for example information about other people.]\" }}
 {% endif %}
 
 About your personal data (UK GDPR Article 15)
-- Why we use it: [the purposes, for example managing your tenancy or the support we give you].
-- What kinds of personal data we hold: [the categories, for example contact details, tenancy records, support notes].
-- Who we share it with: [the recipients or kinds of recipient, for example contractors who carry out repairs for us].
-- How long we keep it: [the period, or how it is decided, under our retention schedule].
-- Where it came from: from you, and [any other sources].
+- Why we use it: {{ purposes or \"[the purposes, for example managing your tenancy or the support we give you]\" }}.
+- What kinds of personal data we hold: {{ data_categories or \"[the categories, for example contact details, tenancy records, support notes]\" }}.
+- Who we share it with: {{ recipients or \"[the recipients or kinds of recipient, for example contractors who carry out repairs for us]\" }}.
+- How long we keep it: {{ retention or \"[the period, or how it is decided, under our retention schedule]\" }}.
+- Where it came from: {{ sources or \"from you, and [any other sources]\" }}.
+{% if transfers %}
+- Transfers outside the UK: {{ transfers }}.
+{% endif %}
+{% if automated_decisions %}
+- Automated decisions: {{ automated_decisions }}.
+{% elif register_complete %}
+- Automated decisions: we do not make decisions about you by automated means alone.
+{% else %}
 - Automated decisions: we do not make decisions about you by automated means alone. [Change this if you do, and explain the logic and its effects.]
-- Your rights: you can ask us to correct your personal data, to erase it, to restrict how we use it, or object to how we use it. You can complain to the Information Commissioner's Office: Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF; 0303 123 1113; ico.org.uk/make-a-complaint.
+{% endif %}
+- Your rights: you can ask us {{ rights or \"to correct your personal data, to erase it, to restrict how we use it, or object to how we use it\" }}. You can complain to the Information Commissioner's Office: Wycliffe House, Water Lane, Wilmslow, Cheshire SK9 5AF; 0303 123 1113; ico.org.uk/make-a-complaint.
 {% endif %}
 
 If you think anything is missing or wrong, please tell us{% if dpo_email %} at {{ dpo_email }}{% endif %}, quoting our reference {{ reference }}.

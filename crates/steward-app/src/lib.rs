@@ -1,6 +1,7 @@
 //! Steward's use cases: the vault, erasure, tokens, audit and backups, combining the
 //! pure rules, the store and the crypto under one access check per operation.
 
+pub mod about_processing;
 pub mod audit_anchor;
 pub mod auth;
 pub mod backup;

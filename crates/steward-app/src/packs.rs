@@ -249,6 +249,8 @@ struct IndexPage<'a> {
     items: Vec<IndexItem>,
     applied: Vec<&'static Exemption>,
     withheld: usize,
+    /// The record of processing's Art 15 facts for the subject, when it covers them.
+    about: Option<crate::about_processing::ProcessingFacts>,
 }
 
 struct IndexItem {

@@ -175,6 +175,28 @@ pub enum Rule {
     Extend(Box<Rule>, Period, String),
 }
 
+impl Rule {
+    /// The rule in plain English for a letter or notice ("6 years after leaving"), as
+    /// Art 13(2)(a) and Art 15(1)(d) ask: the period, or the criteria used to decide it.
+    /// `name_of` turns another record type's id into its name.
+    pub fn phrase(&self, name_of: &dyn Fn(&str) -> String) -> String {
+        let list = |rules: &[Rule]| rules.iter().map(|r| r.phrase(name_of)).collect::<Vec<_>>().join(" or ");
+        match self {
+            Rule::Permanent => "permanently".into(),
+            Rule::StatePensionAge => "until the person reaches State Pension age".into(),
+            Rule::Age(n) => format!("until the person is {n}"),
+            Rule::At(e) => format!("until {}", event_phrase(e)),
+            Rule::After(p, e) => format!("{p} after {}", event_phrase(e)),
+            Rule::Max(rs) => format!("whichever is longer of {}", list(rs)),
+            Rule::Min(rs) => format!("whichever is shorter of {}", list(rs)),
+            Rule::SameAs(id) => format!("as long as {}", name_of(id).to_lowercase()),
+            Rule::Extend(base, p, flag) => {
+                format!("{}, and {p} longer where {}", base.phrase(name_of), flag.replace('_', " "))
+            }
+        }
+    }
+}
+
 /// Why a rule's text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]

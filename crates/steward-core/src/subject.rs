@@ -100,6 +100,33 @@ impl Category {
     }
 }
 
+impl Category {
+    /// Whether a register's word for a category of people ("Tenants", "former tenants",
+    /// "Children", "service_user") names this category: case, spaces, `_` and `-` are
+    /// ignored and a plural last word counts as its singular. The record of processing
+    /// describes categories of data subjects in its own words (UK GDPR Art 30(1)(c)).
+    pub fn named_by(self, word: &str) -> bool {
+        normal_category(word) == normal_category(self.label())
+    }
+}
+
+/// A category word in one form: lower case, single spaces, the last word singular.
+fn normal_category(word: &str) -> String {
+    let lower = word.to_lowercase().replace(['_', '-'], " ");
+    let mut words: Vec<&str> = lower.split_whitespace().collect();
+    let last = words.pop().unwrap_or_default();
+    let single = match last {
+        "children" => "child".to_string(),
+        "people" => "person".to_string(),
+        "staff" => "employee".to_string(),
+        w if w.len() > 4 && w.ends_with("ies") => format!("{}y", &w[..w.len() - 3]),
+        w if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") => w[..w.len() - 1].to_string(),
+        w => w.to_string(),
+    };
+    words.push(&single);
+    words.join(" ")
+}
+
 impl fmt::Display for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -23,6 +23,7 @@ pub(super) fn write_pack(
     entries: &[Entry],
     passphrase: &str,
     at: jiff::Timestamp,
+    about: Option<crate::about_processing::ProcessingFacts>,
 ) -> AppResult<Vec<u8>> {
     let generated_at = steward_core::audit::format_time(at);
     let mut json_items = Vec::with_capacity(entries.len());
@@ -154,6 +155,7 @@ pub(super) fn write_pack(
         items: index_items,
         applied,
         withheld,
+        about,
     }
     .render()
     .map_err(io)?;

@@ -377,7 +377,12 @@ impl App {
         }
         let org = self.org_settings()?;
         let passphrase = new_passphrase()?;
-        let zip = write_pack(&q, &subject, &org, &entries, &passphrase, self.now())?;
+        let categories: Vec<steward_core::subject::Category> = match self.store.subject(&subject)? {
+            steward_store::SubjectLookup::Found(row) => row.categories.iter().filter_map(|c| c.parse().ok()).collect(),
+            _ => Vec::new(),
+        };
+        let about = Some(self.processing_facts(&categories)?).filter(|f| !f.activities.is_empty());
+        let zip = write_pack(&q, &subject, &org, &entries, &passphrase, self.now(), about)?;
         let id = uuid::Uuid::now_v7().to_string();
         let sha256 = steward_crypto::sha256_hex(&zip);
         let withheld = entries.iter().filter(|e| e.decision.is_some()).count();

@@ -610,3 +610,17 @@ fn every_charity_rule_and_exception_quotes_its_source() {
         }
     }
 }
+
+#[test]
+fn rules_read_as_plain_english_for_letters() {
+    let name = |id: &str| if id == "tenancy-file" { "Tenancy files".to_string() } else { id.to_string() };
+    let phrase = |t: &str| parse_rule(t).map(|r| r.phrase(&name)).unwrap_or_default();
+    assert_eq!(phrase("6 years after left"), "6 years after leaving");
+    assert_eq!(phrase("permanent"), "permanently");
+    assert_eq!(phrase("age 25"), "until the person is 25");
+    assert_eq!(phrase("same_as(tenancy-file)"), "as long as tenancy files");
+    assert_eq!(
+        phrase("max(6 years after left, age 25)"),
+        "whichever is longer of 6 years after leaving or until the person is 25"
+    );
+}

@@ -120,3 +120,20 @@ fn debug_never_shows_personal_data() {
     let s = format!("{v:?} {:?}", jane());
     assert!(!s.contains("Jane") && !s.contains("Smith"));
 }
+
+#[test]
+fn register_words_name_categories_in_singular_or_plural() {
+    assert!(Category::Tenant.named_by("Tenants"));
+    assert!(Category::Tenant.named_by(" tenant "));
+    assert!(Category::FormerTenant.named_by("Former tenants"));
+    assert!(Category::FormerTenant.named_by("former_tenant"));
+    assert!(Category::Child.named_by("Children"));
+    assert!(Category::FamilyMember.named_by("family-members"));
+    assert!(Category::ServiceUser.named_by("Service users"));
+    assert!(Category::Employee.named_by("Staff"));
+    assert!(Category::Employee.named_by("employees"));
+    assert!(Category::Trustee.named_by("Trustees"));
+    assert!(!Category::Tenant.named_by("Former tenants"));
+    assert!(!Category::Tenant.named_by("Applicants"));
+    assert!(!Category::Other.named_by(""));
+}

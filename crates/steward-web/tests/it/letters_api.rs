@@ -191,4 +191,96 @@ on_both_backends! {
     described_in_openapi,
     defaults_and_editing,
     rendered_for_a_request,
+    the_cover_letter_is_filled_from_the_record_of_processing,
+}
+
+/// Every `[...]` left for a person to fill in.
+fn placeholders(text: &str) -> Vec<&str> {
+    text.match_indices('[').map(|(i, _)| &text[i..text[i..].find(']').map_or(text.len(), |j| i + j + 1)]).collect()
+}
+
+fn the_cover_letter_is_filled_from_the_record_of_processing(env: &Env) {
+    env.app.use_schedule_template(&Context::cli(), "generic").expect("schedule");
+    let s = NewSubject {
+        given_name: "Tobias".into(),
+        family_name: "Wrenfield".into(),
+        phones: vec!["07700 900461".into()],
+        categories: vec![steward_core::subject::Category::Employee],
+        ..NewSubject::default()
+    };
+    let sid = env.app.create_subject(&Context::cli(), s).expect("subject").id;
+    let r = env.create(json!({"kind": "access", "received_on": "2026-11-02", "subject_id": sid, "channel": "email", "region": "england-and-wales"}));
+    let id = r["id"].as_str().unwrap().to_string();
+    let cover = |env: &Env| {
+        let (s, v) = env.call(Role::Dpo, Method::POST, &format!("/api/v1/requests/{id}/letters/response_cover"), None);
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v["text"].as_str().unwrap().to_string()
+    };
+    // With nothing in the register, the Art 15 lines are left for the DPO to fill in.
+    let text = cover(env);
+    assert!(placeholders(&text).iter().any(|p| p.contains("the purposes")), "{text}");
+    assert!(text.contains("by text message to the phone number we hold for you"), "{text}");
+
+    let (s, v) = env.call(
+        Role::Dpo,
+        Method::POST,
+        "/api/v1/transfers",
+        Some(json!({"destination_country": "IN", "recipient": "Payroll bureau", "mechanism": "idta",
+            "tra_link": "TRA 2026-04", "tra_on": "2026-04-01"})),
+    );
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let transfer = v["id"].as_str().unwrap().to_string();
+    let activity = json!({
+        "name": "Staff employment and payroll",
+        "business_function": "Human resources",
+        "subject_categories": ["Employees", "Former employees"],
+        "data_categories": ["Contact details", "Bank details", "Pay and pension records"],
+        "recipients": ["HMRC", "The pension scheme"],
+        "source": "from you, and from your previous employer's reference",
+        "automated_decisions": "None",
+        "purposes": [
+            {"purpose": "Paying staff", "lawful_basis": "contract"},
+            {"purpose": "Reporting pay and tax to HMRC", "lawful_basis": "legal_obligation"}
+        ],
+        "retention_record_types": ["staff-personnel-file", "payroll-tax-record"],
+        "transfer_ids": [transfer]
+    });
+    let (s, v) = env.call(Role::Dpo, Method::POST, "/api/v1/activities", Some(activity));
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // An activity for other people does not reach this person's letter.
+    let (s, v) = env.call(
+        Role::Dpo,
+        Method::POST,
+        "/api/v1/activities",
+        Some(
+            json!({"name": "Tenant newsletter", "subject_categories": ["Tenants"], "data_categories": ["Email address"],
+            "purposes": [{"purpose": "Sending the tenant newsletter", "lawful_basis": "legitimate_interests",
+                "legitimate_interest": "Keeping tenants informed about their homes"}]}),
+        ),
+    );
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+
+    let text = cover(env);
+    assert_eq!(placeholders(&text), Vec::<&str>::new(), "{text}");
+    assert!(text.contains("Why we use it: Paying staff; Reporting pay and tax to HMRC."), "{text}");
+    assert!(
+        text.contains("What kinds of personal data we hold: Contact details; Bank details; Pay and pension records."),
+        "{text}"
+    );
+    assert!(text.contains("Who we share it with: HMRC; The pension scheme."), "{text}");
+    assert!(
+        text.contains("Staff personnel files: 6 years after leaving; Payroll and tax records: 6 years after creation"),
+        "{text}"
+    );
+    assert!(text.contains("Where it came from: from you, and from your previous employer's reference."), "{text}");
+    assert!(
+        text.contains("Payroll bureau in India: protected by the ICO's International Data Transfer Agreement"),
+        "{text}"
+    );
+    assert!(text.contains("we do not make decisions about you by automated means alone."), "{text}");
+    assert!(!text.contains("newsletter"), "{text}");
+    // Contract and legal obligation: no portability for the legal obligation, but some for the contract;
+    // erasure is there (not every basis is a legal obligation); no consent to withdraw.
+    assert!(text.contains("to correct your personal data, to erase it"), "{text}");
+    assert!(!text.contains("withdraw your consent"), "{text}");
 }
