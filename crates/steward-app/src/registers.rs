@@ -353,7 +353,7 @@ impl App {
         };
         let ev =
             self.event(ctx, Action::for_register(E::KIND, change), id, Outcome::Success, format!("version={version}"));
-        self.store.save_entry(&row, true, &ev).map_err(|e| match e {
+        self.store.save_entry(&row, E::UNIQUE_TITLE, &ev).map_err(|e| match e {
             StoreError::Conflict(m) if m.contains("name") => AppError::Invalid(FieldError::new("name", m)),
             StoreError::Conflict(m) => AppError::Conflict(m),
             StoreError::Constraint(_) => AppError::Conflict(

@@ -139,6 +139,10 @@ pub trait Entry: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// Its register.
     const KIND: RegisterKind;
 
+    /// Whether two entries in use may not share a title (an activity's or a policy's
+    /// name); training records repeat their course for every person who takes it.
+    const UNIQUE_TITLE: bool = true;
+
     /// What follows from the entry rather than being typed (the rights an activity's
     /// bases give, a policy's next review date), returned beside its fields.
     type Derived: Serialize + Default + Clone + Send + Sync + 'static;

@@ -250,20 +250,17 @@ pub const CRIMINAL_OFFENCE: &str = "criminal_offence";
 /// each naming the field (`purposes[0].lawful_basis`) and, in words, the article and
 /// what to add.
 pub fn check(purposes: &[PurposeInput], special: &[SpecialInput]) -> Vec<FieldError> {
+    // An activity whose basis is still to be decided may be recorded (the register must
+    // show the processing as it is); the compliance check reports it
+    // (`activity_without_lawful_basis`, Art 6(1)). A basis that is given must be one.
     let mut out = Vec::new();
-    if purposes.is_empty() {
-        out.push(FieldError::new("purposes", "add at least one purpose with its lawful basis (UK GDPR Art 6(1))"));
-    }
     for (i, p) in purposes.iter().enumerate() {
         let at = |f: &str| format!("purposes[{i}].{f}");
         if p.purpose.trim().is_empty() {
             out.push(FieldError::new(at("purpose"), "say what the processing is for (UK GDPR Art 5(1)(b))"));
         }
         match LawfulBasis::parse(p.lawful_basis.trim()) {
-            None if p.lawful_basis.trim().is_empty() => out.push(FieldError::new(
-                at("lawful_basis"),
-                "choose the Art 6(1) lawful basis: processing without one is unlawful (UK GDPR Art 6(1))",
-            )),
+            None if p.lawful_basis.trim().is_empty() => {}
             None => out.push(FieldError::new(
                 at("lawful_basis"),
                 "is not a lawful basis: use consent, contract, legal_obligation, vital_interests, public_task, \

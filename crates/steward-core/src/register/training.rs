@@ -52,6 +52,7 @@ pub struct TrainingDerived {
 
 impl Entry for Training {
     const KIND: RegisterKind = RegisterKind::Training;
+    const UNIQUE_TITLE: bool = false;
     type Derived = TrainingDerived;
 
     fn derive(&self, today: Date) -> TrainingDerived {

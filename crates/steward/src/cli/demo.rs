@@ -11,15 +11,24 @@ use crate::demo::seed_demo;
 use std::path::Path;
 use steward_app::Context;
 use steward_core::Role;
+use steward_core::register::training::Training;
 
-/// The demo's sign-in accounts: one per role.
-const DEMO_USERS: [(&str, &str, Role); 5] = [
+/// The demo's sign-in accounts: one per role, and a second caseworker whose
+/// data-protection training has lapsed (a gap the compliance check finds).
+const DEMO_USERS: [(&str, &str, Role); 6] = [
     ("dpo@demo.example.org", "Dana Okafor", Role::Dpo),
     ("caseworker@demo.example.org", "Callum Reid", Role::Caseworker),
     ("staff@demo.example.org", "Sam Patel", Role::Staff),
     ("auditor@demo.example.org", "Alex Morgan", Role::Auditor),
-    ("admin@demo.example.org", "Ash Williams", Role::Admin),
+    ("admin@demo.example.org", "Ash Morrow", Role::Admin),
+    ("support.worker@demo.example.org", "Priya Lennox", Role::Caseworker),
 ];
+
+/// The account whose training lapsed.
+const LAPSED_USER: &str = "support.worker@demo.example.org";
+
+/// The course of the lapsed training record, as [`crate::demo::registers::SEEDED_GAPS`] names it.
+pub(crate) const LAPSED_COURSE: &str = "Data protection refresher (family support)";
 
 /// How many subjects the demo caseworker is assigned.
 const DEMO_CASELOAD: usize = 40;
@@ -32,10 +41,42 @@ fn demo_password() -> Result<String, Failure> {
     Ok(format!("{}-{}-{}-{}", &letters[0..4], &letters[4..8], &letters[8..12], &letters[12..16]))
 }
 
-/// Data-protection training valid until a year from now: the demo's DPO and caseworker
-/// are trained, so they see special-category data.
-fn demo_training() -> Option<jiff::civil::Date> {
-    jiff::Zoned::now().date().checked_add(jiff::Span::new().years(1)).ok()
+/// Make the demo's accounts (with passwords nobody knows until `steward demo` sets new
+/// ones), each one's data-protection training in the training register, and the
+/// caseworker's caseload. The trained DPO and caseworker see special-category data; the
+/// second caseworker's training lapsed three weeks ago, so they do not.
+pub(crate) fn create_demo_users(app: &steward_app::App, today: jiff::civil::Date) -> Result<(), Failure> {
+    let ctx = Context::cli();
+    let at = |months: i64, days: i64| today.checked_add(jiff::Span::new().months(months).days(days)).ok();
+    for (email, name, role) in DEMO_USERS {
+        let user = app.create_user_with_password(&ctx, email, name, role, &demo_password()?)?;
+        let lapsed = email == LAPSED_USER;
+        let (course, completed, expires) = if lapsed {
+            (LAPSED_COURSE, at(-12, -21), at(0, -21))
+        } else {
+            ("Data protection essentials", at(-3, 0), at(9, 0))
+        };
+        let special = role.may_see_special_category();
+        let training = Training {
+            user_id: user.id.clone(),
+            course: course.into(),
+            completed_on: completed,
+            expires_on: expires,
+            special_category_access: special,
+            notes: String::new(),
+        };
+        app.register_create::<Training>(&ctx, training)?;
+        if special {
+            app.set_user_training(&ctx, &user.id, expires)?;
+        }
+        if role == Role::Caseworker && !lapsed {
+            // Caseworkers see only their cases: give the demo one a caseload.
+            for s in app.store().list_subjects(None, DEMO_CASELOAD)? {
+                app.assign_subject(&ctx, &s.id, &user.id)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Seed (or reuse) the demo in `data_dir`, give every demo account a new password, and
@@ -53,16 +94,7 @@ pub(super) fn demo(data_dir: &Path, listen: &str) -> Result<(), Failure> {
         match app.store().user_by_email(email)? {
             Some(_) => app.set_password_by_email(&ctx, email, &password)?,
             None => {
-                let user = app.create_user_with_password(&ctx, email, name, role, &password)?;
-                if role.may_see_special_category() {
-                    app.set_user_training(&ctx, &user.id, demo_training())?;
-                }
-                if role == Role::Caseworker {
-                    // Caseworkers see only their cases: give the demo one a caseload.
-                    for s in app.store().list_subjects(None, DEMO_CASELOAD)? {
-                        app.assign_subject(&ctx, &s.id, &user.id)?;
-                    }
-                }
+                app.create_user_with_password(&ctx, email, name, role, &password)?;
             }
         }
         banner.push_str(&format!("  {email:<28} {password}   ({})\n", role.label()));

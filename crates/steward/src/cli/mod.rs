@@ -6,7 +6,7 @@ mod args;
 mod audit;
 mod backup;
 mod deadline;
-mod demo;
+pub(crate) mod demo;
 mod init;
 mod jobs;
 mod open;
@@ -18,7 +18,7 @@ mod tokens;
 
 pub(crate) use args::Cli;
 pub(crate) use init::{init, write_schedule_template};
-pub(crate) use open::open;
+pub(crate) use open::{SCHEDULE_FILE, open};
 
 use crate::{config, datadir};
 use args::Command;

@@ -1,8 +1,23 @@
 //! The demo organisation's registers, one seeding function each, run in the order of
-//! [`seed`]: a new register adds its entries and one line there. All fictional.
+//! [`seed`]: a new register adds its entries and one line there. The housing
+//! association and the family-support charity are a group of two controllers; their
+//! record of processing, processors, transfers, sharing agreements, notices, policies
+//! and training are complete except for the gaps in [`SEEDED_GAPS`], one of each kind
+//! the compliance check finds. All fictional.
 
-use steward_app::{App, AppResult, Context};
+use jiff::civil::Date;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use steward_app::{App, AppError, AppResult, Context};
+use steward_core::register::activity::Activity;
+use steward_core::register::entry::Entry;
+use steward_core::register::notice::Notice;
+use steward_core::register::organisation::Organisation;
+use steward_core::register::policy::Policy;
+use steward_core::register::processor::Processor;
+use steward_core::register::sharing::SharingAgreement;
 use steward_core::register::system::{NewSystem, SystemKind};
+use steward_core::register::transfer::Transfer;
 
 /// The demo register: (name, kind, holds every subject's data, contact, notes).
 pub const SYSTEMS: [(&str, SystemKind, bool, &str, &str); 8] = [
@@ -58,9 +73,347 @@ pub struct Seeded {
     pub systems: Vec<String>,
 }
 
-/// Fill every register.
-pub fn seed(app: &App) -> AppResult<Seeded> {
-    Ok(Seeded { systems: systems(app)? })
+/// The gaps the demo's registers hold on purpose, one of each kind: (the compliance
+/// check's rule, the entry's title, or the category of people for
+/// `subjects_without_activity`). `steward check` on the demo finds exactly these.
+#[cfg(test)]
+pub const SEEDED_GAPS: &[(&str, &str)] = &[
+    ("activity_without_lawful_basis", "Tenant satisfaction survey"),
+    ("activity_without_retention", "Estate inspections and photographs"),
+    ("activity_without_system", "CCTV at the estate offices"),
+    ("required_column_empty", "Complaints handling"),
+    ("processor_without_contract", "Fixwell Repairs Ltd"),
+    ("sub_processor_without_consent", "Brightwell Payroll Bureau"),
+    ("transfer_without_mechanism", "Tenant survey call centre (Philippines)"),
+    ("sharing_review_overdue", "Safeguarding information sharing with Exampleshire Children's Services"),
+    ("policy_review_overdue", "Records retention and disposal policy"),
+    ("ico_registration_due", "Little Acorns Family Support"),
+    ("training_lapsed_with_special_access", crate::cli::demo::LAPSED_COURSE),
+    ("subjects_without_activity", "Supplier contact"),
+];
+
+/// Fill every register; `today` dates the reviews, renewals and expiries.
+pub fn seed(app: &App, today: Date) -> AppResult<Seeded> {
+    let systems = systems(app)?;
+    accountability(app, &systems, today)?;
+    Ok(Seeded { systems })
+}
+
+/// The housing rules the demo adds to the charity's retention schedule: the group's
+/// tenancy, housing-application and CCTV records (common practice for housing
+/// associations: Limitation Act 1980 s5 for tenancy files; ICO CCTV guidance).
+pub const HOUSING_RECORD_TYPES: &str = r#"
+# --- The housing association (demo) --------------------------------------------------
+
+[[record_type]]
+id = "tenancy-file"
+name = "Tenancy files"
+rule = "6 years after left"
+source = "Tenancy files, rent accounts and repairs history: six years after the tenancy ends (Limitation Act 1980 s5)."
+
+[[record_type]]
+id = "housing-application"
+name = "Housing applications"
+rule = "12 months after decision"
+source = "Applications for housing that did not lead to a tenancy: twelve months after the decision."
+
+[[record_type]]
+id = "cctv-footage"
+name = "CCTV footage"
+rule = "30 days after created"
+source = "CCTV footage is overwritten after 30 days unless kept for an incident."
+"#;
+
+fn entry<E: Entry + DeserializeOwned>(v: Value) -> AppResult<E> {
+    serde_json::from_value(v).map_err(|e| AppError::Conflict(format!("demo register entry: {e}")))
+}
+
+fn add<E: Entry + DeserializeOwned>(app: &App, v: Value) -> AppResult<String> {
+    Ok(app.register_create::<E>(&Context::cli(), entry(v)?)?.id)
+}
+
+fn days(today: Date, n: i64) -> String {
+    today.checked_add(jiff::Span::new().days(n)).unwrap_or(today).to_string()
+}
+
+fn months(today: Date, n: i64) -> String {
+    today.checked_add(jiff::Span::new().months(n)).unwrap_or(today).to_string()
+}
+
+/// The accountability registers of the group.
+#[allow(clippy::too_many_lines)]
+fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
+    let sys =
+        |name: &str| SYSTEMS.iter().position(|s| s.0 == name).and_then(|i| systems.get(i)).cloned().unwrap_or_default();
+    let housing = add::<Organisation>(
+        app,
+        json!({"name": "Riverside Vale Homes", "ico_registration_number": "ZA000481",
+            "ico_renewal_on": months(today, 7), "address": "1 Quayside Court, Exampleton EX1 4QA",
+            "email": "enquiries@riverside-vale.example", "telephone": "01632 960100",
+            "dpo_name": "Dana Okafor", "dpo_contact": "dpo@demo.example.org", "sector": "Housing association"}),
+    )?;
+    let charity = add::<Organisation>(
+        app,
+        json!({"name": "Little Acorns Family Support", "ico_registration_number": "ZB004417",
+            "ico_renewal_on": days(today, 12), "address": "The Old School, Mill Lane, Exampleton EX2 7LN",
+            "email": "hello@littleacorns.example", "telephone": "01632 960245",
+            "dpo_name": "Dana Okafor", "dpo_contact": "dpo@demo.example.org", "parent_id": housing,
+            "sector": "Family-support charity"}),
+    )?;
+
+    let northgate = add::<Processor>(
+        app,
+        json!({"name": "Northgate Rent Collection Ltd", "contact": "dpo@northgate-rent.example",
+            "services": "Rent collection and arrears letters", "country": "GB",
+            "contract": {"signed_on": months(today, -20), "expires_on": months(today, 16),
+                "document": "Rent collection agreement 2025, schedule 4 (data processing)", "art28_terms": true,
+                "breach_notice_hours": 24},
+            "security_assurances": "Cyber Essentials Plus; ISO 27001 certificate seen", "review_on": months(today, 4),
+            "system_ids": [sys("Northgate Rent Collection Ltd")],
+            "sub_processors": [{"name": "Printwise Mailing Ltd", "service": "Printing and posting letters", "country": "GB",
+                "consent": [{"event": "asked", "on": months(today, -14), "by": "Northgate Rent Collection Ltd", "document": "Notice of new sub-processor"},
+                            {"event": "consented", "on": months(today, -13), "by": "Dana Okafor", "document": "Letter of authorisation"}]}]}),
+    )?;
+    let payroll = add::<Processor>(
+        app,
+        json!({"name": "Brightwell Payroll Bureau", "contact": "privacy@brightwell.example",
+            "services": "Payroll for staff and sessional workers", "country": "GB",
+            "contract": {"signed_on": months(today, -30), "document": "Payroll services contract, data processing annex",
+                "art28_terms": true, "breach_notice_hours": 48},
+            "security_assurances": "ISO 27001", "review_on": months(today, 6),
+            "system_ids": [sys("Brightwell Payroll Bureau")],
+            "sub_processors": [{"name": "Cloudline Hosting", "service": "Hosting the payroll system", "country": "IN",
+                "consent": [{"event": "asked", "on": days(today, -20), "by": "Brightwell Payroll Bureau", "document": "Email giving notice of a new host"}]}]}),
+    )?;
+    let fixwell = add::<Processor>(
+        app,
+        json!({"name": "Fixwell Repairs Ltd", "contact": "data.protection@fixwell.example",
+            "services": "Responsive repairs and gas servicing", "country": "GB",
+            "security_assurances": "Cyber Essentials", "review_on": months(today, 2),
+            "system_ids": [sys("Repairs contractor portal (Fixwell)")]}),
+    )?;
+
+    let india = add::<Transfer>(
+        app,
+        json!({"destination_country": "IN", "recipient": "Cloudline Hosting (payroll system)", "mechanism": "idta",
+            "tra_link": "Transfer risk assessment TRA-2026-02", "tra_on": months(today, -1), "processor_id": payroll}),
+    )?;
+    let survey_call_centre = add::<Transfer>(
+        app,
+        json!({"destination_country": "PH", "recipient": "Tenant survey call centre (Philippines)",
+            "notes": "Phone survey of tenants run by the survey company's call centre."}),
+    )?;
+
+    let council = add::<SharingAgreement>(
+        app,
+        json!({"title": "Housing support referrals with Exampleshire County Council",
+            "parties": ["Riverside Vale Homes", "Exampleshire County Council"],
+            "purpose": "Referring tenants at risk of losing their home to the council's housing support service",
+            "data_shared": ["Contact details", "Tenancy and rent arrears", "Support needs"], "lawful_basis": "public_task",
+            "signed_on": months(today, -10), "approved_by_dpo": "Dana Okafor", "approved_on": months(today, -10),
+            "review_on": months(today, 14),
+            "breach_duties": "Each party tells the other's data protection officer within 24 hours of finding a breach.",
+            "document": "Information sharing agreement ISA-07"}),
+    )?;
+    let safeguarding = add::<SharingAgreement>(
+        app,
+        json!({"title": "Safeguarding information sharing with Exampleshire Children's Services",
+            "parties": ["Little Acorns Family Support", "Exampleshire Children's Services"],
+            "purpose": "Sharing concerns about children's welfare with the local authority",
+            "data_shared": ["Names and addresses", "Concerns and case notes"], "lawful_basis": "legal_obligation",
+            "signed_on": months(today, -38), "approved_by_dpo": "Dana Okafor", "approved_on": months(today, -38),
+            "review_on": days(today, -45),
+            "breach_duties": "Tell the other party at once, and within 24 hours in writing.",
+            "document": "Safeguarding protocol 2023"}),
+    )?;
+
+    let tenant_notice = add::<Notice>(
+        app,
+        json!({"title": "Tenant privacy notice", "version": "3", "audience": "Tenants and applicants",
+            "effective_on": months(today, -8), "url": "https://riverside-vale.example/privacy",
+            "text": "Riverside Vale Homes uses your information to manage your tenancy, collect rent and carry out repairs.\n\nWe share it with contractors who do repairs for us and, when you need support, with Exampleshire County Council.\n\nYou can ask for a copy of your information, or ask us to correct it, by writing to our data protection officer at dpo@demo.example.org."}),
+    )?;
+    let family_notice = add::<Notice>(
+        app,
+        json!({"title": "Family support privacy notice", "version": "2", "audience": "Families we support",
+            "effective_on": months(today, -14),
+            "text": "Little Acorns Family Support keeps a record of the support we give your family.\n\nWe keep family files for six years after support ends, and longer where there has been a safeguarding concern."}),
+    )?;
+    let staff_notice = add::<Notice>(
+        app,
+        json!({"title": "Staff and volunteer privacy notice", "version": "1", "audience": "Staff, volunteers and job applicants",
+            "effective_on": months(today, -24),
+            "text": "We use your information to employ you or to organise your volunteering, to pay you and to keep people safe."}),
+    )?;
+
+    for p in [
+        json!({"title": "Data protection policy", "owner": "Dana Okafor", "approved_on": months(today, -18),
+            "review_every_months": 36, "document": "POL-DP-01 version 4", "shared_with_group": true}),
+        json!({"title": "Appropriate policy document (special category and criminal offence data)", "owner": "Dana Okafor",
+            "approved_on": months(today, -6), "review_every_months": 12, "document": "POL-DP-02", "shared_with_group": true}),
+        json!({"title": "Records retention and disposal policy", "owner": "Head of governance",
+            "approved_on": months(today, -40), "review_every_months": 36, "document": "POL-RM-03 version 2"}),
+        json!({"title": "Information sharing and disclosure procedure", "owner": "Dana Okafor",
+            "approved_on": months(today, -9), "review_every_months": 24, "document": "PRO-DP-05"}),
+    ] {
+        add::<Policy>(app, p)?;
+    }
+
+    let full = |name: &str, org: &str, function: &str| {
+        json!({"name": name, "business_function": function, "controller_ids": [org],
+            "location": "United Kingdom", "automated_decisions": "None",
+            "security_measures": "Role-based access, encryption at rest and in transit, annual access review",
+            "dpia_required": "no", "dpia_progress": "Screened: no DPIA needed", "retained_per_policy": true})
+    };
+    let merge = |mut base: Value, extra: Value| {
+        if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+            for (k, v) in e {
+                b.insert(k.clone(), v.clone());
+            }
+        }
+        base
+    };
+    let housing_system = sys("Housing management system");
+    let email = sys("Email (Microsoft 365)");
+    let activities = [
+        merge(
+            full("Tenancy management", &housing, "Housing management"),
+            json!({
+            "subject_categories": ["Tenants", "Former tenants", "Family members", "Children"],
+            "data_categories": ["Contact details", "Tenancy agreement and household", "Rent account", "Repairs history", "Support needs"],
+            "recipients": ["Repairs contractors", "Exampleshire County Council housing support", "Rent collection agents"],
+            "source": "from you, from the members of your household and from the council's housing register",
+            "purposes": [
+                {"purpose": "Managing your tenancy", "lawful_basis": "contract"},
+                {"purpose": "Collecting rent and recovering arrears", "lawful_basis": "contract"},
+                {"purpose": "Reporting to the Regulator of Social Housing", "lawful_basis": "legal_obligation"}],
+            "special_category": [{"category": "health", "art9_condition": "g", "schedule1_condition": "part2_para16", "policy_document": true}],
+            "system_ids": [housing_system, email, sys("Paper files (Cabinet 3, head office)")],
+            "processor_ids": [northgate, fixwell], "sharing_agreement_ids": [council], "notice_ids": [tenant_notice],
+            "retention_record_types": ["tenancy-file"]}),
+        ),
+        merge(
+            full("Housing applications", &housing, "Lettings"),
+            json!({
+            "subject_categories": ["Applicants"],
+            "data_categories": ["Contact details", "Housing need", "Household members"],
+            "recipients": ["Exampleshire County Council lettings team"],
+            "source": "from you and from the council's housing register",
+            "purposes": [{"purpose": "Assessing and offering homes", "lawful_basis": "contract"}],
+            "system_ids": [housing_system], "notice_ids": [tenant_notice],
+            "retention_record_types": ["housing-application"]}),
+        ),
+        merge(
+            full("Repairs and maintenance", &housing, "Property services"),
+            json!({
+            "subject_categories": ["Tenants"],
+            "data_categories": ["Name, address and phone number", "Access arrangements"],
+            "recipients": ["Repairs contractors"], "source": "from you",
+            "purposes": [{"purpose": "Carrying out repairs and safety checks", "lawful_basis": "contract"}],
+            "system_ids": [housing_system, sys("Repairs contractor portal (Fixwell)")], "processor_ids": [fixwell],
+            "notice_ids": [tenant_notice], "retention_record_types": ["tenancy-file"]}),
+        ),
+        merge(
+            full("Tenant satisfaction survey", &housing, "Customer insight"),
+            json!({
+            "subject_categories": ["Tenants"], "data_categories": ["Contact details", "Survey answers"],
+            "recipients": ["Survey company"], "source": "from you",
+            "purposes": [{"purpose": "Measuring tenant satisfaction for the regulator's measures", "lawful_basis": ""}],
+            "system_ids": [housing_system], "transfer_ids": [survey_call_centre],
+            "retention_record_types": ["tenancy-file"]}),
+        ),
+        merge(
+            full("CCTV at the estate offices", &housing, "Facilities"),
+            json!({
+            "subject_categories": ["Tenants", "Visitors"], "data_categories": ["CCTV images"],
+            "recipients": ["Police, on written request"], "source": "from the cameras",
+            "purposes": [{"purpose": "Keeping staff and visitors safe", "lawful_basis": "legitimate_interests",
+                "legitimate_interest": "The safety of staff and visitors and the security of the offices", "lia_link": "LIA-04"}],
+            "retention_record_types": ["cctv-footage"]}),
+        ),
+        merge(
+            full("Estate inspections and photographs", &housing, "Neighbourhoods"),
+            json!({
+            "subject_categories": ["Tenants"], "data_categories": ["Photographs of homes and gardens", "Inspection notes"],
+            "recipients": ["Repairs contractors"], "source": "from our staff's inspections",
+            "purposes": [{"purpose": "Keeping estates safe and in good repair", "lawful_basis": "contract"}],
+            "system_ids": [sys("Shared drive (Housing)")]}),
+        ),
+        merge(
+            full("Complaints handling", &housing, "Customer services"),
+            json!({
+            "subject_categories": ["Tenants", "Service users"], "data_categories": [], "recipients": ["Housing Ombudsman"],
+            "source": "from you",
+            "purposes": [{"purpose": "Answering complaints", "lawful_basis": "legal_obligation"}],
+            "system_ids": [email], "retention_record_types": ["complaint"]}),
+        ),
+        merge(
+            full("Family support casework", &charity, "Family support"),
+            json!({
+            "subject_categories": ["Service users", "Children", "Family members"],
+            "data_categories": ["Contact details", "Family circumstances", "Support plans", "Health"],
+            "recipients": ["Exampleshire Children's Services, when a child may be at risk", "Schools and health visitors, with your agreement"],
+            "source": "from you, and from the professionals who referred you",
+            "purposes": [
+                {"purpose": "Supporting your family", "lawful_basis": "legitimate_interests",
+                    "legitimate_interest": "Giving the support families ask us for", "lia_link": "LIA-01"},
+                {"purpose": "Sharing your family's story in our annual report", "lawful_basis": "consent",
+                    "consent_purpose": "Sharing your family's story in our annual report"}],
+            "special_category": [{"category": "health", "art9_condition": "h", "schedule1_condition": "part1_para2"}],
+            "system_ids": [sys("Family support case records"), email], "sharing_agreement_ids": [safeguarding],
+            "notice_ids": [family_notice], "retention_record_types": ["family-file"]}),
+        ),
+        merge(
+            full("Volunteer management", &charity, "Volunteering"),
+            json!({
+            "subject_categories": ["Volunteers"],
+            "data_categories": ["Contact details", "References", "DBS check outcome"],
+            "recipients": ["Disclosure and Barring Service"], "source": "from you and from your referees",
+            "purposes": [{"purpose": "Recruiting and supporting volunteers", "lawful_basis": "legitimate_interests",
+                "legitimate_interest": "Running a safe volunteering programme", "lia_link": "LIA-02"}],
+            "special_category": [{"category": "criminal_offence", "schedule1_condition": "part1_para1", "policy_document": true}],
+            "system_ids": [sys("Family support case records")], "notice_ids": [staff_notice],
+            "retention_record_types": ["volunteer-file", "dbs-record"]}),
+        ),
+        merge(
+            full("Trustee and board governance", &charity, "Governance"),
+            json!({
+            "subject_categories": ["Trustees", "Board members"],
+            "data_categories": ["Contact details", "Declarations of interest"],
+            "recipients": ["Charity Commission", "Companies House"], "source": "from you",
+            "purposes": [{"purpose": "Governing the charity and the association", "lawful_basis": "legal_obligation"}],
+            "system_ids": [email], "notice_ids": [staff_notice],
+            "retention_record_types": ["trustee-file", "board-minutes"]}),
+        ),
+        merge(
+            full("Staff employment and payroll", &housing, "Human resources"),
+            json!({
+            "controller_ids": [housing, charity],
+            "subject_categories": ["Employees", "Former employees"],
+            "data_categories": ["Contact details", "Bank details", "Pay and pension", "Sickness absence"],
+            "recipients": ["HMRC", "The pension scheme", "Payroll bureau"], "source": "from you, and from your referees",
+            "purposes": [
+                {"purpose": "Employing and paying staff", "lawful_basis": "contract"},
+                {"purpose": "Reporting pay and tax to HMRC", "lawful_basis": "legal_obligation"}],
+            "special_category": [{"category": "health", "art9_condition": "b", "schedule1_condition": "part1_para1", "policy_document": true}],
+            "system_ids": [sys("Brightwell Payroll Bureau"), email], "processor_ids": [payroll], "transfer_ids": [india],
+            "notice_ids": [staff_notice], "retention_record_types": ["staff-personnel-file", "payroll-tax-record"]}),
+        ),
+        merge(
+            full("Recruitment", &housing, "Human resources"),
+            json!({
+            "controller_ids": [housing, charity],
+            "subject_categories": ["Applicants"], "data_categories": ["Application forms", "Interview notes"],
+            "recipients": ["Interview panel members"], "source": "from you and from your referees",
+            "purposes": [{"purpose": "Choosing who to employ", "lawful_basis": "contract"}],
+            "system_ids": [email], "notice_ids": [staff_notice],
+            "retention_record_types": ["application-unsuccessful", "application-successful"]}),
+        ),
+    ];
+    for a in activities {
+        add::<Activity>(app, a)?;
+    }
+    Ok(())
 }
 
 /// The register of systems and processors.
@@ -80,4 +433,17 @@ fn systems(app: &App) -> AppResult<Vec<String>> {
             Ok(app.create_system(&ctx, s)?.id)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_gap_is_seeded_once() {
+        let mut rules: Vec<&str> = SEEDED_GAPS.iter().map(|(r, _)| *r).collect();
+        rules.sort_unstable();
+        rules.dedup();
+        assert_eq!(rules.len(), SEEDED_GAPS.len());
+    }
 }

@@ -23,6 +23,7 @@ pub(crate) fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     }
     init(data_dir, None, Some(DEMO_ORG.into()), Some(Region::EnglandAndWales))?;
     write_schedule_template(data_dir, "family-support-charity")?;
+    append_housing_record_types(data_dir)?;
     let (app, _) = open(data_dir, &Overrides::default())?;
     let ctx = Context::cli();
     // The demo is for looking around: two-factor sign-in is offered, not compulsory.
@@ -67,12 +68,22 @@ pub(crate) fn seed_demo(data_dir: &Path) -> Result<Option<usize>, Failure> {
     }
     super::requests::seed(&app, &ctx, &ids, jiff::Zoned::now().date())?;
     let examples: Vec<String> = [11, 23, 37, 52, 64].iter().filter_map(|&i| ids.get(i).cloned()).collect();
-    let registers = super::registers::seed(&app)?;
+    let registers = super::registers::seed(&app, steward_app::requests::uk_today())?;
+    crate::cli::demo::create_demo_users(&app, steward_app::requests::uk_today())?;
     super::work::seed(&app, &examples, &registers.systems, steward_app::requests::uk_today())?;
     let staff: Vec<String> = adults.iter().skip(100).filter_map(|&i| ids.get(i).cloned()).collect();
     let child = child.and_then(|i| ids.get(i));
     super::records::seed(&app, &staff, child, steward_app::requests::uk_today())?;
     Ok(Some(count))
+}
+
+/// Add the housing association's record types to the charity's schedule the demo starts from.
+fn append_housing_record_types(data_dir: &Path) -> Result<(), Failure> {
+    let path = data_dir.join(crate::cli::SCHEDULE_FILE);
+    let mut text =
+        std::fs::read_to_string(&path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display()), 1))?;
+    text.push_str(super::registers::HOUSING_RECORD_TYPES);
+    std::fs::write(&path, text).map_err(|e| Failure(format!("cannot write {}: {e}", path.display()), 1))
 }
 
 /// Special-category data (UK GDPR Art 9, Art 10) on some of the demo's people, the
@@ -181,6 +192,35 @@ mod tests {
         }
         assert_absent(&bytes, "the SQLite database");
         assert!(seed_demo(&data_dir).expect("reuse").is_none(), "a second run reuses the data");
+    }
+
+    /// Every `[...]` left for a person to fill in.
+    fn placeholders(text: &str) -> Vec<String> {
+        text.split('[').skip(1).map(|t| t.split(']').next().unwrap_or_default().to_string()).collect()
+    }
+
+    /// The demo's record of processing covers its tenants and the families the charity
+    /// supports completely: the Art 15 paragraphs of a response letter are all filled in.
+    #[test]
+    fn a_demo_tenants_and_familys_response_letters_have_no_placeholders() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let data_dir = dir.path().join("demo");
+        seed_demo(&data_dir).expect("demo seeds");
+        let (app, _) = crate::cli::open(&data_dir, &crate::config::Overrides::default()).expect("open");
+        let ctx = Context::cli();
+        let subjects = app.store().list_subjects(None, 10_000).expect("subjects");
+        for category in ["tenant", "service_user"] {
+            let who =
+                subjects.iter().find(|s| s.categories.iter().any(|c| c == category)).expect("one of the category");
+            let request = serde_json::from_value(serde_json::json!({"kind": "access", "received_on": "2026-11-02",
+                "subject_id": who.id, "channel": "email", "region": "england-and-wales"}))
+            .expect("request");
+            let r = app.create_request(&ctx, request).expect("request");
+            let letter =
+                app.render_letter(&ctx, &r.id, steward_app::letters::LetterKind::ResponseCover).expect("cover letter");
+            assert_eq!(placeholders(&letter.text), Vec::<String>::new(), "{category}: {}", letter.text);
+            assert!(letter.text.contains("How long we keep it: "), "{}", letter.text);
+        }
     }
 
     #[test]
