@@ -205,10 +205,12 @@ impl Registers {
         self.notices.get(id).map(|(title, version)| format!("{title}, version {version}"))
     }
 
-    /// What stops with `withdrawn`, given the person's other consents.
+    /// What stops with `withdrawn`, given the person's other consents: the activity it was
+    /// recorded for first, then the others by name.
     fn stopped(&self, withdrawn: &ConsentRow, all: &[ConsentRow]) -> Vec<StoppedProcessing> {
-        let in_use: Vec<(&str, &Activity)> =
+        let mut in_use: Vec<(&str, &Activity)> =
             self.activities.iter().filter(|(_, _, retired)| !retired).map(|(id, a, _)| (id.as_str(), a)).collect();
+        in_use.sort_by_key(|(id, _)| *id != withdrawn.activity_id);
         let held: Vec<HeldConsent<'_>> = all
             .iter()
             .filter(|c| c.id != withdrawn.id && c.withdrawn_on.is_none())
@@ -559,32 +561,45 @@ impl App {
     }
 
     /// The privacy notices in effect today, for the public page (no sign-in: a notice is
-    /// published for everyone, UK GDPR Art 12(1)): of each notice (versions sharing a
-    /// title), the version in effect that took effect last. By title.
+    /// published for everyone, UK GDPR Art 12(1)). Of each notice on the register (not
+    /// retired), its latest saved version that has taken effect (a change dated to take
+    /// effect later leaves the version before it in force until then); and of the notices
+    /// for the same audience, the one that took effect last (several versions kept as
+    /// entries of their own). Newest first.
     pub fn current_privacy_notices(&self) -> AppResult<Vec<PublishedNotice>> {
         let today = self.today();
-        // Of versions taking effect the same day, the one saved last.
+        let kind = RegisterKind::Notice.as_str();
+        // Per audience: the notice and when its version was saved (of two taking effect the
+        // same day, the one saved last).
         let mut current: Vec<(PublishedNotice, String)> = Vec::new();
-        for s in self.entries_in_force::<Notice>(None, false)? {
-            let Some(effective_on) = s.entry.effective_on.filter(|d| *d <= today) else { continue };
+        for entry in self.store.entries(kind, None)?.into_iter().filter(|e| !e.retired) {
+            let mut in_force = None;
+            for version in self.store.entry_history(kind, &entry.id)?.into_iter().rev() {
+                let n: Notice = serde_json::from_str(&version.body).map_err(|_| corrupt("privacy notice"))?;
+                if let Some(effective_on) = n.effective_on.filter(|d| *d <= today) {
+                    in_force = Some((n, effective_on, version.changed_at));
+                    break;
+                }
+            }
+            let Some((n, effective_on, saved)) = in_force else { continue };
             let candidate = PublishedNotice {
-                title: s.entry.title,
-                version: s.entry.version,
-                audience: s.entry.audience,
+                title: n.title,
+                version: n.version,
+                audience: n.audience,
                 effective_on,
-                text: s.entry.text,
+                text: n.text,
             };
-            let same = |p: &PublishedNotice| p.title.to_lowercase() == candidate.title.to_lowercase();
-            match current.iter_mut().find(|(p, _)| same(p)) {
-                Some(slot) if (candidate.effective_on, &s.updated_at) > (slot.0.effective_on, &slot.1) => {
-                    *slot = (candidate, s.updated_at);
+            let audience = candidate.audience.trim().to_lowercase();
+            match current.iter_mut().find(|(p, _)| p.audience.trim().to_lowercase() == audience) {
+                Some(slot) if (candidate.effective_on, &saved) > (slot.0.effective_on, &slot.1) => {
+                    *slot = (candidate, saved);
                 }
                 Some(_) => {}
-                None => current.push((candidate, s.updated_at)),
+                None => current.push((candidate, saved)),
             }
         }
         let mut out: Vec<PublishedNotice> = current.into_iter().map(|(p, _)| p).collect();
-        out.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        out.sort_by(|a, b| b.effective_on.cmp(&a.effective_on).then_with(|| a.title.cmp(&b.title)));
         Ok(out)
     }
 

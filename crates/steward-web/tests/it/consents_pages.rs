@@ -97,10 +97,10 @@ fn consents_on_the_persons_page(db: &Database) {
     let r = client.post(&dpo, &format!("/subjects/{jane}/consents"), &good);
     r.assert_status(StatusCode::SEE_OTHER);
     assert_eq!(r.location(), format!("/subjects/{jane}?done=consent_recorded#consents"));
-    let page = client.get(&dpo, &page_uri);
+    let page = client.get(&dpo, r.location().split('#').next().unwrap());
     page.assert_has("Consent recorded").assert_has("<strong>Newsletter by email</strong> (Tenant communications)");
     page.assert_has(&format!("{}, on an online form", long(today)));
-    page.assert_has("Yes, send me the &lt;newsletter&gt; by email.").assert_lacks("<newsletter>");
+    page.assert_has("Yes, send me the &#60;newsletter&#62; by email.").assert_lacks("<newsletter>");
     page.assert_has("No, the consent stands");
     let consent = client.app.consents(&cli, &jane).unwrap().remove(0).id;
     page.assert_has(&format!("action=\"/subjects/{jane}/consents/{consent}/withdraw\""));
@@ -114,7 +114,7 @@ fn consents_on_the_persons_page(db: &Database) {
     withdraw.extend(on.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     let r = client.post(&dpo, &format!("/subjects/{jane}/consents/{consent}/withdraw"), &withdraw);
     r.assert_status(StatusCode::SEE_OTHER);
-    let page = client.get(&dpo, r.location());
+    let page = client.get(&dpo, r.location().split('#').next().unwrap());
     page.assert_status(StatusCode::OK);
     page.assert_has("Consent withdrawn. Stopped: Sending the tenants")
         .assert_has(" newsletter (Tenant communications).");
@@ -145,22 +145,44 @@ fn the_public_privacy_notice(db: &Database) {
     none.assert_status(StatusCode::NOT_FOUND).assert_has("There is no privacy notice to show");
 
     let today = uk_today();
-    // A version not yet in effect is not published.
-    notice(&client, "Privacy notice for tenants", "4.0", today + 10.days(), "Not yet.");
+    // A notice not yet in effect is not published.
+    let id = notice(&client, "Privacy notice for tenants", "2.0", today + 10.days(), "Not yet.");
     public_get(&client, "/privacy").assert_status(StatusCode::NOT_FOUND);
-    notice(&client, "Privacy notice for tenants", "2.0", today - 400.days(), "The old version.");
-    notice(
-        &client,
-        "Privacy notice for tenants",
-        "3.1",
-        today - 30.days(),
-        "Who we are\nNorthgate Housing Association\n\nWhat we do <script>alert(1)</script> with your data",
-    );
+    // Changed to take effect last year: now it is.
+    let cli = Context::cli();
+    let mut n: Notice = client.app.register_entry::<Notice>(&cli, &id).unwrap().entry;
+    n.effective_on = Some(today - 400.days());
+    n.text = "The old version.".into();
+    client.app.register_update(&cli, &id, n.clone(), None).unwrap();
+    public_get(&client, "/privacy").assert_status(StatusCode::OK).assert_has("The old version.");
+    // A newer version, dated last month and in paragraphs with markup in it, replaces it.
+    n.version = "3.1".into();
+    n.effective_on = Some(today - 30.days());
+    n.text = "Who we are\nNorthgate Housing Association\n\nWhat we do <script>alert(1)</script> with your data".into();
+    client.app.register_update(&cli, &id, n.clone(), None).unwrap();
+    // And a version dated to take effect next month leaves it in force until then.
+    n.version = "4.0".into();
+    n.effective_on = Some(today + 30.days());
+    n.text = "Not yet.".into();
+    client.app.register_update(&cli, &id, n, None).unwrap();
+    // A notice for another audience is published beside it.
+    let staff = Notice {
+        title: "Privacy notice for staff".into(),
+        version: "1".into(),
+        audience: "Staff".into(),
+        effective_on: Some(today - 60.days()),
+        text: "For our staff.".into(),
+        ..Notice::default()
+    };
+    client.app.register_create(&cli, staff).unwrap();
+
     let page = public_get(&client, "/privacy");
     page.assert_status(StatusCode::OK);
-    page.assert_has("<h1 id=\"notice-1\">Privacy notice for tenants</h1>");
+    page.assert_has("<h1>Privacy notices</h1>").assert_has("<h2 id=\"notice-1\">Privacy notice for tenants</h2>");
+    assert!(page.at("Privacy notice for tenants") < page.at("Privacy notice for staff"), "newest first");
     page.assert_has(&format!("Version 3.1, in effect from {}.", long(today - 30.days())));
     page.assert_has("<p>Who we are<br>\n  Northgate Housing Association</p>");
-    page.assert_has("What we do &lt;script&gt;alert(1)&lt;/script&gt; with your data").assert_lacks("<script>alert");
-    page.assert_lacks("The old version").assert_lacks("Not yet.");
+    page.assert_has("What we do &#60;script&#62;alert(1)&#60;/script&#62; with your data")
+        .assert_lacks("<script>alert");
+    page.assert_lacks("The old version").assert_lacks("Not yet.").assert_has("For our staff.");
 }
