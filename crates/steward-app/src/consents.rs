@@ -450,7 +450,7 @@ impl App {
                 })
             })
             .collect();
-        activities.sort_by(|a, b| a.activity_name.to_lowercase().cmp(&b.activity_name.to_lowercase()));
+        activities.sort_by_key(|a| a.activity_name.to_lowercase());
         Ok((activities, self.notice_choices()?))
     }
 
