@@ -604,6 +604,7 @@ pub fn verify_audit_read_only(
 }
 
 pub mod checklists;
+pub mod consents;
 
 /// Store types the web layer shows.
 pub use steward_store::{AuditFilter, BackendKind, JobRunRow, StepRow, StoreError, Tombstone, VerifyReport};

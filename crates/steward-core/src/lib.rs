@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod checklist;
 pub mod clock;
+pub mod consent;
 pub mod error;
 pub mod exemption;
 pub mod normalise;

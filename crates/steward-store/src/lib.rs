@@ -496,3 +496,5 @@ pub mod scans;
 pub use scans::{ScanDocumentRow, ScanRow};
 pub mod statistics;
 pub use statistics::RequestFactRow;
+pub mod consents;
+pub use consents::{ConsentRenewal, ConsentRow, NoticeReceiptRow, WithdrawalRow};

@@ -319,7 +319,7 @@ pub(crate) fn for_each_pack(
 }
 
 /// Refuse unless subject `id` is present (not erased, not unknown).
-fn subject_present(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError> {
+pub(crate) fn subject_present(tx: &mut dyn Tx, id: &str) -> Result<(), StoreError> {
     if !tx.query("SELECT 1 FROM subjects WHERE id = $1", &[Val::Text(id)])?.is_empty() {
         return Ok(());
     }

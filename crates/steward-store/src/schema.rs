@@ -516,6 +516,41 @@ CREATE TABLE register_versions (
 CREATE INDEX register_versions_changed ON register_versions (kind, changed_at)
 "#,
     },
+    Migration {
+        version: 14,
+        name: "the consent ledger and the privacy notices each person received",
+        sql: r#"
+CREATE TABLE consents (
+    id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    activity_id TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    given_on TEXT NOT NULL,
+    method TEXT NOT NULL,
+    notice_id TEXT NULL,
+    renew_on TEXT NULL,
+    withdrawn_on TEXT NULL,
+    withdrawn_method TEXT NULL,
+    withdrawn_at TEXT NULL,
+    withdrawn_by TEXT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    data BYTES NOT NULL
+);
+CREATE INDEX consents_subject ON consents (subject_id, given_on);
+CREATE INDEX consents_renew ON consents (renew_on);
+CREATE TABLE notice_receipts (
+    id TEXT PRIMARY KEY,
+    subject_id TEXT NOT NULL,
+    notice_id TEXT NOT NULL,
+    received_on TEXT NOT NULL,
+    method TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+CREATE INDEX notice_receipts_subject ON notice_receipts (subject_id, received_on)
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

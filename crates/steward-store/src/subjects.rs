@@ -289,6 +289,7 @@ fn shred_in(tx: &mut dyn Tx, t: &Tombstone) -> Result<bool, StoreError> {
         tx.exec("DELETE FROM restrictions WHERE subject_id = $1", &[Val::Text(&s.id)])?;
         crate::packs::shred_records(tx, &s.id)?;
         crate::scans::shred_records(tx, &s.id)?;
+        crate::consents::shred_records(tx, &s.id)?;
         let mut d = BTreeMap::new();
         stat_deltas(&s.categories, -1, &mut d);
         bump_stats(tx, &d)?;

@@ -265,6 +265,7 @@ actions! {
     ChecklistUpdate => ("checklist.update", Checklist, "Changed the steps requests follow"),
     ChecklistReset => ("checklist.reset", Checklist, "Put back the standard steps requests follow"),
     JobRun => ("job.run", Job, "Ran a scheduled job"),
+    NoticeReceiptsView => ("notice.receipts_view", Notice, "Viewed which privacy notices a person received"),
 }
 
 impl Action {

@@ -136,13 +136,14 @@ fn position(a: Action) -> usize {
         Action::ChecklistUpdate => 125,
         Action::ChecklistReset => 126,
         Action::JobRun => 127,
+        Action::NoticeReceiptsView => 128,
     }
 }
 
 #[test]
 fn all_lists_every_action() {
     let listed: Vec<usize> = Action::ALL.iter().map(|a| position(*a)).collect();
-    let expected: Vec<usize> = (0..128).collect();
+    let expected: Vec<usize> = (0..129).collect();
     assert_eq!(listed, expected, "Action::ALL lists every variant once, in order");
 }
 

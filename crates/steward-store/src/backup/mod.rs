@@ -27,7 +27,7 @@ use crate::subjects::{
 use crate::suppression::{SuppressionRow, insert_suppression_row};
 use crate::tokens::{TokenRow, insert_token_row};
 use crate::{Store, StoreError};
-use crate::{checklists, erasure, jobs, packs, public, requests, retention, scans, subjects, systems};
+use crate::{checklists, consents, erasure, jobs, packs, public, requests, retention, scans, subjects, systems};
 use base64::Engine as _;
 use check::{Framing, check_header};
 use serde::{Deserialize, Serialize};
@@ -160,6 +160,10 @@ pub enum BackupItem {
     RequestScan(Box<crate::scans::ScanRow>),
     /// A document of such a scan, still sealed (schema version 11 on).
     RequestScanDocument(Box<crate::scans::ScanDocumentRow>),
+    /// A consent of the ledger, its evidence still sealed (schema version 14 on).
+    Consent(Box<crate::consents::ConsentRow>),
+    /// A record that a person received a privacy notice (schema version 14 on).
+    NoticeReceipt(crate::consents::NoticeReceiptRow),
     /// A run of a scheduled job (schema version 9 on).
     JobRun(crate::jobs::JobRunRow),
     /// A reminder email recorded as sent (schema version 9 on).
@@ -359,6 +363,8 @@ fn import_in(
             BackupItem::Disposal(d) => crate::retention::insert_disposal_row(tx, &d)?,
             BackupItem::RequestScan(s) => crate::scans::insert_scan_row(tx, &s)?,
             BackupItem::RequestScanDocument(d) => crate::scans::insert_document_row(tx, &d)?,
+            BackupItem::Consent(c) => crate::consents::insert_consent_row(tx, &c)?,
+            BackupItem::NoticeReceipt(n) => crate::consents::insert_receipt_row(tx, &n)?,
             BackupItem::JobRun(r) => crate::jobs::insert_run_row(tx, &r)?,
             BackupItem::ReminderSend(r) => crate::jobs::insert_send_row(tx, &r)?,
             BackupItem::CalendarFeed(r) => crate::jobs::insert_feed_row(tx, &r)?,
@@ -488,6 +494,10 @@ pub const TABLES: &[TableSpec] = &[
     }),
     backed_up("request_scan_documents", |tx, emit| {
         scans::for_each_document(tx, &mut |r| emit(BackupItem::RequestScanDocument(Box::new(r))))
+    }),
+    backed_up("consents", |tx, emit| consents::for_each_consent(tx, &mut |r| emit(BackupItem::Consent(Box::new(r))))),
+    backed_up("notice_receipts", |tx, emit| {
+        consents::for_each_receipt(tx, &mut |r| emit(BackupItem::NoticeReceipt(r)))
     }),
     not_backed_up(
         "job_leases",

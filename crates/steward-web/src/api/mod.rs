@@ -54,7 +54,8 @@ areas!(
     disposals,
     import,
     scans,
-    packs;
+    packs,
+    consents;
     registers::activities,
     registers::organisations,
     registers::processors,

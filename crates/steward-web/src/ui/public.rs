@@ -1,6 +1,7 @@
-//! The public request and complaint form (no sign-in): `GET /request` shows it and
-//! `POST /request` sends it. The confirmation is the answer to the POST, so no
-//! personal data or reference ever appears in a URL.
+//! The public pages (no sign-in): the request and complaint form (`GET /request` shows it
+//! and `POST /request` sends it; the confirmation is the answer to the POST, so no
+//! personal data or reference ever appears in a URL), and the privacy notice in effect
+//! (`GET /privacy`, UK GDPR Art 12(1): easily accessible, in clear and plain language).
 
 use crate::state::AppState;
 use crate::ui::form::{Choice, FormErrors};
@@ -18,11 +19,89 @@ use steward_app::public::{PublicInput, Receipt, Right, SubmissionKind, SubmitErr
 /// once UTF-8 and URL-encoded, and room for the rest.
 pub const FORM_BODY_LIMIT: usize = 96 * 1024;
 
-/// `GET /request` and `POST /request`.
+/// `GET /request` and `POST /request`, and `GET /privacy`.
 pub fn routes() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/request", get(show_form).post(submit_form))
+        .route("/privacy", get(show_privacy))
         .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT))
+}
+
+/// One privacy notice as the public page shows it: its text as paragraphs (split at
+/// blank lines), each a list of lines, every one escaped by the template.
+struct NoticeText {
+    title: String,
+    version: String,
+    audience: String,
+    effective_on: String,
+    paragraphs: Vec<Vec<String>>,
+}
+
+/// The privacy notices in effect.
+#[derive(Template)]
+#[template(path = "public/privacy.html")]
+struct PrivacyPage {
+    page: PageContext,
+    notices: Vec<NoticeText>,
+}
+
+/// `text` as paragraphs: split at blank lines, each paragraph's lines kept (trailing
+/// spaces dropped), empty paragraphs left out.
+fn paragraphs(text: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut current: Vec<String> = Vec::new();
+    for line in text.lines().map(str::trim_end) {
+        if line.trim().is_empty() {
+            if !current.is_empty() {
+                out.push(std::mem::take(&mut current));
+            }
+        } else {
+            current.push(line.to_string());
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
+}
+
+/// `GET /privacy`: the privacy notice in effect today (of each notice, the version that
+/// took effect last), for anyone; a page saying so, `404`, when none is in effect.
+async fn show_privacy(State(s): State<AppState>) -> Response {
+    let app = s.app.clone();
+    let loaded =
+        tokio::task::spawn_blocking(move || Ok::<_, AppError>((app.org_settings()?.org_name, app.current_privacy_notices()?)))
+            .await;
+    let (org, notices) = match loaded {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => return failure_page(&e),
+        Err(_) => return crashed(),
+    };
+    let org = org_or_default(org);
+    if notices.is_empty() {
+        let page = MessagePage {
+            page: PageContext::public(org),
+            heading: "There is no privacy notice to show".into(),
+            paragraphs: vec![
+                "No privacy notice is in effect at the moment, so there is nothing to show here.".into(),
+                "If you want to know how your personal information is used, you can ask us: use the request form."
+                    .into(),
+            ],
+            link: Some(("/request".into(), "Make a request about your personal information".into())),
+        };
+        return render_status(StatusCode::NOT_FOUND, &page);
+    }
+    let notices = notices
+        .into_iter()
+        .map(|n| NoticeText {
+            paragraphs: paragraphs(&n.text),
+            title: n.title,
+            version: n.version,
+            audience: n.audience,
+            effective_on: long_date(n.effective_on),
+        })
+        .collect();
+    render(&PrivacyPage { page: PageContext::public(org), notices })
 }
 
 const KINDS: &[Choice] = &[

@@ -8,6 +8,8 @@ mod common;
 
 mod api;
 mod api_hardening;
+mod consents_api;
+mod consents_pages;
 mod disposals_api;
 mod disposals_pages;
 mod erasure_api;

@@ -286,6 +286,8 @@ const ROUTES: &[Route] = &[
     // The public request form.
     get("/request", Public),
     post("/request", Public, PUBLIC_REQUEST),
+    // The privacy notice in effect (a fixture notice took effect in 2020).
+    get("/privacy", Public),
     // The signed-in pages.
     get("/", SignedIn),
     get("/subjects", Needs(SubjectRead)),
@@ -460,6 +462,11 @@ const ROUTES: &[Route] = &[
     form("/subjects/{id}/notes", Needs(SubjectUpdate), "note_text=Called+about+repairs&note_category=phone_call")
         .at("/subjects/{subject}/notes"),
     form("/subjects/{id}/documents", Needs(SubjectUpdate), "").at("/subjects/{subject}/documents"),
+    // Consents and privacy notices received, from the person's page.
+    form("/subjects/{id}/consents", Needs(SubjectUpdate), CONSENT_FORM).at("/subjects/{subject}/consents"),
+    form("/subjects/{id}/consents/{consent}/withdraw", Needs(SubjectUpdate), WITHDRAW_FORM)
+        .at("/subjects/{subject}/consents/{fresh-consent}/withdraw"),
+    form("/subjects/{id}/notices", Needs(SubjectUpdate), NOTICE_FORM).at("/subjects/{subject}/notices"),
     get("/subjects/{id}/documents/{doc}", Needs(SubjectRead)).at("/subjects/{subject}/documents/{document}"),
     get("/requests/{id}/pack", Needs(SubjectRead)).at("/requests/{request}/pack"),
     form("/requests/{id}/pack", Needs(SubjectUpdate), "").at("/requests/{fresh-request}/pack"),
@@ -699,7 +706,29 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/requests/{id}/packs", Needs(SubjectRead), "").at("/api/v1/requests/{request}/packs"),
     api("GET", "/api/v1/requests/{id}/packs/{pack}", Needs(SubjectRead), "")
         .at("/api/v1/requests/{request}/packs/{pack}"),
+    // The consent ledger and the privacy notices each person received.
+    api("POST", "/api/v1/consents", Needs(SubjectUpdate), CONSENT_JSON),
+    api("GET", "/api/v1/consents", Needs(SubjectRead), "").at("/api/v1/consents?subject_id={subject}"),
+    api("GET", "/api/v1/consents/{id}", Needs(SubjectRead), "").at("/api/v1/consents/{consent}"),
+    api("POST", "/api/v1/consents/{id}/withdraw", Needs(SubjectUpdate), r#"{"on":"2026-01-06","method":"email"}"#)
+        .at("/api/v1/consents/{fresh-consent}/withdraw"),
+    api(
+        "POST",
+        "/api/v1/subjects/{id}/notices",
+        Needs(SubjectUpdate),
+        r#"{"notice_id":"{notice}","received_on":"2026-01-05","method":"post"}"#,
+    )
+    .at("/api/v1/subjects/{subject}/notices"),
+    api("GET", "/api/v1/subjects/{id}/notices", Needs(SubjectRead), "").at("/api/v1/subjects/{subject}/notices"),
 ];
+
+const CONSENT_JSON: &str = r#"{"subject_id":"{subject}","activity_id":"{consent-activity}","purpose":"Newsletter","given_on":"2026-01-05","method":"written","evidence":"Signed form in the tenancy file"}"#;
+const CONSENT_FORM: &str = "consent-choice={consent-activity}%7CNewsletter&consent-given=5&consent-given-month=1\
+    &consent-given-year=2026&consent-method=written&consent-evidence=Signed+form";
+const WITHDRAW_FORM: &str = "withdraw-{last-consent}-on=6&withdraw-{last-consent}-on-month=1\
+    &withdraw-{last-consent}-on-year=2026&withdraw-{last-consent}-method=email";
+const NOTICE_FORM: &str =
+    "receipt-notice={notice}&receipt-on=5&receipt-on-month=1&receipt-on-year=2026&receipt-method=post";
 
 /// The columns: anonymous, then every role.
 const WHO: [Option<Role>; 6] =
@@ -749,6 +778,12 @@ struct Fixtures {
     record: String,
     /// A disposal awaiting the DPO's approval (a financial record past its date).
     disposal: String,
+    /// A processing activity with a purpose ("Newsletter") whose lawful basis is consent.
+    consent_activity: String,
+    /// A consent of Jane Smith's to it.
+    consent: String,
+    /// A privacy notice in effect since 2020.
+    notice: String,
 }
 
 /// A response.
@@ -942,7 +977,17 @@ impl Env {
             .expect("a disposal")
             .id
             .clone();
+        let consent_activity = self.consent_activity();
+        let consent = self.new_consent(&subject, &consent_activity);
+        let notice: steward_core::register::notice::Notice = serde_json::from_value(serde_json::json!({
+            "title": "Matrix privacy notice", "version": "1", "effective_on": "2020-01-01", "text": "How we use data."
+        }))
+        .expect("notice input");
+        let notice = app.register_create(&cli, notice).expect("notice").id;
         Fixtures {
+            consent_activity,
+            consent,
+            notice,
             subject,
             other,
             user,
@@ -958,6 +1003,26 @@ impl Env {
             record,
             disposal,
         }
+    }
+
+    /// An activity whose purpose "Newsletter" rests on consent.
+    fn consent_activity(&self) -> String {
+        let a: steward_core::register::activity::Activity = serde_json::from_value(serde_json::json!({
+            "name": "Matrix newsletter",
+            "purposes": [{"purpose": "Newsletter", "lawful_basis": "consent", "consent_purpose": "Newsletter"}]
+        }))
+        .expect("activity input");
+        self.app.register_create(&Context::cli(), a).expect("activity").id
+    }
+
+    /// A consent of `subject` to the newsletter of `activity`, given on 5 January 2026.
+    fn new_consent(&self, subject: &str, activity: &str) -> String {
+        let c: steward_core::consent::NewConsent = serde_json::from_value(serde_json::json!({
+            "subject_id": subject, "activity_id": activity, "purpose": "Newsletter", "given_on": "2026-01-05",
+            "method": "written", "evidence": "Signed form"
+        }))
+        .expect("consent input");
+        self.app.record_consent(&Context::cli(), c).expect("consent").id
     }
 
     /// A family file whose support ended on 5 January 2026.
@@ -1132,6 +1197,15 @@ impl Env {
             "record" => self.fx.record.clone(),
             "fresh-record" => self.new_record(),
             "disposal" => self.fx.disposal.clone(),
+            "consent-activity" => self.fx.consent_activity.clone(),
+            "consent" => self.fx.consent.clone(),
+            "notice" => self.fx.notice.clone(),
+            "fresh-consent" => {
+                let id = self.new_consent(&self.fx.subject, &self.fx.consent_activity);
+                self.last.replace(id.clone());
+                id
+            }
+            "last-consent" => self.last.borrow().clone(),
             "reviewed-request" => {
                 let id = self.new_request(&self.fx.subject);
                 let d: steward_app::packs::PackDecision = serde_json::from_value(serde_json::json!({
@@ -1256,6 +1330,11 @@ impl Env {
     fn resolve(&self, path: &str, body: &str) -> (String, String) {
         const NAMES: &[&str] = &[
             "calendar",
+            "consent-activity",
+            "fresh-consent",
+            "last-consent",
+            "consent",
+            "notice",
             "record",
             "fresh-record",
             "disposal",
@@ -1649,6 +1728,8 @@ fn special_category_gate(env: &Env, rows: &mut Vec<(String, Vec<Mark>)>) {
 /// subject-bearing, and need to know applies to it.
 const SUBJECT_BEARING: &[&str] = &[
     "{subject}",
+    "{consent}",
+    "{fresh-consent}",
     "{other}",
     "{fresh-linked}",
     "{request}",

@@ -27,6 +27,7 @@ use fixtures::*;
 mod accounts;
 mod audit;
 mod backup;
+mod consents;
 mod erasure;
 mod jobs;
 mod migrations;

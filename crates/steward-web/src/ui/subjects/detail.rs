@@ -3,9 +3,10 @@
 //! holds, and their case notes and documents; the `410` page of an erased person.
 
 use super::case_file::{self, SubjectRecords};
+use super::consents::{self, ConsentSection};
 use crate::session::SignedIn;
 use crate::state::AppState;
-use crate::ui::form::{Choice, DateParts, DoneQuery, FormErrors, Outcome, SelectOption};
+use crate::ui::form::{Choice, DateParts, FormErrors, Outcome, SelectOption, flash};
 use crate::ui::holds::{Change, HoldForm, HoldHost, HoldLine, Typed, hold_lines};
 use crate::ui::kit::{PageContext, actor_names, long_date, page, render, render_status, run, uk_time , who};
 use askama::Template;
@@ -34,7 +35,19 @@ const DONE: &[(&str, &str)] = &[
     ("unassigned", "Access removed"),
     ("noted", "Note added"),
     ("uploaded", "Document added"),
+    ("consent_recorded", "Consent recorded"),
+    ("consent_withdrawn", "Consent withdrawn"),
+    ("notice_recorded", "Privacy notice recorded"),
 ];
+
+/// A subject page's query: the message after a change, and the consent just withdrawn
+/// (whose stopped processing the message names).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub(super) struct SubjectQuery {
+    done: String,
+    consent: String,
+}
 
 
 /// The display name of a subject: given and family name, or a placeholder.
@@ -107,6 +120,8 @@ pub(super) struct SubjectPage {
     lifted_holds: Vec<HoldLine>,
     /// The place-a-hold form, as typed.
     pub(super) hold: HoldForm,
+    /// Consents and privacy notices received (see [`super::consents`]).
+    pub(super) consents: ConsentSection,
 }
 
 /// A restriction of processing, for the banner.
@@ -186,6 +201,7 @@ fn subject_page_for(
         lifted_holds: Vec::new(),
         hold: HoldForm::covering("subject"),
         records: SubjectRecords::default(),
+        consents: ConsentSection::default(),
         s,
     }
 }
@@ -251,6 +267,7 @@ pub(super) fn show(
                 hold_lines(app, session, &actors, Some(id), true)?.into_iter().partition(|h| h.standing);
             (p.holds, p.lifted_holds) = (standing, lifted);
             p.records = case_file::load(app, session, id)?;
+            p.consents = consents::load(app, session, id)?;
             if p.can_assign {
                 let access = app.subject_access_list(&session.ctx, id)?;
                 p.caseworkers = app
@@ -277,13 +294,22 @@ pub(super) async fn subject_page(
     State(s): State<AppState>,
     SignedIn(session): SignedIn,
     Path(id): Path<String>,
-    q: Result<Query<DoneQuery>, QueryRejection>,
+    q: Result<Query<SubjectQuery>, QueryRejection>,
 ) -> Response {
-    let done = q.map(|Query(q)| q).unwrap_or_default();
+    let q = q.map(|Query(q)| q).unwrap_or_default();
     let app = s.app.clone();
     match run(move || show(&app, &session, &id, FormErrors::new(), (String::new(), String::new()))).await {
         Ok(Shown::Page(mut p)) => {
-            p.page.flash = done.flash(DONE);
+            p.page.flash = flash(&q.done, DONE);
+            if q.done == "consent_withdrawn"
+                && let Some(l) = p.consents.lines.iter().find(|l| l.id == q.consent)
+            {
+                p.page.flash = Some(if l.stopped.is_empty() {
+                    "Consent withdrawn. Nothing else relied on it.".to_string()
+                } else {
+                    format!("Consent withdrawn. Stopped: {}.", l.stopped.join("; "))
+                });
+            }
             render(p.as_ref())
         }
         Ok(Shown::Gone(g)) => gone(&g),

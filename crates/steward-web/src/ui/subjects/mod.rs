@@ -2,11 +2,13 @@
 //! the form in [`subject_form`]), a subject's page ([`detail`], every view audited by the
 //! application), links between people and who may open a record ([`links`]), erasure
 //! with a confirmation that says exactly what will be destroyed ([`erase`]), restriction
-//! of processing ([`restriction`]), the case file ([`case_file`], [`notes`]) and
+//! of processing ([`restriction`]), the case file ([`case_file`], [`notes`]), consents and
+//! the privacy notices the person received ([`consents`]) and
 //! correcting a record under a rectification request ([`rectify`]). Legal holds on a
 //! person are placed and lifted from their page through [`crate::ui::holds`].
 
 pub mod case_file;
+pub mod consents;
 pub mod detail;
 pub mod edit;
 pub mod erase;
@@ -42,5 +44,8 @@ pub fn routes() -> axum::Router<AppState> {
         .route("/subjects/{id}/notes", post(notes::add_note))
         .route("/subjects/{id}/documents", post(notes::upload))
         .route("/subjects/{id}/documents/{doc}", get(notes::download))
+        .route("/subjects/{id}/consents", post(consents::record))
+        .route("/subjects/{id}/consents/{consent}/withdraw", post(consents::withdraw))
+        .route("/subjects/{id}/notices", post(consents::record_receipt))
         .route("/requests/{id}/rectify", get(rectify::rectify_page).post(rectify::rectify))
 }
