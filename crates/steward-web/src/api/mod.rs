@@ -54,7 +54,8 @@ areas!(
     disposals,
     import,
     scans,
-    packs;
+    packs,
+    ropa;
     registers::activities,
     registers::organisations,
     registers::processors,
