@@ -24,7 +24,7 @@ pub const IMPORT_PATH: &str = "/activities/import";
 
 /// The routes, relative to `/api/v1`.
 pub fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route("/activities/export", get(export_ropa)).route(IMPORT_PATH, post(import_ropa))
+    axum::Router::new().route("/activities/export", get(export_ropa)).route("/activities/import", post(import_ropa))
 }
 
 /// Which format to export.

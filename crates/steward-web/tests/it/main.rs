@@ -27,6 +27,7 @@ mod request_flow_api;
 mod requests_api;
 mod requests_pages;
 mod retention_pages;
+mod ropa_api;
 mod scans_api;
 mod statistics_api;
 mod storage_api;
