@@ -28,6 +28,7 @@ mod requests_api;
 mod requests_pages;
 mod retention_pages;
 mod ropa_api;
+mod ropa_pages;
 mod scans_api;
 mod statistics_api;
 mod storage_api;
