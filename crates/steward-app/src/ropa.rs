@@ -105,10 +105,19 @@ pub struct RetentionView {
     pub name: String,
     /// The rule, as the schedule writes it.
     pub rule: String,
-    /// Exceptions: the flag and the rule that applies instead.
-    pub exceptions: Vec<(String, String)>,
+    /// Exceptions: when each applies and the rule it puts instead.
+    pub exceptions: Vec<RetentionException>,
     /// The policy wording the rule comes from.
     pub source: Option<String>,
+}
+
+/// An exception to a retention rule.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RetentionException {
+    /// The flag that brings it in.
+    pub when: String,
+    /// The rule that applies instead.
+    pub rule: String,
 }
 
 /// One activity with everything it links to, in full.
@@ -293,7 +302,11 @@ impl App {
                         id: t.id.clone(),
                         name: t.name.clone(),
                         rule: t.rule.to_string(),
-                        exceptions: t.exceptions.iter().map(|e| (e.when.clone(), e.rule.to_string())).collect(),
+                        exceptions: t
+                            .exceptions
+                            .iter()
+                            .map(|e| RetentionException { when: e.when.clone(), rule: e.rule.to_string() })
+                            .collect(),
                         source: t.source.clone(),
                     },
                 )

@@ -15,7 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
-use steward_app::ropa::{MAX_ROPA_IMPORT_BYTES, RopaFormat, RopaImportReport};
+use steward_app::ropa::{MAX_ROPA_IMPORT_BYTES, RopaDocument, RopaFormat, RopaImportReport};
 use steward_core::Permission;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
@@ -53,7 +53,9 @@ pub struct ImportQuery {
 pub struct RopaImportRefused {
     /// `invalid`, with how many problems.
     pub error: ErrorDetail,
-    /// The report, every problem by row and column heading.
+    /// The report, every problem by row and column heading (absent when the file itself
+    /// cannot be read: then the body is an ErrorBody).
+    #[schema(required = false)]
     pub report: RopaImportReport,
 }
 
@@ -86,8 +88,9 @@ fn format_param(value: &str, allow_json: bool) -> Result<RopaFormat, ApiError> {
 /// full. Cells that a spreadsheet would take for a formula start with `'`. Audited.
 #[utoipa::path(get, path = "/api/v1/activities/export", tag = "record of processing", params(ExportQuery),
     security(("bearer" = [])),
-    responses((status = 200, description = "The file, as an attachment (text/csv, the XLSX media type, or application/json)",
-            content_type = "application/octet-stream"),
+    responses((status = 200, description = "The file, as an attachment",
+            content((String = "text/csv"), (String = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                (RopaDocument = "application/json"))),
         (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn export_ropa(
     State(s): State<AppState>,
@@ -183,5 +186,5 @@ pub async fn import_ropa(
 
 /// The OpenAPI description of this area.
 #[derive(OpenApi)]
-#[openapi(paths(export_ropa, import_ropa), components(schemas(RopaImportReport, RopaImportRefused)))]
+#[openapi(paths(export_ropa, import_ropa), components(schemas(RopaImportReport, RopaImportRefused, RopaDocument)))]
 pub struct Doc;
