@@ -22,6 +22,7 @@ pub mod registers;
 pub mod reminders;
 pub mod requests;
 pub mod retention;
+pub mod ropa;
 pub mod scans;
 pub mod statistics;
 pub mod subjects;

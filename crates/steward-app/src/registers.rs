@@ -305,7 +305,7 @@ impl App {
     }
 
     /// The entry validated, with every link checked to name something in use.
-    fn checked<E: Entry>(&self, entry: E) -> AppResult<E> {
+    pub(crate) fn checked<E: Entry>(&self, entry: E) -> AppResult<E> {
         let entry = entry.validate().map_err(AppError::InvalidAll)?;
         let mut problems = Vec::new();
         let schedule = self.active_schedule()?;

@@ -88,6 +88,33 @@ fn latest(tx: &mut dyn Tx, kind: &str, until: Option<&str>) -> Result<Vec<EntryR
     .collect()
 }
 
+/// Check and insert one version (see [`Store::save_entry`]).
+fn save_in(tx: &mut dyn Tx, row: &EntryRow, unique_title: bool) -> Result<(), StoreError> {
+    let current = tx
+        .query(
+            "SELECT COALESCE(MAX(version), 0) FROM register_versions WHERE kind = $1 AND id = $2",
+            &[Val::Text(&row.kind), Val::Text(&row.id)],
+        )?
+        .first()
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    if current + 1 != row.version {
+        return Err(StoreError::Conflict(
+            "this entry was changed by someone else meanwhile: open it again to see their change".into(),
+        ));
+    }
+    if unique_title && !row.retired {
+        let clash = latest(tx, &row.kind, None)?
+            .into_iter()
+            .any(|e| e.id != row.id && !e.retired && e.title.to_lowercase() == row.title.to_lowercase());
+        if clash {
+            return Err(StoreError::Conflict("another entry in use on this register has this name".into()));
+        }
+    }
+    insert_entry_row(tx, row)
+}
+
 impl Store {
     /// Save a new version of an entry, with `event` audited in the same transaction.
     /// `row.version` must be one more than the entry's latest (1 for a new entry):
@@ -96,30 +123,21 @@ impl Store {
     /// (ignoring case) is refused as [`StoreError::Conflict`] too.
     pub fn save_entry(&self, row: &EntryRow, unique_title: bool, event: &AuditEvent) -> Result<(), StoreError> {
         self.write(|tx| {
-            let current = tx
-                .query(
-                    "SELECT COALESCE(MAX(version), 0) FROM register_versions WHERE kind = $1 AND id = $2",
-                    &[Val::Text(&row.kind), Val::Text(&row.id)],
-                )?
-                .first()
-                .map(|r| r.int(0))
-                .transpose()?
-                .unwrap_or(0);
-            if current + 1 != row.version {
-                return Err(StoreError::Conflict(
-                    "this entry was changed by someone else meanwhile: open it again to see their change".into(),
-                ));
-            }
-            if unique_title && !row.retired {
-                let clash = latest(tx, &row.kind, None)?
-                    .into_iter()
-                    .any(|e| e.id != row.id && !e.retired && e.title.to_lowercase() == row.title.to_lowercase());
-                if clash {
-                    return Err(StoreError::Conflict("another entry in use on this register has this name".into()));
-                }
-            }
-            insert_entry_row(tx, row)?;
+            save_in(tx, row, unique_title)?;
             append_in(tx, std::slice::from_ref(event))?;
+            Ok(())
+        })
+    }
+
+    /// Save new versions of several entries (an import) and `events`, all in one
+    /// transaction or none: each row is checked as [`Store::save_entry`] checks it,
+    /// titles kept unique.
+    pub fn save_entries(&self, rows: &[EntryRow], events: &[AuditEvent]) -> Result<(), StoreError> {
+        self.write(|tx| {
+            for row in rows {
+                save_in(tx, row, true)?;
+            }
+            append_in(tx, events)?;
             Ok(())
         })
     }

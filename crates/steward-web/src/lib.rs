@@ -127,14 +127,18 @@ async fn same_origin_forms(req: axum::extract::Request, next: axum::middleware::
 }
 
 /// Cap every API request body: [`BODY_LIMIT`] × 4 in all (each route's extractors
-/// allow less, see `DefaultBodyLimit`), and the file limit for the records import. A
+/// allow less, see `DefaultBodyLimit`), and the file limits for the records import and the
+/// record of processing's import. A
 /// declared length over the cap is refused at once; a longer body fails when read.
 async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::Next) -> axum::response::Response {
     use axum::response::IntoResponse;
     let import = req.uri().path().ends_with(api::import::IMPORT_PATH);
+    let ropa = req.uri().path().ends_with(api::ropa::IMPORT_PATH);
     let scan = files::is_scan_upload(req.method(), req.uri().path());
     let limit = if import {
         steward_app::record_import::MAX_IMPORT_BYTES
+    } else if ropa {
+        steward_app::ropa::MAX_ROPA_IMPORT_BYTES
     } else if scan {
         files::SCAN_BODY_LIMIT
     } else {
@@ -148,6 +152,8 @@ async fn limit_api_bodies(req: axum::extract::Request, next: axum::middleware::N
     if declared.is_some_and(|n| n > limit) {
         return if import {
             api::import::too_large().into_response()
+        } else if ropa {
+            api::ropa::too_large().into_response()
         } else if scan {
             files::scan_too_large().into_response()
         } else {

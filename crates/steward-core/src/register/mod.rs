@@ -15,6 +15,7 @@ pub mod notice;
 pub mod organisation;
 pub mod policy;
 pub mod processor;
+pub mod ropa;
 pub mod sharing;
 pub mod system;
 pub mod training;

@@ -55,7 +55,8 @@ areas!(
     import,
     scans,
     packs,
-    consents;
+    consents,
+    ropa;
     registers::activities,
     registers::organisations,
     registers::processors,

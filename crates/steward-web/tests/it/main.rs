@@ -29,6 +29,8 @@ mod request_flow_api;
 mod requests_api;
 mod requests_pages;
 mod retention_pages;
+mod ropa_api;
+mod ropa_pages;
 mod scans_api;
 mod statistics_api;
 mod storage_api;

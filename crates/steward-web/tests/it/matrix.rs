@@ -368,6 +368,11 @@ const ROUTES: &[Route] = &[
     form("/activities/{id}", Needs(ManageRegisters), "name=Matrix+activity+{n}&purposes[0].purpose=Tenancy&purposes[0].lawful_basis=contract").at("/activities/{fresh-activity}"),
     get("/activities/{id}/edit", Needs(ManageRegisters)).at("/activities/{fresh-activity}/edit"),
     form("/activities/{id}/retire", Needs(ManageRegisters), "").at("/activities/{fresh-activity}/retire"),
+    // The record of processing for the ICO and the board (static paths beside `{id}`).
+    get("/activities/download", Needs(ReadRegisters)).at("/activities/download?format=csv"),
+    get("/activities/report", Needs(ReadRegisters)),
+    // An import form that is not multipart is a 400 past the access check.
+    form("/activities/import", Needs(ManageRegisters), ""),
     get("/organisations", Needs(ReadRegisters)),
     form("/organisations", Needs(ManageRegisters), "name=Matrix+organisation+{n}"),
     get("/organisations/new", Needs(ManageRegisters)),
@@ -562,6 +567,9 @@ const ROUTES: &[Route] = &[
     api("DELETE", "/api/v1/activities/{id}", Needs(ManageRegisters), "").at("/api/v1/activities/{fresh-activity}"),
     api("GET", "/api/v1/activities/{id}/history", Needs(ReadRegisters), "").at("/api/v1/activities/{fresh-activity}/history"),
     api("GET", "/api/v1/activities/diff", Needs(ReadRegisters), "").at("/api/v1/activities/diff?from=2026-01-01"),
+    api("GET", "/api/v1/activities/export", Needs(ReadRegisters), "").at("/api/v1/activities/export?format=csv"),
+    // An empty file is a 422 past the access check.
+    api("POST", "/api/v1/activities/import", Needs(ManageRegisters), "").at("/api/v1/activities/import?dry_run=true"),
     api("GET", "/api/v1/organisations", Needs(ReadRegisters), ""),
     api("POST", "/api/v1/organisations", Needs(ManageRegisters), r#"{"name":"Matrix organisation {n}"}"#),
     api("GET", "/api/v1/organisations/{id}", Needs(ReadRegisters), "").at("/api/v1/organisations/{fresh-organisation}"),

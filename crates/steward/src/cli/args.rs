@@ -131,6 +131,16 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: RecordsCommand,
     },
+    /// Export a register to a file (the record of processing, for the ICO).
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+    /// Import a register from a file (the record of processing).
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
     /// Find one person's data (and everyone else's, to redact) in files, mailboxes and archives;
     /// needs no data directory.
     ///
@@ -221,6 +231,48 @@ pub(crate) enum RecordsCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// Subcommands of `export`.
+#[derive(Subcommand)]
+pub(crate) enum ExportCommand {
+    /// The record of processing (UK GDPR Art 30) as the ICO's controller template: one
+    /// row per purpose of each activity, the controller, DPO and representative contacts
+    /// on top; or JSON with everything each activity links to.
+    Ropa {
+        #[command(flatten)]
+        dir: DataDir,
+        /// csv, xlsx or json.
+        #[arg(long, value_name = "FORMAT", value_parser = parse_ropa_format)]
+        format: steward_app::ropa::RopaFormat,
+        /// File to write; standard output when left out.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+/// Subcommands of `import`.
+#[derive(Subcommand)]
+pub(crate) enum ImportCommand {
+    /// The record of processing from a spreadsheet (.xlsx) or CSV file laid out as
+    /// `export ropa` writes it (columns in any order). Activities are matched by name:
+    /// changed if on the register, added if not. Every row is checked; nothing is written
+    /// if any has a problem (each printed as `row N, “Column”: message`, exit 1).
+    Ropa {
+        #[command(flatten)]
+        dir: DataDir,
+        /// The file (.xlsx or .csv, at most 10 MB); its extension gives the format.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Only check the file and report what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+/// A record of processing file format (`csv`, `xlsx`, `json`).
+pub(crate) fn parse_ropa_format(s: &str) -> Result<steward_app::ropa::RopaFormat, String> {
+    steward_app::ropa::RopaFormat::parse(s).ok_or_else(|| "expected csv, xlsx or json".into())
 }
 
 /// Subcommands of `jobs`.

@@ -12,6 +12,7 @@ mod jobs;
 mod open;
 mod records;
 mod restore;
+mod ropa;
 mod scan;
 mod serve;
 mod tokens;
@@ -50,6 +51,8 @@ pub(crate) fn run(cmd: Command) -> Result<(), Failure> {
         Command::Retention { command } => records::retention(command),
         Command::Records { command } => records::records(command),
         Command::Jobs { command } => jobs::run(command),
+        Command::Export { command } => ropa::export(command),
+        Command::Import { command } => ropa::import(command),
         Command::Audit { command } => audit::run(command),
         Command::Backup { dir, out } => backup::run(&dir.data_dir, &out),
         Command::Restore { dir, from, master_key_file, database_url } => {

@@ -193,6 +193,8 @@ struct ListPage {
     to_date: DateParts,
     diff: Option<DiffView>,
     include_retired: bool,
+    /// The record of processing: its downloads, report and import are offered.
+    ropa: bool,
 }
 
 fn field_labels(s: &Spec, keys: &[String]) -> String {
@@ -280,6 +282,7 @@ fn list_page<E: Entry>(app: &App, session: &SessionInfo, q: &Pairs) -> AppResult
         to_date: DateParts::of_opt(to),
         diff,
         include_retired,
+        ropa: E::KIND == RegisterKind::Activity,
     })
 }
 
