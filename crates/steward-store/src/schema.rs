@@ -516,6 +516,17 @@ CREATE TABLE register_versions (
 CREATE INDEX register_versions_changed ON register_versions (kind, changed_at)
 "#,
     },
+    Migration {
+        version: 15,
+        name: "systems: owner, location, hosting country, supplier, security measures",
+        sql: r#"
+ALTER TABLE systems ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN hosting_country TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN processor_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN security_measures TEXT NOT NULL DEFAULT ''
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.
