@@ -551,6 +551,17 @@ CREATE TABLE notice_receipts (
 CREATE INDEX notice_receipts_subject ON notice_receipts (subject_id, received_on)
 "#,
     },
+    Migration {
+        version: 15,
+        name: "systems: owner, location, hosting country, supplier, security measures",
+        sql: r#"
+ALTER TABLE systems ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN location TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN hosting_country TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN processor_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE systems ADD COLUMN security_measures TEXT NOT NULL DEFAULT ''
+"#,
+    },
 ];
 
 /// The newest schema version this build knows.

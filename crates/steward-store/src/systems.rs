@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use steward_core::audit::AuditEvent;
 
 /// A system or processor that may hold subjects' personal data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SystemRow {
     /// Random id (UUID).
@@ -29,9 +29,25 @@ pub struct SystemRow {
     pub created_at: String,
     /// When retired, if it has been (kept for the history).
     pub retired_at: Option<String>,
+    /// Who is responsible for it (blank if not recorded; absent from older backups).
+    #[serde(default)]
+    pub owner: String,
+    /// Where it runs or where the paper is kept.
+    #[serde(default)]
+    pub location: String,
+    /// The ISO 3166-1 alpha-2 code of the country it is hosted in, or blank.
+    #[serde(default)]
+    pub hosting_country: String,
+    /// The id of the processor-register entry that supplies it, or blank.
+    #[serde(default)]
+    pub processor_id: String,
+    /// Its technical and organisational security measures.
+    #[serde(default)]
+    pub security_measures: String,
 }
 
-const SYSTEM_COLUMNS: &str = "id, name, kind, holds_all_subjects, contact, notes, created_at, retired_at";
+const SYSTEM_COLUMNS: &str = "id, name, kind, holds_all_subjects, contact, notes, created_at, retired_at, owner, \
+                              location, hosting_country, processor_id, security_measures";
 
 fn system(r: &Row) -> Result<SystemRow, StoreError> {
     Ok(SystemRow {
@@ -43,12 +59,17 @@ fn system(r: &Row) -> Result<SystemRow, StoreError> {
         notes: r.text(5)?,
         created_at: r.text(6)?,
         retired_at: r.opt_text(7)?,
+        owner: r.text(8)?,
+        location: r.text(9)?,
+        hosting_country: r.text(10)?,
+        processor_id: r.text(11)?,
+        security_measures: r.text(12)?,
     })
 }
 
 pub(crate) fn insert_system_row(tx: &mut dyn Tx, s: &SystemRow) -> Result<(), StoreError> {
     tx.exec(
-        &format!("INSERT INTO systems ({SYSTEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
+        &format!("INSERT INTO systems ({SYSTEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"),
         &[
             Val::Text(&s.id),
             Val::Text(&s.name),
@@ -58,6 +79,11 @@ pub(crate) fn insert_system_row(tx: &mut dyn Tx, s: &SystemRow) -> Result<(), St
             Val::Text(&s.notes),
             Val::Text(&s.created_at),
             Val::OptText(s.retired_at.as_deref()),
+            Val::Text(&s.owner),
+            Val::Text(&s.location),
+            Val::Text(&s.hosting_country),
+            Val::Text(&s.processor_id),
+            Val::Text(&s.security_measures),
         ],
     )?;
     Ok(())
@@ -81,8 +107,8 @@ impl Store {
         })
     }
 
-    /// Replace a system's fields (name, kind, flag, contact, notes, retired), with `event`
-    /// audited. Returns false when there is no such system.
+    /// Replace a system's fields (name, kind, flag, contact, notes, retired, owner,
+    /// location, hosting country, supplier, security measures), with `event` audited. Returns false when there is no such system.
     pub fn update_system(&self, s: &SystemRow, event: &AuditEvent) -> Result<bool, StoreError> {
         self.write(|tx| {
             let clash = tx.query(
@@ -95,7 +121,8 @@ impl Store {
             changed_audited(
                 tx,
                 "UPDATE systems SET name = $2, kind = $3, holds_all_subjects = $4, contact = $5, notes = $6, \
-                 retired_at = $7 WHERE id = $1",
+                 retired_at = $7, owner = $8, location = $9, hosting_country = $10, processor_id = $11, \
+                 security_measures = $12 WHERE id = $1",
                 &[
                     Val::Text(&s.id),
                     Val::Text(&s.name),
@@ -104,6 +131,11 @@ impl Store {
                     Val::Text(&s.contact),
                     Val::Text(&s.notes),
                     Val::OptText(s.retired_at.as_deref()),
+                    Val::Text(&s.owner),
+                    Val::Text(&s.location),
+                    Val::Text(&s.hosting_country),
+                    Val::Text(&s.processor_id),
+                    Val::Text(&s.security_measures),
                 ],
                 event,
             )

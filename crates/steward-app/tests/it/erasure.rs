@@ -59,6 +59,11 @@ fn system(app: &App, name: &str, kind: SystemKind, all: bool) -> String {
         contact: "Data team".into(),
         notes: String::new(),
         retired: false,
+        owner: String::new(),
+        location: String::new(),
+        hosting_country: String::new(),
+        processor_id: String::new(),
+        security_measures: String::new(),
     };
     app.create_system(&Context::cli(), s).unwrap().id
 }
@@ -303,6 +308,11 @@ fn systems_are_named_once_and_retired_systems_get_no_new_work() {
         contact: String::new(),
         notes: String::new(),
         retired: false,
+        owner: String::new(),
+        location: String::new(),
+        hosting_country: String::new(),
+        processor_id: String::new(),
+        security_measures: String::new(),
     };
     assert_eq!(invalid(app.create_system(&cli, dup.clone()).unwrap_err()).0, "name");
     assert!(matches!(app.create_system(&staff, dup.clone()), Err(AppError::Forbidden(_))));

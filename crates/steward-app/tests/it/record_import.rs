@@ -186,6 +186,11 @@ fn systems_are_found_by_name_or_id() {
         contact: "IT".into(),
         notes: String::new(),
         retired: false,
+        owner: String::new(),
+        location: String::new(),
+        hosting_country: String::new(),
+        processor_id: String::new(),
+        security_measures: String::new(),
     };
     let id = app.create_system(&Context::cli(), s).unwrap().id;
     let csv = format!(

@@ -1,11 +1,14 @@
 //! The register of systems and processors: where the organisation's personal data is
 //! held (its own systems, and processors acting for it). Searches are logged against
 //! these entries and approved erasures make a task for each one that holds the person's
-//! data. Everyone signed in may read it; administrators and the DPO change it.
+//! data. Everyone signed in may read it; administrators and the DPO change it. Each entry
+//! shows who owns it, where it runs, the country it is hosted in (by name), its supplier
+//! from the register of processors, its security measures and the activities of the
+//! record of processing that use it.
 
 use crate::state::AppState;
 use crate::session::{CsrfForm, SignedIn};
-use crate::ui::form::{Choice, DoneQuery, FormErrors, Outcome, Pairs, answer};
+use crate::ui::form::{Choice, DoneQuery, FormErrors, Outcome, Pairs, SelectOption, answer};
 use crate::ui::kit::{PageContext, page, render, run, sentence, uk_time};
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
@@ -13,7 +16,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::get;
 use steward_app::AppError;
-use steward_app::systems::System;
+use steward_app::systems::{ActivityRef, System};
+use steward_core::register::country::{self, COUNTRIES, UK};
+use steward_core::register::entry::RegisterKind;
 use steward_core::register::system::{NewSystem, SystemKind};
 use steward_core::Permission;
 
@@ -44,6 +49,11 @@ struct SystemForm {
     contact: String,
     notes: String,
     retired: bool,
+    owner: String,
+    location: String,
+    hosting_country: String,
+    processor_id: String,
+    security_measures: String,
 }
 
 impl SystemForm {
@@ -55,6 +65,11 @@ impl SystemForm {
             contact: p.value("contact").into(),
             notes: p.value("notes").into(),
             retired: p.ticked("retired"),
+            owner: p.value("owner").into(),
+            location: p.value("location").into(),
+            hosting_country: p.trimmed("hosting_country").into(),
+            processor_id: p.trimmed("processor_id").into(),
+            security_measures: p.value("security_measures").into(),
         }
     }
 
@@ -66,6 +81,11 @@ impl SystemForm {
             contact: s.contact.clone(),
             notes: s.notes.clone(),
             retired: s.retired_at.is_some(),
+            owner: s.owner.clone(),
+            location: s.location.clone(),
+            hosting_country: s.hosting_country.clone(),
+            processor_id: s.processor_id.clone(),
+            security_measures: s.security_measures.clone(),
         }
     }
 
@@ -90,6 +110,11 @@ impl SystemForm {
                 contact: self.contact.clone(),
                 notes: self.notes.clone(),
                 retired: self.retired,
+                owner: self.owner.clone(),
+                location: self.location.clone(),
+                hosting_country: self.hosting_country.clone(),
+                processor_id: self.processor_id.clone(),
+                security_measures: self.security_measures.clone(),
             }),
             _ => Err(errors),
         }
@@ -103,6 +128,11 @@ fn form_errors(e: AppError) -> Result<FormErrors, AppError> {
             let (id, label) = match fe.field.as_str() {
                 "contact" => ("contact", "Who to ask"),
                 "notes" => ("notes", "The notes"),
+                "owner" => ("owner", "The owner"),
+                "location" => ("location", "Where it runs"),
+                "hosting_country" => ("hosting_country", "The country"),
+                "processor_id" => ("processor_id", "The supplier"),
+                "security_measures" => ("security_measures", "The security measures"),
                 _ => ("name", "The name"),
             };
             Ok(FormErrors::one(id, sentence(label, &fe.message)))
@@ -118,6 +148,8 @@ struct Line {
     kind: &'static str,
     holds_all: bool,
     contact: String,
+    owner: String,
+    country: String,
     retired: String,
 }
 
@@ -131,6 +163,8 @@ struct ListPage {
     can_manage: bool,
     form: SystemForm,
     kinds: [Choice; 2],
+    countries: Vec<SelectOption>,
+    processors: Vec<SelectOption>,
 }
 
 /// A register entry's kind, in words.
@@ -139,6 +173,38 @@ pub fn kind_label(k: SystemKind) -> &'static str {
         SystemKind::System => "Our system",
         SystemKind::Processor => "Processor",
     }
+}
+
+/// The countries as options, by name: not recorded, then the United Kingdom, then the rest.
+fn country_options() -> Vec<SelectOption> {
+    let mut rest: Vec<&(&str, &str)> = COUNTRIES.iter().filter(|(c, _)| *c != UK).collect();
+    rest.sort_by_key(|(_, n)| *n);
+    let mut out = vec![SelectOption::new("", "Not recorded"), SelectOption::new(UK, country::name(UK).unwrap_or(UK))];
+    out.extend(rest.into_iter().map(|(c, n)| SelectOption::new(*c, *n)));
+    out
+}
+
+/// The processors in use as options, by name, after "None"; a retired one is offered
+/// only when it is the supplier already recorded (`current`).
+fn processor_options(
+    app: &steward_app::App,
+    session: &steward_app::auth::SessionInfo,
+    current: &str,
+) -> steward_app::AppResult<Vec<SelectOption>> {
+    let mut out = vec![SelectOption::new("", "None: we run it ourselves")];
+    for (id, name, retired) in app.register_titles(&session.ctx, RegisterKind::Processor)? {
+        if !retired {
+            out.push(SelectOption::new(id, name));
+        } else if id == current {
+            out.push(SelectOption::new(id, format!("{name} (retired)")));
+        }
+    }
+    Ok(out)
+}
+
+/// A country's name, or "Not recorded".
+fn country_words(code: &str) -> String {
+    if code.is_empty() { "Not recorded".into() } else { country::name(code).unwrap_or("Not recorded").into() }
 }
 
 fn list_page(
@@ -153,10 +219,13 @@ fn list_page(
         kind: kind_label(s.kind),
         holds_all: s.holds_all_subjects,
         contact: s.contact,
+        owner: s.owner,
+        country: if s.hosting_country.is_empty() { String::new() } else { country_words(&s.hosting_country) },
         retired: s.retired_at.as_deref().map(uk_time).unwrap_or_default(),
         id: s.id,
         name: s.name,
     };
+    let processors = processor_options(app, session, &form.processor_id)?;
     Ok(ListPage {
         page: page(app, session, "systems"),
         errors,
@@ -165,6 +234,8 @@ fn list_page(
         can_manage: session.user.role.can(Permission::ManageRegisters),
         form,
         kinds: KINDS,
+        countries: country_options(),
+        processors,
     })
 }
 
@@ -218,6 +289,17 @@ struct EditPage {
     can_manage: bool,
     form: SystemForm,
     kinds: [Choice; 2],
+    countries: Vec<SelectOption>,
+    processors: Vec<SelectOption>,
+    /// The entry as saved (the form may hold refused changes).
+    saved: SystemForm,
+    /// The hosting country as saved, by name.
+    country: String,
+    /// The supplier as saved, by name, and its id for the link (blank if none).
+    supplier: String,
+    supplier_id: String,
+    /// The activities of the record of processing using it.
+    activities: Vec<ActivityRef>,
 }
 
 fn edit_for(
@@ -227,7 +309,19 @@ fn edit_for(
     errors: FormErrors,
     form: Option<SystemForm>,
 ) -> steward_app::AppResult<EditPage> {
-    let s = app.system(&session.ctx, id)?;
+    let view = app.system_view(&session.ctx, id)?;
+    let s = view.system;
+    let saved = SystemForm::from_system(&s);
+    let form = form.unwrap_or_else(|| saved.clone());
+    let processors = processor_options(app, session, &form.processor_id)?;
+    let supplier = if s.processor_id.is_empty() {
+        String::new()
+    } else {
+        app.register_titles(&session.ctx, RegisterKind::Processor)?
+            .into_iter()
+            .find(|(pid, _, _)| *pid == s.processor_id)
+            .map_or_else(|| "A processor no longer on the register".into(), |(_, name, _)| name)
+    };
     Ok(EditPage {
         page: page(app, session, "systems"),
         errors,
@@ -235,8 +329,15 @@ fn edit_for(
         heading: s.name.clone(),
         created: uk_time(&s.created_at),
         can_manage: session.user.role.can(Permission::ManageRegisters),
-        form: form.unwrap_or_else(|| SystemForm::from_system(&s)),
+        form,
         kinds: KINDS,
+        countries: country_options(),
+        processors,
+        saved,
+        country: country_words(&s.hosting_country),
+        supplier,
+        supplier_id: s.processor_id,
+        activities: view.activities,
     })
 }
 

@@ -35,3 +35,4 @@ mod scans_api;
 mod statistics_api;
 mod storage_api;
 mod suppression_api;
+mod systems_register;

@@ -1156,6 +1156,11 @@ impl Env {
             contact: String::new(),
             notes: String::new(),
             retired: false,
+            owner: String::new(),
+            location: String::new(),
+            hosting_country: String::new(),
+            processor_id: String::new(),
+            security_measures: String::new(),
         };
         self.app.create_system(&Context::cli(), input).expect("system").id
     }

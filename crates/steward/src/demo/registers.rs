@@ -19,52 +19,129 @@ use steward_core::register::sharing::SharingAgreement;
 use steward_core::register::system::{NewSystem, SystemKind};
 use steward_core::register::transfer::Transfer;
 
-/// The demo register: (name, kind, holds every subject's data, contact, notes).
-pub const SYSTEMS: [(&str, SystemKind, bool, &str, &str); 8] = [
-    (
-        "Housing management system",
-        SystemKind::System,
-        true,
-        "Housing systems team",
-        "Tenancies, rent accounts, repairs and contact history.",
-    ),
-    ("Shared drive (Housing)", SystemKind::System, false, "IT service desk", "Letters, photos and case folders."),
-    ("Email (Microsoft 365)", SystemKind::System, true, "IT service desk", "Staff mailboxes and shared inboxes."),
-    (
-        "Family support case records",
-        SystemKind::System,
-        false,
-        "Family support manager",
-        "Referrals, assessments and support plans.",
-    ),
-    (
-        "Northgate Rent Collection Ltd",
-        SystemKind::Processor,
-        false,
-        "dpo@northgate-rent.example",
-        "Rent collection and arrears letters under contract.",
-    ),
-    (
-        "Brightwell Payroll Bureau",
-        SystemKind::Processor,
-        false,
-        "privacy@brightwell.example",
-        "Payroll for staff and sessional workers.",
-    ),
-    (
-        "Repairs contractor portal (Fixwell)",
-        SystemKind::Processor,
-        false,
-        "data.protection@fixwell.example",
-        "Repair jobs with tenant name, address and phone.",
-    ),
-    (
-        "Paper files (Cabinet 3, head office)",
-        SystemKind::System,
-        false,
-        "Office manager",
-        "Pre-2019 tenancy files awaiting digitisation.",
-    ),
+/// A system or processor of the demo register.
+pub struct DemoSystem {
+    /// Name.
+    pub name: &'static str,
+    /// Own system or processor.
+    pub kind: SystemKind,
+    /// Whether it holds every subject's data.
+    pub holds_all: bool,
+    /// Who to ask.
+    pub contact: &'static str,
+    /// Notes.
+    pub notes: &'static str,
+    /// Who is responsible for it.
+    pub owner: &'static str,
+    /// Where it runs or where the paper is kept.
+    pub location: &'static str,
+    /// The ISO 3166-1 code of the country it is hosted in.
+    pub country: &'static str,
+    /// Its security measures.
+    pub security: &'static str,
+    /// The processor-register entry that supplies it, by name (linked after the
+    /// processors are added), if any.
+    pub supplier: Option<&'static str>,
+}
+
+/// The demo register of systems and processors.
+pub const SYSTEMS: [DemoSystem; 8] = [
+    DemoSystem {
+        name: "Housing management system",
+        kind: SystemKind::System,
+        holds_all: true,
+        contact: "Housing systems team",
+        notes: "Tenancies, rent accounts, repairs and contact history.",
+        owner: "Head of Housing",
+        location: "Hosted by the software supplier, UK data centre (London)",
+        country: "GB",
+        security: "Encrypted at rest and in transit; multi-factor sign-in; role-based access; nightly backups kept 30 days.",
+        supplier: None,
+    },
+    DemoSystem {
+        name: "Shared drive (Housing)",
+        kind: SystemKind::System,
+        holds_all: false,
+        contact: "IT service desk",
+        notes: "Letters, photos and case folders.",
+        owner: "Housing Services Manager",
+        location: "Microsoft SharePoint, UK South region",
+        country: "GB",
+        security: "Access by team membership; multi-factor sign-in; version history and retention labels.",
+        supplier: None,
+    },
+    DemoSystem {
+        name: "Email (Microsoft 365)",
+        kind: SystemKind::System,
+        holds_all: true,
+        contact: "IT service desk",
+        notes: "Staff mailboxes and shared inboxes.",
+        owner: "Head of IT",
+        location: "Microsoft 365, UK data centres",
+        country: "GB",
+        security: "Multi-factor sign-in; encryption in transit (TLS); data loss prevention rules on special-category words.",
+        supplier: None,
+    },
+    DemoSystem {
+        name: "Family support case records",
+        kind: SystemKind::System,
+        holds_all: false,
+        contact: "Family support manager",
+        notes: "Referrals, assessments and support plans.",
+        owner: "Family Support Manager (Little Acorns)",
+        location: "Case management service, UK data centre (Manchester)",
+        country: "GB",
+        security: "Access limited to the family support team; multi-factor sign-in; audit trail of every view.",
+        supplier: None,
+    },
+    DemoSystem {
+        name: "Northgate Rent Collection Ltd",
+        kind: SystemKind::Processor,
+        holds_all: false,
+        contact: "dpo@northgate-rent.example",
+        notes: "Rent collection and arrears letters under contract.",
+        owner: "Income Manager",
+        location: "Northgate's own data centre, Leeds",
+        country: "GB",
+        security: "Cyber Essentials Plus; ISO 27001; encrypted file transfer of rent accounts.",
+        supplier: Some("Northgate Rent Collection Ltd"),
+    },
+    DemoSystem {
+        name: "Brightwell Payroll Bureau",
+        kind: SystemKind::Processor,
+        holds_all: false,
+        contact: "privacy@brightwell.example",
+        notes: "Payroll for staff and sessional workers.",
+        owner: "Finance Director",
+        location: "Brightwell's payroll system, hosted by Cloudline Hosting",
+        country: "IN",
+        security: "ISO 27001; encrypted at rest; payroll files sent over an encrypted portal.",
+        supplier: Some("Brightwell Payroll Bureau"),
+    },
+    DemoSystem {
+        name: "Repairs contractor portal (Fixwell)",
+        kind: SystemKind::Processor,
+        holds_all: false,
+        contact: "data.protection@fixwell.example",
+        notes: "Repair jobs with tenant name, address and phone.",
+        owner: "Repairs Manager",
+        location: "Fixwell's web portal, UK hosting",
+        country: "GB",
+        security: "Cyber Essentials; named accounts for our staff; jobs closed after 90 days.",
+        supplier: Some("Fixwell Repairs Ltd"),
+    },
+    DemoSystem {
+        name: "Paper files (Cabinet 3, head office)",
+        kind: SystemKind::System,
+        holds_all: false,
+        contact: "Office manager",
+        notes: "Pre-2019 tenancy files awaiting digitisation.",
+        owner: "Office Manager",
+        location: "Cabinet 3, records room, head office",
+        country: "GB",
+        security: "Locked cabinet in a locked room; key held by the office manager; signing-out log.",
+        supplier: None,
+    },
 ];
 
 /// What the registers' seeding made, for the examples that name entries.
@@ -96,6 +173,7 @@ pub const SEEDED_GAPS: &[(&str, &str)] = &[
 pub fn seed(app: &App, today: Date) -> AppResult<Seeded> {
     let systems = systems(app)?;
     accountability(app, &systems, today)?;
+    link_suppliers(app, &systems)?;
     Ok(Seeded { systems })
 }
 
@@ -144,7 +222,7 @@ fn months(today: Date, n: i64) -> String {
 #[allow(clippy::too_many_lines)]
 fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
     let sys =
-        |name: &str| SYSTEMS.iter().position(|s| s.0 == name).and_then(|i| systems.get(i)).cloned().unwrap_or_default();
+        |name: &str| SYSTEMS.iter().position(|s| s.name == name).and_then(|i| systems.get(i)).cloned().unwrap_or_default();
     let housing = add::<Organisation>(
         app,
         json!({"name": "Riverside Vale Homes", "ico_registration_number": "ZA000481",
@@ -416,23 +494,43 @@ fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
     Ok(())
 }
 
-/// The register of systems and processors.
+/// The register of systems and processors (suppliers are linked by [`link_suppliers`]
+/// once the processors are on their register).
 fn systems(app: &App) -> AppResult<Vec<String>> {
     let ctx = Context::cli();
-    SYSTEMS
-        .iter()
-        .map(|&(name, kind, all, contact, notes)| {
-            let s = NewSystem {
-                name: name.into(),
-                kind,
-                holds_all_subjects: all,
-                contact: contact.into(),
-                notes: notes.into(),
-                retired: false,
-            };
-            Ok(app.create_system(&ctx, s)?.id)
-        })
-        .collect()
+    SYSTEMS.iter().map(|d| Ok(app.create_system(&ctx, new_system(d, String::new()))?.id)).collect()
+}
+
+fn new_system(d: &DemoSystem, processor_id: String) -> NewSystem {
+    NewSystem {
+        name: d.name.into(),
+        kind: d.kind,
+        holds_all_subjects: d.holds_all,
+        contact: d.contact.into(),
+        notes: d.notes.into(),
+        retired: false,
+        owner: d.owner.into(),
+        location: d.location.into(),
+        hosting_country: d.country.into(),
+        processor_id,
+        security_measures: d.security.into(),
+    }
+}
+
+/// Each system supplied by a processor linked to that processor's entry.
+fn link_suppliers(app: &App, systems: &[String]) -> AppResult<()> {
+    let ctx = Context::cli();
+    let processors = app.register_titles(&ctx, steward_core::register::entry::RegisterKind::Processor)?;
+    for (d, id) in SYSTEMS.iter().zip(systems) {
+        let Some(supplier) = d.supplier else { continue };
+        let processor = processors
+            .iter()
+            .find(|(_, name, _)| name == supplier)
+            .map(|(pid, _, _)| pid.clone())
+            .ok_or_else(|| AppError::Conflict(format!("demo supplier {supplier} is not on the register")))?;
+        app.update_system(&ctx, id, new_system(d, processor))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -445,5 +543,18 @@ mod tests {
         rules.sort_unstable();
         rules.dedup();
         assert_eq!(rules.len(), SEEDED_GAPS.len());
+    }
+
+    #[test]
+    fn every_demo_system_has_an_owner_a_location_a_country_and_security_measures() {
+        for d in &SYSTEMS {
+            assert!(!d.owner.is_empty() && !d.location.is_empty() && !d.security.is_empty(), "{}", d.name);
+            assert!(steward_core::register::country::name(d.country).is_some(), "{}", d.name);
+        }
+        let supplied: Vec<&str> = SYSTEMS.iter().filter(|d| d.supplier.is_some()).map(|d| d.name).collect();
+        assert_eq!(
+            supplied,
+            ["Northgate Rent Collection Ltd", "Brightwell Payroll Bureau", "Repairs contractor portal (Fixwell)"]
+        );
     }
 }

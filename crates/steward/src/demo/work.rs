@@ -73,7 +73,7 @@ pub fn seed(app: &App, subjects: &[String], ids: &[String], today: Date) -> AppR
     };
     app.place_hold(&ctx, hold)?;
 
-    let mailbox = SYSTEMS.iter().position(|s| s.0 == "Email (Microsoft 365)").and_then(|i| ids.get(i));
+    let mailbox = SYSTEMS.iter().position(|s| s.name == "Email (Microsoft 365)").and_then(|i| ids.get(i));
     if let (Some(asker), Some(mailbox)) = (rest.first(), mailbox) {
         searched_access_request(app, mailbox, asker, day(6))?;
     }

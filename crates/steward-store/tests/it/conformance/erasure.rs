@@ -22,6 +22,7 @@ fn erasure_registers(db: &TestDb) {
         notes: String::new(),
         created_at: at(1, 9),
         retired_at: None,
+        ..SystemRow::default()
     };
     let hms = system("Housing management system", "system", true);
     let payroll = system("Payroll bureau", "processor", false);

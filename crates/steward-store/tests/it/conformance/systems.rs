@@ -1,5 +1,6 @@
 //! The register of systems and processors: entries by name, names unique (a refused
-//! write is not audited), changes and retirement kept, and a backup that carries them.
+//! write is not audited), changes and retirement kept (with owner, location, country,
+//! supplier and security measures), and a backup that carries them; older backups read.
 
 use super::*;
 
@@ -15,6 +16,11 @@ fn entry(name: &str, kind: &str, all: bool) -> steward_store::SystemRow {
         notes: "Holds tenancy files from 2009 onwards.".into(),
         created_at: at(1, 9),
         retired_at: None,
+        owner: "Head of Housing".into(),
+        location: "Microsoft Azure, UK South".into(),
+        hosting_country: "GB".into(),
+        processor_id: String::new(),
+        security_measures: "Encrypted at rest; multi-factor sign-in".into(),
     }
 }
 
@@ -37,7 +43,16 @@ fn the_register_of_systems(db: &TestDb) {
     assert_eq!(s.system(&twin.id).unwrap(), None, "nothing written");
     assert_eq!(head_seq(s), before, "a refused insert is not audited");
 
-    let retired = steward_store::SystemRow { retired_at: Some(at(2, 10)), notes: "Replaced in 2026.".into(), ..drive };
+    let retired = steward_store::SystemRow {
+        retired_at: Some(at(2, 10)),
+        notes: "Replaced in 2026.".into(),
+        owner: "IT service desk".into(),
+        location: "Supplier's data centre, Dublin".into(),
+        hosting_country: "IE".into(),
+        processor_id: "0190a1b2-0000-7000-8000-000000000001".into(),
+        security_measures: "Daily backups".into(),
+        ..drive
+    };
     assert!(s.update_system(&retired, &event("system.update", "system", &retired.id)).unwrap());
     assert_eq!(s.system(&retired.id).unwrap(), Some(retired.clone()), "retired entries are kept");
     assert_eq!(head_seq(s), before + 1, "the change is audited");
@@ -56,4 +71,14 @@ fn the_register_of_systems(db: &TestDb) {
     let other = db.fresh();
     import_all(&other.store, lines).unwrap();
     assert_eq!(other.store.systems().unwrap(), s.systems().unwrap(), "and a restore puts them back");
+
+    // A backup made before systems had an owner, location, country, supplier and
+    // security measures still reads: the new fields are blank.
+    let old: BackupItem = serde_json::from_str(
+        r#"{"type": "system", "id": "s-old", "name": "Old system", "kind": "system", "holds_all_subjects": false,
+            "contact": "", "notes": "", "created_at": "2025-01-01T09:00:00.000000Z", "retired_at": null}"#,
+    )
+    .unwrap();
+    let BackupItem::System(old) = old else { panic!("a system line") };
+    assert_eq!((old.owner.as_str(), old.hosting_country.as_str(), old.processor_id.as_str()), ("", "", ""));
 }
