@@ -20,6 +20,7 @@ on_both_backends!(
     withdrawing_a_consent_lists_what_stops,
     bad_input_is_refused_naming_the_field,
     caseworkers_see_only_their_cases_consents,
+    a_restricted_person_may_still_withdraw,
     notices_received_are_recorded_per_person,
     erasure_takes_the_consents_and_receipts,
 );
@@ -284,6 +285,32 @@ fn caseworkers_see_only_their_cases_consents(env: &Env) {
     );
     assert_eq!(status, StatusCode::OK, "{w}");
     assert_eq!(w["stopped"].as_array().unwrap().len(), 2);
+}
+
+/// While processing is restricted (UK GDPR Art 18(2)) nothing is added to the person's
+/// file, a consent included; withdrawing one only lessens processing, so it is allowed.
+fn a_restricted_person_may_still_withdraw(env: &Env) {
+    let env = env_on_7_december(env);
+    let r = register(&env);
+    let jane = subject(&env, "Jane", "Smith");
+    let id = post(&env, "/api/v1/consents", newsletter(&jane, &r))["id"].as_str().unwrap().to_string();
+    let ground = steward_app::erasure::RestrictionGround::AccuracyContested;
+    env.app.restrict_subject(&Context::cli(), &jane, ground, None).unwrap();
+    let (status, v) = env.call(Role::Dpo, Method::POST, "/api/v1/consents", Some(newsletter(&jane, &r)));
+    assert_eq!(status, StatusCode::CONFLICT, "{v}");
+    let (status, w) = env.call(
+        Role::Dpo,
+        Method::POST,
+        &format!("/api/v1/consents/{id}/withdraw"),
+        Some(json!({"on": "2026-12-07", "method": "written"})),
+    );
+    assert_eq!(status, StatusCode::OK, "{w}");
+    // The compliance check reads renewal dates (ids and dates only), withdrawn or not.
+    let renewals = env.app.consent_renewals(&Context::cli()).unwrap();
+    assert_eq!(renewals.len(), 1);
+    assert_eq!((renewals[0].renew_on.as_str(), renewals[0].withdrawn), ("2028-11-30", true));
+    assert!(env.app.consent_renewals(&Context::new("token:x", Role::Staff, "t")).is_ok(), "staff read registers");
+    assert!(env.app.consent_renewals(&Context::new("token:x", Role::Admin, "t")).is_ok());
 }
 
 fn notices_received_are_recorded_per_person(env: &Env) {
