@@ -339,6 +339,7 @@ pub fn restore(cell: &str) -> &str {
 /// One of the table's problems: the spreadsheet row (1 is the first), the column heading,
 /// and what is wrong (never the cell's value).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[schema(as = RopaProblem)]
 pub struct Problem {
     /// Spreadsheet row number (the first row of the file is 1).
     pub row: u64,
