@@ -6,9 +6,9 @@
 
 use crate::{App, AppError, AppResult, Context};
 use serde::{Deserialize, Serialize};
+use steward_core::FieldError;
 use steward_core::Permission;
 use steward_core::audit::{Action, ObjectType, Outcome};
-use steward_core::FieldError;
 use steward_core::register::activity::Activity;
 use steward_core::register::processor::Processor;
 use steward_core::register::system::{NewSystem, SystemKind};

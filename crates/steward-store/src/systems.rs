@@ -69,7 +69,9 @@ fn system(r: &Row) -> Result<SystemRow, StoreError> {
 
 pub(crate) fn insert_system_row(tx: &mut dyn Tx, s: &SystemRow) -> Result<(), StoreError> {
     tx.exec(
-        &format!("INSERT INTO systems ({SYSTEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"),
+        &format!(
+            "INSERT INTO systems ({SYSTEM_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        ),
         &[
             Val::Text(&s.id),
             Val::Text(&s.name),

@@ -119,9 +119,8 @@ fn the_page_shows_the_country_by_name_the_supplier_and_the_activities(env: &Env)
 
     // The form offers countries and processors by name.
     let page = team.get(&team.dpo, "/systems");
-    page.assert_has(r#"<option value="FR">France</option>"#).assert_has(&format!(
-        r#"<option value="{pid}">Fixwell Repairs Ltd</option>"#
-    ));
+    page.assert_has(r#"<option value="FR">France</option>"#)
+        .assert_has(&format!(r#"<option value="{pid}">Fixwell Repairs Ltd</option>"#));
     let fields = [
         ("name", "Repairs portal"),
         ("kind", "processor"),

@@ -221,8 +221,9 @@ fn months(today: Date, n: i64) -> String {
 /// The accountability registers of the group.
 #[allow(clippy::too_many_lines)]
 fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
-    let sys =
-        |name: &str| SYSTEMS.iter().position(|s| s.name == name).and_then(|i| systems.get(i)).cloned().unwrap_or_default();
+    let sys = |name: &str| {
+        SYSTEMS.iter().position(|s| s.name == name).and_then(|i| systems.get(i)).cloned().unwrap_or_default()
+    };
     let housing = add::<Organisation>(
         app,
         json!({"name": "Riverside Vale Homes", "ico_registration_number": "ZA000481",
