@@ -53,7 +53,11 @@ fn course(user_id: &str, expires: jiff::civil::Date, special: bool) -> Training 
     Training {
         user_id: user_id.into(),
         // Course titles are unique on the register: the year tells them apart.
-        course: format!("{} {}", if special { "Handling special-category data" } else { "Fire safety" }, expires.year()),
+        course: format!(
+            "{} {}",
+            if special { "Handling special-category data" } else { "Fire safety" },
+            expires.year()
+        ),
         completed_on: Some(jiff::civil::date(2025, 12, 1)),
         expires_on: Some(expires),
         special_category_access: special,
