@@ -350,7 +350,6 @@ pub use registers::{
 };
 
 /// A finding of `rule` about `object_type`/`object_id`.
-#[allow(clippy::too_many_arguments)]
 fn finding(
     severity: Severity,
     rule: Rule,
