@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use steward_core::Permission;
 use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::compliance::{
-    self, CategoryCount, ComplianceInput, ConsentFact, Finding, InForce, Rule, StaffFact, SystemFact,
+    self, CategoryCount, ComplianceInput, ConsentFact, Finding, InForce, StaffFact, SystemFact,
 };
 use steward_core::register::activity::Activity;
 use steward_core::register::entry::Entry;
@@ -160,15 +160,14 @@ impl App {
         let input = self.compliance_input()?;
         let findings = compliance::check(&input);
         let (errors, warnings) = compliance::counts(&findings);
-        let lapsed_staff = findings
+        let lapsed_staff = input
+            .special_access_staff
             .iter()
-            .filter(|f| f.rule == Rule::TrainingLapsedWithSpecialAccess)
-            .filter_map(|f| input.special_access_staff.iter().find(|s| s.id == f.object_id))
             .filter_map(|s| {
-                compliance::staff_training_lapse(&input, s).map(|lapsed_on| LapsedStaff {
+                compliance::staff_training_lapse(&input, s).map(|l| LapsedStaff {
                     user_id: s.id.clone(),
                     name: s.name.clone(),
-                    lapsed_on,
+                    lapsed_on: l.on(),
                 })
             })
             .collect();

@@ -344,7 +344,7 @@ pub use activities::{
     required_column_empty, subjects_without_activity,
 };
 pub use registers::{
-    consent_renewal_overdue, ico_registration_due, policy_review_overdue, processor_without_contract,
+    Lapse, consent_renewal_overdue, ico_registration_due, policy_review_overdue, processor_without_contract,
     sharing_review_overdue, staff_training_lapse, sub_processor_without_consent, training_lapsed_with_special_access,
     transfer_without_mechanism,
 };

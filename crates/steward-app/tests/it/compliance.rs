@@ -107,8 +107,14 @@ fn lapsed_training_on_the_register_withholds_special_category_data_from_the_pers
     let findings = app.compliance_check(&Context::cli()).unwrap();
     let lapsed: Vec<_> = findings.iter().filter(|f| f.rule == Rule::TrainingLapsedWithSpecialAccess).collect();
     assert_eq!(lapsed.len(), 1, "{findings:#?}");
-    assert_eq!(lapsed[0].object_id, dana);
-    assert!(lapsed[0].message.starts_with("Dana Okafor's data-protection training lapsed on 1 December 2026"));
+    assert_eq!(lapsed[0].object_type, "training", "the lapsed course");
+    assert!(
+        lapsed[0].message.starts_with(
+            "Dana Okafor's data-protection training “Handling special-category data 2026” lapsed on 1 December 2026"
+        ),
+        "{}",
+        lapsed[0].message
+    );
     let summary = app.compliance_summary(&Context::cli()).unwrap();
     assert_eq!(summary.lapsed_staff.len(), 1);
     assert_eq!(summary.lapsed_staff[0].name, "Dana Okafor");

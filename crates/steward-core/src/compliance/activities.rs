@@ -173,11 +173,6 @@ const SECURITY: Column = Column {
     words: "General description of technical and organisational security measures",
     citation: "UK GDPR Art 30(1)(g)",
 };
-const POLICY_LINK: Column = Column {
-    number: 28,
-    words: "Link to retention and erasure policy document",
-    citation: "DPA 2018 Schedule 1 paras 39(b) and 41(c)",
-};
 const RETAINED: Column = Column {
     number: 29,
     words: "Retained and erased in accordance with the policy document?",
@@ -241,9 +236,6 @@ fn empty_columns(input: &ComplianceInput, a: &Activity) -> Vec<&'static Column> 
                 .filter_map(|s| Schedule1Condition::parse(&s.schedule1_condition))
                 .any(Schedule1Condition::needs_policy_document);
             if needs_policy {
-                if blank(&a.retention_policy_link) {
-                    out.push(&POLICY_LINK);
-                }
                 match a.retained_per_policy {
                     None => out.push(&RETAINED),
                     Some(false) if blank(&a.not_retained_reason) => out.push(&REASONS),
@@ -276,14 +268,16 @@ fn empty_columns(input: &ComplianceInput, a: &Activity) -> Vec<&'static Column> 
 /// data (4, 5; Art 30(1)(c)), categories of recipients (6; Art 30(1)(d)), safeguards for
 /// exceptional transfers when a linked transfer relies on an Art 49 derogation (9;
 /// Art 30(1)(e), Art 49(6)), the security measures (11; Art 30(1)(g)), and, for data
-/// processed under a Schedule 1 condition that needs an appropriate policy document, the
-/// link to the retention and erasure policy, whether data is retained and erased as it
-/// says, and why not (28-30; Schedule 1 paras 39(b), 41(c)). For a processor's record
+/// processed under a Schedule 1 condition that needs an appropriate policy document,
+/// whether data is retained and erased as that policy says, and why not (29, 30;
+/// Schedule 1 para 41(c)). For a processor's record
 /// (Art 30(2)): the controllers it acts for, the categories of processing, the
 /// exceptional transfers' safeguards and the security measures. The lawful basis,
 /// retention rule and Schedule 1 condition columns (12, 10, 26) have rules of their own.
-/// Columns the ICO marks optional (business function, joint controller where there is
-/// none, DPIA and breach columns) are not checked. A warning: the record is incomplete,
+/// Columns neither Art 30 nor Schedule 1 requires are not checked: the business function,
+/// a joint controller where there is none, the privacy-notice, consent, DPIA and breach
+/// columns, and the link to the retention policy document (column 28: para 41 asks
+/// whether the policy is followed, not where it is). A warning: the record is incomplete,
 /// which does not by itself make the processing unlawful.
 pub fn required_column_empty(input: &ComplianceInput) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -378,16 +372,21 @@ pub fn art9_without_schedule1(input: &ComplianceInput) -> Vec<Finding> {
     out
 }
 
+/// The catch-all category of people ("Other"): no activity can name it, so it is not
+/// checked.
+const OTHER: &str = "other";
+
 /// **subjects_without_activity** (warning): a category of people Steward holds (with at
 /// least one person in it) that no activity of the record names among its categories of
 /// individuals. The record lists the categories of data subjects of every processing
 /// (UK GDPR Art 30(1)(c)); people held under no recorded activity are processed without
 /// a recorded purpose or basis (Art 5(1)(b), Art 5(2)). Categories match when their words
-/// do, ignoring case and singular or plural ("Tenants" covers tenant). A warning: the gap
-/// may be only in the record.
+/// do, ignoring case and singular or plural ("Tenants" covers tenant). People held as
+/// "Other" are not checked: that category says nothing an activity could name. A warning:
+/// the gap may be only in the record.
 pub fn subjects_without_activity(input: &ComplianceInput) -> Vec<Finding> {
     let mut out = Vec::new();
-    for c in input.subject_categories.iter().filter(|c| c.count > 0 && c.key != "*") {
+    for c in input.subject_categories.iter().filter(|c| c.count > 0 && c.key != "*" && c.key != OTHER) {
         let covered = input.activities.iter().any(|a| {
             a.entry
                 .subject_categories

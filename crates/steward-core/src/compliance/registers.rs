@@ -7,11 +7,11 @@
 //! Regulations 2018. Each rule cites its own.
 
 use super::words::long_date;
-use super::{ComplianceInput, Finding, Rule, Severity, StaffFact, finding, object};
+use super::{ComplianceInput, Finding, InForce, Rule, Severity, StaffFact, finding, object};
 use crate::register::country;
 use crate::register::entry::RegisterKind;
 use crate::register::processor::{SubProcessor, SubProcessorConsentEvent};
-use crate::register::training::special_access_lapsed_on;
+use crate::register::training::{Training, special_access_lapsed_on};
 use crate::register::transfer::TransferMechanism;
 use jiff::civil::Date;
 
@@ -233,40 +233,73 @@ pub fn consent_renewal_overdue(input: &ComplianceInput) -> Vec<Finding> {
     out
 }
 
-/// When `staff`'s data-protection training lapsed: from the Training register, the expiry
-/// of their latest course giving special-category access once it has passed
-/// ([`special_access_lapsed_on`]); for someone with no such course recorded, the "training
-/// valid until" date on their account once it has passed. `None` when it has not lapsed,
-/// or when nothing was ever recorded (never trained is not lapsed).
-pub fn staff_training_lapse(input: &ComplianceInput, staff: &StaffFact) -> Option<Date> {
-    let theirs: Vec<_> = input.training.iter().map(|t| &t.entry).filter(|t| t.user_id.trim() == staff.id).collect();
-    if theirs.iter().any(|t| t.special_category_access) {
-        return special_access_lapsed_on(input.today, theirs);
+/// Why `staff`'s data-protection training counts as lapsed, if it does.
+#[derive(Debug, Clone, Copy)]
+pub enum Lapse<'a> {
+    /// Their latest course giving special-category access on the Training register
+    /// expired on the date given (the day after, it lapsed).
+    Course(&'a InForce<Training>, Date),
+    /// No such course is recorded, and the "training valid until" date on their account
+    /// has passed.
+    Account(Date),
+}
+
+impl Lapse<'_> {
+    /// The date the training ran out.
+    pub fn on(self) -> Date {
+        match self {
+            Lapse::Course(_, d) | Lapse::Account(d) => d,
+        }
     }
-    staff.training_valid_until.filter(|d| *d < input.today)
+}
+
+/// Whether, and why, `staff`'s data-protection training has lapsed: from the Training
+/// register, their courses giving special-category access once the latest expiry among
+/// them has passed ([`special_access_lapsed_on`]; the course returned is the one with that
+/// expiry); for someone with no such course recorded, the "training valid until" date on
+/// their account once it has passed. `None` when it has not lapsed, or when nothing was
+/// ever recorded (never trained is not lapsed).
+pub fn staff_training_lapse<'a>(input: &'a ComplianceInput, staff: &StaffFact) -> Option<Lapse<'a>> {
+    let theirs: Vec<&InForce<Training>> =
+        input.training.iter().filter(|t| t.entry.user_id.trim() == staff.id).collect();
+    if theirs.iter().any(|t| t.entry.special_category_access) {
+        let on = special_access_lapsed_on(input.today, theirs.iter().map(|t| &t.entry))?;
+        let course = theirs.iter().find(|t| t.entry.special_category_access && t.entry.expires_on == Some(on))?;
+        return Some(Lapse::Course(course, on));
+    }
+    staff.training_valid_until.filter(|d| *d < input.today).map(Lapse::Account)
 }
 
 /// **training_lapsed_with_special_access** (error): a member of staff whose role gives
 /// access to special-category data and whose data-protection training has lapsed (see
-/// [`staff_training_lapse`]). Anyone acting under the controller's authority processes
-/// data only on its instructions (UK GDPR Art 32(4)); the DPO monitors their training
-/// (Art 39(1)(b)); special-category data needs specialised, current training (ICO
-/// Accountability framework, "Training and awareness"). Steward withholds special-category
-/// data from them until it is renewed.
+/// [`staff_training_lapse`]). The finding is about their lapsed course on the Training
+/// register (or, with none recorded, their account). Anyone acting under the controller's
+/// authority processes data only on its instructions (UK GDPR Art 32(4)); the DPO monitors
+/// their training (Art 39(1)(b)); special-category data needs specialised, current
+/// training (ICO Accountability framework, "Training and awareness"). Steward withholds
+/// special-category data from them until it is renewed.
 pub fn training_lapsed_with_special_access(input: &ComplianceInput) -> Vec<Finding> {
     let mut out = Vec::new();
     for s in &input.special_access_staff {
-        let Some(lapsed) = staff_training_lapse(input, s) else { continue };
+        let Some(lapse) = staff_training_lapse(input, s) else { continue };
         let name = &s.name;
+        let (object_type, object_id, training) = match lapse {
+            Lapse::Course(c, _) => (
+                RegisterKind::Training.as_str(),
+                c.id.as_str(),
+                format!("data-protection training “{}”", c.entry.course),
+            ),
+            Lapse::Account(_) => (object::USER, s.id.as_str(), "data-protection training".to_string()),
+        };
         out.push(finding(
             Severity::Error,
             Rule::TrainingLapsedWithSpecialAccess,
-            object::USER,
-            &s.id,
+            object_type,
+            object_id,
             format!(
-                "{name}'s data-protection training lapsed on {}, and their role gives them access to \
-                 special-category data. Steward withholds that data from them until the training is renewed.",
-                long_date(lapsed)
+                "{name}'s {training} lapsed on {}, and their role gives them access to special-category data. \
+                 Steward withholds that data from them until the training is renewed.",
+                long_date(lapse.on())
             ),
             "UK GDPR Art 32(4) and Art 39(1)(b); ICO Accountability framework, “Training and awareness”",
             format!(

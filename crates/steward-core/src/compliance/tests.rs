@@ -151,9 +151,9 @@ fn required_column_empty_names_each_column_the_record_must_fill() {
 }
 
 #[test]
-fn schedule1_processing_must_record_its_retention_under_the_policy_document() {
-    // Part 2 para 18 (safeguarding) needs an appropriate policy document, so columns 28
-    // and 29 are required (DPA 2018 Schedule 1 para 41(c)).
+fn schedule1_processing_must_record_whether_the_policy_document_is_followed() {
+    // Part 2 para 18 (safeguarding) needs an appropriate policy document, so column 29
+    // is required, and column 30 when the answer is no (DPA 2018 Schedule 1 para 41(c)).
     let safeguarding = Activity {
         special_category: vec![SpecialData {
             category: "health".into(),
@@ -164,17 +164,13 @@ fn schedule1_processing_must_record_its_retention_under_the_policy_document() {
         ..tenancy()
     };
     let f = required_column_empty(&with_activity(safeguarding.clone()));
-    let cited: Vec<&str> = f.iter().map(|f| f.citation.as_str()).collect();
-    assert_eq!(cited, ["DPA 2018 Schedule 1 paras 39(b) and 41(c)", "DPA 2018 Schedule 1 para 41(c)"]);
-    let not_kept = Activity {
-        retention_policy_link: "Policies/APD.pdf".into(),
-        retained_per_policy: Some(false),
-        ..safeguarding.clone()
-    };
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].citation, "DPA 2018 Schedule 1 para 41(c)");
+    assert!(f[0].message.contains("Retained and erased in accordance with the policy document?"), "{}", f[0].message);
+    let not_kept = Activity { retained_per_policy: Some(false), ..safeguarding.clone() };
     assert!(required_column_empty(&with_activity(not_kept))[0].message.contains("Reasons for not adhering"));
-    let done =
-        Activity { retention_policy_link: "Policies/APD.pdf".into(), retained_per_policy: Some(true), ..safeguarding };
-    assert!(required_column_empty(&with_activity(done)).is_empty(), "fixed");
+    let done = Activity { retained_per_policy: Some(true), ..safeguarding };
+    assert!(required_column_empty(&with_activity(done)).is_empty(), "fixed; the policy's link is not required");
     // Part 1 para 2 (health or social care) needs no policy document: nothing required.
     let health = Activity {
         special_category: vec![SpecialData {
@@ -279,8 +275,9 @@ fn subjects_without_activity_matches_words_in_either_number_and_case() {
     });
     i.subject_categories.push(CategoryCount { key: "volunteer".into(), label: "Volunteer".into(), count: 0 });
     i.subject_categories.push(CategoryCount { key: "*".into(), label: "Everyone".into(), count: 1_001_200 });
+    i.subject_categories.push(CategoryCount { key: "other".into(), label: "Other".into(), count: 12 });
     let f = subjects_without_activity(&i);
-    assert_eq!(f.len(), 1, "nobody held as a volunteer, and the total is no category");
+    assert_eq!(f.len(), 1, "nobody held as a volunteer; the total and “Other” are no category to record");
     assert_eq!((f[0].object_type.as_str(), f[0].object_id.as_str()), ("subject_category", "former_tenant"));
     assert!(f[0].message.starts_with("1,000,000 people are held as “Former tenant”"), "{}", f[0].message);
     i.activities[0].entry.subject_categories.push("FORMER TENANTS".into());
@@ -455,9 +452,10 @@ fn training_lapsed_with_special_access_names_the_person() {
     i.training.push(InForce::new("tr-b", course("u-dana", Some(date(2030, 1, 1)), false), today()));
     let f = training_lapsed_with_special_access(&i);
     assert_eq!(rules(&f), ["training_lapsed_with_special_access"]);
-    assert_eq!((f[0].object_type.as_str(), f[0].object_id.as_str()), ("user", "u-dana"));
+    assert_eq!((f[0].object_type.as_str(), f[0].object_id.as_str()), ("training", "tr-a"), "the lapsed course");
     assert!(
-        f[0].message.starts_with("Dana Okafor's data-protection training lapsed on 1 December 2026"),
+        f[0].message
+            .starts_with("Dana Okafor's data-protection training “Safeguarding data” lapsed on 1 December 2026"),
         "{}",
         f[0].message
     );
@@ -471,7 +469,9 @@ fn training_lapsed_with_special_access_names_the_person() {
     // With no special-access course recorded, the date on the account counts.
     let mut j = base();
     j.special_access_staff.push(StaffFact { training_valid_until: Some(date(2026, 10, 31)), ..dana.clone() });
-    assert!(training_lapsed_with_special_access(&j)[0].message.contains("lapsed on 31 October 2026"));
+    let f = training_lapsed_with_special_access(&j);
+    assert!(f[0].message.starts_with("Dana Okafor's data-protection training lapsed on 31 October 2026"));
+    assert_eq!((f[0].object_type.as_str(), f[0].object_id.as_str()), ("user", "u-dana"));
     j.special_access_staff[0].training_valid_until = None;
     assert!(training_lapsed_with_special_access(&j).is_empty(), "never trained is not lapsed");
 }

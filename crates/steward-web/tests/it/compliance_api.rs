@@ -204,8 +204,10 @@ mod pages {
             )
             .assert_has("The law: UK GDPR Art 28(3)")
             .assert_has(&format!("href=\"/processors/{}\"", processor.id))
-            .assert_has("Dana Okafor&#39;s data-protection training lapsed on 1 January 2020")
-            .assert_has("href=\"/training\"")
+            .assert_has(
+                "Dana Okafor&#39;s data-protection training “Handling special-category data” lapsed on 1 January 2020",
+            )
+            .assert_has("Open the training record")
             .assert_lacks("processor_without_contract")
             .assert_lacks(&dana);
 
