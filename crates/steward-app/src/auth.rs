@@ -472,9 +472,20 @@ impl App {
             self.store.touch_session(&hash, &ts(t))?;
         }
         let user = info(&u);
-        let special_category = stage == Stage::Full && user.may_see_special_category(steward_core::time::uk_date(t));
+        let today = steward_core::time::uk_date(t);
+        let mut special_category = stage == Stage::Full && user.may_see_special_category(today);
+        // Lapsed training on the Training register removes the access at once (UK GDPR
+        // Art 32(4)); someone with no special-access course recorded keeps the account's date.
+        let training_lapsed_on = if special_category { self.training_lapsed_on(&u.id, today)? } else { None };
+        if training_lapsed_on.is_some() {
+            special_category = false;
+        }
         Ok(Some(SessionInfo {
-            ctx: Context { special_category, ..Context::new(format!("user:{}", u.id), user.role, request_id) },
+            ctx: Context {
+                special_category,
+                training_lapsed_on,
+                ..Context::new(format!("user:{}", u.id), user.role, request_id)
+            },
             user,
             csrf: s.csrf,
             stage,

@@ -6,6 +6,7 @@ pub mod audit_anchor;
 pub mod auth;
 pub mod backup;
 pub mod calendar;
+pub mod compliance;
 pub mod disposal;
 pub mod erasure;
 pub mod health;
@@ -166,13 +167,24 @@ pub struct Context {
     /// now: a role that grants it, current training, and for a token a grant at its
     /// creation.
     pub special_category: bool,
+    /// When the actor's special-category training lapsed according to the Training
+    /// register (for a token, its owner's), if that is why `special_category` is false:
+    /// people are told so where the data is withheld. `None` otherwise.
+    pub training_lapsed_on: Option<jiff::civil::Date>,
 }
 
 impl Context {
     /// An actor with `role` and no special-category access (tests and tools build
     /// contexts this way; people and tokens get theirs from signing in).
     pub fn new(actor: impl Into<String>, role: Role, request_id: impl Into<String>) -> Self {
-        Self { actor: actor.into(), role, request_id: request_id.into(), on_behalf_of: None, special_category: false }
+        Self {
+            actor: actor.into(),
+            role,
+            request_id: request_id.into(),
+            on_behalf_of: None,
+            special_category: false,
+            training_lapsed_on: None,
+        }
     }
 
     /// The command line, acting with full (DPO) rights on the operator's authority.

@@ -51,6 +51,10 @@ pub struct SubjectView {
     /// data-protection training is not current, or their token was not given it).
     #[serde(default)]
     pub special_category_withheld: bool,
+    /// Why it is withheld, when the reason is the caller's own lapsed training on the
+    /// Training register: "withheld: data-protection training lapsed on 1 December 2026".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_category_note: Option<String>,
     /// Links to other subjects.
     pub links: Vec<LinkView>,
     /// Created (RFC 3339).
@@ -137,6 +141,15 @@ pub const ERASURE_REASONS: [(&str, &str); 5] = [
     ("duplicate", "Duplicate record"),
     ("other", "Other lawful reason"),
 ];
+
+/// The note beside withheld special-category data when the caller's training lapsed.
+pub(crate) fn withheld_note(ctx: &Context) -> Option<String> {
+    if ctx.special_category {
+        return None;
+    }
+    ctx.training_lapsed_on
+        .map(|d| format!("withheld: data-protection training lapsed on {}", steward_core::compliance::long_date(d)))
+}
 
 fn aad(id: &str) -> Vec<u8> {
     format!("subject:{id}").into_bytes()
@@ -240,6 +253,7 @@ impl App {
             notes: p.notes,
             special_category,
             special_category_withheld: !ctx.special_category,
+            special_category_note: withheld_note(ctx),
             links,
             created_at: row.created_at.clone(),
             updated_at: row.updated_at.clone(),

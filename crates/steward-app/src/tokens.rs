@@ -215,12 +215,22 @@ impl App {
             return Ok(None);
         }
         let today = self.today();
-        let special_category = row.special_category
+        let mut special_category = row.special_category
             && role.may_see_special_category()
             && owner_info.as_ref().is_none_or(|u| u.may_see_special_category(today));
+        // The owner's lapsed training on the Training register withdraws it at once, as for
+        // the owner signed in; a token acting for the organisation has no training record.
+        let training_lapsed_on = match (&owner_info, special_category) {
+            (Some(u), true) => self.training_lapsed_on(&u.id, today)?,
+            _ => None,
+        };
+        if training_lapsed_on.is_some() {
+            special_category = false;
+        }
         Ok(Some(Context {
             on_behalf_of: row.user_id.clone(),
             special_category,
+            training_lapsed_on,
             ..Context::new(format!("token:{}", row.id), role, request_id)
         }))
     }

@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod checklist;
 pub mod clock;
+pub mod compliance;
 pub mod consent;
 pub mod error;
 pub mod exemption;

@@ -611,6 +611,50 @@ fn tokens_are_created_listed_and_revoked() {
     cli(["token", "revoke", "--data-dir", s(&dir), "no-such-token"]).code(1);
 }
 
+/// `steward check`: nothing to find exits 0; a processor without a contract is an error,
+/// so it exits 1, in words grouped by severity or as a JSON array of findings.
+#[test]
+fn check_exits_1_on_an_error_finding_in_words_or_json() {
+    let (_tmp, dir) = init_dir();
+    cli(["check", "--data-dir", s(&dir)])
+        .code(0)
+        .stdout_has(": 0 errors, 0 warnings")
+        .stdout_has("Nothing to put right");
+    let json = cli(["check", "--data-dir", s(&dir), "--json"]);
+    json.code(0);
+    assert_eq!(serde_json::from_str::<Value>(&json.stdout).expect("JSON"), json!([]));
+
+    let (_, token) = create_token(&dir, "Registers", "dpo");
+    let mut server = Server::serve(&dir);
+    post(&server.url("/api/v1/processors"), &token, &json!({"name": "Northgate Payroll Bureau"})).status(201);
+    let policy = json!({"title": "Data protection policy", "approved_on": "2020-01-15", "review_every_months": 36});
+    post(&server.url("/api/v1/policies"), &token, &policy).status(201);
+    server.stop_cleanly();
+
+    let words = cli(["check", "--data-dir", s(&dir)]);
+    words.code(1).stdout_has(": 1 error, 1 warning");
+    let (errors, warnings) = (words.stdout.find("\nErrors\n").unwrap(), words.stdout.find("\nWarnings\n").unwrap());
+    let contract = words.stdout.find("“Northgate Payroll Bureau” processes personal data for you").unwrap();
+    let policy = words.stdout.find("“Data protection policy” was due for review on 15 January 2023").unwrap();
+    assert!(errors < contract && contract < warnings && warnings < policy, "{}", words.stdout);
+    assert!(words.stdout.contains("Law: UK GDPR Art 28(3)"), "{}", words.stdout);
+    assert!(!words.stderr.contains("error:"), "the findings are the answer: {}", words.stderr);
+
+    let json = cli(["check", "--data-dir", s(&dir), "--json"]);
+    json.code(1);
+    let findings: Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let findings = findings.as_array().expect("an array");
+    assert_eq!(findings.len(), 2);
+    assert_eq!(findings[0]["severity"], "error");
+    assert_eq!(findings[0]["rule"], "processor_without_contract");
+    assert_eq!(findings[0]["object_type"], "processor");
+    for key in ["message", "citation", "object_id", "fix"] {
+        assert!(findings[0][key].as_str().is_some_and(|v| !v.is_empty()), "{key}: {}", findings[0]);
+    }
+    assert_eq!(findings[1]["rule"], "policy_review_overdue");
+    assert_eq!(findings[1]["severity"], "warning");
+}
+
 // ---------------------------------------------------------------------------------
 // 3. configuration and data-directory errors
 // ---------------------------------------------------------------------------------

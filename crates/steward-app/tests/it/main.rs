@@ -7,6 +7,7 @@ mod common;
 
 mod access;
 mod auth;
+mod compliance;
 mod disposal;
 mod erasure;
 mod journal;

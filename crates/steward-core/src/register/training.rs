@@ -50,6 +50,33 @@ pub struct TrainingDerived {
     pub expires_in_days: Option<i64>,
 }
 
+/// The day a member of staff's special-category training lapsed, from their training
+/// records (`records`: theirs, any order): `None` unless at least one record is a course
+/// giving special-category access (`special_category_access`), none of those has no
+/// expiry date, and the latest expiry of them has passed. The training lapses the day
+/// after that expiry; the expiry date is returned. Records of other courses are ignored,
+/// and a refresher recorded with a later expiry puts the access back.
+///
+/// Sources: UK GDPR Art 32(4) (people acting under the controller's authority process data
+/// only as instructed, which training makes real), Art 39(1)(b) (the DPO monitors staff
+/// training); ICO "Accountability framework", "Training and awareness" (specialised,
+/// refreshed training for those handling special-category data).
+pub fn special_access_lapsed_on<'a>(today: Date, records: impl IntoIterator<Item = &'a Training>) -> Option<Date> {
+    let mut latest: Option<Date> = None;
+    let mut any = false;
+    for t in records.into_iter().filter(|t| t.special_category_access) {
+        any = true;
+        match t.expires_on {
+            None => return None,
+            Some(d) => latest = Some(latest.map_or(d, |l| l.max(d))),
+        }
+    }
+    if !any {
+        return None;
+    }
+    latest.filter(|d| *d < today)
+}
+
 impl Entry for Training {
     const KIND: RegisterKind = RegisterKind::Training;
     const UNIQUE_TITLE: bool = false;
@@ -145,6 +172,21 @@ mod tests {
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["user_id", "course", "completed_on"]);
         assert!(e[0].message.contains("Art 39(1)(b)") && e[2].message.contains("Art 39(1)(b)"));
+    }
+
+    #[test]
+    fn special_access_lapses_when_the_latest_such_course_has_expired() {
+        let today = date(2026, 12, 7);
+        let old = essentials();
+        let refresher = Training { expires_on: Some(date(2027, 12, 1)), ..essentials() };
+        let other = Training { special_category_access: false, expires_on: Some(date(2020, 1, 1)), ..essentials() };
+        assert_eq!(special_access_lapsed_on(today, [&old]), Some(date(2026, 12, 1)));
+        assert_eq!(special_access_lapsed_on(today, [&old, &refresher]), None, "the refresher puts it back");
+        assert_eq!(special_access_lapsed_on(today, [&other]), None, "no special-access course at all");
+        assert_eq!(special_access_lapsed_on(date(2026, 12, 1), [&old]), None, "still good on its expiry day");
+        let never = Training { expires_on: None, ..essentials() };
+        assert_eq!(special_access_lapsed_on(today, [&old, &never]), None, "a course that never expires");
+        assert_eq!(special_access_lapsed_on(today, std::iter::empty()), None);
     }
 
     #[test]

@@ -56,7 +56,8 @@ areas!(
     scans,
     packs,
     consents,
-    ropa;
+    ropa,
+    compliance;
     registers::activities,
     registers::organisations,
     registers::processors,

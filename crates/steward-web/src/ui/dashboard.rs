@@ -44,6 +44,14 @@ struct CategoryRow {
     count: String,
 }
 
+/// The compliance check in brief: counts linking to the page, and who lapsed.
+struct ComplianceBox {
+    errors: usize,
+    warnings: usize,
+    /// Staff with special-category access whose training lapsed: name, and when.
+    lapsed: Vec<(String, String)>,
+}
+
 /// A row of the recent-activity table.
 struct ActivityRow {
     when: String,
@@ -63,6 +71,7 @@ struct DashboardPage {
     show_activity: bool,
     activity: Vec<ActivityRow>,
     retention: Option<RetentionPanel>,
+    compliance: Option<ComplianceBox>,
 }
 
 /// Setting-up tasks not yet done, each shown only to roles that can do it.
@@ -219,6 +228,17 @@ fn statistics(app: &App, session: &SessionInfo) -> AppResult<Option<(String, Vec
     Ok(Some((in_all, rows)))
 }
 
+/// The compliance check's counts and the staff whose training lapsed, for roles that may
+/// read the registers (not audited: the page it links to runs the check).
+fn compliance(app: &App, session: &SessionInfo) -> AppResult<Option<ComplianceBox>> {
+    if !session.user.role.can(Permission::ReadRegisters) {
+        return Ok(None);
+    }
+    let c = app.compliance_summary(&session.ctx)?;
+    let lapsed = c.lapsed_staff.into_iter().map(|s| (s.name, long_date(s.lapsed_on))).collect();
+    Ok(Some(ComplianceBox { errors: c.errors, warnings: c.warnings, lapsed }))
+}
+
 /// The last ten audit entries, for roles that may read the audit log.
 fn recent_activity(app: &App, session: &SessionInfo) -> AppResult<Option<Vec<ActivityRow>>> {
     if !session.user.role.can(Permission::AuditRead) {
@@ -245,6 +265,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
         let stats = statistics(&app, &session)?;
         let activity = recent_activity(&app, &session)?;
         let retention = dashboard_panel(&app, &session)?;
+        let compliance = compliance(&app, &session)?;
         let show_statistics = stats.is_some();
         let (total_subjects, categories) = stats.unwrap_or_default();
         Ok(DashboardPage {
@@ -257,6 +278,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
             show_activity: activity.is_some(),
             activity: activity.unwrap_or_default(),
             retention,
+            compliance,
         })
     })
     .await;

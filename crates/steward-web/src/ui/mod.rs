@@ -27,5 +27,5 @@ macro_rules! pages {
 
 pages!(
     auth, admin, public, dashboard, subjects, requests, inbox, holds, retention, disposals, systems, registers, audit,
-    statistics, letters, packs, scans, settings, checklists, notify, ropa,
+    statistics, letters, packs, scans, settings, checklists, notify, ropa, compliance,
 );

@@ -8,6 +8,7 @@ mod common;
 
 mod api;
 mod api_hardening;
+mod compliance_api;
 mod consents_api;
 mod consents_pages;
 mod disposals_api;

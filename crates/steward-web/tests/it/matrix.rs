@@ -361,6 +361,7 @@ const ROUTES: &[Route] = &[
     get("/settings/checklists", Needs(ManageChecklists)),
     form("/settings/checklists/{kind}", Needs(ManageChecklists), "action=save&text-erasure=A|Log+it%0AB|Erase+it")
         .at("/settings/checklists/erasure"),
+    get("/compliance", Needs(ReadRegisters)),
     get("/activities", Needs(ReadRegisters)),
     form("/activities", Needs(ManageRegisters), "name=Matrix+activity+{n}&purposes[0].purpose=Tenancy&purposes[0].lawful_basis=contract"),
     get("/activities/new", Needs(ManageRegisters)),
@@ -684,6 +685,7 @@ const ROUTES: &[Route] = &[
     api("POST", "/api/v1/requests/{id}/letters/{name}", Needs(SubjectRead), "")
         .at("/api/v1/requests/{request}/letters/acknowledgement"),
     api("GET", "/api/v1/statistics", Needs(ReadStatistics), "").at("/api/v1/statistics?year=2026"),
+    api("GET", "/api/v1/compliance", Needs(ReadRegisters), ""),
     // Notes, documents, the exemptions catalogue and response packs.
     api("GET", "/api/v1/exemptions", SignedIn, ""),
     api("POST", "/api/v1/subjects/{id}/notes", Needs(SubjectUpdate), r#"{"text":"Called about repairs"}"#)

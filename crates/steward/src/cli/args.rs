@@ -141,6 +141,18 @@ pub(crate) enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Run the compliance check over the registers: every gap found, errors first.
+    ///
+    /// Prints the findings grouped by severity, each with the law and what to do, or with
+    /// --json a JSON array of findings ({severity, rule, message, citation, object_type,
+    /// object_id, fix}). Exits 1 when any finding is an error, 0 otherwise.
+    Check {
+        #[command(flatten)]
+        dir: DataDir,
+        /// Print the findings as a JSON array instead of words.
+        #[arg(long)]
+        json: bool,
+    },
     /// Find one person's data (and everyone else's, to redact) in files, mailboxes and archives;
     /// needs no data directory.
     ///

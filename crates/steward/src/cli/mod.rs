@@ -5,6 +5,7 @@
 mod args;
 mod audit;
 mod backup;
+mod check;
 mod deadline;
 pub(crate) mod demo;
 mod init;
@@ -48,6 +49,7 @@ pub(crate) fn run(cmd: Command) -> Result<(), Failure> {
             serve::serve(app, &config, &config.listen, None)
         }
         Command::Token { command } => tokens::run(command),
+        Command::Check { dir, json } => check::run(&dir.data_dir, json),
         Command::Retention { command } => records::retention(command),
         Command::Records { command } => records::records(command),
         Command::Jobs { command } => jobs::run(command),
