@@ -136,8 +136,12 @@ impl App {
                 name: u.display_name,
             })
             .collect();
-        // The consent ledger is not kept yet: no consents to check for renewal.
-        input.consents = Vec::<ConsentFact>::new();
+        input.consents = self
+            .store
+            .consent_renewals()?
+            .into_iter()
+            .map(|c| ConsentFact { renew_on: c.renew_on.parse().ok(), id: c.id, withdrawn: c.withdrawn })
+            .collect();
         Ok(input)
     }
 

@@ -167,6 +167,7 @@ pub const SEEDED_GAPS: &[(&str, &str)] = &[
     ("ico_registration_due", "Little Acorns Family Support"),
     ("training_lapsed_with_special_access", crate::cli::demo::LAPSED_COURSE),
     ("subjects_without_activity", "Supplier contact"),
+    ("consent_renewal_overdue", "consent"),
 ];
 
 /// Fill every register; `today` dates the reviews, renewals and expiries.
@@ -489,10 +490,52 @@ fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
             "retention_record_types": ["application-unsuccessful", "application-successful"]}),
         ),
     ];
+    let mut ids = Vec::new();
     for a in activities {
-        add::<Activity>(app, a)?;
+        ids.push(add::<Activity>(app, a)?);
+    }
+    let casework = ids.get(7).cloned().unwrap_or_default();
+    consents(app, &casework, &family_notice, &tenant_notice, today)
+}
+
+/// The consent ledger and the notices people received: families the charity supports
+/// agreed (on a signed form) to their story in the annual report, renewed every two
+/// years; one renewal is overdue (a seeded gap) and one family withdrew. Tenants
+/// received the tenant privacy notice at sign-up.
+fn consents(app: &App, casework: &str, family_notice: &str, tenant_notice: &str, today: Date) -> AppResult<()> {
+    let ctx = Context::cli();
+    let subjects = app.store().list_subjects(None, 100_000)?;
+    let of = |category: &'static str| subjects.iter().filter(move |s| s.categories.iter().any(|c| c == category));
+    for (n, s) in of("service_user").take(5).enumerate() {
+        let n = i64::try_from(n).unwrap_or(0);
+        // The first was due for renewal three weeks ago; the others are in date.
+        let (given, renew) = if n == 0 {
+            (months(today, -24), days(today, -21))
+        } else {
+            (months(today, -3 - n), months(today, 21 - n))
+        };
+        let c = app.record_consent(
+            &ctx,
+            entry_value(json!({"subject_id": s.id, "activity_id": casework,
+                "purpose": "Sharing your family's story in our annual report", "given_on": given, "method": "written",
+                "evidence": "Signed consent form, scanned to the family file",
+                "wording": "I agree that Little Acorns may tell our family's story, without our surname, in its annual report.",
+                "notice_id": family_notice, "renew_on": renew}))?,
+        )?;
+        if n == 4 {
+            app.withdraw_consent(&ctx, &c.id, entry_value(json!({"on": days(today, -10), "method": "email"}))?)?;
+        }
+    }
+    for s in of("tenant").take(20) {
+        let receipt =
+            entry_value(json!({"notice_id": tenant_notice, "received_on": months(today, -6), "method": "post"}))?;
+        app.record_notice_receipt(&ctx, &s.id, receipt)?;
     }
     Ok(())
+}
+
+fn entry_value<T: DeserializeOwned>(v: Value) -> AppResult<T> {
+    serde_json::from_value(v).map_err(|e| AppError::Conflict(format!("demo entry: {e}")))
 }
 
 /// The register of systems and processors (suppliers are linked by [`link_suppliers`]
