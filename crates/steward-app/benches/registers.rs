@@ -134,8 +134,13 @@ fn main() {
             assert_eq!(entries.len(), ACTIVITIES);
         }
         times.sort();
-        writeln!(out, "register read {label}: median {:.1} ms, worst {:.1} ms (5 runs)", support::percentile(&times, 0.5), support::percentile(&times, 1.0))
-            .unwrap();
+        writeln!(
+            out,
+            "register read {label}: median {:.1} ms, worst {:.1} ms (5 runs)",
+            support::percentile(&times, 0.5),
+            support::percentile(&times, 1.0)
+        )
+        .unwrap();
     }
 
     // (b) The ROPA export.

@@ -22,6 +22,7 @@
 mod activities;
 mod registers;
 mod words;
+pub use words::thousands;
 
 #[cfg(test)]
 mod tests;

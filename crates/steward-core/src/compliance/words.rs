@@ -11,7 +11,7 @@ pub fn long_date(d: Date) -> String {
 }
 
 /// A count with thousands separators: `1,000,000`.
-pub(crate) fn thousands(n: i64) -> String {
+pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     if n < 0 {

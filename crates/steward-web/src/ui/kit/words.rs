@@ -92,20 +92,7 @@ pub fn day_of(stamp: &str) -> String {
 }
 
 /// A whole number with thousands separators: `1,000,000`.
-pub fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use steward_core::compliance::thousands;
 
 /// A size for people: bytes, KB or MB.
 pub fn size_label(bytes: i64) -> String {
