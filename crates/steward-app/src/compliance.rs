@@ -140,7 +140,12 @@ impl App {
             .store
             .consent_renewals()?
             .into_iter()
-            .map(|c| ConsentFact { renew_on: c.renew_on.parse().ok(), id: c.id, withdrawn: c.withdrawn })
+            .map(|c| ConsentFact {
+                renew_on: c.renew_on.parse().ok(),
+                id: c.id,
+                activity_id: c.activity_id,
+                withdrawn: c.withdrawn,
+            })
             .collect();
         Ok(input)
     }

@@ -243,6 +243,8 @@ pub struct StaffFact {
 pub struct ConsentFact {
     /// The consent's id.
     pub id: String,
+    /// The processing activity it was given for (its id; empty if not known).
+    pub activity_id: String,
     /// When it is to be renewed, if a renewal date is set.
     pub renew_on: Option<Date>,
     /// Whether it has been withdrawn (a withdrawn consent is not renewed).

@@ -6,7 +6,7 @@
 //! the ICO Data sharing code of practice; the Data Protection (Charges and Information)
 //! Regulations 2018. Each rule cites its own.
 
-use super::words::long_date;
+use super::words::{country_in_words, long_date};
 use super::{ComplianceInput, Finding, InForce, Rule, Severity, StaffFact, finding, object};
 use crate::register::country;
 use crate::register::entry::RegisterKind;
@@ -82,11 +82,11 @@ pub fn sub_processor_without_consent(input: &ComplianceInput) -> Vec<Finding> {
         for s in p.entry.sub_processors.iter().filter(|s| !s.consented()) {
             let sub = s.name.trim();
             let state = match latest_event(s) {
-                None => "no written authorisation from you is recorded".to_string(),
+                None => "and no written authorisation from you is recorded",
                 Some(SubProcessorConsentEvent::Asked) => {
-                    "you were asked but your written authorisation is not recorded".to_string()
+                    "and your written authorisation is not recorded (it was asked for, with no answer on record)"
                 }
-                Some(SubProcessorConsentEvent::Objected) => "you objected to it".to_string(),
+                Some(SubProcessorConsentEvent::Objected) => "though you objected to it",
                 Some(SubProcessorConsentEvent::Consented) => continue,
             };
             out.push(finding(
@@ -94,7 +94,7 @@ pub fn sub_processor_without_consent(input: &ComplianceInput) -> Vec<Finding> {
                 Rule::SubProcessorWithoutConsent,
                 RegisterKind::Processor.as_str(),
                 &p.id,
-                format!("“{name}” uses the sub-processor “{sub}”, but {state}."),
+                format!("“{name}” uses the sub-processor “{sub}”, {state}."),
                 "UK GDPR Art 28(2)",
                 format!(
                     "Decide whether “{name}” may use “{sub}”: record your written authorisation on the processor's \
@@ -118,7 +118,7 @@ pub fn transfer_without_mechanism(input: &ComplianceInput) -> Vec<Finding> {
     for t in &input.transfers {
         let recipient = &t.entry.recipient;
         let code = t.entry.destination_country.trim().to_ascii_uppercase();
-        let place = country::name(&code).unwrap_or("a country outside the UK");
+        let place = country::name(&code).map_or_else(|| "a country outside the UK".to_string(), country_in_words);
         let (message, fix) = match t.entry.mechanism {
             None => (
                 format!("Personal data goes to “{recipient}” in {place} with no transfer mechanism recorded."),
@@ -218,12 +218,16 @@ pub fn consent_renewal_overdue(input: &ComplianceInput) -> Vec<Finding> {
     let mut out = Vec::new();
     for c in input.consents.iter().filter(|c| !c.withdrawn) {
         let Some(due) = c.renew_on.filter(|d| *d < today) else { continue };
+        let what = match input.activities.iter().find(|a| a.id == c.activity_id) {
+            Some(a) => format!("A consent to “{}”", a.entry.name),
+            None => "A consent in the consent ledger".to_string(),
+        };
         out.push(finding(
             Severity::Warning,
             Rule::ConsentRenewalOverdue,
             object::CONSENT,
             &c.id,
-            format!("A consent in the consent ledger was due for renewal on {}.", long_date(due)),
+            format!("{what} was due for renewal on {}.", long_date(due)),
             "UK GDPR Art 4(11) and Art 7(1); ICO guidance on consent (“refresh consent”)",
             "Ask the person to renew their consent and record their answer; stop the processing that relies on it \
              if they do not."
@@ -327,7 +331,8 @@ pub fn ico_registration_due(input: &ComplianceInput) -> Vec<Finding> {
             (
                 Severity::Error,
                 format!(
-                    "“{name}”'s ICO registration was due for renewal on {}, and no later renewal date is recorded.",
+                    "The ICO registration of “{name}” was due for renewal on {}, and no later renewal date is \
+                     recorded.",
                     long_date(on)
                 ),
             )
@@ -339,7 +344,7 @@ pub fn ico_registration_due(input: &ComplianceInput) -> Vec<Finding> {
             };
             (
                 Severity::Warning,
-                format!("“{name}”'s ICO registration is due for renewal on {} ({when}).", long_date(on)),
+                format!("The ICO registration of “{name}” is due for renewal on {} ({when}).", long_date(on)),
             )
         };
         out.push(finding(

@@ -338,7 +338,11 @@ fn sub_processor_without_consent_fires_until_authorisation_is_recorded() {
     }];
     let f = sub_processor_without_consent(&with_processor(bureau(signed(), asked)));
     assert_eq!(rules(&f), ["sub_processor_without_consent"]);
-    assert!(f[0].message.contains("“Cloudhost Ltd”") && f[0].message.contains("you were asked"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("“Cloudhost Ltd”") && f[0].message.contains("it was asked for, with no answer on record"),
+        "{}",
+        f[0].message
+    );
     assert_eq!(f[0].citation, "UK GDPR Art 28(2)");
     assert!(
         sub_processor_without_consent(&with_processor(bureau(signed(), vec![])))[0]
@@ -352,7 +356,9 @@ fn sub_processor_without_consent_fires_until_authorisation_is_recorded() {
         ..consented()[0].clone()
     });
     assert!(
-        sub_processor_without_consent(&with_processor(bureau(signed(), withdrawn)))[0].message.contains("you objected")
+        sub_processor_without_consent(&with_processor(bureau(signed(), withdrawn)))[0]
+            .message
+            .contains("though you objected to it")
     );
     assert!(sub_processor_without_consent(&with_processor(bureau(signed(), consented()))).is_empty(), "fixed");
 }
@@ -421,12 +427,15 @@ fn policy_review_overdue_fires_36_months_after_approval() {
 #[test]
 fn consent_renewal_overdue_ignores_withdrawn_consents() {
     let mut i = base();
-    i.consents.push(ConsentFact { id: "c-1".into(), renew_on: Some(date(2026, 11, 30)), withdrawn: false });
-    i.consents.push(ConsentFact { id: "c-2".into(), renew_on: Some(date(2026, 11, 30)), withdrawn: true });
-    i.consents.push(ConsentFact { id: "c-3".into(), renew_on: None, withdrawn: false });
+    let consent =
+        |id: &str, renew_on, withdrawn| ConsentFact { id: id.into(), activity_id: "act-1".into(), renew_on, withdrawn };
+    i.consents.push(consent("c-1", Some(date(2026, 11, 30)), false));
+    i.consents.push(consent("c-2", Some(date(2026, 11, 30)), true));
+    i.consents.push(consent("c-3", None, false));
     let f = consent_renewal_overdue(&i);
     assert_eq!(rules(&f), ["consent_renewal_overdue"]);
     assert_eq!((f[0].object_type.as_str(), f[0].object_id.as_str()), ("consent", "c-1"));
+    assert_eq!(f[0].message, "A consent to “Tenancy management” was due for renewal on 30 November 2026.");
     i.consents[0].renew_on = Some(date(2027, 11, 30));
     assert!(consent_renewal_overdue(&i).is_empty(), "fixed by renewal");
 }

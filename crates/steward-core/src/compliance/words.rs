@@ -26,6 +26,21 @@ pub fn thousands(n: i64) -> String {
     out
 }
 
+/// Country names read with "the" before them (beyond those the rules below catch).
+const WITH_THE: &[&str] =
+    &["Bahamas", "Comoros", "Gambia", "Holy See", "Maldives", "Netherlands", "Philippines", "Seychelles"];
+
+/// A country's name as it reads after "in": "the Philippines", "the United States of
+/// America", "India". Names written with a bracket ("Korea (Republic of)") are left as
+/// they are.
+pub(crate) fn country_in_words(name: &str) -> String {
+    let the = !name.contains('(')
+        && (name.starts_with("United ")
+            || ["Republic", "Islands", "Federation", "Territory", "Territories"].iter().any(|e| name.ends_with(e))
+            || WITH_THE.contains(&name));
+    if the { format!("the {name}") } else { name.to_string() }
+}
+
 /// Words whose plural is not made with -s or -es.
 const IRREGULAR: &[(&str, &str)] = &[
     ("children", "child"),
@@ -104,6 +119,16 @@ mod tests {
         assert_eq!(singular("status"), "status");
         assert_eq!(singular("analysis"), "analysis");
         assert_eq!(singular("class"), "class");
+    }
+
+    #[test]
+    fn countries_take_the_article_they_are_read_with() {
+        assert_eq!(country_in_words("Philippines"), "the Philippines");
+        assert_eq!(country_in_words("United States of America"), "the United States of America");
+        assert_eq!(country_in_words("Dominican Republic"), "the Dominican Republic");
+        assert_eq!(country_in_words("Cayman Islands"), "the Cayman Islands");
+        assert_eq!(country_in_words("India"), "India");
+        assert_eq!(country_in_words("Korea (Republic of)"), "Korea (Republic of)");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use steward_core::subject::{Category, NewSubject};
 use steward_core::time::FixedClock;
 use steward_testkit::on_both_backends;
 
-on_both_backends!(the_check_finds_each_gap_and_forgets_it_once_put_right,);
+on_both_backends!(the_check_finds_each_gap_and_forgets_it_once_put_right, a_consent_past_its_renewal_date_is_found,);
 
 fn post(env: &Env, path: &str, body: Value) -> String {
     let (status, v) = env.call(Role::Dpo, Method::POST, path, Some(body));
@@ -154,6 +154,56 @@ fn the_check_finds_each_gap_and_forgets_it_once_put_right(env: &Env) {
     let people =
         report["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == "subjects_without_activity").count();
     assert_eq!(people, 2, "no activity covers anyone now: {report:#}");
+}
+
+/// A consent in the ledger whose renewal date has passed is a warning naming the
+/// activity it was given for; withdrawn, it is not renewed, so the finding goes.
+fn a_consent_past_its_renewal_date_is_found(env: &Env) {
+    let env = Env::with_clock(env.db.fresh(), Arc::new(FixedClock::on(jiff::civil::date(2026, 12, 7))));
+    let activity = post(
+        &env,
+        "/api/v1/activities",
+        json!({"name": "Tenant communications", "purposes": [
+            {"purpose": "Sending the tenants' newsletter", "lawful_basis": "consent", "consent_purpose": "Newsletter by email"}
+        ]}),
+    );
+    let s = NewSubject { given_name: "Jane".into(), family_name: "Smith".into(), ..Default::default() };
+    let jane = env.app.create_subject(&Context::cli(), s).unwrap().id;
+    let consent = post(
+        &env,
+        "/api/v1/consents",
+        json!({"subject_id": jane, "activity_id": activity, "purpose": "Newsletter by email",
+            "given_on": "2025-11-30", "method": "online_form", "evidence": "Online form, submission 4471",
+            "renew_on": "2026-11-30"}),
+    );
+    let consents = |report: &Value| -> Vec<Value> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "consent_renewal_overdue")
+            .cloned()
+            .collect()
+    };
+    let found = consents(&check(&env, Role::Staff));
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["object_type"], "consent");
+    assert_eq!(found[0]["object_id"], consent.as_str());
+    assert_eq!(found[0]["severity"], "warning");
+    assert_eq!(found[0]["message"], "A consent to “Tenant communications” was due for renewal on 30 November 2026.");
+    assert!(
+        !found[0].to_string().contains("Jane") && !found[0].to_string().contains(&jane),
+        "nothing about the person"
+    );
+
+    let (status, w) = env.call(
+        Role::Dpo,
+        Method::POST,
+        &format!("/api/v1/consents/{consent}/withdraw"),
+        Some(json!({"on": "2026-12-07", "method": "email"})),
+    );
+    assert_eq!(status, StatusCode::OK, "{w}");
+    assert!(consents(&check(&env, Role::Staff)).is_empty(), "a withdrawn consent is not renewed");
 }
 
 mod pages {
