@@ -124,6 +124,26 @@ mod tests {
     }
 
     #[test]
+    fn each_register_answers_with_its_own_schemas() {
+        let doc = document();
+        let text = doc.to_string();
+        for (path, key) in [("/api/v1/policies", "policies"), ("/api/v1/activities", "activities")] {
+            let r = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .unwrap_or_default()
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            assert!(doc["components"]["schemas"][&r]["properties"][key].is_object(), "{path}: {r}");
+        }
+        // An entry flattened beside its id and version is not closed to them.
+        let stored = doc["components"]["schemas"]["Stored_Policy_PolicyDerived"].to_string();
+        assert!(!stored.contains("\"additionalProperties\":false"), "{stored}");
+        assert!(text.contains("Stored_Policy_PolicyDerived"));
+    }
+
+    #[test]
     fn a_flattened_closed_struct_accepts_the_fields_beside_it() {
         let doc = document();
         let event_view = &doc["components"]["schemas"]["EventView"];

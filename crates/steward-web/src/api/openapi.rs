@@ -124,7 +124,8 @@ fn add_shared_errors(doc: &mut Value) {
 /// A struct flattened into another (`#[serde(flatten)]`) is documented as `allOf` of the
 /// two; when the flattened one refuses unknown fields (`additionalProperties: false`,
 /// from `deny_unknown_fields`) no value can satisfy both. Inside every `allOf`, such a
-/// reference is replaced by a copy of its schema that allows the other part's fields.
+/// reference is replaced by a copy of its schema that allows the other part's fields, and
+/// such a part written in place (a generic struct's) is opened the same way.
 fn open_closed_refs_in_all_of(doc: &mut Value) {
     let schemas = doc.pointer("/components/schemas").and_then(Value::as_object).cloned().unwrap_or_default();
     fn walk(v: &mut Value, schemas: &Map<String, Value>) {
@@ -143,6 +144,11 @@ fn open_closed_refs_in_all_of(doc: &mut Value) {
                             let mut open = schema.clone();
                             open.remove("additionalProperties");
                             *part = Value::Object(open);
+                        } else if let Value::Object(inline) = part
+                            && inline.get("additionalProperties") == Some(&Value::Bool(false))
+                        {
+                            // A generic struct's part is written in place, not referenced.
+                            inline.remove("additionalProperties");
                         }
                     }
                 }

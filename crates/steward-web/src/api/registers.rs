@@ -90,6 +90,7 @@ macro_rules! register_api {
 
             /// The register (or as it stood on a date).
             #[derive(Serialize, ToSchema)]
+            #[schema(as = $module::List)]
             pub struct List {
                 /// The date the register is shown as of, when one was asked for.
                 #[schema(value_type = Option<String>, format = Date)]
@@ -100,6 +101,7 @@ macro_rules! register_api {
 
             /// An entry's versions.
             #[derive(Serialize, ToSchema)]
+            #[schema(as = $module::History)]
             pub struct History {
                 /// Oldest first.
                 pub versions: Vec<VersionOf<$entry>>,
