@@ -227,7 +227,7 @@ impl App {
         let notices = self
             .entries_in_force::<Notice>(None, true)?
             .into_iter()
-            .map(|s| (s.id, (s.entry.title, s.entry.version)))
+            .map(|s| (s.id, (s.entry.title, s.entry.version_label)))
             .collect();
         Ok(Registers { activities, notices })
     }
@@ -462,7 +462,7 @@ impl App {
             .map(|s| NoticeChoice {
                 id: s.id,
                 title: s.entry.title,
-                version: s.entry.version,
+                version: s.entry.version_label,
                 effective_on: s.entry.effective_on,
             })
             .collect();
@@ -513,7 +513,7 @@ impl App {
             subject_id: row.subject_id,
             notice_id,
             notice_title: notice.title,
-            notice_version: notice.version,
+            notice_version: notice.version_label,
             received_on,
             method,
             created_at: row.created_at,
@@ -584,7 +584,7 @@ impl App {
             let Some((n, effective_on, saved)) = in_force else { continue };
             let candidate = PublishedNotice {
                 title: n.title,
-                version: n.version,
+                version: n.version_label,
                 audience: n.audience,
                 effective_on,
                 text: n.text,

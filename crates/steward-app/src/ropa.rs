@@ -211,10 +211,10 @@ impl App {
             n.add(LinkKind::Transfer, &t.id, &t.entry.recipient);
         }
         for t in self.entries_in_force::<Notice>(None, retired)? {
-            if t.entry.version.is_empty() {
+            if t.entry.version_label.is_empty() {
                 n.add(LinkKind::Notice, &t.id, &t.entry.title);
             } else {
-                n.add(LinkKind::Notice, &t.id, format!("{} (version {})", t.entry.title, t.entry.version));
+                n.add(LinkKind::Notice, &t.id, format!("{} (version {})", t.entry.title, t.entry.version_label));
                 n.add(LinkKind::Notice, &t.id, &t.entry.title);
             }
         }

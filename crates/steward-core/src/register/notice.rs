@@ -28,7 +28,7 @@ pub struct Notice {
     /// Title ("Privacy notice for tenants").
     pub title: String,
     /// Version label ("3.1"), required.
-    pub version: String,
+    pub version_label: String,
     /// Who it is for ("Tenants", "Job applicants").
     #[serde(default)]
     pub audience: String,
@@ -66,7 +66,7 @@ impl Entry for Notice {
         let mut e = Vec::new();
         let out = Notice {
             title: field("title", &self.title, MAX_NAME, true, &mut e),
-            version: field("version", &self.version, MAX_VERSION, true, &mut e),
+            version_label: field("version_label", &self.version_label, MAX_VERSION, true, &mut e),
             audience: field("audience", &self.audience, MAX_NAME, false, &mut e),
             effective_on: self.effective_on,
             text: field("text", &self.text, MAX_NOTICE_TEXT, false, &mut e),
@@ -103,7 +103,7 @@ mod tests {
     fn tenants() -> Notice {
         Notice {
             title: "Privacy notice for tenants".into(),
-            version: " 3.1 ".into(),
+            version_label: " 3.1 ".into(),
             audience: "Tenants".into(),
             effective_on: Some(date(2026, 12, 14)),
             text: "Who we are\n\nNorthgate Housing Association is the controller of...".into(),
@@ -115,7 +115,7 @@ mod tests {
     #[test]
     fn a_version_is_in_effect_from_its_effective_date() {
         let n = tenants().validate().unwrap();
-        assert_eq!(n.version, "3.1");
+        assert_eq!(n.version_label, "3.1");
         assert!(!n.derive(date(2026, 12, 7)).in_effect);
         assert!(n.derive(date(2026, 12, 14)).in_effect);
         assert!(n.derive(date(2027, 1, 1)).in_effect);
@@ -135,11 +135,11 @@ mod tests {
     fn the_text_may_be_long_but_not_unbounded_and_the_version_is_required() {
         let long = Notice { text: "x".repeat(MAX_NOTICE_TEXT), ..tenants() };
         assert!(long.validate().is_ok());
-        let e = Notice { text: "x".repeat(MAX_NOTICE_TEXT + 1), version: String::new(), ..tenants() }
+        let e = Notice { text: "x".repeat(MAX_NOTICE_TEXT + 1), version_label: String::new(), ..tenants() }
             .validate()
             .unwrap_err();
         let fields: Vec<&str> = e.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["version", "text"]);
-        assert!(serde_json::from_str::<Notice>(r#"{"title":"x","version":"1","text":"t","lang":"en"}"#).is_err());
+        assert_eq!(fields, ["version_label", "text"]);
+        assert!(serde_json::from_str::<Notice>(r#"{"title":"x","version_label":"1","text":"t","lang":"en"}"#).is_err());
     }
 }

@@ -71,7 +71,7 @@ fn register(env: &Env) -> Register {
     let notice = post(
         env,
         "/api/v1/notices",
-        json!({"title": "Privacy notice for tenants", "version": "3.1", "effective_on": "2026-01-01",
+        json!({"title": "Privacy notice for tenants", "version_label": "3.1", "effective_on": "2026-01-01",
             "text": "Who we are\n\nNorthgate Housing Association uses your information to manage your tenancy."}),
     )["id"]
         .as_str()

@@ -34,7 +34,7 @@ fn activity(client: &Client) -> String {
 fn notice(client: &Client, title: &str, version: &str, effective_on: jiff::civil::Date, text: &str) -> String {
     let n = Notice {
         title: title.into(),
-        version: version.into(),
+        version_label: version.into(),
         effective_on: Some(effective_on),
         text: text.into(),
         ..Notice::default()
@@ -156,19 +156,19 @@ fn the_public_privacy_notice(db: &Database) {
     client.app.register_update(&cli, &id, n.clone(), None).unwrap();
     public_get(&client, "/privacy").assert_status(StatusCode::OK).assert_has("The old version.");
     // A newer version, dated last month and in paragraphs with markup in it, replaces it.
-    n.version = "3.1".into();
+    n.version_label = "3.1".into();
     n.effective_on = Some(today - 30.days());
     n.text = "Who we are\nNorthgate Housing Association\n\nWhat we do <script>alert(1)</script> with your data".into();
     client.app.register_update(&cli, &id, n.clone(), None).unwrap();
     // And a version dated to take effect next month leaves it in force until then.
-    n.version = "4.0".into();
+    n.version_label = "4.0".into();
     n.effective_on = Some(today + 30.days());
     n.text = "Not yet.".into();
     client.app.register_update(&cli, &id, n, None).unwrap();
     // A notice for another audience is published beside it.
     let staff = Notice {
         title: "Privacy notice for staff".into(),
-        version: "1".into(),
+        version_label: "1".into(),
         audience: "Staff".into(),
         effective_on: Some(today - 60.days()),
         text: "For our staff.".into(),

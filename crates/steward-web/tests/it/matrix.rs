@@ -403,10 +403,10 @@ const ROUTES: &[Route] = &[
     get("/transfers/{id}/edit", Needs(ManageRegisters)).at("/transfers/{fresh-transfer}/edit"),
     form("/transfers/{id}/retire", Needs(ManageRegisters), "").at("/transfers/{fresh-transfer}/retire"),
     get("/notices", Needs(ReadRegisters)),
-    form("/notices", Needs(ManageRegisters), "title=Matrix+notice+{n}&version=1&effective_on=1&effective_on-month=1&effective_on-year=2026&text=How+we+use+your+data"),
+    form("/notices", Needs(ManageRegisters), "title=Matrix+notice+{n}&version_label=1&effective_on=1&effective_on-month=1&effective_on-year=2026&text=How+we+use+your+data"),
     get("/notices/new", Needs(ManageRegisters)),
     get("/notices/{id}", Needs(ReadRegisters)).at("/notices/{fresh-notice}"),
-    form("/notices/{id}", Needs(ManageRegisters), "title=Matrix+notice+{n}&version=1&effective_on=1&effective_on-month=1&effective_on-year=2026&text=How+we+use+your+data").at("/notices/{fresh-notice}"),
+    form("/notices/{id}", Needs(ManageRegisters), "title=Matrix+notice+{n}&version_label=1&effective_on=1&effective_on-month=1&effective_on-year=2026&text=How+we+use+your+data").at("/notices/{fresh-notice}"),
     get("/notices/{id}/edit", Needs(ManageRegisters)).at("/notices/{fresh-notice}/edit"),
     form("/notices/{id}/retire", Needs(ManageRegisters), "").at("/notices/{fresh-notice}/retire"),
     get("/policies", Needs(ReadRegisters)),
@@ -600,9 +600,9 @@ const ROUTES: &[Route] = &[
     api("GET", "/api/v1/transfers/{id}/history", Needs(ReadRegisters), "").at("/api/v1/transfers/{fresh-transfer}/history"),
     api("GET", "/api/v1/transfers/diff", Needs(ReadRegisters), "").at("/api/v1/transfers/diff?from=2026-01-01"),
     api("GET", "/api/v1/notices", Needs(ReadRegisters), ""),
-    api("POST", "/api/v1/notices", Needs(ManageRegisters), r#"{"title":"Matrix notice {n}","version":"1","effective_on":"2026-01-01","text":"How we use your data."}"#),
+    api("POST", "/api/v1/notices", Needs(ManageRegisters), r#"{"title":"Matrix notice {n}","version_label":"1","effective_on":"2026-01-01","text":"How we use your data."}"#),
     api("GET", "/api/v1/notices/{id}", Needs(ReadRegisters), "").at("/api/v1/notices/{fresh-notice}"),
-    api("PUT", "/api/v1/notices/{id}", Needs(ManageRegisters), r#"{"title":"Matrix notice {n}","version":"1","effective_on":"2026-01-01","text":"How we use your data."}"#).at("/api/v1/notices/{fresh-notice}"),
+    api("PUT", "/api/v1/notices/{id}", Needs(ManageRegisters), r#"{"title":"Matrix notice {n}","version_label":"1","effective_on":"2026-01-01","text":"How we use your data."}"#).at("/api/v1/notices/{fresh-notice}"),
     api("DELETE", "/api/v1/notices/{id}", Needs(ManageRegisters), "").at("/api/v1/notices/{fresh-notice}"),
     api("GET", "/api/v1/notices/{id}/history", Needs(ReadRegisters), "").at("/api/v1/notices/{fresh-notice}/history"),
     api("GET", "/api/v1/notices/diff", Needs(ReadRegisters), "").at("/api/v1/notices/diff?from=2026-01-01"),
@@ -990,7 +990,7 @@ impl Env {
         let consent_activity = self.consent_activity();
         let consent = self.new_consent(&subject, &consent_activity);
         let notice: steward_core::register::notice::Notice = serde_json::from_value(serde_json::json!({
-            "title": "Matrix privacy notice", "version": "1", "effective_on": "2020-01-01", "text": "How we use data."
+            "title": "Matrix privacy notice", "version_label": "1", "effective_on": "2020-01-01", "text": "How we use data."
         }))
         .expect("notice input");
         let notice = app.register_create(&cli, notice).expect("notice").id;
@@ -1136,7 +1136,7 @@ impl Env {
                     "mechanism": "uk_adequacy"})).expect("input"))
                 .expect("transfer").id,
             "notices" => app.register_create::<notice::Notice>(&cli, serde_json::from_value(
-                serde_json::json!({"title": format!("Matrix fixture notice {n}"), "version": "1",
+                serde_json::json!({"title": format!("Matrix fixture notice {n}"), "version_label": "1",
                     "effective_on": "2026-01-01", "text": "How we use your data."})).expect("input"))
                 .expect("notice").id,
             "policies" => app.register_create::<policy::Policy>(&cli, serde_json::from_value(

@@ -309,19 +309,19 @@ fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
 
     let tenant_notice = add::<Notice>(
         app,
-        json!({"title": "Tenant privacy notice", "version": "3", "audience": "Tenants and applicants",
+        json!({"title": "Tenant privacy notice", "version_label": "3", "audience": "Tenants and applicants",
             "effective_on": months(today, -8), "url": "https://riverside-vale.example/privacy",
             "text": "Riverside Vale Homes uses your information to manage your tenancy, collect rent and carry out repairs.\n\nWe share it with contractors who do repairs for us and, when you need support, with Exampleshire County Council.\n\nYou can ask for a copy of your information, or ask us to correct it, by writing to our data protection officer at dpo@demo.example.org."}),
     )?;
     let family_notice = add::<Notice>(
         app,
-        json!({"title": "Family support privacy notice", "version": "2", "audience": "Families we support",
+        json!({"title": "Family support privacy notice", "version_label": "2", "audience": "Families we support",
             "effective_on": months(today, -14),
             "text": "Little Acorns Family Support keeps a record of the support we give your family.\n\nWe keep family files for six years after support ends, and longer where there has been a safeguarding concern."}),
     )?;
     let staff_notice = add::<Notice>(
         app,
-        json!({"title": "Staff and volunteer privacy notice", "version": "1", "audience": "Staff, volunteers and job applicants",
+        json!({"title": "Staff and volunteer privacy notice", "version_label": "1", "audience": "Staff, volunteers and job applicants",
             "effective_on": months(today, -24),
             "text": "We use your information to employ you or to organise your volunteering, to pay you and to keep people safe."}),
     )?;

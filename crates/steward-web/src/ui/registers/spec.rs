@@ -221,7 +221,7 @@ const TRANSFER: &[Field] = &[
 
 const NOTICE: &[Field] = &[
     f("title", "Title", "For example Privacy notice for tenants.", Widget::Text),
-    f("version", "Version", "For example 3.1.", Widget::Text),
+    f("version_label", "Version", "For example 3.1.", Widget::Text),
     f("audience", "Who it is for", "", Widget::Text),
     f("effective_on", "In effect from", "", Widget::Date),
     f("text", "The notice", "", Widget::Long),
@@ -299,7 +299,7 @@ pub fn spec(kind: RegisterKind) -> Spec {
             kind,
             intro: "Each version of your privacy notices, and when it took effect (UK GDPR Art 13 and 14).",
             fields: NOTICE,
-            columns: &["version", "effective_on"],
+            columns: &["version_label", "effective_on"],
             derived: &[("in_effect", "In effect")],
         },
         RegisterKind::Policy => Spec {
