@@ -10,6 +10,7 @@ pub mod compliance;
 pub mod disposal;
 pub mod erasure;
 pub mod health;
+pub mod incidents;
 pub mod job_catalogue;
 pub mod jobs;
 pub mod journal;

@@ -10,10 +10,11 @@ use crate::{App, AppError, AppResult, Context};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
+use steward_core::FieldError;
 use steward_core::audit::{Action, ObjectType, Outcome, RegisterChange, format_time};
 use steward_core::register::entry::{Entry, LinkTarget, RegisterKind};
-use steward_core::{FieldError, Permission};
-use steward_store::{EntryRow, StoreError};
+use steward_core::register::incident::Env;
+use steward_store::{EntryRow, StoreError, SubjectLookup};
 use utoipa::ToSchema;
 
 /// An entry of a register as it stands (or stood): its fields, what follows from them,
@@ -113,9 +114,21 @@ fn corrupt(kind: RegisterKind) -> impl Fn(serde_json::Error) -> AppError {
 }
 
 impl App {
-    fn stored<E: Entry>(&self, row: EntryRow, names: &HashMap<String, String>) -> AppResult<StoredOf<E>> {
+    /// What derived facts are worked out from now: today, this instant, the organisation's
+    /// calendar and its incident settings.
+    pub fn register_env(&self) -> AppResult<Env> {
+        let org = self.org_settings()?;
+        Ok(Env {
+            today: self.today(),
+            now: self.now(),
+            calendar: steward_core::calendar::Calendar::new(org.region),
+            incidents: self.incident_settings()?,
+        })
+    }
+
+    fn stored<E: Entry>(&self, row: EntryRow, names: &HashMap<String, String>, env: &Env) -> AppResult<StoredOf<E>> {
         let entry: E = serde_json::from_str(&row.body).map_err(corrupt(E::KIND))?;
-        let derived = entry.derive(self.today());
+        let derived = entry.derive_at(env);
         Ok(Stored {
             id: row.id,
             version: row.version,
@@ -146,8 +159,35 @@ impl App {
         as_of: Option<Date>,
         include_retired: bool,
     ) -> AppResult<Vec<StoredOf<E>>> {
-        self.require(ctx, Permission::ReadRegisters, object_type(E::KIND), "")?;
-        self.entries_in_force::<E>(as_of, include_retired)
+        self.require(ctx, E::KIND.read_permission(), object_type(E::KIND), "")?;
+        let all = self.entries_in_force::<E>(as_of, include_retired)?;
+        if ctx.need_to_know_key().is_none() {
+            return Ok(all);
+        }
+        let mut out = Vec::with_capacity(all.len());
+        for e in all {
+            if self.may_know_entry(ctx, &e.entry)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Whether `ctx` may see `entry`: always, unless it is about a person and `ctx` is a
+    /// caseworker without a need to know that person.
+    fn may_know_entry<E: Entry>(&self, ctx: &Context, entry: &E) -> AppResult<bool> {
+        match (entry.subject(), ctx.need_to_know_key()) {
+            (Some(s), Some(user)) => Ok(self.store.has_subject_access(s, user)?),
+            _ => Ok(true),
+        }
+    }
+
+    /// Refuse (audited) unless `ctx` may see `entry`.
+    fn require_entry_known<E: Entry>(&self, ctx: &Context, entry: &E) -> AppResult<()> {
+        match entry.subject() {
+            Some(s) => self.require_need_to_know(ctx, s),
+            None => Ok(()),
+        }
     }
 
     /// The entries of register `E`, with no permission check: for the compliance check,
@@ -159,26 +199,29 @@ impl App {
     ) -> AppResult<Vec<StoredOf<E>>> {
         let until = as_of.map(end_of).transpose()?;
         let names = self.actor_map()?;
+        let env = self.register_env()?;
         self.store
             .entries(E::KIND.as_str(), until.as_deref())?
             .into_iter()
             .filter(|r| include_retired || !r.retired)
-            .map(|r| self.stored::<E>(r, &names))
+            .map(|r| self.stored::<E>(r, &names, &env))
             .collect()
     }
 
     /// The names of every entry of register `kind` (retired ones too), by name: id, name
     /// and whether it is retired. For pickers and for naming linked entries.
     pub fn register_titles(&self, ctx: &Context, kind: RegisterKind) -> AppResult<Vec<(String, String, bool)>> {
-        self.require(ctx, Permission::ReadRegisters, object_type(kind), "")?;
+        self.require(ctx, kind.read_permission(), object_type(kind), "")?;
         Ok(self.store.entries(kind.as_str(), None)?.into_iter().map(|r| (r.id, r.title, r.retired)).collect())
     }
 
     /// One entry of register `E`, as it stands.
     pub fn register_entry<E: Entry>(&self, ctx: &Context, id: &str) -> AppResult<StoredOf<E>> {
-        self.require(ctx, Permission::ReadRegisters, object_type(E::KIND), id)?;
+        self.require(ctx, E::KIND.read_permission(), object_type(E::KIND), id)?;
         let row = self.latest_row(E::KIND, id)?;
-        self.stored::<E>(row, &self.actor_map()?)
+        let stored = self.stored::<E>(row, &self.actor_map()?, &self.register_env()?)?;
+        self.require_entry_known(ctx, &stored.entry)?;
+        Ok(stored)
     }
 
     fn latest_row(&self, kind: RegisterKind, id: &str) -> AppResult<EntryRow> {
@@ -187,11 +230,13 @@ impl App {
 
     /// Every version of one entry, oldest first, each with the fields it changed.
     pub fn register_history<E: Entry>(&self, ctx: &Context, id: &str) -> AppResult<Vec<VersionOf<E>>> {
-        self.require(ctx, Permission::ReadRegisters, object_type(E::KIND), id)?;
+        self.require(ctx, E::KIND.read_permission(), object_type(E::KIND), id)?;
         let rows = self.store.entry_history(E::KIND.as_str(), id)?;
-        if rows.is_empty() {
+        let Some(last) = rows.last() else {
             return Err(AppError::NotFound(format!("{} {id}", E::KIND.noun())));
-        }
+        };
+        let latest: E = serde_json::from_str(&last.body).map_err(corrupt(E::KIND))?;
+        self.require_entry_known(ctx, &latest)?;
         let names = self.actor_map()?;
         let mut out = Vec::with_capacity(rows.len());
         let mut before: Option<serde_json::Value> = None;
@@ -219,7 +264,7 @@ impl App {
 
     /// How register `E` differs between the ends of two days (UK time).
     pub fn register_diff<E: Entry>(&self, ctx: &Context, from: Date, to: Date) -> AppResult<RegisterDiff> {
-        self.require(ctx, Permission::ReadRegisters, object_type(E::KIND), "")?;
+        self.require(ctx, E::KIND.read_permission(), object_type(E::KIND), "")?;
         if to < from {
             return Err(AppError::Invalid(FieldError::new("to", "must be on or after the date compared from")));
         }
@@ -263,10 +308,14 @@ impl App {
 
     /// Add an entry to register `E`.
     pub fn register_create<E: Entry>(&self, ctx: &Context, entry: E) -> AppResult<StoredOf<E>> {
-        self.require(ctx, Permission::ManageRegisters, object_type(E::KIND), "")?;
+        self.require(ctx, E::CREATE, object_type(E::KIND), "")?;
         let entry = self.checked(entry)?;
+        if entry.guarded().is_some() {
+            self.require(ctx, E::GUARD, object_type(E::KIND), "")?;
+        }
+        self.require_entry_known(ctx, &entry)?;
         let id = uuid::Uuid::now_v7().to_string();
-        self.save::<E>(ctx, &id, 1, entry, false, RegisterChange::Create)
+        self.save::<E>(ctx, &id, 1, entry, false, Action::for_register(E::KIND, RegisterChange::Create))
     }
 
     /// Change an entry of register `E` (every field replaced). With `expected_version`,
@@ -278,8 +327,10 @@ impl App {
         entry: E,
         expected_version: Option<i64>,
     ) -> AppResult<StoredOf<E>> {
-        self.require(ctx, Permission::ManageRegisters, object_type(E::KIND), id)?;
+        self.require(ctx, E::CHANGE, object_type(E::KIND), id)?;
         let old = self.latest_row(E::KIND, id)?;
+        let before: E = serde_json::from_str(&old.body).map_err(corrupt(E::KIND))?;
+        self.require_entry_known(ctx, &before)?;
         if let Some(v) = expected_version
             && v != old.version
         {
@@ -290,18 +341,23 @@ impl App {
             )));
         }
         let entry = self.checked(entry)?;
-        self.save::<E>(ctx, id, old.version + 1, entry, false, RegisterChange::Update)
+        if entry.guarded() != before.guarded() {
+            self.require(ctx, E::GUARD, object_type(E::KIND), id)?;
+        }
+        self.require_entry_known(ctx, &entry)?;
+        self.save::<E>(ctx, id, old.version + 1, entry, false, Action::for_register(E::KIND, RegisterChange::Update))
     }
 
     /// Retire an entry of register `E`: kept with its history, no longer in use.
     pub fn register_retire<E: Entry>(&self, ctx: &Context, id: &str) -> AppResult<StoredOf<E>> {
-        self.require(ctx, Permission::ManageRegisters, object_type(E::KIND), id)?;
+        self.require(ctx, E::CHANGE, object_type(E::KIND), id)?;
         let old = self.latest_row(E::KIND, id)?;
+        let entry: E = serde_json::from_str(&old.body).map_err(corrupt(E::KIND))?;
+        self.require_entry_known(ctx, &entry)?;
         if old.retired {
             return Err(AppError::Conflict(format!("this {} is already retired", E::KIND.noun())));
         }
-        let entry: E = serde_json::from_str(&old.body).map_err(corrupt(E::KIND))?;
-        self.save::<E>(ctx, id, old.version + 1, entry, true, RegisterChange::Retire)
+        self.save::<E>(ctx, id, old.version + 1, entry, true, Action::for_register(E::KIND, RegisterChange::Retire))
     }
 
     /// The entry validated, with every link checked to name something in use.
@@ -317,6 +373,7 @@ impl App {
                 LinkTarget::RecordType => {
                     schedule.as_ref().is_some_and(|(_, s)| s.record_types.iter().any(|t| t.id == link.id))
                 }
+                LinkTarget::Subject => matches!(self.store.subject(&link.id)?, SubjectLookup::Found(_)),
             };
             if !found {
                 let what = match link.target {
@@ -324,6 +381,7 @@ impl App {
                     LinkTarget::System => "a system in use on the register of systems".into(),
                     LinkTarget::User => "a current user".into(),
                     LinkTarget::RecordType => "a record type of the retention schedule in force".into(),
+                    LinkTarget::Subject => "a person on record".into(),
                 };
                 problems.push(FieldError::new(link.field, format!("names no {what}")));
             }
@@ -331,14 +389,15 @@ impl App {
         if problems.is_empty() { Ok(entry) } else { Err(AppError::InvalidAll(problems)) }
     }
 
-    fn save<E: Entry>(
+    /// Save a new version of an entry, audited as `action`.
+    pub(crate) fn save<E: Entry>(
         &self,
         ctx: &Context,
         id: &str,
         version: i64,
         entry: E,
         retired: bool,
-        change: RegisterChange,
+        action: Action,
     ) -> AppResult<StoredOf<E>> {
         let body = serde_json::to_string(&entry).map_err(corrupt(E::KIND))?;
         let row = EntryRow {
@@ -351,8 +410,7 @@ impl App {
             changed_at: self.now_text(),
             changed_by: ctx.actor.clone(),
         };
-        let ev =
-            self.event(ctx, Action::for_register(E::KIND, change), id, Outcome::Success, format!("version={version}"));
+        let ev = self.event(ctx, action, id, Outcome::Success, format!("version={version}"));
         self.store.save_entry(&row, E::UNIQUE_TITLE, &ev).map_err(|e| match e {
             StoreError::Conflict(m) if m.contains("name") => AppError::Invalid(FieldError::new("name", m)),
             StoreError::Conflict(m) => AppError::Conflict(m),
@@ -361,7 +419,19 @@ impl App {
             ),
             other => AppError::Store(other),
         })?;
-        self.stored::<E>(row, &self.actor_map()?)
+        self.stored::<E>(row, &self.actor_map()?, &self.register_env()?)
+    }
+
+    /// The latest version of entry `id` of register `E`, with no permission check.
+    pub(crate) fn latest_entry<E: Entry>(&self, id: &str) -> AppResult<(EntryRow, E)> {
+        let row = self.latest_row(E::KIND, id)?;
+        let entry: E = serde_json::from_str(&row.body).map_err(corrupt(E::KIND))?;
+        Ok((row, entry))
+    }
+
+    /// The name of whoever `ctx` acts as (a person's name, "API token “x”").
+    pub(crate) fn actor_name(&self, ctx: &Context) -> AppResult<String> {
+        Ok(self.actor_map()?.get(&ctx.actor).cloned().unwrap_or_else(|| actor_word(&ctx.actor)))
     }
 }
 

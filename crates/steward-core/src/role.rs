@@ -64,11 +64,22 @@ pub enum Permission {
     /// Change or reset the step lists rights requests follow (DPO only: how requests
     /// under UK GDPR Art 15–22 are handled is the DPO's to decide, Art 39(1)(b)).
     ManageChecklists,
+    /// Report a personal data breach or near miss (anyone signed in: UK GDPR Art 33(5) needs
+    /// every breach recorded, and staff are told to report at once).
+    ReportBreach,
+    /// Read the breach register and the DPIAs (counts and descriptions; no one's record).
+    ReadIncidents,
+    /// Assess breaches and decide on reporting them, approve disclosures made out of hours
+    /// and sign off DPIAs (DPO only: UK GDPR Art 38(1), Art 39(1)(c)).
+    ManageIncidents,
+    /// Log and decide requests from third parties to disclose someone's data, for the
+    /// people one may open (need to know).
+    RecordDisclosures,
 }
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 21] = [
         Permission::SubjectRead,
         Permission::SubjectCreate,
         Permission::SubjectUpdate,
@@ -86,6 +97,10 @@ impl Permission {
         Permission::ManageLetters,
         Permission::ManageRetention,
         Permission::ManageChecklists,
+        Permission::ReportBreach,
+        Permission::ReadIncidents,
+        Permission::ManageIncidents,
+        Permission::RecordDisclosures,
     ];
 
     /// The stable snake_case name, as written in the audit log (`subject_read`).
@@ -108,6 +123,10 @@ impl Permission {
             Permission::ManageLetters => "manage_letters",
             Permission::ManageRetention => "manage_retention",
             Permission::ManageChecklists => "manage_checklists",
+            Permission::ReportBreach => "report_breach",
+            Permission::ReadIncidents => "read_incidents",
+            Permission::ManageIncidents => "manage_incidents",
+            Permission::RecordDisclosures => "record_disclosures",
         }
     }
 }
@@ -159,16 +178,25 @@ impl Role {
                         | CheckSuppression
                         | ReadRegisters
                         | ManageRegisters
+                        | ReportBreach
+                        | ReadIncidents
                 )
             }
             Role::Caseworker => {
                 matches!(
                     permission,
-                    SubjectRead | SubjectCreate | SubjectUpdate | ReadStatistics | CheckSuppression | ReadRegisters
+                    SubjectRead
+                        | SubjectCreate
+                        | SubjectUpdate
+                        | ReadStatistics
+                        | CheckSuppression
+                        | ReadRegisters
+                        | ReportBreach
+                        | RecordDisclosures
                 )
             }
-            Role::Staff => matches!(permission, SubjectCreate | CheckSuppression | ReadRegisters),
-            Role::Auditor => matches!(permission, AuditRead | ReadStatistics | ReadRegisters),
+            Role::Staff => matches!(permission, SubjectCreate | CheckSuppression | ReadRegisters | ReportBreach),
+            Role::Auditor => matches!(permission, AuditRead | ReadStatistics | ReadRegisters | ReadIncidents),
         }
     }
 }

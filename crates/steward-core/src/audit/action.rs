@@ -70,6 +70,9 @@ object_types! {
     Training => ("training", "Training"),
     Consent => ("consent", "Consents"),
     Compliance => ("compliance", "Compliance check"),
+    Breach => ("breach", "Breaches"),
+    Disclosure => ("disclosure", "Disclosures to third parties"),
+    Dpia => ("dpia", "Data protection impact assessments"),
 }
 
 impl ObjectType {
@@ -266,6 +269,19 @@ actions! {
     ChecklistReset => ("checklist.reset", Checklist, "Put back the standard steps requests follow"),
     JobRun => ("job.run", Job, "Ran a scheduled job"),
     NoticeReceiptsView => ("notice.receipts_view", Notice, "Viewed which privacy notices a person received"),
+    BreachCreate => ("breach.create", Breach, "Reported a breach"),
+    BreachUpdate => ("breach.update", Breach, "Changed a breach record"),
+    BreachRetire => ("breach.retire", Breach, "Withdrew a breach record made in error"),
+    BreachReportExport => ("breach.report_export", Breach, "Exported a breach report for the ICO"),
+    DisclosureCreate => ("disclosure.create", Disclosure, "Logged a request to disclose someone's data"),
+    DisclosureUpdate => ("disclosure.update", Disclosure, "Changed a disclosure record"),
+    DisclosureRetire => ("disclosure.retire", Disclosure, "Withdrew a disclosure record made in error"),
+    DisclosureApprove => ("disclosure.approve", Disclosure, "Approved or rejected an out-of-hours disclosure"),
+    DpiaCreate => ("dpia.create", Dpia, "Started a DPIA"),
+    DpiaUpdate => ("dpia.update", Dpia, "Changed a DPIA"),
+    DpiaRetire => ("dpia.retire", Dpia, "Retired a DPIA"),
+    DpiaExport => ("dpia.export", Dpia, "Exported a DPIA"),
+    SettingsIncidents => ("settings.incidents", Settings, "Changed the breach clock or working hours"),
 }
 
 impl Action {
@@ -367,6 +383,10 @@ pub fn refused(p: Permission) -> &'static str {
         Permission::ManageLetters => "change the wording of letters",
         Permission::ManageRetention => "change the retention schedule or assign a disposal",
         Permission::ManageChecklists => "change the steps requests follow",
+        Permission::ReportBreach => "report a breach",
+        Permission::ReadIncidents => "read the breach register or the DPIAs",
+        Permission::ManageIncidents => "assess a breach, approve a disclosure or sign off a DPIA",
+        Permission::RecordDisclosures => "see or log a request to disclose someone's data",
     }
 }
 
@@ -435,6 +455,15 @@ impl Action {
             (K::Training, C::Create) => Action::TrainingCreate,
             (K::Training, C::Update) => Action::TrainingUpdate,
             (K::Training, C::Retire) => Action::TrainingRetire,
+            (K::Breach, C::Create) => Action::BreachCreate,
+            (K::Breach, C::Update) => Action::BreachUpdate,
+            (K::Breach, C::Retire) => Action::BreachRetire,
+            (K::Disclosure, C::Create) => Action::DisclosureCreate,
+            (K::Disclosure, C::Update) => Action::DisclosureUpdate,
+            (K::Disclosure, C::Retire) => Action::DisclosureRetire,
+            (K::Dpia, C::Create) => Action::DpiaCreate,
+            (K::Dpia, C::Update) => Action::DpiaUpdate,
+            (K::Dpia, C::Retire) => Action::DpiaRetire,
         }
     }
 }

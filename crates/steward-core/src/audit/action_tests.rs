@@ -137,13 +137,26 @@ fn position(a: Action) -> usize {
         Action::ChecklistReset => 126,
         Action::JobRun => 127,
         Action::NoticeReceiptsView => 128,
+        Action::BreachCreate => 129,
+        Action::BreachUpdate => 130,
+        Action::BreachRetire => 131,
+        Action::BreachReportExport => 132,
+        Action::DisclosureCreate => 133,
+        Action::DisclosureUpdate => 134,
+        Action::DisclosureRetire => 135,
+        Action::DisclosureApprove => 136,
+        Action::DpiaCreate => 137,
+        Action::DpiaUpdate => 138,
+        Action::DpiaRetire => 139,
+        Action::DpiaExport => 140,
+        Action::SettingsIncidents => 141,
     }
 }
 
 #[test]
 fn all_lists_every_action() {
     let listed: Vec<usize> = Action::ALL.iter().map(|a| position(*a)).collect();
-    let expected: Vec<usize> = (0..129).collect();
+    let expected: Vec<usize> = (0..142).collect();
     assert_eq!(listed, expected, "Action::ALL lists every variant once, in order");
 }
 

@@ -9,7 +9,7 @@
 //! writing and made available to the Commissioner on request).
 
 use super::{MAX_NAME, text};
-use crate::FieldError;
+use crate::{FieldError, Permission};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -33,11 +33,17 @@ pub enum RegisterKind {
     Policy,
     /// Staff training records (Art 39(1)(b)).
     Training,
+    /// Personal data breaches and near misses (Art 33(5)).
+    Breach,
+    /// Requests from third parties to disclose someone's data, and the decisions.
+    Disclosure,
+    /// Data protection impact assessments (Art 35).
+    Dpia,
 }
 
 impl RegisterKind {
     /// Every kind, in the order the menu lists them.
-    pub const ALL: [RegisterKind; 8] = [
+    pub const ALL: [RegisterKind; 11] = [
         RegisterKind::Activity,
         RegisterKind::Organisation,
         RegisterKind::Processor,
@@ -46,6 +52,9 @@ impl RegisterKind {
         RegisterKind::Notice,
         RegisterKind::Policy,
         RegisterKind::Training,
+        RegisterKind::Breach,
+        RegisterKind::Disclosure,
+        RegisterKind::Dpia,
     ];
 
     /// The code stored with each entry and used as the audit object type (`activity`).
@@ -59,6 +68,9 @@ impl RegisterKind {
             RegisterKind::Notice => "notice",
             RegisterKind::Policy => "policy",
             RegisterKind::Training => "training",
+            RegisterKind::Breach => "breach",
+            RegisterKind::Disclosure => "disclosure",
+            RegisterKind::Dpia => "dpia",
         }
     }
 
@@ -78,6 +90,21 @@ impl RegisterKind {
             RegisterKind::Notice => "notices",
             RegisterKind::Policy => "policies",
             RegisterKind::Training => "training",
+            RegisterKind::Breach => "breaches",
+            RegisterKind::Disclosure => "disclosures",
+            RegisterKind::Dpia => "dpias",
+        }
+    }
+
+    /// Who may read the register: the registers of the organisation's own processing and
+    /// the DPIAs are read by everyone who reads registers; breaches by those who read the
+    /// incident registers; disclosures, which are about people, by those who record them
+    /// (and caseworkers only for the people they may open).
+    pub fn read_permission(self) -> Permission {
+        match self {
+            RegisterKind::Breach => Permission::ReadIncidents,
+            RegisterKind::Disclosure => Permission::RecordDisclosures,
+            _ => Permission::ReadRegisters,
         }
     }
 
@@ -92,6 +119,9 @@ impl RegisterKind {
             RegisterKind::Notice => "privacy notice",
             RegisterKind::Policy => "policy",
             RegisterKind::Training => "training record",
+            RegisterKind::Breach => "breach",
+            RegisterKind::Disclosure => "disclosure request",
+            RegisterKind::Dpia => "DPIA",
         }
     }
 
@@ -106,6 +136,9 @@ impl RegisterKind {
             RegisterKind::Notice => "Privacy notices",
             RegisterKind::Policy => "Policies",
             RegisterKind::Training => "Training",
+            RegisterKind::Breach => "Breaches",
+            RegisterKind::Disclosure => "Disclosures to third parties",
+            RegisterKind::Dpia => "Data protection impact assessments",
         }
     }
 }
@@ -121,6 +154,8 @@ pub enum LinkTarget {
     RecordType,
     /// A user (staff member).
     User,
+    /// A person on record (a data subject).
+    Subject,
 }
 
 /// One link an entry makes, checked to exist before the entry is saved.
@@ -147,8 +182,35 @@ pub trait Entry: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// bases give, a policy's next review date), returned beside its fields.
     type Derived: Serialize + Default + Clone + Send + Sync + 'static;
 
+    /// Who may add an entry (anyone signed in may report a breach).
+    const CREATE: Permission = Permission::ManageRegisters;
+
+    /// Who may change or retire an entry.
+    const CHANGE: Permission = Permission::ManageRegisters;
+
+    /// Who may change the part of an entry [`Entry::guarded`] returns (the DPO's approval of a
+    /// disclosure decided out of hours).
+    const GUARD: Permission = Permission::ManageRegisters;
+
     /// Work out what follows from the entry, as of `today`.
     fn derive(&self, today: jiff::civil::Date) -> Self::Derived;
+
+    /// Work out what follows from the entry with the organisation's calendar, settings and
+    /// this instant (the incident clocks); by default as of the day alone.
+    fn derive_at(&self, env: &super::incident::Env) -> Self::Derived {
+        self.derive(env.today)
+    }
+
+    /// The person on record the entry is about, if any: a caseworker then sees it only with
+    /// a need to know that person.
+    fn subject(&self) -> Option<&str> {
+        None
+    }
+
+    /// The part of the entry only [`Entry::GUARD`] may change, if it is set.
+    fn guarded(&self) -> Option<serde_json::Value> {
+        None
+    }
 
     /// The entry tidied (text trimmed), or every problem at once, each naming its field
     /// and, where a law applies, the article.

@@ -7,9 +7,13 @@
 
 pub mod activity;
 pub mod adequacy;
+pub mod breach;
 pub mod country;
 pub mod dates;
+pub mod disclosure;
+pub mod dpia;
 pub mod entry;
+pub mod incident;
 pub mod lawful_basis;
 pub mod notice;
 pub mod organisation;
