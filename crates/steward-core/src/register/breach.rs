@@ -84,34 +84,32 @@ pub enum DataCategory {
 }
 
 impl DataCategory {
-    /// Every category with its words on the ICO's form, in the form's order.
-    pub const ALL: [(DataCategory, &'static str, &'static str); 17] = [
-        (DataCategory::RacialOrEthnicOrigin, "racial_or_ethnic_origin", "Racial or ethnic origin"),
-        (DataCategory::PoliticalOpinions, "political_opinions", "Political opinions"),
-        (
-            DataCategory::ReligiousOrPhilosophicalBeliefs,
-            "religious_or_philosophical_beliefs",
-            "Religious or philosophical beliefs",
-        ),
-        (DataCategory::TradeUnionMembership, "trade_union_membership", "Trade union membership"),
-        (DataCategory::SexLife, "sex_life", "Sex life"),
-        (DataCategory::SexualOrientation, "sexual_orientation", "Sexual orientation"),
-        (DataCategory::GenderReassignment, "gender_reassignment", "Gender reassignment"),
-        (DataCategory::Health, "health", "Health"),
-        (DataCategory::BasicIdentifiers, "basic_identifiers", "Basic personal identifiers"),
-        (DataCategory::IdentificationData, "identification_data", "Identification data"),
-        (DataCategory::EconomicOrFinancial, "economic_or_financial", "Economic or financial data"),
-        (DataCategory::OfficialDocuments, "official_documents", "Official documents"),
-        (DataCategory::Location, "location", "Location data"),
-        (DataCategory::GeneticOrBiometric, "genetic_or_biometric", "Genetic or biometric data"),
-        (DataCategory::CriminalConvictions, "criminal_convictions", "Criminal convictions or offences"),
-        (DataCategory::NotYetKnown, "not_yet_known", "Not yet known"),
-        (DataCategory::Other, "other", "Other"),
+    /// Every category's code with its words on the ICO's form, in the form's order.
+    pub const CHOICES: [(&'static str, &'static str); 17] = [
+        ("racial_or_ethnic_origin", "Racial or ethnic origin"),
+        ("political_opinions", "Political opinions"),
+        ("religious_or_philosophical_beliefs", "Religious or philosophical beliefs"),
+        ("trade_union_membership", "Trade union membership"),
+        ("sex_life", "Sex life"),
+        ("sexual_orientation", "Sexual orientation"),
+        ("gender_reassignment", "Gender reassignment"),
+        ("health", "Health"),
+        ("basic_identifiers", "Basic personal identifiers"),
+        ("identification_data", "Identification data"),
+        ("economic_or_financial", "Economic or financial data"),
+        ("official_documents", "Official documents"),
+        ("location", "Location data"),
+        ("genetic_or_biometric", "Genetic or biometric data"),
+        ("criminal_convictions", "Criminal convictions or offences"),
+        ("not_yet_known", "Not yet known"),
+        ("other", "Other"),
     ];
 
     /// Its words on the form.
     pub fn words(self) -> &'static str {
-        Self::ALL.iter().find(|(c, _, _)| *c == self).map_or("", |(_, _, w)| w)
+        let code = serde_json::to_value(self).ok();
+        let code = code.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+        Self::CHOICES.iter().find(|(c, _)| *c == code).map_or("", |(_, w)| w)
     }
 }
 
@@ -142,23 +140,25 @@ pub enum PeopleCategory {
 }
 
 impl PeopleCategory {
-    /// Every category with its words on the ICO's form.
-    pub const ALL: [(PeopleCategory, &'static str, &'static str); 10] = [
-        (PeopleCategory::Employees, "employees", "Employees"),
-        (PeopleCategory::Users, "users", "Users"),
-        (PeopleCategory::Subscribers, "subscribers", "Subscribers"),
-        (PeopleCategory::Students, "students", "Students"),
-        (PeopleCategory::Customers, "customers", "Customers or prospective customers"),
-        (PeopleCategory::Patients, "patients", "Patients"),
-        (PeopleCategory::Children, "children", "Children"),
-        (PeopleCategory::VulnerableAdults, "vulnerable_adults", "Vulnerable adults"),
-        (PeopleCategory::NotYetKnown, "not_yet_known", "Not yet known"),
-        (PeopleCategory::Other, "other", "Other"),
+    /// Every category's code with its words on the ICO's form.
+    pub const CHOICES: [(&'static str, &'static str); 10] = [
+        ("employees", "Employees"),
+        ("users", "Users"),
+        ("subscribers", "Subscribers"),
+        ("students", "Students"),
+        ("customers", "Customers or prospective customers"),
+        ("patients", "Patients"),
+        ("children", "Children"),
+        ("vulnerable_adults", "Vulnerable adults"),
+        ("not_yet_known", "Not yet known"),
+        ("other", "Other"),
     ];
 
     /// Its words on the form.
     pub fn words(self) -> &'static str {
-        Self::ALL.iter().find(|(c, _, _)| *c == self).map_or("", |(_, _, w)| w)
+        let code = serde_json::to_value(self).ok();
+        let code = code.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+        Self::CHOICES.iter().find(|(c, _)| *c == code).map_or("", |(_, w)| w)
     }
 }
 

@@ -57,7 +57,8 @@ areas!(
     packs,
     consents,
     ropa,
-    compliance;
+    compliance,
+    incidents;
     registers::activities,
     registers::organisations,
     registers::processors,
@@ -66,6 +67,9 @@ areas!(
     registers::notices,
     registers::policies,
     registers::training,
+    registers::breaches,
+    registers::disclosures,
+    registers::dpias,
 );
 
 /// The OpenAPI 3.1 document: every area's description, completed ([`openapi::complete`]),

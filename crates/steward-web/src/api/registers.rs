@@ -1,9 +1,10 @@
 //! The versioned registers through the API, one area each from one declaration: the
 //! record of processing (`/activities`), organisations, processors, data sharing
-//! agreements, international transfers, privacy notices, policies and training. Each
+//! agreements, international transfers, privacy notices, policies, training, breaches,
+//! disclosures to third parties and DPIAs. Each
 //! lists its entries (now, or `as_of` a past date), reads, adds, replaces and retires
-//! one, shows an entry's history and the differences between two dates. Reading needs
-//! the registers permission, changing needs to manage them.
+//! one, shows an entry's history and the differences between two dates. Who may read and
+//! change each is decided by the use cases (`steward_app::registers`).
 
 use crate::error::ApiError;
 use axum::http::StatusCode;
@@ -228,6 +229,9 @@ macro_rules! register_api {
 }
 
 use steward_core::register::activity::{Activity, ActivityDerived};
+use steward_core::register::breach::{Breach, BreachDerived};
+use steward_core::register::disclosure::{Disclosure, DisclosureDerived};
+use steward_core::register::dpia::{Dpia, DpiaDerived};
 use steward_core::register::notice::{Notice, NoticeDerived};
 use steward_core::register::organisation::{Organisation, OrganisationDerived};
 use steward_core::register::policy::{Policy, PolicyDerived};
@@ -269,3 +273,15 @@ register_api!(training, Training, TrainingDerived, list_key: training, tag: "tra
     about: "staff data-protection training records (UK GDPR Art 39(1)(b))",
     paths: ("/api/v1/training", "/api/v1/training/{id}", "/api/v1/training/{id}/history", "/api/v1/training/diff"),
     routes: ("/training", "/training/{id}", "/training/{id}/history", "/training/diff"));
+register_api!(breaches, Breach, BreachDerived, list_key: breaches, tag: "breaches",
+    about: "breach register with its clocks (UK GDPR Art 33, 34)",
+    paths: ("/api/v1/breaches", "/api/v1/breaches/{id}", "/api/v1/breaches/{id}/history", "/api/v1/breaches/diff"),
+    routes: ("/breaches", "/breaches/{id}", "/breaches/{id}/history", "/breaches/diff"));
+register_api!(disclosures, Disclosure, DisclosureDerived, list_key: disclosures, tag: "disclosures",
+    about: "log of requests from third parties to disclose someone's data (DPA 2018 Sch 2)",
+    paths: ("/api/v1/disclosures", "/api/v1/disclosures/{id}", "/api/v1/disclosures/{id}/history", "/api/v1/disclosures/diff"),
+    routes: ("/disclosures", "/disclosures/{id}", "/disclosures/{id}/history", "/disclosures/diff"));
+register_api!(dpias, Dpia, DpiaDerived, list_key: dpias, tag: "DPIAs",
+    about: "data protection impact assessments (UK GDPR Art 35, 36)",
+    paths: ("/api/v1/dpias", "/api/v1/dpias/{id}", "/api/v1/dpias/{id}/history", "/api/v1/dpias/diff"),
+    routes: ("/dpias", "/dpias/{id}", "/dpias/{id}/history", "/dpias/diff"));

@@ -72,7 +72,15 @@ pub const MENU: &[MenuSection] = &[
             item("Compliance check", "/compliance", "compliance", Some(Permission::ReadRegisters)),
         ],
     },
-    MenuSection { id: "incidents", title: "Incidents", items: &[] },
+    MenuSection {
+        id: "incidents",
+        title: "Incidents",
+        items: &[
+            item("Breaches", "/breaches", "breach", Some(Permission::ReportBreach)),
+            item("Disclosures", "/disclosures", "disclosure", Some(Permission::RecordDisclosures)),
+            item("DPIAs", "/dpias", "dpia", Some(Permission::ReadRegisters)),
+        ],
+    },
     MenuSection {
         id: "reports",
         title: "Reports",

@@ -156,6 +156,28 @@ pub fn read(fields: &[Field], pairs: &Pairs, prefix: &str, errors: &mut FormErro
                     None
                 }
             },
+            Widget::DateTime => {
+                let time_id = format!("{id}.time");
+                match (pairs.date(&id).parse(Example::Recent), pairs.trimmed(&time_id)) {
+                    (Ok(None), "") => None,
+                    (Ok(None), _) => {
+                        errors.add(&id, sentence(f.label, "needs the day as well as the time"));
+                        None
+                    }
+                    (Ok(Some(d)), t) => match uk_instant(d, t) {
+                        Some(ts) => Some(Value::String(ts.to_string())),
+                        None => {
+                            errors.add(&time_id, sentence(f.label, "needs a time of day written like 16:00"));
+                            None
+                        }
+                    },
+                    (Err(m), _) => {
+                        errors.add(&id, sentence(f.label, m));
+                        None
+                    }
+                }
+            }
+            Widget::Many(_) => Some(Value::Array(pairs.all(&id).filter(|v| !v.is_empty()).map(Value::from).collect())),
             Widget::Choice(_) | Widget::PickOne(_) => match pairs.trimmed(&id) {
                 "" => None,
                 v => Some(Value::String(v.to_string())),
@@ -210,6 +232,31 @@ pub fn controls(fields: &[Field], doc: &Map<String, Value>, prefix: &str, lookup
             Widget::Date => {
                 let date = text_of(v).parse::<jiff::civil::Date>().ok();
                 out.push(Control::Date { id, label, hint, date: DateParts::of_opt(date) })
+            }
+            Widget::DateTime => {
+                let at = text_of(v).parse::<jiff::Timestamp>().ok().map(|t| t.to_zoned(steward_core::time::uk_zone()));
+                out.push(Control::Date {
+                    id: id.clone(),
+                    label: label.clone(),
+                    hint,
+                    date: DateParts::of_opt(at.as_ref().map(|z| z.date())),
+                });
+                out.push(Control::Text {
+                    id: format!("{id}.time"),
+                    label: format!("{label}: time (UK)"),
+                    hint: "For example 16:00.".into(),
+                    value: at.map(|z| z.strftime("%H:%M").to_string()).unwrap_or_default(),
+                    long: false,
+                })
+            }
+            Widget::Many(choices) => {
+                let ticked: Vec<String> =
+                    v.and_then(Value::as_array).map(|a| a.iter().map(|w| text_of(Some(w))).collect()).unwrap_or_default();
+                let options = choices
+                    .iter()
+                    .map(|(v, l)| (v.to_string(), l.to_string(), ticked.iter().any(|t| t == v)))
+                    .collect();
+                out.push(Control::Ticks { id, label, hint, options })
             }
             Widget::Check => {
                 out.push(Control::Check { id, label, hint, checked: v.and_then(Value::as_bool).unwrap_or(false) })
@@ -295,6 +342,18 @@ fn word(text: impl Into<String>) -> Item {
     Item { text: text.into(), href: String::new() }
 }
 
+/// An instant in words, UK time ("Friday 4 December 2026 at 16:00").
+pub fn uk_words(t: jiff::Timestamp) -> String {
+    t.to_zoned(steward_core::time::uk_zone()).strftime("%A %-d %B %Y at %H:%M").to_string()
+}
+
+/// The instant at `time` (`HH:MM`) on `day`, UK time; at a time the clocks skip, the
+/// instant after the gap.
+fn uk_instant(day: jiff::civil::Date, time: &str) -> Option<jiff::Timestamp> {
+    let t = jiff::civil::Time::strptime("%H:%M", time.trim()).ok()?;
+    day.to_datetime(t).to_zoned(steward_core::time::uk_zone()).ok().map(|z| z.timestamp())
+}
+
 fn choice_label(choices: &[(&str, &str)], v: &str) -> String {
     choices.iter().find(|(c, _)| *c == v).map_or_else(|| v.to_string(), |(_, l)| l.to_string())
 }
@@ -311,6 +370,11 @@ pub fn shown(f: &Field, v: Option<&Value>, lookup: &Lookup) -> Vec<Item> {
             if t.trim().is_empty() { vec![] } else { vec![word(t)] }
         }
         Widget::Date => text_of(v).parse::<jiff::civil::Date>().map(|d| vec![word(long_date(d))]).unwrap_or_default(),
+        Widget::DateTime => text_of(v).parse::<jiff::Timestamp>().map(|t| vec![word(uk_words(t))]).unwrap_or_default(),
+        Widget::Many(c) => v
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(|w| word(choice_label(c, &text_of(Some(w))))).collect())
+            .unwrap_or_default(),
         Widget::Check => vec![word(if v.and_then(Value::as_bool).unwrap_or(false) { "Yes" } else { "No" })],
         Widget::YesNo => match v.and_then(Value::as_bool) {
             Some(true) => vec![word("Yes")],

@@ -21,7 +21,6 @@ use spec::{Source, Spec, spec};
 use steward_app::auth::SessionInfo;
 use steward_app::registers::{RegisterDiff, StoredOf};
 use steward_app::{App, AppError, AppResult};
-use steward_core::Permission;
 use steward_core::register::activity::Activity;
 use steward_core::register::entry::{Entry, RegisterKind};
 use steward_core::register::lawful_basis::Right;
@@ -30,6 +29,9 @@ use steward_core::register::organisation::Organisation;
 use steward_core::register::policy::Policy;
 use steward_core::register::processor::Processor;
 use steward_core::register::sharing::SharingAgreement;
+use steward_core::register::breach::Breach;
+use steward_core::register::disclosure::Disclosure;
+use steward_core::register::dpia::Dpia;
 use steward_core::register::training::Training;
 use steward_core::register::transfer::Transfer;
 
@@ -44,6 +46,9 @@ pub fn routes() -> axum::Router<AppState> {
         .merge(pages::<Notice>())
         .merge(pages::<Policy>())
         .merge(pages::<Training>())
+        .merge(pages::<Breach>())
+        .merge(pages::<Disclosure>())
+        .merge(pages::<Dpia>())
 }
 
 /// `GET /{register}`, `GET /{register}/new`, `POST /{register}`, `GET /{register}/{id}`,
@@ -103,7 +108,16 @@ fn lookup(app: &App, session: &SessionInfo) -> AppResult<Lookup> {
 fn derived_words(key: &str, v: &Value) -> Option<String> {
     match v {
         Value::Bool(b) => Some(if *b { "Yes" } else { "No" }.into()),
-        Value::String(s) => Some(s.parse::<jiff::civil::Date>().map(long_date).unwrap_or_else(|_| s.clone())),
+        Value::String(s) => Some(match (s.parse::<jiff::civil::Date>(), s.parse::<jiff::Timestamp>()) {
+            (Ok(d), _) => long_date(d),
+            (_, Ok(t)) => fields::uk_words(t),
+            _ if s.chars().all(|c| c.is_ascii_lowercase() || c == '_') => {
+                let words = s.replace('_', " ");
+                let mut c = words.chars();
+                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+            }
+            _ => s.clone(),
+        }),
         Value::Number(n) => Some(n.to_string()),
         Value::Array(a) if key == "rights" => Some(
             a.iter()
@@ -139,6 +153,21 @@ fn warnings(derived: &Map<String, Value>) -> Vec<&'static str> {
     }
     if derived.get("sub_processors_without_consent").and_then(Value::as_array).is_some_and(|a| !a.is_empty()) {
         out.push("Sub-processor without consent");
+    }
+    if flag("late") == Some(true) {
+        out.push("Late");
+    }
+    if derived.get("hours_to_ico_deadline").and_then(Value::as_i64).is_some_and(|h| (0..12).contains(&h)) {
+        out.push("Under 12 hours to the ICO deadline");
+    }
+    if flag("decision_open") == Some(true) {
+        out.push("Decision open");
+    }
+    if derived.get("retrospective_approval").and_then(Value::as_str) == Some("pending") {
+        out.push("Awaiting the DPO's approval");
+    }
+    if flag("ico_consultation_required") == Some(true) {
+        out.push("ICO consultation needed");
     }
     out
 }
@@ -274,7 +303,7 @@ fn list_page<E: Entry>(app: &App, session: &SessionInfo, q: &Pairs) -> AppResult
         path: E::KIND.path(),
         headings: s.columns.iter().map(|k| s.fields.iter().find(|f| f.key == *k).map_or("", |f| f.label)).collect(),
         rows,
-        can_manage: session.user.role.can(Permission::ManageRegisters),
+        can_manage: session.user.role.can(E::CREATE),
         errors,
         as_of: as_of.map(long_date),
         as_of_date: DateParts::of_opt(as_of),
@@ -366,7 +395,7 @@ async fn entry_page<E: Entry>(
             lines: fields::lines(s.fields, &doc_of(&e.entry), &lookup),
             facts: s.derived.iter().filter_map(|(k, label)| Some((*label, derived_words(k, derived.get(*k)?)?))).collect(),
             history,
-            can_manage: session.user.role.can(Permission::ManageRegisters),
+            can_manage: session.user.role.can(E::CHANGE),
             id: e.id,
         };
         p.page.flash = done.flash(DONE);
@@ -403,7 +432,7 @@ fn form_page<E: Entry>(
     errors: FormErrors,
     version: Option<i64>,
 ) -> AppResult<FormPage> {
-    app.require(&session.ctx, Permission::ManageRegisters, E::KIND.as_str(), id.unwrap_or(""))?;
+    app.require(&session.ctx, if id.is_some() { E::CHANGE } else { E::CREATE }, E::KIND.as_str(), id.unwrap_or(""))?;
     let s = spec(E::KIND);
     let lookup = lookup(app, session)?;
     let (heading, doc, version) = match id {
@@ -480,7 +509,7 @@ async fn create<E: Entry>(State(st): State<AppState>, f: CsrfForm<Pairs>) -> Res
     let session = f.session;
     let pairs = f.form;
     let result = run(move || {
-        app.require(&session.ctx, Permission::ManageRegisters, E::KIND.as_str(), "")?;
+        app.require(&session.ctx, E::CREATE, E::KIND.as_str(), "")?;
         let (doc, entry) = entry_of::<E>(&pairs);
         let errors = match entry {
             Ok(entry) => match app.register_create(&session.ctx, entry) {
@@ -500,7 +529,7 @@ async fn update<E: Entry>(State(st): State<AppState>, Path(id): Path<String>, f:
     let session = f.session;
     let pairs = f.form;
     let result = run(move || {
-        app.require(&session.ctx, Permission::ManageRegisters, E::KIND.as_str(), &id)?;
+        app.require(&session.ctx, E::CHANGE, E::KIND.as_str(), &id)?;
         let version = pairs.trimmed("_version").parse::<i64>().ok();
         let (doc, entry) = entry_of::<E>(&pairs);
         let errors = match entry {

@@ -2,7 +2,9 @@
 //! label, hint and kind of control, and the facts worked out from an entry. The pages,
 //! forms and history of every register are drawn from these lists.
 
+use steward_core::register::breach::{DataCategory, PeopleCategory};
 use steward_core::register::country::COUNTRIES;
+use steward_core::register::disclosure::DisclosureBasis;
 use steward_core::register::entry::RegisterKind;
 use steward_core::register::lawful_basis::{ART9_CONDITIONS, BASES, SCHEDULE1_CONDITIONS};
 use steward_core::subject::SpecialCategory;
@@ -29,6 +31,10 @@ pub enum Widget {
     Long,
     /// A date (day, month, year).
     Date,
+    /// A date and a time of day, UK time (an instant, RFC 3339 in the entry).
+    DateTime,
+    /// Any number of fixed options (value, words), ticked.
+    Many(&'static [(&'static str, &'static str)]),
     /// A whole number.
     Number,
     /// Yes or no.
@@ -248,6 +254,196 @@ const TRAINING: &[Field] = &[
     f("notes", "Notes", "", Widget::Long),
 ];
 
+const BREACH_KINDS: &[(&str, &str)] = &[("breach", "A breach"), ("near_miss", "A near miss (no personal data affected)")];
+const YES_NO_UNKNOWN: &[(&str, &str)] = &[("yes", "Yes"), ("no", "No"), ("unknown", "Don't know")];
+const LIKELIHOOD: &[(&str, &str)] = &[
+    ("very_unlikely", "Very unlikely"),
+    ("unlikely", "Unlikely"),
+    ("neutral", "Neither likely nor unlikely"),
+    ("likely", "Likely"),
+    ("very_likely", "Very likely"),
+];
+const SEVERITY: &[(&str, &str)] =
+    &[("minimal", "Minimal"), ("significant", "Significant"), ("severe", "Severe")];
+const ART34: &[(&str, &str)] = &[
+    ("unintelligible", "The data was unintelligible, for example encrypted (Art 34(3)(a))"),
+    ("risk_removed", "Later measures removed the high risk (Art 34(3)(b))"),
+    ("disproportionate_effort", "Telling each person would take disproportionate effort: a public notice instead (Art 34(3)(c))"),
+];
+const PHASES: &[(&str, &str)] = &[("initial", "Initial report"), ("follow_up", "Follow-up report")];
+const NOTICE_TO: &[(&str, &str)] = &[
+    ("individuals", "The people affected"),
+    ("sharing_partner", "A partner under a data sharing agreement"),
+    ("regulator", "Another regulator or a federation"),
+    ("police", "The police"),
+    ("other", "Someone else"),
+];
+const REPORT: &[Field] = &[
+    f("phase", "Phase", "", Widget::Choice(PHASES)),
+    f("sent_at", "Sent", "", Widget::DateTime),
+    f("ico_reference", "ICO case reference", "Required for a follow-up report.", Widget::Text),
+    f("ico_officer", "ICO officer spoken to", "", Widget::Text),
+    f("notes", "What it added", "", Widget::Long),
+];
+const BREACH_NOTICE: &[Field] = &[
+    f("to", "Who", "", Widget::Choice(NOTICE_TO)),
+    f("name", "Name", "", Widget::Text),
+    f("sharing_agreement_id", "Data sharing agreement", "For a partner: the agreement says what they must be told.", Widget::PickOne(Source::Register(RegisterKind::SharingAgreement))),
+    f("on", "Told on", "", Widget::Date),
+    f("how", "How", "Letter, email, phone.", Widget::Text),
+];
+const BREACH_ACTION: &[Field] = &[
+    f("action", "Action", "", Widget::Text),
+    f("owner", "Owner", "", Widget::Text),
+    f("due_on", "Due", "", Widget::Date),
+    f("done_on", "Done", "", Widget::Date),
+];
+const BREACH: &[Field] = &[
+    f("kind", "Breach or near miss", "", Widget::Choice(BREACH_KINDS)),
+    f("summary", "What happened", "Describe what happened without naming the people affected.", Widget::Long),
+    f("how_found", "How it was found", "", Widget::Long),
+    f("occurred_at", "When it happened", "Leave blank if not known.", Widget::DateTime),
+    f("aware_at", "When we became aware of it", "The ICO's 72 hours start here.", Widget::DateTime),
+    f("cyber_incident", "Cyber incident?", "", Widget::Choice(YES_NO_UNKNOWN)),
+    f("system_ids", "Systems involved", "", Widget::Pick(Source::System)),
+    f("activity_ids", "Processing activities involved", "", Widget::Pick(Source::Register(RegisterKind::Activity))),
+    f("sharing_agreement_ids", "Data shared under these agreements", "", Widget::Pick(Source::Register(RegisterKind::SharingAgreement))),
+    f("data_categories", "Kinds of data", "As the ICO's form lists them.", Widget::Many(&DataCategory::CHOICES)),
+    f("people_affected", "About how many people", "", Widget::Number),
+    f("records_affected", "About how many records", "", Widget::Number),
+    f("people_categories", "Kinds of people", "", Widget::Many(&PeopleCategory::CHOICES)),
+    f("encrypted", "The data was encrypted or otherwise unintelligible", "", Widget::Check),
+    f("containment", "What has been done to contain it", "", Widget::Long),
+    f("staff_involved", "Staff involved and their training", "", Widget::Long),
+    f("measures_before", "Measures in place before", "", Widget::Long),
+    f("prevent_recurrence", "Steps to stop it happening again", "", Widget::Long),
+    f("personal_data_involved", "Personal data involved?", "", Widget::YesNo),
+    f("likelihood", "How likely are significant consequences", "", Widget::Choice(LIKELIHOOD)),
+    f("severity", "How severe would they be", "", Widget::Choice(SEVERITY)),
+    f("potential_consequences", "Possible consequences for people", "", Widget::Long),
+    f("report_to_ico", "Report to the ICO?", "The DPO's decision (Art 33(1)).", Widget::YesNo),
+    f("report_to_ico_reason", "Why", "Required with the decision; for not reporting, Art 33(5).", Widget::Long),
+    f("delay_reasons", "Reasons for reporting after 72 hours", "Art 33(1).", Widget::Long),
+    f("tell_individuals", "Tell the people affected?", "Art 34.", Widget::YesNo),
+    f("tell_individuals_reason", "Why", "", Widget::Long),
+    f("art34_exception", "Exception for not telling them", "Only where the risk is high.", Widget::Choice(ART34)),
+    f("reports", "Reports to the ICO", "", Widget::Group(REPORT, "Report")),
+    f("notifications", "Who else was told", "", Widget::Group(BREACH_NOTICE, "Notification")),
+    f("actions", "Actions", "", Widget::Group(BREACH_ACTION, "Action")),
+    f("lessons_learned", "Lessons learned", "", Widget::Long),
+    f("closed_on", "Closed on", "", Widget::Date),
+];
+
+const DECISIONS: &[(&str, &str)] =
+    &[("disclose", "Disclose"), ("partly", "Disclose part of it"), ("refuse", "Refuse")];
+const TOLD: &[(&str, &str)] =
+    &[("told", "They have been told"), ("will_be_told", "They will be told"), ("not_told", "They will not be told")];
+const APPROVAL: &[(&str, &str)] = &[("approved", "Approved"), ("rejected", "Not approved")];
+const APPROVAL_FIELDS: &[Field] = &[
+    f("outcome", "Outcome", "", Widget::Choice(APPROVAL)),
+    f("by", "By", "", Widget::Text),
+    f("on", "On", "", Widget::Date),
+    f("note", "Note", "Required when not approved.", Widget::Long),
+];
+const DISCLOSURE: &[Field] = &[
+    f("requester_organisation", "Organisation asking", "For example Westshire Police.", Widget::Text),
+    f("requester_officer", "Officer or worker", "Name and role or collar number.", Widget::Text),
+    f("identity_checked", "How their identity was checked", "For example called back through the switchboard.", Widget::Long),
+    f("request_summary", "What was asked for, and why", "", Widget::Long),
+    f("requested_at", "Asked", "", Widget::DateTime),
+    f("in_writing", "The request was made in writing", "", Widget::Check),
+    f("basis", "Basis or exemption", "", Widget::Choice(&DisclosureBasis::CHOICES)),
+    f("sharing_agreement_id", "Data sharing agreement", "When an agreement covers it.", Widget::PickOne(Source::Register(RegisterKind::SharingAgreement))),
+    f("decision", "Decision", "", Widget::Choice(DECISIONS)),
+    f("justification", "Justification", "Not needed when a sharing agreement covers it.", Widget::Long),
+    f("decided_by", "Decided by", "", Widget::Text),
+    f("decided_at", "Decided", "Decisions outside working hours are approved by the DPO afterwards.", Widget::DateTime),
+    f("data_sent", "What was sent", "", Widget::Long),
+    f("sent_how", "How it was sent", "", Widget::Text),
+    f("subject_told", "Is the person told", "", Widget::Choice(TOLD)),
+    f("subject_not_told_reason", "Why not", "", Widget::Long),
+    f("approval", "DPO's approval afterwards", "For decisions made out of hours.", Widget::Object(APPROVAL_FIELDS)),
+    f("notes", "Notes", "", Widget::Long),
+];
+
+const RISK_LIKELIHOOD: &[(&str, &str)] =
+    &[("remote", "Remote"), ("possible", "Reasonable possibility"), ("probable", "More likely than not")];
+const RISK_SEVERITY: &[(&str, &str)] =
+    &[("minimal", "Minimal impact"), ("significant", "Some impact"), ("severe", "Serious harm")];
+const EFFECT: &[(&str, &str)] = &[("eliminated", "Eliminated"), ("reduced", "Reduced"), ("accepted", "Accepted")];
+const LEVEL: &[(&str, &str)] = &[("low", "Low"), ("medium", "Medium"), ("high", "High")];
+const RISK: &[Field] = &[
+    f("description", "Risk", "The source of the risk and its possible harm.", Widget::Long),
+    f("likelihood", "Likelihood", "", Widget::Choice(RISK_LIKELIHOOD)),
+    f("severity", "Severity", "", Widget::Choice(RISK_SEVERITY)),
+];
+const MEASURE: &[Field] = &[
+    f("risk", "For the risk", "", Widget::Text),
+    f("measure", "Measure", "", Widget::Long),
+    f("effect", "Effect on the risk", "", Widget::Choice(EFFECT)),
+    f("residual_risk", "Risk left", "", Widget::Choice(LEVEL)),
+    f("approved", "Approved", "", Widget::Check),
+];
+const CONSULTATION: &[Field] = &[
+    f("sent_on", "Sent to the ICO on", "", Widget::Date),
+    f("answered_on", "The ICO answered on", "", Widget::Date),
+    f("outcome", "What the ICO said", "", Widget::Long),
+];
+macro_rules! screening_fields {
+    ($($key:literal => $label:literal,)*) => {
+        const SCREENING: &[Field] = &[$(f($key, $label, "", Widget::YesNo),)*];
+    };
+}
+screening_fields! {
+    "profiling_with_significant_effects" => "Systematic and extensive profiling, or automated decisions with significant effects",
+    "large_scale_special_category" => "Special-category or criminal offence data on a large scale",
+    "public_monitoring" => "Monitoring publicly accessible places on a large scale",
+    "new_technologies" => "New technologies",
+    "denial_of_service" => "Profiling or special-category data used to decide access to a service, opportunity or benefit",
+    "large_scale_profiling" => "Profiling on a large scale",
+    "biometric_or_genetic" => "Biometric or genetic data",
+    "data_matching" => "Combining, comparing or matching data from several sources",
+    "invisible_processing" => "Processing without giving the privacy notice directly to the person",
+    "tracking" => "Tracking people's location or behaviour",
+    "targeting_children" => "Children's data for profiling, automated decisions or marketing, or online services for children",
+    "risk_of_physical_harm" => "A breach could put someone's physical health or safety at risk",
+    "evaluation_or_scoring" => "Evaluation or scoring (consider)",
+    "automated_decisions" => "Automated decisions with significant effects (consider)",
+    "systematic_monitoring" => "Systematic monitoring (consider)",
+    "sensitive_data" => "Sensitive or highly personal data (consider)",
+    "large_scale" => "Processing on a large scale (consider)",
+    "vulnerable_people" => "Data of vulnerable people (consider)",
+    "innovative_technology" => "Innovative technological or organisational solutions (consider)",
+    "prevents_rights" => "Prevents people exercising a right or using a service (consider)",
+}
+const DPIA_FIELDS: &[Field] = &[
+    f("title", "Title", "The project or change assessed.", Widget::Text),
+    f("activity_ids", "Processing activities covered", "", Widget::Pick(Source::Register(RegisterKind::Activity))),
+    f("screening", "Step 1: screening questions", "The first twelve always need a DPIA; two or more of the others usually do.", Widget::Object(SCREENING)),
+    f("need", "Step 1: the need for a DPIA", "", Widget::Long),
+    f("nature", "Step 2: nature of the processing", "", Widget::Long),
+    f("scope", "Step 2: scope", "", Widget::Long),
+    f("context", "Step 2: context", "", Widget::Long),
+    f("purposes", "Step 2: purposes", "", Widget::Long),
+    f("consultation", "Step 3: consultation", "", Widget::Long),
+    f("necessity", "Step 4: necessity and proportionality", "", Widget::Long),
+    f("risks", "Step 5: risks", "", Widget::Group(RISK, "Risk")),
+    f("measures", "Step 6: measures", "", Widget::Group(MEASURE, "Measure")),
+    f("high_risk_found_on", "High risk found on", "The DPO is to be told within 5 working days.", Widget::Date),
+    f("dpo_notified_on", "DPO told on", "", Widget::Date),
+    f("measures_approved_by", "Step 7: measures approved by", "", Widget::Text),
+    f("residual_risk_approved_by", "Step 7: residual risks approved by", "", Widget::Text),
+    f("dpo_advice", "Step 7: DPO's advice", "", Widget::Long),
+    f("dpo_advice_accepted", "DPO's advice accepted?", "", Widget::YesNo),
+    f("overruled_reason", "If overruled: why, and by whom", "", Widget::Long),
+    f("consultation_reviewed_by", "Consultation responses reviewed by", "", Widget::Text),
+    f("kept_under_review_by", "Kept under review by", "", Widget::Text),
+    f("signed_off_on", "Signed off on", "", Widget::Date),
+    f("review_on", "Next review", "", Widget::Date),
+    f("ico_consultation", "Prior consultation with the ICO", "Needed when the residual risk is high (Art 36).", Widget::Object(CONSULTATION)),
+    f("notes", "Notes", "", Widget::Long),
+];
+
 /// The pages of register `kind`.
 pub fn spec(kind: RegisterKind) -> Spec {
     match kind {
@@ -317,6 +513,51 @@ pub fn spec(kind: RegisterKind) -> Spec {
             fields: TRAINING,
             columns: &["user_id", "expires_on"],
             derived: &[("lapsed", "Lapsed")],
+        },
+        RegisterKind::Breach => Spec {
+            kind,
+            intro: "Every personal data breach and near miss, with the ICO's 72-hour clock and your own, the \
+                    decision to report and to tell people with its reasons, and what was done (UK GDPR Art 33 and 34).",
+            fields: BREACH,
+            columns: &["aware_at"],
+            derived: &[
+                ("status", "Where it stands"),
+                ("ico_deadline_at", "ICO deadline (72 hours)"),
+                ("internal_deadline_at", "Our deadline for telling the DPO"),
+                ("hours_to_ico_deadline", "Hours left"),
+                ("suggested_risk", "Risk the assessment points to"),
+                ("late", "Late"),
+            ],
+        },
+        RegisterKind::Disclosure => Spec {
+            kind,
+            intro: "Requests from the police, councils, social workers, regulators and others to disclose someone's \
+                    data: who asked, on what basis, what was decided and why. Decisions made out of hours are \
+                    approved by the DPO afterwards.",
+            fields: DISCLOSURE,
+            columns: &["requested_at", "decision"],
+            derived: &[
+                ("status", "Where it stands"),
+                ("out_of_hours", "Decided out of hours"),
+                ("retrospective_approval", "DPO's approval afterwards"),
+            ],
+        },
+        RegisterKind::Dpia => Spec {
+            kind,
+            intro: "Data protection impact assessments: whether one is needed, the risks and measures, the DPO's \
+                    advice, and the ICO consulted when a high risk remains (UK GDPR Art 35 and 36).",
+            fields: DPIA_FIELDS,
+            columns: &["review_on"],
+            derived: &[
+                ("status", "Where it stands"),
+                ("required_reason", "Is a DPIA required"),
+                ("overall_risk", "Overall risk"),
+                ("residual_risk", "Risk left after the measures"),
+                ("dpo_notify_by", "DPO to be told by"),
+                ("ico_consultation_required", "ICO to be consulted first"),
+                ("ico_response_due_on", "ICO's answer due"),
+                ("review_overdue", "Review overdue"),
+            ],
         },
     }
 }
