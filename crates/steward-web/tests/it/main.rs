@@ -15,6 +15,7 @@ mod disposals_api;
 mod disposals_pages;
 mod erasure_api;
 mod import_api;
+mod incidents_api;
 mod letters_api;
 mod letters_statistics_pages;
 mod matrix;

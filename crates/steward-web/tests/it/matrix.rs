@@ -24,9 +24,9 @@ use tower::ServiceExt;
 
 use Access::{Needs, Only, Public, SignedIn};
 use Permission::{
-    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageChecklists, ManageHolds, ManageLetters,
-    ManageRegisters, ManageRetention, ManageSettings, ManageSuppression, ReadRegisters, ReadStatistics, SubjectCreate,
-    SubjectErase, SubjectRead, SubjectUpdate,
+    AssignCases, AuditRead, CheckSuppression, ManageAccess, ManageChecklists, ManageHolds, ManageIncidents,
+    ManageLetters, ManageRegisters, ManageRetention, ManageSettings, ManageSuppression, ReadIncidents, ReadRegisters,
+    ReadStatistics, RecordDisclosures, ReportBreach, SubjectCreate, SubjectErase, SubjectRead, SubjectUpdate,
 };
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -423,6 +423,27 @@ const ROUTES: &[Route] = &[
     form("/training/{id}", Needs(ManageRegisters), "user_id={user}&course=Matrix+course+{n}&completed_on=1&completed_on-month=1&completed_on-year=2026").at("/training/{fresh-training}"),
     get("/training/{id}/edit", Needs(ManageRegisters)).at("/training/{fresh-training}/edit"),
     form("/training/{id}/retire", Needs(ManageRegisters), "").at("/training/{fresh-training}/retire"),
+    get("/breaches", Needs(ReadIncidents)),
+    form("/breaches", Needs(ReportBreach), "summary=Matrix+breach+{n}&aware_at=1&aware_at-month=12&aware_at-year=2026&aware_at.time=10:00"),
+    get("/breaches/new", Needs(ReportBreach)),
+    get("/breaches/{id}", Needs(ReadIncidents)).at("/breaches/{fresh-breach}"),
+    form("/breaches/{id}", Needs(ManageIncidents), "summary=Matrix+breach+{n}&aware_at=1&aware_at-month=12&aware_at-year=2026&aware_at.time=10:00").at("/breaches/{fresh-breach}"),
+    get("/breaches/{id}/edit", Needs(ManageIncidents)).at("/breaches/{fresh-breach}/edit"),
+    form("/breaches/{id}/retire", Needs(ManageIncidents), "").at("/breaches/{fresh-breach}/retire"),
+    get("/disclosures", Needs(RecordDisclosures)),
+    form("/disclosures", Needs(RecordDisclosures), "requester_organisation=Matrix+Police+{n}&request_summary=Address&requested_at=1&requested_at-month=12&requested_at-year=2026&requested_at.time=10:00"),
+    get("/disclosures/new", Needs(RecordDisclosures)),
+    get("/disclosures/{id}", Needs(RecordDisclosures)).at("/disclosures/{fresh-disclosure}"),
+    form("/disclosures/{id}", Needs(RecordDisclosures), "requester_organisation=Matrix+Police+{n}&request_summary=Address&requested_at=1&requested_at-month=12&requested_at-year=2026&requested_at.time=10:00").at("/disclosures/{fresh-disclosure}"),
+    get("/disclosures/{id}/edit", Needs(RecordDisclosures)).at("/disclosures/{fresh-disclosure}/edit"),
+    form("/disclosures/{id}/retire", Needs(RecordDisclosures), "").at("/disclosures/{fresh-disclosure}/retire"),
+    get("/dpias", Needs(ReadRegisters)),
+    form("/dpias", Needs(ManageRegisters), "title=Matrix+DPIA+{n}"),
+    get("/dpias/new", Needs(ManageRegisters)),
+    get("/dpias/{id}", Needs(ReadRegisters)).at("/dpias/{fresh-dpia}"),
+    form("/dpias/{id}", Needs(ManageRegisters), "title=Matrix+DPIA+{n}").at("/dpias/{fresh-dpia}"),
+    get("/dpias/{id}/edit", Needs(ManageRegisters)).at("/dpias/{fresh-dpia}/edit"),
+    form("/dpias/{id}/retire", Needs(ManageRegisters), "").at("/dpias/{fresh-dpia}/retire"),
     get("/systems", Needs(ReadRegisters)),
     form("/systems", Needs(ManageRegisters), "name=Matrix+{n}&kind=system"),
     get("/systems/{id}", Needs(ReadRegisters)).at("/systems/{system}"),
@@ -620,6 +641,32 @@ const ROUTES: &[Route] = &[
     api("DELETE", "/api/v1/training/{id}", Needs(ManageRegisters), "").at("/api/v1/training/{fresh-training}"),
     api("GET", "/api/v1/training/{id}/history", Needs(ReadRegisters), "").at("/api/v1/training/{fresh-training}/history"),
     api("GET", "/api/v1/training/diff", Needs(ReadRegisters), "").at("/api/v1/training/diff?from=2026-01-01"),
+    api("GET", "/api/v1/breaches", Needs(ReadIncidents), ""),
+    api("POST", "/api/v1/breaches", Needs(ReportBreach), r#"{"summary":"Matrix breach {n}","aware_at":"2026-12-01T10:00:00Z"}"#),
+    api("GET", "/api/v1/breaches/{id}", Needs(ReadIncidents), "").at("/api/v1/breaches/{fresh-breach}"),
+    api("PUT", "/api/v1/breaches/{id}", Needs(ManageIncidents), r#"{"summary":"Matrix breach {n}","aware_at":"2026-12-01T10:00:00Z"}"#).at("/api/v1/breaches/{fresh-breach}"),
+    api("DELETE", "/api/v1/breaches/{id}", Needs(ManageIncidents), "").at("/api/v1/breaches/{fresh-breach}"),
+    api("GET", "/api/v1/breaches/{id}/history", Needs(ReadIncidents), "").at("/api/v1/breaches/{fresh-breach}/history"),
+    api("GET", "/api/v1/breaches/diff", Needs(ReadIncidents), "").at("/api/v1/breaches/diff?from=2026-01-01"),
+    api("GET", "/api/v1/breaches/{id}/ico-report", Needs(ReadIncidents), "").at("/api/v1/breaches/{fresh-breach}/ico-report"),
+    api("GET", "/api/v1/disclosures", Needs(RecordDisclosures), ""),
+    api("POST", "/api/v1/disclosures", Needs(RecordDisclosures), r#"{"requester_organisation":"Matrix Police {n}","request_summary":"Address","requested_at":"2026-12-01T10:00:00Z"}"#),
+    api("GET", "/api/v1/disclosures/{id}", Needs(RecordDisclosures), "").at("/api/v1/disclosures/{fresh-disclosure}"),
+    api("PUT", "/api/v1/disclosures/{id}", Needs(RecordDisclosures), r#"{"requester_organisation":"Matrix Police {n}","request_summary":"Address","requested_at":"2026-12-01T10:00:00Z"}"#).at("/api/v1/disclosures/{fresh-disclosure}"),
+    api("DELETE", "/api/v1/disclosures/{id}", Needs(RecordDisclosures), "").at("/api/v1/disclosures/{fresh-disclosure}"),
+    api("GET", "/api/v1/disclosures/{id}/history", Needs(RecordDisclosures), "").at("/api/v1/disclosures/{fresh-disclosure}/history"),
+    api("GET", "/api/v1/disclosures/diff", Needs(RecordDisclosures), "").at("/api/v1/disclosures/diff?from=2026-01-01"),
+    api("POST", "/api/v1/disclosures/{id}/approval", Needs(ManageIncidents), r#"{"outcome":"approved"}"#).at("/api/v1/disclosures/{fresh-ooh-disclosure}/approval"),
+    api("GET", "/api/v1/dpias", Needs(ReadRegisters), ""),
+    api("POST", "/api/v1/dpias", Needs(ManageRegisters), r#"{"title":"Matrix DPIA {n}"}"#),
+    api("GET", "/api/v1/dpias/{id}", Needs(ReadRegisters), "").at("/api/v1/dpias/{fresh-dpia}"),
+    api("PUT", "/api/v1/dpias/{id}", Needs(ManageRegisters), r#"{"title":"Matrix DPIA {n}"}"#).at("/api/v1/dpias/{fresh-dpia}"),
+    api("DELETE", "/api/v1/dpias/{id}", Needs(ManageRegisters), "").at("/api/v1/dpias/{fresh-dpia}"),
+    api("GET", "/api/v1/dpias/{id}/history", Needs(ReadRegisters), "").at("/api/v1/dpias/{fresh-dpia}/history"),
+    api("GET", "/api/v1/dpias/diff", Needs(ReadRegisters), "").at("/api/v1/dpias/diff?from=2026-01-01"),
+    api("GET", "/api/v1/dpias/{id}/document", Needs(ReadRegisters), "").at("/api/v1/dpias/{fresh-dpia}/document"),
+    api("GET", "/api/v1/settings", Needs(ReadStatistics), ""),
+    api("PATCH", "/api/v1/settings", Needs(ManageSettings), r#"{"breach_internal_clock":{"hours":6}}"#),
     api("GET", "/api/v1/systems", Needs(ReadRegisters), ""),
     api("POST", "/api/v1/systems", Needs(ManageRegisters), r#"{"name":"Matrix system {n}","kind":"system"}"#),
     api("GET", "/api/v1/systems/{id}", Needs(ReadRegisters), "").at("/api/v1/systems/{fresh-system}"),
@@ -1111,7 +1158,9 @@ impl Env {
     /// A new entry of the versioned register at `path` (`activities`), made as the DPO's
     /// command line would.
     fn new_entry(&self, path: &str) -> String {
-        use steward_core::register::{activity, notice, organisation, policy, processor, sharing, training, transfer};
+        use steward_core::register::{
+            activity, breach, disclosure, dpia, notice, organisation, policy, processor, sharing, training, transfer,
+        };
         let n = self.next();
         let cli = Context::cli();
         let app = &self.app;
@@ -1146,6 +1195,23 @@ impl Env {
                 serde_json::json!({"user_id": self.fx.user, "course": format!("Matrix fixture course {n}"),
                     "completed_on": "2026-01-01"})).expect("input"))
                 .expect("training").id,
+            "breaches" => app.register_create::<breach::Breach>(&cli, serde_json::from_value(
+                serde_json::json!({"summary": format!("Matrix fixture breach {n}"), "aware_at": "2026-12-01T10:00:00Z"}))
+                .expect("input"))
+                .expect("breach").id,
+            "disclosures" => app.register_create::<disclosure::Disclosure>(&cli, serde_json::from_value(
+                serde_json::json!({"requester_organisation": format!("Matrix fixture police {n}"),
+                    "request_summary": "Address", "requested_at": "2026-12-01T10:00:00Z"})).expect("input"))
+                .expect("disclosure").id,
+            "ooh-disclosures" => app.register_create::<disclosure::Disclosure>(&cli, serde_json::from_value(
+                serde_json::json!({"requester_organisation": format!("Matrix fixture police {n}"),
+                    "request_summary": "Address", "requested_at": "2026-11-28T01:30:00Z", "basis": "crime_and_taxation",
+                    "decision": "disclose", "justification": "Prejudice to the investigation", "decided_by": "On-call manager",
+                    "decided_at": "2026-11-28T02:00:00Z"})).expect("input"))
+                .expect("disclosure").id,
+            "dpias" => app.register_create::<dpia::Dpia>(&cli, serde_json::from_value(
+                serde_json::json!({"title": format!("Matrix fixture DPIA {n}")})).expect("input"))
+                .expect("dpia").id,
             other => panic!("no register at {other}"),
         }
     }
@@ -1266,6 +1332,10 @@ impl Env {
             "fresh-notice" => self.new_entry("notices"),
             "fresh-policy" => self.new_entry("policies"),
             "fresh-training" => self.new_entry("training"),
+            "fresh-breach" => self.new_entry("breaches"),
+            "fresh-disclosure" => self.new_entry("disclosures"),
+            "fresh-ooh-disclosure" => self.new_entry("ooh-disclosures"),
+            "fresh-dpia" => self.new_entry("dpias"),
             "erasure-task" => self.last_task.borrow().clone(),
             "erasure" => self.fx.erasure.clone(),
             "rectification" => self.fx.rectification.clone(),
@@ -1379,6 +1449,10 @@ impl Env {
             "fresh-notice",
             "fresh-policy",
             "fresh-training",
+            "fresh-breach",
+            "fresh-disclosure",
+            "fresh-ooh-disclosure",
+            "fresh-dpia",
             "fresh-hold",
             "fresh-restricted",
             "subject",

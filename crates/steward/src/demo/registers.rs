@@ -10,6 +10,9 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use steward_app::{App, AppError, AppResult, Context};
 use steward_core::register::activity::Activity;
+use steward_core::register::breach::Breach;
+use steward_core::register::disclosure::Disclosure;
+use steward_core::register::dpia::Dpia;
 use steward_core::register::entry::Entry;
 use steward_core::register::notice::Notice;
 use steward_core::register::organisation::Organisation;
@@ -495,7 +498,202 @@ fn accountability(app: &App, systems: &[String], today: Date) -> AppResult<()> {
         ids.push(add::<Activity>(app, a)?);
     }
     let casework = ids.get(7).cloned().unwrap_or_default();
-    consents(app, &casework, &family_notice, &tenant_notice, today)
+    consents(app, &casework, &family_notice, &tenant_notice, today)?;
+    let tenancy = ids.first().cloned().unwrap_or_default();
+    incidents(app, &tenancy, &casework, &council, &safeguarding, today)
+}
+
+/// An instant `back` days before `today` at `hh:mm` UK time, RFC 3339.
+fn uk_at(today: Date, back: i64, hh: i8, mm: i8) -> String {
+    let day = today.checked_sub(jiff::Span::new().days(back)).unwrap_or(today);
+    day.at(hh, mm, 0, 0).to_zoned(steward_core::time::uk_zone()).map(|z| z.timestamp().to_string()).unwrap_or_default()
+}
+
+/// Like [`uk_at`], moved back to a working day (England and Wales) when it falls on a
+/// weekend or bank holiday, so the demo's daytime decisions stay within working hours.
+fn work_at(today: Date, back: i64, hh: i8, mm: i8) -> String {
+    let cal = steward_core::calendar::Calendar::new(steward_core::Region::EnglandAndWales);
+    let mut back = back;
+    while back < 3650 {
+        let day = today.checked_sub(jiff::Span::new().days(back)).unwrap_or(today);
+        if cal.is_working_day(day) {
+            break;
+        }
+        back += 1;
+    }
+    uk_at(today, back, hh, mm)
+}
+
+/// A year of breaches (reported in time, not reported with the reason, one reported late
+/// with the reasons, a near miss, and one whose clock is running), disclosures to the
+/// police, the council, a social worker and the CQC (one decided out of hours, awaiting
+/// the DPO's approval), and DPIAs (one whose high residual risk is with the ICO).
+#[allow(clippy::too_many_lines)]
+fn incidents(
+    app: &App,
+    tenancy: &str,
+    casework: &str,
+    council: &str,
+    safeguarding: &str,
+    today: Date,
+) -> AppResult<()> {
+    add::<Breach>(
+        app,
+        json!({"summary": "Arrears letters for 38 tenants were posted to the wrong addresses after a mail-merge error at the rent collection processor",
+            "how_found": "Two tenants phoned to say they had received a neighbour's letter", "occurred_at": uk_at(today, 212, 9, 0),
+            "aware_at": uk_at(today, 210, 11, 30), "cyber_incident": "no", "activity_ids": [tenancy],
+            "data_categories": ["basic_identifiers", "economic_or_financial"], "people_affected": 38, "records_affected": 38,
+            "people_categories": ["customers"], "containment": "Processor stopped the run; letters recovered from 31 households",
+            "staff_involved": "Processor's mailing team; our rent team trained in May", "measures_before": "Sample check of merged letters",
+            "prevent_recurrence": "Every merge checked against the address file before printing",
+            "personal_data_involved": true, "likelihood": "likely", "severity": "significant",
+            "potential_consequences": "Embarrassment and distress; arrears amounts seen by neighbours",
+            "report_to_ico": true, "report_to_ico_reason": "Financial details of 38 tenants disclosed: a risk to them",
+            "tell_individuals": true, "tell_individuals_reason": "Tenants should know their arrears were seen",
+            "reports": [{"phase": "initial", "sent_at": uk_at(today, 209, 10, 0), "ico_reference": "IC-402187-T4K9"},
+                        {"phase": "follow_up", "sent_at": uk_at(today, 195, 14, 0), "ico_reference": "IC-402187-T4K9",
+                         "notes": "All letters accounted for; processor's new checks"}],
+            "notifications": [{"to": "individuals", "name": "The 38 tenants", "on": days(today, -207), "how": "Letter and phone call"}],
+            "actions": [{"action": "Audit the processor's merge checks", "owner": "Head of income", "due_on": days(today, -180), "done_on": days(today, -182)}],
+            "lessons_learned": "Checks on merged letters belong in the processor contract", "closed_on": days(today, -170)}),
+    )?;
+    add::<Breach>(
+        app,
+        json!({"summary": "An email with one family's support plan went to the wrong internal team",
+            "how_found": "The recipient reported it at once", "occurred_at": uk_at(today, 130, 14, 5), "aware_at": uk_at(today, 130, 14, 20),
+            "cyber_incident": "no", "activity_ids": [casework], "data_categories": ["basic_identifiers", "health"],
+            "people_affected": 4, "records_affected": 1, "people_categories": ["children", "vulnerable_adults"],
+            "containment": "Recalled and deleted within 15 minutes; deletion confirmed in writing",
+            "personal_data_involved": true, "likelihood": "very_unlikely", "severity": "significant",
+            "report_to_ico": false, "report_to_ico_reason": "Sent only to trained staff bound by confidentiality and deleted within 15 minutes: unlikely to result in a risk",
+            "tell_individuals": false, "tell_individuals_reason": "No risk to the family", "lessons_learned": "Autocomplete of internal addresses switched off",
+            "closed_on": days(today, -128)}),
+    )?;
+    add::<Breach>(
+        app,
+        json!({"summary": "A housing officer's unencrypted laptop was stolen from a car",
+            "how_found": "Reported by the officer to the police and then to the team leader", "occurred_at": uk_at(today, 95, 19, 0),
+            "aware_at": uk_at(today, 94, 9, 15), "cyber_incident": "no", "activity_ids": [tenancy],
+            "data_categories": ["basic_identifiers", "economic_or_financial", "health"], "people_affected": 212, "records_affected": 640,
+            "people_categories": ["customers", "vulnerable_adults"], "encrypted": false,
+            "containment": "Account disabled and remote wipe sent; police crime reference obtained",
+            "personal_data_involved": true, "likelihood": "likely", "severity": "severe",
+            "potential_consequences": "Identity fraud; distress for tenants with health conditions",
+            "report_to_ico": true, "report_to_ico_reason": "High risk: health and financial data of 212 tenants",
+            "delay_reasons": "What the laptop held was only established from the backup on the fourth day",
+            "tell_individuals": true, "tell_individuals_reason": "High risk to the tenants (Art 34)",
+            "reports": [{"phase": "initial", "sent_at": uk_at(today, 90, 11, 0), "ico_reference": "IC-455013-H2P7"}],
+            "notifications": [{"to": "individuals", "name": "212 tenants", "on": days(today, -89), "how": "Letter"},
+                              {"to": "police", "name": "Westshire Police", "on": days(today, -94), "how": "Crime report"}],
+            "actions": [{"action": "Encrypt every laptop", "owner": "IT manager", "due_on": days(today, -60), "done_on": days(today, -65)}]}),
+    )?;
+    add::<Breach>(
+        app,
+        json!({"kind": "near_miss", "summary": "A cabinet of tenancy files was found unlocked at the area office overnight",
+            "how_found": "Cleaner's report", "aware_at": uk_at(today, 40, 8, 0), "containment": "Locked; nothing missing",
+            "lessons_learned": "Key check added to the closing routine"}),
+    )?;
+    add::<Breach>(
+        app,
+        json!({"summary": "Repairs contractor reports a phishing email opened by an operative with access to tenants' contact details",
+            "how_found": "The contractor's own report under the processing contract", "aware_at": uk_at(today, 1, 10, 0),
+            "cyber_incident": "yes", "activity_ids": [tenancy], "data_categories": ["basic_identifiers", "location"],
+            "people_categories": ["customers"], "containment": "Operative's password reset; sign-ins under review"}),
+    )?;
+
+    let saturday = {
+        let mut d = today.checked_sub(jiff::Span::new().days(7)).unwrap_or(today);
+        while d.weekday() != jiff::civil::Weekday::Saturday {
+            d = d.yesterday().unwrap_or(d);
+        }
+        i64::from((today - d).get_days())
+    };
+    add::<Disclosure>(
+        app,
+        json!({"requester_organisation": "Westshire Police", "requester_officer": "DC R. Akhtar, CID",
+            "identity_checked": "Called back through the force switchboard", "request_summary": "A tenant's current address and tenancy start date, for an investigation into criminal damage",
+            "requested_at": work_at(today, 160, 10, 20), "in_writing": true, "basis": "crime_and_taxation", "decision": "disclose",
+            "justification": "Not disclosing would be likely to prejudice the investigation; only address and start date sent",
+            "decided_by": "Dana Okafor, DPO", "decided_at": work_at(today, 159, 11, 0), "data_sent": "Address and tenancy start date",
+            "sent_how": "Secure email", "subject_told": "not_told", "subject_not_told_reason": "Telling the tenant would prejudice the investigation (DPA 2018 Sch 2 Pt 1 para 2)"}),
+    )?;
+    add::<Disclosure>(
+        app,
+        json!({"requester_organisation": "Westshire County Council", "requester_officer": "Council tax investigations team",
+            "identity_checked": "Request on council letterhead from a council email address", "request_summary": "Occupants of a flat and their tenancy dates, for a council tax liability review",
+            "requested_at": work_at(today, 120, 9, 40), "in_writing": true, "basis": "required_by_law_or_legal_proceedings", "decision": "partly",
+            "justification": "Tenancy dates are required for the liability review; household members' details are not needed",
+            "decided_by": "Dana Okafor, DPO", "decided_at": work_at(today, 118, 15, 10), "data_sent": "Lead tenant's name and tenancy dates",
+            "sent_how": "Secure email", "subject_told": "told"}),
+    )?;
+    add::<Disclosure>(
+        app,
+        json!({"requester_organisation": "Westshire Children's Services", "requester_officer": "Social worker, family safeguarding team",
+            "identity_checked": "Known contact under the safeguarding agreement", "request_summary": "Attendance and concerns noted at the family's support sessions",
+            "requested_at": work_at(today, 75, 13, 0), "in_writing": true, "basis": "sharing_agreement", "sharing_agreement_id": safeguarding,
+            "decision": "disclose", "decided_by": "Family support manager", "decided_at": work_at(today, 75, 16, 30),
+            "data_sent": "Session attendance and two recorded concerns", "sent_how": "Secure email", "subject_told": "will_be_told"}),
+    )?;
+    add::<Disclosure>(
+        app,
+        json!({"requester_organisation": "Care Quality Commission", "requester_officer": "Inspector, adult social care",
+            "identity_checked": "Warrant card seen on the inspection visit", "request_summary": "Care records of two residents of the extra-care scheme, for an inspection",
+            "requested_at": work_at(today, 45, 10, 0), "in_writing": false, "basis": "required_by_law_or_legal_proceedings", "decision": "disclose",
+            "justification": "The CQC may require records for an inspection (Health and Social Care Act 2008 s63)",
+            "decided_by": "Scheme manager", "decided_at": work_at(today, 45, 10, 30), "data_sent": "Shown on site; no copies taken",
+            "sent_how": "Inspected on site", "subject_told": "told"}),
+    )?;
+    add::<Disclosure>(
+        app,
+        json!({"requester_organisation": "Westshire Police", "requester_officer": "PC 4471 Morgan, response team",
+            "identity_checked": "Called back through the force control room", "request_summary": "Whether a named person is a tenant at an address, and an emergency contact, after a welfare concern",
+            "requested_at": uk_at(today, saturday, 1, 40), "in_writing": false, "basis": "vital_interests", "decision": "disclose",
+            "justification": "Officers were concerned for the tenant's life; only tenancy confirmation and next of kin given",
+            "decided_by": "Out-of-hours on-call manager", "decided_at": uk_at(today, saturday, 2, 0),
+            "data_sent": "Confirmation of tenancy and the emergency contact's phone number", "sent_how": "Phone", "subject_told": "will_be_told"}),
+    )?;
+    let _ = council;
+
+    let all_no = |yes: &[&str]| {
+        let mut m = serde_json::Map::new();
+        for (k, _, _) in steward_core::register::dpia::Screening::QUESTIONS {
+            m.insert((*k).into(), Value::Bool(yes.contains(k)));
+        }
+        Value::Object(m)
+    };
+    add::<Dpia>(
+        app,
+        json!({"title": "CCTV in communal areas of Quayside Court", "activity_ids": [tenancy],
+            "screening": all_no(&["public_monitoring", "systematic_monitoring"]), "need": "Monitoring of shared entrances and stairwells",
+            "nature": "Recorded video, kept 30 days", "scope": "84 flats, visitors and staff", "context": "Reports of anti-social behaviour",
+            "purposes": "Preventing and detecting crime", "consultation": "Residents' panel consulted; 71% in favour",
+            "necessity": "Lighting and door entry tried first; cameras cover shared areas only",
+            "risks": [{"description": "Intrusion into residents' private lives", "likelihood": "possible", "severity": "significant"}],
+            "measures": [{"risk": "Intrusion", "measure": "Cameras never face front doors; footage viewed by two named staff only", "effect": "reduced", "residual_risk": "low", "approved": true}],
+            "measures_approved_by": "Director of housing", "residual_risk_approved_by": "Director of housing",
+            "dpo_advice": "Proceed with the privacy masking in place", "dpo_advice_accepted": true,
+            "kept_under_review_by": "Estate services manager", "signed_off_on": months(today, -10), "review_on": months(today, 2)}),
+    )?;
+    add::<Dpia>(
+        app,
+        json!({"title": "Tenancy sustainment risk scoring pilot", "activity_ids": [tenancy],
+            "screening": all_no(&["denial_of_service", "data_matching", "evaluation_or_scoring", "vulnerable_people"]),
+            "need": "A model scoring tenants at risk of losing their tenancy, to offer support early",
+            "nature": "Rent, repairs and contact history combined into a score", "scope": "All 3,100 general-needs tenants",
+            "risks": [{"description": "Tenants wrongly scored and treated differently", "likelihood": "probable", "severity": "severe"}],
+            "measures": [{"risk": "Wrong scores", "measure": "A housing officer reviews every score before any contact", "effect": "reduced", "residual_risk": "high", "approved": true}],
+            "high_risk_found_on": days(today, -30), "dpo_notified_on": days(today, -27),
+            "dpo_advice": "Do not start until the ICO has been consulted", "dpo_advice_accepted": true,
+            "ico_consultation": {"sent_on": days(today, -21)}}),
+    )?;
+    add::<Dpia>(
+        app,
+        json!({"title": "Online referral form for family support", "activity_ids": [casework],
+            "screening": {"sensitive_data": true, "vulnerable_people": true, "targeting_children": false},
+            "need": "Families and professionals refer online instead of by phone",
+            "risks": [{"description": "Referral details seen by the wrong person", "likelihood": "remote", "severity": "severe"}]}),
+    )?;
+    Ok(())
 }
 
 /// The consent ledger and the notices people received: families the charity supports

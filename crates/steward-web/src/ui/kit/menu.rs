@@ -76,7 +76,8 @@ pub const MENU: &[MenuSection] = &[
         id: "incidents",
         title: "Incidents",
         items: &[
-            item("Breaches", "/breaches", "breach", Some(Permission::ReportBreach)),
+            item("Breaches", "/breaches", "breach", Some(Permission::ReadIncidents)),
+            item("Report a breach", "/breaches/new", "breach_new", Some(Permission::ReportBreach)),
             item("Disclosures", "/disclosures", "disclosure", Some(Permission::RecordDisclosures)),
             item("DPIAs", "/dpias", "dpia", Some(Permission::ReadRegisters)),
         ],

@@ -513,6 +513,11 @@ async fn create<E: Entry>(State(st): State<AppState>, f: CsrfForm<Pairs>) -> Res
         let (doc, entry) = entry_of::<E>(&pairs);
         let errors = match entry {
             Ok(entry) => match app.register_create(&session.ctx, entry) {
+                // Someone who may add but not read (staff reporting a breach) goes back to
+                // the dashboard, told it was recorded.
+                Ok(_) if !session.user.role.can(E::KIND.read_permission()) => {
+                    return Ok(Outcome::done("/?done=reported".to_string()));
+                }
                 Ok(e) => return Ok(Outcome::done(format!("/{}/{}?done=added", E::KIND.path(), e.id))),
                 Err(e) => refusal_errors(&spec(E::KIND), e)?,
             },
