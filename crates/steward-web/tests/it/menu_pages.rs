@@ -45,13 +45,17 @@ fn the_menu_shows_sections_and_marks_the_current_one(db: &Database) {
     let nav = menu(&r);
     let shown = sections(nav);
     let titles: Vec<&str> = shown.iter().map(|(t, _)| t.as_str()).collect();
-    assert_eq!(titles, ["Casework", "Records & retention", "Registers", "Reports", "Administration"], "{nav}");
+    assert_eq!(
+        titles,
+        ["Casework", "Records & retention", "Registers", "Incidents", "Reports", "Administration"],
+        "{nav}"
+    );
     assert_eq!(shown.iter().filter(|(_, c)| *c).map(|(t, _)| t.as_str()).collect::<Vec<_>>(), ["Records & retention"]);
     assert!(nav.contains(r#"aria-current="page">Retention schedule</a>"#), "{nav}");
     assert_eq!(nav.matches("aria-current=").count(), 1, "one current page: {nav}");
-    // Sections are named lists, and empty ones (incidents, for now) are not shown.
+    // Sections are named lists; the incident registers have their own.
     assert!(nav.contains(r#"<ul class="nav__items" aria-labelledby="nav-retention">"#), "{nav}");
-    assert!(!nav.contains("Incidents"), "{nav}");
+    assert!(nav.find("href=\"/breaches\"").unwrap() > nav.find("Incidents").unwrap(), "{nav}");
     assert!(nav.find("href=\"/systems\"").unwrap() > nav.find("Registers").unwrap(), "systems are a register");
     // Every link is in its section, in order.
     let (casework, retention) = (nav.find("Casework").unwrap(), nav.find("Records &#38; retention").unwrap());

@@ -178,6 +178,10 @@ mod tests {
         ("/users", Some(Permission::ManageAccess)),
         ("/settings", Some(Permission::ManageAccess)),
         ("/tokens", Some(Permission::ManageAccess)),
+        ("/breaches", Some(Permission::ReadIncidents)),
+        ("/breaches/new", Some(Permission::ReportBreach)),
+        ("/disclosures", Some(Permission::RecordDisclosures)),
+        ("/dpias", Some(Permission::ReadRegisters)),
     ];
 
     #[test]
@@ -196,7 +200,9 @@ mod tests {
     fn empty_sections_are_hidden_and_the_current_one_is_marked() {
         let menu = shown_menu(Role::Dpo, "retention");
         let titles: Vec<&str> = menu.iter().map(|s| s.title).collect();
-        assert!(titles.contains(&"Registers") && !titles.contains(&"Incidents"), "{titles:?}");
+        assert!(titles.contains(&"Registers") && titles.contains(&"Incidents"), "{titles:?}");
+        let staff: Vec<&str> = shown_menu(Role::Staff, "").iter().map(|s| s.title).collect();
+        assert!(!staff.contains(&"Reports"), "staff have nothing under Reports: {staff:?}");
         let current: Vec<&str> = menu.iter().filter(|s| s.current).map(|s| s.title).collect();
         assert_eq!(current, ["Records & retention"]);
         let items: Vec<&str> = menu.iter().flat_map(|s| &s.items).filter(|i| i.current).map(|i| i.label).collect();

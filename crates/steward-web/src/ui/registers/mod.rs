@@ -73,6 +73,10 @@ fn lookup(app: &App, session: &SessionInfo) -> AppResult<Lookup> {
     let ctx = &session.ctx;
     let mut l = Lookup::default();
     for kind in RegisterKind::ALL {
+        // Registers the person may not read (breaches, disclosures) are neither named nor offered.
+        if !ctx.role.can(kind.read_permission()) {
+            continue;
+        }
         let titles = app.register_titles(ctx, kind)?;
         for (id, title, _) in &titles {
             l.names.insert(id.clone(), (title.clone(), format!("/{}/{id}", kind.path())));
