@@ -43,6 +43,13 @@ pub enum YesNoUnknown {
     Unknown,
 }
 
+/// The words for `value`'s serialised code among `choices` (code, words); blank if none.
+pub fn choice_words<T: Serialize>(value: &T, choices: &[(&'static str, &'static str)]) -> &'static str {
+    let code = serde_json::to_value(value).ok();
+    let code = code.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
+    choices.iter().find(|(c, _)| *c == code).map_or("", |(_, w)| w)
+}
+
 /// The kinds of personal data the ICO's breach report form lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -107,9 +114,7 @@ impl DataCategory {
 
     /// Its words on the form.
     pub fn words(self) -> &'static str {
-        let code = serde_json::to_value(self).ok();
-        let code = code.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
-        Self::CHOICES.iter().find(|(c, _)| *c == code).map_or("", |(_, w)| w)
+        choice_words(&self, &Self::CHOICES)
     }
 }
 
@@ -156,9 +161,7 @@ impl PeopleCategory {
 
     /// Its words on the form.
     pub fn words(self) -> &'static str {
-        let code = serde_json::to_value(self).ok();
-        let code = code.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
-        Self::CHOICES.iter().find(|(c, _)| *c == code).map_or("", |(_, w)| w)
+        choice_words(&self, &Self::CHOICES)
     }
 }
 

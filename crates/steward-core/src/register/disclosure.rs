@@ -63,9 +63,7 @@ impl DisclosureBasis {
 
     /// Its words.
     pub fn words(self) -> &'static str {
-        let code = serde_json::to_value(self).ok();
-        let code = code.as_ref().and_then(|v| v.as_str()).unwrap_or_default();
-        Self::CHOICES.iter().find(|(c, _)| *c == code).map_or("", |(_, w)| w)
+        super::breach::choice_words(&self, &Self::CHOICES)
     }
 }
 
