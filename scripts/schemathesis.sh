@@ -106,7 +106,7 @@ print()
 # Retiring a register entry (DELETE) keeps it, and its history, readable: the register
 # must show what it held on any past date (UK GDPR Art 5(2)). That is not a use after free.
 print("[[operations]]")
-print('include-path-regex = "^/api/v1/(activities|organisations|processors|sharing-agreements|transfers|notices|policies|training)/"')
+print('include-path-regex = "^/api/v1/(activities|organisations|processors|sharing-agreements|transfers|notices|policies|training|breaches|disclosures|dpias)/"')
 print("checks.use_after_free.enabled = false")
 print()
 for resource, params in ids.items():

@@ -185,7 +185,7 @@ pub enum Likelihood {
 /// How severe the consequences would be (ICO self-assessment).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum Severity {
+pub enum ConsequenceSeverity {
     /// Minimal: inconvenience people overcome without difficulty.
     Minimal,
     /// Significant: consequences people overcome with some difficulty.
@@ -213,11 +213,13 @@ impl BreachRisk {
     /// and severe, or very likely and significant; a risk otherwise. ICO "Personal data
     /// breaches: a guide" ("assess both the severity of the potential or actual impact on
     /// individuals … and the likelihood of this occurring").
-    pub fn assess(likelihood: Likelihood, severity: Severity) -> BreachRisk {
+    pub fn assess(likelihood: Likelihood, severity: ConsequenceSeverity) -> BreachRisk {
         use Likelihood::*;
         match (likelihood, severity) {
-            (VeryUnlikely | Unlikely, _) | (_, Severity::Minimal) => BreachRisk::Unlikely,
-            (Likely | VeryLikely, Severity::Severe) | (VeryLikely, Severity::Significant) => BreachRisk::High,
+            (VeryUnlikely | Unlikely, _) | (_, ConsequenceSeverity::Minimal) => BreachRisk::Unlikely,
+            (Likely | VeryLikely, ConsequenceSeverity::Severe) | (VeryLikely, ConsequenceSeverity::Significant) => {
+                BreachRisk::High
+            }
             _ => BreachRisk::Risk,
         }
     }
@@ -394,7 +396,7 @@ pub struct Breach {
     pub likelihood: Option<Likelihood>,
     /// How severe they would be.
     #[serde(default)]
-    pub severity: Option<Severity>,
+    pub severity: Option<ConsequenceSeverity>,
     /// The consequences people may suffer.
     #[serde(default)]
     pub potential_consequences: String,

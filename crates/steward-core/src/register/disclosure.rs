@@ -106,7 +106,7 @@ pub enum ApprovalState {
 /// The DPO's retrospective approval, as recorded.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct Approval {
+pub struct DisclosureApproval {
     /// Approved or rejected.
     pub outcome: Option<ApprovalState>,
     /// Who approved or rejected it.
@@ -179,7 +179,7 @@ pub struct Disclosure {
     pub subject_not_told_reason: String,
     /// The DPO's approval afterwards, for a decision made out of hours.
     #[serde(default)]
-    pub approval: Approval,
+    pub approval: DisclosureApproval,
     /// Notes.
     #[serde(default)]
     pub notes: String,
@@ -319,7 +319,7 @@ impl Entry for Disclosure {
             sent_how: field("sent_how", &self.sent_how, MAX_NAME, false, &mut e),
             subject_told: self.subject_told,
             subject_not_told_reason,
-            approval: Approval {
+            approval: DisclosureApproval {
                 outcome: self.approval.outcome,
                 by: field("approval.by", &self.approval.by, MAX_NAME, false, &mut e),
                 on: self.approval.on,
@@ -354,7 +354,7 @@ impl Entry for Disclosure {
     }
 
     fn guarded(&self) -> Option<serde_json::Value> {
-        if self.approval == Approval::default() { None } else { serde_json::to_value(&self.approval).ok() }
+        if self.approval == DisclosureApproval::default() { None } else { serde_json::to_value(&self.approval).ok() }
     }
 }
 
@@ -396,7 +396,7 @@ mod tests {
         assert_eq!(d.retrospective_approval, Some(ApprovalState::Pending));
         assert_eq!(serde_json::to_value(&d).unwrap()["retrospective_approval"], "pending");
         let approved = Disclosure {
-            approval: Approval {
+            approval: DisclosureApproval {
                 outcome: Some(ApprovalState::Approved),
                 by: "Jo Fairweather, DPO".into(),
                 on: Some(date(2026, 11, 30)),
@@ -437,12 +437,12 @@ mod tests {
     #[test]
     fn a_rejection_carries_its_reason_and_pending_is_not_typed() {
         let rejected = Disclosure {
-            approval: Approval { outcome: Some(ApprovalState::Rejected), ..Default::default() },
+            approval: DisclosureApproval { outcome: Some(ApprovalState::Rejected), ..Default::default() },
             ..police()
         };
         assert!(rejected.validate().unwrap_err().iter().any(|e| e.field == "approval.note"));
         let pending = Disclosure {
-            approval: Approval { outcome: Some(ApprovalState::Pending), ..Default::default() },
+            approval: DisclosureApproval { outcome: Some(ApprovalState::Pending), ..Default::default() },
             ..police()
         };
         assert!(pending.validate().is_err());

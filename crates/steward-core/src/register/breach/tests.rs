@@ -92,7 +92,7 @@ fn a_high_risk_not_told_needs_an_article_34_3_exception() {
     let aware = uk(2026, 12, 4, 16, 0);
     let b = Breach {
         likelihood: Some(Likelihood::Likely),
-        severity: Some(Severity::Severe),
+        severity: Some(ConsequenceSeverity::Severe),
         tell_individuals: Some(false),
         tell_individuals_reason: "The laptop was recovered".into(),
         ..lost_laptop(aware)
@@ -153,9 +153,9 @@ fn closing_needs_the_decision() {
 
 #[test]
 fn the_suggested_risk_follows_likelihood_and_severity() {
-    assert_eq!(BreachRisk::assess(Likelihood::Unlikely, Severity::Severe), BreachRisk::Unlikely);
-    assert_eq!(BreachRisk::assess(Likelihood::VeryLikely, Severity::Minimal), BreachRisk::Unlikely);
-    assert_eq!(BreachRisk::assess(Likelihood::Neutral, Severity::Significant), BreachRisk::Risk);
-    assert_eq!(BreachRisk::assess(Likelihood::Likely, Severity::Severe), BreachRisk::High);
-    assert_eq!(BreachRisk::assess(Likelihood::VeryLikely, Severity::Significant), BreachRisk::High);
+    assert_eq!(BreachRisk::assess(Likelihood::Unlikely, ConsequenceSeverity::Severe), BreachRisk::Unlikely);
+    assert_eq!(BreachRisk::assess(Likelihood::VeryLikely, ConsequenceSeverity::Minimal), BreachRisk::Unlikely);
+    assert_eq!(BreachRisk::assess(Likelihood::Neutral, ConsequenceSeverity::Significant), BreachRisk::Risk);
+    assert_eq!(BreachRisk::assess(Likelihood::Likely, ConsequenceSeverity::Severe), BreachRisk::High);
+    assert_eq!(BreachRisk::assess(Likelihood::VeryLikely, ConsequenceSeverity::Significant), BreachRisk::High);
 }
