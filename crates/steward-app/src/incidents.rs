@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use steward_core::audit::{Action, ObjectType, Outcome};
 use steward_core::register::breach::{Breach, BreachKind, DataCategory, PeopleCategory, ReportPhase, YesNoUnknown};
 use steward_core::register::disclosure::{ApprovalState, Disclosure};
-use steward_core::register::dpia::{Dpia, RiskLevel, Screening};
+use steward_core::register::dpia::{Dpia, RiskLevel};
 use steward_core::register::entry::Entry;
 use steward_core::register::incident::{IncidentSettings, InternalClock, WorkingHours};
 use steward_core::register::organisation::Organisation;
@@ -98,6 +98,25 @@ impl App {
         );
         self.store.put_settings(&[(KEY, &body)], Some(&ev))?;
         Ok(s)
+    }
+
+    /// Change any of the organisation's name, region, breach clock and working hours in one
+    /// go: every value is checked before anything is written, so a refused change leaves
+    /// all of them as they were.
+    pub fn update_settings(
+        &self,
+        ctx: &Context,
+        org_name: Option<&str>,
+        region: Option<steward_core::Region>,
+        clock: Option<InternalClock>,
+        hours: Option<WorkingHours>,
+    ) -> AppResult<()> {
+        self.require(ctx, Permission::ManageSettings, ObjectType::Settings, "organisation")?;
+        clock.map(InternalClock::validate).transpose().map_err(AppError::Invalid)?;
+        hours.map(WorkingHours::validate).transpose().map_err(AppError::Invalid)?;
+        self.set_org_settings(ctx, org_name, region)?;
+        self.set_incident_settings(ctx, clock, hours)?;
+        Ok(())
     }
 
     /// The DPO approves (or does not approve) a disclosure decided out of hours, with a
@@ -428,9 +447,4 @@ impl App {
         }
         Ok(out)
     }
-}
-
-/// Every screening question's key and words, for the pages.
-pub fn screening_questions() -> &'static [(&'static str, bool, &'static str)] {
-    Screening::QUESTIONS
 }

@@ -156,15 +156,7 @@ pub async fn patch_settings(
 ) -> Result<(StatusCode, Json<Settings>), ApiError> {
     let app = s.app.clone();
     let out = blocking(move || {
-        app.require(&ctx, steward_core::Permission::ManageSettings, "settings", "organisation")?;
-        if let Some(c) = body.breach_internal_clock {
-            c.validate().map_err(steward_app::AppError::Invalid)?;
-        }
-        if let Some(h) = body.working_hours {
-            h.validate().map_err(steward_app::AppError::Invalid)?;
-        }
-        app.set_org_settings(&ctx, body.org_name.as_deref(), body.region)?;
-        app.set_incident_settings(&ctx, body.breach_internal_clock, body.working_hours)?;
+        app.update_settings(&ctx, body.org_name.as_deref(), body.region, body.breach_internal_clock, body.working_hours)?;
         read_settings(&app)
     })
     .await?;

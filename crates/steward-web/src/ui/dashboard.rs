@@ -72,6 +72,38 @@ struct DashboardPage {
     activity: Vec<ActivityRow>,
     retention: Option<RetentionPanel>,
     compliance: Option<ComplianceBox>,
+    incidents: IncidentsBox,
+}
+
+/// What waits in the incident registers: breach clocks (red under 12 hours), disclosures
+/// awaiting the DPO's approval, DPIAs awaiting advice, the ICO or a review.
+struct IncidentsBox {
+    /// Breach summary, its page, the ICO deadline in words, hours left, and whether that
+    /// is under 12 (or passed).
+    clocks: Vec<(String, String, String, i64, bool)>,
+    /// Who asked, and the disclosure's page.
+    approvals: Vec<(String, String)>,
+    /// Title, page and where it stands.
+    dpias: Vec<(String, String, String)>,
+}
+
+impl IncidentsBox {
+    fn is_empty(&self) -> bool {
+        self.clocks.is_empty() && self.approvals.is_empty() && self.dpias.is_empty()
+    }
+}
+
+fn incidents(app: &App, session: &SessionInfo) -> AppResult<IncidentsBox> {
+    let s = app.incident_summary(&session.ctx)?;
+    Ok(IncidentsBox {
+        clocks: s
+            .breach_clocks
+            .into_iter()
+            .map(|c| (c.summary, format!("/breaches/{}", c.id), c.deadline, c.hours_left, c.hours_left < 12))
+            .collect(),
+        approvals: s.disclosures_awaiting_approval.into_iter().map(|(id, who)| (who, format!("/disclosures/{id}"))).collect(),
+        dpias: s.dpias_waiting.into_iter().map(|(id, title, status)| (title, format!("/dpias/{id}"), status)).collect(),
+    })
 }
 
 /// Setting-up tasks not yet done, each shown only to roles that can do it.
@@ -266,6 +298,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
         let activity = recent_activity(&app, &session)?;
         let retention = dashboard_panel(&app, &session)?;
         let compliance = compliance(&app, &session)?;
+        let incidents = incidents(&app, &session)?;
         let show_statistics = stats.is_some();
         let (total_subjects, categories) = stats.unwrap_or_default();
         Ok(DashboardPage {
@@ -279,6 +312,7 @@ async fn dashboard(State(s): State<AppState>, SignedIn(session): SignedIn) -> Re
             activity: activity.unwrap_or_default(),
             retention,
             compliance,
+            incidents,
         })
     })
     .await;
